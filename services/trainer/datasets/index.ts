@@ -11,3 +11,5 @@ export type { CsvFeatureColumn, CsvSchema } from './csv-schema.js';
 export { DEFAULT_SYNTHETIC_SEED, SYNTHETIC_SIZES, generateSynthetic } from './synthetic.js';
 export type { SyntheticOptions, SyntheticSize, SyntheticSizeName } from './synthetic.js';
 export { parseCsvLine } from './delimited-text.js';
+export { groupByUser } from './user-sequences.js';
+export type { UserSequences } from './user-sequences.js';

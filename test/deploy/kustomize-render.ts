@@ -20,7 +20,8 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A YAML/JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'resources', 'patches', 'namespace', 'labels', 'images', 'configMapGenerator']);

@@ -11,8 +11,14 @@ import type { Json, K8sObject } from './kustomize-render.js';
 
 const OVERLAYS_DIR = fileURLToPath(new URL('../../deploy/k8s/overlays/', import.meta.url));
 
+/** kustomize releases before v5 (e.g. in Debian's kubernetes-client 1.20) lack `labels`. */
+const MIN_KUSTOMIZE_MAJOR = 5;
+
 function kubectlKustomize(dir: string): K8sObject[] | string {
   try {
+    const version = execFileSync('kubectl', ['version', '--client'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const major = Number(/Kustomize Version: v(\d+)/.exec(version)?.[1] ?? 0);
+    if (major < MIN_KUSTOMIZE_MAJOR) return `kubectl's kustomize is older than v${MIN_KUSTOMIZE_MAJOR} (${version.trim().replace(/\n/g, ', ')})`;
     const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return parseAllDocuments(out).map((d) => d.toJS() as K8sObject);
   } catch (error) {

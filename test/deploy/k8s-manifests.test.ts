@@ -202,7 +202,14 @@ for (const overlay of OVERLAYS) {
       assert.ok(retrieval.volumeMounts?.some((m) => m.name === 'data' && m.mountPath === dataDir), 'the shard data dir is the claim-template volume');
       const store = envValue(objects, gateway, 'DLRS_PROFILE_STORE');
       assert.ok(store === 'embedded' || store === 'redis', `DLRS_PROFILE_STORE ${store}`);
-      if (store === 'embedded') assert.equal((find(objects, 'Deployment', 'dlrs-gateway').spec as { replicas: number }).replicas, 1, 'an embedded store needs a single gateway');
+      if (store === 'embedded') {
+        const replicas = (find(objects, 'Deployment', 'dlrs-gateway').spec as { replicas?: number }).replicas;
+        assert.ok(replicas === undefined || replicas === 1, 'an embedded store needs a single gateway');
+        assert.equal((find(objects, 'HorizontalPodAutoscaler', 'dlrs-gateway').spec as { maxReplicas: number }).maxReplicas, 1, 'an embedded store: the HPA never adds a gateway');
+      }
+      for (const name of ['dlrs-gateway', 'dlrs-ranking']) {
+        assert.equal((find(objects, 'Deployment', name).spec as { replicas?: number }).replicas, undefined, `${name}: replicas left to the HPA`);
+      }
     });
 
     it('serves the bundle named in ConfigMap dlrs-bundle from the bundles volume the trainer writes', function () {

@@ -1,0 +1,42 @@
+import type { Metadata, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
+import { DlrsError } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+
+/** What a handler knows about its call besides the request. */
+export interface CallContext {
+  /** The caller's deadline; pass it on to downstream calls so deadlines propagate. Infinity when none. */
+  readonly deadline: Date | number;
+  /** Aborted when the caller cancels or the deadline passes; `signal.reason` is a DlrsError (CANCELLED or DEADLINE_EXCEEDED). */
+  readonly signal: AbortSignal;
+  /** The request metadata (headers). */
+  readonly metadata: Metadata;
+  /** The method path, `/dlrs.v1.Service/Method`. */
+  readonly path: string;
+  /** Logger bound to the method; log lines carry the trace id. */
+  readonly logger: Logger;
+}
+
+/** Builds the context of one server call; `dispose` stops its deadline timer. */
+export function createCallContext(call: ServerUnaryCall<unknown, unknown> | ServerDuplexStream<unknown, unknown>, logger: Logger): { context: CallContext; dispose(): void } {
+  const controller = new AbortController();
+  const path = call.getPath();
+  const deadline = call.getDeadline();
+  const onCancelled = (): void => {
+    if (!controller.signal.aborted) controller.abort(new DlrsError('CANCELLED', 'the caller cancelled the call'));
+  };
+  call.on('cancelled', onCancelled);
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+  // grpc-js answers DEADLINE_EXCEEDED itself but does not always tell the handler; this timer does.
+  const timer = Number.isFinite(deadlineMs)
+    ? setTimeout(() => {
+        if (!controller.signal.aborted) controller.abort(new DlrsError('DEADLINE_EXCEEDED', 'the caller\'s deadline passed'));
+      }, Math.max(0, deadlineMs - Date.now()))
+    : undefined;
+  return {
+    context: { deadline, signal: controller.signal, metadata: call.metadata, path, logger: logger.child({ method: path }) },
+    dispose() {
+      clearTimeout(timer);
+      call.off('cancelled', onCancelled);
+    },
+  };
+}

@@ -72,13 +72,17 @@ function bindUnary(handler: UnaryHandler<never, unknown>, deps: HandlerDeps): ha
       endRpcSpan(span, final.code, final.details);
       finish(deps, 'unary', context, startedMs, final);
     };
-    otelContext
+    // Settling inside the span's context keeps the trace id on the log lines it writes.
+    void otelContext.with(spanContext, () =>
       // proto-loader decoded the request with the method's own type, which the handler declares.
-      .with(spanContext, () => handler.handle(call.request as never, context))
-      .then(
-        (response) => settle({ code: grpcStatus.OK, details: 'OK' }, response),
-        (error: unknown) => settle(statusOf(error, context)),
-      );
+      handler
+        .handle(call.request as never, context)
+        .then(
+          (response) => settle({ code: grpcStatus.OK, details: 'OK' }, response),
+          (error: unknown) => settle(statusOf(error, context)),
+        )
+        .catch((error: unknown) => context.logger.error({ err: error }, 'failed to answer the call')),
+    );
   };
 }
 
@@ -110,12 +114,15 @@ function bindBidi(handler: BidiHandler<never, unknown>, deps: HandlerDeps): hand
       endRpcSpan(span, final.code, final.details);
       finish(deps, 'bidi', context, startedMs, final);
     };
-    otelContext
-      .with(spanContext, () => handler.handle(streamRequests<never>(call, context.signal), writer, context))
-      .then(
-        () => settle({ code: grpcStatus.OK, details: 'OK' }),
-        (error: unknown) => settle(statusOf(error, context)),
-      );
+    void otelContext.with(spanContext, () =>
+      handler
+        .handle(streamRequests<never>(call, context.signal), writer, context)
+        .then(
+          () => settle({ code: grpcStatus.OK, details: 'OK' }),
+          (error: unknown) => settle(statusOf(error, context)),
+        )
+        .catch((error: unknown) => context.logger.error({ err: error }, 'failed to answer the call')),
+    );
   };
 }
 

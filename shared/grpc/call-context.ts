@@ -16,22 +16,26 @@ export interface CallContext {
   readonly logger: Logger;
 }
 
+/** Timers may fire a millisecond or two before the deadline they were set for. */
+const DEADLINE_CLOCK_TOLERANCE_MS = 5;
+
 /** Builds the context of one server call; `dispose` stops its deadline timer. */
 export function createCallContext(call: ServerUnaryCall<unknown, unknown> | ServerDuplexStream<unknown, unknown>, logger: Logger): { context: CallContext; dispose(): void } {
   const controller = new AbortController();
   const path = call.getPath();
   const deadline = call.getDeadline();
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+  const abortForDeadline = (): void => {
+    if (!controller.signal.aborted) controller.abort(new DlrsError('DEADLINE_EXCEEDED', 'the caller\'s deadline passed'));
+  };
   const onCancelled = (): void => {
-    if (!controller.signal.aborted) controller.abort(new DlrsError('CANCELLED', 'the caller cancelled the call'));
+    // grpc-js reports its own deadline expiry as a cancellation; tell the two apart by the clock.
+    if (Date.now() >= deadlineMs - DEADLINE_CLOCK_TOLERANCE_MS) abortForDeadline();
+    else if (!controller.signal.aborted) controller.abort(new DlrsError('CANCELLED', 'the caller cancelled the call'));
   };
   call.on('cancelled', onCancelled);
-  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
   // grpc-js answers DEADLINE_EXCEEDED itself but does not always tell the handler; this timer does.
-  const timer = Number.isFinite(deadlineMs)
-    ? setTimeout(() => {
-        if (!controller.signal.aborted) controller.abort(new DlrsError('DEADLINE_EXCEEDED', 'the caller\'s deadline passed'));
-      }, Math.max(0, deadlineMs - Date.now()))
-    : undefined;
+  const timer = Number.isFinite(deadlineMs) ? setTimeout(abortForDeadline, Math.max(0, deadlineMs - Date.now())) : undefined;
   return {
     context: { deadline, signal: controller.signal, metadata: call.metadata, path, logger: logger.child({ method: path }) },
     dispose() {

@@ -4,7 +4,7 @@ import { credentials, status } from '@grpc/grpc-js';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { DlrsError, INTERNAL_ERROR_MESSAGE } from '../../shared/errors/index.js';
 import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
-import { ECHO_SERVICE, echoClientConstructor, startEchoServer } from '../fixtures/echo-service.js';
+import { ECHO_SERVICE, echoClientConstructor, startEchoServer, testServerConfig } from '../fixtures/echo-service.js';
 import type { EchoClient, EchoServerHandle, SayResponse } from '../fixtures/echo-service.js';
 import { checkHealth, decodeFileDescriptor, healthClient, reflect, reflectionClient } from '../fixtures/runtime-clients.js';
 import type { ServingStatus } from '../fixtures/runtime-clients.js';
@@ -212,7 +212,6 @@ describe('gRPC server bootstrap', () => {
     });
 
     it('cancels calls still running after shutdownTimeoutMs', async () => {
-      const { testServerConfig } = await import('../fixtures/echo-service.js');
       const handle = await startEchoServer({ config: testServerConfig({ DLRS_SHUTDOWN_TIMEOUT_MS: '100' }) });
       const client = echoClient(handle);
       try {

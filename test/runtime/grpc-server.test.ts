@@ -179,6 +179,17 @@ describe('gRPC server bootstrap', () => {
       assert.equal(error.details, 'text: cannot echo "fail"');
     });
 
+    it('writes a burst of stream messages in order, waiting for drain', async () => {
+      const chat = client.Chat();
+      const received: string[] = [];
+      chat.on('data', (message: SayResponse) => received.push(message.text));
+      chat.write({ text: 'burst:3000' });
+      chat.end();
+      await once(chat, 'status');
+      assert.equal(received.length, 3000);
+      assert.ok(received.every((text, index) => text === String(index)));
+    });
+
     it('serves Prometheus text with the rpc counter on /metrics', async () => {
       const text = await (await fetch(`http://127.0.0.1:${handle.metricsPort}/metrics`)).text();
       assert.match(text, /dlrs_rpc_requests_total\{method="dlrs.testing.v1.Echo\/Say",code="OK",kind="unary"\} 1/);

@@ -18,23 +18,27 @@ export interface HandlerDeps {
   rpcMetrics: RpcMetrics;
 }
 
-/** The outcome of a call as the client sees it, for logs, metrics and the span. */
+/** How a call ends, for the client, the logs, the metrics and the span. */
 interface Outcome {
   code: number;
   details: string;
   metadata?: Metadata;
+  /** The unary response, when code is OK. */
+  response?: unknown;
 }
+
+const OK_OUTCOME: Outcome = { code: grpcStatus.OK, details: 'OK' };
 
 /**
  * Maps what a handler threw to a status, exactly once. An unexpected error is
  * logged with its cause and reaches the client as a generic INTERNAL.
  */
-function statusOf(thrown: unknown, context: CallContext): Outcome {
+function outcomeOfError(thrown: unknown, context: CallContext): Outcome {
   const error = DlrsError.from(thrown);
   if (error.code === 'INTERNAL') {
     context.logger.error({ err: error.cause ?? error }, 'handler failed unexpectedly');
   } else {
-    context.logger.debug({ code: error.code, field: error.field, msg_sent: error.message }, 'handler rejected the call');
+    context.logger.debug({ code: error.code, field: error.field, sent: error.message }, 'handler rejected the call');
   }
   const mapped = toGrpcStatus(error);
   const metadata = new Metadata();
@@ -42,88 +46,89 @@ function statusOf(thrown: unknown, context: CallContext): Outcome {
   return { code: mapped.code, details: mapped.details, metadata };
 }
 
-/** The status of a call the client already left: the abort reason says why. */
+/** How a call the client already left ended: the abort reason says why. */
 function abortedOutcome(signal: AbortSignal): Outcome {
   const reason: unknown = signal.reason;
   const code = reason instanceof DlrsError && reason.code === 'DEADLINE_EXCEEDED' ? grpcStatus.DEADLINE_EXCEEDED : grpcStatus.CANCELLED;
   return { code, details: reason instanceof Error ? reason.message : 'cancelled' };
 }
 
-function finish(deps: HandlerDeps, kind: 'unary' | 'bidi', context: CallContext, startedMs: number, outcome: Outcome): void {
-  deps.rpcMetrics.record(
-    { method: context.path.replace(/^\//, ''), code: grpcStatus[outcome.code] ?? String(outcome.code), kind },
-    (performance.now() - startedMs) / 1000,
+/**
+ * Runs one call: the handler inside the server span's context, its outcome
+ * answered once (never to a client that already left, whom grpc-js has answered),
+ * then the span ended and the metrics recorded.
+ */
+function runCall(
+  call: ServerUnaryCall<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
+  deps: HandlerDeps,
+  kind: 'unary' | 'bidi',
+  work: (context: CallContext) => Promise<Outcome>,
+  answer: (outcome: Outcome) => void,
+): void {
+  const startedMs = performance.now();
+  const { context, dispose } = createCallContext(call, deps.logger);
+  const { span, context: spanContext } = startServerSpan(context.path, call.metadata);
+  const complete = (outcome: Outcome): void => {
+    dispose();
+    const final = context.signal.aborted ? abortedOutcome(context.signal) : outcome;
+    if (!context.signal.aborted) answer(outcome);
+    endRpcSpan(span, final.code, final.details);
+    deps.rpcMetrics.record(
+      { method: context.path.replace(/^\//, ''), code: grpcStatus[final.code] ?? String(final.code), kind },
+      (performance.now() - startedMs) / 1000,
+    );
+  };
+  // Completing inside the span's context keeps the trace id on the log lines it writes.
+  void otelContext.with(spanContext, () =>
+    work(context)
+      .catch((error: unknown) => outcomeOfError(error, context))
+      .then(complete)
+      .catch((error: unknown) => context.logger.error({ err: error }, 'failed to answer the call')),
   );
 }
 
 function bindUnary(handler: UnaryHandler<never, unknown>, deps: HandlerDeps): handleUnaryCall<unknown, unknown> {
-  return (call: ServerUnaryCall<unknown, unknown>, callback) => {
-    const startedMs = performance.now();
-    const { context, dispose } = createCallContext(call, deps.logger);
-    const { span, context: spanContext } = startServerSpan(context.path, call.metadata);
-    const settle = (outcome: Outcome, response?: unknown): void => {
-      dispose();
-      // A call the client left is already answered by grpc-js; answering again would be ignored at best.
-      const final = context.signal.aborted ? abortedOutcome(context.signal) : outcome;
-      if (!context.signal.aborted) {
-        if (outcome.code === grpcStatus.OK) callback(null, response);
-        else callback({ code: outcome.code, details: outcome.details, metadata: outcome.metadata });
-      }
-      endRpcSpan(span, final.code, final.details);
-      finish(deps, 'unary', context, startedMs, final);
-    };
-    // Settling inside the span's context keeps the trace id on the log lines it writes.
-    void otelContext.with(spanContext, () =>
+  return (call, callback) =>
+    runCall(
+      call,
+      deps,
+      'unary',
       // proto-loader decoded the request with the method's own type, which the handler declares.
-      handler
-        .handle(call.request as never, context)
-        .then(
-          (response) => settle({ code: grpcStatus.OK, details: 'OK' }, response),
-          (error: unknown) => settle(statusOf(error, context)),
-        )
-        .catch((error: unknown) => context.logger.error({ err: error }, 'failed to answer the call')),
+      async (context) => ({ ...OK_OUTCOME, response: await handler.handle(call.request as never, context) }),
+      (outcome) =>
+        outcome.code === grpcStatus.OK
+          ? callback(null, outcome.response)
+          : callback({ code: outcome.code, details: outcome.details, metadata: outcome.metadata }),
     );
-  };
 }
 
 function bindBidi(handler: BidiHandler<never, unknown>, deps: HandlerDeps): handleBidiStreamingCall<unknown, unknown> {
-  return (call: ServerDuplexStream<unknown, unknown>) => {
-    const startedMs = performance.now();
-    const { context, dispose } = createCallContext(call, deps.logger);
-    const { span, context: spanContext } = startServerSpan(context.path, call.metadata);
-    const writer: StreamWriter<unknown> = {
-      async write(message) {
-        if (context.signal.aborted) throw context.signal.reason;
-        if (!call.write(message)) {
-          try {
-            await once(call, 'drain', { signal: context.signal });
-          } catch {
-            throw context.signal.reason;
-          }
-        }
+  return (call) =>
+    runCall(
+      call,
+      deps,
+      'bidi',
+      async (context) => {
+        const writer: StreamWriter<unknown> = {
+          async write(message) {
+            if (context.signal.aborted) throw context.signal.reason;
+            if (call.write(message)) return;
+            try {
+              await once(call, 'drain', { signal: context.signal });
+            } catch {
+              throw context.signal.reason;
+            }
+          },
+        };
+        await handler.handle(streamRequests<never>(call, context.signal), writer, context);
+        return OK_OUTCOME;
       },
-    };
-    const settle = (outcome: Outcome): void => {
-      dispose();
-      const final = context.signal.aborted ? abortedOutcome(context.signal) : outcome;
-      if (!context.signal.aborted) {
-        // grpc-js turns an 'error' event on a server stream into the call's status.
-        if (outcome.code === grpcStatus.OK) call.end();
-        else call.emit('error', { code: outcome.code, details: outcome.details, metadata: outcome.metadata });
-      }
-      endRpcSpan(span, final.code, final.details);
-      finish(deps, 'bidi', context, startedMs, final);
-    };
-    void otelContext.with(spanContext, () =>
-      handler
-        .handle(streamRequests<never>(call, context.signal), writer, context)
-        .then(
-          () => settle({ code: grpcStatus.OK, details: 'OK' }),
-          (error: unknown) => settle(statusOf(error, context)),
-        )
-        .catch((error: unknown) => context.logger.error({ err: error }, 'failed to answer the call')),
+      // grpc-js turns an 'error' event on a server stream into the call's status.
+      (outcome) =>
+        outcome.code === grpcStatus.OK
+          ? call.end()
+          : call.emit('error', { code: outcome.code, details: outcome.details, metadata: outcome.metadata }),
     );
-  };
 }
 
 /** Turns a dlrs method handler into a grpc-js handler with status mapping, span, metrics and logging. */

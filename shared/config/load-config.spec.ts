@@ -60,6 +60,11 @@ describe('loadConfig', () => {
     assert.deepEqual(config.providers, ['cpu']);
     assert.equal(config.tlsCertPath, undefined);
     assert.equal(config.logLevel, 'info');
+    // Compile-time checks: the loaded object is typed from the schema.
+    const providers: ReadonlyArray<'cuda' | 'cpu'> = config.providers;
+    const certPath: string | undefined = config.tlsCertPath;
+    const rows: number = config.maxBatchRows;
+    assert.deepEqual([providers, certPath, rows], [['cpu'], undefined, 256]);
   });
 
   it('parses environment strings, units and lists', () => {

@@ -237,6 +237,20 @@ describe('gRPC server bootstrap', () => {
     });
   });
 
+  it('refuses messages above maxMessageBytes with RESOURCE_EXHAUSTED', async () => {
+    const handle = await startEchoServer({ config: testServerConfig({ DLRS_MAX_MESSAGE_BYTES: '2KiB' }) });
+    const client = echoClient(handle);
+    try {
+      const small = await callUnary<SayResponse>((md, options, cb) => client.Say({ text: 'x'.repeat(1000) }, md, options, cb));
+      assert.equal(small.text.length, 1000);
+      const error = await failureOf(callUnary((md, options, cb) => client.Say({ text: 'x'.repeat(4096) }, md, options, cb)));
+      assert.equal(error.code, 'RESOURCE_EXHAUSTED');
+    } finally {
+      client.close();
+      await handle.server.shutdown('test done');
+    }
+  });
+
   it('plain clients without the factory also work (insecure channel)', async () => {
     const handle = await startEchoServer();
     const Echo = echoClientConstructor(handle.packageDefinition);

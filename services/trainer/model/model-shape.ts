@@ -1,0 +1,85 @@
+/** A categorical or multi-valued item feature as the networks see it. */
+export interface FeatureShape {
+  readonly name: string;
+  readonly kind: 'categorical' | 'multi';
+  /** Vocabulary size including the OOV slot 0. */
+  readonly size: number;
+}
+
+/** Everything the three networks' shapes depend on (derived from the bundle's FeatureSpec). */
+export interface ModelShape {
+  /** Item-id vocabulary size including OOV 0. */
+  readonly itemIdCount: number;
+  /** Categorical and multi features, in spec order. */
+  readonly features: readonly FeatureShape[];
+  /** Number of continuous item features C. */
+  readonly continuousCount: number;
+  /** N, the length of the user's recent-item bag. */
+  readonly bagLength: number;
+  /** d, the embedding dimension. */
+  readonly dim: number;
+}
+
+/** Per-feature layer width ≈ log2 of the cardinality (the thesis' rule), at least 2. */
+export function featureWidth(size: number): number {
+  return Math.max(2, Math.ceil(Math.log2(Math.max(2, size))));
+}
+
+/** Width of the dense layer over `inputs` continuous values. */
+export function continuousWidth(inputs: number): number {
+  return Math.max(2, inputs);
+}
+
+/** Tensor names of the model contract (docs/model-contract.md). */
+export const INPUT_NAMES = {
+  itemId: 'item_id',
+  itemCat: (f: string): string => `item_cat_${f}`,
+  itemMulti: (f: string): string => `item_multi_${f}`,
+  itemCont: 'item_cont',
+  userDist: (f: string): string => `user_dist_${f}`,
+  userCont: 'user_cont',
+  userBagIds: 'user_bag_ids',
+  userBagWeights: 'user_bag_weights',
+} as const;
+
+/** Named input tensors of one network for a batch of rows (row-major, contract dtypes). */
+export type Feed = Map<string, Float32Array | Int32Array>;
+
+/** The columns per row of every ItemNet input. */
+export function itemInputWidths(shape: ModelShape): Map<string, number> {
+  const w = new Map<string, number>([[INPUT_NAMES.itemId, 1]]);
+  for (const f of shape.features) {
+    if (f.kind === 'categorical') w.set(INPUT_NAMES.itemCat(f.name), 1);
+    else w.set(INPUT_NAMES.itemMulti(f.name), f.size);
+  }
+  if (shape.continuousCount > 0) w.set(INPUT_NAMES.itemCont, shape.continuousCount);
+  return w;
+}
+
+/** The columns per row of every UserNet input. */
+export function userInputWidths(shape: ModelShape): Map<string, number> {
+  const w = new Map<string, number>();
+  for (const f of shape.features) w.set(INPUT_NAMES.userDist(f.name), f.size);
+  if (shape.continuousCount > 0) w.set(INPUT_NAMES.userCont, 2 * shape.continuousCount);
+  w.set(INPUT_NAMES.userBagIds, shape.bagLength);
+  w.set(INPUT_NAMES.userBagWeights, shape.bagLength);
+  return w;
+}
+
+/** True for the int32 inputs of the contract. */
+export function isIdInput(name: string): boolean {
+  return name === INPUT_NAMES.itemId || name === INPUT_NAMES.userBagIds || name.startsWith('item_cat_');
+}
+
+/** Copies the given rows of a feed into a new feed (e.g. the catalog rows of a batch's items). */
+export function gatherFeed(feed: Feed, widths: Map<string, number>, rows: Int32Array): Feed {
+  const out: Feed = new Map();
+  for (const [name, data] of feed) {
+    const w = widths.get(name);
+    if (w === undefined) throw new Error(`unexpected input ${name}`);
+    const dst = data instanceof Int32Array ? new Int32Array(rows.length * w) : new Float32Array(rows.length * w);
+    for (let r = 0; r < rows.length; r++) dst.set(data.subarray(rows[r] * w, rows[r] * w + w), r * w);
+    out.set(name, dst);
+  }
+  return out;
+}

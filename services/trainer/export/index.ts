@@ -1,0 +1,3 @@
+export { exportNetworks } from './export-networks.js';
+export type { ExportedNetworks } from './export-networks.js';
+export { BATCH_DIM, ONNX_OPSET } from './onnx-graph.js';

@@ -10,21 +10,22 @@ export function matmulAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: 
     const ci = i * n;
     const ai = i * k;
     let p = 0;
-    // Two rows of B per pass halve the loads/stores of the C row.
-    for (; p + 1 < k; p += 2) {
+    // Four rows of B per pass: one load/store of the C row per four multiply-adds.
+    for (; p + 3 < k; p += 4) {
       const a0 = a[ai + p];
       const a1 = a[ai + p + 1];
-      if (a0 === 0 && a1 === 0) continue;
+      const a2 = a[ai + p + 2];
+      const a3 = a[ai + p + 3];
       const b0 = p * n;
       const b1 = b0 + n;
-      for (let j = 0; j < n; j++) c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j];
+      const b2 = b1 + n;
+      const b3 = b2 + n;
+      for (let j = 0; j < n; j++) c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
     }
-    if (p < k) {
+    for (; p < k; p++) {
       const a0 = a[ai + p];
-      if (a0 !== 0) {
-        const b0 = p * n;
-        for (let j = 0; j < n; j++) c[ci + j] += a0 * b[b0 + j];
-      }
+      const b0 = p * n;
+      for (let j = 0; j < n; j++) c[ci + j] += a0 * b[b0 + j];
     }
   }
 }
@@ -67,11 +68,26 @@ export function matmulTransBAcc(a: Float32Array, b: Float32Array, c: Float32Arra
 
 /** C[k,n] += A[m,k]ᵀ · G[m,n] (the weight gradient of a dense layer). */
 export function matmulTransAAcc(a: Float32Array, g: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
-  for (let i = 0; i < m; i++) {
-    const ai = i * k;
+  let i = 0;
+  // Four rows of A and G per pass: each C row is loaded and stored once per four updates.
+  for (; i + 3 < m; i += 4) {
+    const g0 = i * n;
+    const g1 = g0 + n;
+    const g2 = g1 + n;
+    const g3 = g2 + n;
+    for (let p = 0; p < k; p++) {
+      const a0 = a[i * k + p];
+      const a1 = a[(i + 1) * k + p];
+      const a2 = a[(i + 2) * k + p];
+      const a3 = a[(i + 3) * k + p];
+      const cp = p * n;
+      for (let j = 0; j < n; j++) c[cp + j] += a0 * g[g0 + j] + a1 * g[g1 + j] + a2 * g[g2 + j] + a3 * g[g3 + j];
+    }
+  }
+  for (; i < m; i++) {
     const gi = i * n;
     for (let p = 0; p < k; p++) {
-      const av = a[ai + p];
+      const av = a[i * k + p];
       if (av === 0) continue;
       const cp = p * n;
       for (let j = 0; j < n; j++) c[cp + j] += av * g[gi + j];

@@ -1,0 +1,84 @@
+/** Training objectives (issue 3): the thesis' BCE + cosine term, or retrieval softmax + RankNet. */
+export type Objective = 'thesis' | 'softmax';
+/** Negative samplers of the thesis objective: uniform, or Algorithm 1 (the positive's category). */
+export type NegativeSampler = 'uniform' | 'category';
+
+/** Every training setting; `resolveTrainConfig` fills defaults and validates. */
+export interface TrainConfig {
+  readonly objective: Objective;
+  readonly dim: number;
+  readonly epochs: number;
+  /** Weight of the cosine similarity term (thesis eq. 4.10); 0 = BCE only. */
+  readonly lambda: number;
+  /** Negatives per positive (thesis objective) / hard negatives per row for RankNet (softmax). */
+  readonly negRatio: number;
+  readonly negSampler: NegativeSampler;
+  readonly batch: number;
+  readonly lr: number;
+  readonly seed: number;
+  readonly workers: number;
+  /** Extra popularity-sampled softmax candidates per batch besides the in-batch targets; 0 with `fullSoftmax`. */
+  readonly sampledCandidates: number;
+  /** Softmax over the whole catalog instead of sampled candidates. */
+  readonly fullSoftmax: boolean;
+  /** Probability of dropping each history item from the bag in training (input dropout). */
+  readonly historyDropout: number;
+  readonly rankDropout: number;
+  /** Weight of RankNet's BCE in the softmax objective. */
+  readonly rankWeight: number;
+  /** Epochs without a better validation MAP@10 before stopping. */
+  readonly patience: number;
+  /** Retrieval candidates RankNet re-ranks in validation (two-stage, as served). */
+  readonly candidates: number;
+}
+
+/** Defaults: tuned on ml-latest-small validation (docs/experiments.md). */
+export const TRAIN_DEFAULTS: TrainConfig = {
+  objective: 'softmax',
+  // d = 64: the issue's reference model size; larger d did not help on validation.
+  dim: 64,
+  epochs: 20,
+  // The thesis' best setting.
+  lambda: 0.5,
+  negRatio: 4,
+  negSampler: 'uniform',
+  batch: 1024,
+  lr: 0.003,
+  seed: 1,
+  workers: 2,
+  sampledCandidates: 1024,
+  // A full softmax over ~10k items costs ~4 MFLOP per example; sampled is 5x cheaper.
+  fullSoftmax: false,
+  historyDropout: 0.1,
+  rankDropout: 0.2,
+  rankWeight: 1,
+  patience: 3,
+  // C = 100: the evaluation's smaller two-stage setting.
+  candidates: 100,
+};
+
+/** Fills defaults and checks ranges; the error quotes the key, the value and what is allowed. */
+export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
+  const c: TrainConfig = { ...TRAIN_DEFAULTS, ...partial };
+  const check = (key: keyof TrainConfig, ok: boolean, allowed: string): void => {
+    if (!ok) throw new Error(`training option ${key}=${JSON.stringify(c[key])}: expected ${allowed}`);
+  };
+  const int = (v: number, min: number): boolean => Number.isInteger(v) && v >= min;
+  check('objective', c.objective === 'thesis' || c.objective === 'softmax', "'thesis' or 'softmax'");
+  check('negSampler', c.negSampler === 'uniform' || c.negSampler === 'category', "'uniform' or 'category'");
+  check('dim', int(c.dim, 4) && c.dim % 4 === 0, 'a multiple of 4, at least 4');
+  check('epochs', int(c.epochs, 1), 'an integer >= 1');
+  check('lambda', c.lambda >= 0 && Number.isFinite(c.lambda), 'a number >= 0');
+  check('negRatio', int(c.negRatio, 1), 'an integer >= 1');
+  check('batch', int(c.batch, 2), 'an integer >= 2');
+  check('lr', c.lr > 0 && c.lr < 1, 'a number in (0, 1)');
+  check('seed', int(c.seed, 0), 'an integer >= 0');
+  check('workers', int(c.workers, 1) && c.workers <= 16, 'an integer in [1, 16]');
+  check('sampledCandidates', int(c.sampledCandidates, 0), 'an integer >= 0');
+  check('historyDropout', c.historyDropout >= 0 && c.historyDropout < 1, 'a number in [0, 1)');
+  check('rankDropout', c.rankDropout >= 0 && c.rankDropout < 1, 'a number in [0, 1)');
+  check('rankWeight', c.rankWeight >= 0 && Number.isFinite(c.rankWeight), 'a number >= 0');
+  check('patience', int(c.patience, 1), 'an integer >= 1');
+  check('candidates', int(c.candidates, 1), 'an integer >= 1');
+  return Object.freeze(c);
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { createModel, itemInputWidths, randomFeed, userInputWidths } from '../model/index.js';
 import type { Feed, ModelShape } from '../model/index.js';
-import { Rng } from '../nn/index.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import { exportNetworks } from './export-networks.js';
 
 /** The issue's parity bar: ONNX Runtime equals the trainer's forward pass within 1e-5. */
@@ -41,7 +41,7 @@ function assertClose(actual: ort.Tensor | undefined, expected: Float32Array, wha
 describe('ONNX export: parity with the trainer forward pass (onnxruntime-node, CPU)', () => {
   const model = createModel(SHAPE, 11);
   const nets = exportNetworks(model);
-  const rng = new Rng(5);
+  const rng = new SeededRandom(5);
   // Batch sizes 1 and 37 check the dynamic batch dimension.
   for (const m of [1, 37]) {
     it(`UserNet, ItemNet and RankNet agree within 1e-5 (batch ${m})`, async () => {

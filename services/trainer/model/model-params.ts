@@ -1,5 +1,6 @@
 import { initUniform, LayoutBuilder } from '../nn/index.js';
-import type { Param, ParamLayout, Rng } from '../nn/index.js';
+import type { Param, ParamLayout } from '../nn/index.js';
+import type { SeededRandom } from '../../../shared/random/index.js';
 import { continuousWidth, featureWidth } from './model-shape.js';
 import type { ModelShape } from './model-shape.js';
 
@@ -51,7 +52,7 @@ export function rankWidths(dim: number): [number, number, number] {
 }
 
 /** Glorot init for weights, zero biases, small normal rows for tables. */
-export function initModelParams(params: Map<string, Param>, rng: Rng): void {
+export function initModelParams(params: Map<string, Param>, rng: SeededRandom): void {
   for (const [name, p] of params) {
     if (p.spec.sparse) {
       if (name.endsWith('idBias')) continue;

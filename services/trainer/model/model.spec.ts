@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { bceWithLogits, maxGradientError, Rng, zeroGrads } from '../nn/index.js';
+import { bceWithLogits, maxGradientError, zeroGrads } from '../nn/index.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import { createModel } from './model.js';
 import { itemInputWidths, userInputWidths } from './model-shape.js';
 import type { ModelShape } from './model-shape.js';
@@ -19,7 +20,7 @@ const SHAPE: ModelShape = {
 describe('model: UserNet, ItemNet, RankNet', () => {
   it('the joint BCE loss has the numerical gradient for every parameter', () => {
     const model = createModel(SHAPE, 1);
-    const rng = new Rng(2);
+    const rng = new SeededRandom(2);
     const m = 4;
     const userFeed = randomFeed(SHAPE, userInputWidths(SHAPE), m, rng);
     const itemFeed = randomFeed(SHAPE, itemInputWidths(SHAPE), m, rng);
@@ -45,7 +46,7 @@ describe('model: UserNet, ItemNet, RankNet', () => {
 
   it('dropout in RankNet changes the training logit but not inference', () => {
     const model = createModel(SHAPE, 3);
-    const rng = new Rng(4);
+    const rng = new SeededRandom(4);
     const m = 16;
     const u = model.user.forward(randomFeed(SHAPE, userInputWidths(SHAPE), m, rng), m);
     const it = model.item.forward(randomFeed(SHAPE, itemInputWidths(SHAPE), m, rng), m);

@@ -1,4 +1,5 @@
-import { allocateBuffers, bindParams, Rng } from '../nn/index.js';
+import { allocateBuffers, bindParams } from '../nn/index.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import type { Param, ParamBuffers, ParamLayout } from '../nn/index.js';
 import { ItemNet } from './item-net.js';
 import { buildModelLayout, initModelParams } from './model-params.js';
@@ -35,6 +36,6 @@ export function bindModel(shape: ModelShape, layout: ParamLayout, buffers: Param
 export function createModel(shape: ModelShape, seed: number, shared = false): Model {
   const layout = buildModelLayout(shape);
   const model = bindModel(shape, layout, allocateBuffers(layout, shared));
-  initModelParams(model.params, new Rng(seed));
+  initModelParams(model.params, new SeededRandom(seed));
   return model;
 }

@@ -1,4 +1,4 @@
-import type { Rng } from '../nn/index.js';
+import type { SeededRandom } from '../../../shared/random/index.js';
 import { INPUT_NAMES, isIdInput } from './model-shape.js';
 import type { Feed, ModelShape } from './model-shape.js';
 
@@ -6,7 +6,7 @@ import type { Feed, ModelShape } from './model-shape.js';
  * Random but valid network inputs (ids in range, distributions and bag weights summing
  * to 1, multi-hot 0/1): for the gradient-check and ONNX parity specs and the benchmark.
  */
-export function randomFeed(shape: ModelShape, widths: Map<string, number>, m: number, rng: Rng): Feed {
+export function randomFeed(shape: ModelShape, widths: Map<string, number>, m: number, rng: SeededRandom): Feed {
   const feed: Feed = new Map();
   const sizeOf = (name: string): number => {
     if (name === INPUT_NAMES.itemId || name === INPUT_NAMES.userBagIds) return shape.itemIdCount;

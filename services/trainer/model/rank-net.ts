@@ -10,7 +10,8 @@ import {
   rowDotBackward,
   rowDotForward,
 } from '../nn/index.js';
-import type { Param, Rng } from '../nn/index.js';
+import type { Param } from '../nn/index.js';
+import type { SeededRandom } from '../../../shared/random/index.js';
 import { param } from './param-lookup.js';
 
 /** RankNet's logits for m pairs and what backward needs. */
@@ -54,7 +55,7 @@ export class RankNet {
     bu: Float32Array,
     bi: Float32Array,
     m: number,
-    dropout: { rate: number; rng: Rng } | null,
+    dropout: { rate: number; rng: SeededRandom } | null,
   ): RankOutput {
     const p = (n: string): Param => param(this.params, n);
     const d = this.dim;

@@ -1,7 +1,7 @@
-import type { Rng } from './rng.js';
+import type { SeededRandom } from '../../../shared/random/index.js';
 
 /** Inverted dropout in place; returns the mask (already scaled by 1/(1-rate)) for backward. */
-export function dropoutForward(x: Float32Array, rate: number, rng: Rng): Float32Array {
+export function dropoutForward(x: Float32Array, rate: number, rng: SeededRandom): Float32Array {
   const mask = new Float32Array(x.length);
   const keep = 1 - rate;
   const scale = 1 / keep;

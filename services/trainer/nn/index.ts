@@ -14,5 +14,4 @@ export { maxGradientError } from './grad-check.js';
 export { matmulAcc, matmulTransAAcc, matmulTransBAcc } from './matmul.js';
 export { addGrads, allocateBuffers, bindParams, initUniform, LayoutBuilder, zeroGrads } from './param.js';
 export type { Param, ParamBuffers, ParamLayout, ParamSpec } from './param.js';
-export { Rng } from './rng.js';
 export { correctSampledLogits, softmaxCrossEntropy } from './softmax-cross-entropy.js';

@@ -10,19 +10,19 @@ import { embeddingBackward, embeddingBagBackward, embeddingBagForward, embedding
 import { maxGradientError } from './grad-check.js';
 import { allocateBuffers, bindParams, LayoutBuilder } from './param.js';
 import type { Param } from './param.js';
-import { Rng } from './rng.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import { correctSampledLogits, softmaxCrossEntropy } from './softmax-cross-entropy.js';
 
 /** Float32 central differences are accurate to about 1e-3 relative on these sizes. */
 const TOLERANCE = 2e-2;
 
-function randomArray(n: number, rng: Rng, scale = 1): Float32Array {
+function randomArray(n: number, rng: SeededRandom, scale = 1): Float32Array {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = rng.normal() * scale;
   return a;
 }
 
-function makeParams(decls: [string, number, number, boolean][], rng: Rng): Map<string, Param> {
+function makeParams(decls: [string, number, number, boolean][], rng: SeededRandom): Map<string, Param> {
   const b = new LayoutBuilder();
   for (const [name, rows, cols, sparse] of decls) b.add(name, rows, cols, sparse);
   const layout = b.layout();
@@ -39,7 +39,7 @@ function project(y: Float32Array, c: Float32Array): number {
 }
 
 describe('nn layers: numerical gradient checks', () => {
-  const rng = new Rng(7);
+  const rng = new SeededRandom(7);
 
   it('dense: dW, db and dx', () => {
     const p = makeParams([['w', 5, 3, false], ['b', 1, 3, false]], rng);
@@ -101,7 +101,7 @@ describe('nn layers: numerical gradient checks', () => {
   it('dropout: kept units scaled, dropped units get no gradient', () => {
     const x = randomArray(1000, rng);
     const y = x.slice();
-    const mask = dropoutForward(y, 0.5, new Rng(1));
+    const mask = dropoutForward(y, 0.5, new SeededRandom(1));
     let dropped = 0;
     for (let i = 0; i < x.length; i++) {
       if (mask[i] === 0) {

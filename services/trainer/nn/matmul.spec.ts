@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from './matmul.js';
-import { Rng } from './rng.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 
 function naive(a: Float32Array, b: Float32Array, m: number, k: number, n: number, ta: boolean, tb: boolean): Float64Array {
   const c = new Float64Array(m * n);
@@ -14,7 +14,7 @@ function naive(a: Float32Array, b: Float32Array, m: number, k: number, n: number
 }
 
 describe('matmul kernels', () => {
-  const rng = new Rng(3);
+  const rng = new SeededRandom(3);
   const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
   // Odd sizes exercise the unrolled loops' remainders.
   const [m, k, n] = [7, 5, 6];

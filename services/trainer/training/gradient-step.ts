@@ -1,7 +1,7 @@
 import { gatherFeed, INPUT_NAMES, itemInputWidths } from '../model/index.js';
 import type { Feed, Model } from '../model/index.js';
 import { bceWithLogits, correctSampledLogits, cosineLoss, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy } from '../nn/index.js';
-import type { Rng } from '../nn/index.js';
+import type { SeededRandom } from '../../../shared/random/index.js';
 import { AliasTable, NegativeSamplerImpl } from './negative-sampler.js';
 import { topK } from './top-k.js';
 import type { TrainConfig } from './train-config.js';
@@ -44,14 +44,14 @@ export class GradientStep {
   }
 
   /** Gradients of `examples` (a slice of a batch of `batchSize`) under the configured objective. */
-  run(examples: Int32Array, batchSize: number, rng: Rng): StepLoss {
+  run(examples: Int32Array, batchSize: number, rng: SeededRandom): StepLoss {
     this.rankPairCount = 0;
     const feed = this.data.userFeed(examples);
     if (this.config.historyDropout > 0) dropHistory(feed, this.model.shape.bagLength, this.config.historyDropout, rng);
     return this.config.objective === 'softmax' ? this.softmax(examples, feed, batchSize, rng) : this.thesis(examples, feed, batchSize, rng);
   }
 
-  private softmax(examples: Int32Array, feed: Feed, batchSize: number, rng: Rng): StepLoss {
+  private softmax(examples: Int32Array, feed: Feed, batchSize: number, rng: SeededRandom): StepLoss {
     const { model, data, config } = this;
     const d = model.shape.dim;
     const m = examples.length;
@@ -125,7 +125,7 @@ export class GradientStep {
     return { main: ce.loss, aux };
   }
 
-  private thesis(examples: Int32Array, feed: Feed, batchSize: number, rng: Rng): StepLoss {
+  private thesis(examples: Int32Array, feed: Feed, batchSize: number, rng: SeededRandom): StepLoss {
     const { model, data, config } = this;
     const d = model.shape.dim;
     const m = examples.length;
@@ -183,7 +183,7 @@ export class GradientStep {
     dBu: Float32Array,
     dEi: Float32Array,
     dBi: Float32Array,
-    rng: Rng,
+    rng: SeededRandom,
   ): number {
     const d = this.model.shape.dim;
     const p = pairUser.length;
@@ -236,7 +236,7 @@ function gatherRows(src: Float32Array, rows: ArrayLike<number>, width: number): 
 }
 
 /** Input dropout on the history: drops bag entries at random and renormalises the weights. */
-function dropHistory(feed: Feed, bag: number, rate: number, rng: Rng): void {
+function dropHistory(feed: Feed, bag: number, rate: number, rng: SeededRandom): void {
   const weights = feed.get(INPUT_NAMES.userBagWeights) as Float32Array;
   const rows = weights.length / bag;
   for (let r = 0; r < rows; r++) {

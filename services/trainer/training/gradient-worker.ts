@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { bindModel } from '../model/index.js';
-import { Rng, zeroGrads } from '../nn/index.js';
+import { zeroGrads } from '../nn/index.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import { GradientStep } from './gradient-step.js';
 import type { WorkerInit, WorkerReply, WorkerStep } from './gradient-worker-pool.js';
 import { sliceSeed } from './slice-seed.js';
@@ -26,7 +27,7 @@ port.on('message', (msg: WorkerInit | WorkerStep) => {
   try {
     if (step === null || zero === null) throw new Error('step before init');
     zero();
-    const loss = step.run(msg.examples, msg.batchSize, new Rng(sliceSeed(seed, msg.step, msg.slice)));
+    const loss = step.run(msg.examples, msg.batchSize, new SeededRandom(sliceSeed(seed, msg.step, msg.slice)));
     port.postMessage({ ok: true, loss, macs: step.lastMacs } satisfies WorkerReply);
   } catch (err) {
     port.postMessage({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerReply);

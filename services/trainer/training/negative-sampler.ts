@@ -1,4 +1,4 @@
-import type { Rng } from '../nn/index.js';
+import type { SeededRandom } from '../../../shared/random/index.js';
 import type { NegativeSampler } from './train-config.js';
 import type { TrainingData } from './training-data.js';
 
@@ -29,7 +29,7 @@ export class NegativeSamplerImpl {
   }
 
   /** One negative catalog row for `example` whose positive is `positiveRow`. */
-  sample(example: number, positiveRow: number, rng: Rng): number {
+  sample(example: number, positiveRow: number, rng: SeededRandom): number {
     const category = this.kind === 'category' ? this.data.itemCategory[positiveRow] : -1;
     const pool = category >= 0 ? this.members[category] : undefined;
     // Algorithm 1 needs another item in the category; otherwise fall back to uniform.
@@ -69,7 +69,7 @@ export class AliasTable {
     for (const i of [...small, ...large]) this.prob[i] = 1;
   }
 
-  sample(rng: Rng): number {
+  sample(rng: SeededRandom): number {
     const i = rng.int(this.prob.length);
     return rng.next() < this.prob[i] ? i : this.alias[i];
   }

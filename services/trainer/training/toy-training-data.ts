@@ -1,6 +1,6 @@
 import { INPUT_NAMES } from '../model/index.js';
 import type { Feed, ModelShape } from '../model/index.js';
-import { Rng } from '../nn/index.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import type { TrainingData } from './training-data.js';
 
 /** Arguments of the toy problem (structured-cloneable, so workers can rebuild it). */
@@ -20,7 +20,7 @@ export interface ToyArgs {
 export function toyTrainingData(args: ToyArgs): TrainingData & { userCluster: Int32Array; itemCluster: Int32Array } {
   const { items, clusters, examples } = args;
   const bag = 5;
-  const rng = new Rng(args.seed);
+  const rng = new SeededRandom(args.seed);
   const shape: ModelShape = {
     itemIdCount: items + 1,
     features: [{ name: 'c', kind: 'categorical', size: clusters + 1 }],

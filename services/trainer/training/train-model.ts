@@ -1,6 +1,7 @@
 import { createModel } from '../model/index.js';
 import type { Model } from '../model/index.js';
-import { Adam, ADAM_DEFAULTS, Rng, zeroGrads } from '../nn/index.js';
+import { Adam, ADAM_DEFAULTS, zeroGrads } from '../nn/index.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import { GradientStep } from './gradient-step.js';
 import type { StepLoss } from './gradient-step.js';
 import { sliceSeed } from './slice-seed.js';
@@ -90,7 +91,7 @@ async function loop(
   let macs = 0;
   let examples = 0;
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
-    new Rng(sliceSeed(config.seed, epoch, 0xffff)).shuffle(order);
+    new SeededRandom(sliceSeed(config.seed, epoch, 0xffff)).shuffle(order);
     const started = performance.now();
     let loss = 0;
     let aux = 0;
@@ -99,7 +100,7 @@ async function loop(
       const slices = splitSlices(batch, threads);
       stepCount++;
       const others = pool !== null ? pool.run(slices, batch.length, stepCount) : Promise.resolve([]);
-      const own = step.run(slices[0], batch.length, new Rng(sliceSeed(config.seed, stepCount, 0)));
+      const own = step.run(slices[0], batch.length, new SeededRandom(sliceSeed(config.seed, stepCount, 0)));
       macs += step.lastMacs;
       loss += own.main * batch.length;
       aux += own.aux * batch.length;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { createModel, itemInputWidths, randomFeed, userInputWidths } from '../model/index.js';
-import type { Feed, ModelShape } from '../model/index.js';
+import type { TensorMap } from '../../../shared/features/index.js';
+import type { ModelShape } from '../model/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import { exportNetworks } from './export-networks.js';
 
@@ -19,13 +20,9 @@ const SHAPE: ModelShape = {
   dim: 16,
 };
 
-function toOrt(feed: Feed, widths: Map<string, number>, m: number): Record<string, ort.Tensor> {
+function toOrt(feed: TensorMap): Record<string, ort.Tensor> {
   const out: Record<string, ort.Tensor> = {};
-  for (const [name, data] of feed) {
-    const w = widths.get(name)!;
-    const isVector = name === 'item_id' || name.startsWith('item_cat_');
-    out[name] = new ort.Tensor(data instanceof Int32Array ? 'int32' : 'float32', data, isVector ? [m] : [m, w]);
-  }
+  for (const [name, t] of Object.entries(feed)) out[name] = t.type === 'int32' ? new ort.Tensor('int32', t.data, t.dims) : new ort.Tensor('float32', t.data, t.dims);
   return out;
 }
 
@@ -52,12 +49,12 @@ describe('ONNX export: parity with the trainer forward pass (onnxruntime-node, C
       const r = model.rank.forward(u.e, it.e, u.b, it.b, m, null);
 
       const userSession = await ort.InferenceSession.create(nets.userNet);
-      const uo = await userSession.run(toOrt(userFeed, userInputWidths(SHAPE), m));
+      const uo = await userSession.run(toOrt(userFeed));
       assertClose(uo.e_u, u.e, 'e_u');
       assertClose(uo.b_u, u.b, 'b_u');
 
       const itemSession = await ort.InferenceSession.create(nets.itemNet);
-      const io = await itemSession.run(toOrt(itemFeed, itemInputWidths(SHAPE), m));
+      const io = await itemSession.run(toOrt(itemFeed));
       assertClose(io.e_i, it.e, 'e_i');
       assertClose(io.b_i, it.b, 'b_i');
 

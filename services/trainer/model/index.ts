@@ -5,14 +5,15 @@ export type { Model } from './model.js';
 export { buildModelLayout, rankWidths } from './model-params.js';
 export {
   continuousWidth,
-  featureWidth,
+  floatInput,
   gatherFeed,
   INPUT_NAMES,
+  intInput,
   isIdInput,
   itemInputWidths,
   userInputWidths,
 } from './model-shape.js';
-export type { FeatureShape, Feed, ModelShape } from './model-shape.js';
+export type { FeatureShape, ModelShape } from './model-shape.js';
 export { RankNet } from './rank-net.js';
 export type { RankInputGrads, RankOutput } from './rank-net.js';
 export { randomFeed } from './random-feed.js';

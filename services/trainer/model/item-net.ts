@@ -9,8 +9,10 @@ import {
   embeddingForward,
 } from '../nn/index.js';
 import type { Param } from '../nn/index.js';
-import { continuousWidth, featureWidth, INPUT_NAMES } from './model-shape.js';
-import type { Feed, ModelShape } from './model-shape.js';
+import { continuousWidth, floatInput, INPUT_NAMES, intInput } from './model-shape.js';
+import { embeddingWidth } from '../../../shared/features/index.js';
+import type { ModelShape } from './model-shape.js';
+import type { TensorMap } from '../../../shared/features/index.js';
 import { param } from './param-lookup.js';
 
 /** ItemNet outputs for m rows and what backward needs. */
@@ -25,7 +27,7 @@ export interface TowerOutput {
 
 /** Activations kept for backward. */
 export interface TowerCache {
-  readonly feed: Feed;
+  readonly feed: TensorMap;
   readonly parts: Float32Array[];
   readonly widths: number[];
   readonly h: Float32Array;
@@ -42,22 +44,22 @@ export class ItemNet {
     private readonly params: Map<string, Param>,
   ) {}
 
-  forward(feed: Feed, m: number): TowerOutput {
+  forward(feed: TensorMap, m: number): TowerOutput {
     const p = (n: string): Param => param(this.params, n);
-    const ids = feed.get(INPUT_NAMES.itemId) as Int32Array;
+    const ids = intInput(feed, INPUT_NAMES.itemId);
     const parts: Float32Array[] = [embeddingForward(p('item.id'), ids)];
     const widths: number[] = [this.shape.dim];
     for (const f of this.shape.features) {
       if (f.kind === 'categorical') {
-        parts.push(eluForward(embeddingForward(p(`item.cat.${f.name}`), feed.get(INPUT_NAMES.itemCat(f.name)) as Int32Array)));
+        parts.push(eluForward(embeddingForward(p(`item.cat.${f.name}`), intInput(feed, INPUT_NAMES.itemCat(f.name)))));
       } else {
-        const x = feed.get(INPUT_NAMES.itemMulti(f.name)) as Float32Array;
+        const x = floatInput(feed, INPUT_NAMES.itemMulti(f.name));
         parts.push(eluForward(denseForward(x, m, p(`item.multi.${f.name}.w`), p(`item.multi.${f.name}.b`))));
       }
-      widths.push(featureWidth(f.size));
+      widths.push(embeddingWidth(f.size));
     }
     if (this.shape.continuousCount > 0) {
-      const x = feed.get(INPUT_NAMES.itemCont) as Float32Array;
+      const x = floatInput(feed, INPUT_NAMES.itemCont);
       parts.push(eluForward(denseForward(x, m, p('item.cont.w'), p('item.cont.b'))));
       widths.push(continuousWidth(this.shape.continuousCount));
     }
@@ -74,7 +76,7 @@ export class ItemNet {
     const p = (n: string): Param => param(this.params, n);
     const { m } = out;
     const { feed, parts, widths, h } = out.cache;
-    const ids = feed.get(INPUT_NAMES.itemId) as Int32Array;
+    const ids = intInput(feed, INPUT_NAMES.itemId);
     const idBias = p('item.idBias');
     for (let r = 0; r < m; r++) {
       idBias.grad[ids[r]] += db[r];
@@ -88,13 +90,13 @@ export class ItemNet {
     let k = 1;
     for (const f of this.shape.features) {
       const dy = eluBackward(parts[k], dparts[k]);
-      if (f.kind === 'categorical') embeddingBackward(p(`item.cat.${f.name}`), feed.get(INPUT_NAMES.itemCat(f.name)) as Int32Array, dy);
-      else denseBackward(feed.get(INPUT_NAMES.itemMulti(f.name)) as Float32Array, dy, m, p(`item.multi.${f.name}.w`), p(`item.multi.${f.name}.b`), false);
+      if (f.kind === 'categorical') embeddingBackward(p(`item.cat.${f.name}`), intInput(feed, INPUT_NAMES.itemCat(f.name)), dy);
+      else denseBackward(floatInput(feed, INPUT_NAMES.itemMulti(f.name)), dy, m, p(`item.multi.${f.name}.w`), p(`item.multi.${f.name}.b`), false);
       k++;
     }
     if (this.shape.continuousCount > 0) {
       const dy = eluBackward(parts[k], dparts[k]);
-      denseBackward(feed.get(INPUT_NAMES.itemCont) as Float32Array, dy, m, p('item.cont.w'), p('item.cont.b'), false);
+      denseBackward(floatInput(feed, INPUT_NAMES.itemCont), dy, m, p('item.cont.w'), p('item.cont.b'), false);
     }
   }
 }

@@ -1,7 +1,8 @@
 import { initUniform, LayoutBuilder } from '../nn/index.js';
 import type { Param, ParamLayout } from '../nn/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
-import { continuousWidth, featureWidth } from './model-shape.js';
+import { continuousWidth } from './model-shape.js';
+import { embeddingWidth } from '../../../shared/features/index.js';
 import type { ModelShape } from './model-shape.js';
 
 /** Initial scale of embedding-table rows: small, so early dot products stay near zero. */
@@ -18,7 +19,7 @@ export function buildModelLayout(shape: ModelShape): ParamLayout {
   let itemConcat = d;
   let userConcat = d;
   for (const f of shape.features) {
-    const w = featureWidth(f.size);
+    const w = embeddingWidth(f.size);
     if (f.kind === 'categorical') b.add(`item.cat.${f.name}`, f.size, w, true);
     else dense(`item.multi.${f.name}`, f.size, w);
     dense(`user.dist.${f.name}`, f.size, w);

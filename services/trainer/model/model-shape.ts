@@ -1,3 +1,5 @@
+import type { TensorMap } from '../../../shared/features/index.js';
+
 /** A categorical or multi-valued item feature as the networks see it. */
 export interface FeatureShape {
   readonly name: string;
@@ -20,11 +22,6 @@ export interface ModelShape {
   readonly dim: number;
 }
 
-/** Per-feature layer width ≈ log2 of the cardinality (the thesis' rule), at least 2. */
-export function featureWidth(size: number): number {
-  return Math.max(2, Math.ceil(Math.log2(Math.max(2, size))));
-}
-
 /** Width of the dense layer over `inputs` continuous values. */
 export function continuousWidth(inputs: number): number {
   return Math.max(2, inputs);
@@ -41,9 +38,6 @@ export const INPUT_NAMES = {
   userBagIds: 'user_bag_ids',
   userBagWeights: 'user_bag_weights',
 } as const;
-
-/** Named input tensors of one network for a batch of rows (row-major, contract dtypes). */
-export type Feed = Map<string, Float32Array | Int32Array>;
 
 /** The columns per row of every ItemNet input. */
 export function itemInputWidths(shape: ModelShape): Map<string, number> {
@@ -71,15 +65,34 @@ export function isIdInput(name: string): boolean {
   return name === INPUT_NAMES.itemId || name === INPUT_NAMES.userBagIds || name.startsWith('item_cat_');
 }
 
-/** Copies the given rows of a feed into a new feed (e.g. the catalog rows of a batch's items). */
-export function gatherFeed(feed: Feed, widths: Map<string, number>, rows: Int32Array): Feed {
-  const out: Feed = new Map();
-  for (const [name, data] of feed) {
-    const w = widths.get(name);
-    if (w === undefined) throw new Error(`unexpected input ${name}`);
-    const dst = data instanceof Int32Array ? new Int32Array(rows.length * w) : new Float32Array(rows.length * w);
-    for (let r = 0; r < rows.length; r++) dst.set(data.subarray(rows[r] * w, rows[r] * w + w), r * w);
-    out.set(name, dst);
+/** A float32 input of a feed; a missing or int32 tensor is a caller bug, so it throws. */
+export function floatInput(feed: TensorMap, name: string): Float32Array {
+  const t = feed[name];
+  if (t === undefined || t.type !== 'float32') throw new Error(`input ${name}: expected a float32 tensor`);
+  return t.data;
+}
+
+/** An int32 input of a feed (ids). */
+export function intInput(feed: TensorMap, name: string): Int32Array {
+  const t = feed[name];
+  if (t === undefined || t.type !== 'int32') throw new Error(`input ${name}: expected an int32 tensor`);
+  return t.data;
+}
+
+/** Copies the given rows of every tensor of a feed (e.g. the catalog rows of a batch's items). */
+export function gatherFeed(feed: TensorMap, rows: Int32Array): TensorMap {
+  const out: TensorMap = {};
+  for (const [name, t] of Object.entries(feed)) {
+    const w = t.dims.length > 1 ? t.dims[1] : 1;
+    const dims = [rows.length, ...t.dims.slice(1)];
+    const copy = <A extends Float32Array | Int32Array>(src: A, dst: A): A => {
+      for (let r = 0; r < rows.length; r++) dst.set(src.subarray(rows[r] * w, rows[r] * w + w), r * w);
+      return dst;
+    };
+    out[name] =
+      t.type === 'int32'
+        ? { type: 'int32', data: copy(t.data, new Int32Array(rows.length * w)), dims }
+        : { type: 'float32', data: copy(t.data, new Float32Array(rows.length * w)), dims };
   }
   return out;
 }

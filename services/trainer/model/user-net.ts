@@ -10,8 +10,10 @@ import {
 } from '../nn/index.js';
 import type { Param } from '../nn/index.js';
 import type { TowerOutput } from './item-net.js';
-import { continuousWidth, featureWidth, INPUT_NAMES } from './model-shape.js';
-import type { Feed, ModelShape } from './model-shape.js';
+import { continuousWidth, floatInput, INPUT_NAMES, intInput } from './model-shape.js';
+import { embeddingWidth } from '../../../shared/features/index.js';
+import type { ModelShape } from './model-shape.js';
+import type { TensorMap } from '../../../shared/features/index.js';
 import { param } from './param-lookup.js';
 
 /**
@@ -26,19 +28,19 @@ export class UserNet {
     private readonly params: Map<string, Param>,
   ) {}
 
-  forward(feed: Feed, m: number): TowerOutput {
+  forward(feed: TensorMap, m: number): TowerOutput {
     const p = (n: string): Param => param(this.params, n);
-    const bagIds = feed.get(INPUT_NAMES.userBagIds) as Int32Array;
-    const bagWeights = feed.get(INPUT_NAMES.userBagWeights) as Float32Array;
+    const bagIds = intInput(feed, INPUT_NAMES.userBagIds);
+    const bagWeights = floatInput(feed, INPUT_NAMES.userBagWeights);
     const parts: Float32Array[] = [embeddingBagForward(p('user.bag'), bagIds, bagWeights, this.shape.bagLength)];
     const widths: number[] = [this.shape.dim];
     for (const f of this.shape.features) {
-      const x = feed.get(INPUT_NAMES.userDist(f.name)) as Float32Array;
+      const x = floatInput(feed, INPUT_NAMES.userDist(f.name));
       parts.push(eluForward(denseForward(x, m, p(`user.dist.${f.name}.w`), p(`user.dist.${f.name}.b`))));
-      widths.push(featureWidth(f.size));
+      widths.push(embeddingWidth(f.size));
     }
     if (this.shape.continuousCount > 0) {
-      const x = feed.get(INPUT_NAMES.userCont) as Float32Array;
+      const x = floatInput(feed, INPUT_NAMES.userCont);
       parts.push(eluForward(denseForward(x, m, p('user.cont.w'), p('user.cont.b'))));
       widths.push(continuousWidth(2 * this.shape.continuousCount));
     }
@@ -59,20 +61,20 @@ export class UserNet {
     const dparts = concatBackward(dh, widths, m);
     embeddingBagBackward(
       p('user.bag'),
-      feed.get(INPUT_NAMES.userBagIds) as Int32Array,
-      feed.get(INPUT_NAMES.userBagWeights) as Float32Array,
+      intInput(feed, INPUT_NAMES.userBagIds),
+      floatInput(feed, INPUT_NAMES.userBagWeights),
       this.shape.bagLength,
       dparts[0],
     );
     let k = 1;
     for (const f of this.shape.features) {
       const dy = eluBackward(parts[k], dparts[k]);
-      denseBackward(feed.get(INPUT_NAMES.userDist(f.name)) as Float32Array, dy, m, p(`user.dist.${f.name}.w`), p(`user.dist.${f.name}.b`), false);
+      denseBackward(floatInput(feed, INPUT_NAMES.userDist(f.name)), dy, m, p(`user.dist.${f.name}.w`), p(`user.dist.${f.name}.b`), false);
       k++;
     }
     if (this.shape.continuousCount > 0) {
       const dy = eluBackward(parts[k], dparts[k]);
-      denseBackward(feed.get(INPUT_NAMES.userCont) as Float32Array, dy, m, p('user.cont.w'), p('user.cont.b'), false);
+      denseBackward(floatInput(feed, INPUT_NAMES.userCont), dy, m, p('user.cont.w'), p('user.cont.b'), false);
     }
   }
 }

@@ -1,5 +1,6 @@
-import { gatherFeed, INPUT_NAMES, itemInputWidths } from '../model/index.js';
-import type { Feed, Model } from '../model/index.js';
+import type { TensorMap } from '../../../shared/features/index.js';
+import { floatInput, gatherFeed, INPUT_NAMES } from '../model/index.js';
+import type { Model } from '../model/index.js';
 import { bceWithLogits, correctSampledLogits, cosineLoss, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy } from '../nn/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
 import { AliasTable, NegativeSamplerImpl } from './negative-sampler.js';
@@ -21,7 +22,6 @@ export interface StepLoss {
  * 1/batchSize, so the slices of one batch on several threads sum to the batch mean.
  */
 export class GradientStep {
-  private readonly itemWidths: Map<string, number>;
   private readonly negatives: NegativeSamplerImpl;
   private readonly candidateSampler: AliasTable;
   private readonly counts: Float64Array;
@@ -35,7 +35,6 @@ export class GradientStep {
     private readonly data: TrainingData,
     private readonly config: TrainConfig,
   ) {
-    this.itemWidths = itemInputWidths(model.shape);
     this.negatives = new NegativeSamplerImpl(data, config.negSampler);
     // Extra softmax candidates are drawn uniformly: in-batch targets already follow popularity.
     this.candidateSampler = new AliasTable(new Float64Array(data.catalogSize).fill(1));
@@ -51,14 +50,14 @@ export class GradientStep {
     return this.config.objective === 'softmax' ? this.softmax(examples, feed, batchSize, rng) : this.thesis(examples, feed, batchSize, rng);
   }
 
-  private softmax(examples: Int32Array, feed: Feed, batchSize: number, rng: SeededRandom): StepLoss {
+  private softmax(examples: Int32Array, feed: TensorMap, batchSize: number, rng: SeededRandom): StepLoss {
     const { model, data, config } = this;
     const d = model.shape.dim;
     const m = examples.length;
     const scale = 1 / batchSize;
     const targets = Int32Array.from(examples, (e) => data.exampleTarget[e]);
     let candidates: Int32Array;
-    let itemFeed: Feed;
+    let itemFeed: TensorMap;
     let targetCols: Int32Array;
     if (config.fullSoftmax) {
       candidates = Int32Array.from({ length: data.catalogSize }, (_, r) => r);
@@ -69,7 +68,7 @@ export class GradientStep {
       candidates = new Int32Array(m + s);
       candidates.set(targets);
       for (let j = 0; j < s; j++) candidates[m + j] = this.candidateSampler.sample(rng);
-      itemFeed = gatherFeed(data.catalog, this.itemWidths, candidates);
+      itemFeed = gatherFeed(data.catalog, candidates);
       targetCols = Int32Array.from({ length: m }, (_, r) => r);
     }
     const n = candidates.length;
@@ -125,7 +124,7 @@ export class GradientStep {
     return { main: ce.loss, aux };
   }
 
-  private thesis(examples: Int32Array, feed: Feed, batchSize: number, rng: SeededRandom): StepLoss {
+  private thesis(examples: Int32Array, feed: TensorMap, batchSize: number, rng: SeededRandom): StepLoss {
     const { model, data, config } = this;
     const d = model.shape.dim;
     const m = examples.length;
@@ -140,7 +139,7 @@ export class GradientStep {
       for (let j = 1; j < per; j++) rows[r * per + j] = this.negatives.sample(e, positive, rng);
     }
     const u = model.user.forward(feed, m);
-    const it = model.item.forward(gatherFeed(data.catalog, this.itemWidths, rows), m * per);
+    const it = model.item.forward(gatherFeed(data.catalog, rows), m * per);
     const dEu = new Float32Array(m * d);
     const dBu = new Float32Array(m);
     const dEi = new Float32Array(m * per * d);
@@ -236,8 +235,8 @@ function gatherRows(src: Float32Array, rows: ArrayLike<number>, width: number): 
 }
 
 /** Input dropout on the history: drops bag entries at random and renormalises the weights. */
-function dropHistory(feed: Feed, bag: number, rate: number, rng: SeededRandom): void {
-  const weights = feed.get(INPUT_NAMES.userBagWeights) as Float32Array;
+function dropHistory(feed: TensorMap, bag: number, rate: number, rng: SeededRandom): void {
+  const weights = floatInput(feed, INPUT_NAMES.userBagWeights);
   const rows = weights.length / bag;
   for (let r = 0; r < rows; r++) {
     let kept = 0;

@@ -1,5 +1,6 @@
 import { INPUT_NAMES } from '../model/index.js';
-import type { Feed, ModelShape } from '../model/index.js';
+import type { TensorMap } from '../../../shared/features/index.js';
+import type { ModelShape } from '../model/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import type { TrainingData } from './training-data.js';
 
@@ -29,10 +30,10 @@ export function toyTrainingData(args: ToyArgs): TrainingData & { userCluster: In
     dim: args.dim,
   };
   const itemCluster = Int32Array.from({ length: items }, (_, i) => i % clusters);
-  const catalog: Feed = new Map<string, Float32Array | Int32Array>([
-    [INPUT_NAMES.itemId, Int32Array.from({ length: items }, (_, i) => i + 1)],
-    [INPUT_NAMES.itemCat('c'), Int32Array.from(itemCluster, (c) => c + 1)],
-  ]);
+  const catalog: TensorMap = {
+    [INPUT_NAMES.itemId]: { type: 'int32', data: Int32Array.from({ length: items }, (_, i) => i + 1), dims: [items] },
+    [INPUT_NAMES.itemCat('c')]: { type: 'int32', data: Int32Array.from(itemCluster, (c) => c + 1), dims: [items] },
+  };
   const userCluster = Int32Array.from({ length: examples }, () => rng.int(clusters));
   const perCluster = Math.floor(items / clusters);
   const pick = (c: number): number => rng.int(perCluster) * clusters + c;
@@ -51,7 +52,7 @@ export function toyTrainingData(args: ToyArgs): TrainingData & { userCluster: In
     userCluster,
     itemCluster,
     isPositive: (e, row) => bags[e].includes(row + 1),
-    userFeed(ex: Int32Array): Feed {
+    userFeed(ex: Int32Array): TensorMap {
       const m = ex.length;
       const ids = new Int32Array(m * bag);
       const weights = new Float32Array(m * bag).fill(1 / bag);
@@ -60,11 +61,11 @@ export function toyTrainingData(args: ToyArgs): TrainingData & { userCluster: In
         ids.set(bags[e], r * bag);
         dist[r * (clusters + 1) + userCluster[e] + 1] = 1;
       });
-      return new Map<string, Float32Array | Int32Array>([
-        [INPUT_NAMES.userBagIds, ids],
-        [INPUT_NAMES.userBagWeights, weights],
-        [INPUT_NAMES.userDist('c'), dist],
-      ]);
+      return {
+        [INPUT_NAMES.userBagIds]: { type: 'int32', data: ids, dims: [m, bag] },
+        [INPUT_NAMES.userBagWeights]: { type: 'float32', data: weights, dims: [m, bag] },
+        [INPUT_NAMES.userDist('c')]: { type: 'float32', data: dist, dims: [m, clusters + 1] },
+      };
     },
   };
 }

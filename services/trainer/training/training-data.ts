@@ -1,4 +1,5 @@
-import type { Feed, ModelShape } from '../model/index.js';
+import type { TensorMap } from '../../../shared/features/index.js';
+import type { ModelShape } from '../model/index.js';
 
 /**
  * What a training step reads: the catalog's ItemNet inputs and the examples
@@ -8,7 +9,7 @@ import type { Feed, ModelShape } from '../model/index.js';
 export interface TrainingData {
   readonly shape: ModelShape;
   /** ItemNet inputs of every catalog item; catalog row r is softmax class r. */
-  readonly catalog: Feed;
+  readonly catalog: TensorMap;
   readonly catalogSize: number;
   /** Training interactions per catalog row (log-Q correction, popularity sampling). */
   readonly itemCounts: Float64Array;
@@ -20,5 +21,5 @@ export interface TrainingData {
   /** True when `row` is among the example's user's training items (never a negative). */
   isPositive(example: number, row: number): boolean;
   /** UserNet inputs for the examples' profiles (events strictly before each example's event). */
-  userFeed(examples: Int32Array): Feed;
+  userFeed(examples: Int32Array): TensorMap;
 }

@@ -4,7 +4,7 @@ import type { Model } from '../model/index.js';
 import { bceWithLogits, correctSampledLogits, cosineLoss, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy } from '../nn/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
 import { AliasTable, NegativeSamplerImpl } from './negative-sampler.js';
-import { topK } from './top-k.js';
+import { topK } from '../eval/top-k.js';
 import type { TrainConfig } from './train-config.js';
 import type { TrainingData } from './training-data.js';
 
@@ -83,7 +83,9 @@ export class GradientStep {
     const hard: Int32Array[] = [];
     for (let r = 0; r < m; r++) {
       const e = examples[r];
-      hard.push(topK(logits, r * n, n, k, (col) => candidates[col] === targets[r] || data.isPositive(e, candidates[col])));
+      const row = logits.slice(r * n, r * n + n);
+      for (let col = 0; col < n; col++) if (candidates[col] === targets[r] || data.isPositive(e, candidates[col])) row[col] = -Infinity;
+      hard.push(topK(row, k));
     }
 
     if (!config.fullSoftmax) {

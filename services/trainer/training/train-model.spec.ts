@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Model } from '../model/index.js';
 import { GradientWorkerPool } from './gradient-worker-pool.js';
-import { topK } from './top-k.js';
+import { topK } from '../eval/top-k.js';
 import { resolveTrainConfig } from './train-config.js';
 import type { TrainConfig } from './train-config.js';
 import { trainModel } from './train-model.js';
@@ -21,7 +21,7 @@ function clusterPrecision(model: Model): number {
   for (let r = 0; r < users.length; r++) {
     const scores = new Float32Array(data.catalogSize);
     for (let j = 0; j < data.catalogSize; j++) for (let c = 0; c < d; c++) scores[j] += u.e[r * d + c] * it.e[j * d + c];
-    for (const j of topK(scores, 0, data.catalogSize, 10)) if (data.itemCluster[j] === data.userCluster[r]) hits++;
+    for (const j of topK(scores, 10)) if (data.itemCluster[j] === data.userCluster[r]) hits++;
   }
   return hits / (users.length * 10);
 }

@@ -77,6 +77,11 @@ export function compileSpec(spec: FeatureSpec): CompiledSpec {
   return compiled;
 }
 
+/** The vocabulary index of a raw item id under `spec` (0 = OOV). */
+export function itemVocabularyIndex(spec: FeatureSpec, itemId: string): number {
+  return compileSpec(spec).itemIndex.get(itemId) ?? 0;
+}
+
 function indexOf(vocabulary: string[]): Map<string, number> {
   const index = new Map<string, number>();
   // Index 0 is the OOV slot: a value literally equal to '<oov>' must not map onto it by name.

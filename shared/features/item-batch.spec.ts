@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { encodeCatalog } from './encoded-items.js';
-import { OOV_TOKEN } from './feature-spec.js';
+import { OOV_TOKEN, itemVocabularyIndex } from './feature-spec.js';
 import type { FeatureSpec } from './feature-spec.js';
 import { createItemBatch, encodeEncodedItems, encodeItems, itemBatchTensors, writeItemRows } from './item-batch.js';
 import { catalogItem } from './item-catalog.js';
@@ -52,6 +52,8 @@ describe('encodeItems', () => {
     assert.deepEqual(tensors.item_cat_genre.data, Int32Array.from([1]));
     assert.deepEqual(tensors.item_multi_tags.data, Float32Array.from([1, 0, 1]));
     assert.deepEqual(tensors.item_cont.data, Float32Array.from([2, 0]));
+    assert.equal(itemVocabularyIndex(spec, 'brand-new'), 0);
+    assert.equal(itemVocabularyIndex(spec, 'm2'), 2);
   });
 
   it('overwrites reused batch rows completely and exposes views of the first rows', () => {

@@ -1,4 +1,4 @@
-import { compileSpec, eventWeight } from './feature-spec.js';
+import { eventWeight } from './feature-spec.js';
 import type { FeatureSpec } from './feature-spec.js';
 import { rawCategorical, rawContinuous, rawMulti } from './item.js';
 import type { InteractionEvent, Item } from './item.js';
@@ -125,9 +125,4 @@ function setOwn<T>(record: Record<string, T>, key: string, value: T): T {
 function addOwn(record: Record<string, number>, key: string, amount: number): void {
   if (Object.hasOwn(record, key)) record[key] += amount;
   else setOwn(record, key, amount);
-}
-
-/** The vocabulary index of a raw item id under `spec` (0 = OOV). */
-export function itemVocabularyIndex(spec: FeatureSpec, itemId: string): number {
-  return compileSpec(spec).itemIndex.get(itemId) ?? 0;
 }

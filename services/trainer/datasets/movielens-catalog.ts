@@ -2,7 +2,7 @@ import type { ItemCatalog } from '../../../shared/features/index.js';
 import { CategoricalColumnBuilder, ContinuousColumnBuilder, Interner, MultiColumnBuilder } from './column-builders.js';
 import { GrowableArray } from './growable-array.js';
 import type { InteractionsBuilder } from './interactions-builder.js';
-import { parseNumber, readLines } from './delimited-text.js';
+import { expectHeader, parseNumber, readLines } from './delimited-text.js';
 import type { BadRowPolicy, TextEncoding } from './delimited-text.js';
 
 /** Why 100: enough tags to describe a film's themes, few enough to keep `item_multi_tags` narrow. */
@@ -90,13 +90,18 @@ export interface MovieLensFile {
   encoding: TextEncoding;
   split: (text: string) => string[];
   hasHeader: boolean;
+  /** The expected leading header columns, checked when `hasHeader`. */
+  header?: string[];
 }
 
 /** Reads `user, item, rating, timestamp (s)` rows into `interactions` as `rating` events. */
 export async function readRatings(file: MovieLensFile, films: Map<string, number>, interactions: InteractionsBuilder, policy: BadRowPolicy): Promise<void> {
   const rating = interactions.eventTypeCode('rating');
   for await (const { text, line } of readLines(file.path, file.encoding)) {
-    if (file.hasHeader && line === 1) continue;
+    if (file.hasHeader && line === 1) {
+      if (file.header !== undefined) expectHeader(file.path, file.split(text), file.header);
+      continue;
+    }
     const fields = splitOrReport(file, text, line, policy);
     if (fields === undefined) continue;
     if (fields.length !== 4) {
@@ -117,7 +122,10 @@ export async function readRatings(file: MovieLensFile, films: Map<string, number
 /** Reads `user, item, tag, timestamp` rows into `tags`. */
 export async function readTags(file: MovieLensFile, films: Map<string, number>, tags: TagCollector, policy: BadRowPolicy): Promise<void> {
   for await (const { text, line } of readLines(file.path, file.encoding)) {
-    if (file.hasHeader && line === 1) continue;
+    if (file.hasHeader && line === 1) {
+      if (file.header !== undefined) expectHeader(file.path, file.split(text), file.header);
+      continue;
+    }
     const fields = splitOrReport(file, text, line, policy);
     if (fields === undefined) continue;
     if (fields.length !== 4) {

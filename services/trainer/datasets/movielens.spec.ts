@@ -120,6 +120,14 @@ describe('readMovieLens', () => {
     assert.match(dataset.skippedRowMessages[3], /ratings\.csv:5: expected 4 fields/);
   });
 
+  it('rejects a CSV file whose header is not the MovieLens one', async () => {
+    const dir = await writeFiles(join(root, 'header'), {
+      'movies.csv': 'movieId,title,genres\n1,Heat (1995),Action\n',
+      'ratings.csv': 'movieId,userId,rating,timestamp\n1,1,4.0,10\n',
+    });
+    await assert.rejects(readMovieLens(dir), /ratings\.csv:1: expected the header userId,movieId,rating,timestamp, got movieId,userId,rating,timestamp/);
+  });
+
   it('names the directory when it holds no MovieLens layout', () => {
     assert.throws(() => detectMovieLensFormat(root), /not a MovieLens directory/);
   });

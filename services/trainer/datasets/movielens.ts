@@ -46,13 +46,14 @@ export async function readMovieLens(dir: string, options: MovieLensOptions = {})
   const csv = (text: string): string[] => parseCsvLine(text);
   const dat = (text: string): string[] => text.split('::');
   if (format === 'csv') {
-    await readMovies(await file('movies.csv', csv, true), films, policy, ['movieId', 'title', 'genres']);
+    await readMovies({ ...(await file('movies.csv', csv, true)), header: ['movieId', 'title', 'genres'] }, films, policy);
     if (existsSync(join(dir, 'tags.csv'))) {
       tags = new TagCollector();
-      const tagsFile: MovieLensFile = { path: join(dir, 'tags.csv'), encoding: 'utf8', split: csv, hasHeader: true };
+      const tagsFile: MovieLensFile = { path: join(dir, 'tags.csv'), encoding: 'utf8', split: csv, hasHeader: true, header: ['userId', 'movieId', 'tag'] };
       await readTags(tagsFile, films.rows, tags, policy);
     }
-    await readRatings({ path: join(dir, 'ratings.csv'), encoding: 'utf8', split: csv, hasHeader: true }, films.rows, interactions, policy);
+    const ratingsFile: MovieLensFile = { path: join(dir, 'ratings.csv'), encoding: 'utf8', split: csv, hasHeader: true, header: ['userId', 'movieId', 'rating', 'timestamp'] };
+    await readRatings(ratingsFile, films.rows, interactions, policy);
   } else if (format === 'dat') {
     await readMovies(await file('movies.dat', dat, false), films, policy);
     if (existsSync(join(dir, 'tags.dat'))) {
@@ -90,10 +91,10 @@ export async function readMovieLens(dir: string, options: MovieLensOptions = {})
   return dataset;
 }
 
-async function readMovies(file: MovieLensFile, films: MovieCatalogBuilder, policy: BadRowPolicy, header?: string[]): Promise<void> {
+async function readMovies(file: MovieLensFile, films: MovieCatalogBuilder, policy: BadRowPolicy): Promise<void> {
   for await (const { text, line } of readLines(file.path, file.encoding)) {
     if (file.hasHeader && line === 1) {
-      if (header !== undefined) expectHeader(file.path, file.split(text), header);
+      if (file.header !== undefined) expectHeader(file.path, file.split(text), file.header);
       continue;
     }
     const fields = splitOrReport(file, text, line, policy);

@@ -52,12 +52,15 @@ export function rankWidths(dim: number): [number, number, number] {
   return [dim, Math.max(1, dim >> 1), Math.max(1, dim >> 2)];
 }
 
-/** Glorot init for weights, zero biases, small normal rows for tables. */
+/**
+ * Glorot init for weights, zero biases, small normal rows for tables. RankNet's output
+ * weights start at zero, so an untrained tower adds nothing to e_u·e_i + b_u + b_i.
+ */
 export function initModelParams(params: Map<string, Param>, rng: SeededRandom): void {
   for (const [name, p] of params) {
     if (p.spec.sparse) {
       if (name.endsWith('idBias')) continue;
       for (let i = 0; i < p.value.length; i++) p.value[i] = rng.normal() * TABLE_INIT_STD;
-    } else if (name.endsWith('.w')) initUniform(p, p.spec.rows, p.spec.cols, () => rng.next());
+    } else if (name.endsWith('.w') && name !== 'rank.out.w') initUniform(p, p.spec.rows, p.spec.cols, () => rng.next());
   }
 }

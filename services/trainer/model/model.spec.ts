@@ -17,10 +17,17 @@ const SHAPE: ModelShape = {
   dim: 8,
 };
 
+/** RankNet's output layer starts at zero; give it weights so the tower's gradients and dropout show. */
+function withRankOutput(model: ReturnType<typeof createModel>, rng: SeededRandom): ReturnType<typeof createModel> {
+  const w = model.params.get('rank.out.w')!.value;
+  for (let i = 0; i < w.length; i++) w[i] = rng.normal() * 0.5;
+  return model;
+}
+
 describe('model: UserNet, ItemNet, RankNet', () => {
   it('the joint BCE loss has the numerical gradient for every parameter', () => {
-    const model = createModel(SHAPE, 1);
     const rng = new SeededRandom(2);
+    const model = withRankOutput(createModel(SHAPE, 1), rng);
     const m = 4;
     const userFeed = randomFeed(SHAPE, userInputWidths(SHAPE), m, rng);
     const itemFeed = randomFeed(SHAPE, itemInputWidths(SHAPE), m, rng);
@@ -45,8 +52,8 @@ describe('model: UserNet, ItemNet, RankNet', () => {
   });
 
   it('dropout in RankNet changes the training logit but not inference', () => {
-    const model = createModel(SHAPE, 3);
     const rng = new SeededRandom(4);
+    const model = withRankOutput(createModel(SHAPE, 3), rng);
     const m = 16;
     const u = model.user.forward(randomFeed(SHAPE, userInputWidths(SHAPE), m, rng), m);
     const it = model.item.forward(randomFeed(SHAPE, itemInputWidths(SHAPE), m, rng), m);

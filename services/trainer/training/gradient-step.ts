@@ -118,7 +118,9 @@ export class GradientStep {
           labels.push(0);
         }
       }
-      aux = this.rankPairs(u.e, u.b, it.e, it.b, pairUser, pairItem, Float32Array.from(labels), scale * config.rankWeight, dEu, dBu, dEi, dBi, rng);
+      // A detached RankNet scatters its e_u/e_i gradients into scratch buffers.
+      const [gu, gi] = config.rankDetach ? [new Float32Array(m * d), new Float32Array(n * d)] : [dEu, dEi];
+      aux = this.rankPairs(u.e, u.b, it.e, it.b, pairUser, pairItem, Float32Array.from(labels), scale * config.rankWeight, gu, dBu, gi, dBi, rng);
     }
     model.item.backward(it, dEi, dBi);
     model.user.backward(u, dEu, dBu);

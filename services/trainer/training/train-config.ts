@@ -26,6 +26,11 @@ export interface TrainConfig {
   readonly rankDropout: number;
   /** Weight of RankNet's BCE in the softmax objective. */
   readonly rankWeight: number;
+  /**
+   * Softmax objective: RankNet's loss trains its tower and the biases but does not flow
+   * into e_u and e_i, which the retrieval softmax alone shapes.
+   */
+  readonly rankDetach: boolean;
   /** Epochs without a better validation MAP@10 before stopping. */
   readonly patience: number;
   /** Retrieval candidates RankNet re-ranks in validation (two-stage, as served). */
@@ -46,12 +51,13 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   lr: 0.003,
   seed: 1,
   workers: 2,
-  sampledCandidates: 1024,
+  sampledCandidates: 256,
   // A full softmax over ~10k items costs ~4 MFLOP per example; sampled is 5x cheaper.
   fullSoftmax: false,
   historyDropout: 0.1,
   rankDropout: 0.2,
   rankWeight: 1,
+  rankDetach: true,
   patience: 3,
   // C = 100: the evaluation's smaller two-stage setting.
   candidates: 100,

@@ -2,6 +2,7 @@ import type { TensorMap } from '../../../shared/features/index.js';
 import { floatInput, gatherFeed, INPUT_NAMES } from '../model/index.js';
 import type { Model } from '../model/index.js';
 import { bceWithLogits, correctSampledLogits, cosineLoss, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy } from '../nn/index.js';
+import type { LossResult } from '../nn/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
 import { AliasTable, NegativeSamplerImpl } from './negative-sampler.js';
 import { topK } from '../eval/top-k.js';
@@ -77,24 +78,27 @@ export class GradientStep {
     const logits = new Float32Array(m * n);
     matmulTransBAcc(u.e, it.e, logits, m, d, n);
 
-    // RankNet learns on retrieved-style candidates: each row's positive and the
-    // K items the towers currently score highest among its non-positives.
+    // Hard negatives for RankNet: the K items the towers currently score highest among
+    // the row's non-positives (only for rankNegatives = 'hard').
     const k = config.negRatio;
     const hard: Int32Array[] = [];
-    for (let r = 0; r < m; r++) {
-      const e = examples[r];
-      const row = logits.slice(r * n, r * n + n);
-      for (let col = 0; col < n; col++) if (candidates[col] === targets[r] || data.isPositive(e, candidates[col])) row[col] = -Infinity;
-      hard.push(topK(row, k));
+    if (config.rankNegatives === 'hard') {
+      for (let r = 0; r < m; r++) {
+        const e = examples[r];
+        const row = logits.slice(r * n, r * n + n);
+        for (let col = 0; col < n; col++) if (candidates[col] === targets[r] || data.isPositive(e, candidates[col])) row[col] = -Infinity;
+        hard.push(topK(row, k));
+      }
     }
 
-    if (!config.fullSoftmax) {
-      // log Q: expected occurrences of each candidate among in-batch targets and uniform extras.
-      const logQ = Float32Array.from(candidates, (c) =>
-        Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / data.catalogSize),
-      );
-      correctSampledLogits(logits, m, n, candidates, logQ, targets, targetCols);
-    }
+    // log Q: expected occurrences of each candidate among in-batch targets and uniform extras
+    // (a full softmax needs no correction).
+    const logQ = config.fullSoftmax
+      ? new Float32Array(n)
+      : Float32Array.from(candidates, (c) =>
+          Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / data.catalogSize),
+        );
+    if (!config.fullSoftmax) correctSampledLogits(logits, m, n, candidates, logQ, targets, targetCols);
     const ce = softmaxCrossEntropy(logits, m, n, targetCols, scale);
     const dEu = new Float32Array(m * d);
     const dEi = new Float32Array(n * d);
@@ -105,22 +109,45 @@ export class GradientStep {
 
     let aux = 0;
     if (config.rankWeight > 0) {
-      const pairUser: number[] = [];
-      const pairItem: number[] = [];
-      const labels: number[] = [];
-      for (let r = 0; r < m; r++) {
-        pairUser.push(r);
-        pairItem.push(targetCols[r]);
-        labels.push(1);
-        for (const col of hard[r]) {
-          pairUser.push(r);
-          pairItem.push(col);
-          labels.push(0);
-        }
-      }
       // A detached RankNet scatters its e_u/e_i gradients into scratch buffers.
       const [gu, gi] = config.rankDetach ? [new Float32Array(m * d), new Float32Array(n * d)] : [dEu, dEi];
-      aux = this.rankPairs(u.e, u.b, it.e, it.b, pairUser, pairItem, Float32Array.from(labels), scale * config.rankWeight, gu, dBu, gi, dBi, rng);
+      const pairUser: number[] = [];
+      const pairItem: number[] = [];
+      const rankScale = scale * config.rankWeight;
+      if (config.rankNegatives === 'hard') {
+        const labels: number[] = [];
+        for (let r = 0; r < m; r++) {
+          pairUser.push(r);
+          pairItem.push(targetCols[r]);
+          labels.push(1);
+          for (const col of hard[r]) {
+            pairUser.push(r);
+            pairItem.push(col);
+            labels.push(0);
+          }
+        }
+        const y = Float32Array.from(labels);
+        aux = this.rankPairs(u.e, u.b, it.e, it.b, pairUser, pairItem, (z) => bceWithLogits(z, y, rankScale), gu, dBu, gi, dBi, rng);
+      } else {
+        // Listwise: the positive against K candidates drawn uniformly from the softmax's
+        // candidate set, on the same log-Q-corrected logits, so RankNet estimates the
+        // same catalog softmax the retrieval does and only refines its order.
+        const per = 1 + k;
+        const correction = new Float32Array(m * per);
+        for (let r = 0; r < m; r++) {
+          for (let j = 0; j < per; j++) {
+            const col = j === 0 ? targetCols[r] : rng.int(n);
+            pairUser.push(r);
+            pairItem.push(col);
+            correction[r * per + j] = j > 0 && candidates[col] === targets[r] ? Infinity : logQ[col];
+          }
+        }
+        const zeros = new Int32Array(m);
+        aux = this.rankPairs(u.e, u.b, it.e, it.b, pairUser, pairItem, (z) => {
+          for (let p = 0; p < z.length; p++) z[p] -= correction[p];
+          return softmaxCrossEntropy(z, m, per, zeros, rankScale);
+        }, gu, dBu, gi, dBi, rng);
+      }
     }
     model.item.backward(it, dEi, dBi);
     model.user.backward(u, dEu, dBu);
@@ -152,7 +179,7 @@ export class GradientStep {
     const pairItem = Array.from({ length: m * per }, (_, p) => p);
     // Per-pair mean, as the thesis averages BCE over positives and negatives alike.
     const scale = 1 / (batchSize * per);
-    const main = this.rankPairs(u.e, u.b, it.e, it.b, pairUser, pairItem, labels, scale, dEu, dBu, dEi, dBi, rng);
+    const main = this.rankPairs(u.e, u.b, it.e, it.b, pairUser, pairItem, (z) => bceWithLogits(z, labels, scale), dEu, dBu, dEi, dBi, rng);
     let aux = 0;
     if (config.lambda > 0) {
       const eu = gatherRows(u.e, pairUser, d);
@@ -180,8 +207,7 @@ export class GradientStep {
     bi: Float32Array,
     pairUser: number[],
     pairItem: number[],
-    labels: Float32Array,
-    scale: number,
+    lossOf: (logit: Float32Array) => LossResult,
     dEu: Float32Array,
     dBu: Float32Array,
     dEi: Float32Array,
@@ -198,8 +224,8 @@ export class GradientStep {
       p,
       { rate: this.config.rankDropout, rng },
     );
-    const bce = bceWithLogits(out.logit, labels, scale);
-    const g = this.model.rank.backward(out, bce.grad);
+    const loss = lossOf(out.logit);
+    const g = this.model.rank.backward(out, loss.grad);
     for (let q = 0; q < p; q++) {
       const r = pairUser[q];
       const c = pairItem[q];
@@ -211,7 +237,7 @@ export class GradientStep {
       dBi[c] += g.dbias[q];
     }
     this.rankPairCount = p;
-    return bce.loss;
+    return loss.loss;
   }
 
   /** Forward + backward multiply-adds of the towers and RankNet (≈ 3 × forward). */

@@ -31,6 +31,11 @@ export interface TrainConfig {
    * into e_u and e_i, which the retrieval softmax alone shapes.
    */
   readonly rankDetach: boolean;
+  /**
+   * Softmax objective: RankNet's negatives — 'sampled' (listwise against uniform draws from
+   * the log-Q-corrected candidate set) or 'hard' (BCE against the towers' top-scored items).
+   */
+  readonly rankNegatives: 'sampled' | 'hard';
   /** Epochs without a better validation MAP@10 before stopping. */
   readonly patience: number;
   /** Retrieval candidates RankNet re-ranks in validation (two-stage, as served). */
@@ -58,6 +63,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   rankDropout: 0.2,
   rankWeight: 1,
   rankDetach: true,
+  rankNegatives: 'sampled',
   patience: 3,
   // C = 100: the evaluation's smaller two-stage setting.
   candidates: 100,
@@ -71,6 +77,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   };
   const int = (v: number, min: number): boolean => Number.isInteger(v) && v >= min;
   check('objective', c.objective === 'thesis' || c.objective === 'softmax', "'thesis' or 'softmax'");
+  check('rankNegatives', c.rankNegatives === 'sampled' || c.rankNegatives === 'hard', "'sampled' or 'hard'");
   check('negSampler', c.negSampler === 'uniform' || c.negSampler === 'category', "'uniform' or 'category'");
   check('dim', int(c.dim, 4) && c.dim % 4 === 0, 'a multiple of 4, at least 4');
   check('epochs', int(c.epochs, 1), 'an integer >= 1');

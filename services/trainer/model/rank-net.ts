@@ -70,8 +70,12 @@ export class RankNet {
     return { m, logit, cache: { eu, ei, x, h1, h2, h3, mask } };
   }
 
-  /** Accumulates parameter gradients and returns the inputs' gradients. */
-  backward(out: RankOutput, dlogit: Float32Array): RankInputGrads {
+  /**
+   * Accumulates parameter gradients and returns the inputs' gradients; with
+   * `inputGrads` false (RankNet detached from the towers) deu/dei are left empty and
+   * the first layer's input gradient is not computed.
+   */
+  backward(out: RankOutput, dlogit: Float32Array, inputGrads = true): RankInputGrads {
     const p = (n: string): Param => param(this.params, n);
     const d = this.dim;
     const { m } = out;
@@ -83,7 +87,8 @@ export class RankNet {
     // which equals h2 / keep where kept (and the gradient is already 0 where dropped).
     eluBackward(mask === null ? h2 : undropped(h2, mask), dh2);
     const dh1 = eluBackward(h1, denseBackward(h1, dh2, m, p('rank.l2.w'), p('rank.l2.b'), true)!);
-    const dx = denseBackward(x, dh1, m, p('rank.l1.w'), p('rank.l1.b'), true)!;
+    const dx = denseBackward(x, dh1, m, p('rank.l1.w'), p('rank.l1.b'), inputGrads);
+    if (dx === null) return { deu: new Float32Array(0), dei: new Float32Array(0), dbias: dlogit };
     const [deu, dei] = concatBackward(dx, [d, d], m);
     rowDotBackward(eu, ei, dlogit, m, d, deu, dei);
     return { deu, dei, dbias: dlogit };

@@ -29,7 +29,8 @@ export class GradientStep {
   private readonly totalCount: number;
   /** Multiply-adds of the dense algebra in the last call (forward + backward). */
   lastMacs = 0;
-  private rankPairCount = 0;
+  /** Multiply-adds of RankNet in the current call. */
+  private rankMacs = 0;
 
   constructor(
     private readonly model: Model,
@@ -45,7 +46,7 @@ export class GradientStep {
 
   /** Gradients of `examples` (a slice of a batch of `batchSize`) under the configured objective. */
   run(examples: Int32Array, batchSize: number, rng: SeededRandom): StepLoss {
-    this.rankPairCount = 0;
+    this.rankMacs = 0;
     const feed = this.data.userFeed(examples);
     if (this.config.historyDropout > 0) dropHistory(feed, this.model.shape.bagLength, this.config.historyDropout, rng);
     return this.config.objective === 'softmax' ? this.softmax(examples, feed, batchSize, rng) : this.thesis(examples, feed, batchSize, rng);
@@ -109,8 +110,7 @@ export class GradientStep {
 
     let aux = 0;
     if (config.rankWeight > 0) {
-      // A detached RankNet scatters its e_u/e_i gradients into scratch buffers.
-      const [gu, gi] = config.rankDetach ? [new Float32Array(m * d), new Float32Array(n * d)] : [dEu, dEi];
+      const [gu, gi] = config.rankDetach ? [null, null] : [dEu, dEi];
       const pairUser: number[] = [];
       const pairItem: number[] = [];
       const rankScale = scale * config.rankWeight;
@@ -208,9 +208,9 @@ export class GradientStep {
     pairUser: number[],
     pairItem: number[],
     lossOf: (logit: Float32Array) => LossResult,
-    dEu: Float32Array,
+    dEu: Float32Array | null,
     dBu: Float32Array,
-    dEi: Float32Array,
+    dEi: Float32Array | null,
     dBi: Float32Array,
     rng: SeededRandom,
   ): number {
@@ -225,35 +225,43 @@ export class GradientStep {
       { rate: this.config.rankDropout, rng },
     );
     const loss = lossOf(out.logit);
-    const g = this.model.rank.backward(out, loss.grad);
+    // null e-gradients: RankNet is detached from e_u/e_i (only the biases get its gradient).
+    const g = this.model.rank.backward(out, loss.grad, dEu !== null && dEi !== null);
     for (let q = 0; q < p; q++) {
       const r = pairUser[q];
       const c = pairItem[q];
-      for (let j = 0; j < d; j++) {
-        dEu[r * d + j] += g.deu[q * d + j];
-        dEi[c * d + j] += g.dei[q * d + j];
+      if (dEu !== null && dEi !== null) {
+        for (let j = 0; j < d; j++) {
+          dEu[r * d + j] += g.deu[q * d + j];
+          dEi[c * d + j] += g.dei[q * d + j];
+        }
       }
       dBu[r] += g.dbias[q];
       dBi[c] += g.dbias[q];
     }
-    this.rankPairCount = p;
+    // Forward + backward ≈ 3 × forward, less the input gradient of the first layer when detached.
+    const d2 = 2 * d * d;
+    this.rankMacs += p * (3 * this.rankForwardMacs() - (dEu === null ? d2 : 0));
     return loss.loss;
   }
 
-  /** Forward + backward multiply-adds of the towers and RankNet (≈ 3 × forward). */
+  /** Forward + backward multiply-adds of the towers (≈ 3 × forward) plus RankNet's. */
   private towerMacs(users: number, items: number): number {
-    const widths = this.model.layout.params;
     let userPerRow = this.model.shape.bagLength * this.model.shape.dim;
     let itemPerRow = this.model.shape.dim;
-    let rankPerRow = this.model.shape.dim;
-    for (const spec of widths) {
+    for (const spec of this.model.layout.params) {
       if (spec.sparse || !spec.name.endsWith('.w')) continue;
-      const macs = spec.rows * spec.cols;
-      if (spec.name.startsWith('user.')) userPerRow += macs;
-      else if (spec.name.startsWith('item.')) itemPerRow += macs;
-      else rankPerRow += macs;
+      if (spec.name.startsWith('user.')) userPerRow += spec.rows * spec.cols;
+      else if (spec.name.startsWith('item.')) itemPerRow += spec.rows * spec.cols;
     }
-    return 3 * (users * userPerRow + items * itemPerRow + this.rankPairCount * rankPerRow);
+    return 3 * (users * userPerRow + items * itemPerRow) + this.rankMacs;
+  }
+
+  /** RankNet's forward multiply-adds per pair: its weight matrices plus the dot product. */
+  private rankForwardMacs(): number {
+    let macs = this.model.shape.dim;
+    for (const spec of this.model.layout.params) if (spec.name.startsWith('rank.') && spec.name.endsWith('.w')) macs += spec.rows * spec.cols;
+    return macs;
   }
 }
 

@@ -20,11 +20,12 @@ export interface EventsRecipe {
   readonly data: string;
   readonly events: Events;
   readonly dim: number;
+  readonly validation: boolean;
 }
 
 /** The worker factory for `deepRecommender` fits (see DataFactory). */
 export async function prepareTrainingDataFromEvents(recipe: EventsRecipe): Promise<PreparedData['training']> {
-  return prepareFromEvents(await loadDataset(recipe.data), recipe.events, recipe).training;
+  return prepareFromEvents(await loadDataset(recipe.data), recipe.events, recipe, recipe.validation).training;
 }
 
 /** The deep model's ranked forms the evaluation reports, in order (the first is tuned). */
@@ -40,15 +41,19 @@ const FORMS: readonly { label: string; mode: RankingMode; candidates: number }[]
  * (early stopping on the protocol's validation rule applied inside them) and returns the
  * two-stage, retrieval-only and gold-standard rankers over the same weights. `data` is the
  * `--data` name the dataset was loaded from (workers reload it); grid points override `base`.
+ * A grid point with `refit: 1` instead fits all given events for exactly `epochs` epochs
+ * (no inner validation), e.g. the epoch count a validation fit stopped at.
  */
 export function deepRecommender(dataset: Dataset, data: string, base: Partial<TrainConfig>, grid: readonly Params[] = [{}]): Recommender {
   return {
     name: 'Deep',
     grid,
     async fit(train: TrainData, params: Params, context: FitContext): Promise<readonly Ranker[]> {
-      const config = resolveTrainConfig({ seed: context.seed, ...base, ...(params as Partial<TrainConfig>) });
-      const prepared = prepareFromEvents(dataset, train.events, { dim: config.dim });
-      const recipe: EventsRecipe = { data, events: train.events, dim: config.dim };
+      const { refit, ...overrides } = params;
+      const validation = refit !== 1;
+      const config = resolveTrainConfig({ seed: context.seed, ...base, ...(overrides as Partial<TrainConfig>) });
+      const prepared = prepareFromEvents(dataset, train.events, { dim: config.dim }, validation);
+      const recipe: EventsRecipe = { data, events: train.events, dim: config.dim, validation };
       const factory = {
         module: new URL(import.meta.url.endsWith('.ts') ? './deep-recommender.ts' : './deep-recommender.js', import.meta.url).href,
         exportName: 'prepareTrainingDataFromEvents',
@@ -57,7 +62,7 @@ export function deepRecommender(dataset: Dataset, data: string, base: Partial<Tr
       const outcome = await trainModel({
         data: prepared.training,
         config,
-        validate: (model) => heldOutMap10(model, prepared, prepared.fit, prepared.validation, 'two-stage', config.candidates),
+        validate: validation ? (model) => heldOutMap10(model, prepared, prepared.fit, prepared.validation, 'two-stage', config.candidates) : undefined,
         parallel: { create: (model) => GradientWorkerPool.start(model, config.workers, factory, config) },
         log: context.progress,
       });

@@ -66,10 +66,11 @@ export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
 
 /**
  * Builds the training data from a dataset's train events (deduplicated, sorted by user,
- * time, item): the validation rule of the protocol splits them into fit and validation.
+ * time, item): the validation rule of the protocol splits them into fit and validation,
+ * or, with `validation` false (a refit with a known epoch count), all of them are fitted.
  */
-export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength'>): PreparedData {
-  const inner = splitInteractions(trainEvents);
+export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength'>, validation = true): PreparedData {
+  const inner = validation ? splitInteractions(trainEvents) : { train: trainEvents, test: EMPTY_HELD_OUT };
   const users = dataset.interactions.userIds.length;
   const fit = byUser(inner.train, users);
   const spec = buildFeatureSpec(dataset.items, inner.train.item, recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength });
@@ -83,9 +84,11 @@ export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe:
     fit,
     validation: inner.test,
     train: byUser(trainEvents, users),
-    test: { users: new Int32Array(0), offsets: new Int32Array(1), items: new Int32Array(0) },
+    test: EMPTY_HELD_OUT,
   };
 }
+
+const EMPTY_HELD_OUT: HeldOut = { users: new Int32Array(0), offsets: new Int32Array(1), items: new Int32Array(0) };
 
 /** The worker-side factory: the same TrainingData as the main thread's `prepareData`. */
 export async function prepareTrainingData(recipe: DataRecipe): Promise<TrainingData> {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { writeModelBundle } from './export/index.js';
-import { resolveTrainConfig, runTraining, TRAIN_DEFAULTS } from './training/index.js';
+import { NEG_RATIO_THESIS, resolveTrainConfig, runTraining, TRAIN_DEFAULTS } from './training/index.js';
 import type { TrainConfig } from './training/index.js';
 
 const USAGE = `Usage: dlrs train --data synthetic:SIZE|movielens:PATH|csv:ITEMS,INTERACTIONS,SCHEMA --out DIR [options]
@@ -10,7 +10,7 @@ Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
   --dim N                      embedding dimension d (default ${TRAIN_DEFAULTS.dim})
   --epochs N                   maximum epochs; early stopping on validation MAP@10 (default ${TRAIN_DEFAULTS.epochs})
   --lambda X                   weight of the thesis' cosine term (default ${TRAIN_DEFAULTS.lambda})
-  --neg-ratio N                negatives per positive (default ${TRAIN_DEFAULTS.negRatio})
+  --neg-ratio N                negatives per positive (default ${TRAIN_DEFAULTS.negRatio}; thesis ${NEG_RATIO_THESIS})
   --neg-sampler uniform|category   thesis negatives: uniform or Algorithm 1 (default ${TRAIN_DEFAULTS.negSampler})
   --batch N                    examples per step (default ${TRAIN_DEFAULTS.batch})
   --lr X                       Adam learning rate (default ${TRAIN_DEFAULTS.lr})

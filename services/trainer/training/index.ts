@@ -6,7 +6,9 @@ export { buildTrainingData, modelShape, prepareData, prepareFromEvents, prepareT
 export type { DataRecipe, PreparedData, UserEvents } from './prepare-data.js';
 export { runTraining } from './run-training.js';
 export type { TrainingRun } from './run-training.js';
-export { resolveTrainConfig, TRAIN_DEFAULTS } from './train-config.js';
+export { NEG_RATIO_THESIS, resolveTrainConfig, TRAIN_DEFAULTS } from './train-config.js';
+export { deepRecommender, prepareTrainingDataFromEvents } from './deep-recommender.js';
+export type { EventsRecipe } from './deep-recommender.js';
 export type { NegativeSampler, Objective, TrainConfig } from './train-config.js';
 export { trainModel } from './train-model.js';
 export type { EpochReport, TrainModelOptions, TrainOutcome } from './train-model.js';

@@ -3,12 +3,13 @@
 // validation MAP@10 against popularity. Prints a table and writes reports/bench-trainer.json.
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from '../../services/trainer/nn/index.js';
 import { resolveTrainConfig, runTraining } from '../../services/trainer/training/index.js';
 
-const DEFAULT_DATA = resolve('../shared/data/movielens/ml-latest-small');
+// ../shared/data beside the repository root (the project's data layout); --data overrides.
+const DEFAULT_DATA = fileURLToPath(new URL('../../../shared/data/movielens/ml-latest-small', import.meta.url));
 
 const { values } = parseArgs({
   options: {

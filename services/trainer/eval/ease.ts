@@ -22,12 +22,15 @@ export const ease: Recommender = {
   grid: LAMBDAS.map((lambda) => ({ lambda })),
   fit: (data, params) => {
     const lambda = Number(params.lambda);
-    const users = nonEmptyRows(data.byUser);
-    const items = nonEmptyRows(data.byItem);
-    const scorer = users.size < items.size ? woodburyScorer(data, lambda) : itemSideScorer(data, lambda);
-    return Promise.resolve([scoreRanker('EASE', data, scorer, true)]);
+    const side = nonEmptyRows(data.byUser).size < nonEmptyRows(data.byItem).size ? 'user' : 'item';
+    return Promise.resolve([scoreRanker('EASE', data, easeScorer(data, lambda, side), true)]);
   },
 };
+
+/** EASE scores through the user-side (Woodbury) or the item-side inverse; both give the same scores off the user's items. */
+export function easeScorer(data: TrainData, lambda: number, side: 'user' | 'item'): UserScorer {
+  return side === 'user' ? woodburyScorer(data, lambda) : itemSideScorer(data, lambda);
+}
 
 function woodburyScorer(data: TrainData, lambda: number): UserScorer {
   const users = nonEmptyRows(data.byUser);

@@ -1,0 +1,22 @@
+// Original file: proto/dlrs/v1/recommender.proto
+
+
+/**
+ * Which profile to erase.
+ */
+export interface DeleteProfileRequest {
+  /**
+   * The user id. Required.
+   */
+  'userId'?: (string);
+}
+
+/**
+ * Which profile to erase.
+ */
+export interface DeleteProfileRequest__Output {
+  /**
+   * The user id. Required.
+   */
+  'userId': (string);
+}

@@ -1,0 +1,22 @@
+// Original file: proto/dlrs/v1/recommender.proto
+
+
+/**
+ * Which profile.
+ */
+export interface GetProfileRequest {
+  /**
+   * The user id. Required.
+   */
+  'userId'?: (string);
+}
+
+/**
+ * Which profile.
+ */
+export interface GetProfileRequest__Output {
+  /**
+   * The user id. Required.
+   */
+  'userId': (string);
+}

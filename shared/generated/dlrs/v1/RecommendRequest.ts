@@ -1,0 +1,98 @@
+// Original file: proto/dlrs/v1/recommender.proto
+
+import type { UserContext as _dlrs_v1_UserContext, UserContext__Output as _dlrs_v1_UserContext__Output } from '../../dlrs/v1/UserContext.js';
+import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Output as _dlrs_v1_AttributeFilter__Output } from '../../dlrs/v1/AttributeFilter.js';
+
+/**
+ * A recommendation request.
+ */
+export interface RecommendRequest {
+  /**
+   * Caller's correlation id, echoed back. Required on RecommendStream.
+   */
+  'requestId'?: (string);
+  /**
+   * A user with a stored profile (built from RecordInteractions / Session events).
+   * An unknown user gets the most popular items, flagged degraded.
+   */
+  'userId'?: (string);
+  /**
+   * An anonymous user described by recent interactions.
+   */
+  'context'?: (_dlrs_v1_UserContext | null);
+  /**
+   * Number of items to return, 1 to the configured maximum (default 10 when 0).
+   */
+  'k'?: (number);
+  /**
+   * Candidates retrieved before ranking, k to the configured maximum (default 300 when 0).
+   */
+  'candidates'?: (number);
+  /**
+   * Items never to return.
+   */
+  'excludeIds'?: (string)[];
+  /**
+   * Only items that satisfy this filter.
+   */
+  'filter'?: (_dlrs_v1_AttributeFilter | null);
+  /**
+   * Allow items the user has already interacted with (default: excluded).
+   */
+  'includeSeen'?: (boolean);
+  /**
+   * On RecommendStream only: the request's time budget in ms (0 = the server's default).
+   */
+  'timeoutMs'?: (number);
+  /**
+   * Who to recommend for. Required: one of them.
+   */
+  'user'?: "userId"|"context";
+}
+
+/**
+ * A recommendation request.
+ */
+export interface RecommendRequest__Output {
+  /**
+   * Caller's correlation id, echoed back. Required on RecommendStream.
+   */
+  'requestId': (string);
+  /**
+   * A user with a stored profile (built from RecordInteractions / Session events).
+   * An unknown user gets the most popular items, flagged degraded.
+   */
+  'userId'?: (string);
+  /**
+   * An anonymous user described by recent interactions.
+   */
+  'context'?: (_dlrs_v1_UserContext__Output | null);
+  /**
+   * Number of items to return, 1 to the configured maximum (default 10 when 0).
+   */
+  'k': (number);
+  /**
+   * Candidates retrieved before ranking, k to the configured maximum (default 300 when 0).
+   */
+  'candidates': (number);
+  /**
+   * Items never to return.
+   */
+  'excludeIds': (string)[];
+  /**
+   * Only items that satisfy this filter.
+   */
+  'filter': (_dlrs_v1_AttributeFilter__Output | null);
+  /**
+   * Allow items the user has already interacted with (default: excluded).
+   */
+  'includeSeen': (boolean);
+  /**
+   * On RecommendStream only: the request's time budget in ms (0 = the server's default).
+   */
+  'timeoutMs': (number);
+  /**
+   * Who to recommend for. Required: one of them.
+   */
+  'user'?: "userId"|"context";
+}

@@ -1,0 +1,87 @@
+// Original file: proto/dlrs/v1/retrieval.proto
+
+import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Output as _dlrs_v1_AttributeFilter__Output } from '../../dlrs/v1/AttributeFilter.js';
+
+/**
+ * A nearest-neighbour query.
+ */
+export interface SearchRequest {
+  /**
+   * Caller's correlation id, echoed back. Required on SearchStream.
+   */
+  'requestId'?: (string);
+  /**
+   * The model version of the query embeddings; empty = the served one. A mismatch is FAILED_PRECONDITION.
+   */
+  'modelVersion'?: (string);
+  /**
+   * Embedding dimension d.
+   */
+  'dim'?: (number);
+  /**
+   * q x d little-endian float32: one or several query embeddings (e_u), finite values.
+   */
+  'queries'?: (Buffer | Uint8Array | string);
+  /**
+   * Results per query, 1 to the configured maximum.
+   */
+  'k'?: (number);
+  /**
+   * Items never to return (e.g. already seen).
+   */
+  'excludeIds'?: (string)[];
+  /**
+   * Attribute filter on item features.
+   */
+  'filter'?: (_dlrs_v1_AttributeFilter | null);
+  /**
+   * Also return each candidate's embedding and bias (needed to rank them).
+   */
+  'includeEmbeddings'?: (boolean);
+  /**
+   * On SearchStream only: the request's time budget in ms (0 = the stream's default).
+   */
+  'timeoutMs'?: (number);
+}
+
+/**
+ * A nearest-neighbour query.
+ */
+export interface SearchRequest__Output {
+  /**
+   * Caller's correlation id, echoed back. Required on SearchStream.
+   */
+  'requestId': (string);
+  /**
+   * The model version of the query embeddings; empty = the served one. A mismatch is FAILED_PRECONDITION.
+   */
+  'modelVersion': (string);
+  /**
+   * Embedding dimension d.
+   */
+  'dim': (number);
+  /**
+   * q x d little-endian float32: one or several query embeddings (e_u), finite values.
+   */
+  'queries': (Buffer);
+  /**
+   * Results per query, 1 to the configured maximum.
+   */
+  'k': (number);
+  /**
+   * Items never to return (e.g. already seen).
+   */
+  'excludeIds': (string)[];
+  /**
+   * Attribute filter on item features.
+   */
+  'filter': (_dlrs_v1_AttributeFilter__Output | null);
+  /**
+   * Also return each candidate's embedding and bias (needed to rank them).
+   */
+  'includeEmbeddings': (boolean);
+  /**
+   * On SearchStream only: the request's time budget in ms (0 = the stream's default).
+   */
+  'timeoutMs': (number);
+}

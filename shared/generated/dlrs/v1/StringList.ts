@@ -1,0 +1,22 @@
+// Original file: proto/dlrs/v1/common.proto
+
+
+/**
+ * A list of strings (used where proto3 cannot nest `repeated` directly).
+ */
+export interface StringList {
+  /**
+   * The strings, in the order given.
+   */
+  'values'?: (string)[];
+}
+
+/**
+ * A list of strings (used where proto3 cannot nest `repeated` directly).
+ */
+export interface StringList__Output {
+  /**
+   * The strings, in the order given.
+   */
+  'values': (string)[];
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ease, easeScorer } from './ease.js';
-import { createRng } from './rng.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import { rowOf } from './train-data.js';
 import { ials } from './ials.js';
 import { popularity } from './popularity.js';
@@ -62,7 +62,7 @@ describe('eval baselines on a two-group set', () => {
   });
 
   it('EASE through the Woodbury identity matches the item-side inverse', () => {
-    const rng = createRng(5);
+    const rng = new SeededRandom(5);
     const rows: Array<[number, number]> = [];
     for (let u = 0; u < 6; u++) for (let i = 0; i < 15; i++) if (rng.next() < 0.4) rows.push([u, i]);
     const data = buildTrainData(

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ease } from './ease.js';
 import { popularity } from './popularity.js';
-import { createRng } from './rng.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import { runEvaluation } from './run-evaluation.js';
 import type { InteractionLog } from './split.js';
 import { REPORT_FILES, writeReport } from './write-report.js';
 
 /** 60 users in two taste groups over 40 items, 12 events each in random time order. */
 function groupsLog(): InteractionLog {
-  const rng = createRng(9);
+  const rng = new SeededRandom(9);
   const user: number[] = [];
   const item: number[] = [];
   const timestamp: number[] = [];

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { datasetName, runEval } from './eval-command.js';
+
+describe('dlrs eval', () => {
+  let dir = '';
+  const quiet = { error: console.error, log: console.log, write: process.stderr.write.bind(process.stderr) };
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dlrs-eval-cmd-'));
+    console.log = () => undefined;
+    console.error = () => undefined;
+    process.stderr.write = () => true;
+  });
+  afterEach(async () => {
+    console.log = quiet.log;
+    console.error = quiet.error;
+    process.stderr.write = quiet.write;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes the report of a synthetic dataset into OUT/<dataset>/', async () => {
+    const code = await runEval(['--data', 'synthetic:tiny', '--out', dir, '--models', 'popularity,ease', '--seed', '5']);
+    assert.equal(code, 0);
+    for (const file of ['report.md', 'report.json', 'map-at-k.svg', 'map-at-k.png']) await access(join(dir, 'synthetic-tiny', file));
+  });
+
+  it('rejects bad options with exit code 2 and a missing dataset with 1', async () => {
+    assert.equal(await runEval(['--split', 'weekly']), 2);
+    assert.equal(await runEval(['--models', 'deep']), 2);
+    assert.equal(await runEval(['--seed', '-1']), 2);
+    assert.equal(await runEval(['--data', `movielens:${join(dir, 'absent')}`, '--out', dir]), 1);
+  });
+
+  it('names report folders after the data', () => {
+    assert.equal(datasetName('movielens:../shared/data/movielens/ml-latest-small/'), 'ml-latest-small');
+    assert.equal(datasetName('synthetic:small'), 'synthetic-small');
+    assert.equal(datasetName('csv:items.csv,events.csv,schema.json'), 'events');
+  });
+});

@@ -9,7 +9,7 @@ import type { TrainData } from './train-data.js';
 import { rowOf } from './train-data.js';
 
 /** λ searched on validation; Steck reports optima in the hundreds on MovieLens-sized data. */
-const LAMBDAS = [50, 100, 200, 300, 500, 800, 1200];
+const LAMBDAS = [50, 100, 200, 300, 500, 800, 1200, 2000];
 
 /**
  * With fewer users than items (ml-latest-small: 610 × ~9k) the item-side inverse is replaced,

@@ -11,6 +11,7 @@ export { factorScorer, scoreRanker } from './score-ranker.js';
 export type { UserScorer } from './score-ranker.js';
 export { dedupeEarliest, heldOutFrom, heldOutItems, itemIdOrder, splitInteractions, splitStats, testCount } from './split.js';
 export type { Events, HeldOut, InteractionLog, ItemOrder, Split, SplitMode, SplitStats } from './split.js';
+export { InnerProductIndex } from './inner-product-index.js';
 export { topK } from './top-k.js';
 export { buildTrainData, rowOf } from './train-data.js';
 export type { Csr, TrainData } from './train-data.js';

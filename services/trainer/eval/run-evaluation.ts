@@ -92,10 +92,10 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
   }
 
   const baselines = models.filter((m) => m.baseline);
-  const best = baselines.reduce((a, b) => (b.metrics['map@10'].mean > a.metrics['map@10'].mean ? b : a), baselines[0]);
+  const best = baselines.length === 0 ? undefined : baselines.reduce((a, b) => (b.metrics['map@10'].mean > a.metrics['map@10'].mean ? b : a));
   const comparisons: Comparison[] = [];
   for (const model of models) {
-    if (model === best) continue;
+    if (best === undefined || model === best) continue;
     for (const metric of COMPARED_METRICS) {
       const result = pairedBootstrap(model.perUser[metric], best.perUser[metric], { seed: input.seed });
       comparisons.push({ a: model.name, b: best.name, metric, result });

@@ -25,11 +25,11 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png.
   --models LIST   baselines to run, of ${BASELINES.map((b) => b.name).join(', ')} (default all)`;
 
 /**
- * The deep model's forms (gold standard, two-stage C = 100 and 300, retrieval only) as one
- * `Recommender` whose `fit` trains once and returns those rankers. The trainer supplies it;
- * until then reports carry the baselines only.
+ * The models compared with the baselines, built from the loaded dataset and its `--data` spec
+ * (workers reload the data by name): the deep model as one `Recommender` whose `fit` trains
+ * once and returns its forms (two-stage C = 100 and 300, retrieval only, gold standard).
  */
-export type CandidateFactory = (dataset: Dataset) => readonly Recommender[];
+export type CandidateFactory = (dataset: Dataset, data: string) => readonly Recommender[];
 
 /** Runs `dlrs eval` with `argv` (the arguments after `eval`); returns the process exit code. */
 export async function runEval(argv: string[], candidates: CandidateFactory = () => []): Promise<number> {
@@ -63,7 +63,7 @@ export async function runEval(argv: string[], candidates: CandidateFactory = () 
     itemOrder: itemIdOrder(items.ids),
     seed: options.seed,
     baselines: options.baselines,
-    candidates: candidates(dataset),
+    candidates: candidates(dataset, options.data),
     progress,
   });
   const written = await writeReport(`${options.out}/${name}`, name, result);

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ease } from './ease.js';
+import type { Recommender } from './recommender.js';
 import { popularity } from './popularity.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import { runEvaluation } from './run-evaluation.js';
@@ -28,7 +29,57 @@ function groupsLog(): InteractionLog {
   return { user: Int32Array.from(user), item: Int32Array.from(item), timestamp: Float64Array.from(timestamp) };
 }
 
+/** A candidate family with two forms from one fit, like the deep model: EASE as is, and popularity as its "gold standard". */
+const twoForms: Recommender = {
+  name: 'Two forms',
+  grid: [{}],
+  fit: async (data, _params, context) => {
+    const [easeRanker] = await ease.fit(data, { lambda: 10 }, context);
+    const [popularityRanker] = await popularity.fit(data, {}, context);
+    return [
+      { name: 'Two forms, first', recommend: (users, k) => easeRanker.recommend(users, k) },
+      { name: 'Two forms, gold standard', recommend: (users, k) => popularityRanker.recommend(users, k) },
+    ];
+  },
+};
+
 describe('eval runEvaluation and writeReport', () => {
+  it('compares every form of a candidate with the best baseline and reports the share of its gold standard', async () => {
+    const result = await runEvaluation({
+      log: groupsLog(),
+      numUsers: 60,
+      numItems: 40,
+      split: 'user',
+      seed: 3,
+      baselines: [popularity],
+      candidates: [twoForms],
+      progress: () => undefined,
+    });
+    assert.deepEqual(result.models.map((m) => `${m.family}/${m.name}/${m.baseline}`), [
+      'Popularity/Popularity/true',
+      'Two forms/Two forms, first/false',
+      'Two forms/Two forms, gold standard/false',
+    ]);
+    assert.deepEqual(result.comparisons.map((c) => `${c.a}/${c.b}/${c.metric}`), [
+      'Two forms, first/Popularity/map@5',
+      'Two forms, first/Popularity/map@10',
+      'Two forms, gold standard/Popularity/map@5',
+      'Two forms, gold standard/Popularity/map@10',
+    ]);
+    // The gold-standard form ranks exactly like popularity.
+    assert.equal(result.comparisons[3].result.relative, 0);
+    const dir = await mkdtemp(join(tmpdir(), 'dlrs-eval-'));
+    try {
+      await writeReport(dir, 'groups', result);
+      const markdown = await readFile(join(dir, REPORT_FILES.markdown), 'utf8');
+      const first = result.models[1].metrics['map@10'].mean;
+      const gold = result.models[2].metrics['map@10'].mean;
+      assert.ok(markdown.includes(`| Two forms, first | Two forms, gold standard | ${((first / gold) * 100).toFixed(1)} % |`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('tunes on validation, compares with the best baseline and writes all report files', async () => {
     const lines: string[] = [];
     const result = await runEvaluation({

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { popularity } from './eval/index.js';
+import type { Recommender } from './eval/index.js';
 import { datasetName, runEval } from './eval-command.js';
 
 describe('dlrs eval', () => {
@@ -26,9 +28,23 @@ describe('dlrs eval', () => {
     for (const file of ['report.md', 'report.json', 'map-at-k.svg', 'map-at-k.png']) await access(join(dir, 'synthetic-tiny', file));
   });
 
+  it('runs the candidates the factory supplies, selected by --models like the baselines', async () => {
+    const seen: string[] = [];
+    const candidate: Recommender = { ...popularity, name: 'Candidate' };
+    const code = await runEval(['--data', 'synthetic:tiny', '--out', dir, '--models', 'ease,candidate'], (_dataset, data) => {
+      seen.push(data);
+      return [candidate];
+    });
+    assert.equal(code, 0);
+    assert.deepEqual(seen, ['synthetic:tiny']);
+    const report = JSON.parse(await readFile(join(dir, 'synthetic-tiny', 'report.json'), 'utf8')) as { models: Array<{ name: string }>; comparisons: Array<{ a: string; b: string }> };
+    assert.deepEqual(report.models.map((m) => m.name), ['EASE', 'Candidate']);
+    assert.deepEqual([...new Set(report.comparisons.map((c) => `${c.a} vs ${c.b}`))], ['Candidate vs EASE']);
+  });
+
   it('rejects bad options with exit code 2 and a missing dataset with 1', async () => {
     assert.equal(await runEval(['--split', 'weekly']), 2);
-    assert.equal(await runEval(['--models', 'deep']), 2);
+    assert.equal(await runEval(['--data', 'synthetic:tiny', '--models', 'nonesuch']), 2);
     assert.equal(await runEval(['--seed', '-1']), 2);
     assert.equal(await runEval(['--data', `movielens:${join(dir, 'absent')}`, '--out', dir]), 1);
   });

@@ -22,7 +22,7 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png.
   --split MODE    user: per-user temporal split (default); global: one time cut
   --out DIR       report root (default ${DEFAULT_REPORT_DIR})
   --seed N        seed of initialisations and the bootstrap (default ${DEFAULT_EVAL_SEED})
-  --models LIST   baselines to run, of ${BASELINES.map((b) => b.name).join(', ')} (default all)`;
+  --models LIST   models to run, of ${BASELINES.map((b) => b.name).join(', ')} and the candidates (default all)`;
 
 /**
  * The models compared with the baselines, built from the loaded dataset and its `--data` spec
@@ -55,6 +55,14 @@ export async function runEval(argv: string[], candidates: CandidateFactory = () 
   }
   const name = datasetName(options.data);
   const { interactions, items } = dataset;
+  const all = [...BASELINES, ...candidates(dataset, options.data)];
+  const known = all.map((m) => m.name.toLowerCase());
+  const unknown = options.models?.filter((w) => !known.includes(w)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`dlrs eval: --models: unknown ${unknown.join(', ')} (expected ${all.map((m) => m.name).join(', ')})`);
+    return 2;
+  }
+  const chosen = (m: Recommender): boolean => options.models === undefined || options.models.includes(m.name.toLowerCase());
   const result = await runEvaluation({
     log: interactions,
     numUsers: interactions.userIds.length,
@@ -62,8 +70,8 @@ export async function runEval(argv: string[], candidates: CandidateFactory = () 
     split: options.split,
     itemOrder: itemIdOrder(items.ids),
     seed: options.seed,
-    baselines: options.baselines,
-    candidates: candidates(dataset, options.data),
+    baselines: BASELINES.filter(chosen),
+    candidates: all.filter((m) => !BASELINES.includes(m) && chosen(m)),
     progress,
   });
   const written = await writeReport(`${options.out}/${name}`, name, result);
@@ -77,7 +85,8 @@ interface EvalOptions {
   readonly split: SplitMode;
   readonly out: string;
   readonly seed: number;
-  readonly baselines: readonly Recommender[];
+  /** Lower-cased model names to run; undefined = all. */
+  readonly models: readonly string[] | undefined;
 }
 
 function parseOptions(argv: string[]): EvalOptions | 'help' {
@@ -97,11 +106,8 @@ function parseOptions(argv: string[]): EvalOptions | 'help' {
   if (values.split !== 'user' && values.split !== 'global') throw new Error(`--split ${values.split}: expected user or global`);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed ${values.seed}: expected a non-negative integer`);
-  const wanted = values.models?.split(',').map((m) => m.trim().toLowerCase());
-  const unknown = wanted?.filter((w) => !BASELINES.some((b) => b.name.toLowerCase() === w)) ?? [];
-  if (unknown.length > 0) throw new Error(`--models: unknown ${unknown.join(', ')} (expected ${BASELINES.map((b) => b.name).join(', ')})`);
-  const baselines = wanted ? BASELINES.filter((b) => wanted.includes(b.name.toLowerCase())) : BASELINES;
-  return { data: values.data, split: values.split, out: values.out, seed, baselines };
+  const models = values.models?.split(',').map((m) => m.trim().toLowerCase());
+  return { data: values.data, split: values.split, out: values.out, seed, models };
 }
 
 /** The report folder's name: the data folder's name for file datasets, `synthetic-SIZE` for generated ones. */

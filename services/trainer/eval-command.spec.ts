@@ -30,7 +30,14 @@ describe('dlrs eval', () => {
 
   it('runs the candidates the factory supplies, selected by --models like the baselines', async () => {
     const seen: string[] = [];
-    const candidate: Recommender = { ...popularity, name: 'Candidate' };
+    const candidate: Recommender = {
+      name: 'Candidate',
+      grid: [{}],
+      fit: async (data, params, context) => {
+        const [ranker] = await popularity.fit(data, params, context);
+        return [{ name: 'Candidate', recommend: (users, k) => ranker.recommend(users, k) }];
+      },
+    };
     const code = await runEval(['--data', 'synthetic:tiny', '--out', dir, '--models', 'ease,candidate'], (_dataset, data) => {
       seen.push(data);
       return [candidate];

@@ -1,5 +1,9 @@
 // The offline evaluation: protocol, baselines and report, for `dlrs eval` and the trainer's deep model.
 export { BASELINES } from './baselines.js';
+export { ease, easeScorer } from './ease.js';
+export { ials } from './ials.js';
+export { popularity } from './popularity.js';
+export { pureSvd } from './pure-svd.js';
 export { DEFAULT_BOOTSTRAP_SAMPLES, pairedBootstrap } from './bootstrap.js';
 export type { BootstrapOptions, RelativeImprovement } from './bootstrap.js';
 export { MAP_CUTOFFS, METRIC_NAMES, RANKING_LENGTH, averagePrecisionAt, evaluateRankings, meanWithError, ndcgAt, recallAt, summarizeMetrics } from './metrics.js';

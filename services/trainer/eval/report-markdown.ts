@@ -29,7 +29,7 @@ export function reportMarkdown(result: EvaluationResult, context: ReportContext)
   const lines: string[] = [
     `# dlrs offline evaluation — ${context.dataset}`,
     '',
-    `Protocol: ../shared/docs/evaluation.md. Split: **${result.split === 'user' ? 'per-user temporal' : 'global temporal'}**; seed ${result.seed}; generated ${context.generatedAt}.`,
+    `Protocol: ../shared/docs/evaluation.md. Split: **${result.split === 'user' ? 'per-user temporal' : 'global temporal'}**; seed ${result.seed}; generated ${context.generatedAt}; whole run ${seconds(result.elapsedMs)} s.`,
     'Every model ranks all catalog items for each test user, excluding the user\'s train items, and returns its top 100.',
     'Hyperparameters are chosen on validation (the same split rule applied inside train) by MAP@10, then the model is refitted on all of train.',
     '',

@@ -64,6 +64,8 @@ export interface EvaluationResult {
   readonly models: readonly ModelResult[];
   readonly bestBaseline: string;
   readonly comparisons: readonly Comparison[];
+  /** Wall time of the whole run: splits, tuning, final fits and scoring. */
+  readonly elapsedMs: number;
 }
 
 /** The metrics every comparison line reports. */
@@ -74,6 +76,7 @@ const TUNING_METRIC: MetricName = 'map@10';
 /** Runs the protocol of ../shared/docs/evaluation.md over the given models. */
 export async function runEvaluation(input: EvaluationInput): Promise<EvaluationResult> {
   const { progress } = input;
+  const started = performance.now();
   const events = dedupeEarliest(input.log, input.itemOrder);
   const testSplit = splitInteractions(events, input.split, input.itemOrder);
   const validationSplit = splitInteractions(testSplit.train, input.split, input.itemOrder);
@@ -101,7 +104,16 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
       comparisons.push({ a: model.name, b: best.name, metric, result });
     }
   }
-  return { split: input.split, seed: input.seed, test: testStats, validation: validationStats, models, bestBaseline: best?.name ?? '', comparisons };
+  return {
+    split: input.split,
+    seed: input.seed,
+    test: testStats,
+    validation: validationStats,
+    models,
+    bestBaseline: best?.name ?? '',
+    comparisons,
+    elapsedMs: performance.now() - started,
+  };
 }
 
 interface Part {

@@ -92,6 +92,19 @@ export class IndexedStore {
     }
   }
 
+  /** Indexes every item of the store (after a restore into an empty index), yielding between chunks. */
+  async indexAll(chunkRows = DEFAULT_CHUNK_ROWS): Promise<void> {
+    const slots = Int32Array.from(this.store.liveSlots());
+    const dim = this.store.dim;
+    for (let start = 0; start < slots.length; start += chunkRows) {
+      if (start > 0) await nextTurn();
+      const chunk = slots.subarray(start, start + chunkRows);
+      const vectors = new Float32Array(chunk.length * dim);
+      chunk.forEach((slot, i) => vectors.set(this.store.embeddingAt(slot), i * dim));
+      this.index.add(chunk, vectors);
+    }
+  }
+
   /** Removes items by id. */
   delete(ids: readonly string[]): DeleteResult {
     const notFound: string[] = [];

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { CatalogItem } from './catalog-item.js';
+import { DurableShard } from './durable-shard.js';
+import type { DurableShardOptions, EmbeddedItems } from './durable-shard.js';
+
+const CHILD = fileURLToPath(new URL(`./durable-shard.crash-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+const DIM = 4;
+
+function embeddingOf(id: string): number[] {
+  let h = 7;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 9973;
+  return [h / 9973, 1, -h / 9973, id.length];
+}
+
+/** A shard process driven over stdin/stdout. */
+class ShardProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  private readonly acks = new Set<number>();
+  private readonly waiters: { test: () => boolean; resolve: () => void }[] = [];
+  private sent = 0;
+  private dumped: { items: { id: string; embedding: number[] }[]; indexed: number } | undefined;
+  ready = false;
+
+  constructor(dataDir: string) {
+    this.child = spawn(process.execPath, [...(CHILD.endsWith('.ts') ? ['--import', 'tsx'] : []), CHILD, dataDir], { stdio: 'pipe' });
+    let stderr = '';
+    this.child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    this.child.on('exit', (code, signal) => {
+      if (signal !== 'SIGKILL' && code !== 0) console.log(`shard child exited ${code}: ${stderr}`);
+    });
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      if (line === 'ready') this.ready = true;
+      else if (line.startsWith('ack ')) this.acks.add(Number(line.slice(4)));
+      else if (line.startsWith('dump ')) this.dumped = JSON.parse(line.slice(5)) as typeof this.dumped;
+      for (const waiter of this.waiters.filter((w) => w.test())) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    });
+  }
+
+  until(test: () => boolean): Promise<void> {
+    return test() ? Promise.resolve() : new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  /** Sends a command and returns its number. */
+  send(command: object): number {
+    this.child.stdin.write(`${JSON.stringify(command)}\n`);
+    return this.sent++;
+  }
+
+  acked(n: number): boolean {
+    return this.acks.has(n);
+  }
+
+  async dump(): Promise<{ items: { id: string; embedding: number[] }[]; indexed: number }> {
+    this.send({ op: 'dump' });
+    await this.until(() => this.dumped !== undefined);
+    return this.dumped as { items: { id: string; embedding: number[] }[]; indexed: number };
+  }
+
+  kill(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    return exited;
+  }
+}
+
+describe('DurableShard', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'dlrs-durable-'));
+  });
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged upsert and delete across kill -9, with a snapshot and the log tail', async () => {
+    const live = new Map<string, number[]>(); // acknowledged state: id -> embedding
+    const deleted = new Set<string>();
+    let round = 0;
+    for (const withSnapshot of [true, false, true]) {
+      const shard = new ShardProcess(dataDir);
+      await shard.until(() => shard.ready);
+      const before = await shard.dump();
+      for (const id of live.keys()) {
+        const found = before.items.find((item) => item.id === id);
+        assert.ok(found, `round ${round}: acknowledged item ${id} survived`);
+        assert.deepEqual(found.embedding, live.get(id), `round ${round}: embedding of ${id}`);
+      }
+      for (const id of deleted) assert.ok(!before.items.some((item) => item.id === id), `round ${round}: deleted ${id} stays deleted`);
+      assert.equal(before.indexed, before.items.length, 'every item is indexed');
+
+      const upserts: { n: number; ids: string[] }[] = [];
+      for (let batch = 0; batch < 40; batch++) {
+        const items = Array.from({ length: 3 }, (_, i) => ({ id: `r${round}-b${batch}-${i}`, embedding: embeddingOf(`r${round}-b${batch}-${i}`) }));
+        upserts.push({ n: shard.send({ op: 'upsert', items }), ids: items.map((item) => item.id) });
+        if (batch === 20 && withSnapshot) shard.send({ op: 'snapshot' });
+      }
+      // Replace one earlier item and delete a few of this round's, concurrently with the upserts.
+      const doomed = upserts.slice(0, 5).map((u) => u.ids[0]);
+      const deletion = shard.send({ op: 'delete', ids: doomed });
+      const lastUpsert = upserts[upserts.length - 1].n;
+      await shard.until(() => shard.acked(lastUpsert) && shard.acked(deletion));
+      await shard.kill();
+      for (const u of upserts) {
+        assert.ok(shard.acked(u.n), 'acknowledged in order');
+        for (const id of u.ids) live.set(id, embeddingOf(id).map(Math.fround));
+      }
+      for (const id of doomed) {
+        live.delete(id);
+        deleted.add(id);
+      }
+      round++;
+    }
+    const files = await readdir(dataDir);
+    assert.ok(files.some((name) => name.startsWith('snapshot-')), `a snapshot exists: ${files.join(', ')}`);
+    const final = new ShardProcess(dataDir);
+    await final.until(() => final.ready);
+    const after = await final.dump();
+    await final.kill();
+    assert.deepEqual(new Set(after.items.map((item) => item.id)), new Set(['seed', ...live.keys()]));
+  });
+
+  it('replays the log over the snapshot and drops the log the snapshot covers', async () => {
+    const options: DurableShardOptions = {
+      dataDir,
+      fields: [{ name: 'color', kind: 'categorical' }],
+      indexOptions: { dim: DIM, connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f16', addThreads: 1 },
+      snapshotAfterRecords: 1_000_000,
+      snapshotsKept: 1,
+    };
+    let embedCalls = 0;
+    const model = (modelVersion: string) => ({
+      modelVersion,
+      initialItems: (): Promise<CatalogItem[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }]),
+      embed: (items: readonly CatalogItem[]): Promise<EmbeddedItems> => {
+        embedCalls++;
+        return Promise.resolve({ embeddings: Float32Array.from(items.flatMap((item) => embeddingOf(item.id + modelVersion))), biases: new Float32Array(items.length) });
+      },
+    });
+    const first = await DurableShard.open(options, model('v1'));
+    assert.equal(first.recordsSinceSnapshot, 0);
+    const b = [{ id: 'b', features: { color: 'blue' } }];
+    await first.upsert(b, { embeddings: Float32Array.from(embeddingOf('bv1')), biases: Float32Array.of(0.25) }, 'v1');
+    await assert.rejects(first.upsert(b, { embeddings: new Float32Array(DIM), biases: new Float32Array(1) }, 'v0'), /serves v1/);
+    await first.snapshot();
+    assert.equal(first.recordsSinceSnapshot, 0);
+    assert.deepEqual(await first.delete(['a', 'zz']), { deleted: 1, notFound: ['zz'] });
+    assert.equal(first.recordsSinceSnapshot, 1);
+    await first.close();
+    await first.close();
+
+    const second = await DurableShard.open(options, model('v1'));
+    assert.deepEqual([...second.state.store.liveSlots()].map((slot) => second.state.store.idAt(slot)), ['b']);
+    assert.equal(second.state.store.biasAt(second.state.store.slotOf('b') as number), 0.25);
+    assert.equal(second.recordsSinceSnapshot, 1);
+    await second.close();
+
+    embedCalls = 0;
+    const third = await DurableShard.open(options, model('v2'));
+    assert.equal(embedCalls, 1, 'the snapshot of v1 is re-embedded once by v2');
+    assert.equal(third.state.modelVersion, 'v2');
+    assert.deepEqual(Array.from(third.state.store.embeddingAt(third.state.store.slotOf('b') as number)), embeddingOf('bv2').map(Math.fround));
+    const [hits] = third.state.search({ queries: Float32Array.from(embeddingOf('bv2')), queryCount: 1, k: 5, excludeIds: [], conditions: [] });
+    assert.equal(hits.slots.length, 1);
+    await third.close();
+    const names = await readdir(dataDir);
+    assert.equal(names.filter((name) => name.startsWith('snapshot-')).length, 1, names.join(', '));
+  });
+});

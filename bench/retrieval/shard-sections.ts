@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AttributeCondition } from '../../services/retrieval/attribute-index.js';
-import type { CatalogItem } from '../../services/retrieval/catalog-item.js';
+import type { Item } from '../../shared/features/index.js';
 import { IndexedStore } from '../../services/retrieval/indexed-store.js';
 import { readLatestSnapshot, writeSnapshot } from '../../services/retrieval/snapshot.js';
 import { VectorIndex } from '../../services/retrieval/vector-index.js';
@@ -16,7 +16,7 @@ import type { VectorSet } from './synthetic-vectors.js';
 export const SELECTIVITIES: Record<string, number> = { 'p0.1': 0.001, p1: 0.01, p5: 0.05, p20: 0.2 };
 
 /** Catalog items whose `bucket` feature realises {@link SELECTIVITIES}. */
-export function bucketItems(count: number): CatalogItem[] {
+export function bucketItems(count: number): Item[] {
   const { uniform } = seededRandom(99);
   return Array.from({ length: count }, (_, i) => {
     let draw = uniform();
@@ -33,7 +33,7 @@ export function bucketItems(count: number): CatalogItem[] {
 }
 
 /** Event-loop delay while a batch upsert builds the shard in chunks, with the time it took. */
-export async function batchUpsertDelay(items: CatalogItem[], vectors: VectorSet, options: VectorIndexOptions): Promise<{ shard: IndexedStore; seconds: number; p99Ms: number; maxMs: number }> {
+export async function batchUpsertDelay(items: Item[], vectors: VectorSet, options: VectorIndexOptions): Promise<{ shard: IndexedStore; seconds: number; p99Ms: number; maxMs: number }> {
   const shard = IndexedStore.create([{ name: 'bucket', kind: 'categorical' }], options, 'bench');
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();

@@ -1,4 +1,5 @@
-import type { RawFeatureValue } from './catalog-item.js';
+import { rawCategorical, rawContinuous, rawMulti } from '../../shared/features/index.js';
+import type { RawFeatureValue } from '../../shared/features/index.js';
 
 /** Kinds of filterable item features, as in the model's feature spec. */
 export type AttributeKind = 'categorical' | 'multi' | 'continuous';
@@ -102,16 +103,16 @@ export class AttributeIndex {
       const name = this.fields[field].name;
       const raw = Object.hasOwn(features, name) ? features[name] : undefined;
       if (column.kind === 'continuous') {
-        column.values[slot] = typeof raw === 'number' ? raw : NaN;
+        column.values[slot] = rawContinuous(raw);
       } else if (column.kind === 'categorical') {
-        const value = Array.isArray(raw) ? raw[0] : raw;
-        if (typeof value !== 'string') return;
+        // Read as the feature encoder reads it, so a filter sees what ItemNet saw.
+        const value = rawCategorical(raw);
+        if (value === undefined) return;
         const code = internValue(column, value);
         column.codes[slot] = code;
         column.postings[code].add(slot);
       } else {
-        const values = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : [];
-        const codes = Int32Array.from(new Set(values.map((v) => internValue(column, v)))).sort();
+        const codes = Int32Array.from(new Set(rawMulti(raw).map((v) => internValue(column, v)))).sort();
         column.codes[slot] = codes;
         for (const code of codes) column.postings[code].add(slot);
       }

@@ -2,14 +2,14 @@
 // concurrently and prints "ack <n>" once command n is acknowledged, so the spec can
 // kill it with SIGKILL right after acknowledged writes.
 import { createInterface } from 'node:readline';
-import type { CatalogItem } from './catalog-item.js';
+import type { Item } from '../../shared/features/index.js';
 import { DurableShard } from './durable-shard.js';
 import type { EmbeddedItems } from './durable-shard.js';
 
 const DIM = 4;
 const MODEL_VERSION = 'crash-v1';
 
-function seedEmbedding(items: readonly CatalogItem[]): Promise<EmbeddedItems> {
+function seedEmbedding(items: readonly Item[]): Promise<EmbeddedItems> {
   return Promise.resolve({ embeddings: new Float32Array(items.length * DIM).fill(1), biases: new Float32Array(items.length) });
 }
 

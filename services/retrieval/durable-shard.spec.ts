@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { CatalogItem } from './catalog-item.js';
+import type { Item } from '../../shared/features/index.js';
 import { DurableShard } from './durable-shard.js';
 import type { DurableShardOptions, EmbeddedItems } from './durable-shard.js';
 
@@ -142,8 +142,8 @@ describe('DurableShard', function () {
     let embedCalls = 0;
     const model = (modelVersion: string) => ({
       modelVersion,
-      initialItems: (): Promise<CatalogItem[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }]),
-      embed: (items: readonly CatalogItem[]): Promise<EmbeddedItems> => {
+      initialItems: (): Promise<Item[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }]),
+      embed: (items: readonly Item[]): Promise<EmbeddedItems> => {
         embedCalls++;
         return Promise.resolve({ embeddings: Float32Array.from(items.flatMap((item) => embeddingOf(item.id + modelVersion))), biases: new Float32Array(items.length) });
       },

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { AttributeField } from './attribute-index.js';
-import type { CatalogItem } from './catalog-item.js';
+import type { Item } from '../../shared/features/index.js';
 import type { SearchTuning } from './filtered-search.js';
 import { IndexedStore } from './indexed-store.js';
 import type { DeleteResult } from './indexed-store.js';
@@ -34,9 +34,9 @@ export interface RecoveryModel {
   /** The model version the shard serves. */
   modelVersion: string;
   /** The catalog to start from when the data directory holds no snapshot. */
-  initialItems: () => Promise<readonly CatalogItem[]>;
+  initialItems: () => Promise<readonly Item[]>;
   /** Embeds items with the served model (for the initial catalog, and for data of another version). */
-  embed: (items: readonly CatalogItem[]) => Promise<EmbeddedItems>;
+  embed: (items: readonly Item[]) => Promise<EmbeddedItems>;
 }
 
 /** Why 2: the newest snapshot, and the previous one in case the newest turns out unreadable. */
@@ -82,7 +82,7 @@ export class DurableShard {
     if (snapshot !== undefined && snapshot.meta.modelVersion === model.modelVersion) {
       state = snapshot.state;
     } else {
-      const items = snapshot === undefined ? await model.initialItems() : [...snapshot.state.store.liveSlots()].map((slot) => snapshot.state.store.itemAt(slot) as CatalogItem);
+      const items = snapshot === undefined ? await model.initialItems() : [...snapshot.state.store.liveSlots()].map((slot) => snapshot.state.store.itemAt(slot) as Item);
       state = IndexedStore.create(options.fields, options.indexOptions, model.modelVersion, options.tuning);
       const embedded = await model.embed(items);
       await state.upsertChunked(items, embedded.embeddings, embedded.biases);
@@ -117,7 +117,7 @@ export class DurableShard {
    * served version (check it in the same turn as the call). Resolves once
    * durable and applied.
    */
-  async upsert(items: readonly CatalogItem[], embedded: EmbeddedItems, modelVersion: string): Promise<void> {
+  async upsert(items: readonly Item[], embedded: EmbeddedItems, modelVersion: string): Promise<void> {
     if (modelVersion !== this.current.modelVersion) {
       throw new RangeError(`upsert embedded by model ${modelVersion}, the shard serves ${this.current.modelVersion}`);
     }

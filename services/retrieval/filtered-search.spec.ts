@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AttributeCondition, AttributeField } from './attribute-index.js';
-import type { CatalogItem } from './catalog-item.js';
+import type { Item } from '../../shared/features/index.js';
 import { IndexedStore } from './indexed-store.js';
 import type { VectorIndexOptions } from './vector-index.js';
 
@@ -28,18 +28,18 @@ function random(seed: number): () => number {
 
 interface Built {
   shard: IndexedStore;
-  items: Map<string, { item: CatalogItem; embedding: Float32Array }>;
+  items: Map<string, { item: Item; embedding: Float32Array }>;
 }
 
 function build(seed: number, count: number, deletions: number, quantization: VectorIndexOptions['quantization'] = 'f32'): Built {
   const next = random(seed);
   const shard = IndexedStore.create(FIELDS, { ...INDEX_OPTIONS, quantization }, 'v1');
-  const items = new Map<string, { item: CatalogItem; embedding: Float32Array }>();
-  const list: CatalogItem[] = [];
+  const items = new Map<string, { item: Item; embedding: Float32Array }>();
+  const list: Item[] = [];
   const embeddings = new Float32Array(count * DIM);
   for (let i = 0; i < count; i++) {
     const genres = GENRES.filter(() => next() < 0.3);
-    const features: CatalogItem['features'] = { color: COLORS[Math.floor(next() * COLORS.length)], genres };
+    const features: Item['features'] = { color: COLORS[Math.floor(next() * COLORS.length)], genres };
     if (next() < 0.9) features.year = 1950 + Math.floor(next() * 70);
     const item = { id: `item-${i}`, features };
     for (let j = 0; j < DIM; j++) embeddings[i * DIM + j] = next() * 2 - 1;
@@ -69,7 +69,7 @@ function conditionsOf(shard: IndexedStore, filter: FilterCase): AttributeConditi
   return conditions;
 }
 
-function passes(item: CatalogItem, filter: FilterCase): boolean {
+function passes(item: Item, filter: FilterCase): boolean {
   const { color, genres, year } = item.features;
   if (filter.colors && !filter.colors.includes(color as string)) return false;
   if (filter.genres && !filter.genres.some((g) => (genres as string[]).includes(g))) return false;

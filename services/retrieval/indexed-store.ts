@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AttributeCondition, AttributeField } from './attribute-index.js';
-import type { CatalogItem } from './catalog-item.js';
+import type { Item } from '../../shared/features/index.js';
 import { DEFAULT_SEARCH_TUNING, filteredSearch } from './filtered-search.js';
 import type { SearchTuning } from './filtered-search.js';
 import { ItemStore } from './item-store.js';
@@ -65,7 +65,7 @@ export class IndexedStore {
    * Adds or replaces items, row i of `embeddings` (n × dim) and `biases`
    * belonging to items[i]; a repeated id keeps its last row.
    */
-  upsert(items: readonly CatalogItem[], embeddings: Float32Array, biases: Float32Array): void {
+  upsert(items: readonly Item[], embeddings: Float32Array, biases: Float32Array): void {
     const dim = this.store.dim;
     if (embeddings.length !== items.length * dim || biases.length !== items.length) {
       throw new RangeError(`upsert: ${items.length} items need ${items.length * dim} embedding floats and ${items.length} biases`);
@@ -83,7 +83,7 @@ export class IndexedStore {
   }
 
   /** {@link IndexedStore.upsert} in chunks of `chunkRows`, yielding to the event loop between chunks. */
-  async upsertChunked(items: readonly CatalogItem[], embeddings: Float32Array, biases: Float32Array, chunkRows = DEFAULT_CHUNK_ROWS): Promise<void> {
+  async upsertChunked(items: readonly Item[], embeddings: Float32Array, biases: Float32Array, chunkRows = DEFAULT_CHUNK_ROWS): Promise<void> {
     const dim = this.store.dim;
     for (let start = 0; start < items.length; start += chunkRows) {
       if (start > 0) await nextTurn();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AttributeCondition, AttributeField } from './attribute-index.js';
-import type { CatalogItem } from './catalog-item.js';
+import type { Item } from '../../shared/features/index.js';
 import { ItemStore } from './item-store.js';
 
 const FIELDS: AttributeField[] = [
@@ -10,7 +10,7 @@ const FIELDS: AttributeField[] = [
   { name: 'year', kind: 'continuous' },
 ];
 
-function item(id: string, color: string, genres: string[], year: number): CatalogItem {
+function item(id: string, color: string, genres: string[], year: number): Item {
   return { id, features: { color, genres, year } };
 }
 
@@ -89,7 +89,7 @@ describe('ItemStore', () => {
       fc.property(fc.array(itemArb, { maxLength: 60 }), fc.array(fc.nat(59)), fc.array(clauseArb, { maxLength: 3 }), (raw, deletions, clauses) => {
         const store = new ItemStore(1, FIELDS, 4);
         raw.forEach((r, i) => {
-          const features: CatalogItem['features'] = { color: r.color, genres: r.genres };
+          const features: Item['features'] = { color: r.color, genres: r.genres };
           if (r.year !== undefined) features.year = r.year;
           store.put({ id: `i${i}`, features }, Float32Array.of(i), 0, 0);
         });

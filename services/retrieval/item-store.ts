@@ -1,6 +1,6 @@
 import { AttributeIndex } from './attribute-index.js';
 import type { AttributeField } from './attribute-index.js';
-import type { CatalogItem } from './catalog-item.js';
+import type { Item } from '../../shared/features/index.js';
 
 /** Why 1024: small shards start cheap; capacity doubles, so growth costs O(1) amortised per item. */
 export const DEFAULT_INITIAL_CAPACITY = 1024;
@@ -21,7 +21,7 @@ export class ItemStore {
   readonly dim: number;
   readonly attributes: AttributeIndex;
   private ids: (string | undefined)[];
-  private items: (CatalogItem | undefined)[];
+  private items: (Item | undefined)[];
   private embeddingRows: Float32Array;
   private biasValues: Float32Array;
   private readonly slotById = new Map<string, number>();
@@ -34,7 +34,7 @@ export class ItemStore {
     this.dim = dim;
     this.attributes = new AttributeIndex(fields, capacity);
     this.ids = new Array<string | undefined>(capacity).fill(undefined);
-    this.items = new Array<CatalogItem | undefined>(capacity).fill(undefined);
+    this.items = new Array<Item | undefined>(capacity).fill(undefined);
     this.embeddingRows = new Float32Array(capacity * dim);
     this.biasValues = new Float32Array(capacity);
   }
@@ -80,7 +80,7 @@ export class ItemStore {
   }
 
   /** The raw item in a slot, or undefined for a free slot. */
-  itemAt(slot: number): CatalogItem | undefined {
+  itemAt(slot: number): Item | undefined {
     return this.items[slot];
   }
 
@@ -99,7 +99,7 @@ export class ItemStore {
    * `offset`) and bias. An existing id keeps its slot; a new one takes a
    * free slot or a fresh one.
    */
-  put(item: CatalogItem, embeddings: Float32Array, offset: number, bias: number): PutResult {
+  put(item: Item, embeddings: Float32Array, offset: number, bias: number): PutResult {
     const existing = this.slotById.get(item.id);
     const slot = existing ?? this.freeSlots.pop() ?? this.slotsInUse;
     this.place(slot, item, embeddings, offset, bias);
@@ -110,7 +110,7 @@ export class ItemStore {
    * Stores an item in a given slot, as a snapshot recorded it; call
    * {@link ItemStore.finishRestore} once every item is placed.
    */
-  restore(slot: number, item: CatalogItem, embeddings: Float32Array, offset: number, bias: number): void {
+  restore(slot: number, item: Item, embeddings: Float32Array, offset: number, bias: number): void {
     if (this.ids[slot] !== undefined || this.slotById.has(item.id)) {
       throw new Error(`restore: slot ${slot} or id '${item.id}' is already taken`);
     }
@@ -152,7 +152,7 @@ export class ItemStore {
     return this.embeddingRows.byteLength + this.biasValues.byteLength + this.attributes.memoryBytes() + this.size * (64 + 200);
   }
 
-  private place(slot: number, item: CatalogItem, embeddings: Float32Array, offset: number, bias: number): void {
+  private place(slot: number, item: Item, embeddings: Float32Array, offset: number, bias: number): void {
     if (offset < 0 || offset + this.dim > embeddings.length) {
       throw new RangeError(`embedding of '${item.id}' needs ${this.dim} floats from offset ${offset}, the array holds ${embeddings.length}`);
     }

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { AttributeField } from './attribute-index.js';
-import type { CatalogItem } from './catalog-item.js';
+import type { Item } from '../../shared/features/index.js';
 import { IndexedStore } from './indexed-store.js';
 import type { SearchTuning } from './filtered-search.js';
 import { ItemStore } from './item-store.js';
@@ -57,7 +57,7 @@ export async function writeSnapshot(dataDir: string, state: IndexedStore, seq: n
   const { store, index } = state;
   index.save(join(tmpPath, INDEX_FILE));
   const slots = Int32Array.from(store.liveSlots());
-  const items = Array.from(slots, (slot) => store.itemAt(slot) as CatalogItem);
+  const items = Array.from(slots, (slot) => store.itemAt(slot) as Item);
   const embeddings = new Float32Array(slots.length * store.dim);
   const biases = new Float32Array(slots.length);
   slots.forEach((slot, i) => {
@@ -108,7 +108,7 @@ export async function readLatestSnapshot(
   }
   const store = new ItemStore(meta.dim, meta.fields, Math.max(1, meta.itemCount));
   lines.forEach((line, i) => {
-    const { slot, item } = JSON.parse(line) as { slot: number; item: CatalogItem };
+    const { slot, item } = JSON.parse(line) as { slot: number; item: Item };
     store.restore(slot, item, embeddings, i * meta.dim, biases[i]);
   });
   store.finishRestore();
@@ -136,7 +136,7 @@ async function listSnapshots(dataDir: string): Promise<string[]> {
   return names.sort().map((name) => join(dataDir, name));
 }
 
-async function writeItems(path: string, slots: Int32Array, items: CatalogItem[]): Promise<void> {
+async function writeItems(path: string, slots: Int32Array, items: Item[]): Promise<void> {
   const stream = createWriteStream(path);
   for (let i = 0; i < items.length; i++) {
     if (!stream.write(`${JSON.stringify({ slot: slots[i], item: items[i] })}\n`)) await once(stream, 'drain');

@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { endianness } from 'node:os';
-import type { CatalogItem } from './catalog-item.js';
+import type { Item } from '../../shared/features/index.js';
 
 // Floats are logged in host order, which must be the little-endian order of the contracts.
 if (endianness() !== 'LE') throw new Error('dlrs retrieval needs a little-endian host');
@@ -13,7 +13,7 @@ export interface UpsertRecord {
   kind: 'upsert';
   modelVersion: string;
   dim: number;
-  items: CatalogItem[];
+  items: Item[];
   /** items.length × dim float32. */
   embeddings: Float32Array;
   biases: Float32Array;
@@ -201,7 +201,7 @@ function decodePayload(payload: Buffer): LogEntry {
     const { seq, ids } = json as { seq: number; ids: string[] };
     return { kind: 'delete', seq, ids };
   }
-  const { seq, modelVersion, dim, items } = json as { seq: number; modelVersion: string; dim: number; items: CatalogItem[] };
+  const { seq, modelVersion, dim, items } = json as { seq: number; modelVersion: string; dim: number; items: Item[] };
   const floats = payload.subarray(5 + jsonLength);
   const embeddings = readFloats(floats, 0, items.length * dim);
   const biases = readFloats(floats, items.length * dim * 4, items.length);

@@ -19,12 +19,11 @@ async function main(dataDir: string): Promise<void> {
   const shard = await DurableShard.open(
     {
       dataDir,
-      fields: [{ name: 'color', kind: 'categorical' }],
-      indexOptions: { dim: DIM, connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f32', addThreads: 1 },
+      index: { connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f32', addThreads: 1 },
       snapshotAfterRecords: 1_000_000,
       snapshotsKept: 2,
     },
-    { modelVersion: MODEL_VERSION, initialItems: () => Promise.resolve([{ id: 'seed', features: { color: 'red' } }]), embed: seedEmbedding },
+    { modelVersion: MODEL_VERSION, dim: DIM, fields: [{ name: 'color', kind: 'categorical' }], initialItems: () => Promise.resolve([{ id: 'seed', features: { color: 'red' } }]), embed: seedEmbedding },
   );
   process.stdout.write('ready\n');
   let n = 0;

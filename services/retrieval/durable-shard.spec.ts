@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Item } from '../../shared/features/index.js';
 import { DurableShard } from './durable-shard.js';
-import type { DurableShardOptions, EmbeddedItems } from './durable-shard.js';
+import type { DurableShardOptions, EmbeddedItems, RecoveryModel } from './durable-shard.js';
 
 const CHILD = fileURLToPath(new URL(`./durable-shard.crash-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 const DIM = 4;
@@ -134,14 +134,15 @@ describe('DurableShard', function () {
   it('replays the log over the snapshot and drops the log the snapshot covers', async () => {
     const options: DurableShardOptions = {
       dataDir,
-      fields: [{ name: 'color', kind: 'categorical' }],
-      indexOptions: { dim: DIM, connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f16', addThreads: 1 },
+      index: { connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f16', addThreads: 1 },
       snapshotAfterRecords: 1_000_000,
       snapshotsKept: 1,
     };
     let embedCalls = 0;
-    const model = (modelVersion: string) => ({
+    const model = (modelVersion: string): RecoveryModel => ({
       modelVersion,
+      dim: DIM,
+      fields: [{ name: 'color', kind: 'categorical' }],
       initialItems: (): Promise<Item[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }]),
       embed: (items: readonly Item[]): Promise<EmbeddedItems> => {
         embedCalls++;
@@ -152,7 +153,6 @@ describe('DurableShard', function () {
     assert.equal(first.recordsSinceSnapshot, 0);
     const b = [{ id: 'b', features: { color: 'blue' } }];
     await first.upsert(b, { embeddings: Float32Array.from(embeddingOf('bv1')), biases: Float32Array.of(0.25) }, 'v1');
-    await assert.rejects(first.upsert(b, { embeddings: new Float32Array(DIM), biases: new Float32Array(1) }, 'v0'), /serves v1/);
     await first.snapshot();
     assert.equal(first.recordsSinceSnapshot, 0);
     assert.deepEqual(await first.delete(['a', 'zz']), { deleted: 1, notFound: ['zz'] });
@@ -176,5 +176,44 @@ describe('DurableShard', function () {
     await third.close();
     const names = await readdir(dataDir);
     assert.equal(names.filter((name) => name.startsWith('snapshot-')).length, 1, names.join(', '));
+  });
+
+  it('switches models in the background, catching up with concurrent mutations, and re-embeds stale upserts', async () => {
+    const options: DurableShardOptions = {
+      dataDir,
+      index: { connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f32', addThreads: 1 },
+      snapshotAfterRecords: 1_000_000,
+      snapshotsKept: 1,
+    };
+    const model = (modelVersion: string, dim: number, delayMs: number): RecoveryModel => ({
+      modelVersion,
+      dim,
+      fields: [{ name: 'color', kind: 'categorical' }],
+      initialItems: (): Promise<Item[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }, { id: 'b', features: { color: 'red' } }]),
+      embed: async (items: readonly Item[]): Promise<EmbeddedItems> => {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return { embeddings: Float32Array.from(items.flatMap((item) => embeddingOf(item.id + modelVersion).slice(0, dim))), biases: new Float32Array(items.length) };
+      },
+    });
+    const shard = await DurableShard.open(options, model('v1', DIM, 0));
+    const switched = shard.switchModel(model('v2', 3, 30));
+    const c = [{ id: 'c', features: { color: 'blue' } }];
+    const storedAs = await shard.upsert(c, { embeddings: Float32Array.from(embeddingOf('cv1')), biases: Float32Array.of(0) }, 'v1');
+    assert.equal(storedAs, 'v1', 'the old model serves until the switch');
+    await shard.delete(['a']);
+    assert.equal(shard.state.modelVersion, 'v1');
+    await switched;
+    const state = shard.state;
+    assert.equal(state.modelVersion, 'v2');
+    assert.equal(state.store.dim, 3);
+    assert.deepEqual(new Set([...state.store.liveSlots()].map((slot) => state.store.idAt(slot))), new Set(['b', 'c']));
+    assert.deepEqual(Array.from(state.store.embeddingAt(state.store.slotOf('c') as number)), embeddingOf('cv2').slice(0, 3).map(Math.fround));
+    const late = [{ id: 'd', features: {} }];
+    assert.equal(await shard.upsert(late, { embeddings: Float32Array.from(embeddingOf('dv1')), biases: Float32Array.of(0) }, 'v1'), 'v2', 'a stale upsert is re-embedded');
+    assert.deepEqual(Array.from(state.store.embeddingAt(state.store.slotOf('d') as number)), embeddingOf('dv2').slice(0, 3).map(Math.fround));
+    await shard.close();
+    const reopened = await DurableShard.open(options, model('v2', 3, 0));
+    assert.deepEqual(new Set([...reopened.state.store.liveSlots()].map((slot) => reopened.state.store.idAt(slot))), new Set(['b', 'c', 'd']));
+    await reopened.close();
   });
 });

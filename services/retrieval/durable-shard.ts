@@ -20,8 +20,8 @@ export interface EmbeddedItems {
 /** Where a shard keeps its data and how it indexes it. */
 export interface DurableShardOptions {
   dataDir: string;
-  fields: readonly AttributeField[];
-  indexOptions: VectorIndexOptions;
+  /** HNSW settings; the dimension is the model's. */
+  index: Omit<VectorIndexOptions, 'dim'>;
   tuning?: Readonly<SearchTuning>;
   /** A snapshot is written in the background once this many log records accumulated since the last one. */
   snapshotAfterRecords: number;
@@ -33,6 +33,10 @@ export interface DurableShardOptions {
 export interface RecoveryModel {
   /** The model version the shard serves. */
   modelVersion: string;
+  /** Its embedding dimension. */
+  dim: number;
+  /** The item features of its feature spec (filterable attributes). */
+  fields: readonly AttributeField[];
   /** The catalog to start from when the data directory holds no snapshot. */
   initialItems: () => Promise<readonly Item[]>;
   /** Embeds items with the served model (for the initial catalog, and for data of another version). */
@@ -41,6 +45,8 @@ export interface RecoveryModel {
 
 /** Why 2: the newest snapshot, and the previous one in case the newest turns out unreadable. */
 export const DEFAULT_SNAPSHOTS_KEPT = 2;
+/** Why 3: each round embeds only what changed during the previous one, so the rounds shrink fast; the last round runs with mutations paused. */
+const MAX_CATCH_UP_ROUNDS = 3;
 /** Why 100 000: replaying that many logged upserts takes seconds, a fraction of a snapshot of a large shard. */
 export const DEFAULT_SNAPSHOT_AFTER_RECORDS = 100_000;
 
@@ -59,10 +65,14 @@ export class DurableShard {
   private snapshotSeq: number;
   private snapshotAtMs: number;
   private snapshotting: Promise<WrittenSnapshot> | undefined;
+  private model: RecoveryModel;
+  /** While a model switch runs: the ids mutated since it started. */
+  private switching: Set<string> | undefined;
   private closed = false;
 
-  private constructor(options: DurableShardOptions, state: IndexedStore, log: WriteAheadLog, appliedSeq: number, snapshotSeq: number, snapshotAtMs: number) {
+  private constructor(options: DurableShardOptions, model: RecoveryModel, state: IndexedStore, log: WriteAheadLog, appliedSeq: number, snapshotSeq: number, snapshotAtMs: number) {
     this.options = options;
+    this.model = model;
     this.current = state;
     this.log = log;
     this.appliedSeq = appliedSeq;
@@ -77,22 +87,22 @@ export class DurableShard {
    */
   static async open(options: DurableShardOptions, model: RecoveryModel): Promise<DurableShard> {
     await mkdir(options.dataDir, { recursive: true });
-    const snapshot = await readLatestSnapshot(options.dataDir, options.indexOptions, options.tuning);
+    const snapshot = await readLatestSnapshot(options.dataDir, options.index, options.tuning);
     let state: IndexedStore;
     if (snapshot !== undefined && snapshot.meta.modelVersion === model.modelVersion) {
       state = snapshot.state;
     } else {
       const items = snapshot === undefined ? await model.initialItems() : [...snapshot.state.store.liveSlots()].map((slot) => snapshot.state.store.itemAt(slot) as Item);
-      state = IndexedStore.create(options.fields, options.indexOptions, model.modelVersion, options.tuning);
+      state = IndexedStore.create(model.fields, { ...options.index, dim: model.dim }, model.modelVersion, options.tuning);
       const embedded = await model.embed(items);
       await state.upsertChunked(items, embedded.embeddings, embedded.biases);
     }
     const snapshotSeq = snapshot?.meta.seq ?? 0;
     const tail = await readLog(options.dataDir, snapshotSeq);
-    for (const entry of tail) await replay(state, entry, model);
+    for (const entry of tail) await applyRecord(state, entry, model);
     const lastSeq = tail.at(-1)?.seq ?? snapshotSeq;
     const log = await WriteAheadLog.open(options.dataDir, lastSeq + 1);
-    const shard = new DurableShard(options, state, log, lastSeq, snapshotSeq, snapshot?.meta.createdAtMs ?? 0);
+    const shard = new DurableShard(options, model, state, log, lastSeq, snapshotSeq, snapshot?.meta.createdAtMs ?? 0);
     if (snapshot === undefined || snapshot.meta.modelVersion !== model.modelVersion) await shard.snapshot();
     return shard;
   }
@@ -113,27 +123,54 @@ export class DurableShard {
   }
 
   /**
-   * Adds or replaces items embedded by `modelVersion`, which must be the
-   * served version (check it in the same turn as the call). Resolves once
-   * durable and applied.
+   * Adds or replaces items embedded by `modelVersion`. Resolves once durable
+   * and applied, with the model version whose embeddings were stored: items
+   * embedded by a version the shard no longer serves are re-embedded first.
    */
-  async upsert(items: readonly Item[], embedded: EmbeddedItems, modelVersion: string): Promise<void> {
-    if (modelVersion !== this.current.modelVersion) {
-      throw new RangeError(`upsert embedded by model ${modelVersion}, the shard serves ${this.current.modelVersion}`);
-    }
-    const { seq, durable } = this.log.append({ kind: 'upsert', modelVersion, dim: this.current.store.dim, items: [...items], ...embedded });
-    const state = this.current;
-    await Promise.all([durable, this.apply(seq, () => state.upsertChunked(items, embedded.embeddings, embedded.biases))]);
+  async upsert(items: readonly Item[], embedded: EmbeddedItems, modelVersion: string): Promise<string> {
+    const entry = { kind: 'upsert' as const, modelVersion, dim: embedded.embeddings.length / Math.max(1, items.length), items: [...items], ...embedded };
+    const { seq, durable } = this.log.append(entry);
+    const [, applied] = await Promise.all([durable, this.apply(seq, () => this.applyEntry({ ...entry, seq }))]);
     this.snapshotWhenDue();
+    return applied.modelVersion;
   }
 
   /** Removes items; resolves once durable and applied. */
   async delete(ids: readonly string[]): Promise<DeleteResult> {
-    const { seq, durable } = this.log.append({ kind: 'delete', ids: [...ids] });
-    const state = this.current;
-    const [, result] = await Promise.all([durable, this.apply(seq, () => state.delete(ids))]);
+    const entry = { kind: 'delete' as const, ids: [...ids] };
+    const { seq, durable } = this.log.append(entry);
+    const [, applied] = await Promise.all([durable, this.apply(seq, () => this.applyEntry({ ...entry, seq }))]);
     this.snapshotWhenDue();
-    return result;
+    return applied.deleted ?? { deleted: 0, notFound: [] };
+  }
+
+  /**
+   * Serves another model: embeds and indexes the current items with it in
+   * the background while the old state keeps serving, catches up with the
+   * mutations made meanwhile, then switches in one step between two
+   * mutations and writes a snapshot of the new state.
+   */
+  async switchModel(model: RecoveryModel): Promise<void> {
+    if (this.switching) throw new Error('a model switch is already in progress');
+    const changed = new Set<string>();
+    this.switching = changed;
+    try {
+      const old = this.current;
+      const items = [...old.store.liveSlots()].map((slot) => old.store.itemAt(slot) as Item);
+      const next = IndexedStore.create(model.fields, { ...this.options.index, dim: model.dim }, model.modelVersion, this.options.tuning);
+      const embedded = await model.embed(items);
+      await next.upsertChunked(items, embedded.embeddings, embedded.biases);
+      // Catch up outside the mutation queue while changes keep coming, then once more inside it.
+      for (let round = 0; round < MAX_CATCH_UP_ROUNDS && changed.size > 0; round++) await this.catchUp(next, changed, model);
+      await this.apply(undefined, async () => {
+        await this.catchUp(next, changed, model);
+        this.current = next;
+        this.model = model;
+      });
+    } finally {
+      this.switching = undefined;
+    }
+    await this.snapshot();
   }
 
   /** Writes a snapshot now (joining one in progress) and drops the log it covers. */
@@ -153,13 +190,32 @@ export class DurableShard {
     await this.log.close();
   }
 
-  private apply<T>(seq: number, mutate: () => T | Promise<T>): Promise<T> {
+  /** Runs mutations one at a time, in the order of the calls (the log's order); `seq` is the log record applied, if any. */
+  private apply<T>(seq: number | undefined, mutate: () => T | Promise<T>): Promise<T> {
     const run = this.applying.then(mutate).then((result) => {
-      this.appliedSeq = seq;
+      if (seq !== undefined) this.appliedSeq = seq;
       return result;
     });
     this.applying = run.catch(() => undefined);
     return run;
+  }
+
+  /** Applies a log record to the served state. */
+  private async applyEntry(entry: LogEntry): Promise<AppliedRecord> {
+    const ids = entry.kind === 'upsert' ? entry.items.map((item) => item.id) : entry.ids;
+    for (const id of ids) this.switching?.add(id);
+    return applyRecord(this.current, entry, this.model);
+  }
+
+  /** Brings `next` up to date with the ids changed in the served state, emptying `changed`. */
+  private async catchUp(next: IndexedStore, changed: Set<string>, model: RecoveryModel): Promise<void> {
+    const ids = [...changed];
+    changed.clear();
+    const current = this.current.store;
+    const present = ids.map((id) => current.slotOf(id)).filter((slot) => slot !== undefined).map((slot) => current.itemAt(slot) as Item);
+    next.delete(ids.filter((id) => current.slotOf(id) === undefined));
+    const embedded = await model.embed(present);
+    await next.upsertChunked(present, embedded.embeddings, embedded.biases);
   }
 
   private async writeSnapshot(): Promise<WrittenSnapshot> {
@@ -180,11 +236,16 @@ export class DurableShard {
   }
 }
 
-async function replay(state: IndexedStore, entry: LogEntry, model: RecoveryModel): Promise<void> {
-  if (entry.kind === 'delete') {
-    state.delete(entry.ids);
-    return;
-  }
+/** What applying a record did: the model version of the stored embeddings, and a delete's result. */
+interface AppliedRecord {
+  modelVersion: string;
+  deleted: DeleteResult | undefined;
+}
+
+/** Applies a log record; items embedded by another model version are re-embedded with `model` (the state's). */
+async function applyRecord(state: IndexedStore, entry: LogEntry, model: RecoveryModel): Promise<AppliedRecord> {
+  if (entry.kind === 'delete') return { modelVersion: state.modelVersion, deleted: state.delete(entry.ids) };
   const embedded = entry.modelVersion === state.modelVersion ? entry : await model.embed(entry.items);
   await state.upsertChunked(entry.items, embedded.embeddings, embedded.biases);
+  return { modelVersion: state.modelVersion, deleted: undefined };
 }

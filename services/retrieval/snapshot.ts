@@ -88,12 +88,13 @@ export async function writeSnapshot(dataDir: string, state: IndexedStore, seq: n
 
 /**
  * Opens the newest complete snapshot in `dataDir`, or returns undefined when
- * there is none. The saved index is loaded when its dimension and quantization
- * match `indexOptions`; otherwise it is rebuilt from the stored embeddings.
+ * there is none. The saved index is loaded when its quantization and
+ * connectivity match `index`; otherwise it is rebuilt from the stored
+ * embeddings. The dimension is the snapshot's.
  */
 export async function readLatestSnapshot(
   dataDir: string,
-  indexOptions: VectorIndexOptions,
+  index: Omit<VectorIndexOptions, 'dim'>,
   tuning?: Readonly<SearchTuning>,
 ): Promise<{ state: IndexedStore; meta: SnapshotMeta } | undefined> {
   const path = (await listSnapshots(dataDir)).at(-1);
@@ -112,7 +113,8 @@ export async function readLatestSnapshot(
     store.restore(slot, item, embeddings, i * meta.dim, biases[i]);
   });
   store.finishRestore();
-  const sameLayout = meta.dim === indexOptions.dim && meta.index.quantization === indexOptions.quantization && meta.index.connectivity === indexOptions.connectivity;
+  const indexOptions: VectorIndexOptions = { ...index, dim: meta.dim };
+  const sameLayout = meta.index.quantization === index.quantization && meta.index.connectivity === index.connectivity;
   if (sameLayout) {
     const index = VectorIndex.load(join(path, INDEX_FILE), indexOptions);
     return { state: new IndexedStore(store, index, meta.modelVersion, tuning), meta };

@@ -130,7 +130,7 @@ export class DurableShard {
   async upsert(items: readonly Item[], embedded: EmbeddedItems, modelVersion: string): Promise<string> {
     const entry = { kind: 'upsert' as const, modelVersion, dim: embedded.embeddings.length / Math.max(1, items.length), items: [...items], ...embedded };
     const { seq, durable } = this.log.append(entry);
-    const [, applied] = await Promise.all([durable, this.apply(seq, () => this.applyEntry({ ...entry, seq }))]);
+    const [, applied] = await Promise.all([durable, this.inOrder(seq, () => this.applyEntry({ ...entry, seq }))]);
     this.snapshotWhenDue();
     return applied.modelVersion;
   }
@@ -139,7 +139,7 @@ export class DurableShard {
   async delete(ids: readonly string[]): Promise<DeleteResult> {
     const entry = { kind: 'delete' as const, ids: [...ids] };
     const { seq, durable } = this.log.append(entry);
-    const [, applied] = await Promise.all([durable, this.apply(seq, () => this.applyEntry({ ...entry, seq }))]);
+    const [, applied] = await Promise.all([durable, this.inOrder(seq, () => this.applyEntry({ ...entry, seq }))]);
     this.snapshotWhenDue();
     return applied.deleted ?? { deleted: 0, notFound: [] };
   }
@@ -162,7 +162,7 @@ export class DurableShard {
       await next.upsertChunked(items, embedded.embeddings, embedded.biases);
       // Catch up outside the mutation queue while changes keep coming, then once more inside it.
       for (let round = 0; round < MAX_CATCH_UP_ROUNDS && changed.size > 0; round++) await this.catchUp(next, changed, model);
-      await this.apply(undefined, async () => {
+      await this.inOrder(undefined, async () => {
         await this.catchUp(next, changed, model);
         this.current = next;
         this.model = model;
@@ -191,7 +191,7 @@ export class DurableShard {
   }
 
   /** Runs mutations one at a time, in the order of the calls (the log's order); `seq` is the log record applied, if any. */
-  private apply<T>(seq: number | undefined, mutate: () => T | Promise<T>): Promise<T> {
+  private inOrder<T>(seq: number | undefined, mutate: () => T | Promise<T>): Promise<T> {
     const run = this.applying.then(mutate).then((result) => {
       if (seq !== undefined) this.appliedSeq = seq;
       return result;

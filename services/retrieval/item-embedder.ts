@@ -32,13 +32,13 @@ export class ItemEmbedder {
     this.batchRows = batchRows;
   }
 
-  /** Opens `item_net.onnx`; fails when it lacks the e_i or b_i output. */
-  static async load(modelPath: string, spec: FeatureSpec, dim: number, options: Partial<ItemEmbedderOptions> = {}): Promise<ItemEmbedder> {
+  /** Opens ItemNet from `item_net.onnx` (a path or its bytes); fails when it lacks the e_i or b_i output. */
+  static async load(model: string | Uint8Array, spec: FeatureSpec, dim: number, options: Partial<ItemEmbedderOptions> = {}): Promise<ItemEmbedder> {
     const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'] };
     if (options.intraOpThreads) sessionOptions.intraOpNumThreads = options.intraOpThreads;
-    const session = await ort.InferenceSession.create(modelPath, sessionOptions);
+    const session = typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
     for (const name of ['e_i', 'b_i']) {
-      if (!session.outputNames.includes(name)) throw new Error(`${modelPath}: ItemNet has no output '${name}' (outputs: ${session.outputNames.join(', ')})`);
+      if (!session.outputNames.includes(name)) throw new Error(`ItemNet has no output '${name}' (outputs: ${session.outputNames.join(', ')})`);
     }
     return new ItemEmbedder(session, spec, dim, options.batchRows ?? DEFAULT_EMBED_BATCH_ROWS);
   }

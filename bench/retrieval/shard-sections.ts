@@ -46,8 +46,8 @@ export async function batchUpsertDelay(items: Item[], vectors: VectorSet, option
 
 /** Per selectivity at k: QPS of the graph search (deepening) against the exact scan over matching items, and the graph's recall. */
 export function filterSwitch(shard: IndexedStore, queries: VectorSet, k: number): { bucket: string; matching: number; graphQps: number; graphRecall: number; exactQps: number }[] {
-  const exact = new IndexedStore(shard.store, shard.index, shard.modelVersion, { exactScanMaxItems: Number.POSITIVE_INFINITY, maxDepthFraction: 1 });
-  const graph = new IndexedStore(shard.store, shard.index, shard.modelVersion, { exactScanMaxItems: 0, maxDepthFraction: 1 });
+  const exact = new IndexedStore(shard.store, shard.index, shard.modelVersion, { exactScanMaxItems: Number.POSITIVE_INFINITY, maxDepthFraction: 1, graphCandidateCost: 0 });
+  const graph = new IndexedStore(shard.store, shard.index, shard.modelVersion, { exactScanMaxItems: 0, maxDepthFraction: 1, graphCandidateCost: 0 });
   return Object.keys(SELECTIVITIES).map((bucket) => {
     const code = shard.store.attributes.valueCode(0, bucket);
     const conditions: AttributeCondition[] = [{ kind: 'values', field: 0, codes: Int32Array.of(code ?? -1) }];

@@ -105,7 +105,7 @@ describe('filteredSearch', () => {
         fc.constantFrom(0.1, 1),
         (seed, count, deletions, filter, k, excludeCount, exactScanMaxItems, maxDepthFraction) => {
           const { shard, items } = build(seed, count, deletions);
-          const tuned = new IndexedStore(shard.store, shard.index, 'v1', { exactScanMaxItems, maxDepthFraction });
+          const tuned = new IndexedStore(shard.store, shard.index, 'v1', { exactScanMaxItems, maxDepthFraction, graphCandidateCost: 0 });
           const next = random(seed + 1);
           const query = Float32Array.from({ length: DIM }, () => next() * 2 - 1);
           const excludeIds = Array.from({ length: excludeCount }, () => `item-${Math.floor(next() * (count + 5))}`);

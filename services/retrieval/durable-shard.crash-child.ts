@@ -2,6 +2,7 @@
 // concurrently and prints "ack <n>" once command n is acknowledged, so the spec can
 // kill it with SIGKILL right after acknowledged writes.
 import { createInterface } from 'node:readline';
+import { createLogger } from '../../shared/logging/index.js';
 import type { Item } from '../../shared/features/index.js';
 import { DurableShard } from './durable-shard.js';
 import type { EmbeddedItems } from './durable-shard.js';
@@ -22,6 +23,7 @@ async function main(dataDir: string): Promise<void> {
       index: { connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f32', addThreads: 1 },
       snapshotAfterRecords: 1_000_000,
       snapshotsKept: 2,
+      logger: createLogger({ level: 'silent' }),
     },
     { modelVersion: MODEL_VERSION, dim: DIM, fields: [{ name: 'color', kind: 'categorical' }], initialItems: () => Promise.resolve([{ id: 'seed', features: { color: 'red' } }]), embed: seedEmbedding },
   );

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Item } from '../../shared/features/index.js';
+import { createLogger, createMemorySink } from '../../shared/logging/index.js';
+import type { MemorySink } from '../../shared/logging/index.js';
 import { DurableShard } from './durable-shard.js';
 import type { DurableShardOptions, EmbeddedItems, RecoveryModel } from './durable-shard.js';
 
@@ -76,9 +78,11 @@ class ShardProcess {
 describe('DurableShard', function () {
   this.timeout(60_000);
   let dataDir: string;
+  let logs: MemorySink;
 
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dlrs-durable-'));
+    logs = createMemorySink();
   });
   afterEach(async () => {
     await rm(dataDir, { recursive: true, force: true });
@@ -137,6 +141,7 @@ describe('DurableShard', function () {
       index: { connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f16', addThreads: 1 },
       snapshotAfterRecords: 1_000_000,
       snapshotsKept: 1,
+      logger: createLogger({ level: 'info', destination: logs }),
     };
     let embedCalls = 0;
     const model = (modelVersion: string): RecoveryModel => ({
@@ -161,6 +166,7 @@ describe('DurableShard', function () {
     await first.close();
 
     const second = await DurableShard.open(options, model('v1'));
+    assert.deepEqual(logs.find('log replayed').map((line) => line.records), [1]);
     assert.deepEqual([...second.state.store.liveSlots()].map((slot) => second.state.store.idAt(slot)), ['b']);
     assert.equal(second.state.store.biasAt(second.state.store.slotOf('b') as number), 0.25);
     assert.equal(second.recordsSinceSnapshot, 1);
@@ -184,6 +190,7 @@ describe('DurableShard', function () {
       index: { connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f32', addThreads: 1 },
       snapshotAfterRecords: 1_000_000,
       snapshotsKept: 1,
+      logger: createLogger({ level: 'info', destination: logs }),
     };
     const model = (modelVersion: string, dim: number, delayMs: number): RecoveryModel => ({
       modelVersion,

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { AttributeField } from './attribute-index.js';
 import type { Item } from '../../shared/features/index.js';
+import type { Logger } from '../../shared/logging/index.js';
 import type { SearchTuning } from './filtered-search.js';
 import { IndexedStore } from './indexed-store.js';
 import type { DeleteResult } from './indexed-store.js';
@@ -27,6 +28,8 @@ export interface DurableShardOptions {
   snapshotAfterRecords: number;
   /** Snapshots kept on disk (the newest ones). */
   snapshotsKept: number;
+  /** Start-up phases and background snapshot failures are logged here. */
+  logger: Logger;
 }
 
 /** What a shard needs from the model while it recovers. */
@@ -87,19 +90,24 @@ export class DurableShard {
    */
   static async open(options: DurableShardOptions, model: RecoveryModel): Promise<DurableShard> {
     await mkdir(options.dataDir, { recursive: true });
+    const { logger } = options;
     const snapshot = await readLatestSnapshot(options.dataDir, options.index, options.tuning);
+    if (snapshot !== undefined) logger.info({ items: snapshot.meta.itemCount, seq: snapshot.meta.seq, modelVersion: snapshot.meta.modelVersion }, 'snapshot loaded');
     let state: IndexedStore;
     if (snapshot !== undefined && snapshot.meta.modelVersion === model.modelVersion) {
       state = snapshot.state;
     } else {
       const items = snapshot === undefined ? await model.initialItems() : [...snapshot.state.store.liveSlots()].map((slot) => snapshot.state.store.itemAt(slot) as Item);
       state = IndexedStore.create(model.fields, { ...options.index, dim: model.dim }, model.modelVersion, options.tuning);
+      logger.info({ items: items.length, modelVersion: model.modelVersion, from: snapshot === undefined ? 'catalog' : 'snapshot of another model' }, 'embedding items');
       const embedded = await model.embed(items);
+      logger.info({ items: items.length }, 'indexing items');
       await state.upsertChunked(items, embedded.embeddings, embedded.biases);
     }
     const snapshotSeq = snapshot?.meta.seq ?? 0;
     const tail = await readLog(options.dataDir, snapshotSeq);
     for (const entry of tail) await applyRecord(state, entry, model);
+    if (tail.length > 0) logger.info({ records: tail.length }, 'log replayed');
     const lastSeq = tail.at(-1)?.seq ?? snapshotSeq;
     const log = await WriteAheadLog.open(options.dataDir, lastSeq + 1);
     const shard = new DurableShard(options, model, state, log, lastSeq, snapshotSeq, snapshot?.meta.createdAtMs ?? 0);
@@ -232,7 +240,7 @@ export class DurableShard {
   private snapshotWhenDue(): void {
     if (this.closed || this.snapshotting !== undefined || this.recordsSinceSnapshot < this.options.snapshotAfterRecords) return;
     // A failed background snapshot leaves the log intact; the next trigger retries.
-    this.snapshot().catch(() => undefined);
+    this.snapshot().catch((error: unknown) => this.options.logger.error({ err: error }, 'background snapshot failed'));
   }
 }
 

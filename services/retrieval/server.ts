@@ -78,6 +78,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
         tuning: { ...DEFAULT_SEARCH_TUNING, exactScanMaxItems: config.exactScanMaxItems },
         snapshotAfterRecords: config.snapshotAfterRecords,
         snapshotsKept: config.snapshotsKept,
+        logger,
       },
       recoveryModelOf(model, config.shard),
     );

@@ -199,4 +199,24 @@ describe('retrieval shards', function () {
       await shard.stop();
     }
   });
+
+  it('answer NOT_SERVING and UNAVAILABLE until the index is built', async () => {
+    const catalog = standInCatalog(20);
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const model = { ...(await standInModel(catalog, 1)), catalog: () => gate.then(() => catalog) };
+    const shard = await startStandInShard({ model, waitUntilReady: false });
+    const health = healthClient(`127.0.0.1:${shard.server.port}`);
+    try {
+      assert.equal(await checkHealth(health, 'dlrs.v1.Retrieval'), 'NOT_SERVING');
+      await expectError(call(shard.client.Stats.bind(shard.client), {}), 'UNAVAILABLE');
+      release();
+      await shard.server.ready;
+      assert.equal(await checkHealth(health, 'dlrs.v1.Retrieval'), 'SERVING');
+      assert.equal((await call(shard.client.Stats.bind(shard.client), {})).itemCount, 20);
+    } finally {
+      health.close();
+      await shard.stop();
+    }
+  });
 });

@@ -160,7 +160,12 @@ export class RetrievalService {
       return this.modelInfo();
     }
     this.logger.info({ from: this.model.modelVersion, to: next.modelVersion, items: this.shard.state.store.size }, 'switching model');
-    await this.shard.switchModel(recoveryModelOf(next, this.identity));
+    try {
+      await this.shard.switchModel(recoveryModelOf(next, this.identity));
+    } catch (error) {
+      await next.embedder.release();
+      throw error;
+    }
     const retired = this.model;
     this.model = next;
     setTimeout(() => void retired.embedder.release(), RETIRED_MODEL_GRACE_MS).unref();

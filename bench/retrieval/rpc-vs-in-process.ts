@@ -1,25 +1,28 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials } from '@grpc/grpc-js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { FeatureSpec } from '../../shared/features/index.js';
-import type { SearchStreamResponse__Output } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import { createLogger } from '../../shared/logging/index.js';
-import { loadProtos } from '../../shared/proto/index.js';
 import { loadRetrievalConfig } from '../../services/retrieval/config.js';
 import { ItemEmbedder } from '../../services/retrieval/item-embedder.js';
 import { startRetrievalServer } from '../../services/retrieval/server.js';
 import { standInItemNet } from '../../test/fixtures/stand-in-item-net.js';
-import { summarise, timeCalls } from './measure.js';
+import { timeCalls } from './measure.js';
 import type { Timing } from './measure.js';
 import type { VectorSet } from './synthetic-vectors.js';
+
+const run = promisify(execFile);
+const LOAD_SCRIPT = fileURLToPath(new URL('./search-load.ts', import.meta.url));
 
 /** Why 16: enough requests in flight on one stream to keep the server busy, as the gateway's multiplexed stream does. */
 const STREAM_IN_FLIGHT = 16;
 
 /**
  * The same shard searched in-process and through the Search RPC and the
- * SearchStream RPC at `k` (client in this process, over loopback). The items'
+ * SearchStream RPC at `k`, from a client process over loopback. The items'
  * embeddings are served by an ItemNet whose id table holds the vectors.
  */
 export async function rpcVersusInProcess(items: VectorSet, queries: VectorSet, k: number, expansionSearch: number): Promise<{ inProcess: Timing; unary: Timing; stream: Timing; startupSeconds: number }> {
@@ -42,45 +45,14 @@ export async function rpcVersusInProcess(items: VectorSet, queries: VectorSet, k
   });
   const service = await server.ready;
   const startupSeconds = (performance.now() - started) / 1000;
-  const Client = loadProtos().grpcObject.dlrs.v1.Retrieval;
-  const client = new Client(`127.0.0.1:${server.port}`, credentials.createInsecure());
   try {
-    const request = (q: number) => ({ requestId: `q${q}`, dim: items.dim, queries: Buffer.from(queries.vectors.buffer, q * items.dim * 4, items.dim * 4), k, includeEmbeddings: true });
-    const decode = (q: number) => ({ ...request(q), modelVersion: '', excludeIds: [], filter: null, timeoutMs: 0 });
-    const inProcess = timeCalls(queries.count, (q) => service.search(decode(q)));
-    const unaryLatencies = new Float64Array(queries.count);
-    let unaryStarted = performance.now();
-    for (let q = 0; q < queries.count; q++) {
-      const t = performance.now();
-      await new Promise<void>((resolve, reject) => client.Search(request(q), (error) => (error ? reject(error) : resolve())));
-      unaryLatencies[q] = performance.now() - t;
-    }
-    const unary = summarise(unaryLatencies, performance.now() - unaryStarted);
-    unaryStarted = performance.now();
-    const stream = client.SearchStream();
-    const sentAt = new Float64Array(queries.count);
-    const streamLatencies = new Float64Array(queries.count);
-    let next = 0;
-    let received = 0;
-    await new Promise<void>((resolve, reject) => {
-      const send = (): void => {
-        sentAt[next] = performance.now();
-        stream.write(request(next++));
-      };
-      stream.on('data', (answer: SearchStreamResponse__Output) => {
-        const q = Number(answer.requestId.slice(1));
-        streamLatencies[q] = performance.now() - sentAt[q];
-        if (answer.error) reject(new Error(answer.error.message));
-        if (++received === queries.count) resolve();
-        else if (next < queries.count) send();
-      });
-      stream.on('error', reject);
-      while (next < Math.min(STREAM_IN_FLIGHT, queries.count)) send();
-    });
-    stream.end();
-    return { inProcess, unary, stream: summarise(streamLatencies, performance.now() - unaryStarted), startupSeconds };
+    const decoded = (q: number) => ({ requestId: `q${q}`, dim: items.dim, queries: Buffer.from(queries.vectors.buffer, q * items.dim * 4, items.dim * 4), k, includeEmbeddings: true, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 0 });
+    const inProcess = timeCalls(queries.count, (q) => service.search(decoded(q)));
+    const args = [String(server.port), String(queries.count), String(items.dim), String(k), String(STREAM_IN_FLIGHT)];
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--no-warnings=ExperimentalWarning', LOAD_SCRIPT, ...args], { maxBuffer: 1 << 20 });
+    const remote = JSON.parse(stdout) as { unary: Timing; stream: Timing };
+    return { inProcess, unary: remote.unary, stream: remote.stream, startupSeconds };
   } finally {
-    client.close();
     await server.close('bench done');
     await embedder.release();
     await rm(dataDir, { recursive: true, force: true });

@@ -17,6 +17,18 @@ export function timeCalls(count: number, once: (i: number) => void): Timing {
   return summarise(latencies, performance.now() - started);
 }
 
+/** Awaits `once(i)` for i < count, one at a time, and times each call. */
+export async function timeAsyncCalls(count: number, once: (i: number) => Promise<unknown>): Promise<Timing> {
+  const latencies = new Float64Array(count);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await once(i);
+    latencies[i] = performance.now() - t;
+  }
+  return summarise(latencies, performance.now() - started);
+}
+
 /** Percentiles of latencies (ms) and the rate they were served at over `elapsedMs`. */
 export function summarise(latencies: Float64Array, elapsedMs: number): Timing {
   const sorted = Float64Array.from(latencies).sort();

@@ -10,7 +10,7 @@ import { loadRetrievalConfig } from '../../services/retrieval/config.js';
 import { ItemEmbedder } from '../../services/retrieval/item-embedder.js';
 import { startRetrievalServer } from '../../services/retrieval/server.js';
 import { standInItemNet } from '../../test/fixtures/stand-in-item-net.js';
-import { timeCalls } from './measure.js';
+import { timeAsyncCalls } from './measure.js';
 import type { Timing } from './measure.js';
 import type { VectorSet } from './synthetic-vectors.js';
 
@@ -47,7 +47,7 @@ export async function rpcVersusInProcess(items: VectorSet, queries: VectorSet, k
   const startupSeconds = (performance.now() - started) / 1000;
   try {
     const decoded = (q: number) => ({ requestId: `q${q}`, dim: items.dim, queries: Buffer.from(queries.vectors.buffer, q * items.dim * 4, items.dim * 4), k, includeEmbeddings: true, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 0 });
-    const inProcess = timeCalls(queries.count, (q) => service.search(decoded(q)));
+    const inProcess = await timeAsyncCalls(queries.count, (q) => service.search(decoded(q)));
     const args = [String(server.port), String(queries.count), String(items.dim), String(k), String(STREAM_IN_FLIGHT)];
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--no-warnings=ExperimentalWarning', LOAD_SCRIPT, ...args], { maxBuffer: 1 << 20 });
     const remote = JSON.parse(stdout) as { unary: Timing; stream: Timing };

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DlrsError, GRPC_STATUS_BY_CODE } from '../../shared/errors/index.js';
 import type { Item } from '../../shared/features/index.js';
 import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
@@ -10,6 +11,7 @@ import type { LoadModelRequest__Output } from '../../shared/generated/dlrs/v1/Lo
 import type { ModelInfo } from '../../shared/generated/dlrs/v1/ModelInfo.js';
 import type { SearchRequest__Output } from '../../shared/generated/dlrs/v1/SearchRequest.js';
 import type { SearchResponse } from '../../shared/generated/dlrs/v1/SearchResponse.js';
+import type { SearchResult } from '../../shared/generated/dlrs/v1/SearchResult.js';
 import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import type { SnapshotResponse } from '../../shared/generated/dlrs/v1/SnapshotResponse.js';
 import type { StatsResponse } from '../../shared/generated/dlrs/v1/StatsResponse.js';
@@ -21,6 +23,7 @@ import { shardOf } from '../../shared/sharding/index.js';
 import { decodeIds, decodeItems, decodeSearch } from './decode-request.js';
 import type { RequestLimits, ShardIdentity } from './decode-request.js';
 import type { DurableShard, RecoveryModel } from './durable-shard.js';
+import { DEFAULT_TURN_BUDGET_MS } from './indexed-store.js';
 import type { IndexedStore, ShardHits } from './indexed-store.js';
 import { attributeFieldsOf } from './served-model.js';
 import type { ModelOpener, ServedModel } from './served-model.js';
@@ -51,17 +54,35 @@ export class RetrievalService {
   }
 
   /** Nearest items for one or several queries. */
-  search(request: SearchRequest__Output): SearchResponse {
+  /**
+   * Nearest items for one or several queries. Queries run one at a time and
+   * the event loop gets a turn whenever a request has used a turn's budget,
+   * so a request of many large queries does not hold up other calls; all
+   * queries see the model version served when the request arrived.
+   */
+  async search(request: SearchRequest__Output): Promise<SearchResponse> {
     const state = this.shard.state;
     const query = decodeSearch(request, state, this.limits);
-    return this.searchResponse(request.requestId, state, state.search(query), request.includeEmbeddings);
+    const dim = state.store.dim;
+    const results: SearchResult[] = [];
+    let turnStarted = performance.now();
+    for (let q = 0; q < query.queryCount; q++) {
+      if (performance.now() - turnStarted >= DEFAULT_TURN_BUDGET_MS) {
+        await nextTurn();
+        turnStarted = performance.now();
+      }
+      const [hits] = state.search({ ...query, queries: query.queries.subarray(q * dim, (q + 1) * dim), queryCount: 1 });
+      // Read out now: after a yield, a slot may hold another item.
+      results.push(this.searchResult(state, hits, request.includeEmbeddings));
+    }
+    return { requestId: request.requestId, modelVersion: state.modelVersion, shard: this.identity.index, dim, results };
   }
 
   /** Answers a SearchStream request: a response, or the request's error (the stream stays open). */
-  searchOnStream(request: SearchRequest__Output): SearchStreamResponse {
+  async searchOnStream(request: SearchRequest__Output): Promise<SearchStreamResponse> {
     try {
       if (request.requestId === '') throw new DlrsError('INVALID_ARGUMENT', 'is required on SearchStream', { field: 'request_id' });
-      return { requestId: request.requestId, response: this.search(request) };
+      return { requestId: request.requestId, response: await this.search(request) };
     } catch (thrown) {
       const error = DlrsError.from(thrown);
       if (error.code === 'INTERNAL') this.logger.error({ err: error.cause ?? error, requestId: request.requestId }, 'search on stream failed');
@@ -173,21 +194,18 @@ export class RetrievalService {
     return this.modelInfo();
   }
 
-  private searchResponse(requestId: string, state: IndexedStore, hits: ShardHits[], includeEmbeddings: boolean): SearchResponse {
+  private searchResult(state: IndexedStore, hit: ShardHits, includeEmbeddings: boolean): SearchResult {
     const store = state.store;
     const dim = store.dim;
-    const results = hits.map((hit) => {
-      const itemIds = Array.from(hit.slots, (slot) => store.idAt(slot) as string);
-      if (!includeEmbeddings) return { itemIds, similarities: floatBytes(hit.similarities) };
-      const embeddings = new Float32Array(hit.slots.length * dim);
-      const biases = new Float32Array(hit.slots.length);
-      hit.slots.forEach((slot, i) => {
-        embeddings.set(store.embeddingAt(slot), i * dim);
-        biases[i] = store.biasAt(slot);
-      });
-      return { itemIds, similarities: floatBytes(hit.similarities), embeddings: floatBytes(embeddings), biases: floatBytes(biases) };
+    const itemIds = Array.from(hit.slots, (slot) => store.idAt(slot) as string);
+    if (!includeEmbeddings) return { itemIds, similarities: floatBytes(hit.similarities) };
+    const embeddings = new Float32Array(hit.slots.length * dim);
+    const biases = new Float32Array(hit.slots.length);
+    hit.slots.forEach((slot, i) => {
+      embeddings.set(store.embeddingAt(slot), i * dim);
+      biases[i] = store.biasAt(slot);
     });
-    return { requestId, modelVersion: state.modelVersion, shard: this.identity.index, dim, results };
+    return { itemIds, similarities: floatBytes(hit.similarities), embeddings: floatBytes(embeddings), biases: floatBytes(biases) };
   }
 }
 

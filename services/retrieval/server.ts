@@ -52,9 +52,9 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
       {
         definition: findService([packageDefinition], RETRIEVAL_SERVICE),
         implementation: {
-          Search: unary(async (request: SearchRequest__Output) => current().search(request)),
+          Search: unary((request: SearchRequest__Output) => current().search(request)),
           SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>(async (requests, writer) => {
-            for await (const request of requests) await writer.write(current().searchOnStream(request));
+            for await (const request of requests) await writer.write(await current().searchOnStream(request));
           }),
           UpsertItems: unary((request: UpsertItemsRequest__Output) => current().upsertItems(request)),
           DeleteItems: unary((request: DeleteItemsRequest__Output) => current().deleteItems(request)),

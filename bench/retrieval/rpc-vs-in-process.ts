@@ -34,7 +34,7 @@ export async function rpcVersusInProcess(items: VectorSet, queries: VectorSet, k
   const dataDir = await mkdtemp(join(tmpdir(), 'dlrs-bench-rpc-'));
   const config = loadRetrievalConfig(
     { bundle: 'bench', shard: '0/1', dataDir },
-    { DLRS_RETRIEVAL_HOST: '127.0.0.1', DLRS_RETRIEVAL_PORT: '0', DLRS_RETRIEVAL_METRICS_PORT: '0', DLRS_RETRIEVAL_EXPANSION_SEARCH: String(expansionSearch), DLRS_RETRIEVAL_MAX_MESSAGE_BYTES: String(64 * 1024 * 1024) },
+    { DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_INDEX_EXPANSION_SEARCH: String(expansionSearch), DLRS_MAX_MESSAGE_BYTES: String(64 * 1024 * 1024) },
   );
   const started = performance.now();
   const server = await startRetrievalServer({

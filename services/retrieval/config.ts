@@ -1,5 +1,6 @@
-import { configField, defineConfig, enumField, integerField, loadConfig, processEnv, serverConfigShape, stringField } from '../../shared/config/index.js';
+import { ConfigError, defineConfig, enumField, integerField, loadConfig, processEnv, serverConfigShape, stringField } from '../../shared/config/index.js';
 import type { Config, Env } from '../../shared/config/index.js';
+import type { ShardIdentity } from './decode-request.js';
 import { DEFAULT_SNAPSHOT_AFTER_RECORDS, DEFAULT_SNAPSHOTS_KEPT } from './durable-shard.js';
 import { DEFAULT_SEARCH_TUNING } from './filtered-search.js';
 import { DEFAULT_EMBED_BATCH_ROWS } from './item-embedder.js';
@@ -22,59 +23,57 @@ const DEFAULT_MAX_FILTER_CLAUSES = 16;
 /** Why 1: searches run on the event loop's thread; a bulk add may take one more core. */
 const DEFAULT_ADD_THREADS = 1;
 
-/** `i/S`: shard i of S, 0 ≤ i < S. */
-function shardField() {
-  return configField('i/S with integers 0 ≤ i < S, e.g. 0/1 or 2/4', (raw) => {
-    const match = typeof raw === 'string' ? /^(\d+)\/(\d+)$/.exec(raw.trim()) : null;
-    if (match === null) return undefined;
-    const index = Number(match[1]);
-    const count = Number(match[2]);
-    return count >= 1 && index < count ? { index, count } : undefined;
-  });
-}
+/** The retrieval service's settings, from DLRS_* variables (docs: deploy/README.md); the CLI flags override them. */
+export const RETRIEVAL_CONFIG = defineConfig({
+  ...serverConfigShape({ port: 50053, metricsPort: 9466 }),
+  /** The model bundle directory (--bundle). */
+  bundle: stringField(),
+  /** This shard's index, 0 ≤ index < shardCount (--shard i/S). */
+  shardIndex: integerField({ min: 0, max: 65_535 }).default(0),
+  /** The number of shards the catalog is split into (--shard i/S). */
+  shardCount: integerField({ min: 1, max: 65_536 }).default(1),
+  /** Where the shard's log and snapshots live (--data-dir). */
+  dataDir: stringField(),
+  indexQuantization: enumField(QUANTIZATIONS).default('f32'),
+  indexConnectivity: integerField({ min: 2, max: 256 }).default(DEFAULT_CONNECTIVITY),
+  indexExpansionAdd: integerField({ min: 1, max: 4096 }).default(DEFAULT_EXPANSION_ADD),
+  indexExpansionSearch: integerField({ min: 1, max: 4096 }).default(DEFAULT_EXPANSION_SEARCH),
+  indexAddThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_ADD_THREADS),
+  searchMaxK: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_K),
+  searchMaxQueries: integerField({ min: 1, max: 10_000 }).default(DEFAULT_MAX_QUERIES),
+  requestMaxIds: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_IDS),
+  filterMaxClauses: integerField({ min: 0, max: 1_000 }).default(DEFAULT_MAX_FILTER_CLAUSES),
+  exactScanMaxItems: integerField({ min: 0, max: 100_000_000 }).default(DEFAULT_SEARCH_TUNING.exactScanMaxItems),
+  snapshotAfterRecords: integerField({ min: 1, max: 1_000_000_000 }).default(DEFAULT_SNAPSHOT_AFTER_RECORDS),
+  snapshotsKept: integerField({ min: 1, max: 100 }).default(DEFAULT_SNAPSHOTS_KEPT),
+  embedBatchRows: integerField({ min: 1, max: 65_536 }).default(DEFAULT_EMBED_BATCH_ROWS),
+});
 
-/** The retrieval service's settings, from DLRS_RETRIEVAL_* (the CLI flags override them). */
-export const RETRIEVAL_CONFIG = defineConfig(
-  {
-    ...serverConfigShape({ port: 50053, metricsPort: 9466 }),
-    /** The model bundle directory (--bundle). */
-    bundle: stringField(),
-    /** Which shard this process serves (--shard). */
-    shard: shardField().default({ index: 0, count: 1 }),
-    /** Where the log and snapshots live (--data-dir). */
-    dataDir: stringField(),
-    quantization: enumField(QUANTIZATIONS).default('f32'),
-    connectivity: integerField({ min: 2, max: 256 }).default(DEFAULT_CONNECTIVITY),
-    expansionAdd: integerField({ min: 1, max: 4096 }).default(DEFAULT_EXPANSION_ADD),
-    expansionSearch: integerField({ min: 1, max: 4096 }).default(DEFAULT_EXPANSION_SEARCH),
-    addThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_ADD_THREADS),
-    maxK: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_K),
-    maxQueries: integerField({ min: 1, max: 10_000 }).default(DEFAULT_MAX_QUERIES),
-    maxIds: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_IDS),
-    maxFilterClauses: integerField({ min: 0, max: 1_000 }).default(DEFAULT_MAX_FILTER_CLAUSES),
-    exactScanMaxItems: integerField({ min: 0, max: 100_000_000 }).default(DEFAULT_SEARCH_TUNING.exactScanMaxItems),
-    snapshotAfterRecords: integerField({ min: 1, max: 1_000_000_000 }).default(DEFAULT_SNAPSHOT_AFTER_RECORDS),
-    snapshotsKept: integerField({ min: 1, max: 100 }).default(DEFAULT_SNAPSHOTS_KEPT),
-    embedBatchRows: integerField({ min: 1, max: 65_536 }).default(DEFAULT_EMBED_BATCH_ROWS),
-  },
-  { prefix: 'DLRS_RETRIEVAL_' },
-);
-
-/** The loaded retrieval settings. */
-export type RetrievalConfig = Config<typeof RETRIEVAL_CONFIG.shape>;
+/** The loaded retrieval settings, with the shard identity checked (index < count). */
+export type RetrievalConfig = Config<typeof RETRIEVAL_CONFIG.shape> & { readonly shard: ShardIdentity };
 
 /** CLI flags that override their environment variables. */
 export interface RetrievalFlags {
   bundle?: string;
+  /** `i/S`. */
   shard?: string;
   dataDir?: string;
 }
 
-/** Loads the settings: flags first, then DLRS_RETRIEVAL_* variables and the config file, then defaults. */
+/** Loads the settings: flags first, then DLRS_* variables and the config file, then defaults. Throws ConfigError naming what is wrong. */
 export function loadRetrievalConfig(flags: RetrievalFlags, env: Env = processEnv()): RetrievalConfig {
   const overrides: Record<string, string> = {};
-  if (flags.bundle !== undefined) overrides.DLRS_RETRIEVAL_BUNDLE = flags.bundle;
-  if (flags.shard !== undefined) overrides.DLRS_RETRIEVAL_SHARD = flags.shard;
-  if (flags.dataDir !== undefined) overrides.DLRS_RETRIEVAL_DATA_DIR = flags.dataDir;
-  return loadConfig(RETRIEVAL_CONFIG, { env: { ...env, ...overrides } });
+  if (flags.bundle !== undefined) overrides.DLRS_BUNDLE = flags.bundle;
+  if (flags.dataDir !== undefined) overrides.DLRS_DATA_DIR = flags.dataDir;
+  if (flags.shard !== undefined) {
+    const match = /^(\d+)\/(\d+)$/.exec(flags.shard.trim());
+    if (match === null) throw new ConfigError([`--shard=${JSON.stringify(flags.shard)} is invalid: expected i/S, e.g. 0/1 or 2/4`]);
+    overrides.DLRS_SHARD_INDEX = match[1];
+    overrides.DLRS_SHARD_COUNT = match[2];
+  }
+  const config = loadConfig(RETRIEVAL_CONFIG, { env: { ...env, ...overrides } });
+  if (config.shardIndex >= config.shardCount) {
+    throw new ConfigError([`DLRS_SHARD_INDEX=${config.shardIndex} is invalid: expected an index below DLRS_SHARD_COUNT=${config.shardCount}`]);
+  }
+  return Object.freeze({ ...config, shard: Object.freeze({ index: config.shardIndex, count: config.shardCount }) });
 }

@@ -18,7 +18,9 @@ import type { StatsResponse } from '../../shared/generated/dlrs/v1/StatsResponse
 import type { StoredItem } from '../../shared/generated/dlrs/v1/StoredItem.js';
 import type { UpsertItemsRequest__Output } from '../../shared/generated/dlrs/v1/UpsertItemsRequest.js';
 import type { UpsertItemsResponse } from '../../shared/generated/dlrs/v1/UpsertItemsResponse.js';
+import type { Gauge } from '@opentelemetry/api';
 import type { Logger } from '../../shared/logging/index.js';
+import type { MetricsRegistry } from '../../shared/metrics/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
 import { decodeIds, decodeItems, decodeSearch } from './decode-request.js';
 import type { RequestLimits, ShardIdentity } from './decode-request.js';
@@ -42,15 +44,18 @@ export class RetrievalService {
   private readonly limits: RequestLimits;
   private readonly openModel: ModelOpener;
   private readonly logger: Logger;
+  private readonly itemsGauge: Gauge<{ shard: string }>;
   private switching: Promise<ModelInfo> | undefined;
 
-  constructor(options: { model: ServedModel; shard: DurableShard; identity: ShardIdentity; limits: RequestLimits; openModel: ModelOpener; logger: Logger }) {
+  constructor(options: { model: ServedModel; shard: DurableShard; identity: ShardIdentity; limits: RequestLimits; openModel: ModelOpener; logger: Logger; metrics: MetricsRegistry }) {
+    this.itemsGauge = options.metrics.gauge('dlrs_retrieval_items', "items in the shard's index");
     this.model = options.model;
     this.shard = options.shard;
     this.identity = options.identity;
     this.limits = options.limits;
     this.openModel = options.openModel;
     this.logger = options.logger;
+    this.recordItemCount();
   }
 
   /** Nearest items for one or several queries. */
@@ -96,13 +101,16 @@ export class RetrievalService {
     const items = decodeItems(request.items, attributeFieldsOf(model.spec), this.identity, this.limits.maxIds);
     const embedded = await model.embedder.embed(items);
     const modelVersion = await this.shard.upsert(items, embedded, model.modelVersion);
+    this.recordItemCount();
     return { upserted: items.length, modelVersion };
   }
 
   /** Removes items; resolves once the removal is durable. */
   async deleteItems(request: DeleteItemsRequest__Output): Promise<DeleteItemsResponse> {
     const ids = decodeIds(request.itemIds, 'item_ids', this.limits.maxIds);
-    return this.shard.delete(ids);
+    const result = await this.shard.delete(ids);
+    this.recordItemCount();
+    return result;
   }
 
   /** Items by id, in request order, with their embeddings on request. */
@@ -190,8 +198,13 @@ export class RetrievalService {
     const retired = this.model;
     this.model = next;
     setTimeout(() => void retired.embedder.release(), RETIRED_MODEL_GRACE_MS).unref();
+    this.recordItemCount();
     this.logger.info({ modelVersion: next.modelVersion }, 'model switched');
     return this.modelInfo();
+  }
+
+  private recordItemCount(): void {
+    this.itemsGauge.record(this.shard.state.store.size, { shard: String(this.identity.index) });
   }
 
   private searchResult(state: IndexedStore, hit: ShardHits, includeEmbeddings: boolean): SearchResult {

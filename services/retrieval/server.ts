@@ -74,7 +74,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
     shard = await DurableShard.open(
       {
         dataDir: config.dataDir,
-        index: { connectivity: config.connectivity, expansionAdd: config.expansionAdd, expansionSearch: config.expansionSearch, quantization: config.quantization, addThreads: config.addThreads },
+        index: { connectivity: config.indexConnectivity, expansionAdd: config.indexExpansionAdd, expansionSearch: config.indexExpansionSearch, quantization: config.indexQuantization, addThreads: config.indexAddThreads },
         tuning: { ...DEFAULT_SEARCH_TUNING, exactScanMaxItems: config.exactScanMaxItems },
         snapshotAfterRecords: config.snapshotAfterRecords,
         snapshotsKept: config.snapshotsKept,
@@ -86,9 +86,10 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
       model,
       shard,
       identity: config.shard,
-      limits: { maxK: config.maxK, maxQueries: config.maxQueries, maxIds: config.maxIds, maxFilterClauses: config.maxFilterClauses },
+      limits: { maxK: config.searchMaxK, maxQueries: config.searchMaxQueries, maxIds: config.requestMaxIds, maxFilterClauses: config.filterMaxClauses },
       openModel: options.openModel,
       logger,
+      metrics: server.metrics,
     });
     server.setReady(true);
     logger.info({ items: shard.state.store.size, ms: Date.now() - startedMs }, 'shard ready');

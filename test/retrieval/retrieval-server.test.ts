@@ -49,6 +49,8 @@ describe('retrieval shard over gRPC', function () {
     assert.equal(stats.metric, 'ip');
     assert.equal(stats.modelVersion, 'standin1');
     assert.ok(stats.lastSnapshotMs > 0, 'a snapshot was written at first start');
+    const scrape = await (await fetch(`http://127.0.0.1:${shard.server.metricsPort}/metrics`)).text();
+    assert.match(scrape, new RegExp(`dlrs_retrieval_items\\{[^}]*shard="0"[^}]*\\} ${CATALOG.length}`));
   });
 
   it('returns the exact top k by inner product, with embeddings and biases', async () => {

@@ -19,9 +19,9 @@ describe('loadRetrievalConfig', () => {
   });
 
   it('names what is wrong', () => {
-    assert.throws(() => loadRetrievalConfig({ shard: '3/3' }, env), (error: ConfigError) => error.message.includes('DLRS_SHARD_INDEX=3'));
-    assert.throws(() => loadRetrievalConfig({ shard: 'one' }, env), (error: ConfigError) => error.message.includes('--shard="one"'));
-    assert.throws(() => loadRetrievalConfig({}, { ...env, DLRS_INDEX_QUANTIZATION: 'f8' }), (error: ConfigError) => error.message.includes('DLRS_INDEX_QUANTIZATION'));
-    assert.throws(() => loadRetrievalConfig({}, {}), (error: ConfigError) => error.problems.some((p) => p.startsWith('DLRS_BUNDLE')) && error.problems.some((p) => p.startsWith('DLRS_DATA_DIR')));
+    assert.throws(() => loadRetrievalConfig({ shard: '3/3' }, env), (error: ConfigError) => error instanceof ConfigError && error.message.includes('DLRS_SHARD_INDEX=3'));
+    assert.throws(() => loadRetrievalConfig({ shard: 'one' }, env), (error: ConfigError) => error instanceof ConfigError && error.message.includes('--shard="one"'));
+    assert.throws(() => loadRetrievalConfig({}, { ...env, DLRS_INDEX_QUANTIZATION: 'f8' }), (error: ConfigError) => error instanceof ConfigError && error.message.includes('DLRS_INDEX_QUANTIZATION'));
+    assert.throws(() => loadRetrievalConfig({}, {}), (error: ConfigError) => error instanceof ConfigError && error.problems.some((p) => p.startsWith('DLRS_BUNDLE')) && error.problems.some((p) => p.startsWith('DLRS_DATA_DIR')));
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -221,6 +221,40 @@ describe('DurableShard', function () {
     await shard.close();
     const reopened = await DurableShard.open(options, model('v2', 3, 0));
     assert.deepEqual(new Set([...reopened.state.store.liveSlots()].map((slot) => reopened.state.store.idAt(slot))), new Set(['b', 'c', 'd']));
+    await reopened.close();
+  });
+
+  it('falls back to the previous snapshot and the longer log when the newest snapshot is damaged', async () => {
+    const options: DurableShardOptions = {
+      dataDir,
+      index: { connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f32', addThreads: 1 },
+      snapshotAfterRecords: 1_000_000,
+      snapshotsKept: 2,
+      logger: createLogger({ level: 'info', destination: logs }),
+    };
+    const model: RecoveryModel = {
+      modelVersion: 'v1',
+      dim: DIM,
+      fields: [],
+      initialItems: () => Promise.resolve([{ id: 'a', features: {} }]),
+      embed: (items) => Promise.resolve({ embeddings: Float32Array.from(items.flatMap((item) => embeddingOf(item.id))), biases: new Float32Array(items.length) }),
+    };
+    const upsert = async (shard: DurableShard, id: string): Promise<void> => {
+      await shard.upsert([{ id, features: {} }], { embeddings: Float32Array.from(embeddingOf(id)), biases: Float32Array.of(0) }, 'v1');
+    };
+    const shard = await DurableShard.open(options, model);
+    await upsert(shard, 'b');
+    await shard.snapshot();
+    await upsert(shard, 'c');
+    await shard.snapshot();
+    await upsert(shard, 'd');
+    await shard.close();
+    const snapshots = (await readdir(dataDir)).filter((name) => name.startsWith('snapshot-')).sort();
+    assert.equal(snapshots.length, 2);
+    await writeFile(join(dataDir, snapshots[1], 'meta.json'), '{"formatVersion": 1, "itemCount"');
+    const reopened = await DurableShard.open(options, model);
+    assert.deepEqual(new Set([...reopened.state.store.liveSlots()].map((slot) => reopened.state.store.idAt(slot))), new Set(['a', 'b', 'c', 'd']));
+    assert.equal(logs.find('snapshot damaged, trying an older one').length, 1);
     await reopened.close();
   });
 });

@@ -91,7 +91,7 @@ export class DurableShard {
   static async open(options: DurableShardOptions, model: RecoveryModel): Promise<DurableShard> {
     await mkdir(options.dataDir, { recursive: true });
     const { logger } = options;
-    const snapshot = await readLatestSnapshot(options.dataDir, options.index, options.tuning);
+    const snapshot = await readLatestSnapshot(options.dataDir, options.index, options.tuning, (path, error) => logger.error({ err: error, path }, 'snapshot damaged, trying an older one'));
     if (snapshot !== undefined) logger.info({ items: snapshot.meta.itemCount, seq: snapshot.meta.seq, modelVersion: snapshot.meta.modelVersion }, 'snapshot loaded');
     let state: IndexedStore;
     if (snapshot !== undefined && snapshot.meta.modelVersion === model.modelVersion) {
@@ -230,8 +230,9 @@ export class DurableShard {
     // Records after this seq may already show in the captured state; replaying them is harmless, as every record is a blind write.
     const seq = this.appliedSeq;
     const written = await writeSnapshot(this.options.dataDir, this.current, seq);
-    await this.log.rotate(seq);
-    await pruneSnapshots(this.options.dataDir, this.options.snapshotsKept);
+    const oldestKeptSeq = await pruneSnapshots(this.options.dataDir, this.options.snapshotsKept);
+    // The log reaches back to the oldest snapshot kept, so that one can stand in for a damaged newest.
+    await this.log.rotate(oldestKeptSeq);
     this.snapshotSeq = seq;
     this.snapshotAtMs = written.meta.createdAtMs;
     return written;

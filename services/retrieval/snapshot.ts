@@ -87,18 +87,34 @@ export async function writeSnapshot(dataDir: string, state: IndexedStore, seq: n
 }
 
 /**
- * Opens the newest complete snapshot in `dataDir`, or returns undefined when
- * there is none. The saved index is loaded when its quantization and
- * connectivity match `index`; otherwise it is rebuilt from the stored
- * embeddings. The dimension is the snapshot's.
+ * Opens the newest snapshot in `dataDir` that reads back intact (an older one
+ * when the newest is damaged; the log is kept back to the oldest snapshot),
+ * or returns undefined when there is none. The saved index is loaded when its
+ * quantization and connectivity match `index`; otherwise it is rebuilt from
+ * the stored embeddings. The dimension is the snapshot's. `onDamaged` hears
+ * of every snapshot skipped; when none reads back, the newest one's error is thrown.
  */
 export async function readLatestSnapshot(
   dataDir: string,
   index: Omit<VectorIndexOptions, 'dim'>,
   tuning?: Readonly<SearchTuning>,
+  onDamaged: (path: string, error: unknown) => void = () => undefined,
 ): Promise<{ state: IndexedStore; meta: SnapshotMeta } | undefined> {
-  const path = (await listSnapshots(dataDir)).at(-1);
-  if (path === undefined) return undefined;
+  const paths = (await listSnapshots(dataDir)).reverse();
+  let newestError: unknown;
+  for (const path of paths) {
+    try {
+      return await readSnapshot(path, index, tuning);
+    } catch (error) {
+      newestError ??= error;
+      onDamaged(path, error);
+    }
+  }
+  if (newestError !== undefined) throw newestError;
+  return undefined;
+}
+
+async function readSnapshot(path: string, index: Omit<VectorIndexOptions, 'dim'>, tuning?: Readonly<SearchTuning>): Promise<{ state: IndexedStore; meta: SnapshotMeta }> {
   const meta = JSON.parse(await readFile(join(path, META_FILE), 'utf8')) as SnapshotMeta;
   if (meta.formatVersion !== FORMAT_VERSION) throw new Error(`${path}: snapshot format ${meta.formatVersion} is not ${FORMAT_VERSION}`);
   const lines = (await readFile(join(path, ITEMS_FILE), 'utf8')).split('\n').filter((line) => line.length > 0);
@@ -116,21 +132,28 @@ export async function readLatestSnapshot(
   const indexOptions: VectorIndexOptions = { ...index, dim: meta.dim };
   const sameLayout = meta.index.quantization === index.quantization && meta.index.connectivity === index.connectivity;
   if (sameLayout) {
-    const index = VectorIndex.load(join(path, INDEX_FILE), indexOptions);
-    return { state: new IndexedStore(store, index, meta.modelVersion, tuning), meta };
+    const loaded = VectorIndex.load(join(path, INDEX_FILE), indexOptions);
+    if (loaded.size !== meta.itemCount) throw new Error(`${path}: the index holds ${loaded.size} vectors, meta.json says ${meta.itemCount}`);
+    return { state: new IndexedStore(store, loaded, meta.modelVersion, tuning), meta };
   }
   const state = new IndexedStore(store, new VectorIndex(indexOptions), meta.modelVersion, tuning);
   await state.indexAll();
   return { state, meta };
 }
 
-/** Deletes all snapshots but the newest `keep`, and leftovers of interrupted writes. */
-export async function pruneSnapshots(dataDir: string, keep: number): Promise<void> {
+/**
+ * Deletes all snapshots but the newest `keep`, and leftovers of interrupted
+ * writes; returns the seq of the oldest snapshot kept (the log must reach back to it).
+ */
+export async function pruneSnapshots(dataDir: string, keep: number): Promise<number> {
   const complete = await listSnapshots(dataDir);
-  for (const path of complete.slice(0, Math.max(0, complete.length - keep))) await rm(path, { recursive: true, force: true });
+  const doomed = complete.slice(0, Math.max(0, complete.length - keep));
+  for (const path of doomed) await rm(path, { recursive: true, force: true });
   for (const name of await readdir(dataDir)) {
     if (name.startsWith(SNAPSHOT_PREFIX) && name.includes('.tmp-')) await rm(join(dataDir, name), { recursive: true, force: true });
   }
+  const oldestKept = complete[doomed.length];
+  return oldestKept === undefined ? 0 : Number(oldestKept.slice(oldestKept.lastIndexOf(SNAPSHOT_PREFIX) + SNAPSHOT_PREFIX.length));
 }
 
 async function listSnapshots(dataDir: string): Promise<string[]> {

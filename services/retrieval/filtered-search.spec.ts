@@ -103,8 +103,9 @@ describe('filteredSearch', () => {
         fc.integer({ min: 0, max: 30 }),
         fc.constantFrom(0, 20, 100_000),
         fc.constantFrom(0.1, 1),
-        (seed, count, deletions, filter, k, excludeCount, exactScanMaxItems, maxDepthFraction) => {
-          const { shard, items } = build(seed, count, deletions);
+        fc.constantFrom('f32' as const, 'f16' as const, 'i8' as const),
+        (seed, count, deletions, filter, k, excludeCount, exactScanMaxItems, maxDepthFraction, quantization) => {
+          const { shard, items } = build(seed, count, deletions, quantization);
           const tuned = new IndexedStore(shard.store, shard.index, 'v1', { exactScanMaxItems, maxDepthFraction, graphCandidateCost: 0 });
           const next = random(seed + 1);
           const query = Float32Array.from({ length: DIM }, () => next() * 2 - 1);

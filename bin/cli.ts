@@ -1,0 +1,41 @@
+// The `dlrs` command: a table of subcommands, each loaded only when used, so that
+// telemetry can start before a server imports gRPC.
+
+interface Command {
+  summary: string;
+  run: (argv: string[]) => Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);
+  return [
+    'dlrs — a deep-learning recommender system served over gRPC',
+    '',
+    'Usage: dlrs <command> [options]     (dlrs <command> --help for its options)',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Configuration comes from DLRS_* environment variables and an optional DLRS_CONFIG_FILE (JSON or YAML).',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [first, second, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    console.log(usage());
+    return 0;
+  }
+  const twoWord = second !== undefined ? COMMANDS[`${first} ${second}`] : undefined;
+  if (twoWord) return twoWord.run(rest);
+  const command = COMMANDS[first];
+  if (!command) {
+    console.error(`dlrs: unknown command '${argv.join(' ')}'.\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(second === undefined ? rest : [second, ...rest]);
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -38,7 +38,7 @@ export interface BatchObserver {
 export interface SubmitOptions {
   /** When the caller stops waiting, ms since the epoch (like a gRPC deadline); the rows are dropped before inference after it. */
   deadlineAtMs?: number;
-  /** Aborting it rejects the request (CANCELLED) and frees its queued rows. */
+  /** Aborting it rejects the request (with the abort reason when it is a RankingError, CANCELLED otherwise) and frees its queued rows. */
   signal?: AbortSignal;
 }
 
@@ -104,7 +104,7 @@ export class MicroBatcher<I, O> {
     if (this.closing) return Promise.reject(new RankingError('UNAVAILABLE', 'the model is being unloaded'));
     if (!Number.isInteger(rows) || rows < 1) return Promise.reject(new RangeError(`rows must be an integer >= 1, got ${rows}`));
     const { signal, deadlineAtMs } = options;
-    if (signal?.aborted) return Promise.reject(cancelled());
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     if (this.queuedRowCount + rows > this.options.maxQueueRows) {
       this.observer.onRejected?.(rows);
       return Promise.reject(
@@ -112,7 +112,7 @@ export class MicroBatcher<I, O> {
       );
     }
     return new Promise<O>((resolve, reject) => {
-      const onAbort = (): void => this.cancel(entry);
+      const onAbort = (): void => this.cancel(entry, abortError(signal as AbortSignal));
       const entry: Entry<I, O> = {
         input,
         rows,
@@ -145,11 +145,11 @@ export class MicroBatcher<I, O> {
     return this.inFlight === 0 && this.queuedRowCount === 0;
   }
 
-  private cancel(entry: Entry<I, O>): void {
+  private cancel(entry: Entry<I, O>, error: RankingError): void {
     if (entry.state === 'settled') return;
     if (entry.state === 'queued') this.queuedRowCount -= entry.rows;
     this.observer.onCancelled?.(entry.rows);
-    settle(entry, undefined, cancelled());
+    settle(entry, undefined, error);
     this.pump();
   }
 
@@ -257,8 +257,10 @@ export class MicroBatcher<I, O> {
   }
 }
 
-function cancelled(): RankingError {
-  return new RankingError('CANCELLED', 'the request was cancelled');
+/** The abort's reason when it is a ranking error (a deadline, a shutdown), CANCELLED otherwise. */
+function abortError(signal: AbortSignal): RankingError {
+  const reason: unknown = signal.reason;
+  return reason instanceof RankingError ? reason : new RankingError('CANCELLED', 'the request was cancelled');
 }
 
 /** Settles an entry once; a cancelled entry ignores its late result. */

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { InferencePool } from './inference-pool.js';
 import { rankNetRunner } from './rank-net-runner.js';
 import type { RankRows } from './rank-net-runner.js';
-import { startTinyPool, writeTinyModels } from './testing/tiny-pool.js';
+import { startTinyPool, writeTinyModels } from './testing/tiny-serving.js';
 
 const DIM = 6;
 

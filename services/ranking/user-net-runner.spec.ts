@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import type { WireTensorMap } from './inference-messages.js';
 import type { InferencePool } from './inference-pool.js';
-import { startTinyPool, writeTinyModels } from './testing/tiny-pool.js';
+import { startTinyPool, writeTinyModels } from './testing/tiny-serving.js';
 import { userNetRunner } from './user-net-runner.js';
 
 const DIM = 4;

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { buildProfile, encodeUsers } from '../../shared/features/index.js';
+import type { FeatureSpec, Item, UserProfile } from '../../shared/features/index.js';
+import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
+import { featureUserEncoder } from './feature-user-encoder.js';
+import { RankingError } from './ranking-error.js';
+
+const SPEC: FeatureSpec = {
+  features: [
+    { name: 'genres', kind: 'multi', vocabulary: ['<oov>', 'action', 'comedy', 'drama'] },
+    { name: 'studio', kind: 'categorical', vocabulary: ['<oov>', 'a', 'b'] },
+    { name: 'year', kind: 'continuous', mean: 2000, std: 10 },
+  ],
+  itemIds: ['<oov>', 'i1', 'i2', 'i3'],
+  bagLength: 3,
+  eventWeights: { view: 1, purchase: 4 },
+};
+
+const ITEMS: Record<string, Item['features']> = {
+  i1: { genres: ['action', 'comedy'], studio: 'a', year: 1995 },
+  i2: { genres: ['drama'], studio: 'b', year: 2010 },
+  i9: { genres: ['comedy', 'western'], studio: 'c', year: 2020 },
+};
+
+/** The wire form of a profile, as the gateway's profile store sends it. */
+function toWire(profile: UserProfile): UserProfile__Output {
+  return {
+    userId: 'u1',
+    categorical: Object.entries(profile.values).map(([feature, weights]) => ({ feature, weights: { ...weights } })),
+    continuous: Object.entries(profile.continuous).map(([feature, s]) => ({ feature, weightSum: s.weight, mean: s.mean, m2: s.m2 })),
+    recentItems: profile.recent.map((entry) => ({ itemId: entry.itemId, weight: entry.weight, timestampMs: entry.timestamp })),
+    totalWeight: profile.totalWeight,
+    eventCount: profile.eventCount,
+    attributes: {},
+    updatedAtMs: 0,
+  };
+}
+
+describe('featureUserEncoder', () => {
+  it('gives the tensors the profile learner\'s profile gives (the trainer\'s path)', () => {
+    const events = [
+      { userId: 'u1', itemId: 'i1', timestamp: 1, eventType: 'view' },
+      { userId: 'u1', itemId: 'i2', timestamp: 2, eventType: 'purchase' },
+      { userId: 'u1', itemId: 'i9', timestamp: 3, eventType: 'view' },
+      { userId: 'u1', itemId: 'i1', timestamp: 4, eventType: 'view', weight: 0.5 },
+    ];
+    const profile = buildProfile(SPEC, events, (id) => ITEMS[id]);
+    const expected = encodeUsers(SPEC, [profile, buildProfile(SPEC, [], () => undefined)]);
+    const actual = featureUserEncoder(SPEC)([toWire(profile), toWire(buildProfile(SPEC, [], () => undefined))]);
+    assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort());
+    for (const [name, tensor] of Object.entries(expected)) {
+      assert.deepEqual(actual[name].dims, tensor.dims, name);
+      assert.deepEqual(Array.from(actual[name].data), Array.from(tensor.data), name);
+    }
+  });
+
+  it('refuses features the model does not have, naming the field', () => {
+    const base = toWire(buildProfile(SPEC, [], () => undefined));
+    const cases: [Partial<UserProfile__Output>, string][] = [
+      [{ categorical: [{ feature: 'colour', weights: { red: 1 } }] }, 'profiles[1].categorical[0].feature'],
+      [{ categorical: [{ feature: 'year', weights: { x: 1 } }] }, 'profiles[1].categorical[0].feature'],
+      [{ continuous: [{ feature: 'genres', weightSum: 1, mean: 0, m2: 0 }] }, 'profiles[1].continuous[0].feature'],
+      [{ categorical: [{ feature: 'studio', weights: { a: -1 } }] }, 'profiles[1].categorical[0].weights'],
+      [{ attributes: { age: '30' } }, 'profiles[1].attributes'],
+      [{ recentItems: [{ itemId: 'i1', weight: Number.NaN, timestampMs: 0 }] }, 'profiles[1].recent_items[0].weight'],
+    ];
+    for (const [overrides, field] of cases) {
+      assert.throws(
+        () => featureUserEncoder(SPEC)([base, { ...base, ...overrides }]),
+        (error: unknown) => error instanceof RankingError && error.code === 'INVALID_ARGUMENT' && error.field === field,
+        field,
+      );
+    }
+  });
+});

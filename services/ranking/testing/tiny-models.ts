@@ -73,6 +73,43 @@ export function tinyRankNet(dim: number, seed = 1): Uint8Array {
 }
 
 /**
+ * A RankNet with the contract's architecture and random weights (for benchmarks before a
+ * trained bundle exists): tower [e_u ⊕ e_i] → d → d/2 → d/4 (ELU each) → 1, plus e_u·e_i,
+ * b_u and b_i in the logit; p = sigmoid(logit).
+ */
+export function towerRankNet(dim: number, seed = 3): Uint8Array {
+  const next = random(seed);
+  const FLOAT = onnx.TensorProto.DataType.FLOAT;
+  const widths = [2 * dim, dim, dim / 2, dim / 4, 1];
+  const nodes: OnnxTypes.INodeProto[] = [
+    { opType: 'Concat', input: ['e_u', 'e_i'], output: ['h0'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
+  ];
+  const initializer: OnnxTypes.ITensorProto[] = [];
+  for (let layer = 1; layer < widths.length; layer += 1) {
+    const last = layer === widths.length - 1;
+    initializer.push(weights(`w${layer}`, widths[layer - 1], widths[layer], next, 1 / Math.sqrt(widths[layer - 1])));
+    initializer.push({ name: `b${layer}`, dims: [widths[layer]], dataType: FLOAT, floatData: new Array<number>(widths[layer]).fill(0) });
+    nodes.push({ opType: 'Gemm', input: [`h${layer - 1}`, `w${layer}`, `b${layer}`], output: [last ? 'tower' : `a${layer}`] });
+    if (!last) nodes.push({ opType: 'Elu', input: [`a${layer}`], output: [`h${layer}`] });
+  }
+  initializer.push({ name: 'ones', dims: [dim, 1], dataType: FLOAT, floatData: new Array<number>(dim).fill(1) });
+  nodes.push(
+    { opType: 'Mul', input: ['e_u', 'e_i'], output: ['prod'] },
+    { opType: 'MatMul', input: ['prod', 'ones'], output: ['dot'] },
+    { opType: 'Add', input: ['tower', 'dot'], output: ['s1'] },
+    { opType: 'Add', input: ['s1', 'b_u'], output: ['s2'] },
+    { opType: 'Add', input: ['s2', 'b_i'], output: ['logit'] },
+    { opType: 'Sigmoid', input: ['logit'], output: ['p'] },
+  );
+  return encode(
+    nodes,
+    [valueInfo('e_u', FLOAT, dim), valueInfo('e_i', FLOAT, dim), valueInfo('b_u', FLOAT, 1), valueInfo('b_i', FLOAT, 1)],
+    [valueInfo('p', FLOAT, 1)],
+    initializer,
+  );
+}
+
+/**
  * A UserNet-shaped model: the given inputs -> e_u [B,d], b_u [B,1], e_u = Σ_k x_k W_k
  * (int32 inputs cast to float first), b_u = e_u v, with random weights from `seed`.
  */

@@ -88,9 +88,11 @@ describe('RankingService', () => {
     return LoadedModel.load(description, TINY_SERVING, log.logger);
   };
   let service: RankingService;
+  let counted: string[];
 
   beforeEach(async () => {
-    service = new RankingService(await load(first.dir), load, LIMITS, log.logger);
+    counted = [];
+    service = new RankingService(await load(first.dir), load, LIMITS, log.logger, (network, status) => counted.push(`${network}:${status}`));
   });
   afterEach(() => service.close());
   after(() => {
@@ -113,6 +115,7 @@ describe('RankingService', () => {
   it('refuses a model version it does not serve with FAILED_PRECONDITION', async () => {
     assert.equal(await code(service.rank(rankRequest(3, { modelVersion: 'other' }), {})), 'FAILED_PRECONDITION');
     assert.equal(await code(service.rank(rankRequest(3, { modelVersion: 'tiny-1' }), {})), 'OK');
+    assert.deepEqual(counted, ['rank:FAILED_PRECONDITION', 'rank:OK']);
   });
 
   it('embeds profiles with UserNet, row-aligned', async () => {

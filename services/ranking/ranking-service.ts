@@ -7,9 +7,11 @@ import type { RankResponse } from '../../shared/generated/dlrs/v1/RankResponse.j
 import { float32Bytes } from './float32-bytes.js';
 import type { LoadedModel } from './loaded-model.js';
 import type { SubmitOptions } from './micro-batcher.js';
+import { RANK_NETWORK } from './rank-net-runner.js';
 import { parseRankRequest } from './rank-request.js';
 import { RankingError } from './ranking-error.js';
 import { topKOrder } from './top-k-order.js';
+import { USER_NETWORK } from './user-net-runner.js';
 
 /** Request-size limits of the ranking service. */
 export interface RankingLimits {
@@ -18,6 +20,9 @@ export interface RankingLimits {
   /** Most profiles one EmbedUsers request may carry. */
   maxProfiles: number;
 }
+
+/** Told about every finished Rank / EmbedUsers request: the network and the status code. */
+export type RequestListener = (network: string, code: string) => void;
 
 /** Loads and warms the model bundle at a path. */
 export type ModelLoader = (bundlePath: string) => Promise<LoadedModel>;
@@ -37,6 +42,7 @@ export class RankingService {
     private readonly loader: ModelLoader,
     private readonly limits: RankingLimits,
     private readonly logger: Logger,
+    private readonly onRequest: RequestListener = () => undefined,
   ) {
     this.current = initial;
   }
@@ -52,7 +58,27 @@ export class RankingService {
   }
 
   /** Rank: one user's candidates scored by RankNet, optionally with the top-k order. */
-  async rank(request: RankRequest__Output, options: SubmitOptions): Promise<RankResponse> {
+  rank(request: RankRequest__Output, options: SubmitOptions): Promise<RankResponse> {
+    return this.counted(RANK_NETWORK, this.rankOnce(request, options));
+  }
+
+  /** EmbedUsers: profiles encoded with the model's feature spec and embedded by UserNet. */
+  embedUsers(request: EmbedUsersRequest__Output, options: SubmitOptions): Promise<EmbedUsersResponse> {
+    return this.counted(USER_NETWORK, this.embedOnce(request, options));
+  }
+
+  private async counted<T>(network: string, work: Promise<T>): Promise<T> {
+    try {
+      const result = await work;
+      this.onRequest(network, 'OK');
+      return result;
+    } catch (error) {
+      this.onRequest(network, error instanceof RankingError ? error.code : 'INTERNAL');
+      throw error;
+    }
+  }
+
+  private async rankOnce(request: RankRequest__Output, options: SubmitOptions): Promise<RankResponse> {
     const model = this.modelFor(request.modelVersion);
     const { rows, candidates } = parseRankRequest(request, model.info.dim, this.limits.maxCandidates);
     const scores = await model.rank(rows, candidates, options);
@@ -64,8 +90,7 @@ export class RankingService {
     };
   }
 
-  /** EmbedUsers: profiles encoded with the model's feature spec and embedded by UserNet. */
-  async embedUsers(request: EmbedUsersRequest__Output, options: SubmitOptions): Promise<EmbedUsersResponse> {
+  private async embedOnce(request: EmbedUsersRequest__Output, options: SubmitOptions): Promise<EmbedUsersResponse> {
     const model = this.modelFor(request.modelVersion);
     const count = request.profiles.length;
     if (count === 0) throw new RankingError('INVALID_ARGUMENT', 'holds no profile; at least one is needed', { field: 'profiles' });

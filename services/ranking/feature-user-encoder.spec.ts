@@ -3,7 +3,7 @@ import { buildProfile, encodeUsers } from '../../shared/features/index.js';
 import type { FeatureSpec, Item, UserProfile } from '../../shared/features/index.js';
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
 import { featureUserEncoder } from './feature-user-encoder.js';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 
 const SPEC: FeatureSpec = {
   features: [
@@ -67,7 +67,7 @@ describe('featureUserEncoder', () => {
     for (const [overrides, field] of cases) {
       assert.throws(
         () => featureUserEncoder(SPEC)([base, { ...base, ...overrides }]),
-        (error: unknown) => error instanceof RankingError && error.code === 'INVALID_ARGUMENT' && error.field === field,
+        (error: unknown) => error instanceof DlrsError && error.code === 'INVALID_ARGUMENT' && error.field === field,
         field,
       );
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { float32Bytes, readFloat32Rows } from './float32-bytes.js';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 
 describe('readFloat32Rows', () => {
   it('reads rows of little-endian float32, aligned or not', () => {
@@ -16,7 +16,7 @@ describe('readFloat32Rows', () => {
   it('refuses a length that is not a multiple of 4 × width, naming the field', () => {
     assert.throws(
       () => readFloat32Rows(Buffer.alloc(20), 2, 'item_embeddings'),
-      (error: unknown) => error instanceof RankingError && error.code === 'INVALID_ARGUMENT' && error.field === 'item_embeddings' && /multiple of 4 × 2/.test(error.message),
+      (error: unknown) => error instanceof DlrsError && error.code === 'INVALID_ARGUMENT' && error.field === 'item_embeddings' && /multiple of 4 × 2/.test(error.message),
     );
   });
 
@@ -24,7 +24,7 @@ describe('readFloat32Rows', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       assert.throws(
         () => readFloat32Rows(float32Bytes(new Float32Array([0, 1, bad, 2])), 2, 'user_embedding'),
-        (error: unknown) => error instanceof RankingError && error.field === 'user_embedding' && /row 1/.test(error.message),
+        (error: unknown) => error instanceof DlrsError && error.field === 'user_embedding' && /row 1/.test(error.message),
       );
     }
   });

@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 
 // The wire format is little-endian float32 and typed arrays use the host's byte order.
 if (endianness() !== 'LE') throw new Error('dlrs ranking needs a little-endian host: embeddings travel as little-endian float32');
@@ -12,7 +12,7 @@ if (endianness() !== 'LE') throw new Error('dlrs ranking needs a little-endian h
 export function readFloat32Rows(bytes: Uint8Array, width: number, field: string): { values: Float32Array; rows: number } {
   const rowBytes = 4 * width;
   if (bytes.byteLength % rowBytes !== 0) {
-    throw new RankingError('INVALID_ARGUMENT', `${bytes.byteLength} bytes is not a multiple of 4 × ${width} (little-endian float32 rows of width ${width})`, { field });
+    throw new DlrsError('INVALID_ARGUMENT', `${bytes.byteLength} bytes is not a multiple of 4 × ${width} (little-endian float32 rows of width ${width})`, { field });
   }
   const values =
     bytes.byteOffset % 4 === 0
@@ -20,7 +20,7 @@ export function readFloat32Rows(bytes: Uint8Array, width: number, field: string)
       : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   for (let k = 0; k < values.length; k += 1) {
     if (!Number.isFinite(values[k])) {
-      throw new RankingError('INVALID_ARGUMENT', `value ${k} (row ${Math.floor(k / width)}) is ${values[k]}; values must be finite`, { field });
+      throw new DlrsError('INVALID_ARGUMENT', `value ${k} (row ${Math.floor(k / width)}) is ${values[k]}; values must be finite`, { field });
     }
   }
   return { values, rows: bytes.byteLength / rowBytes };

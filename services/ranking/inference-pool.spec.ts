@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InferencePool } from './inference-pool.js';
 import type { WireTensorMap } from './inference-messages.js';
-import { memoryLogger } from './testing/memory-logger.js';
+import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import { tinyRankNet } from './testing/tiny-models.js';
 
 const DIM = 8;
@@ -31,7 +31,7 @@ describe('InferencePool', function () {
   let dir: string;
   let modelPath: string;
   let pool: InferencePool | undefined;
-  const log = memoryLogger();
+  const sink = createMemorySink();
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dlrs-pool-'));
@@ -42,7 +42,7 @@ describe('InferencePool', function () {
       size: 2,
       session: { providers: ['cuda', 'cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
       warmupBatchRows: [1, 16],
-      logger: log.logger,
+      logger: createLogger({ level: 'debug', destination: sink }),
     });
   });
 
@@ -55,10 +55,10 @@ describe('InferencePool', function () {
   it('falls back from an absent CUDA provider to CPU and logs it for every session', () => {
     assert.equal(pool?.sessions.rank.provider, 'cpu');
     assert.deepEqual(pool?.sessions.rank.inputNames, ['e_u', 'e_i', 'b_u', 'b_i']);
-    const fallbacks = log.lines.filter((line) => line.msg === 'execution provider unavailable; falling back');
+    const fallbacks = sink.find('execution provider unavailable; falling back');
     assert.deepEqual(fallbacks.map((line) => [line.worker, line.provider, line.fallback]).sort(), [[0, 'cuda', 'cpu'], [1, 'cuda', 'cpu']]);
     assert.ok(fallbacks.every((line) => typeof line.cause === 'string' && line.cause.length > 0));
-    const ready = log.lines.filter((line) => line.msg === 'inference session ready');
+    const ready = sink.find('inference session ready');
     assert.deepEqual(ready.map((line) => line.provider), ['cpu', 'cpu']);
   });
 
@@ -103,7 +103,7 @@ describe('InferencePool', function () {
         size: 1,
         session: { providers: ['cuda'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
         warmupBatchRows: [1],
-        logger: memoryLogger().logger,
+        logger: createLogger({ level: 'silent' }),
       }),
       /no execution provider could load/,
     );

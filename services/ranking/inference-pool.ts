@@ -2,10 +2,10 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Logger } from 'pino';
+import type { Logger } from '../../shared/logging/index.js';
 import { transferList } from './inference-messages.js';
 import type { SessionReport, SessionSettings, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 
 /** How to start an {@link InferencePool}. */
 export interface InferencePoolOptions {
@@ -121,8 +121,8 @@ export class InferencePool {
 
   /** Runs `network` on `feeds` in a free worker; `feeds`' buffers are transferred (unusable afterwards). */
   run(network: string, feeds: WireTensorMap): Promise<InferenceResult> {
-    if (this.closed) return Promise.reject(new RankingError('UNAVAILABLE', 'the inference pool is closed'));
-    if (this.workers.length === 0) return Promise.reject(new RankingError('UNAVAILABLE', 'no inference worker is running'));
+    if (this.closed) return Promise.reject(new DlrsError('UNAVAILABLE', 'the inference pool is closed'));
+    if (this.workers.length === 0) return Promise.reject(new DlrsError('UNAVAILABLE', 'no inference worker is running'));
     return new Promise((resolve, reject) => {
       const job: Job = { request: { kind: 'run', id: this.nextId++, network, feeds }, resolve, reject };
       const entry = this.idle.pop();
@@ -172,7 +172,7 @@ export class InferencePool {
     if (job === undefined || (message.kind !== 'result' && message.kind !== 'error') || message.id !== job.request.id) return;
     this.release(entry);
     if (message.kind === 'result') job.resolve({ outputs: message.outputs, runUs: message.runUs });
-    else job.reject(new RankingError('INTERNAL', 'inference failed', { cause: new Error(message.message) }));
+    else job.reject(new DlrsError('INTERNAL', 'inference failed', { cause: new Error(message.message) }));
   }
 
   /** A worker that dies takes its batch with it; the pool goes on with the others. */
@@ -183,10 +183,10 @@ export class InferencePool {
     const idleIndex = this.idle.indexOf(entry);
     if (idleIndex >= 0) this.idle.splice(idleIndex, 1);
     this.logger.error({ worker: entry.index, err: error, remaining: this.workers.length }, 'inference worker lost');
-    entry.job?.reject(new RankingError('UNAVAILABLE', 'the inference worker stopped', { cause: error }));
+    entry.job?.reject(new DlrsError('UNAVAILABLE', 'the inference worker stopped', { cause: error }));
     entry.job = undefined;
     if (this.workers.length === 0) {
-      this.waiting.splice(0).forEach((job) => job.reject(new RankingError('UNAVAILABLE', 'no inference worker is running')));
+      this.waiting.splice(0).forEach((job) => job.reject(new DlrsError('UNAVAILABLE', 'no inference worker is running')));
     }
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
@@ -205,7 +205,7 @@ function startWorker(index: number, worker: Worker): Promise<{ entry: PoolWorker
       if (message.kind === 'ready') resolve({ entry: { index, worker, job: undefined, jobStartMs: 0 }, ready: message });
       else {
         void worker.terminate();
-        reject(new RankingError('FAILED_PRECONDITION', message.kind === 'failed' ? message.message : 'the inference worker did not start'));
+        reject(new DlrsError('FAILED_PRECONDITION', message.kind === 'failed' ? message.message : 'the inference worker did not start'));
       }
     };
     worker.on('message', onMessage);

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../shared/logging/index.js';
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
 import type { SessionSettings, WireTensorMap } from './inference-messages.js';
 import { InferencePool } from './inference-pool.js';

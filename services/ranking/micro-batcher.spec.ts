@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MicroBatcher } from './micro-batcher.js';
 import type { BatchRunner, MicroBatcherOptions } from './micro-batcher.js';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 
 /** A runner that records its batches and answers each input with its values doubled, when released. */
 function recordingRunner(autoRelease: boolean) {
@@ -28,11 +28,11 @@ function options(overrides: Partial<MicroBatcherOptions>): MicroBatcherOptions {
   return { maxBatchRows: 8, maxQueueDelayUs: 0, maxQueueRows: 1000, maxBatchesInFlight: 1, ...overrides };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<RankingError> {
+async function rejection(promise: Promise<unknown>): Promise<DlrsError> {
   try {
     await promise;
   } catch (error) {
-    assert.ok(error instanceof RankingError, `expected a RankingError, got ${String(error)}`);
+    assert.ok(error instanceof DlrsError, `expected a DlrsError, got ${String(error)}`);
     return error;
   }
   assert.fail('expected a rejection');

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 
 /**
  * Runs one batch: `inputs[k]` holds `rowCounts[k]` rows; the answer holds one output per
@@ -38,7 +38,7 @@ export interface BatchObserver {
 export interface SubmitOptions {
   /** When the caller stops waiting, ms since the epoch (like a gRPC deadline); the rows are dropped before inference after it. */
   deadlineAtMs?: number;
-  /** Aborting it rejects the request (with the abort reason when it is a RankingError, CANCELLED otherwise) and frees its queued rows. */
+  /** Aborting it rejects the request (with the abort reason when it is a DlrsError, CANCELLED otherwise) and frees its queued rows. */
   signal?: AbortSignal;
 }
 
@@ -101,14 +101,14 @@ export class MicroBatcher<I, O> {
 
   /** Queues `rows` rows of `input`; resolves with the runner's output for it. */
   submit(input: I, rows: number, options: SubmitOptions = {}): Promise<O> {
-    if (this.closing) return Promise.reject(new RankingError('UNAVAILABLE', 'the model is being unloaded'));
+    if (this.closing) return Promise.reject(new DlrsError('UNAVAILABLE', 'the model is being unloaded'));
     if (!Number.isInteger(rows) || rows < 1) return Promise.reject(new RangeError(`rows must be an integer >= 1, got ${rows}`));
     const { signal, deadlineAtMs } = options;
     if (signal?.aborted) return Promise.reject(abortError(signal));
     if (this.queuedRowCount + rows > this.options.maxQueueRows) {
       this.observer.onRejected?.(rows);
       return Promise.reject(
-        new RankingError('RESOURCE_EXHAUSTED', `the queue is full (${this.queuedRowCount} of ${this.options.maxQueueRows} rows wait; this request has ${rows})`),
+        new DlrsError('RESOURCE_EXHAUSTED', `the queue is full (${this.queuedRowCount} of ${this.options.maxQueueRows} rows wait; this request has ${rows})`),
       );
     }
     return new Promise<O>((resolve, reject) => {
@@ -145,7 +145,7 @@ export class MicroBatcher<I, O> {
     return this.inFlight === 0 && this.queuedRowCount === 0;
   }
 
-  private cancel(entry: Entry<I, O>, error: RankingError): void {
+  private cancel(entry: Entry<I, O>, error: DlrsError): void {
     if (entry.state === 'settled') return;
     if (entry.state === 'queued') this.queuedRowCount -= entry.rows;
     this.observer.onCancelled?.(entry.rows);
@@ -193,7 +193,7 @@ export class MicroBatcher<I, O> {
       this.queuedRowCount -= entry.rows;
       if (entry.deadlineAtMs !== undefined && nowMs >= entry.deadlineAtMs) {
         this.observer.onExpired?.(entry.rows);
-        settle(entry, undefined, new RankingError('DEADLINE_EXCEEDED', 'the deadline passed while the request was queued'));
+        settle(entry, undefined, new DlrsError('DEADLINE_EXCEEDED', 'the deadline passed while the request was queued'));
         continue;
       }
       entry.state = 'running';
@@ -258,9 +258,9 @@ export class MicroBatcher<I, O> {
 }
 
 /** The abort's reason when it is a ranking error (a deadline, a shutdown), CANCELLED otherwise. */
-function abortError(signal: AbortSignal): RankingError {
+function abortError(signal: AbortSignal): DlrsError {
   const reason: unknown = signal.reason;
-  return reason instanceof RankingError ? reason : new RankingError('CANCELLED', 'the request was cancelled');
+  return reason instanceof DlrsError ? reason : new DlrsError('CANCELLED', 'the request was cancelled');
 }
 
 /** Settles an entry once; a cancelled entry ignores its late result. */

@@ -1,10 +1,10 @@
 import type { FeatureSpec, UserProfile } from '../../shared/features/index.js';
 import { createProfile } from '../../shared/features/index.js';
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 
-function invalid(field: string, message: string): RankingError {
-  return new RankingError('INVALID_ARGUMENT', message, { field });
+function invalid(field: string, message: string): DlrsError {
+  return new DlrsError('INVALID_ARGUMENT', message, { field });
 }
 
 function checkWeight(value: number, field: string): number {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { RankRequest__Output } from '../../shared/generated/dlrs/v1/RankRequest.js';
 import { float32Bytes } from './float32-bytes.js';
 import { parseRankRequest } from './rank-request.js';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 
 const DIM = 2;
 
@@ -24,7 +24,7 @@ function request(overrides: Partial<RankRequest__Output> = {}): RankRequest__Out
 function rejectsWith(overrides: Partial<RankRequest__Output>, field: string, pattern: RegExp, maxCandidates = 10): void {
   assert.throws(
     () => parseRankRequest(request(overrides), DIM, maxCandidates),
-    (error: unknown) => error instanceof RankingError && error.code === 'INVALID_ARGUMENT' && error.field === field && pattern.test(error.message),
+    (error: unknown) => error instanceof DlrsError && error.code === 'INVALID_ARGUMENT' && error.field === field && pattern.test(error.message),
   );
 }
 

@@ -1,9 +1,9 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../shared/logging/index.js';
 import type { RankStreamRequest__Output } from '../../shared/generated/dlrs/v1/RankStreamRequest.js';
 import type { RankStreamResponse } from '../../shared/generated/dlrs/v1/RankStreamResponse.js';
 import { errorStatus } from './error-status.js';
 import type { SubmitOptions } from './micro-batcher.js';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 import type { RankingService } from './ranking-service.js';
 
 /** The sending side of the stream; `write` waits while the transport's buffer is full. */
@@ -48,11 +48,11 @@ export async function serveRankStream(
     while (inFlight.size >= options.maxInFlight) await new Promise<void>((resolve) => (slotFreed = resolve));
     const id = message.requestId;
     if (id === '') {
-      await fail('', new RankingError('INVALID_ARGUMENT', 'is required', { field: 'request_id' }));
+      await fail('', new DlrsError('INVALID_ARGUMENT', 'is required', { field: 'request_id' }));
       continue;
     }
     if (inFlight.has(id)) {
-      await fail(id, new RankingError('INVALID_ARGUMENT', `${id} is already in flight on this stream`, { field: 'request_id' }));
+      await fail(id, new DlrsError('INVALID_ARGUMENT', `${id} is already in flight on this stream`, { field: 'request_id' }));
       continue;
     }
     const task = handle(service, message, options).then(send, (error: unknown) => fail(id, error));
@@ -75,7 +75,7 @@ async function handle(service: RankingService, message: RankStreamRequest__Outpu
   if (message.call === 'embedUsers' && embedUsers) {
     return { requestId, embedUsers: await withDeadline(embedUsers.timeoutMs, options, (submit) => service.embedUsers({ ...embedUsers, requestId }, submit)) };
   }
-  throw new RankingError('INVALID_ARGUMENT', 'must hold rank or embed_users', { field: 'call' });
+  throw new DlrsError('INVALID_ARGUMENT', 'must hold rank or embed_users', { field: 'call' });
 }
 
 /** Runs `work` under the request's own deadline, tied to the stream's lifetime. */
@@ -84,7 +84,7 @@ async function withDeadline<T>(requestTimeoutMs: number, options: RankStreamOpti
   const controller = new AbortController();
   const onStreamEnd = (): void => controller.abort(options.signal.reason);
   options.signal.addEventListener('abort', onStreamEnd, { once: true });
-  const timer = setTimeout(() => controller.abort(new RankingError('DEADLINE_EXCEEDED', `the request's ${timeoutMs} ms passed`)), timeoutMs);
+  const timer = setTimeout(() => controller.abort(new DlrsError('DEADLINE_EXCEEDED', `the request's ${timeoutMs} ms passed`)), timeoutMs);
   try {
     return await work({ deadlineAtMs: Date.now() + timeoutMs, signal: controller.signal });
   } finally {

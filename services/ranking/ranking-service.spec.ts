@@ -7,9 +7,9 @@ import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserPro
 import { float32Bytes } from './float32-bytes.js';
 import { LoadedModel } from './loaded-model.js';
 import { serveRankStream } from './rank-stream.js';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 import { RankingService } from './ranking-service.js';
-import { memoryLogger } from './testing/memory-logger.js';
+import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import { TINY_SERVING, tinyDescription, tinyUserEncoder, writeTinyModels } from './testing/tiny-serving.js';
 
 const DIM = 4;
@@ -73,7 +73,7 @@ async function code(promise: Promise<unknown>): Promise<string> {
     await promise;
     return 'OK';
   } catch (error) {
-    return error instanceof RankingError ? error.code : String(error);
+    return error instanceof DlrsError ? error.code : String(error);
   }
 }
 
@@ -81,18 +81,19 @@ describe('RankingService', () => {
   const first = writeTinyModels(DIM, 1);
   const second = writeTinyModels(DIM, 7);
   const descriptions = new Map([first, second].map((models, k) => [models.dir, tinyDescription(models, DIM, k === 0 ? 1 : 7)]));
-  const log = memoryLogger();
+  const sink = createMemorySink();
+  const logger = createLogger({ level: 'debug', destination: sink });
   const load = (path: string): Promise<LoadedModel> => {
     const description = descriptions.get(path);
-    if (description === undefined) return Promise.reject(new RankingError('INVALID_ARGUMENT', `no bundle at ${path}`, { field: 'bundle_path' }));
-    return LoadedModel.load(description, TINY_SERVING, log.logger);
+    if (description === undefined) return Promise.reject(new DlrsError('INVALID_ARGUMENT', `no bundle at ${path}`, { field: 'bundle_path' }));
+    return LoadedModel.load(description, TINY_SERVING, logger);
   };
   let service: RankingService;
   let counted: string[];
 
   beforeEach(async () => {
     counted = [];
-    service = new RankingService(await load(first.dir), load, LIMITS, log.logger, (network, status) => counted.push(`${network}:${status}`));
+    service = new RankingService(await load(first.dir), load, LIMITS, logger, (network, status) => counted.push(`${network}:${status}`));
   });
   afterEach(() => service.close());
   after(() => {
@@ -132,7 +133,7 @@ describe('RankingService', () => {
     assert.equal(floats(response.biases).length, 2);
     assert.equal(await code(service.embedUsers({ requestId: 'e', modelVersion: '', profiles: [], timeoutMs: 0 }, {})), 'INVALID_ARGUMENT');
     const bad = { ...profile({}, []), categorical: [{ feature: 'colour', weights: { red: 1 } }] };
-    await assert.rejects(service.embedUsers({ requestId: 'e', modelVersion: '', profiles: [bad], timeoutMs: 0 }, {}), (error: RankingError) => error.field === 'profiles[0].categorical[0].feature');
+    await assert.rejects(service.embedUsers({ requestId: 'e', modelVersion: '', profiles: [bad], timeoutMs: 0 }, {}), (error: DlrsError) => error.field === 'profiles[0].categorical[0].feature');
   });
 
   it('switches models under concurrent load without failing a request; the old version is then refused', async () => {
@@ -156,7 +157,7 @@ describe('RankingService', () => {
     const scores = floats((await service.rank(request, {})).scores);
     const expected = await directScores(second.rankNet, request);
     scores.forEach((score, k) => assert.ok(Math.abs(score - expected[k]) <= 1e-6));
-    assert.ok(log.lines.some((line) => line.msg === 'switched to the new model' && line.previousVersion === 'tiny-1'));
+    assert.ok(sink.find('switched to the new model').some((line) => line.previousVersion === 'tiny-1'));
   });
 
   it('keeps serving the old model when a load fails', async () => {
@@ -179,7 +180,7 @@ describe('RankingService', () => {
       signal: new AbortController().signal,
       defaultTimeoutMs: 5000,
       maxInFlight: 2,
-      logger: log.logger,
+      logger,
     });
     const byId = new Map(responses.map((response) => [response.requestId, response]));
     assert.equal(responses.length, 6);

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../shared/logging/index.js';
 import type { EmbedUsersRequest__Output } from '../../shared/generated/dlrs/v1/EmbedUsersRequest.js';
 import type { EmbedUsersResponse } from '../../shared/generated/dlrs/v1/EmbedUsersResponse.js';
 import type { ModelInfo } from '../../shared/generated/dlrs/v1/ModelInfo.js';
@@ -9,7 +9,7 @@ import type { LoadedModel } from './loaded-model.js';
 import type { SubmitOptions } from './micro-batcher.js';
 import { RANK_NETWORK } from './rank-net-runner.js';
 import { parseRankRequest } from './rank-request.js';
-import { RankingError } from './ranking-error.js';
+import { DlrsError } from '../../shared/errors/index.js';
 import { topKOrder } from './top-k-order.js';
 import { USER_NETWORK } from './user-net-runner.js';
 
@@ -30,7 +30,7 @@ export type ModelLoader = (bundlePath: string) => Promise<LoadedModel>;
 /**
  * The ranking service's calls, independent of the transport: Rank and EmbedUsers on the
  * served model, GetModel, and LoadModel, which warms a new model beside the old one and
- * switches atomically. Every method throws RankingErrors; the gRPC layer maps them.
+ * switches atomically. Every method throws DlrsErrors; the gRPC layer maps them.
  */
 export class RankingService {
   private current: LoadedModel;
@@ -73,7 +73,7 @@ export class RankingService {
       this.onRequest(network, 'OK');
       return result;
     } catch (error) {
-      this.onRequest(network, error instanceof RankingError ? error.code : 'INTERNAL');
+      this.onRequest(network, DlrsError.from(error).code);
       throw error;
     }
   }
@@ -93,9 +93,9 @@ export class RankingService {
   private async embedOnce(request: EmbedUsersRequest__Output, options: SubmitOptions): Promise<EmbedUsersResponse> {
     const model = this.modelFor(request.modelVersion);
     const count = request.profiles.length;
-    if (count === 0) throw new RankingError('INVALID_ARGUMENT', 'holds no profile; at least one is needed', { field: 'profiles' });
+    if (count === 0) throw new DlrsError('INVALID_ARGUMENT', 'holds no profile; at least one is needed', { field: 'profiles' });
     if (count > this.limits.maxProfiles) {
-      throw new RankingError('INVALID_ARGUMENT', `holds ${count} profiles; at most ${this.limits.maxProfiles} are allowed`, { field: 'profiles' });
+      throw new DlrsError('INVALID_ARGUMENT', `holds ${count} profiles; at most ${this.limits.maxProfiles} are allowed`, { field: 'profiles' });
     }
     const feeds = model.description.encodeUsers(request.profiles);
     const { embeddings, biases } = await model.embed(feeds, count, options);
@@ -114,7 +114,7 @@ export class RankingService {
    * then lets the old model finish what it had accepted and stops it. Loads run one at a time.
    */
   loadModel(bundlePath: string): Promise<ModelInfo> {
-    if (bundlePath === '') return Promise.reject(new RankingError('INVALID_ARGUMENT', 'is required', { field: 'bundle_path' }));
+    if (bundlePath === '') return Promise.reject(new DlrsError('INVALID_ARGUMENT', 'is required', { field: 'bundle_path' }));
     const run = this.loadQueue.then(() => this.switchTo(bundlePath));
     this.loadQueue = run.catch(() => undefined);
     return run;
@@ -128,11 +128,11 @@ export class RankingService {
   }
 
   private async switchTo(bundlePath: string): Promise<ModelInfo> {
-    if (this.closed) throw new RankingError('UNAVAILABLE', 'the service is shutting down');
+    if (this.closed) throw new DlrsError('UNAVAILABLE', 'the service is shutting down');
     const next = await this.loader(bundlePath);
     if (this.closed) {
       await next.close();
-      throw new RankingError('UNAVAILABLE', 'the service is shutting down');
+      throw new DlrsError('UNAVAILABLE', 'the service is shutting down');
     }
     const previous = this.current;
     this.current = next;
@@ -146,7 +146,7 @@ export class RankingService {
   private modelFor(version: string): LoadedModel {
     const model = this.current;
     if (version !== '' && version !== model.info.modelVersion) {
-      throw new RankingError('FAILED_PRECONDITION', `is ${version}; this service serves ${model.info.modelVersion}`, { field: 'model_version' });
+      throw new DlrsError('FAILED_PRECONDITION', `is ${version}; this service serves ${model.info.modelVersion}`, { field: 'model_version' });
     }
     return model;
   }

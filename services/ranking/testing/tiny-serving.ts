@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferencePool } from '../inference-pool.js';
 import type { ModelDescription, ServingSettings, UserEncoder } from '../loaded-model.js';
-import { RankingError } from '../ranking-error.js';
+import { DlrsError } from '../../../shared/errors/index.js';
 import { RANK_NETWORK } from '../rank-net-runner.js';
 import { USER_NETWORK } from '../user-net-runner.js';
-import { memoryLogger } from './memory-logger.js';
+import { createLogger } from '../../../shared/logging/index.js';
 import { tinyRankNet, tinyUserNet } from './tiny-models.js';
 import type { TinyInput } from './tiny-models.js';
 
@@ -34,7 +34,7 @@ export function startTinyPool(models: { userNet: string; rankNet: string }): Pro
     size: 1,
     session: { providers: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
     warmupBatchRows: [1],
-    logger: memoryLogger().logger,
+    logger: createLogger({ level: 'silent' }),
   });
 }
 
@@ -52,7 +52,7 @@ export const tinyUserEncoder: UserEncoder = (profiles) => {
   const bagWeights = new Float32Array(rows * 3);
   profiles.forEach((profile, row) => {
     for (const [k, values] of profile.categorical.entries()) {
-      if (values.feature !== 'genre') throw new RankingError('INVALID_ARGUMENT', `unknown feature ${values.feature}`, { field: `profiles[${row}].categorical[${k}].feature` });
+      if (values.feature !== 'genre') throw new DlrsError('INVALID_ARGUMENT', `unknown feature ${values.feature}`, { field: `profiles[${row}].categorical[${k}].feature` });
       const total = Object.values(values.weights).reduce((a, b) => a + b, 0);
       for (const [value, weight] of Object.entries(values.weights)) dist[row * 5 + Math.max(0, TINY_GENRES.indexOf(value))] += weight / total;
     }

@@ -22,8 +22,8 @@ export interface SessionSettings {
 
 /** What a worker is started with. */
 export interface WorkerSetup {
-  /** ONNX file per network name, e.g. { rank: '/bundle/rank_net.onnx' }. */
-  models: Record<string, string>;
+  /** The ONNX model per network name: a file path, or the model's bytes (copied to each worker). */
+  models: Record<string, string | Uint8Array>;
   session: SessionSettings;
   /** Batch sizes to run once per network before the worker reports ready. */
   warmupBatchRows: number[];

@@ -9,8 +9,8 @@ import { DlrsError } from '../../shared/errors/index.js';
 
 /** How to start an {@link InferencePool}. */
 export interface InferencePoolOptions {
-  /** ONNX file per network name. */
-  models: Record<string, string>;
+  /** The ONNX model per network name: a file path or the model's bytes. */
+  models: Record<string, string | Uint8Array>;
   /** Worker threads, each with its own sessions. */
   size: number;
   session: SessionSettings;
@@ -110,7 +110,8 @@ export class InferencePool {
         for (const failed of report.failures) {
           logger.warn({ worker: entry.index, network, provider: failed.provider, fallback: report.provider, cause: failed.message }, 'execution provider unavailable; falling back');
         }
-        logger.info({ worker: entry.index, network, provider: report.provider, model: options.models[network] }, 'inference session ready');
+        const model = options.models[network];
+        logger.info({ worker: entry.index, network, provider: report.provider, model: typeof model === 'string' ? model : `${model.byteLength} bytes` }, 'inference session ready');
       }
       logger.debug({ worker: entry.index, warmupMs: ready.warmupMs, batchRows: options.warmupBatchRows }, 'worker warmed up');
     }

@@ -12,24 +12,26 @@ const QUIET_LOG_SEVERITY = 4;
 const ERROR_LOG_SEVERITY = 3;
 
 /** Creates a session on the first provider that loads. */
-async function createSession(path: string, settings: SessionSettings): Promise<{ session: ort.InferenceSession; report: SessionReport }> {
+async function createSession(model: string | Uint8Array, settings: SessionSettings): Promise<{ session: ort.InferenceSession; report: SessionReport }> {
   const failures: ProviderFailure[] = [];
   for (const [k, provider] of settings.providers.entries()) {
     const last = k === settings.providers.length - 1;
     try {
-      const session = await ort.InferenceSession.create(path, {
+      const options: ort.InferenceSession.SessionOptions = {
         executionProviders: [provider],
         graphOptimizationLevel: settings.graphOptimizationLevel,
         logSeverityLevel: last ? ERROR_LOG_SEVERITY : QUIET_LOG_SEVERITY,
         ...(settings.intraOpNumThreads > 0 ? { intraOpNumThreads: settings.intraOpNumThreads } : {}),
         ...(settings.interOpNumThreads > 0 ? { interOpNumThreads: settings.interOpNumThreads } : {}),
-      });
+      };
+      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
       return { session, report: { provider, failures, inputNames: [...session.inputNames], outputNames: [...session.outputNames] } };
     } catch (error) {
       failures.push({ provider, message: error instanceof Error ? error.message : String(error) });
     }
   }
-  throw new Error(`no execution provider could load ${path}: ${failures.map((f) => `${f.provider}: ${f.message}`).join('; ')}`);
+  const what = typeof model === 'string' ? model : `a ${model.byteLength}-byte model`;
+  throw new Error(`no execution provider could load ${what}: ${failures.map((f) => `${f.provider}: ${f.message}`).join('; ')}`);
 }
 
 /** Zero-filled inputs of `rows` rows, shaped from the session's input metadata (symbolic dims = rows). */
@@ -66,8 +68,8 @@ async function main(): Promise<void> {
   const sessions = new Map<string, ort.InferenceSession>();
   try {
     const reports: Record<string, SessionReport> = {};
-    for (const [network, path] of Object.entries(setup.models)) {
-      const { session, report } = await createSession(path, setup.session);
+    for (const [network, model] of Object.entries(setup.models)) {
+      const { session, report } = await createSession(model, setup.session);
       sessions.set(network, session);
       reports[network] = report;
     }

@@ -18,8 +18,10 @@ export interface ModelDescription {
   /** Embedding dimension d. */
   dim: number;
   bundlePath: string;
-  userNetPath: string;
-  rankNetPath: string;
+  /** user_net.onnx: a path or its bytes. */
+  userNet: string | Uint8Array;
+  /** rank_net.onnx: a path or its bytes. */
+  rankNet: string | Uint8Array;
   encodeUsers: UserEncoder;
 }
 
@@ -68,7 +70,7 @@ export class LoadedModel {
   /** Starts the workers, builds and warms the sessions, then creates the batchers. */
   static async load(description: ModelDescription, settings: ServingSettings, logger: Logger, observe?: (network: string) => NetworkObserver): Promise<LoadedModel> {
     const pool = await InferencePool.start({
-      models: { [USER_NETWORK]: description.userNetPath, [RANK_NETWORK]: description.rankNetPath },
+      models: { [USER_NETWORK]: description.userNet, [RANK_NETWORK]: description.rankNet },
       size: settings.poolSize,
       session: settings.session,
       warmupBatchRows: settings.warmupBatchRows,

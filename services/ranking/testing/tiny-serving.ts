@@ -79,5 +79,5 @@ export const TINY_SERVING: ServingSettings = {
 
 /** A served tiny model: version `tiny-<seed>`. */
 export function tinyDescription(models: { dir: string; userNet: string; rankNet: string }, dim: number, seed: number): ModelDescription {
-  return { modelVersion: `tiny-${seed}`, dim, bundlePath: models.dir, userNetPath: models.userNet, rankNetPath: models.rankNet, encodeUsers: tinyUserEncoder };
+  return { modelVersion: `tiny-${seed}`, dim, bundlePath: models.dir, userNet: models.userNet, rankNet: models.rankNet, encodeUsers: tinyUserEncoder };
 }

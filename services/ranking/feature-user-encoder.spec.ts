@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { buildProfile, encodeUsers } from '../../shared/features/index.js';
+import { buildProfile, encodeUsers, profileToMessage } from '../../shared/features/index.js';
 import type { FeatureSpec, Item, UserProfile } from '../../shared/features/index.js';
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
+import { loadProtos } from '../../shared/proto/index.js';
 import { featureUserEncoder } from './feature-user-encoder.js';
 import { DlrsError } from '../../shared/errors/index.js';
 
@@ -22,22 +23,15 @@ const ITEMS: Record<string, Item['features']> = {
   i9: { genres: ['comedy', 'western'], studio: 'c', year: 2020 },
 };
 
-/** The wire form of a profile, as the gateway's profile store sends it. */
+/** A profile as the ranking service receives it: sent by the gateway's code path and decoded by grpc-js. */
 function toWire(profile: UserProfile): UserProfile__Output {
-  return {
-    userId: 'u1',
-    categorical: Object.entries(profile.values).map(([feature, weights]) => ({ feature, weights: { ...weights } })),
-    continuous: Object.entries(profile.continuous).map(([feature, s]) => ({ feature, weightSum: s.weight, mean: s.mean, m2: s.m2 })),
-    recentItems: profile.recent.map((entry) => ({ itemId: entry.itemId, weight: entry.weight, timestampMs: entry.timestamp })),
-    totalWeight: profile.totalWeight,
-    eventCount: profile.eventCount,
-    attributes: {},
-    updatedAtMs: 0,
-  };
+  const method = loadProtos().grpcObject.dlrs.v1.Ranking.service.EmbedUsers;
+  const decoded = method.requestDeserialize(method.requestSerialize({ profiles: [profileToMessage(profile, { userId: 'u1' })] }));
+  return decoded.profiles[0];
 }
 
 describe('featureUserEncoder', () => {
-  it('gives the tensors the profile learner\'s profile gives (the trainer\'s path)', () => {
+  it('gives, after the wire, the tensors the profile learner\'s profile gives (the trainer\'s path)', () => {
     const events = [
       { userId: 'u1', itemId: 'i1', timestamp: 1, eventType: 'view' },
       { userId: 'u1', itemId: 'i2', timestamp: 2, eventType: 'purchase' },
@@ -50,17 +44,18 @@ describe('featureUserEncoder', () => {
     assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort());
     for (const [name, tensor] of Object.entries(expected)) {
       assert.deepEqual(actual[name].dims, tensor.dims, name);
-      assert.deepEqual(Array.from(actual[name].data), Array.from(tensor.data), name);
+      // Bag weights travel as float32 on the wire: equal to the trainer's tensors within float32 rounding.
+      tensor.data.forEach((value, k) => assert.ok(Math.abs(actual[name].data[k] - value) <= 1e-6, `${name}[${k}]: ${actual[name].data[k]} vs ${value}`));
     }
   });
 
   it('refuses features the model does not have, naming the field', () => {
     const base = toWire(buildProfile(SPEC, [], () => undefined));
     const cases: [Partial<UserProfile__Output>, string][] = [
-      [{ categorical: [{ feature: 'colour', weights: { red: 1 } }] }, 'profiles[1].categorical[0].feature'],
-      [{ categorical: [{ feature: 'year', weights: { x: 1 } }] }, 'profiles[1].categorical[0].feature'],
+      [{ categorical: [{ feature: 'colour', weights: { red: 1 }, total: 1 }] }, 'profiles[1].categorical[0].feature'],
+      [{ categorical: [{ feature: 'year', weights: { x: 1 }, total: 1 }] }, 'profiles[1].categorical[0].feature'],
       [{ continuous: [{ feature: 'genres', weightSum: 1, mean: 0, m2: 0 }] }, 'profiles[1].continuous[0].feature'],
-      [{ categorical: [{ feature: 'studio', weights: { a: -1 } }] }, 'profiles[1].categorical[0].weights'],
+      [{ categorical: [{ feature: 'studio', weights: { a: -1 }, total: 1 }] }, 'profiles[1].categorical[0].weights[a]'],
       [{ attributes: { age: '30' } }, 'profiles[1].attributes'],
       [{ recentItems: [{ itemId: 'i1', weight: Number.NaN, timestampMs: 0 }] }, 'profiles[1].recent_items[0].weight'],
     ];

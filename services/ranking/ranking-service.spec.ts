@@ -37,7 +37,7 @@ function rankRequest(n: number, overrides: Partial<RankRequest__Output> = {}): R
 function profile(genres: Record<string, number>, items: string[]): UserProfile__Output {
   return {
     userId: 'u',
-    categorical: [{ feature: 'genre', weights: genres }],
+    categorical: [{ feature: 'genre', weights: genres, total: Object.values(genres).reduce((a, b) => a + b, 0) }],
     continuous: [],
     recentItems: items.map((itemId) => ({ itemId, weight: 1 / items.length, timestampMs: 0 })),
     totalWeight: 1,
@@ -132,7 +132,7 @@ describe('RankingService', () => {
     (expected.e_u.data as Float32Array).forEach((value, k) => assert.ok(Math.abs(value - embeddings[k]) <= 1e-6));
     assert.equal(floats(response.biases).length, 2);
     assert.equal(await code(service.embedUsers({ requestId: 'e', modelVersion: '', profiles: [], timeoutMs: 0 }, {})), 'INVALID_ARGUMENT');
-    const bad = { ...profile({}, []), categorical: [{ feature: 'colour', weights: { red: 1 } }] };
+    const bad = { ...profile({}, []), categorical: [{ feature: 'colour', weights: { red: 1 }, total: 1 }] };
     await assert.rejects(service.embedUsers({ requestId: 'e', modelVersion: '', profiles: [bad], timeoutMs: 0 }, {}), (error: DlrsError) => error.field === 'profiles[0].categorical[0].feature');
   });
 

@@ -1,6 +1,7 @@
 // The ranking server as a benchmark target, in its own process: RankNet with the contract's
 // architecture (random weights) or a bundle's, configured by DLRS_RANKING_* variables.
-// Started by service-load.ts over IPC: it answers 'stats' with the event-loop delay since the last 'stats'.
+// Started by service-load.ts over IPC: it answers 'stats' with the event-loop delay and the process CPU time
+// (all threads) since the last 'stats'.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../shared/logging/index.js';
@@ -22,9 +23,12 @@ const ranking = await startRankingServer({ config, logger: createLogger({ level:
 const delay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
 delay.enable();
 
+let cpuMark = process.cpuUsage();
 process.on('message', (message: string) => {
   if (message === 'stats') {
-    process.send?.({ eventLoopP99Ms: delay.percentile(99) / 1e6, eventLoopMaxMs: delay.max / 1e6 });
+    const cpu = process.cpuUsage(cpuMark);
+    cpuMark = process.cpuUsage();
+    process.send?.({ eventLoopP99Ms: delay.percentile(99) / 1e6, eventLoopMaxMs: delay.max / 1e6, cpuMs: (cpu.user + cpu.system) / 1000 });
     delay.reset();
   } else if (message === 'stop') {
     void ranking.close('benchmark done').then(() => {

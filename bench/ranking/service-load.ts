@@ -53,9 +53,9 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   return { child, port: message.port };
 }
 
-async function serverStats(child: ChildProcess): Promise<{ eventLoopP99Ms: number }> {
+async function serverStats(child: ChildProcess): Promise<{ eventLoopP99Ms: number; cpuMs: number }> {
   child.send('stats');
-  const [message] = (await once(child, 'message')) as [{ eventLoopP99Ms: number }];
+  const [message] = (await once(child, 'message')) as [{ eventLoopP99Ms: number; cpuMs: number }];
   return message;
 }
 
@@ -110,7 +110,7 @@ function streamCall(client: RankingClient): { call: () => Promise<void>; close()
 }
 
 console.log(`Rank with ${candidates} candidates of d=${dim}, ${values.bundle ?? 'contract-shaped RankNet (random weights)'}, ${seconds} s per cell, client in this process, server in its own`);
-console.log('mode          transport  conc   scores/s   calls/s   p50_ms   p99_ms  errors  server_event_loop_p99_ms');
+console.log('mode          transport  conc   scores/s   calls/s   p50_ms   p99_ms  errors  loop_p99_ms  server_cpu_ms/call');
 const Ranking = loadProtos().grpcObject.dlrs.v1.Ranking;
 for (const [mode, env] of Object.entries(MODES)) {
   const { child, port } = await startServer(env);
@@ -122,7 +122,7 @@ for (const [mode, env] of Object.entries(MODES)) {
       await drive(concurrency, 500, call);
       await serverStats(child);
       const { calls, latency, errors } = await drive(concurrency, seconds * 1000, call);
-      const { eventLoopP99Ms } = await serverStats(child);
+      const { eventLoopP99Ms, cpuMs } = await serverStats(child);
       stream?.close();
       const row = [
         mode.padEnd(13),
@@ -134,6 +134,7 @@ for (const [mode, env] of Object.entries(MODES)) {
         (latency.getValueAtPercentile(99) / 1000).toFixed(2).padStart(8),
         String(errors).padStart(7),
         eventLoopP99Ms.toFixed(2).padStart(10),
+        (cpuMs / Math.max(1, calls)).toFixed(3).padStart(10),
       ];
       console.log(row.join(' '));
     }

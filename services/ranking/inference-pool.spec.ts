@@ -96,6 +96,18 @@ describe('InferencePool', function () {
     assert.equal((pool as InferencePool).stats().size, 2);
   });
 
+  it('replaces a worker that dies and keeps answering', async () => {
+    const live = pool as InferencePool;
+    // The pool's workers are private; a test reaches one to kill it as a native crash would.
+    const victim = (live as unknown as { workers: { worker: { terminate(): Promise<number> } }[] }).workers[0];
+    await victim.worker.terminate();
+    const answers = await Promise.all(Array.from({ length: 4 }, () => live.run('rank', rankFeeds(5))));
+    assert.ok(answers.every((answer) => answer.outputs.p.data.length === 5));
+    while (sink.find('inference worker replaced').length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(live.stats().size, 2);
+    assert.equal(sink.find('inference worker lost').length, 1);
+  });
+
   it('refuses to start when no provider can load the model', async () => {
     await assert.rejects(
       InferencePool.start({

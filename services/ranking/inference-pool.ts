@@ -75,18 +75,18 @@ export class InferencePool {
   private closed = false;
   private readonly idleWaiters: (() => void)[] = [];
 
+  private readonly workers: PoolWorker[] = [];
+  /** Replacement workers being started. */
+  private replacing = 0;
+
   private constructor(
-    private readonly workers: PoolWorker[],
+    workers: PoolWorker[],
+    private readonly setup: WorkerSetup,
     private readonly logger: Logger,
     /** The sessions each network got in the first worker (all workers are built alike). */
     readonly sessions: Record<string, SessionReport>,
   ) {
-    this.idle.push(...workers);
-    for (const entry of workers) {
-      entry.worker.on('message', (message: WorkerResponse) => this.onMessage(entry, message));
-      entry.worker.on('error', (error) => this.onWorkerLost(entry, error));
-      entry.worker.on('exit', (code) => this.onWorkerLost(entry, new Error(`inference worker exited with code ${code}`)));
-    }
+    for (const entry of workers) this.adopt(entry);
   }
 
   /** Starts the workers, builds and warms their sessions, and logs which provider each got. */
@@ -117,13 +117,13 @@ export class InferencePool {
     }
     const first = started[0];
     const sessions = first.status === 'fulfilled' ? first.value.ready.sessions : {};
-    return new InferencePool(workers, logger, sessions);
+    return new InferencePool(workers, setup, logger, sessions);
   }
 
   /** Runs `network` on `feeds` in a free worker; `feeds`' buffers are transferred (unusable afterwards). */
   run(network: string, feeds: WireTensorMap): Promise<InferenceResult> {
     if (this.closed) return Promise.reject(new DlrsError('UNAVAILABLE', 'the inference pool is closed'));
-    if (this.workers.length === 0) return Promise.reject(new DlrsError('UNAVAILABLE', 'no inference worker is running'));
+    if (this.workers.length === 0 && this.replacing === 0) return Promise.reject(new DlrsError('UNAVAILABLE', 'no inference worker is running'));
     return new Promise((resolve, reject) => {
       const job: Job = { request: { kind: 'run', id: this.nextId++, network, feeds }, resolve, reject };
       const entry = this.idle.pop();
@@ -147,6 +147,41 @@ export class InferencePool {
     if (!this.isIdle()) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((entry) => entry.worker.terminate()));
+  }
+
+  /** Takes a started worker into the pool: it listens to it and gives it the next waiting batch. */
+  private adopt(entry: PoolWorker): void {
+    this.workers.push(entry);
+    entry.worker.on('message', (message: WorkerResponse) => this.onMessage(entry, message));
+    entry.worker.on('error', (error) => this.onWorkerLost(entry, error));
+    entry.worker.on('exit', (code) => this.onWorkerLost(entry, new Error(`inference worker exited with code ${code}`)));
+    const next = this.waiting.shift();
+    if (next === undefined) this.idle.push(entry);
+    else this.assign(entry, next);
+  }
+
+  /** Starts a worker in place of a lost one; a replacement that fails to start is logged, not retried (no crash loop). */
+  private async replace(index: number): Promise<void> {
+    this.replacing += 1;
+    try {
+      const { entry, ready } = await startWorker(index, spawnWorker(this.setup));
+      if (this.closed) await entry.worker.terminate();
+      else {
+        this.adopt(entry);
+        const providers = Object.fromEntries(Object.entries(ready.sessions).map(([network, report]) => [network, report.provider]));
+        this.logger.warn({ worker: index, size: this.workers.length, providers }, 'inference worker replaced');
+      }
+    } catch (error) {
+      this.logger.error({ worker: index, err: error, size: this.workers.length }, 'inference worker could not be replaced');
+    } finally {
+      this.replacing -= 1;
+      if (this.workers.length === 0 && this.replacing === 0) this.failWaiting();
+    }
+  }
+
+  private failWaiting(): void {
+    this.waiting.splice(0).forEach((job) => job.reject(new DlrsError('UNAVAILABLE', 'no inference worker is running')));
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   private assign(entry: PoolWorker, job: Job): void {
@@ -176,7 +211,7 @@ export class InferencePool {
     else job.reject(new DlrsError('INTERNAL', 'inference failed', { cause: new Error(message.message) }));
   }
 
-  /** A worker that dies takes its batch with it; the pool goes on with the others. */
+  /** A worker that dies takes its batch with it (UNAVAILABLE); the pool goes on with the others and starts a replacement. */
   private onWorkerLost(entry: PoolWorker, error: Error): void {
     const index = this.workers.indexOf(entry);
     if (index < 0) return;
@@ -186,9 +221,8 @@ export class InferencePool {
     this.logger.error({ worker: entry.index, err: error, remaining: this.workers.length }, 'inference worker lost');
     entry.job?.reject(new DlrsError('UNAVAILABLE', 'the inference worker stopped', { cause: error }));
     entry.job = undefined;
-    if (this.workers.length === 0) {
-      this.waiting.splice(0).forEach((job) => job.reject(new DlrsError('UNAVAILABLE', 'no inference worker is running')));
-    }
+    if (!this.closed) void this.replace(entry.index);
+    else if (this.workers.length === 0) this.failWaiting();
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 }

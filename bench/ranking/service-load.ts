@@ -31,7 +31,7 @@ const concurrencies = values.concurrency.split(',').map(Number);
 /** Batching on: the service defaults. Off: every request runs alone (a batch never holds more than one request). */
 const MODES: Record<string, Record<string, string>> = {
   'batching on': {},
-  'batching off': { DLRS_RANKING_RANK_MAX_BATCH_ROWS: '1' },
+  'batching off': { DLRS_RANKING_MAX_BATCH_ROWS: '1' },
 };
 
 const random = (length: number): Float32Array => Float32Array.from({ length }, () => Math.random() * 2 - 1);
@@ -47,7 +47,7 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   const args = ['--dim', String(dim), ...(values.bundle === undefined ? [] : ['--bundle', values.bundle])];
   const child = fork(fileURLToPath(new URL('./bench-server.ts', import.meta.url)), args, {
     execArgv: ['--import', 'tsx', '--no-warnings'],
-    env: { ...process.env, DLRS_RANKING_HOST: '127.0.0.1', DLRS_RANKING_PORT: '0', DLRS_RANKING_METRICS_PORT: '0', DLRS_RANKING_RANK_MAX_QUEUE_ROWS: '1000000', ...env },
+    env: { ...process.env, DLRS_RANKING_HOST: '127.0.0.1', DLRS_RANKING_PORT: '0', DLRS_RANKING_METRICS_PORT: '0', DLRS_RANKING_MAX_QUEUE_ROWS: '1000000', ...env },
   });
   const [message] = (await once(child, 'message')) as [{ port: number }];
   return { child, port: message.port };

@@ -25,16 +25,17 @@ const DEFAULT_INTRA_OP_THREADS = 1;
 /** RankNet is a chain of layers: nothing to run side by side. */
 const DEFAULT_INTER_OP_THREADS = 1;
 /** Raw RankNet throughput on CPU flattens out between 1,024 and 2,048 rows (bench/ranking/ort-ceiling.ts). */
-const DEFAULT_RANK_MAX_BATCH_ROWS = 2048;
+const DEFAULT_MAX_BATCH_ROWS = 2048;
 /**
  * Flush as soon as a worker is free (Triton's default): under load the rows that arrive while
  * every worker is busy form the next batch, so batches grow with load and an idle service adds no delay.
  */
 const DEFAULT_MAX_QUEUE_DELAY_US = 0;
 /** About 100 requests of 300 candidates: beyond that a client is better told to back off than queued for long. */
-const DEFAULT_RANK_MAX_QUEUE_ROWS = 32_768;
+const DEFAULT_MAX_QUEUE_ROWS = 32_768;
 /** UserNet runs one row per user and costs more per row than RankNet. */
 const DEFAULT_USER_MAX_BATCH_ROWS = 256;
+/** Sixteen full UserNet batches: a gateway embeds one user per recommendation, so a longer queue means overload. */
 const DEFAULT_USER_MAX_QUEUE_ROWS = 4096;
 /** The two-stage model re-ranks C = 100 or 300 candidates; 2,000 leaves room without letting one call hog a batch. */
 const DEFAULT_MAX_CANDIDATES = 2000;
@@ -56,9 +57,9 @@ export const rankingConfigDefinition = defineConfig(
     intraOpThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_INTRA_OP_THREADS),
     interOpThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_INTER_OP_THREADS),
     graphOptimizationLevel: enumField(['disabled', 'basic', 'extended', 'all']).default('all'),
-    rankMaxBatchRows: integerField({ min: 1, max: 65_536 }).default(DEFAULT_RANK_MAX_BATCH_ROWS),
-    rankMaxQueueDelayUs: integerField({ min: 0, max: 1_000_000 }).default(DEFAULT_MAX_QUEUE_DELAY_US),
-    rankMaxQueueRows: integerField({ min: 1, max: 10_000_000 }).default(DEFAULT_RANK_MAX_QUEUE_ROWS),
+    maxBatchRows: integerField({ min: 1, max: 65_536 }).default(DEFAULT_MAX_BATCH_ROWS),
+    maxQueueDelayUs: integerField({ min: 0, max: 1_000_000 }).default(DEFAULT_MAX_QUEUE_DELAY_US),
+    maxQueueRows: integerField({ min: 1, max: 10_000_000 }).default(DEFAULT_MAX_QUEUE_ROWS),
     userMaxBatchRows: integerField({ min: 1, max: 65_536 }).default(DEFAULT_USER_MAX_BATCH_ROWS),
     userMaxQueueDelayUs: integerField({ min: 0, max: 1_000_000 }).default(DEFAULT_MAX_QUEUE_DELAY_US),
     userMaxQueueRows: integerField({ min: 1, max: 10_000_000 }).default(DEFAULT_USER_MAX_QUEUE_ROWS),
@@ -80,8 +81,8 @@ export type RankingConfig = Config<typeof rankingConfigDefinition.shape>;
 export function loadRankingConfig(options: { env?: Env; file?: string } = {}): RankingConfig {
   const config = loadConfig(rankingConfigDefinition, options);
   const problems: string[] = [];
-  if (config.maxCandidates > config.rankMaxQueueRows) {
-    problems.push(`DLRS_RANKING_MAX_CANDIDATES=${config.maxCandidates} exceeds DLRS_RANKING_RANK_MAX_QUEUE_ROWS=${config.rankMaxQueueRows}: such a request could never be queued`);
+  if (config.maxCandidates > config.maxQueueRows) {
+    problems.push(`DLRS_RANKING_MAX_CANDIDATES=${config.maxCandidates} exceeds DLRS_RANKING_MAX_QUEUE_ROWS=${config.maxQueueRows}: such a request could never be queued`);
   }
   if (config.maxProfiles > config.userMaxQueueRows) {
     problems.push(`DLRS_RANKING_MAX_PROFILES=${config.maxProfiles} exceeds DLRS_RANKING_USER_MAX_QUEUE_ROWS=${config.userMaxQueueRows}: such a request could never be queued`);
@@ -95,7 +96,7 @@ export function loadRankingConfig(options: { env?: Env; file?: string } = {}): R
  * at the extremes (one row, a full batch) and one typical re-ranking request.
  */
 export function servingSettings(config: RankingConfig): ServingSettings {
-  const warmup = new Set([1, Math.min(300, config.rankMaxBatchRows), config.userMaxBatchRows, config.rankMaxBatchRows]);
+  const warmup = new Set([1, Math.min(300, config.maxBatchRows), config.userMaxBatchRows, config.maxBatchRows]);
   return {
     poolSize: config.workers,
     session: {
@@ -105,7 +106,7 @@ export function servingSettings(config: RankingConfig): ServingSettings {
       graphOptimizationLevel: config.graphOptimizationLevel,
     },
     userBatcher: { maxBatchRows: config.userMaxBatchRows, maxQueueDelayUs: config.userMaxQueueDelayUs, maxQueueRows: config.userMaxQueueRows },
-    rankBatcher: { maxBatchRows: config.rankMaxBatchRows, maxQueueDelayUs: config.rankMaxQueueDelayUs, maxQueueRows: config.rankMaxQueueRows },
+    rankBatcher: { maxBatchRows: config.maxBatchRows, maxQueueDelayUs: config.maxQueueDelayUs, maxQueueRows: config.maxQueueRows },
     warmupBatchRows: [...warmup].sort((a, b) => a - b),
   };
 }

@@ -23,8 +23,8 @@ const SAMPLE_INTERVAL_MS = 1000;
 export interface RankingMetrics {
   /** The batcher and inference hooks of one network of a model. */
   observe(network: string): NetworkObserver;
-  /** One finished request (Rank or EmbedUsers, unary or on the stream) with its status code. */
-  request(network: string, code: string): void;
+  /** One finished request (Rank or EmbedUsers, unary or on the stream) with its status code and duration. */
+  request(network: string, code: string, durationSeconds: number): void;
   /** Starts sampling worker utilisation and queue lengths from `sample` (the served model). */
   startSampling(sample: () => { pool: InferencePoolStats; queuedRows: Record<string, number> }): void;
   /** Stops sampling. Safe to call twice. */
@@ -34,6 +34,11 @@ export interface RankingMetrics {
 /** Creates the ranking metrics (`dlrs_ranking_*`) on a metrics registry. */
 export function createRankingMetrics(metrics: MetricInstruments): RankingMetrics {
   const requests: Counter<RequestLabels> = metrics.counter('dlrs_ranking_requests', 'Rank and EmbedUsers requests (unary and on RankStream), by network and status code');
+  const requestDuration: Histogram<RequestLabels> = metrics.histogram(
+    'dlrs_ranking_request_duration_seconds',
+    'Rank and EmbedUsers request latency inside the service (queue + batch), unary and on RankStream alike',
+    FAST_SECONDS_BUCKETS,
+  );
   const batchRows: Histogram<NetworkLabels> = metrics.histogram('dlrs_ranking_batch_rows', 'Rows per executed batch (the mean is the effective batch size)', BATCH_ROWS_BUCKETS);
   const queueDelay: Histogram<NetworkLabels> = metrics.histogram('dlrs_ranking_queue_delay_seconds', 'Time a request waited in the batcher before its batch ran', FAST_SECONDS_BUCKETS);
   const inference: Histogram<NetworkLabels> = metrics.histogram('dlrs_ranking_inference_seconds', 'Time inside onnxruntime session.run() per batch', FAST_SECONDS_BUCKETS);
@@ -60,8 +65,9 @@ export function createRankingMetrics(metrics: MetricInstruments): RankingMetrics
         onRun: (_rows, runUs) => inference.record(runUs / 1e6, labels),
       };
     },
-    request(network, code) {
+    request(network, code, durationSeconds) {
       requests.add(1, { network, code });
+      requestDuration.record(durationSeconds, { network, code });
     },
     startSampling(sample) {
       if (timer !== undefined) return;

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../shared/logging/index.js';
 import type { EmbedUsersRequest__Output } from '../../shared/generated/dlrs/v1/EmbedUsersRequest.js';
 import type { EmbedUsersResponse } from '../../shared/generated/dlrs/v1/EmbedUsersResponse.js';
@@ -21,8 +22,8 @@ export interface RankingLimits {
   maxProfiles: number;
 }
 
-/** Told about every finished Rank / EmbedUsers request: the network and the status code. */
-export type RequestListener = (network: string, code: string) => void;
+/** Told about every finished Rank / EmbedUsers request (unary or on a stream): the network, the status code and its duration. */
+export type RequestListener = (network: string, code: string, durationSeconds: number) => void;
 
 /** Loads and warms the model bundle at a path. */
 export type ModelLoader = (bundlePath: string) => Promise<LoadedModel>;
@@ -59,21 +60,22 @@ export class RankingService {
 
   /** Rank: one user's candidates scored by RankNet, optionally with the top-k order. */
   rank(request: RankRequest__Output, options: SubmitOptions): Promise<RankResponse> {
-    return this.counted(RANK_NETWORK, this.rankOnce(request, options));
+    return this.counted(RANK_NETWORK, () => this.rankOnce(request, options));
   }
 
   /** EmbedUsers: profiles encoded with the model's feature spec and embedded by UserNet. */
   embedUsers(request: EmbedUsersRequest__Output, options: SubmitOptions): Promise<EmbedUsersResponse> {
-    return this.counted(USER_NETWORK, this.embedOnce(request, options));
+    return this.counted(USER_NETWORK, () => this.embedOnce(request, options));
   }
 
-  private async counted<T>(network: string, work: Promise<T>): Promise<T> {
+  private async counted<T>(network: string, work: () => Promise<T>): Promise<T> {
+    const startMs = performance.now();
     try {
-      const result = await work;
-      this.onRequest(network, 'OK');
+      const result = await work();
+      this.onRequest(network, 'OK', (performance.now() - startMs) / 1000);
       return result;
     } catch (error) {
-      this.onRequest(network, DlrsError.from(error).code);
+      this.onRequest(network, DlrsError.from(error).code, (performance.now() - startMs) / 1000);
       throw error;
     }
   }

@@ -102,7 +102,7 @@ export async function startRankingServer(options: RankingServerOptions): Promise
     await metrics.shutdown();
     throw error;
   }
-  const ready = new RankingService(first, loadModel, limits, logger, (network, code) => rankingMetrics.request(network, code));
+  const ready = new RankingService(first, loadModel, limits, logger, (network, code, durationSeconds) => rankingMetrics.request(network, code, durationSeconds));
   state.service = ready;
   rankingMetrics.startSampling(() => ({ pool: ready.model.pool.stats(), queuedRows: ready.model.queuedRows() }));
   server.setReady(true);

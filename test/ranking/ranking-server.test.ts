@@ -226,5 +226,6 @@ describe('ranking server (gRPC on 127.0.0.1)', function () {
     assert.match(text, /dlrs_ranking_requests_total\{network="rank",code="INVALID_ARGUMENT"\} [1-9]/);
     assert.match(text, /dlrs_ranking_inference_seconds_bucket/);
     assert.match(text, /dlrs_ranking_queue_delay_seconds_bucket/);
+    assert.match(text, /dlrs_ranking_request_duration_seconds_count\{network="user",code="OK"\} [1-9]/);
   });
 });

@@ -32,7 +32,8 @@ export const appendLabels: ProfileUpdate<ConformanceProfile, ConformanceEvent> =
   applied: [...(current?.applied ?? []), ...fresh.map((event) => event.label)],
 });
 
-const WINDOW = 4;
+// Above the concurrency test's 50 events on one user, so that its racing id stays remembered.
+const WINDOW = 64;
 
 /**
  * The behaviour every ProfileStore implementation must show. Call inside a `describe`;
@@ -113,10 +114,11 @@ export function profileStoreConformance(factory: () => ConformanceBackingFactory
   });
 
   it(`remembers the last ${WINDOW} event ids per user, no more`, async () => {
-    for (const label of ['e1', 'e2', 'e3', 'e4', 'e5']) await store.apply('u1', [event(label)], appendLabels);
+    await store.apply('u1', Array.from({ length: WINDOW }, (_, i) => event(`e${i + 1}`)), appendLabels);
+    await store.apply('u1', [event(`e${WINDOW + 1}`)], appendLabels);
     await store.apply('u2', [event('e1')], appendLabels);
-    const recent = await store.apply('u1', [event('e5'), event('e2')], appendLabels);
-    assert.equal(recent.duplicates, 2, 'e2..e5 are in the window');
+    const recent = await store.apply('u1', [event(`e${WINDOW + 1}`), event('e2')], appendLabels);
+    assert.equal(recent.duplicates, 2, `e2..e${WINDOW + 1} are in the window`);
     const evicted = await store.apply('u1', [event('e1')], appendLabels);
     assert.equal(evicted.accepted, 1, 'e1 fell out of the window');
     assert.equal((await store.apply('u2', [event('e1')], appendLabels)).duplicates, 1, "another user's window is separate");

@@ -1,0 +1,2 @@
+export { DEFAULT_POPULARITY_CAPACITY, DEFAULT_POPULARITY_HALF_LIFE_MS, PopularityTracker } from './popularity-tracker.js';
+export type { PopularItem, PopularityTrackerOptions } from './popularity-tracker.js';

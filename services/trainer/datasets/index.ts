@@ -1,0 +1,15 @@
+export type { Dataset, Interactions, ReadOptions, UserTable } from './dataset.js';
+export { loadDataset } from './load-dataset.js';
+export type { LoadDatasetOptions } from './load-dataset.js';
+export { DEFAULT_MAX_TAGS, releaseYear } from './movielens-catalog.js';
+export { detectMovieLensFormat, readMovieLens } from './movielens.js';
+export type { MovieLensFormat, MovieLensOptions } from './movielens.js';
+export { DEFAULT_EVENT_TYPE, readGenericCsv } from './generic-csv.js';
+export type { GenericCsvPaths } from './generic-csv.js';
+export { DEFAULT_MULTI_SEPARATOR, parseCsvSchema } from './csv-schema.js';
+export type { CsvFeatureColumn, CsvSchema } from './csv-schema.js';
+export { DEFAULT_SYNTHETIC_SEED, SYNTHETIC_SIZES, generateSynthetic } from './synthetic.js';
+export type { SyntheticOptions, SyntheticSize, SyntheticSizeName } from './synthetic.js';
+export { parseCsvLine } from './delimited-text.js';
+export { groupByUser } from './user-sequences.js';
+export type { UserSequences } from './user-sequences.js';

@@ -1,0 +1,45 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { Dataset } from './dataset.js';
+import { readGenericCsv } from './generic-csv.js';
+import { readMovieLens } from './movielens.js';
+import type { MovieLensOptions } from './movielens.js';
+import { SYNTHETIC_SIZES, generateSynthetic } from './synthetic.js';
+import type { SyntheticSizeName } from './synthetic.js';
+
+/** Options of `loadDataset`. */
+export interface LoadDatasetOptions extends MovieLensOptions {
+  /** Seed of the synthetic generator. */
+  seed?: number;
+}
+
+/**
+ * Loads a dataset named the way the CLI's `--data` takes it:
+ * `synthetic:SIZE` (tiny|small|medium|large), `movielens:PATH`, `csv:ITEMS,INTERACTIONS,SCHEMA`.
+ */
+export async function loadDataset(spec: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
+  const colon = spec.indexOf(':');
+  const kind = colon < 0 ? spec : spec.slice(0, colon);
+  const argument = colon < 0 ? '' : spec.slice(colon + 1);
+  switch (kind) {
+    case 'synthetic': {
+      if (!Object.hasOwn(SYNTHETIC_SIZES, argument)) {
+        throw new Error(`--data ${spec}: unknown synthetic size '${argument}' (expected ${Object.keys(SYNTHETIC_SIZES).join(', ')})`);
+      }
+      return generateSynthetic(argument as SyntheticSizeName, options.seed === undefined ? {} : { seed: options.seed });
+    }
+    case 'movielens':
+      if (argument === '') throw new Error(`--data ${spec}: expected movielens:PATH`);
+      return readMovieLens(absolute(argument), options);
+    case 'csv': {
+      const parts = argument.split(',');
+      if (parts.length !== 3 || parts.some((p) => p === '')) throw new Error(`--data ${spec}: expected csv:ITEMS,INTERACTIONS,SCHEMA`);
+      return readGenericCsv({ items: absolute(parts[0]), interactions: absolute(parts[1]), schema: absolute(parts[2]) }, options);
+    }
+    default:
+      throw new Error(`--data ${spec}: expected synthetic:SIZE, movielens:PATH or csv:ITEMS,INTERACTIONS,SCHEMA`);
+  }
+}
+
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(path);
+}

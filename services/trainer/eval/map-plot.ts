@@ -1,0 +1,50 @@
+// The thesis' results figure, honestly drawn: MAP@k over k for every model, via vega-lite → vega → SVG → PNG.
+import { Resvg } from '@resvg/resvg-js';
+import { View, parse } from 'vega';
+import { compile } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { MAP_CUTOFFS } from './metrics.js';
+
+/** One model's MAP@k values, in MAP_CUTOFFS order. */
+export interface MapCurve {
+  readonly model: string;
+  readonly values: readonly number[];
+}
+
+/** The rendered figure. */
+export interface RenderedPlot {
+  readonly svg: string;
+  readonly png: Buffer;
+  readonly pngWidth: number;
+  readonly pngHeight: number;
+}
+
+/** PNG pixels per SVG unit: twice the layout size keeps text sharp on high-density screens. */
+export const PNG_ZOOM = 2;
+/** Plot area size in SVG units; the legend and axes add to it. */
+const PLOT_WIDTH = 480;
+const PLOT_HEIGHT = 300;
+
+/** Renders MAP@k over k (k on an ordinal axis: the cut-offs are not evenly spaced). */
+export async function renderMapPlot(title: string, curves: readonly MapCurve[]): Promise<RenderedPlot> {
+  const values = curves.flatMap((c) => MAP_CUTOFFS.map((k, i) => ({ model: c.model, k, map: c.values[i] })));
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: PLOT_WIDTH,
+    height: PLOT_HEIGHT,
+    background: 'white',
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'k', type: 'ordinal', title: 'k', sort: [...MAP_CUTOFFS] },
+      y: { field: 'map', type: 'quantitative', title: 'MAP@k' },
+      color: { field: 'model', type: 'nominal', title: 'Model', sort: curves.map((c) => c.model) },
+    },
+  };
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  const rendered = new Resvg(svg, { fitTo: { mode: 'zoom', value: PNG_ZOOM }, font: { loadSystemFonts: true } }).render();
+  return { svg, png: rendered.asPng(), pngWidth: rendered.width, pngHeight: rendered.height };
+}

@@ -1,0 +1,18 @@
+export type { Tensor, TensorMap } from './tensor.js';
+export type { Item, InteractionEvent, RawFeatureValue } from './item.js';
+export { rawCategorical, rawContinuous, rawFeature, rawMulti } from './item.js';
+export type { CatalogColumn, ItemCatalog } from './item-catalog.js';
+export { catalogItem, columnValue } from './item-catalog.js';
+export type { ContinuousFeature, FeatureDef, FeatureKind, FeatureSpec, VocabularyFeature } from './feature-spec.js';
+export { DEFAULT_EVENT_WEIGHT, OOV_TOKEN, embeddingWidth, eventWeight, itemVocabularyIndex, parseFeatureSpec } from './feature-spec.js';
+export type { BuildFeatureSpecOptions, VocabularyLimits } from './build-feature-spec.js';
+export { DEFAULT_BAG_LENGTH, buildFeatureSpec } from './build-feature-spec.js';
+export type { EncodedColumn, EncodedItems } from './encoded-items.js';
+export { encodeCatalog, encodeItemList } from './encoded-items.js';
+export type { ItemBatch } from './item-batch.js';
+export { createItemBatch, encodeEncodedItems, encodeItems, itemBatchTensors, writeItemRows } from './item-batch.js';
+export type { BagEntry, ContinuousStats, UserProfile } from './user-profile.js';
+export { addEvent, buildProfile, createProfile } from './user-profile.js';
+export type { UserBatch } from './user-batch.js';
+export { createUserBatch, encodeUsers, userBatchTensors, writeProfileRow } from './user-batch.js';
+export { ProfileSnapshotEncoder } from './profile-snapshot-encoder.js';

@@ -5,11 +5,11 @@ export interface IdempotentEvent {
 }
 
 /**
- * Folds fresh (never seen) events into a user's profile. It must be synchronous, must not
- * mutate `current` in a way visible to the caller after it throws, and must give the same
- * result for the same inputs: the Redis store may call it again when another replica wrote
- * the same user in between. The caller resolves anything asynchronous (item features)
- * before applying.
+ * Folds fresh (never seen) events into a user's profile. `current` is the store's private
+ * copy, which the update may change and return. It must be synchronous and give the same
+ * result for the same inputs: the Redis store calls it again on a new copy when another
+ * replica wrote the same user in between. The caller resolves anything asynchronous (item
+ * features) before applying; when the update throws, nothing is stored.
  */
 export type ProfileUpdate<P, E extends IdempotentEvent> = (current: P | undefined, freshEvents: readonly E[], userId: string) => P;
 

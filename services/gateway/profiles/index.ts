@@ -1,0 +1,3 @@
+export { learnEvents } from './learn-events.js';
+export type { GatewayEvent, StoredProfile } from './learn-events.js';
+export { toProfileMessage } from './profile-message.js';

@@ -83,21 +83,21 @@ export class EmbeddedProfileStore<P, E extends IdempotentEvent> implements Profi
     return store;
   }
 
-  async apply(userId: string, events: readonly E[], update: ProfileUpdate<P, E>): Promise<ApplyResult<P>> {
+  async apply(userId: string, events: readonly E[], update: ProfileUpdate<P, E>): Promise<ApplyResult<P, E>> {
     const log = this.openLog();
     const state = this.users.get(userId);
     const { fresh, freshIds, duplicates } = selectFreshEvents(events, (id) => state?.window.has(id) ?? false);
     if (fresh.length === 0) {
       // The events these duplicate may still be waiting for their sync.
       await log.durable();
-      return { profile: state === undefined ? undefined : this.codec.decode(state.json), accepted: 0, duplicates };
+      return { profile: state === undefined ? undefined : this.codec.decode(state.json), accepted: 0, applied: [], duplicates };
     }
     const next = update(state === undefined ? undefined : this.codec.decode(state.json), fresh, userId);
     const json = this.codec.encode(next);
     const written = log.append(`{"t":"a","u":${JSON.stringify(userId)},"ids":${JSON.stringify(freshIds)},"p":${json}}`);
     this.install(userId, json, freshIds);
     await written;
-    return { profile: next, accepted: fresh.length, duplicates };
+    return { profile: next, accepted: fresh.length, applied: fresh, duplicates };
   }
 
   async get(userId: string): Promise<P | undefined> {

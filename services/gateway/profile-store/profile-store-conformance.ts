@@ -61,7 +61,7 @@ export function profileStoreConformance(factory: () => ConformanceBackingFactory
 
   it('creates a profile from the first batch and folds later batches into it', async () => {
     const first = await store.apply('u1', [event('a'), event('b')], appendLabels);
-    assert.deepEqual(first, { profile: { userId: 'u1', applied: ['a', 'b'] }, accepted: 2, duplicates: 0 });
+    assert.deepEqual(first, { profile: { userId: 'u1', applied: ['a', 'b'] }, accepted: 2, applied: [event('a'), event('b')], duplicates: 0 });
     await store.apply('u1', [event('c')], appendLabels);
     assert.deepEqual(await store.get('u1'), { userId: 'u1', applied: ['a', 'b', 'c'] });
     assert.equal(await store.get('u2'), undefined, 'users are separate');
@@ -72,15 +72,16 @@ export function profileStoreConformance(factory: () => ConformanceBackingFactory
     const result = await store.apply('u1', [event('a-again', 'a'), event('c'), event('c-again', 'c'), event('x', ''), event('y', undefined), event('y2', undefined)], appendLabels);
     assert.equal(result.accepted, 4);
     assert.equal(result.duplicates, 2);
+    assert.deepEqual(result.applied.map((e) => e.label), ['c', 'x', 'y', 'y2']);
     assert.deepEqual((await store.get('u1'))?.applied, ['a', 'b', 'c', 'x', 'y', 'y2']);
   });
 
   it('answers an all-duplicate batch with the current profile without calling the update', async () => {
     await store.apply('u1', [event('a')], appendLabels);
     const result = await store.apply('u1', [event('a')], () => assert.fail('update called for duplicates only'));
-    assert.deepEqual(result, { profile: { userId: 'u1', applied: ['a'] }, accepted: 0, duplicates: 1 });
+    assert.deepEqual(result, { profile: { userId: 'u1', applied: ['a'] }, accepted: 0, applied: [], duplicates: 1 });
     const unknown = await store.apply('u2', [], appendLabels);
-    assert.deepEqual(unknown, { profile: undefined, accepted: 0, duplicates: 0 });
+    assert.deepEqual(unknown, { profile: undefined, accepted: 0, applied: [], duplicates: 0 });
     assert.equal(await store.get('u2'), undefined, 'an empty batch creates no profile');
   });
 

@@ -20,11 +20,13 @@ export interface ProfileCodec<P> {
 }
 
 /** The outcome of {@link ProfileStore.apply}. */
-export interface ApplyResult<P> {
+export interface ApplyResult<P, E> {
   /** The profile after the batch; undefined when every event was a duplicate and the user has no profile. */
   profile: P | undefined;
   /** Events applied. */
   accepted: number;
+  /** The events applied, in batch order (what the interaction log and popularity should see). */
+  applied: E[];
   /** Events ignored because their event id was seen before (also within the batch). */
   duplicates: number;
 }
@@ -44,7 +46,7 @@ export interface ProfileStore<P, E extends IdempotentEvent> {
    * Applies the events whose ids were not seen before, in one atomic step: the profile and
    * the remembered ids change together or not at all. Resolves once the change is durable.
    */
-  apply(userId: string, events: readonly E[], update: ProfileUpdate<P, E>): Promise<ApplyResult<P>>;
+  apply(userId: string, events: readonly E[], update: ProfileUpdate<P, E>): Promise<ApplyResult<P, E>>;
   /** The user's profile, or undefined. Each call returns a fresh copy. */
   get(userId: string): Promise<P | undefined>;
   /** Erases the user's profile and remembered event ids; false when there was no profile. */

@@ -81,16 +81,16 @@ export class RedisProfileStore<P, E extends IdempotentEvent> implements ProfileS
     this.redis = typeof options.connection === 'string' ? new Redis(options.connection, options.redisOptions ?? {}) : options.connection;
   }
 
-  async apply(userId: string, events: readonly E[], update: ProfileUpdate<P, E>): Promise<ApplyResult<P>> {
+  async apply(userId: string, events: readonly E[], update: ProfileUpdate<P, E>): Promise<ApplyResult<P, E>> {
     const [profileKey, idsKey] = this.keys(userId);
     const ids = [...new Set(events.map((event) => event.eventId ?? '').filter((id) => id !== ''))];
     for (let attempt = 1; ; attempt++) {
       const { json, version, seen } = await this.read(profileKey, idsKey, ids);
       const { fresh, freshIds, duplicates } = selectFreshEvents(events, (id) => seen.has(id));
-      if (fresh.length === 0) return { profile: json === undefined ? undefined : this.codec.decode(json), accepted: 0, duplicates };
+      if (fresh.length === 0) return { profile: json === undefined ? undefined : this.codec.decode(json), accepted: 0, applied: [], duplicates };
       const next = update(json === undefined ? undefined : this.codec.decode(json), fresh, userId);
       const args = [version, randomUUID(), this.codec.encode(next), String(this.windowSize), ...freshIds];
-      if ((await this.compareAndSet([profileKey, idsKey], args)) === 1) return { profile: next, accepted: fresh.length, duplicates };
+      if ((await this.compareAndSet([profileKey, idsKey], args)) === 1) return { profile: next, accepted: fresh.length, applied: fresh, duplicates };
       if (attempt >= this.maxAttempts) throw new Error(`profile of user ${JSON.stringify(userId)} changed concurrently ${attempt} times in a row; giving up`);
       await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
     }

@@ -1,0 +1,19 @@
+export { ConfigError } from './config-error.js';
+export {
+  configField,
+  integerField,
+  numberField,
+  portField,
+  hostField,
+  stringField,
+  durationMsField,
+  sizeBytesField,
+  booleanField,
+  enumField,
+  enumListField,
+  filePathField,
+} from './config-fields.js';
+export { defineConfig, loadConfig, envVariableName, processEnv, CONFIG_FILE_VARIABLE } from './load-config.js';
+export type { Config, ConfigDefinition, ConfigShape, Env } from './load-config.js';
+export { serverConfigShape, LOG_LEVELS } from './server-config.js';
+export type { ServerConfig } from './server-config.js';

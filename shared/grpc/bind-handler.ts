@@ -1,0 +1,137 @@
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { context as otelContext } from '@opentelemetry/api';
+import { Metadata, status as grpcStatus } from '@grpc/grpc-js';
+import type { ServerDuplexStream, ServerUnaryCall, UntypedHandleCall, handleBidiStreamingCall, handleUnaryCall } from '@grpc/grpc-js';
+import { DlrsError, toGrpcStatus } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+import type { RpcMetrics } from '../metrics/index.js';
+import { createCallContext } from './call-context.js';
+import type { CallContext } from './call-context.js';
+import { endRpcSpan, startServerSpan } from './grpc-tracing.js';
+import type { BidiHandler, MethodHandler, StreamWriter, UnaryHandler } from './method-handlers.js';
+import { streamRequests } from './stream-requests.js';
+
+/** What a bound handler needs from its server. */
+export interface HandlerDeps {
+  logger: Logger;
+  rpcMetrics: RpcMetrics;
+}
+
+/** How a call ends, for the client, the logs, the metrics and the span. */
+interface Outcome {
+  code: number;
+  details: string;
+  metadata?: Metadata;
+  /** The unary response, when code is OK. */
+  response?: unknown;
+}
+
+const OK_OUTCOME: Outcome = { code: grpcStatus.OK, details: 'OK' };
+
+/**
+ * Maps what a handler threw to a status, exactly once. An unexpected error is
+ * logged with its cause and reaches the client as a generic INTERNAL.
+ */
+function outcomeOfError(thrown: unknown, context: CallContext): Outcome {
+  const error = DlrsError.from(thrown);
+  if (error.code === 'INTERNAL') {
+    context.logger.error({ err: error.cause ?? error }, 'handler failed unexpectedly');
+  } else {
+    context.logger.debug({ code: error.code, field: error.field, sent: error.message }, 'handler rejected the call');
+  }
+  const mapped = toGrpcStatus(error);
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(mapped.trailers)) metadata.set(key, value);
+  return { code: mapped.code, details: mapped.details, metadata };
+}
+
+/** How a call the client already left ended: the abort reason says why. */
+function abortedOutcome(signal: AbortSignal): Outcome {
+  const reason: unknown = signal.reason;
+  const code = reason instanceof DlrsError && reason.code === 'DEADLINE_EXCEEDED' ? grpcStatus.DEADLINE_EXCEEDED : grpcStatus.CANCELLED;
+  return { code, details: reason instanceof Error ? reason.message : 'cancelled' };
+}
+
+/**
+ * Runs one call: the handler inside the server span's context, its outcome
+ * answered once (never to a client that already left, whom grpc-js has answered),
+ * then the span ended and the metrics recorded.
+ */
+function runCall(
+  call: ServerUnaryCall<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
+  deps: HandlerDeps,
+  kind: 'unary' | 'bidi',
+  work: (context: CallContext) => Promise<Outcome>,
+  answer: (outcome: Outcome) => void,
+): void {
+  const startedMs = performance.now();
+  const { context, dispose } = createCallContext(call, deps.logger);
+  const { span, context: spanContext } = startServerSpan(context.path, call.metadata);
+  const complete = (outcome: Outcome): void => {
+    dispose();
+    const final = context.signal.aborted ? abortedOutcome(context.signal) : outcome;
+    if (!context.signal.aborted) answer(outcome);
+    endRpcSpan(span, final.code, final.details);
+    deps.rpcMetrics.record(
+      { method: context.path.replace(/^\//, ''), code: grpcStatus[final.code] ?? String(final.code), kind },
+      (performance.now() - startedMs) / 1000,
+    );
+  };
+  // Completing inside the span's context keeps the trace id on the log lines it writes.
+  void otelContext.with(spanContext, () =>
+    work(context)
+      .catch((error: unknown) => outcomeOfError(error, context))
+      .then(complete)
+      .catch((error: unknown) => context.logger.error({ err: error }, 'failed to answer the call')),
+  );
+}
+
+function bindUnary(handler: UnaryHandler<never, unknown>, deps: HandlerDeps): handleUnaryCall<unknown, unknown> {
+  return (call, callback) =>
+    runCall(
+      call,
+      deps,
+      'unary',
+      // proto-loader decoded the request with the method's own type, which the handler declares.
+      async (context) => ({ ...OK_OUTCOME, response: await handler.handle(call.request as never, context) }),
+      (outcome) =>
+        outcome.code === grpcStatus.OK
+          ? callback(null, outcome.response)
+          : callback({ code: outcome.code, details: outcome.details, metadata: outcome.metadata }),
+    );
+}
+
+function bindBidi(handler: BidiHandler<never, unknown>, deps: HandlerDeps): handleBidiStreamingCall<unknown, unknown> {
+  return (call) =>
+    runCall(
+      call,
+      deps,
+      'bidi',
+      async (context) => {
+        const writer: StreamWriter<unknown> = {
+          async write(message) {
+            if (context.signal.aborted) throw context.signal.reason;
+            if (call.write(message)) return;
+            try {
+              await once(call, 'drain', { signal: context.signal });
+            } catch {
+              throw context.signal.reason;
+            }
+          },
+        };
+        await handler.handle(streamRequests<never>(call, context.signal), writer, context);
+        return OK_OUTCOME;
+      },
+      // grpc-js turns an 'error' event on a server stream into the call's status.
+      (outcome) =>
+        outcome.code === grpcStatus.OK
+          ? call.end()
+          : call.emit('error', { code: outcome.code, details: outcome.details, metadata: outcome.metadata }),
+    );
+}
+
+/** Turns a dlrs method handler into a grpc-js handler with status mapping, span, metrics and logging. */
+export function bindHandler(handler: MethodHandler, deps: HandlerDeps): UntypedHandleCall {
+  return handler.kind === 'unary' ? bindUnary(handler, deps) : bindBidi(handler, deps);
+}

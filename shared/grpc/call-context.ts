@@ -1,0 +1,46 @@
+import type { Metadata, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
+import { DlrsError } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+
+/** What a handler knows about its call besides the request. */
+export interface CallContext {
+  /** The caller's deadline; pass it on to downstream calls so deadlines propagate. Infinity when none. */
+  readonly deadline: Date | number;
+  /** Aborted when the caller cancels or the deadline passes; `signal.reason` is a DlrsError (CANCELLED or DEADLINE_EXCEEDED). */
+  readonly signal: AbortSignal;
+  /** The request metadata (headers). */
+  readonly metadata: Metadata;
+  /** The method path, `/dlrs.v1.Service/Method`. */
+  readonly path: string;
+  /** Logger bound to the method; log lines carry the trace id. */
+  readonly logger: Logger;
+}
+
+/** Timers may fire a millisecond or two before the deadline they were set for. */
+const DEADLINE_CLOCK_TOLERANCE_MS = 5;
+
+/** Builds the context of one server call; `dispose` stops its deadline timer. */
+export function createCallContext(call: ServerUnaryCall<unknown, unknown> | ServerDuplexStream<unknown, unknown>, logger: Logger): { context: CallContext; dispose(): void } {
+  const controller = new AbortController();
+  const path = call.getPath();
+  const deadline = call.getDeadline();
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+  const abortForDeadline = (): void => {
+    if (!controller.signal.aborted) controller.abort(new DlrsError('DEADLINE_EXCEEDED', 'the caller\'s deadline passed'));
+  };
+  const onCancelled = (): void => {
+    // grpc-js reports its own deadline expiry as a cancellation; tell the two apart by the clock.
+    if (Date.now() >= deadlineMs - DEADLINE_CLOCK_TOLERANCE_MS) abortForDeadline();
+    else if (!controller.signal.aborted) controller.abort(new DlrsError('CANCELLED', 'the caller cancelled the call'));
+  };
+  call.on('cancelled', onCancelled);
+  // grpc-js answers DEADLINE_EXCEEDED itself but does not always tell the handler; this timer does.
+  const timer = Number.isFinite(deadlineMs) ? setTimeout(abortForDeadline, Math.max(0, deadlineMs - Date.now())) : undefined;
+  return {
+    context: { deadline, signal: controller.signal, metadata: call.metadata, path, logger: logger.child({ method: path }) },
+    dispose() {
+      clearTimeout(timer);
+      call.off('cancelled', onCancelled);
+    },
+  };
+}

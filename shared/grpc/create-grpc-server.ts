@@ -1,0 +1,147 @@
+import { Server } from '@grpc/grpc-js';
+import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import type { ServerConfig } from '../config/index.js';
+import type { Logger } from '../logging/index.js';
+import { createMetricsRegistry, createRpcMetrics, startMetricsServer } from '../metrics/index.js';
+import type { MetricsRegistry, MetricsServer } from '../metrics/index.js';
+import { bindHandler } from './bind-handler.js';
+import { serviceNameOf } from './find-service.js';
+import type { ServiceImplementation } from './method-handlers.js';
+import { createServerCredentials } from './server-credentials.js';
+
+/** One service to serve: its grpc definition and the dlrs handlers of its methods. */
+export interface ServiceRegistration {
+  definition: ServiceDefinition;
+  implementation: ServiceImplementation;
+}
+
+/** Options of {@link createGrpcServer}. */
+export interface GrpcServerOptions {
+  logger: Logger;
+  config: ServerConfig;
+  /** The proto-loader package definitions of the served services, for reflection. */
+  packageDefinitions: readonly PackageDefinition[];
+  services: readonly ServiceRegistration[];
+  /** Name in logs and metrics (`service` label of target_info); `dlrs` when absent. */
+  name?: string;
+  /** The service's metrics registry, to add its own instruments; one is created when absent. */
+  metrics?: MetricsRegistry;
+}
+
+/** A dlrs gRPC server with health, reflection, metrics and graceful shutdown. */
+export interface GrpcServer {
+  /** Binds the gRPC and metrics ports and starts serving (health says NOT_SERVING until setReady(true)). */
+  start(): Promise<{ port: number; metricsPort: number }>;
+  /** Sets the health of every served service and of the server as a whole (`""`), and `/readyz`. */
+  setReady(ready: boolean): void;
+  isReady(): boolean;
+  /** The metrics registry (the given one or the server's own). */
+  readonly metrics: MetricsRegistry;
+  /**
+   * Health goes NOT_SERVING, new calls are refused, in-flight calls get up to
+   * shutdownTimeoutMs to finish, then the rest are cancelled. Safe to call twice.
+   */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Services every dlrs server adds beside its own: health (reflection adds itself). */
+const HEALTH_PACKAGE_DEFINITION: PackageDefinition = loadSync(healthProtoPath, { keepCase: true });
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function checkImplementation(name: string, definition: ServiceDefinition, implementation: ServiceImplementation): void {
+  for (const [method, methodDefinition] of Object.entries(definition)) {
+    if (methodDefinition.requestStream !== methodDefinition.responseStream) {
+      throw new Error(`${name}/${method} streams one way only; dlrs handlers cover unary and bidi methods`);
+    }
+    const handler = implementation[method];
+    if (handler === undefined) throw new Error(`${name}/${method} has no handler`);
+    const expected = methodDefinition.requestStream ? 'bidi' : 'unary';
+    if (handler.kind !== expected) throw new Error(`${name}/${method} is ${expected} but its handler is ${handler.kind}`);
+  }
+  const extra = Object.keys(implementation).filter((method) => !(method in definition));
+  if (extra.length > 0) throw new Error(`${name} has no method(s) ${extra.join(', ')}`);
+}
+
+/** Creates a dlrs gRPC server; nothing listens until start(). */
+export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
+  const { config } = options;
+  const logger = options.logger.child({ component: 'grpc-server' });
+  const metrics = options.metrics ?? createMetricsRegistry({ serviceName: options.name ?? 'dlrs' });
+  const ownsMetrics = options.metrics === undefined;
+  const deps = { logger: options.logger.child({ component: 'rpc' }), rpcMetrics: createRpcMetrics(metrics) };
+  const server = new Server({
+    'grpc.max_receive_message_length': config.maxMessageBytes,
+    'grpc.max_send_message_length': config.maxMessageBytes,
+    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
+    // Long-lived streams between gateway and tiers idle between bursts; keep their connections probed.
+    'grpc.keepalive_permit_without_calls': 1,
+  });
+
+  const serviceNames = options.services.map(({ definition }) => serviceNameOf(definition));
+  for (const [index, { definition, implementation }] of options.services.entries()) {
+    checkImplementation(serviceNames[index], definition, implementation);
+    const bound: UntypedServiceImplementation = {};
+    for (const [method, handler] of Object.entries(implementation)) bound[method] = bindHandler(handler, deps);
+    server.addService(definition, bound);
+  }
+  const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((name) => [name, 'NOT_SERVING'])));
+  health.addToServer(server);
+  new ReflectionService(Object.assign({}, HEALTH_PACKAGE_DEFINITION, ...options.packageDefinitions)).addToServer(server);
+
+  let ready = false;
+  let metricsServer: MetricsServer | undefined;
+  let stopping: Promise<void> | undefined;
+  const setReady = (value: boolean): void => {
+    if (value && stopping !== undefined) return;
+    ready = value;
+    for (const name of ['', ...serviceNames]) health.setStatus(name, value ? 'SERVING' : 'NOT_SERVING');
+    logger.info({ ready: value }, value ? 'ready' : 'not ready');
+  };
+
+  const drain = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        logger.warn({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'in-flight calls did not finish in time; cancelling them');
+        server.forceShutdown();
+        resolve();
+      }, config.shutdownTimeoutMs);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
+  return {
+    metrics,
+    setReady,
+    isReady: () => ready,
+    async start() {
+      const { credentials, tls } = createServerCredentials(config, logger);
+      const port = await new Promise<number>((resolve, reject) => {
+        server.bindAsync(hostPort(config.host, config.port), credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort)));
+      });
+      metricsServer = await startMetricsServer({ host: config.host, port: config.metricsPort, metrics, isReady: () => ready, logger: options.logger });
+      logger.info({ host: config.host, port, tls, services: serviceNames, metricsPort: metricsServer.port }, 'gRPC server listening');
+      return { port, metricsPort: metricsServer.port };
+    },
+    shutdown(reason) {
+      stopping ??= (async () => {
+        logger.info({ reason, shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutting down');
+        setReady(false);
+        await drain();
+        await metricsServer?.close();
+        if (ownsMetrics) await metrics.shutdown();
+        logger.info('shut down');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export { createGrpcServer } from './create-grpc-server.js';
+export type { GrpcServer, GrpcServerOptions, ServiceRegistration } from './create-grpc-server.js';
+export { installSignalHandlers } from './signal-handlers.js';
+export { unary, bidi } from './method-handlers.js';
+export type { UnaryHandler, BidiHandler, MethodHandler, ServiceImplementation, StreamWriter } from './method-handlers.js';
+export type { CallContext } from './call-context.js';
+export { findService, serviceNameOf } from './find-service.js';
+export { createGrpcClient, grpcTarget, DEFAULT_CLIENT_DEADLINE_MS } from './create-grpc-client.js';
+export type { GrpcClientOptions, ClientTlsOptions, ServiceClientConstructor } from './create-grpc-client.js';
+export { callUnary } from './call-unary.js';
+export type { UnaryCallOptions, UnaryInvoker } from './call-unary.js';
+export { traceClientInterceptor, startServerSpan } from './grpc-tracing.js';

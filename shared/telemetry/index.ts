@@ -1,0 +1,4 @@
+export { startTelemetry } from './start-telemetry.js';
+export type { Telemetry, TelemetryOptions } from './start-telemetry.js';
+export { startInMemoryTracing } from './in-memory-tracing.js';
+export type { InMemoryTracing } from './in-memory-tracing.js';

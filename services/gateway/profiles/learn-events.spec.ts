@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProfile } from '../../../shared/features/index.js';
 import type { FeatureSpec, Item } from '../../../shared/features/index.js';
-import { loadProtos } from '../../../shared/proto/index.js';
 import { EmbeddedProfileStore } from '../profile-store/index.js';
 import { learnEvents } from './learn-events.js';
 import type { GatewayEvent, StoredProfile } from './learn-events.js';
-import { toProfileMessage } from './profile-message.js';
 
 const SPEC: FeatureSpec = {
   features: [
@@ -55,27 +53,5 @@ describe('gateway profiles', () => {
     const bulk = buildProfile(SPEC, events, (id) => ITEMS.get(id));
     assert.deepEqual(JSON.parse(JSON.stringify(stored.learned)), JSON.parse(JSON.stringify(bulk)));
     assert.equal(stored.learned.eventCount, 4, 'the repeated event b counted once');
-  });
-
-  it('turns a stored profile into a UserProfile message that survives the wire', () => {
-    const learned = buildProfile(SPEC, [
-      { itemId: 'i2', eventType: 'purchase', timestamp: 2000 },
-      { itemId: 'i1', eventType: 'view', timestamp: 1000 },
-    ], (id) => ITEMS.get(id));
-    const message = toProfileMessage('u1', { learned, updatedAtMs: 5 }, { country: 'de' });
-    const method = loadProtos().grpcObject.dlrs.v1.Ranking.service.EmbedUsers;
-    const back = method.requestDeserialize(method.requestSerialize({ profiles: [message] })).profiles[0];
-    assert.equal(back.userId, 'u1');
-    assert.deepEqual(back.categorical.map((c) => c.feature), ['fuel', 'genre']);
-    assert.deepEqual(back.categorical[1].weights, { drama: 0.5, comedy: 3.5 });
-    assert.deepEqual(back.categorical[0].weights, { diesel: 1, petrol: 3 });
-    assert.equal(back.continuous[0].feature, 'year');
-    assert.equal(back.continuous[0].weightSum, 4);
-    assert.equal(back.continuous[0].mean, 2005);
-    assert.deepEqual(back.recentItems.map((r) => [r.itemId, r.weight, r.timestampMs]), [['i2', 3, 2000], ['i1', 1, 1000]]);
-    assert.equal(back.totalWeight, 4);
-    assert.equal(back.eventCount, 2);
-    assert.deepEqual(back.attributes, { country: 'de' });
-    assert.equal(back.updatedAtMs, 5);
   });
 });

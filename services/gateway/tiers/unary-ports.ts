@@ -1,4 +1,4 @@
-import { callUnary } from '../../../shared/grpc/call-unary.js';
+import { callUnary } from '../../../shared/grpc/index.js';
 import type { RankingClient } from '../../../shared/generated/dlrs/v1/Ranking.js';
 import type { RetrievalClient } from '../../../shared/generated/dlrs/v1/Retrieval.js';
 import type { RankingPort, RetrievalShardPort } from '../recommend/ports.js';

@@ -127,8 +127,18 @@ export async function startFakeRanking(modelVersion = 'm1'): Promise<FakeRanking
   return Object.assign(state, { address, calls, stop: stopper(server) });
 }
 
-/** Starts a fake retrieval shard holding `items` on 127.0.0.1, port 0. */
-export async function startFakeShard(shard: number, items: FakeItem[], modelVersion = 'm1'): Promise<FakeShard> {
+function featureValues(features: Item['features']): Record<string, { text?: string; texts?: { values: string[] }; number?: number }> {
+  return Object.fromEntries(
+    Object.entries(features).map(([name, value]) => [name, typeof value === 'string' ? { text: value } : typeof value === 'number' ? { number: value } : { texts: { values: value } }]),
+  );
+}
+
+/**
+ * Starts a fake retrieval shard holding `items` on 127.0.0.1, port 0. Upserted items get
+ * the embedding [0.5, 0.5, 0] and bias 0, and keep their raw features; `owns` decides
+ * which ids the shard accepts (FAILED_PRECONDITION otherwise, as the contract says).
+ */
+export async function startFakeShard(shard: number, items: FakeItem[], modelVersion = 'm1', owns: (itemId: string) => boolean = () => true): Promise<FakeShard> {
   const calls = new Map<string, number>();
   const state = { behaviour: { search: 'ok' as FakeBehaviour }, modelVersion };
   const search = (request: SearchRequest__Output): SearchResponse => {
@@ -148,6 +158,43 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
     return { requestId: request.requestId, modelVersion: state.modelVersion, shard, dim: FAKE_DIM, results: [result] };
   };
   const { server, address } = await listen(loadProtos().grpcObject.dlrs.v1.Retrieval.service, {
+    GetItems: (call: grpc.ServerUnaryCall<{ itemIds: string[] }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      count(calls, 'GetItems');
+      const found = call.request.itemIds.map((id) => items.find((item) => item.id === id)).filter((item) => item !== undefined);
+      callback(null, {
+        items: found.map((item) => ({ item: { id: item.id, features: featureValues(item.features) } })),
+        notFound: call.request.itemIds.filter((id) => !found.some((item) => item.id === id)),
+        modelVersion: state.modelVersion,
+        dim: FAKE_DIM,
+      });
+    },
+    UpsertItems: (call: grpc.ServerUnaryCall<{ items: { id: string; features: Record<string, { value?: string; text?: string; texts?: { values: string[] } | null; number?: number }> }[] }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      count(calls, 'UpsertItems');
+      const foreign = call.request.items.find((item) => !owns(item.id));
+      if (foreign) return callback({ code: grpc.status.FAILED_PRECONDITION, details: `item ${foreign.id} belongs to another shard` });
+      for (const message of call.request.items) {
+        const features: Item['features'] = {};
+        for (const [name, value] of Object.entries(message.features)) {
+          if (value.value === 'text' && value.text !== undefined) features[name] = value.text;
+          if (value.value === 'texts' && value.texts) features[name] = value.texts.values;
+          if (value.value === 'number' && value.number !== undefined) features[name] = value.number;
+        }
+        const at = items.findIndex((item) => item.id === message.id);
+        if (at >= 0) items.splice(at, 1);
+        items.push({ id: message.id, embedding: [0.5, 0.5, 0], bias: 0, features });
+      }
+      callback(null, { upserted: call.request.items.length, modelVersion: state.modelVersion });
+    },
+    DeleteItems: (call: grpc.ServerUnaryCall<{ itemIds: string[] }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      count(calls, 'DeleteItems');
+      const notFound: string[] = [];
+      for (const id of call.request.itemIds) {
+        const at = items.findIndex((item) => item.id === id);
+        if (at >= 0) items.splice(at, 1);
+        else notFound.push(id);
+      }
+      callback(null, { deleted: call.request.itemIds.length - notFound.length, notFound });
+    },
     Search: (call: grpc.ServerUnaryCall<SearchRequest__Output, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       count(calls, 'Search');
       if (state.behaviour.search === 'hang') return;

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { credentials } from '@grpc/grpc-js';
-import { defineConfig, loadConfig, serverConfigShape } from '../../shared/config/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
-import type { FeatureSpec, Item } from '../../shared/features/index.js';
-import { callUnary, createGrpcServer, findService } from '../../shared/grpc/index.js';
-import type { GrpcServer } from '../../shared/grpc/index.js';
+import { callUnary } from '../../shared/grpc/index.js';
 import type { DeleteItemsResponse__Output } from '../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
 import type { DeleteProfileResponse__Output } from '../../shared/generated/dlrs/v1/DeleteProfileResponse.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
@@ -19,91 +12,24 @@ import type { SessionResponse__Output } from '../../shared/generated/dlrs/v1/Ses
 import type { UpsertItemsResponse__Output } from '../../shared/generated/dlrs/v1/UpsertItemsResponse.js';
 import type { UserEvent } from '../../shared/generated/dlrs/v1/UserEvent.js';
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
-import { InteractionLogWriter, readInteractionLog } from '../../shared/interaction-log/index.js';
+import { readInteractionLog } from '../../shared/interaction-log/index.js';
 import type { InteractionLogRecord } from '../../shared/interaction-log/index.js';
-import { createLogger, createMemorySink } from '../../shared/logging/index.js';
-import { createMetricsRegistry } from '../../shared/metrics/index.js';
-import { loadProtos } from '../../shared/proto/index.js';
-import { gatewayService } from './gateway-service.js';
-import { ItemFeatureCache } from './item-cache/index.js';
-import { PopularityTracker } from './popularity/index.js';
-import { EmbeddedProfileStore } from './profile-store/index.js';
-import type { GatewayEvent, StoredProfile } from './profiles/index.js';
-import { rankingClient, retrievalClient, startFakeRanking, startFakeShard } from './testing/fake-tiers.js';
-import type { FakeItem, FakeRanking, FakeShard } from './testing/fake-tiers.js';
-import { shardedCatalog, streamingRankingPort, streamingShardPort } from './tiers/index.js';
-
-const SPEC: FeatureSpec = { features: [{ name: 'genre', kind: 'categorical', vocabulary: ['<oov>', 'drama', 'comedy'] }], itemIds: ['<oov>'], bagLength: 5, eventWeights: { purchase: 3 } };
-const item = (id: string, similarity: number, bias: number, genre: string): FakeItem => ({ id, embedding: [similarity, 0, 0], bias, features: { genre } });
-// Items whose id starts with "x" live on shard 1, the others on shard 0.
-const shardOf = (id: string): number => (id.startsWith('x') ? 1 : 0);
+import { startTestGateway } from './testing/start-test-gateway.js';
+import type { TestGateway } from './testing/start-test-gateway.js';
 
 describe('gateway service over a real gRPC server and in-test Retrieval/Ranking gRPC servers', () => {
-  let dir: string;
-  let ranking: FakeRanking;
-  let shards: FakeShard[];
-  let server: GrpcServer;
+  let gateway: TestGateway;
   let client: RecommenderClient;
-  let store: EmbeddedProfileStore<StoredProfile, GatewayEvent>;
-  let log: InteractionLogWriter;
-  let metricsPort: number;
-  let closers: (() => void)[];
+  let store: TestGateway['store'];
+  let shards: TestGateway['shards'];
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dlrs-gateway-service-'));
-    ranking = await startFakeRanking();
-    const catalogs = [
-      [item('a', 0.9, -1, 'drama'), item('b', 0.8, 2, 'comedy'), item('c', 0.5, 0.5, 'drama')],
-      [item('xd', 0.95, -2, 'comedy'), item('xe', 0.7, 1, 'drama')],
-    ];
-    shards = await Promise.all(catalogs.map((items, i) => startFakeShard(i, items, 'm1', (id) => shardOf(id) === i)));
-    store = await EmbeddedProfileStore.open({ path: join(dir, 'profiles.aof') });
-    log = await InteractionLogWriter.open({ dir: join(dir, 'log'), writerId: 'gw' });
-    const shardClients = shards.map((s) => retrievalClient(s.address));
-    const catalog = shardedCatalog(shardClients, shardOf);
-    const rankingPort = streamingRankingPort(rankingClient(ranking.address));
-    const shardPorts = shardClients.map((c, i) => streamingShardPort(i, c));
-    closers = [() => rankingPort.close(), ...shardPorts.map((p) => () => p.close())];
-    const metrics = createMetricsRegistry({ serviceName: 'gateway' });
-    const { packageDefinition } = loadProtos();
-    server = createGrpcServer({
-      logger: createLogger({ level: 'silent', destination: createMemorySink() }),
-      config: loadConfig(defineConfig(serverConfigShape({ port: 0, metricsPort: 0 })), { env: { DLRS_HOST: '127.0.0.1', DLRS_SHUTDOWN_TIMEOUT_MS: '1000' } }),
-      name: 'gateway',
-      metrics,
-      packageDefinitions: [packageDefinition],
-      services: [
-        {
-          definition: findService([packageDefinition], 'dlrs.v1.Recommender'),
-          implementation: gatewayService({
-            store,
-            spec: () => SPEC,
-            itemCache: new ItemFeatureCache<Item['features']>({ fetch: (ids) => catalog.getItems(ids, { deadlineMs: Date.now() + 2000, signal: new AbortController().signal }) }),
-            popularity: new PopularityTracker(),
-            log,
-            ranking: rankingPort,
-            shards: shardPorts,
-            catalog,
-            limits: { maxK: 50, maxCandidates: 500, maxExcludeIds: 100, maxContextInteractions: 50, maxEventsPerBatch: 100, maxItemsPerCall: 100, maxInFlightPerStream: 2, defaultTimeoutMs: 2000 },
-            metrics,
-          }),
-        },
-      ],
-    });
-    const started = await server.start();
-    metricsPort = started.metricsPort;
-    server.setReady(true);
-    client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${started.port}`, credentials.createInsecure());
+    gateway = await startTestGateway();
+    ({ client, store, shards } = gateway);
   });
 
   afterEach(async () => {
-    client.close();
-    for (const close of closers) close();
-    await server.shutdown('test done');
-    await Promise.all([ranking.stop(), ...shards.map((s) => s.stop())]);
-    await store.close();
-    await log.close();
-    await rm(dir, { recursive: true, force: true });
+    await gateway.stop();
   });
 
   const budget = () => ({ deadline: Date.now() + 5000 });
@@ -112,9 +38,9 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
   const getProfile = (userId: string) => callUnary<UserProfile__Output>((md, o, cb) => client.GetProfile({ userId }, md, o, cb), budget());
   const deleteProfile = (userId: string) => callUnary<DeleteProfileResponse__Output>((md, o, cb) => client.DeleteProfile({ userId }, md, o, cb), budget());
   const readLog = async (): Promise<InteractionLogRecord[]> => {
-    await log.flush();
+    await gateway.log.flush();
     const records: InteractionLogRecord[] = [];
-    for await (const r of readInteractionLog(join(dir, 'log'))) records.push(r);
+    for await (const r of readInteractionLog(gateway.logDir)) records.push(r);
     return records;
   };
 
@@ -144,7 +70,7 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
     const response = await recommendFor({ requestId: 'r2', userId: 'stranger', k: 5 });
     assert.deepEqual(response.items.map((i) => i.itemId), ['a', 'b']);
     assert.deepEqual(response.degradedReasons, ['POPULAR_FALLBACK']);
-    const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const scrape = await (await fetch(`http://127.0.0.1:${gateway.metricsPort}/metrics`)).text();
     assert.match(scrape, /dlrs_gateway_degraded_responses_total\{[^}]*reason="POPULAR_FALLBACK"[^}]*\} 1/);
   });
 

@@ -10,6 +10,8 @@ describe('gateway configuration', () => {
     assert.deepEqual(config.retrievalAddresses, ['127.0.0.1:50053']);
     assert.equal(config.profileStore, 'embedded');
     assert.equal(config.useStreams, true);
+    assert.equal(config.dataDir, 'data/gateway');
+    assert.equal(config.interactionLog, true);
     assert.equal(gatewayLimits(config).defaultTimeoutMs, 1000);
   });
 

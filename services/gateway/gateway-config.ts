@@ -28,7 +28,11 @@ const DEFAULT_RANKING_ADDRESS = '127.0.0.1:50052';
 /** One retrieval shard on the default port in the single-machine layout. */
 const DEFAULT_RETRIEVAL_ADDRESSES = ['127.0.0.1:50053'];
 /** Relative to the working directory, like every other dlrs data folder. */
-const DEFAULT_PROFILE_STORE_PATH = 'data/gateway/profiles.aof';
+const DEFAULT_DATA_DIR = 'data/gateway';
+/** The embedded store's file inside the data folder. */
+export const PROFILE_STORE_FILE = 'profiles.aof';
+/** The interaction log's folder inside the data folder (what `dlrs train --data log:DIR` reads). */
+export const INTERACTION_LOG_DIR = 'interactions';
 /** Pages of results beyond 100 items are another product (search), not a recommendation. */
 const DEFAULT_MAX_K = 100;
 /** RankNet re-ranks C = 100 to 300 candidates; 1,000 leaves room below ranking's own 2,000. */
@@ -72,13 +76,14 @@ export const gatewayConfigDefinition = defineConfig(
     internalTlsKeyPath: filePathField({ mustExist: true }).optional(),
     /** A file with one API token per line; when set, calls need `authorization: Bearer <token>`. */
     apiTokensFile: filePathField({ mustExist: true }).optional(),
+    /** Holds the embedded profile store (`profiles.aof`) and the interaction log (`interactions/`). */
+    dataDir: filePathField().default(DEFAULT_DATA_DIR),
     profileStore: enumField(['embedded', 'redis']).default('embedded'),
-    profileStorePath: filePathField().default(DEFAULT_PROFILE_STORE_PATH),
     /** redis:// or rediss:// URL of the shared store (profileStore = redis). */
     redisUrl: stringField().optional(),
     dedupeWindowPerUser: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_DEDUPE_WINDOW_PER_USER),
-    /** The interaction and impression log for training; off when unset. */
-    interactionLogDir: filePathField().optional(),
+    /** Append every event and served list to the interaction log, for training. */
+    interactionLog: booleanField().default(true),
     interactionLogMaxFileBytes: sizeBytesField({ min: 1024 }).default(DEFAULT_MAX_FILE_BYTES),
     interactionLogMaxFileAgeMs: durationMsField({ min: 1000 }).default(DEFAULT_MAX_FILE_AGE_MS),
     popularityHalfLifeMs: durationMsField({ min: 1000 }).default(DEFAULT_POPULARITY_HALF_LIFE_MS),

@@ -56,7 +56,7 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
     assert.deepEqual(profile.categorical.find((c) => c.feature === 'genre')?.weights, { drama: 4 });
 
     const response = await recommendFor({ requestId: 'r1', userId: 'u1', k: 3 });
-    assert.deepEqual(response.items.map((i) => [i.itemId, i.rank]), [['b', 1], ['a', 2], ['xd', 3]]);
+    assert.deepEqual(response.items.map((i) => [i.itemId, i.rank, i.title]), [['b', 1, 'Title B'], ['a', 2, 'Title A'], ['xd', 3, 'Title XD']]);
     assert.equal(response.degraded, false);
     assert.equal(response.modelVersion, 'm1');
     const logged = await readLog();

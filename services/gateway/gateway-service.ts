@@ -47,7 +47,8 @@ export interface GatewayServiceDeps {
   store: ProfileStore<StoredProfile, GatewayEvent>;
   /** The served model's feature spec. */
   spec: () => FeatureSpec;
-  itemCache: ItemFeatureCache<Item['features']>;
+  /** Items (title and raw features) by id, in front of retrieval's GetItems. */
+  itemCache: ItemFeatureCache<Item>;
   popularity: PopularityTracker;
   log?: InteractionLogWriter;
   ranking: RankingPort;
@@ -63,7 +64,8 @@ export interface GatewayServiceDeps {
 export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation {
   const now = deps.now ?? Date.now;
   const degradedCounter = deps.metrics.counter<{ reason: string }>('dlrs_gateway_degraded_responses', 'Recommendation answers that used a fallback, by reason');
-  const itemFeatures = (itemIds: readonly string[]) => deps.itemCache.getMany(itemIds);
+  const itemFeatures = async (itemIds: readonly string[]): Promise<Map<string, Item['features'] | undefined>> =>
+    new Map([...(await deps.itemCache.getMany(itemIds))].map(([id, item]) => [id, item?.features]));
   const resolveDeps = { store: deps.store, spec: deps.spec, itemFeatures };
   const recommendDeps = {
     ranking: deps.ranking,
@@ -79,6 +81,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
   const serveRecommend = async (request: RecommendRequest__Output, deadlineMs: number, signal: AbortSignal): Promise<RecommendResponse> => {
     const { userId, query } = await parseRecommendRequest(request, deps.limits, resolveDeps, now());
     const outcome = await recommend(recommendDeps, query, deadlineMs, signal);
+    const titles = await titlesOf(outcome.items.map((item) => item.itemId), deadlineMs);
     deps.log?.append({
       type: 'impression',
       userId,
@@ -91,12 +94,23 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     });
     return {
       requestId: request.requestId,
-      items: outcome.items.map((item, i) => ({ itemId: item.itemId, score: item.score, similarity: item.similarity, rank: i + 1 })),
+      items: outcome.items.map((item, i) => ({ itemId: item.itemId, score: item.score, similarity: item.similarity, rank: i + 1, title: titles.get(item.itemId) ?? '' })),
       modelVersion: outcome.modelVersion,
       degraded: outcome.degradedReasons.length > 0,
       degradedReasons: outcome.degradedReasons,
       degradedDetail: outcome.degradedDetail,
     };
+  };
+  // Titles are display sugar: whatever the cache cannot give before the deadline is left out.
+  const titlesOf = async (itemIds: string[], deadlineMs: number): Promise<Map<string, string>> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadlineMs - now()))));
+    try {
+      const items = await Promise.race([deps.itemCache.getMany(itemIds).catch(() => undefined), late]);
+      return new Map([...(items ?? [])].flatMap(([id, item]) => (item?.title === undefined ? [] : [[id, item.title] as const])));
+    } finally {
+      clearTimeout(timer);
+    }
   };
   const deadlineOf = (context: CallContext, timeoutMs = 0): number => {
     const callerMs = typeof context.deadline === 'number' ? context.deadline : context.deadline.getTime();

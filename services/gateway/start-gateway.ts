@@ -102,7 +102,7 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
     }
     const shardCount = shardClients.length;
     const catalog = shardedCatalog(shardClients, (itemId) => model.shardOf(itemId, shardCount));
-    const itemCache = new ItemFeatureCache<Item['features']>({
+    const itemCache = new ItemFeatureCache<Item>({
       fetch: (itemIds) => catalog.getItems(itemIds, { deadlineMs: Date.now() + config.defaultTimeoutMs, signal: AbortSignal.timeout(config.defaultTimeoutMs) }),
       maxEntries: config.itemCacheMaxEntries,
       ttlMs: config.itemCacheTtlMs,

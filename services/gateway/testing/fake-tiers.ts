@@ -26,6 +26,7 @@ export type FakeBehaviour = 'ok' | 'unavailable' | 'invalid' | 'hang';
 /** An item of a fake shard. */
 export interface FakeItem {
   id: string;
+  title?: string;
   embedding: number[];
   bias: number;
   features: Item['features'];
@@ -162,7 +163,7 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
       count(calls, 'GetItems');
       const found = call.request.itemIds.map((id) => items.find((item) => item.id === id)).filter((item) => item !== undefined);
       callback(null, {
-        items: found.map((item) => ({ item: { id: item.id, features: featureValues(item.features) } })),
+        items: found.map((item) => ({ item: { id: item.id, title: item.title ?? '', features: featureValues(item.features) } })),
         notFound: call.request.itemIds.filter((id) => !found.some((item) => item.id === id)),
         modelVersion: state.modelVersion,
         dim: FAKE_DIM,

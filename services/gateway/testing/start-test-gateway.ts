@@ -27,7 +27,7 @@ export const TEST_SPEC: FeatureSpec = { features: [{ name: 'genre', kind: 'categ
 /** Items whose id starts with "x" live on shard 1, the others on shard 0. */
 export const testShardOf = (id: string): number => (id.startsWith('x') ? 1 : 0);
 
-const item = (id: string, similarity: number, bias: number, genre: string): FakeItem => ({ id, embedding: [similarity, 0, 0], bias, features: { genre } });
+const item = (id: string, similarity: number, bias: number, genre: string): FakeItem => ({ id, title: `Title ${id.toUpperCase()}`, embedding: [similarity, 0, 0], bias, features: { genre } });
 
 /**
  * The catalog of the test gateway: similarity order xd a b xe c, RankNet (bias) order
@@ -83,7 +83,7 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
         implementation: gatewayService({
           store,
           spec: () => TEST_SPEC,
-          itemCache: new ItemFeatureCache<Item['features']>({ fetch: (ids) => catalog.getItems(ids, { deadlineMs: Date.now() + 2000, signal: new AbortController().signal }) }),
+          itemCache: new ItemFeatureCache<Item>({ fetch: (ids) => catalog.getItems(ids, { deadlineMs: Date.now() + 2000, signal: new AbortController().signal }) }),
           popularity: new PopularityTracker(),
           log,
           ranking: rankingPort,

@@ -11,8 +11,8 @@ import type { CallBudget } from '../recommend/index.js';
 
 /** The catalog spread over the retrieval shards: every item lives on the shard `shardOf` names. */
 export interface ShardedCatalog {
-  /** Raw features of the items found, by id (absent ids do not exist). */
-  getItems(itemIds: readonly string[], budget: CallBudget): Promise<Map<string, Item['features']>>;
+  /** The items found (title and raw features), by id; absent ids do not exist. */
+  getItems(itemIds: readonly string[], budget: CallBudget): Promise<Map<string, Item>>;
   /** Upserts each item on its shard; resolves once every shard made its part durable. */
   upsertItems(items: readonly ItemMessage[], budget: CallBudget): Promise<{ upserted: number; modelVersion: string }>;
   /** Deletes each id on its shard. */
@@ -53,8 +53,12 @@ export function shardedCatalog(clients: readonly RetrievalClient[], shardOf: (it
       const answers = await onShards(route(itemIds, (id) => id), (client, part) =>
         callUnary<GetItemsResponse__Output>((metadata, options, callback) => client.GetItems({ itemIds: part }, metadata, options, callback), { signal: budget.signal, deadline: budget.deadlineMs }),
       );
-      const found = new Map<string, Item['features']>();
-      for (const answer of answers) for (const stored of answer.items) if (stored.item) found.set(stored.item.id, rawFeatures(stored.item.features));
+      const found = new Map<string, Item>();
+      for (const answer of answers) {
+        for (const { item } of answer.items) {
+          if (item) found.set(item.id, { id: item.id, ...(item.title === '' ? {} : { title: item.title }), features: rawFeatures(item.features) });
+        }
+      }
       return found;
     },
     async upsertItems(items, budget) {

@@ -2,6 +2,7 @@ import { DlrsError } from '../../../shared/errors/index.js';
 import type { Item } from '../../../shared/features/index.js';
 import type { AttributeFilter__Output } from '../../../shared/generated/dlrs/v1/AttributeFilter.js';
 import type { DegradedReason__Output } from '../../../shared/generated/dlrs/v1/DegradedReason.js';
+import type { RankRequest } from '../../../shared/generated/dlrs/v1/RankRequest.js';
 import type { SearchResponse__Output } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { UserProfile } from '../../../shared/generated/dlrs/v1/UserProfile.js';
 import type { PopularityTracker } from '../popularity/index.js';
@@ -45,6 +46,16 @@ export interface RecommendOutcome {
   degradedDetail: string;
 }
 
+/** The user's e_u and b_u as UserNet answered them. */
+interface UserEmbedding {
+  modelVersion: string;
+  dim: number;
+  /** d little-endian float32. */
+  embedding: Buffer;
+  /** b_u as 4 little-endian bytes. */
+  bias: Buffer;
+}
+
 /** What the orchestration talks to. */
 export interface RecommendDeps {
   ranking: RankingPort;
@@ -83,11 +94,12 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     return { items, modelVersion: '', ...degraded.summary() };
   };
 
-  if (query.profile === undefined) return popular();
+  const profile = query.profile;
+  if (profile === undefined) return popular();
 
-  let user: { modelVersion: string; dim: number; embedding: Buffer; bias: Buffer };
+  let user: UserEmbedding;
   try {
-    const response = await runStage('embed users', stageEnd(shares.embed), signal, (budget) => deps.ranking.embedUsers({ requestId: query.requestId, profiles: [query.profile as UserProfile] }, budget), now());
+    const response = await runStage('embed users', stageEnd(shares.embed), signal, (budget) => deps.ranking.embedUsers({ requestId: query.requestId, profiles: [profile] }, budget), now());
     if (response.count !== 1 || response.dim < 1 || response.embeddings.length !== 4 * response.dim || response.biases.length !== 4) {
       throw new DlrsError('INTERNAL', `embed users answered ${response.count} rows of dimension ${response.dim} in ${response.embeddings.length} bytes`);
     }
@@ -98,7 +110,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     return popular();
   }
 
-  const seen = query.includeSeen ? [] : query.profile.recentItems?.map((item) => item.itemId ?? '') ?? [];
+  const seen = query.includeSeen ? [] : profile.recentItems?.map((item) => item.itemId ?? '') ?? [];
   const searchRequest = {
     requestId: query.requestId,
     modelVersion: user.modelVersion,
@@ -136,7 +148,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   }
 }
 
-function rankRequest(query: RecommendQuery, user: { modelVersion: string; dim: number; embedding: Buffer; bias: Buffer }, candidates: Candidate[]) {
+function rankRequest(query: RecommendQuery, user: UserEmbedding, candidates: Candidate[]): RankRequest {
   return {
     requestId: query.requestId,
     modelVersion: user.modelVersion,

@@ -59,7 +59,7 @@ const COMPARE_AND_SET_SHA1 = createHash('sha1').update(COMPARE_AND_SET).digest('
  * in one transaction, runs the update in the gateway, and writes with a Lua compare-and-set
  * that fails when another writer changed the user in between; it then retries from the read.
  * Durability is Redis's: run it with `appendonly yes` (and `appendfsync always` for the
- * guarantee the embedded store gives).
+ * guarantee the embedded store gives). Needs Redis 6.2 or later (ZMSCORE).
  */
 export class RedisProfileStore<P, E extends IdempotentEvent> implements ProfileStore<P, E> {
   private readonly redis: Redis;

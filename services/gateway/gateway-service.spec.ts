@@ -116,6 +116,20 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
     assert.deepEqual(answers.get('q5')?.response?.degradedReasons, ['POPULAR_FALLBACK']);
   });
 
+  it('stops reading a RecommendStream while maxInFlightPerStream requests are in flight (backpressure)', async () => {
+    await record([{ userId: 'u1', interaction: { itemId: 'a', eventType: 'view', timestampMs: 1 } }]);
+    gateway.ranking.behaviour.embedUsers = 'hang';
+    const stream = client.RecommendStream();
+    stream.on('error', () => undefined); // cancelled below
+    for (let i = 0; i < 5; i++) stream.write({ requestId: `q${i}`, userId: 'u1', timeoutMs: 60_000 });
+    const embedCalls = () => gateway.ranking.calls.get('stream:embedUsers') ?? 0;
+    while (embedCalls() < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The bound is 2: however long the first two hang, the other three are not started.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(embedCalls(), 2);
+    stream.cancel();
+  });
+
   it('pushes fresh recommendations after each event of a session', async () => {
     const session = client.Session();
     const pushes: SessionResponse__Output[] = [];

@@ -101,10 +101,11 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
       degradedDetail: outcome.degradedDetail,
     };
   };
-  // Titles are display sugar: whatever the cache cannot give before the deadline is left out.
+  // Titles are display sugar: whatever the cache cannot give within half the time left is
+  // left out, so that the answer still leaves before the deadline.
   const titlesOf = async (itemIds: string[], deadlineMs: number): Promise<Map<string, string>> => {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadlineMs - now()))));
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, (deadlineMs - now()) / 2))));
     try {
       const items = await Promise.race([deps.itemCache.getMany(itemIds).catch(() => undefined), late]);
       return new Map([...(items ?? [])].flatMap(([id, item]) => (item?.title === undefined ? [] : [[id, item.title] as const])));

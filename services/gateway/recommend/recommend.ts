@@ -90,7 +90,8 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   const degraded = new DegradedModes(deps.onDegraded);
   const popular = async (): Promise<RecommendOutcome> => {
     degraded.add('POPULAR_FALLBACK', 'popular items');
-    const items = await popularItems(deps, query, deadlineMs, signal, now);
+    // Filtering popular items may fetch item features: within the stages' share, like a Rank.
+    const items = await popularItems(deps, query, stageEnd(shares.embed + shares.search + shares.rank), signal, now);
     return { items, modelVersion: '', ...degraded.summary() };
   };
 

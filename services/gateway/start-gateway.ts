@@ -57,7 +57,11 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
     await mkdir(config.dataDir, { recursive: true });
     const store: ProfileStore<StoredProfile, GatewayEvent> =
       config.profileStore === 'redis' && config.redisUrl !== undefined
-        ? new RedisProfileStore({ connection: config.redisUrl, dedupeWindowPerUser: config.dedupeWindowPerUser })
+        ? new RedisProfileStore({
+            connection: config.redisUrl,
+            dedupeWindowPerUser: config.dedupeWindowPerUser,
+            onConnectionError: (error) => logger.warn({ err: error }, 'profile store (Redis) connection error'),
+          })
         : await EmbeddedProfileStore.open({ path: join(config.dataDir, PROFILE_STORE_FILE), dedupeWindowPerUser: config.dedupeWindowPerUser });
     closers.push(() => store.close());
 

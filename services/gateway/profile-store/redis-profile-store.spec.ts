@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
+import { DlrsError } from '../../../shared/errors/index.js';
 import { redisServerMissing, startRedisServer } from '../testing/start-redis-server.js';
 import type { RedisServerProcess } from '../testing/start-redis-server.js';
 import { appendLabels, profileStoreConformance } from './profile-store-conformance.js';
@@ -75,12 +76,28 @@ describe('RedisProfileStore (real redis-server)', () => {
       assert.equal(calls, 3, 'two conflicts, then success');
       assert.deepEqual(retried.profile?.applied, ['first', 'second']);
       calls = 0;
-      await assert.rejects(store.apply('u1', [{ eventId: 'third', label: 'third' }], interfereTimes(3)), /changed concurrently 3 times/);
+      await assert.rejects(store.apply('u1', [{ eventId: 'third', label: 'third' }], interfereTimes(3)), (error) => error instanceof DlrsError && error.code === 'UNAVAILABLE' && /changed concurrently 3 times/.test(error.message));
       assert.deepEqual((await store.get('u1'))?.applied, ['first', 'second'], 'nothing of the failed apply was written');
     } finally {
       await store.close();
       assert.equal(client.status, 'ready', 'a caller-owned client stays open');
       await client.quit();
+    }
+  });
+
+  it('fails fast with UNAVAILABLE when Redis is gone', async () => {
+    const own = await startRedisServer();
+    const store = new RedisProfileStore<ConformanceProfile, ConformanceEvent>({ connection: own.url, keyPrefix: 'gone:', redisOptions: { commandTimeout: 200 } });
+    try {
+      await store.apply('u1', [{ eventId: 'a', label: 'a' }], appendLabels);
+      await own.stop();
+      const unavailable = (error: unknown): boolean => error instanceof DlrsError && error.code === 'UNAVAILABLE' && /profile store \(Redis\)/.test(error.message);
+      await assert.rejects(store.get('u1'), unavailable);
+      await assert.rejects(store.apply('u1', [{ eventId: 'b', label: 'b' }], appendLabels), unavailable);
+      await assert.rejects(store.delete('u1'), unavailable);
+    } finally {
+      await store.close();
+      await own.stop();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { DlrsError } from '../../../shared/errors/index.js';
 import type { RedisOptions } from 'ioredis';
 import { selectFreshEvents } from './fresh-events.js';
 import { DEFAULT_DEDUPE_WINDOW_PER_USER, jsonProfileCodec } from './profile-store.js';
@@ -19,8 +20,10 @@ export interface RedisProfileStoreOptions<P> {
   dedupeWindowPerUser?: number;
   /** How often an apply is retried when other writers changed the same user in between. */
   maxAttempts?: number;
-  /** Passed to ioredis with a URL connection (timeouts, TLS, retry strategy). */
+  /** Passed to ioredis with a URL connection (timeouts, TLS, retry strategy), over DEFAULT_REDIS_OPTIONS. */
   redisOptions?: RedisOptions;
+  /** Told about connection errors of a store-owned client (ioredis keeps reconnecting). */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** Keys of different deployments on one Redis stay apart by this prefix. */
@@ -31,6 +34,15 @@ export const DEFAULT_REDIS_KEY_PREFIX = 'dlrs:profile:';
  * round trip; 64 attempts with jittered backoff outlast dozens of simultaneous writers.
  */
 export const DEFAULT_REDIS_MAX_ATTEMPTS = 64;
+
+/**
+ * A profile read or write is a millisecond on a healthy Redis; after a second the request
+ * is better failed (UNAVAILABLE) than left waiting for a Redis that is gone.
+ */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 1000;
+
+/** One reconnection attempt per command: a Redis that is down fails calls fast instead of queueing them. */
+const DEFAULT_REDIS_OPTIONS: RedisOptions = { commandTimeout: DEFAULT_REDIS_COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, connectTimeout: 2 * DEFAULT_REDIS_COMMAND_TIMEOUT_MS };
 
 /** The longest pause between two attempts after a conflict. */
 const MAX_BACKOFF_MS = 32;
@@ -78,38 +90,49 @@ export class RedisProfileStore<P, E extends IdempotentEvent> implements ProfileS
     if (!Number.isSafeInteger(this.windowSize) || this.windowSize < 1) throw new RangeError(`dedupeWindowPerUser must be a positive integer, got ${this.windowSize}`);
     if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${this.maxAttempts}`);
     this.ownsClient = typeof options.connection === 'string';
-    this.redis = typeof options.connection === 'string' ? new Redis(options.connection, options.redisOptions ?? {}) : options.connection;
+    this.redis = typeof options.connection === 'string' ? new Redis(options.connection, { ...DEFAULT_REDIS_OPTIONS, ...options.redisOptions }) : options.connection;
+    if (this.ownsClient) this.redis.on('error', (error: Error) => options.onConnectionError?.(error));
   }
 
   async apply(userId: string, events: readonly E[], update: ProfileUpdate<P, E>): Promise<ApplyResult<P, E>> {
     const [profileKey, idsKey] = this.keys(userId);
     const ids = [...new Set(events.map((event) => event.eventId ?? '').filter((id) => id !== ''))];
     for (let attempt = 1; ; attempt++) {
-      const { json, version, seen } = await this.read(profileKey, idsKey, ids);
+      const { json, version, seen } = await this.call('read a profile', () => this.read(profileKey, idsKey, ids));
       const { fresh, freshIds, duplicates } = selectFreshEvents(events, (id) => seen.has(id));
       if (fresh.length === 0) return { profile: json === undefined ? undefined : this.codec.decode(json), accepted: 0, applied: [], duplicates };
       const next = update(json === undefined ? undefined : this.codec.decode(json), fresh, userId);
       const args = [version, randomUUID(), this.codec.encode(next), String(this.windowSize), ...freshIds];
-      if ((await this.compareAndSet([profileKey, idsKey], args)) === 1) return { profile: next, accepted: fresh.length, applied: fresh, duplicates };
-      if (attempt >= this.maxAttempts) throw new Error(`profile of user ${JSON.stringify(userId)} changed concurrently ${attempt} times in a row; giving up`);
+      if ((await this.call('write a profile', () => this.compareAndSet([profileKey, idsKey], args))) === 1) return { profile: next, accepted: fresh.length, applied: fresh, duplicates };
+      if (attempt >= this.maxAttempts) throw new DlrsError('UNAVAILABLE', `the profile of user ${JSON.stringify(userId)} changed concurrently ${attempt} times in a row; retry later`);
       await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
     }
   }
 
   async get(userId: string): Promise<P | undefined> {
-    const json = await this.redis.hget(this.keys(userId)[0], 'p');
+    const json = await this.call('read a profile', () => this.redis.hget(this.keys(userId)[0], 'p'));
     return json === null ? undefined : this.codec.decode(json);
   }
 
   async delete(userId: string): Promise<boolean> {
     // Every write sets the profile hash, so the ids key never exists without it.
-    return (await this.redis.del(...this.keys(userId))) > 0;
+    return (await this.call('erase a profile', () => this.redis.del(...this.keys(userId)))) > 0;
   }
 
   close(): Promise<void> {
     if (!this.ownsClient) return Promise.resolve();
-    this.closing ??= this.redis.quit().then(() => undefined, () => this.redis.disconnect());
+    // QUIT needs a live connection; without one there is nothing to flush.
+    this.closing ??= this.redis.status === 'ready' ? this.redis.quit().then(() => undefined, () => this.redis.disconnect()) : Promise.resolve(this.redis.disconnect());
     return this.closing;
+  }
+
+  // Redis trouble reaches callers as UNAVAILABLE (retry later), never as an internal error.
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw new DlrsError('UNAVAILABLE', `the profile store (Redis) could not ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
   }
 
   private keys(userId: string): [string, string] {

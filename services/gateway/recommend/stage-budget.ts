@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { DlrsError } from '../../../shared/errors/index.js';
 import type { CallBudget } from './ports.js';
 
@@ -16,12 +17,29 @@ export interface StageShares {
  */
 export const DEFAULT_STAGE_SHARES: StageShares = Object.freeze({ embed: 0.2, search: 0.4, rank: 0.3 });
 
+/** Tracer of the gateway's stage spans. */
+const TRACER_NAME = 'dlrs-gateway';
+
 /**
  * Runs one stage's downstream call with its own budget: the call is cancelled when the
  * caller's signal aborts or `deadlineMs` passes, and the promise rejects at that moment
- * even if the callee ignores cancellation, so a stage never overruns its share.
+ * even if the callee ignores cancellation, so a stage never overruns its share. The stage
+ * is a span (`gateway <stage>`), parent of the unary client calls made inside it.
  */
-export async function runStage<T>(stage: string, deadlineMs: number, callerSignal: AbortSignal, call: (budget: CallBudget) => Promise<T>, nowMs: number): Promise<T> {
+export function runStage<T>(stage: string, deadlineMs: number, callerSignal: AbortSignal, call: (budget: CallBudget) => Promise<T>, nowMs: number): Promise<T> {
+  return trace.getTracer(TRACER_NAME).startActiveSpan(`gateway ${stage}`, async (span) => {
+    try {
+      return await withinBudget(stage, deadlineMs, callerSignal, call, nowMs);
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function withinBudget<T>(stage: string, deadlineMs: number, callerSignal: AbortSignal, call: (budget: CallBudget) => Promise<T>, nowMs: number): Promise<T> {
   if (callerSignal.aborted) throw new DlrsError('CANCELLED', 'the request was cancelled');
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;

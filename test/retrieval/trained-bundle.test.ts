@@ -18,14 +18,16 @@ describe('runRetrieval (dlrs serve retrieval) with a trained bundle', function (
   let root: string;
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'dlrs-trained-'));
-    const code = await runTrain(['--data', 'synthetic:tiny', '--out', join(root, 'bundle'), '--epochs', '1', '--dim', '16', '--seed', '7', '--workers', '1']);
-    assert.equal(code, 0, 'dlrs train synthetic:tiny');
+    for (const [name, seed] of [['bundle', '7'], ['bundle-2', '8']]) {
+      const code = await runTrain(['--data', 'synthetic:tiny', '--out', join(root, name), '--epochs', '1', '--dim', '16', '--seed', seed, '--workers', '1']);
+      assert.equal(code, 0, `dlrs train synthetic:tiny --seed ${seed}`);
+    }
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('serves the bundle catalog embedded by its ItemNet, and stops on SIGTERM', async () => {
+  it('serves the bundle catalog embedded by its ItemNet, switches to another bundle, and stops on SIGTERM', async () => {
     const bundle = await readBundle(join(root, 'bundle'));
     const child = spawn(process.execPath, ['--import', 'tsx', RUN_RETRIEVAL, '--bundle', join(root, 'bundle'), '--shard', '0/1', '--data-dir', join(root, 'data')], {
       env: { ...process.env, DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0' },
@@ -55,6 +57,14 @@ describe('runRetrieval (dlrs serve retrieval) with a trained bundle', function (
       assert.equal(embedding.length, bundle.manifest.dim);
       const found = await call(client.Search.bind(client), { dim: bundle.manifest.dim, queries: f32(embedding), k: 5, modelVersion: bundle.manifest.modelVersion });
       assert.ok(found.results[0].itemIds.length === 5);
+
+      const next = await readBundle(join(root, 'bundle-2'));
+      assert.notEqual(next.manifest.modelVersion, bundle.manifest.modelVersion);
+      const info = await call(client.LoadModel.bind(client), { bundlePath: join(root, 'bundle-2') });
+      assert.equal(info.modelVersion, next.manifest.modelVersion);
+      await assert.rejects(call(client.Search.bind(client), { dim: bundle.manifest.dim, queries: f32(embedding), k: 5, modelVersion: bundle.manifest.modelVersion }), /not served/);
+      const after = await call(client.Stats.bind(client), {});
+      assert.deepEqual([after.modelVersion, after.itemCount], [next.manifest.modelVersion, bundle.items.length]);
     } finally {
       client.close();
       child.kill('SIGTERM');

@@ -6,7 +6,16 @@ interface Command {
   run: (argv: string[]) => Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = {};
+const COMMANDS: Record<string, Command> = {
+  train: {
+    summary: 'Train UserNet, ItemNet and RankNet and write an ONNX model bundle',
+    run: async (argv) => (await import('../services/trainer/train-command.js')).runTrain(argv),
+  },
+  eval: {
+    summary: 'Evaluate models against the baselines on a temporal split and write a report',
+    run: async (argv) => (await import('../services/trainer/eval-command.js')).runEval(argv),
+  },
+};
 
 function usage(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);

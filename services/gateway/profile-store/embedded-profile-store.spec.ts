@@ -27,7 +27,7 @@ describe('EmbeddedProfileStore', () => {
         open: () => EmbeddedProfileStore.open<ConformanceProfile, ConformanceEvent>({ path: join(backingDir, 'profiles.aof'), dedupeWindowPerUser }),
         dispose: () => rm(backingDir, { recursive: true, force: true }),
       };
-    });
+    }, { it, beforeEach, afterEach });
   });
 
   const open = (options: { compactionMinBytes?: number } = {}): Promise<Store> => EmbeddedProfileStore.open({ path: join(dir, 'profiles.aof'), ...options });

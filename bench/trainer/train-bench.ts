@@ -1,0 +1,76 @@
+// Trainer benchmark: GEMM kernel GFLOP/s, then a full training per thread count on
+// ml-latest-small (or --data): examples/s, FLOPs per example, GFLOP/s, wall time and
+// validation MAP@10 against popularity. Prints a table and writes reports/bench-trainer.json.
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from '../../services/trainer/nn/index.js';
+import { resolveTrainConfig, runTraining } from '../../services/trainer/training/index.js';
+
+// ../shared/data beside the repository root (the project's data layout); --data overrides.
+const DEFAULT_DATA = fileURLToPath(new URL('../../../shared/data/movielens/ml-latest-small', import.meta.url));
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    workers: { type: 'string', default: '1,2' },
+    epochs: { type: 'string' },
+    objective: { type: 'string' },
+    out: { type: 'string', default: 'reports/bench-trainer.json' },
+  },
+});
+
+function kernelGflops(): Record<string, number> {
+  // The shapes of a training step: 512 rows, d = 64, 768 softmax candidates.
+  const [m, k, n] = [512, 64, 768];
+  const rand = (len: number): Float32Array => Float32Array.from({ length: len }, (_, i) => Math.sin(i) * 0.5);
+  const a = rand(m * k);
+  const bt = rand(n * k);
+  const g = rand(m * n);
+  const out: Record<string, number> = {};
+  const time = (name: string, f: () => void): void => {
+    f();
+    const reps = 10;
+    const t = performance.now();
+    for (let i = 0; i < reps; i++) f();
+    out[name] = (2 * m * k * n * reps) / ((performance.now() - t) / 1000) / 1e9;
+  };
+  time('scores U·Eᵀ (matmulTransBAcc)', () => matmulTransBAcc(a, bt, new Float32Array(m * n), m, k, n));
+  time('dU = G·E (matmulAcc)', () => matmulAcc(g, bt, new Float32Array(m * k), m, n, k));
+  time('dE = Gᵀ·U (matmulTransAAcc)', () => matmulTransAAcc(g, a, new Float32Array(n * k), m, n, k));
+  return out;
+}
+
+const dataPath = values.data ?? (existsSync(DEFAULT_DATA) ? `movielens:${DEFAULT_DATA}` : 'synthetic:small');
+const kernels = kernelGflops();
+for (const [name, v] of Object.entries(kernels)) console.log(`kernel ${name}: ${v.toFixed(2)} GFLOP/s (1 thread)`);
+const runs = [];
+for (const workers of values.workers.split(',').map(Number)) {
+  const config = resolveTrainConfig({
+    workers,
+    ...(values.epochs === undefined ? {} : { epochs: Number(values.epochs) }),
+    ...(values.objective === undefined ? {} : { objective: values.objective as 'thesis' | 'softmax' }),
+  });
+  const run = await runTraining({ data: dataPath, dim: config.dim, holdOutTest: true }, config, (line) => console.error(line));
+  const o = run.outcome;
+  const row = {
+    data: dataPath,
+    workers,
+    objective: config.objective,
+    epochs: o.epochs.length,
+    bestEpoch: o.bestEpoch,
+    examplesPerSecond: Math.round(o.examplesPerSecond),
+    flopsPerExample: Math.round(o.flopsPerExample),
+    gflopsPerSecond: Number(o.gflopsPerSecond.toFixed(2)),
+    trainSeconds: Number(o.trainSeconds.toFixed(1)),
+    wallSeconds: Number(run.wallSeconds.toFixed(1)),
+    validationMap10: Number(run.validationMap10.toFixed(4)),
+    popularityValidationMap10: Number(run.popularityValidationMap10.toFixed(4)),
+  };
+  console.log(JSON.stringify(row));
+  runs.push(row);
+}
+await mkdir('reports', { recursive: true });
+await writeFile(values.out, `${JSON.stringify({ kernels, runs }, null, 2)}\n`);
+console.log(`wrote ${values.out}`);

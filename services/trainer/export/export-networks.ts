@@ -1,0 +1,100 @@
+import { INPUT_NAMES } from '../model/index.js';
+import type { Model } from '../model/index.js';
+import type { Param } from '../nn/index.js';
+import { BATCH_DIM, intAttribute, OnnxGraphBuilder } from './onnx-graph.js';
+
+/** The three serialised networks of a bundle. */
+export interface ExportedNetworks {
+  readonly userNet: Uint8Array;
+  readonly itemNet: Uint8Array;
+  readonly rankNet: Uint8Array;
+}
+
+/** Exports UserNet, ItemNet and RankNet (inference form: no dropout) as ONNX models. */
+export function exportNetworks(model: Model): ExportedNetworks {
+  return { userNet: exportUserNet(model), itemNet: exportItemNet(model), rankNet: exportRankNet(model) };
+}
+
+function weights(g: OnnxGraphBuilder, model: Model, name: string): string {
+  const p: Param | undefined = model.params.get(name);
+  if (p === undefined) throw new Error(`model parameter ${name} is missing`);
+  // Biases are stored [1, n]; Gemm's C broadcasts from [n].
+  const dims = p.spec.rows === 1 && name.endsWith('.b') ? [p.spec.cols] : [p.spec.rows, p.spec.cols];
+  return g.floatTensor(name, dims, p.value);
+}
+
+function denseElu(g: OnnxGraphBuilder, model: Model, x: string, prefix: string): string {
+  return g.elu(g.gemm(x, weights(g, model, `${prefix}.w`), weights(g, model, `${prefix}.b`)));
+}
+
+function exportItemNet(model: Model): Uint8Array {
+  const { shape } = model;
+  const g = new OnnxGraphBuilder('item_net');
+  const ids = g.input(INPUT_NAMES.itemId, 'int32', [BATCH_DIM]);
+  const parts = [g.node('Gather', [weights(g, model, 'item.id'), ids])];
+  for (const f of shape.features) {
+    if (f.kind === 'categorical') {
+      const x = g.input(INPUT_NAMES.itemCat(f.name), 'int32', [BATCH_DIM]);
+      parts.push(g.elu(g.node('Gather', [weights(g, model, `item.cat.${f.name}`), x])));
+    } else {
+      const x = g.input(INPUT_NAMES.itemMulti(f.name), 'float', [BATCH_DIM, f.size]);
+      parts.push(denseElu(g, model, x, `item.multi.${f.name}`));
+    }
+  }
+  if (shape.continuousCount > 0) {
+    const x = g.input(INPUT_NAMES.itemCont, 'float', [BATCH_DIM, shape.continuousCount]);
+    parts.push(denseElu(g, model, x, 'item.cont'));
+  }
+  const h = g.concat(parts);
+  g.gemm(h, weights(g, model, 'item.proj.w'), weights(g, model, 'item.proj.b'), 'e_i');
+  const head = g.gemm(h, weights(g, model, 'item.bias.w'), weights(g, model, 'item.bias.b'));
+  const idBias = g.node('Gather', [weights(g, model, 'item.idBias'), ids]);
+  g.node('Add', [head, idBias], [], 'b_i');
+  g.output('e_i', 'float', [BATCH_DIM, shape.dim]);
+  g.output('b_i', 'float', [BATCH_DIM, 1]);
+  return g.encode();
+}
+
+function exportUserNet(model: Model): Uint8Array {
+  const { shape } = model;
+  const g = new OnnxGraphBuilder('user_net');
+  const n = shape.bagLength;
+  const bagIds = g.input(INPUT_NAMES.userBagIds, 'int32', [BATCH_DIM, n]);
+  const bagWeights = g.input(INPUT_NAMES.userBagWeights, 'float', [BATCH_DIM, n]);
+  // Σ_n w[b,n] · T[ids[b,n]]: gather [B,N,d], scale by w [B,N,1], sum over N.
+  const rows = g.node('Gather', [weights(g, model, 'user.bag'), bagIds]);
+  const w3 = g.node('Unsqueeze', [bagWeights, g.int64Tensor('axis_2', [2])]);
+  const bag = g.node('ReduceSum', [g.node('Mul', [rows, w3]), g.int64Tensor('axis_1', [1])], [intAttribute('keepdims', 0)]);
+  const parts = [bag];
+  for (const f of shape.features) {
+    const x = g.input(INPUT_NAMES.userDist(f.name), 'float', [BATCH_DIM, f.size]);
+    parts.push(denseElu(g, model, x, `user.dist.${f.name}`));
+  }
+  if (shape.continuousCount > 0) {
+    const x = g.input(INPUT_NAMES.userCont, 'float', [BATCH_DIM, 2 * shape.continuousCount]);
+    parts.push(denseElu(g, model, x, 'user.cont'));
+  }
+  const h = g.concat(parts);
+  g.gemm(h, weights(g, model, 'user.proj.w'), weights(g, model, 'user.proj.b'), 'e_u');
+  g.gemm(h, weights(g, model, 'user.bias.w'), weights(g, model, 'user.bias.b'), 'b_u');
+  g.output('e_u', 'float', [BATCH_DIM, shape.dim]);
+  g.output('b_u', 'float', [BATCH_DIM, 1]);
+  return g.encode();
+}
+
+function exportRankNet(model: Model): Uint8Array {
+  const d = model.shape.dim;
+  const g = new OnnxGraphBuilder('rank_net');
+  const eu = g.input('e_u', 'float', [BATCH_DIM, d]);
+  const ei = g.input('e_i', 'float', [BATCH_DIM, d]);
+  const bu = g.input('b_u', 'float', [BATCH_DIM, 1]);
+  const bi = g.input('b_i', 'float', [BATCH_DIM, 1]);
+  let x = g.concat([eu, ei]);
+  for (const layer of ['rank.l1', 'rank.l2', 'rank.l3']) x = denseElu(g, model, x, layer);
+  const tower = g.gemm(x, weights(g, model, 'rank.out.w'), weights(g, model, 'rank.out.b'));
+  const dot = g.node('ReduceSum', [g.node('Mul', [eu, ei]), g.int64Tensor('axis_1', [1])], [intAttribute('keepdims', 1)]);
+  const logit = g.node('Add', [g.node('Add', [tower, dot]), g.node('Add', [bu, bi])]);
+  g.node('Sigmoid', [logit], [], 'p');
+  g.output('p', 'float', [BATCH_DIM, 1]);
+  return g.encode();
+}

@@ -1,0 +1,98 @@
+import type { TensorMap } from '../../../shared/features/index.js';
+
+/** A categorical or multi-valued item feature as the networks see it. */
+export interface FeatureShape {
+  readonly name: string;
+  readonly kind: 'categorical' | 'multi';
+  /** Vocabulary size including the OOV slot 0. */
+  readonly size: number;
+}
+
+/** Everything the three networks' shapes depend on (derived from the bundle's FeatureSpec). */
+export interface ModelShape {
+  /** Item-id vocabulary size including OOV 0. */
+  readonly itemIdCount: number;
+  /** Categorical and multi features, in spec order. */
+  readonly features: readonly FeatureShape[];
+  /** Number of continuous item features C. */
+  readonly continuousCount: number;
+  /** N, the length of the user's recent-item bag. */
+  readonly bagLength: number;
+  /** d, the embedding dimension. */
+  readonly dim: number;
+}
+
+/** Width of the dense layer over `inputs` continuous values. */
+export function continuousWidth(inputs: number): number {
+  return Math.max(2, inputs);
+}
+
+/** Tensor names of the model contract (docs/model-contract.md). */
+export const INPUT_NAMES = {
+  itemId: 'item_id',
+  itemCat: (f: string): string => `item_cat_${f}`,
+  itemMulti: (f: string): string => `item_multi_${f}`,
+  itemCont: 'item_cont',
+  userDist: (f: string): string => `user_dist_${f}`,
+  userCont: 'user_cont',
+  userBagIds: 'user_bag_ids',
+  userBagWeights: 'user_bag_weights',
+} as const;
+
+/** The columns per row of every ItemNet input. */
+export function itemInputWidths(shape: ModelShape): Map<string, number> {
+  const w = new Map<string, number>([[INPUT_NAMES.itemId, 1]]);
+  for (const f of shape.features) {
+    if (f.kind === 'categorical') w.set(INPUT_NAMES.itemCat(f.name), 1);
+    else w.set(INPUT_NAMES.itemMulti(f.name), f.size);
+  }
+  if (shape.continuousCount > 0) w.set(INPUT_NAMES.itemCont, shape.continuousCount);
+  return w;
+}
+
+/** The columns per row of every UserNet input. */
+export function userInputWidths(shape: ModelShape): Map<string, number> {
+  const w = new Map<string, number>();
+  for (const f of shape.features) w.set(INPUT_NAMES.userDist(f.name), f.size);
+  if (shape.continuousCount > 0) w.set(INPUT_NAMES.userCont, 2 * shape.continuousCount);
+  w.set(INPUT_NAMES.userBagIds, shape.bagLength);
+  w.set(INPUT_NAMES.userBagWeights, shape.bagLength);
+  return w;
+}
+
+/** True for the int32 inputs of the contract. */
+export function isIdInput(name: string): boolean {
+  return name === INPUT_NAMES.itemId || name === INPUT_NAMES.userBagIds || name.startsWith('item_cat_');
+}
+
+/** A float32 input of a feed; a missing or int32 tensor is a caller bug, so it throws. */
+export function floatInput(feed: TensorMap, name: string): Float32Array {
+  const t = feed[name];
+  if (t === undefined || t.type !== 'float32') throw new Error(`input ${name}: expected a float32 tensor`);
+  return t.data;
+}
+
+/** An int32 input of a feed (ids). */
+export function intInput(feed: TensorMap, name: string): Int32Array {
+  const t = feed[name];
+  if (t === undefined || t.type !== 'int32') throw new Error(`input ${name}: expected an int32 tensor`);
+  return t.data;
+}
+
+/** Copies the given rows of every tensor of a feed (e.g. the catalog rows of a batch's items). */
+export function gatherFeed(feed: TensorMap, rows: Int32Array): TensorMap {
+  const out: TensorMap = {};
+  for (const [name, t] of Object.entries(feed)) {
+    const w = t.dims.length > 1 ? t.dims[1] : 1;
+    const dims = [rows.length, ...t.dims.slice(1)];
+    const copy = <A extends Float32Array | Int32Array>(src: A, dst: A): A => {
+      for (let r = 0; r < rows.length; r++) dst.set(src.subarray(rows[r] * w, rows[r] * w + w), r * w);
+      return dst;
+    };
+    out[name] =
+      t.type === 'int32'
+        ? { type: 'int32', data: copy(t.data, new Int32Array(rows.length * w)), dims }
+        : { type: 'float32', data: copy(t.data, new Float32Array(rows.length * w)), dims };
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { bceWithLogits, maxGradientError, zeroGrads } from '../nn/index.js';
+import { SeededRandom } from '../../../shared/random/index.js';
+import { createModel } from './model.js';
+import { itemInputWidths, userInputWidths } from './model-shape.js';
+import type { ModelShape } from './model-shape.js';
+import { randomFeed } from './random-feed.js';
+
+const SHAPE: ModelShape = {
+  itemIdCount: 9,
+  features: [
+    { name: 'genre', kind: 'multi', size: 5 },
+    { name: 'decade', kind: 'categorical', size: 4 },
+  ],
+  continuousCount: 2,
+  bagLength: 3,
+  dim: 8,
+};
+
+/** RankNet's output layer starts at zero; give it weights so the tower's gradients and dropout show. */
+function withRankOutput(model: ReturnType<typeof createModel>, rng: SeededRandom): ReturnType<typeof createModel> {
+  const w = model.params.get('rank.out.w')!.value;
+  for (let i = 0; i < w.length; i++) w[i] = rng.normal() * 0.5;
+  return model;
+}
+
+describe('model: UserNet, ItemNet, RankNet', () => {
+  it('the joint BCE loss has the numerical gradient for every parameter', () => {
+    const rng = new SeededRandom(2);
+    const model = withRankOutput(createModel(SHAPE, 1), rng);
+    const m = 4;
+    const userFeed = randomFeed(SHAPE, userInputWidths(SHAPE), m, rng);
+    const itemFeed = randomFeed(SHAPE, itemInputWidths(SHAPE), m, rng);
+    const y = Float32Array.from([1, 0, 1, 0]);
+    const loss = (): number => {
+      const u = model.user.forward(userFeed, m);
+      const it = model.item.forward(itemFeed, m);
+      const r = model.rank.forward(u.e, it.e, u.b, it.b, m, null);
+      return bceWithLogits(r.logit, y, 1 / m).loss;
+    };
+    zeroGrads(model.layout, model.buffers);
+    const u = model.user.forward(userFeed, m);
+    const it = model.item.forward(itemFeed, m);
+    const r = model.rank.forward(u.e, it.e, u.b, it.b, m, null);
+    const g = model.rank.backward(r, bceWithLogits(r.logit, y, 1 / m).grad);
+    model.user.backward(u, g.deu, g.dbias);
+    model.item.backward(it, g.dei, g.dbias);
+    for (const [name, p] of model.params) {
+      const err = maxGradientError(p.value, p.grad, loss);
+      assert.ok(err < 2e-2, `${name}: relative gradient error ${err}`);
+    }
+  });
+
+  it('dropout in RankNet changes the training logit but not inference', () => {
+    const rng = new SeededRandom(4);
+    const model = withRankOutput(createModel(SHAPE, 3), rng);
+    const m = 16;
+    const u = model.user.forward(randomFeed(SHAPE, userInputWidths(SHAPE), m, rng), m);
+    const it = model.item.forward(randomFeed(SHAPE, itemInputWidths(SHAPE), m, rng), m);
+    const a = model.rank.forward(u.e, it.e, u.b, it.b, m, null).logit;
+    const b = model.rank.forward(u.e, it.e, u.b, it.b, m, null).logit;
+    const c = model.rank.forward(u.e, it.e, u.b, it.b, m, { rate: 0.5, rng }).logit;
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a, c);
+  });
+});

@@ -1,0 +1,80 @@
+import {
+  concatBackward,
+  concatForward,
+  denseBackward,
+  denseForward,
+  eluBackward,
+  eluForward,
+  embeddingBagBackward,
+  embeddingBagForward,
+} from '../nn/index.js';
+import type { Param } from '../nn/index.js';
+import type { TowerOutput } from './item-net.js';
+import { continuousWidth, floatInput, INPUT_NAMES, intInput } from './model-shape.js';
+import { embeddingWidth } from '../../../shared/features/index.js';
+import type { ModelShape } from './model-shape.js';
+import type { TensorMap } from '../../../shared/features/index.js';
+import { param } from './param-lookup.js';
+
+/**
+ * UserNet: the weighted bag of the user's recent item ids (a table separate from
+ * ItemNet's) ⊕ per-feature ELU layers over the profile's value distributions and
+ * continuous statistics, projected linearly to e_u; b_u is a linear head on the same
+ * concatenation.
+ */
+export class UserNet {
+  constructor(
+    private readonly shape: ModelShape,
+    private readonly params: Map<string, Param>,
+  ) {}
+
+  forward(feed: TensorMap, m: number): TowerOutput {
+    const p = (n: string): Param => param(this.params, n);
+    const bagIds = intInput(feed, INPUT_NAMES.userBagIds);
+    const bagWeights = floatInput(feed, INPUT_NAMES.userBagWeights);
+    const parts: Float32Array[] = [embeddingBagForward(p('user.bag'), bagIds, bagWeights, this.shape.bagLength)];
+    const widths: number[] = [this.shape.dim];
+    for (const f of this.shape.features) {
+      const x = floatInput(feed, INPUT_NAMES.userDist(f.name));
+      parts.push(eluForward(denseForward(x, m, p(`user.dist.${f.name}.w`), p(`user.dist.${f.name}.b`))));
+      widths.push(embeddingWidth(f.size));
+    }
+    if (this.shape.continuousCount > 0) {
+      const x = floatInput(feed, INPUT_NAMES.userCont);
+      parts.push(eluForward(denseForward(x, m, p('user.cont.w'), p('user.cont.b'))));
+      widths.push(continuousWidth(2 * this.shape.continuousCount));
+    }
+    const h = concatForward(parts, widths, m);
+    const e = denseForward(h, m, p('user.proj.w'), p('user.proj.b'));
+    const b = denseForward(h, m, p('user.bias.w'), p('user.bias.b'));
+    return { m, e, b, cache: { feed, parts, widths, h } };
+  }
+
+  /** Accumulates parameter gradients from de [m, d] and db [m]. */
+  backward(out: TowerOutput, de: Float32Array, db: Float32Array): void {
+    const p = (n: string): Param => param(this.params, n);
+    const { m } = out;
+    const { feed, parts, widths, h } = out.cache;
+    const dh = denseBackward(h, de, m, p('user.proj.w'), p('user.proj.b'), true)!;
+    const dhb = denseBackward(h, db, m, p('user.bias.w'), p('user.bias.b'), true)!;
+    for (let i = 0; i < dh.length; i++) dh[i] += dhb[i];
+    const dparts = concatBackward(dh, widths, m);
+    embeddingBagBackward(
+      p('user.bag'),
+      intInput(feed, INPUT_NAMES.userBagIds),
+      floatInput(feed, INPUT_NAMES.userBagWeights),
+      this.shape.bagLength,
+      dparts[0],
+    );
+    let k = 1;
+    for (const f of this.shape.features) {
+      const dy = eluBackward(parts[k], dparts[k]);
+      denseBackward(floatInput(feed, INPUT_NAMES.userDist(f.name)), dy, m, p(`user.dist.${f.name}.w`), p(`user.dist.${f.name}.b`), false);
+      k++;
+    }
+    if (this.shape.continuousCount > 0) {
+      const dy = eluBackward(parts[k], dparts[k]);
+      denseBackward(floatInput(feed, INPUT_NAMES.userCont), dy, m, p('user.cont.w'), p('user.cont.b'), false);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/** Concatenates row blocks [m, w_k] along columns into [m, Σ w_k]. */
+export function concatForward(parts: readonly Float32Array[], widths: readonly number[], m: number): Float32Array {
+  const total = widths.reduce((a, b) => a + b, 0);
+  const out = new Float32Array(m * total);
+  let col = 0;
+  for (let k = 0; k < parts.length; k++) {
+    const w = widths[k];
+    const p = parts[k];
+    for (let r = 0; r < m; r++) out.set(p.subarray(r * w, r * w + w), r * total + col);
+    col += w;
+  }
+  return out;
+}
+
+/** Splits the gradient of a concatenation back into its parts. */
+export function concatBackward(dy: Float32Array, widths: readonly number[], m: number): Float32Array[] {
+  const total = widths.reduce((a, b) => a + b, 0);
+  const out: Float32Array[] = [];
+  let col = 0;
+  for (const w of widths) {
+    const g = new Float32Array(m * w);
+    for (let r = 0; r < m; r++) g.set(dy.subarray(r * total + col, r * total + col + w), r * w);
+    out.push(g);
+    col += w;
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+export { Adam, ADAM_DEFAULTS } from './adam.js';
+export type { AdamOptions } from './adam.js';
+export { bceWithLogits, sigmoid } from './bce.js';
+export type { LossResult } from './bce.js';
+export { concatBackward, concatForward } from './concat.js';
+export { cosineLoss } from './cosine-loss.js';
+export type { PairLossResult } from './cosine-loss.js';
+export { denseBackward, denseForward } from './dense.js';
+export { rowDotBackward, rowDotForward } from './dot.js';
+export { dropoutBackward, dropoutForward } from './dropout.js';
+export { eluBackward, eluForward } from './elu.js';
+export { embeddingBackward, embeddingBagBackward, embeddingBagForward, embeddingForward } from './embedding.js';
+export { maxGradientError } from './grad-check.js';
+export { matmulAcc, matmulTransAAcc, matmulTransBAcc } from './matmul.js';
+export { addGrads, allocateBuffers, bindParams, initUniform, LayoutBuilder, zeroGrads } from './param.js';
+export type { Param, ParamBuffers, ParamLayout, ParamSpec } from './param.js';
+export { correctSampledLogits, softmaxCrossEntropy } from './softmax-cross-entropy.js';

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { readBundle } from '../../shared/bundle/index.js';
+import { runTrain } from './train-command.js';
+
+describe('dlrs train', () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'dlrs-train-'));
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const args = (out: string): string[] => ['--data', 'synthetic:tiny', '--out', out, '--epochs', '2', '--dim', '16', '--seed', '7', '--workers', '2'];
+
+  it('writes a bundle onnxruntime loads; the same seed gives the same model_version', async () => {
+    assert.equal(await runTrain(args(join(root, 'a'))), 0);
+    assert.equal(await runTrain(args(join(root, 'b'))), 0);
+    const a = await readBundle(join(root, 'a'));
+    const b = await readBundle(join(root, 'b'));
+    assert.equal(a.manifest.modelVersion, b.manifest.modelVersion);
+    assert.equal(a.manifest.dim, 16);
+    assert.equal(a.items.length, 300);
+    for (const bytes of [a.userNet, a.itemNet, a.rankNet]) {
+      const session = await ort.InferenceSession.create(bytes);
+      assert.ok(session.outputNames.length > 0);
+      await session.release();
+    }
+  });
+
+  it('rejects bad options with exit code 2', async () => {
+    assert.equal(await runTrain(['--data', 'synthetic:tiny']), 2);
+    assert.equal(await runTrain(['--data', 'synthetic:tiny', '--out', join(root, 'x'), '--objective', 'nope']), 2);
+    assert.equal(await runTrain(['--bogus']), 2);
+  });
+});

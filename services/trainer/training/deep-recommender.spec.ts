@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { loadDataset } from '../datasets/index.js';
+import { dedupeEarliest, splitInteractions } from '../eval/split.js';
+import { buildTrainData, rowOf } from '../eval/train-data.js';
+import { deepRecommender } from './deep-recommender.js';
+
+describe('deepRecommender (the deep model as an evaluation Recommender)', () => {
+  it('fits on train events and returns two-stage, retrieval and gold rankers that skip train items', async () => {
+    const dataset = await loadDataset('synthetic:tiny');
+    const split = splitInteractions(dedupeEarliest(dataset.interactions));
+    const train = buildTrainData(split.train, dataset.interactions.userIds.length, dataset.items.ids.length);
+    const recommender = deepRecommender(dataset, 'synthetic:tiny', { epochs: 2, dim: 16, workers: 1 });
+    const rankers = await recommender.fit(train, {}, { seed: 3, progress: () => undefined });
+    assert.deepEqual(
+      rankers.map((r) => r.name),
+      ['Deep, two-stage (C=100)', 'Deep, two-stage (C=300)', 'Deep, retrieval only', 'Deep, gold standard'],
+    );
+    const users = split.test.users.subarray(0, 20);
+    for (const ranker of rankers) {
+      const lists = await ranker.recommend(users, 10);
+      assert.equal(lists.length, users.length);
+      lists.forEach((list, r) => {
+        assert.equal(list.length, 10);
+        const known = new Set(rowOf(train.byUser, users[r]));
+        for (const item of list) assert.ok(!known.has(item), `${ranker.name} recommended a train item`);
+      });
+    }
+  });
+
+  it('refits on all given events for a fixed epoch count', async () => {
+    const dataset = await loadDataset('synthetic:tiny');
+    const split = splitInteractions(dedupeEarliest(dataset.interactions));
+    const train = buildTrainData(split.train, dataset.interactions.userIds.length, dataset.items.ids.length);
+    const lines: string[] = [];
+    const rankers = await deepRecommender(dataset, 'synthetic:tiny', { dim: 16, workers: 1 }).fit(train, { refit: 1, epochs: 2 }, { seed: 3, progress: (l) => lines.push(l) });
+    assert.equal(lines.filter((l) => l.startsWith('epoch ')).length, 2);
+    assert.ok(!lines.some((l) => l.includes('val MAP@10')), 'no validation in a refit');
+    assert.equal((await rankers[0].recommend(split.test.users.subarray(0, 3), 5)).length, 3);
+  });
+});

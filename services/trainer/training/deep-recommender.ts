@@ -1,0 +1,85 @@
+import { loadDataset } from '../datasets/index.js';
+import type { Dataset } from '../datasets/index.js';
+import type { FitContext, Params, Ranker, Recommender } from '../eval/recommender.js';
+import type { Events } from '../eval/split.js';
+import type { TrainData } from '../eval/train-data.js';
+import { rowOf } from '../eval/train-data.js';
+import type { Model } from '../model/index.js';
+import { GradientWorkerPool } from './gradient-worker-pool.js';
+import { embedCatalog, rankUsers } from './model-ranker.js';
+import type { RankingMode } from './model-ranker.js';
+import { prepareFromEvents, profileFeed } from './prepare-data.js';
+import type { PreparedData } from './prepare-data.js';
+import { resolveTrainConfig } from './train-config.js';
+import type { TrainConfig } from './train-config.js';
+import { trainModel } from './train-model.js';
+import { heldOutMap10 } from './validate.js';
+
+/** Worker-side rebuild of a deep fit's data: the dataset by name plus the exact train events. */
+export interface EventsRecipe {
+  readonly data: string;
+  readonly events: Events;
+  readonly dim: number;
+  readonly validation: boolean;
+}
+
+/** The worker factory for `deepRecommender` fits (see DataFactory). */
+export async function prepareTrainingDataFromEvents(recipe: EventsRecipe): Promise<PreparedData['training']> {
+  return prepareFromEvents(await loadDataset(recipe.data), recipe.events, recipe, recipe.validation).training;
+}
+
+/** The deep model's ranked forms the evaluation reports, in order (the first is tuned). */
+const FORMS: readonly { label: string; mode: RankingMode; candidates: number }[] = [
+  { label: 'Deep, two-stage (C=100)', mode: 'two-stage', candidates: 100 },
+  { label: 'Deep, two-stage (C=300)', mode: 'two-stage', candidates: 300 },
+  { label: 'Deep, retrieval only', mode: 'retrieval', candidates: 100 },
+  { label: 'Deep, gold standard', mode: 'gold', candidates: 0 },
+];
+
+/**
+ * The deep model as an evaluation Recommender: `fit` trains on the given train events
+ * (early stopping on the protocol's validation rule applied inside them) and returns the
+ * two-stage, retrieval-only and gold-standard rankers over the same weights. `data` is the
+ * `--data` name the dataset was loaded from (workers reload it); grid points override `base`.
+ * A grid point with `refit: 1` instead fits all given events for exactly `epochs` epochs
+ * (no inner validation), e.g. the epoch count a validation fit stopped at.
+ */
+export function deepRecommender(dataset: Dataset, data: string, base: Partial<TrainConfig>, grid: readonly Params[] = [{}]): Recommender {
+  return {
+    name: 'Deep',
+    grid,
+    async fit(train: TrainData, params: Params, context: FitContext): Promise<readonly Ranker[]> {
+      const { refit, ...overrides } = params;
+      const validation = refit !== 1;
+      const config = resolveTrainConfig({ seed: context.seed, ...base, ...(overrides as Partial<TrainConfig>) });
+      const prepared = prepareFromEvents(dataset, train.events, { dim: config.dim }, validation);
+      const recipe: EventsRecipe = { data, events: train.events, dim: config.dim, validation };
+      const factory = {
+        module: new URL(import.meta.url.endsWith('.ts') ? './deep-recommender.ts' : './deep-recommender.js', import.meta.url).href,
+        exportName: 'prepareTrainingDataFromEvents',
+        args: recipe,
+      };
+      const outcome = await trainModel({
+        data: prepared.training,
+        config,
+        validate: validation ? (model) => heldOutMap10(model, prepared, prepared.fit, prepared.validation, 'two-stage', config.candidates) : undefined,
+        parallel: { create: (model) => GradientWorkerPool.start(model, config.workers, factory, config) },
+        log: context.progress,
+      });
+      return FORMS.map((form) => modelRanker(form.label, outcome.model, prepared, train, form.mode, form.candidates));
+    },
+  };
+}
+
+/** Rankings from the profiles of each user's train events, never a train item. */
+function modelRanker(name: string, model: Model, prepared: PreparedData, train: TrainData, mode: RankingMode, candidates: number): Ranker {
+  let items: ReturnType<typeof embedCatalog> | null = null;
+  return {
+    name,
+    recommend: (users, k) => {
+      items ??= embedCatalog(model, prepared.training.catalog, prepared.training.catalogSize);
+      const feed = profileFeed(prepared.spec, prepared.encoded, prepared.train, users);
+      return Promise.resolve(rankUsers(model, items, feed, users.length, (r) => rowOf(train.byUser, users[r]), { mode, candidates, k }));
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { parentPort } from 'node:worker_threads';
+import { bindModel } from '../model/index.js';
+import { zeroGrads } from '../nn/index.js';
+import { SeededRandom } from '../../../shared/random/index.js';
+import { GradientStep } from './gradient-step.js';
+import type { WorkerInit, WorkerReply, WorkerStep } from './gradient-worker-pool.js';
+import { sliceSeed } from './slice-seed.js';
+import type { TrainingData } from './training-data.js';
+
+// A gradient worker: builds the training data like the main thread, then answers step
+// requests by computing its slice's gradients into its own shared gradient buffer.
+const port = parentPort;
+if (port === null) throw new Error('gradient-worker must run in a worker thread');
+
+let step: GradientStep | null = null;
+let zero: (() => void) | null = null;
+let seed = 0;
+
+port.on('message', (msg: WorkerInit | WorkerStep) => {
+  if ('factory' in msg) {
+    init(msg).then(
+      () => port.postMessage({ ok: true, loss: { main: 0, aux: 0 }, macs: 0 } satisfies WorkerReply),
+      (err: unknown) => port.postMessage({ ok: false, error: String(err) } satisfies WorkerReply),
+    );
+    return;
+  }
+  try {
+    if (step === null || zero === null) throw new Error('step before init');
+    zero();
+    const loss = step.run(msg.examples, msg.batchSize, new SeededRandom(sliceSeed(seed, msg.step, msg.slice)));
+    port.postMessage({ ok: true, loss, macs: step.lastMacs } satisfies WorkerReply);
+  } catch (err) {
+    port.postMessage({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerReply);
+  }
+});
+
+async function init(msg: WorkerInit): Promise<void> {
+  const mod = (await import(msg.factory.module)) as Record<string, unknown>;
+  const factory = mod[msg.factory.exportName];
+  if (typeof factory !== 'function') throw new Error(`${msg.factory.module} has no function ${msg.factory.exportName}`);
+  const data = (await (factory as (args: unknown) => Promise<TrainingData> | TrainingData)(msg.factory.args)) as TrainingData;
+  const buffers = { values: msg.values, grads: msg.grads, touched: msg.touched };
+  const model = bindModel(msg.shape, msg.layout, buffers);
+  step = new GradientStep(model, data, msg.config);
+  zero = (): void => zeroGrads(msg.layout, buffers);
+  seed = msg.config.seed;
+}

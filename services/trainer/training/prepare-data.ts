@@ -1,0 +1,215 @@
+import {
+  buildFeatureSpec,
+  createUserBatch,
+  encodeCatalog,
+  encodeEncodedItems,
+  ProfileSnapshotEncoder,
+  userBatchTensors,
+} from '../../../shared/features/index.js';
+import type { EncodedItems, FeatureSpec, TensorMap } from '../../../shared/features/index.js';
+import { loadDataset } from '../datasets/index.js';
+import type { Dataset } from '../datasets/index.js';
+import { dedupeEarliest, splitInteractions } from '../eval/split.js';
+import type { Events, HeldOut } from '../eval/split.js';
+import type { ModelShape } from '../model/index.js';
+import type { TrainingData } from './training-data.js';
+
+/** Everything needed to rebuild the same training data on any thread (structured-cloneable). */
+export interface DataRecipe {
+  /** `--data`: synthetic:SIZE, movielens:PATH or csv:ITEMS,INTERACTIONS,SCHEMA. */
+  readonly data: string;
+  readonly dim: number;
+  readonly bagLength?: number;
+  /**
+   * true: hold out the protocol's test part (the last 20 % of each user's history) so the
+   * bundle can be evaluated honestly; false: train on all interactions.
+   */
+  readonly holdOutTest: boolean;
+}
+
+/** Events of users in compressed rows, in time order. */
+export interface UserEvents {
+  /** Events of user u: items[offsets[u] .. offsets[u + 1]), time order. */
+  readonly offsets: Int32Array;
+  /** Catalog rows. */
+  readonly items: Int32Array;
+}
+
+/** The prepared data: the training examples plus what validation and the bundle need. */
+export interface PreparedData {
+  readonly dataset: Dataset;
+  readonly spec: FeatureSpec;
+  readonly encoded: EncodedItems;
+  readonly training: TrainingData;
+  /** The events the model is fitted on (train minus validation). */
+  readonly fitEvents: Events;
+  /** The same, per user. */
+  readonly fit: UserEvents;
+  /** The validation items per user (the protocol's rule applied to train). */
+  readonly validation: HeldOut;
+  /** Train events (fit + validation), per user: the profile the test is predicted from. */
+  readonly train: UserEvents;
+  /** The protocol's test items (empty when nothing is held out). */
+  readonly test: HeldOut;
+}
+
+/** Examples need at least this many earlier events: an empty profile predicts only popularity. */
+const MIN_HISTORY = 1;
+
+/** Loads a dataset and builds the training data for a recipe; the worker factory too. */
+export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
+  const dataset = await loadDataset(recipe.data);
+  const outer = splitInteractions(dataset.interactions);
+  if (!recipe.holdOutTest) return prepareFromEvents(dataset, dedupeEarliest(dataset.interactions), recipe);
+  return { ...prepareFromEvents(dataset, outer.train, recipe), test: outer.test };
+}
+
+/**
+ * Builds the training data from a dataset's train events (deduplicated, sorted by user,
+ * time, item): the validation rule of the protocol splits them into fit and validation,
+ * or, with `validation` false (a refit with a known epoch count), all of them are fitted.
+ */
+export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength'>, validation = true): PreparedData {
+  const inner = validation ? splitInteractions(trainEvents) : { train: trainEvents, test: EMPTY_HELD_OUT };
+  const users = dataset.interactions.userIds.length;
+  const fit = byUser(inner.train, users);
+  const spec = buildFeatureSpec(dataset.items, inner.train.item, recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength });
+  const encoded = encodeCatalog(spec, dataset.items);
+  return {
+    dataset,
+    spec,
+    encoded,
+    training: buildTrainingData(spec, encoded, fit, recipe.dim),
+    fitEvents: inner.train,
+    fit,
+    validation: inner.test,
+    train: byUser(trainEvents, users),
+    test: EMPTY_HELD_OUT,
+  };
+}
+
+const EMPTY_HELD_OUT: HeldOut = { users: new Int32Array(0), offsets: new Int32Array(1), items: new Int32Array(0) };
+
+/** The worker-side factory: the same TrainingData as the main thread's `prepareData`. */
+export async function prepareTrainingData(recipe: DataRecipe): Promise<TrainingData> {
+  return (await prepareData(recipe)).training;
+}
+
+/** The network shape for a feature spec and embedding dimension. */
+export function modelShape(spec: FeatureSpec, dim: number): ModelShape {
+  return {
+    itemIdCount: spec.itemIds.length,
+    features: spec.features.flatMap((f) => (f.kind === 'continuous' ? [] : [{ name: f.name, kind: f.kind, size: f.vocabulary.length }])),
+    continuousCount: spec.features.filter((f) => f.kind === 'continuous').length,
+    bagLength: spec.bagLength,
+    dim,
+  };
+}
+
+/**
+ * Training examples "history before event j → item of event j" over the fit events, with
+ * profiles written by the shared snapshot encoder (the same tensors as serving builds).
+ */
+export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit: UserEvents, dim: number): TrainingData {
+  const shape = modelShape(spec, dim);
+  const catalogSize = encoded.count;
+  const exampleUser: number[] = [];
+  const examplePos: number[] = [];
+  const users = fit.offsets.length - 1;
+  for (let u = 0; u < users; u++) {
+    for (let j = fit.offsets[u] + MIN_HISTORY; j < fit.offsets[u + 1]; j++) {
+      exampleUser.push(u);
+      examplePos.push(j);
+    }
+  }
+  const exampleTarget = Int32Array.from(examplePos, (j) => fit.items[j]);
+  const itemCounts = new Float64Array(catalogSize);
+  for (const row of fit.items) itemCounts[row]++;
+  const userItems = sortedRowsPerUser(fit);
+  const encoder = new ProfileSnapshotEncoder(spec, encoded);
+  return {
+    shape,
+    catalog: encodeEncodedItems(spec, encoded),
+    catalogSize,
+    itemCounts,
+    itemCategory: itemCategories(spec, encoded),
+    exampleCount: exampleTarget.length,
+    exampleTarget,
+    isPositive: (example, row) => binaryHas(userItems[exampleUser[example]], row),
+    userFeed(examples: Int32Array): TensorMap {
+      const m = examples.length;
+      const batch = createUserBatch(spec, m);
+      // Replay each user once per batch: rows sorted by (user, position).
+      const order = Array.from({ length: m }, (_, r) => r).sort(
+        (a, b) => exampleUser[examples[a]] - exampleUser[examples[b]] || examplePos[examples[a]] - examplePos[examples[b]],
+      );
+      let user = -1;
+      let next = 0;
+      for (const r of order) {
+        const e = examples[r];
+        if (exampleUser[e] !== user) {
+          user = exampleUser[e];
+          encoder.reset();
+          next = fit.offsets[user];
+        }
+        // Implicit feedback: every event weighs 1, as in the evaluation protocol.
+        for (; next < examplePos[e]; next++) encoder.addEvent(fit.items[next], 1);
+        encoder.writeRow(batch, r);
+      }
+      return userBatchTensors(batch, m);
+    },
+  };
+}
+
+/** UserNet inputs of the profiles of all `events` of the given users (validation and test). */
+export function profileFeed(spec: FeatureSpec, encoded: EncodedItems, events: UserEvents, users: ArrayLike<number>): TensorMap {
+  const batch = createUserBatch(spec, users.length);
+  const encoder = new ProfileSnapshotEncoder(spec, encoded);
+  for (let r = 0; r < users.length; r++) {
+    encoder.reset();
+    const u = users[r];
+    for (let j = events.offsets[u]; j < events.offsets[u + 1]; j++) encoder.addEvent(events.items[j], 1);
+    encoder.writeRow(batch, r);
+  }
+  return userBatchTensors(batch, users.length);
+}
+
+/** Events (sorted by user, time, item) as per-user rows. */
+function byUser(events: Events, users: number): UserEvents {
+  const offsets = new Int32Array(users + 1);
+  for (const u of events.user) offsets[u + 1]++;
+  for (let u = 0; u < users; u++) offsets[u + 1] += offsets[u];
+  return { offsets, items: Int32Array.from(events.item) };
+}
+
+function sortedRowsPerUser(events: UserEvents): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (let u = 0; u + 1 < events.offsets.length; u++) out.push(events.items.slice(events.offsets[u], events.offsets[u + 1]).sort());
+  return out;
+}
+
+function binaryHas(sorted: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] === x) return true;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** Algorithm 1's category: the first categorical feature's value, else the first value of the first multi feature. */
+function itemCategories(spec: FeatureSpec, encoded: EncodedItems): Int32Array {
+  const out = new Int32Array(encoded.count).fill(-1);
+  const f = spec.features.findIndex((x) => x.kind === 'categorical');
+  const g = f >= 0 ? f : spec.features.findIndex((x) => x.kind === 'multi');
+  if (g < 0) return out;
+  const column = encoded.columns[g];
+  for (let r = 0; r < encoded.count; r++) {
+    if (column.kind === 'categorical') out[r] = column.indices[r];
+    else if (column.kind === 'multi' && column.offsets[r] < column.offsets[r + 1]) out[r] = column.indices[column.offsets[r]];
+  }
+  return out;
+}

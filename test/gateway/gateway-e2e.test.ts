@@ -19,8 +19,7 @@ import { loadGatewayConfig, startGateway } from '../../services/gateway/index.js
 import type { RunningGateway } from '../../services/gateway/index.js';
 import { describeBundle, loadRankingConfig, startRankingServer } from '../../services/ranking/index.js';
 import type { RankingServer } from '../../services/ranking/index.js';
-import { ItemEmbedder } from '../../services/retrieval/item-embedder.js';
-import type { ServedModel } from '../../services/retrieval/served-model.js';
+import { openBundleModel } from '../../services/retrieval/open-bundle-model.js';
 import { runTrain } from '../../services/trainer/train-command.js';
 import { startStandInShard } from '../fixtures/retrieval-shard.js';
 import type { StandInShard } from '../fixtures/retrieval-shard.js';
@@ -42,15 +41,7 @@ describe('gateway end to end: a trained bundle served by real ranking and two re
     assert.equal(await runTrain(['--data', 'synthetic:tiny', '--out', bundleDir, '--epochs', '1', '--dim', '16', '--seed', '3', '--workers', '1']), 0);
     bundle = await readBundle(bundleDir);
     const { manifest } = bundle;
-    const served: ServedModel = {
-      modelVersion: manifest.modelVersion,
-      dim: manifest.dim,
-      spec: manifest.featureSpec,
-      bundlePath: bundleDir,
-      embedder: await ItemEmbedder.load(bundle.itemNet, manifest.featureSpec, manifest.dim),
-      catalog: async () => bundle.items,
-      loadedAtMs: Date.now(),
-    };
+    const served = await openBundleModel(bundleDir);
     shards = await Promise.all(Array.from({ length: SHARDS }, (_, i) => startStandInShard({ model: served, shard: `${i}/${SHARDS}` })));
     const silent = createLogger({ level: 'silent', destination: createMemorySink() });
     ranking = await startRankingServer({

@@ -25,10 +25,15 @@ function serve(name: string, summary: string, load: () => Promise<(argv: string[
 
 const COMMANDS: Record<string, Command> = {
   'serve retrieval': serve('retrieval', 'Serve one retrieval shard: USearch index over ItemNet embeddings (dlrs.v1.Retrieval)', async () => (await import('../services/retrieval/index.js')).runRetrieval),
+  'serve gateway': serve('gateway', 'Serve the public API: recommendations, sessions, profiles, catalog writes (dlrs.v1.Recommender)', async () => (await import('../services/gateway/index.js')).runGateway),
   'serve ranking': serve('ranking', 'Serve UserNet and RankNet with micro-batching (dlrs.v1.Ranking)', async () => (await import('../services/ranking/index.js')).runRanking),
   train: {
     summary: 'Train UserNet, ItemNet and RankNet and write an ONNX model bundle',
     run: async (argv) => (await import('../services/trainer/train-command.js')).runTrain(argv),
+  },
+  demo: {
+    summary: 'Train, start two retrieval shards, ranking and the gateway on localhost, and show them at work',
+    run: async (argv) => (await import('./demo/run-demo.js')).runDemo(argv),
   },
   eval: {
     summary: 'Evaluate models against the baselines on a temporal split and write a report',

@@ -78,7 +78,7 @@ export function parseDemoOptions(argv: string[]): DemoOptions | 'help' {
     seed: integer(values.seed, 'seed', DEFAULT_SEED, 0),
     epochs: integer(values.epochs, 'epochs', DEFAULT_EPOCHS, 1),
     users: integer(values.users, 'users', DEFAULT_USERS, 1),
-    burstRequests: integer(values.burst, 'burst', DEFAULT_BURST_REQUESTS, 0),
+    burstRequests: integer(values.burst, 'burst', DEFAULT_BURST_REQUESTS, 1),
     burstConcurrency: integer(values.concurrency, 'concurrency', DEFAULT_BURST_CONCURRENCY, 1),
     burstMaxSeconds: integer(values['burst-seconds'], 'burst-seconds', DEFAULT_BURST_MAX_SECONDS, 1),
     workDir: values['work-dir'] ?? DEFAULT_WORK_DIR,

@@ -47,12 +47,12 @@ describe('dlrs serve gateway (runGateway) in a child process, in front of in-tes
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,
-        DLRS_GATEWAY_HOST: '127.0.0.1',
-        DLRS_GATEWAY_PORT: '0',
-        DLRS_GATEWAY_METRICS_PORT: '0',
-        DLRS_GATEWAY_RANKING_ADDRESS: ranking.address,
-        DLRS_GATEWAY_RETRIEVAL_ADDRESSES: shards.map((s) => s.address).join(','),
-        DLRS_GATEWAY_DATA_DIR: join(dir, 'data'),
+        DLRS_HOST: '127.0.0.1',
+        DLRS_PORT: '0',
+        DLRS_METRICS_PORT: '0',
+        DLRS_RANKING_ADDRESS: ranking.address,
+        DLRS_RETRIEVAL_ADDRESSES: shards.map((s) => s.address).join(','),
+        DLRS_DATA_DIR: join(dir, 'data'),
       },
     });
     let output = '';

@@ -11,9 +11,9 @@ const USAGE = `Usage: dlrs serve gateway --bundle DIR
 
 Serves the public dlrs.v1.Recommender API: recommendations (unary, streaming, live sessions),
 event ingestion into the user profiles, catalog writes routed to the retrieval shards. It
-reaches ranking and every retrieval shard over gRPC. Settings come from DLRS_GATEWAY_*
+reaches ranking and every retrieval shard over gRPC. Settings come from DLRS_*
 variables (addresses of the tiers, profile store, data folder, limits, API tokens);
---bundle (the model the tiers serve, for its feature spec) overrides DLRS_GATEWAY_BUNDLE.`;
+--bundle (the model the tiers serve, for its feature spec) overrides DLRS_BUNDLE.`;
 
 /** `dlrs serve gateway`: runs the gateway until SIGTERM/SIGINT; resolves the exit code of a failed start. */
 export async function runGateway(argv: string[]): Promise<number> {
@@ -39,7 +39,7 @@ export async function runGateway(argv: string[]): Promise<number> {
   }
   const bundlePath = bundleFlag ?? config.bundle;
   if (bundlePath === undefined) {
-    console.error(`dlrs serve gateway: no model bundle: pass --bundle DIR or set DLRS_GATEWAY_BUNDLE\n\n${USAGE}`);
+    console.error(`dlrs serve gateway: no model bundle: pass --bundle DIR or set DLRS_BUNDLE\n\n${USAGE}`);
     return 2;
   }
   const logger = createLogger({ level: config.logLevel, base: { service: 'gateway' } });

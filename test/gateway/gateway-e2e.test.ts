@@ -52,14 +52,14 @@ describe('gateway end to end: a trained bundle served by real ranking and two re
     });
     const config = loadGatewayConfig({
       env: {
-        DLRS_GATEWAY_HOST: '127.0.0.1',
-        DLRS_GATEWAY_PORT: '0',
-        DLRS_GATEWAY_METRICS_PORT: '0',
-        DLRS_GATEWAY_SHUTDOWN_TIMEOUT_MS: '1000',
-        DLRS_GATEWAY_RANKING_ADDRESS: `127.0.0.1:${ranking.port}`,
-        DLRS_GATEWAY_RETRIEVAL_ADDRESSES: shards.map((s) => `127.0.0.1:${s.server.port}`).join(','),
-        DLRS_GATEWAY_DATA_DIR: join(root, 'gateway'),
-        DLRS_GATEWAY_DEFAULT_TIMEOUT_MS: '5000',
+        DLRS_HOST: '127.0.0.1',
+        DLRS_PORT: '0',
+        DLRS_METRICS_PORT: '0',
+        DLRS_SHUTDOWN_TIMEOUT_MS: '1000',
+        DLRS_RANKING_ADDRESS: `127.0.0.1:${ranking.port}`,
+        DLRS_RETRIEVAL_ADDRESSES: shards.map((s) => `127.0.0.1:${s.server.port}`).join(','),
+        DLRS_DATA_DIR: join(root, 'gateway'),
+        DLRS_DEFAULT_TIMEOUT_MS: '5000',
       },
     });
     gateway = await startGateway(config, { spec: manifest.featureSpec, shardOf }, silent);

@@ -56,21 +56,14 @@ function commonEnv(port: number): Record<string, string> {
   return { DLRS_HOST: DEMO_HOST, DLRS_PORT: String(port), DLRS_METRICS_PORT: '0', DLRS_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), DLRS_LOG_LEVEL: 'info' };
 }
 
-/**
- * The gateway's settings. Its configuration still reads the DLRS_GATEWAY_* prefix
- * (services/gateway/gateway-config.ts), not yet the deploy contract's unprefixed names.
- */
+/** The gateway's settings beside the common ones: where its tiers and its data are. */
 function gatewayEnv(port: number, rankingAddress: string, shardAddresses: string[], dataDir: string): Record<string, string> {
   return {
-    DLRS_GATEWAY_HOST: DEMO_HOST,
-    DLRS_GATEWAY_PORT: String(port),
-    DLRS_GATEWAY_METRICS_PORT: '0',
-    DLRS_GATEWAY_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-    DLRS_GATEWAY_LOG_LEVEL: 'info',
-    DLRS_GATEWAY_RANKING_ADDRESS: rankingAddress,
-    DLRS_GATEWAY_RETRIEVAL_ADDRESSES: shardAddresses.join(','),
-    DLRS_GATEWAY_DATA_DIR: dataDir,
-    DLRS_GATEWAY_DEFAULT_TIMEOUT_MS: String(GATEWAY_DEFAULT_TIMEOUT_MS),
+    ...commonEnv(port),
+    DLRS_RANKING_ADDRESS: rankingAddress,
+    DLRS_RETRIEVAL_ADDRESSES: shardAddresses.join(','),
+    DLRS_DATA_DIR: dataDir,
+    DLRS_DEFAULT_TIMEOUT_MS: String(GATEWAY_DEFAULT_TIMEOUT_MS),
   };
 }
 

@@ -1,8 +1,9 @@
 /** Text wider than this is cut with an ellipsis, so a row fits an 80-column terminal. */
 const MAX_CELL_CHARS = 48;
 
-function fit(cell: string): string {
-  return cell.length > MAX_CELL_CHARS ? `${cell.slice(0, MAX_CELL_CHARS - 1)}…` : cell;
+/** `text` cut to at most `maxChars` characters, the last one an ellipsis when cut. */
+export function fitText(text: string, maxChars = MAX_CELL_CHARS): string {
+  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }
 
 /**
@@ -10,7 +11,7 @@ function fit(cell: string): string {
  * Columns listed in `rightAligned` (by index) are right-aligned (numbers), the others left.
  */
 export function formatTable(headers: string[], rows: string[][], options: { indent?: string; rightAligned?: number[] } = {}): string[] {
-  const cells = [headers, ...rows].map((row) => row.map(fit));
+  const cells = [headers, ...rows].map((row) => row.map((cell) => fitText(cell)));
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
   const right = new Set(options.rightAligned ?? []);
   const line = (row: string[]): string =>

@@ -2,7 +2,7 @@ import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommend
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import type { SessionResponse__Output } from '../../shared/generated/dlrs/v1/SessionResponse.js';
 import type { DemoCatalog, UserHistory } from './demo-catalog.js';
-import { formatTable } from './format-table.js';
+import { fitText, formatTable } from './format-table.js';
 import { CALL_DEADLINE_MS, degradedNote, recordHistories } from './recommender-calls.js';
 import { TOP_K } from './show-recommendations.js';
 
@@ -16,6 +16,8 @@ const SESSION_HISTORY = 4;
 const EVENT_GAP_MS = 60_000;
 /** Events of the live session: enough to outweigh the history, few enough to follow one by one. */
 const SESSION_EVENTS = 10;
+/** Titles in the one-line-per-event log are cut to this width, so the lines align. */
+const TITLE_CHARS = 32;
 /** Categories named in a mix line. */
 const MIX_SHOWN = 3;
 
@@ -72,7 +74,7 @@ export async function runLiveSession(client: RecommenderClient, catalog: DemoCat
   const nowMs = Date.now();
   const user: UserHistory = { userId: `live-${source.userId}`, events: history.map((event, i) => ({ ...event, timestampMs: nowMs - (history.length - i) * EVENT_GAP_MS })) };
   await recordHistories(client, [user]);
-  print(`  user ${user.userId} has the last ${user.events.length} events of ${source.userId}: ${user.events.map((event) => catalog.titleOf(event.itemId)).join(', ')}`);
+  print(`  user ${user.userId} has the last ${user.events.length} events of ${source.userId}: ${user.events.map((event) => fitText(catalog.titleOf(event.itemId), TITLE_CHARS)).join(', ')}`);
   const session = client.Session({ deadline: Date.now() + CALL_DEADLINE_MS * (SESSION_EVENTS + 1) });
   const pushes: RecommendResponse__Output[] = [];
   let target = '';
@@ -90,7 +92,7 @@ export async function runLiveSession(client: RecommenderClient, catalog: DemoCat
         print(`  then views ${events.length} popular items of ${target}, one event at a time:`);
       } else {
         const itemId = events[pushes.length - 2];
-        print(`    event ${String(pushes.length - 1).padStart(String(events.length).length)}/${events.length}  view ${catalog.titleOf(itemId).padEnd(28)} → ${target} ${countIn(catalog, response, target)}/${response.items.length}   mix: ${mixOf(catalog, response)}`);
+        print(`    event ${String(pushes.length - 1).padStart(String(events.length).length)}/${events.length}  view ${fitText(catalog.titleOf(itemId), TITLE_CHARS).padEnd(TITLE_CHARS)} → ${target} ${countIn(catalog, response, target)}/${response.items.length}   mix: ${mixOf(catalog, response)}`);
       }
       const next = events[pushes.length - 1];
       if (next === undefined) session.end();

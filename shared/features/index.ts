@@ -16,3 +16,5 @@ export { addEvent, buildProfile, createProfile } from './user-profile.js';
 export type { UserBatch } from './user-batch.js';
 export { createUserBatch, encodeUsers, userBatchTensors, writeProfileRow } from './user-batch.js';
 export { ProfileSnapshotEncoder } from './profile-snapshot-encoder.js';
+export type { ProfileEnvelope } from './profile-message.js';
+export { profileFromMessage, profileToMessage } from './profile-message.js';

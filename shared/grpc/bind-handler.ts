@@ -73,8 +73,9 @@ function runCall(
     const final = context.signal.aborted ? abortedOutcome(context.signal) : outcome;
     if (!context.signal.aborted) answer(outcome);
     endRpcSpan(span, final.code, final.details);
+    const [service = '', method = ''] = context.path.replace(/^\//, '').split('/');
     deps.rpcMetrics.record(
-      { method: context.path.replace(/^\//, ''), code: grpcStatus[final.code] ?? String(final.code), kind },
+      { service, method, code: grpcStatus[final.code] ?? String(final.code), kind },
       (performance.now() - startedMs) / 1000,
     );
   };

@@ -8,7 +8,7 @@ describe('startMetricsServer', () => {
     let ready = false;
     const server = await startMetricsServer({ host: '127.0.0.1', port: 0, metrics, isReady: () => ready, logger: createLogger({ level: 'silent' }) });
     try {
-      createRpcMetrics(metrics).record({ method: 'dlrs.testing.v1.Echo/Say', code: 'OK', kind: 'unary' }, 0.002);
+      createRpcMetrics(metrics).record({ service: 'dlrs.testing.v1.Echo', method: 'Say', code: 'OK', kind: 'unary' }, 0.002);
       metrics.gauge('dlrs_index_items', 'items in the index').record(42);
       const base = `http://127.0.0.1:${server.port}`;
       const scrape = await fetch(`${base}/metrics`);
@@ -16,7 +16,7 @@ describe('startMetricsServer', () => {
       assert.match(scrape.headers.get('content-type') ?? '', /text\/plain/);
       const text = await scrape.text();
       assert.match(text, /# TYPE dlrs_rpc_requests_total counter/);
-      assert.match(text, /dlrs_rpc_requests_total\{method="dlrs.testing.v1.Echo\/Say",code="OK",kind="unary"\} 1/);
+      assert.match(text, /dlrs_rpc_requests_total\{service="dlrs.testing.v1.Echo",method="Say",code="OK",kind="unary"\} 1/);
       assert.match(text, /dlrs_rpc_duration_seconds_bucket\{.*le="0.0025"\} 1/);
       assert.match(text, /dlrs_index_items 42/);
       assert.equal((await fetch(`${base}/healthz`)).status, 200);

@@ -2,7 +2,7 @@ import type { Counter, Histogram } from '@opentelemetry/api';
 import type { MetricsRegistry } from './metrics-registry.js';
 
 /** Labels of the per-method RPC metrics. */
-type RpcLabels = { method: string; code: string; kind: 'unary' | 'bidi' };
+type RpcLabels = { service: string; method: string; code: string; kind: 'unary' | 'bidi' };
 
 /** Per-method request counts by status code and latency, recorded by the gRPC server wrapper. */
 export interface RpcMetrics {
@@ -10,7 +10,7 @@ export interface RpcMetrics {
   record(labels: RpcLabels, durationSeconds: number): void;
 }
 
-/** Creates `dlrs_rpc_requests_total{method,code,kind}` and `dlrs_rpc_duration_seconds{method,code,kind}`. */
+/** Creates `dlrs_rpc_requests_total{service,method,code,kind}` and `dlrs_rpc_duration_seconds{service,method,code,kind}`. */
 export function createRpcMetrics(metrics: MetricsRegistry): RpcMetrics {
   const requests: Counter<RpcLabels> = metrics.counter('dlrs_rpc_requests', 'gRPC calls finished, by method and status code');
   const duration: Histogram<RpcLabels> = metrics.histogram(

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -6,8 +8,16 @@ import type { ProtoGrpcType as RankingGrpc } from '../generated/ranking.js';
 import type { ProtoGrpcType as RetrievalGrpc } from '../generated/retrieval.js';
 import type { ProtoGrpcType as RecommenderGrpc } from '../generated/recommender.js';
 
-/** The folder holding `dlrs/v1/*.proto`. */
-export const PROTO_ROOT = fileURLToPath(new URL('../../proto', import.meta.url));
+/** The folder holding `dlrs/v1/*.proto`: the first `proto/` above this module, from the sources or from dist/. */
+export const PROTO_ROOT = findProtoRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findProtoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'proto');
+    if (existsSync(join(candidate, 'dlrs/v1/common.proto'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`no proto/dlrs/v1/common.proto above ${from}: the package is incomplete`);
+  }
+}
 
 /** The dlrs proto files, relative to PROTO_ROOT. */
 export const PROTO_FILES = ['dlrs/v1/common.proto', 'dlrs/v1/ranking.proto', 'dlrs/v1/retrieval.proto', 'dlrs/v1/recommender.proto'];

@@ -192,9 +192,9 @@ describe('gRPC server bootstrap', () => {
 
     it('serves Prometheus text with the rpc counter on /metrics', async () => {
       const text = await (await fetch(`http://127.0.0.1:${handle.metricsPort}/metrics`)).text();
-      assert.match(text, /dlrs_rpc_requests_total\{method="dlrs.testing.v1.Echo\/Say",code="OK",kind="unary"\} 1/);
-      assert.match(text, /dlrs_rpc_requests_total\{method="dlrs.testing.v1.Echo\/Fail",code="INVALID_ARGUMENT",kind="unary"\} 1/);
-      assert.match(text, /dlrs_rpc_duration_seconds_count\{method="dlrs.testing.v1.Echo\/Say",code="OK",kind="unary"\} 1/);
+      assert.match(text, /dlrs_rpc_requests_total\{service="dlrs.testing.v1.Echo",method="Say",code="OK",kind="unary"\} 1/);
+      assert.match(text, /dlrs_rpc_requests_total\{service="dlrs.testing.v1.Echo",method="Fail",code="INVALID_ARGUMENT",kind="unary"\} 1/);
+      assert.match(text, /dlrs_rpc_duration_seconds_count\{service="dlrs.testing.v1.Echo",method="Say",code="OK",kind="unary"\} 1/);
       assert.equal((await fetch(`http://127.0.0.1:${handle.metricsPort}/readyz`)).status, 200);
     });
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { pairedBootstrap } from './bootstrap.js';
-import { createRng } from './rng.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 
 describe('eval pairedBootstrap', () => {
-  const rng = createRng(11);
+  const rng = new SeededRandom(11);
   const b = Float64Array.from({ length: 300 }, () => rng.next());
   const a = b.map((v) => v * 1.2 + 0.01 * rng.normal());
 

@@ -1,5 +1,5 @@
 // Paired bootstrap over users for "model A vs model B" lines.
-import { createRng } from './rng.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 
 /** Enough resamples for stable 2.5 % / 97.5 % percentiles, and still milliseconds for a few thousand users. */
 export const DEFAULT_BOOTSTRAP_SAMPLES = 2000;
@@ -35,7 +35,7 @@ export function pairedBootstrap(a: Float64Array, b: Float64Array, options: Boots
   const n = a.length;
   const meanA = mean(a);
   const meanB = mean(b);
-  const rng = createRng(options.seed);
+  const rng = new SeededRandom(options.seed);
   const ratios = new Float64Array(samples);
   for (let s = 0; s < samples; s++) {
     let sumA = 0;

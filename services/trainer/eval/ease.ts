@@ -9,7 +9,7 @@ import type { TrainData } from './train-data.js';
 import { rowOf } from './train-data.js';
 
 /** λ searched on validation; Steck reports optima in the hundreds on MovieLens-sized data. */
-const LAMBDAS = [50, 100, 200, 300, 500, 800, 1200];
+const LAMBDAS = [50, 100, 200, 300, 500, 800, 1200, 2000];
 
 /**
  * With fewer users than items (ml-latest-small: 610 × ~9k) the item-side inverse is replaced,
@@ -22,12 +22,15 @@ export const ease: Recommender = {
   grid: LAMBDAS.map((lambda) => ({ lambda })),
   fit: (data, params) => {
     const lambda = Number(params.lambda);
-    const users = nonEmptyRows(data.byUser);
-    const items = nonEmptyRows(data.byItem);
-    const scorer = users.size < items.size ? woodburyScorer(data, lambda) : itemSideScorer(data, lambda);
-    return Promise.resolve([scoreRanker('EASE', data, scorer, true)]);
+    const side = nonEmptyRows(data.byUser).size < nonEmptyRows(data.byItem).size ? 'user' : 'item';
+    return Promise.resolve([scoreRanker('EASE', data, easeScorer(data, lambda, side), true)]);
   },
 };
+
+/** EASE scores through the user-side (Woodbury) or the item-side inverse; both give the same scores off the user's items. */
+export function easeScorer(data: TrainData, lambda: number, side: 'user' | 'item'): UserScorer {
+  return side === 'user' ? woodburyScorer(data, lambda) : itemSideScorer(data, lambda);
+}
 
 function woodburyScorer(data: TrainData, lambda: number): UserScorer {
   const users = nonEmptyRows(data.byUser);

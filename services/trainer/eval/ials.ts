@@ -1,7 +1,7 @@
 // iALS (Hu, Koren & Volinsky 2008): confidence-weighted implicit matrix factorisation, each
 // half-step solved by a few warm-started conjugate-gradient steps (Takács, Pilászy & Tikk 2011).
 import type { Recommender } from './recommender.js';
-import { createRng } from './rng.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import { factorScorer, scoreRanker } from './score-ranker.js';
 import type { Csr } from './train-data.js';
 import { rowOf } from './train-data.js';
@@ -9,9 +9,9 @@ import { rowOf } from './train-data.js';
 /** Factors searched on validation. */
 const FACTORS = [64];
 /** Confidence c = 1 + α on observed pairs. */
-const ALPHAS = [1, 2, 4];
+const ALPHAS = [2, 4];
 /** L2 weight on the factors. */
-const LAMBDAS = [50, 150, 400];
+const LAMBDAS = [20, 50, 80];
 /** Alternations: the validation MAP flattens after about ten on MovieLens. */
 const ITERATIONS = 15;
 /** CG steps per row and half-step: warm starts make three enough (Takács et al.). */
@@ -27,7 +27,7 @@ export const ials: Recommender = {
     const dim = Number(params.factors);
     const alpha = Number(params.alpha);
     const lambda = Number(params.lambda);
-    const rng = createRng(context.seed);
+    const rng = new SeededRandom(context.seed);
     const users = Float64Array.from({ length: data.numUsers * dim }, () => rng.normal() * INIT_SCALE);
     const items = Float64Array.from({ length: data.numItems * dim }, () => rng.normal() * INIT_SCALE);
     for (let it = 0; it < ITERATIONS; it++) {

@@ -34,10 +34,11 @@ export async function renderMapPlot(title: string, curves: readonly MapCurve[]):
     width: PLOT_WIDTH,
     height: PLOT_HEIGHT,
     background: 'white',
+    config: { font: 'sans-serif' },
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'k', type: 'ordinal', title: 'k', sort: [...MAP_CUTOFFS] },
+      x: { field: 'k', type: 'ordinal', title: 'k', sort: [...MAP_CUTOFFS], axis: { labelAngle: 0 } },
       y: { field: 'map', type: 'quantitative', title: 'MAP@k' },
       color: { field: 'model', type: 'nominal', title: 'Model', sort: curves.map((c) => c.model) },
     },

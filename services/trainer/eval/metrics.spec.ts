@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { averagePrecisionAt, evaluateRankings, meanWithError, ndcgAt, recallAt, summarizeMetrics } from './metrics.js';
 import { heldOutFrom } from './split.js';
+import { topK } from './top-k.js';
 
 const close = (actual: number, expected: number): void => assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} ≠ ${expected}`);
 
@@ -41,6 +42,14 @@ describe('eval metrics', () => {
     const dcg = 1 + 1 / 2;
     const ideal = 1 + 1 / Math.log2(3) + 1 / 2;
     close(ndcgAt([1, 9, 2], new Set([1, 2, 3, 4]), 3), dcg / ideal);
+  });
+
+  it('tied scores rank the lower item index first, so AP@k of a tie is deterministic', () => {
+    // Three items tie; the relevant one has the highest index, so it lands at rank 3: AP@3 = (1/3) / 1.
+    const ranked = topK(Float32Array.from([0.5, 0.5, 0.5]), 3);
+    close(averagePrecisionAt(ranked, new Set([2]), 3), 1 / 3);
+    close(averagePrecisionAt(topK(Float32Array.from([0.5, 0.5, 0.5]), 3), new Set([0]), 3), 1);
+    close(ndcgAt(ranked, new Set([2]), 3), 1 / 2);
   });
 
   it('evaluateRankings keeps one value per test user, aligned with the held-out users', () => {

@@ -5,7 +5,7 @@ import { RANKING_LENGTH, evaluateRankings, summarizeMetrics } from './metrics.js
 import type { MeanWithError, MetricName, PerUserMetrics } from './metrics.js';
 import type { Params, Ranker, Recommender } from './recommender.js';
 import { dedupeEarliest, splitInteractions, splitStats } from './split.js';
-import type { HeldOut, InteractionLog, SplitMode, SplitStats } from './split.js';
+import type { HeldOut, InteractionLog, ItemOrder, SplitMode, SplitStats } from './split.js';
 import { buildTrainData } from './train-data.js';
 import type { TrainData } from './train-data.js';
 
@@ -15,6 +15,8 @@ export interface EvaluationInput {
   readonly numUsers: number;
   readonly numItems: number;
   readonly split: SplitMode;
+  /** Item-id order of the catalog rows, for time ties (default: row order). */
+  readonly itemOrder?: ItemOrder;
   readonly seed: number;
   /** The models the protocol compares against (Popularity, MF, PureSVD, EASE). */
   readonly baselines: readonly Recommender[];
@@ -62,6 +64,8 @@ export interface EvaluationResult {
   readonly models: readonly ModelResult[];
   readonly bestBaseline: string;
   readonly comparisons: readonly Comparison[];
+  /** Wall time of the whole run: splits, tuning, final fits and scoring. */
+  readonly elapsedMs: number;
 }
 
 /** The metrics every comparison line reports. */
@@ -72,9 +76,10 @@ const TUNING_METRIC: MetricName = 'map@10';
 /** Runs the protocol of ../shared/docs/evaluation.md over the given models. */
 export async function runEvaluation(input: EvaluationInput): Promise<EvaluationResult> {
   const { progress } = input;
-  const events = dedupeEarliest(input.log);
-  const testSplit = splitInteractions(events, input.split);
-  const validationSplit = splitInteractions(testSplit.train, input.split);
+  const started = performance.now();
+  const events = dedupeEarliest(input.log, input.itemOrder);
+  const testSplit = splitInteractions(events, input.split, input.itemOrder);
+  const validationSplit = splitInteractions(testSplit.train, input.split, input.itemOrder);
   const full = { data: buildTrainData(testSplit.train, input.numUsers, input.numItems), test: testSplit.test };
   const validation = { data: buildTrainData(validationSplit.train, input.numUsers, input.numItems), test: validationSplit.test };
   const testStats = splitStats(events, testSplit);
@@ -90,16 +95,25 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
   }
 
   const baselines = models.filter((m) => m.baseline);
-  const best = baselines.reduce((a, b) => (b.metrics['map@10'].mean > a.metrics['map@10'].mean ? b : a), baselines[0]);
+  const best = baselines.length === 0 ? undefined : baselines.reduce((a, b) => (b.metrics['map@10'].mean > a.metrics['map@10'].mean ? b : a));
   const comparisons: Comparison[] = [];
   for (const model of models) {
-    if (model === best) continue;
+    if (best === undefined || model === best) continue;
     for (const metric of COMPARED_METRICS) {
       const result = pairedBootstrap(model.perUser[metric], best.perUser[metric], { seed: input.seed });
       comparisons.push({ a: model.name, b: best.name, metric, result });
     }
   }
-  return { split: input.split, seed: input.seed, test: testStats, validation: validationStats, models, bestBaseline: best?.name ?? '', comparisons };
+  return {
+    split: input.split,
+    seed: input.seed,
+    test: testStats,
+    validation: validationStats,
+    models,
+    bestBaseline: best?.name ?? '',
+    comparisons,
+    elapsedMs: performance.now() - started,
+  };
 }
 
 interface Part {

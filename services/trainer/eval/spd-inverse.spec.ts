@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { Matrix, inverse } from 'ml-matrix';
-import { createRng } from './rng.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import { spdInverse } from './spd-inverse.js';
 
 describe('eval spdInverse', () => {
   it('inverts a random SPD matrix like ml-matrix does', () => {
     const n = 40;
-    const rng = createRng(3);
+    const rng = new SeededRandom(3);
     const x = Matrix.from1DArray(n, n, Array.from({ length: n * n }, () => rng.normal()));
     const a = x.mmul(x.transpose()).add(Matrix.eye(n).mul(0.5));
     const mine = spdInverse(Float64Array.from(a.to1DArray()), n);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { dedupeEarliest, heldOutItems, splitInteractions, splitStats, testCount } from './split.js';
+import { dedupeEarliest, heldOutItems, itemIdOrder, splitInteractions, splitStats, testCount } from './split.js';
 import type { HeldOut, InteractionLog } from './split.js';
 
 /** Builds a log from [user, item, timestamp] rows. */
@@ -34,6 +34,17 @@ describe('eval split', () => {
     assert.deepEqual(testOf(swapped.test), { 0: [4, 9] });
     const tieAtCut = splitInteractions(log([[0, 1, 1], [0, 2, 2], [0, 3, 3], [0, 8, 4], [0, 7, 4]]));
     assert.deepEqual(testOf(tieAtCut.test), { 0: [8] });
+  });
+
+  it('breaks time ties by item id, numerically for numeric ids, when given the catalog order', () => {
+    // Catalog rows 0..4 have ids "10", "9", "b", "a", "0x": numbers first by value, then strings.
+    assert.deepEqual([...itemIdOrder(['10', '9', 'b', 'a', '0x'])], [1, 0, 4, 3, 2]);
+    // Rows 0 ("10") and 1 ("9") tie at the last timestamp: "10" is the later by id, so it is the test item.
+    const rows: Array<[number, number, number]> = [[0, 2, 1], [0, 3, 2], [0, 4, 3], [0, 5, 4], [0, 0, 9], [0, 1, 9]];
+    assert.deepEqual(testOf(splitInteractions(log(rows), 'user', itemIdOrder(['10', '9', 'b', 'a', 'c', 'd'])).test), { 0: [0, 1] });
+    const five: Array<[number, number, number]> = [[0, 2, 1], [0, 3, 2], [0, 4, 3], [0, 0, 9], [0, 1, 9]];
+    assert.deepEqual(testOf(splitInteractions(log(five), 'user', itemIdOrder(['10', '9', 'b', 'a', 'c'])).test), { 0: [0] });
+    assert.deepEqual(testOf(splitInteractions(log(five)).test), { 0: [1] });
   });
 
   it('per user: users with fewer than 5 interactions are train only', () => {

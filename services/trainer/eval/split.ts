@@ -3,8 +3,7 @@
 /**
  * The columns of an interaction log the split reads: a structural subset of the dataset
  * reader's `Interactions`, so any reader's output can be passed as is. `item` indices are
- * catalog positions, and the catalog is ordered by item id, so the index breaks time ties
- * in item-id order.
+ * catalog rows; time ties are broken by item id through an `ItemOrder` (default: the row).
  */
 export interface InteractionLog {
   readonly user: Int32Array;
@@ -50,6 +49,31 @@ export interface SplitStats {
   readonly unseenTestShare: number;
 }
 
+/** Position of every catalog row in item-id order (see `itemIdOrder`); ties in time are broken by it. */
+export type ItemOrder = Int32Array;
+
+/**
+ * The item-id order of catalog `ids`: numeric ids first, by value (MovieLens movie ids, so that
+ * "10" follows "9"), then the others as strings.
+ */
+export function itemIdOrder(ids: readonly string[]): ItemOrder {
+  const numeric = ids.map((id) => (/^-?\d+(\.\d+)?$/.test(id) ? Number(id) : NaN));
+  const rows = ids.map((_, r) => r);
+  rows.sort((a, b) => {
+    const na = numeric[a];
+    const nb = numeric[b];
+    if (!Number.isNaN(na) || !Number.isNaN(nb)) {
+      if (Number.isNaN(na)) return 1;
+      if (Number.isNaN(nb)) return -1;
+      return na - nb || a - b;
+    }
+    return ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : a - b;
+  });
+  const order = new Int32Array(ids.length);
+  rows.forEach((r, position) => (order[r] = position));
+  return order;
+}
+
 /** The protocol holds out 20 % (rounded up) of each user's history, or of the whole log for the global cut. */
 const TEST_PERCENT = 20;
 /** Users with fewer interactions than this stay in train: too short a history to split. */
@@ -60,26 +84,27 @@ export function testCount(n: number): number {
   return Math.max(1, Math.floor((n * TEST_PERCENT + 99) / 100));
 }
 
-/** Keeps the earliest event of every (user, item) pair; rows come out sorted by (user, timestamp, item). */
-export function dedupeEarliest(log: InteractionLog): Events {
+/** Keeps the earliest event of every (user, item) pair; rows come out sorted by (user, timestamp, item id). */
+export function dedupeEarliest(log: InteractionLog, itemOrder?: ItemOrder): Events {
+  const rank = (i: number): number => (itemOrder ? itemOrder[i] : i);
   const n = log.user.length;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => log.user[a] - log.user[b] || log.item[a] - log.item[b] || log.timestamp[a] - log.timestamp[b]);
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  rows.sort((a, b) => log.user[a] - log.user[b] || log.item[a] - log.item[b] || log.timestamp[a] - log.timestamp[b]);
   const keep: number[] = [];
   for (let r = 0; r < n; r++) {
-    const i = order[r];
-    const prev = r > 0 ? order[r - 1] : -1;
+    const i = rows[r];
+    const prev = r > 0 ? rows[r - 1] : -1;
     if (prev >= 0 && log.user[prev] === log.user[i] && log.item[prev] === log.item[i]) continue;
     keep.push(i);
   }
-  keep.sort((a, b) => log.user[a] - log.user[b] || log.timestamp[a] - log.timestamp[b] || log.item[a] - log.item[b]);
+  keep.sort((a, b) => log.user[a] - log.user[b] || log.timestamp[a] - log.timestamp[b] || rank(log.item[a]) - rank(log.item[b]));
   return pick(log, keep);
 }
 
 /** Splits a log by the protocol's rule for `mode`; duplicates are removed first. */
-export function splitInteractions(log: InteractionLog, mode: SplitMode = 'user'): Split {
-  const events = dedupeEarliest(log);
-  return mode === 'user' ? splitPerUser(events) : splitGlobal(events);
+export function splitInteractions(log: InteractionLog, mode: SplitMode = 'user', itemOrder?: ItemOrder): Split {
+  const events = dedupeEarliest(log, itemOrder);
+  return mode === 'user' ? splitPerUser(events) : splitGlobal(events, itemOrder);
 }
 
 function splitPerUser(events: Events): Split {
@@ -97,13 +122,14 @@ function splitPerUser(events: Events): Split {
   return finish(events, trainRows, testRows);
 }
 
-function splitGlobal(events: Events): Split {
+function splitGlobal(events: Events, itemOrder?: ItemOrder): Split {
+  const rank = (i: number): number => (itemOrder ? itemOrder[i] : i);
   const n = events.user.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => events.timestamp[a] - events.timestamp[b] || events.user[a] - events.user[b] || events.item[a] - events.item[b]);
+  const rows = Array.from({ length: n }, (_, i) => i);
+  rows.sort((a, b) => events.timestamp[a] - events.timestamp[b] || events.user[a] - events.user[b] || rank(events.item[a]) - rank(events.item[b]));
   const firstTest = n - (n === 0 ? 0 : testCount(n));
-  const trainRows = order.slice(0, firstTest).sort((a, b) => a - b);
-  const testRows = order.slice(firstTest).sort((a, b) => a - b);
+  const trainRows = rows.slice(0, firstTest).sort((a, b) => a - b);
+  const testRows = rows.slice(firstTest).sort((a, b) => a - b);
   return finish(events, trainRows, testRows);
 }
 

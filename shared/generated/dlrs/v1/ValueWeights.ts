@@ -13,6 +13,11 @@ export interface ValueWeights {
    * Value -> summed weight of the user's events on items with that value.
    */
   'weights'?: ({[key: string]: number | string});
+  /**
+   * Summed weight of the events whose item had a value of this feature: the distribution's
+   * normaliser (equal to the sum of `weights` up to rounding).
+   */
+  'total'?: (number | string);
 }
 
 /**
@@ -27,4 +32,9 @@ export interface ValueWeights__Output {
    * Value -> summed weight of the user's events on items with that value.
    */
   'weights': ({[key: string]: number});
+  /**
+   * Summed weight of the events whose item had a value of this feature: the distribution's
+   * normaliser (equal to the sum of `weights` up to rounding).
+   */
+  'total': (number);
 }

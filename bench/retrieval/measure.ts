@@ -1,0 +1,46 @@
+/** Latency percentiles and throughput of a timed loop. */
+export interface Timing {
+  qps: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Runs `once(i)` for i < count on this thread and times each call. */
+export function timeCalls(count: number, once: (i: number) => void): Timing {
+  const latencies = new Float64Array(count);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    once(i);
+    latencies[i] = performance.now() - t;
+  }
+  return summarise(latencies, performance.now() - started);
+}
+
+/** Awaits `once(i)` for i < count, one at a time, and times each call. */
+export async function timeAsyncCalls(count: number, once: (i: number) => Promise<unknown>): Promise<Timing> {
+  const latencies = new Float64Array(count);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await once(i);
+    latencies[i] = performance.now() - t;
+  }
+  return summarise(latencies, performance.now() - started);
+}
+
+/** Percentiles of latencies (ms) and the rate they were served at over `elapsedMs`. */
+export function summarise(latencies: Float64Array, elapsedMs: number): Timing {
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { qps: (latencies.length / elapsedMs) * 1000, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+/** The share of `truth`'s first k ids that `found` holds. */
+export function recallAt(found: ArrayLike<number>, truth: ArrayLike<number>, k: number): number {
+  const wanted = new Set<number>();
+  for (let i = 0; i < k && i < truth.length; i++) wanted.add(truth[i]);
+  let hits = 0;
+  for (let i = 0; i < found.length && i < k; i++) if (wanted.has(found[i])) hits++;
+  return hits / Math.max(1, wanted.size);
+}

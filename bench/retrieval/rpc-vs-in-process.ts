@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { FeatureSpec } from '../../shared/features/index.js';
+import { createLogger } from '../../shared/logging/index.js';
+import { loadRetrievalConfig } from '../../services/retrieval/config.js';
+import { ItemEmbedder } from '../../services/retrieval/item-embedder.js';
+import { startRetrievalServer } from '../../services/retrieval/server.js';
+import { standInItemNet } from '../../test/fixtures/stand-in-item-net.js';
+import { timeAsyncCalls } from './measure.js';
+import type { Timing } from './measure.js';
+import type { VectorSet } from './synthetic-vectors.js';
+
+const run = promisify(execFile);
+const LOAD_SCRIPT = fileURLToPath(new URL('./search-load.ts', import.meta.url));
+
+/** Why 16: enough requests in flight on one stream to keep the server busy, as the gateway's multiplexed stream does. */
+const STREAM_IN_FLIGHT = 16;
+
+/**
+ * The same shard searched in-process and through the Search RPC and the
+ * SearchStream RPC at `k`, from a client process over loopback. The items'
+ * embeddings are served by an ItemNet whose id table holds the vectors.
+ */
+export async function rpcVersusInProcess(items: VectorSet, queries: VectorSet, k: number, expansionSearch: number): Promise<{ inProcess: Timing; unary: Timing; stream: Timing; startupSeconds: number }> {
+  const ids = Array.from({ length: items.count }, (_, i) => `item-${i}`);
+  const spec: FeatureSpec = { features: [], itemIds: ['<oov>', ...ids], bagLength: 1, eventWeights: {} };
+  const idTable = new Array<number>(items.dim).fill(0).concat(Array.from(items.vectors));
+  const bytes = standInItemNet(spec, { dim: items.dim, idTable, categoricalTables: {}, biases: new Array<number>(items.count + 1).fill(0) });
+  const embedder = await ItemEmbedder.load(bytes, spec, items.dim, { batchRows: 4096 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'dlrs-bench-rpc-'));
+  const config = loadRetrievalConfig(
+    { bundle: 'bench', shard: '0/1', dataDir },
+    { DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_INDEX_EXPANSION_SEARCH: String(expansionSearch), DLRS_MAX_MESSAGE_BYTES: String(64 * 1024 * 1024) },
+  );
+  const started = performance.now();
+  const server = await startRetrievalServer({
+    config,
+    model: { modelVersion: 'bench', dim: items.dim, spec, bundlePath: 'bench', embedder, catalog: () => Promise.resolve(ids.map((id) => ({ id, features: {} }))), loadedAtMs: Date.now() },
+    openModel: () => Promise.reject(new Error('not in the bench')),
+    logger: createLogger({ level: 'warn' }),
+  });
+  const service = await server.ready;
+  const startupSeconds = (performance.now() - started) / 1000;
+  try {
+    const decoded = (q: number) => ({ requestId: `q${q}`, dim: items.dim, queries: Buffer.from(queries.vectors.buffer, q * items.dim * 4, items.dim * 4), k, includeEmbeddings: true, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 0 });
+    const inProcess = await timeAsyncCalls(queries.count, (q) => service.search(decoded(q)));
+    const args = [String(server.port), String(queries.count), String(items.dim), String(k), String(STREAM_IN_FLIGHT)];
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--no-warnings=ExperimentalWarning', LOAD_SCRIPT, ...args], { maxBuffer: 1 << 20 });
+    const remote = JSON.parse(stdout) as { unary: Timing; stream: Timing };
+    return { inProcess, unary: remote.unary, stream: remote.stream, startupSeconds };
+  } finally {
+    await server.close('bench done');
+    await embedder.release();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { ConfigError } from '../../shared/config/index.js';
+import { gatewayLimits, loadGatewayConfig } from './gateway-config.js';
+
+describe('gateway configuration', () => {
+  it('defaults to the single-machine layout with the embedded store', () => {
+    const config = loadGatewayConfig({ env: {} });
+    assert.equal(config.port, 50051);
+    assert.equal(config.rankingAddress, '127.0.0.1:50052');
+    assert.deepEqual(config.retrievalAddresses, ['127.0.0.1:50053']);
+    assert.equal(config.profileStore, 'embedded');
+    assert.equal(config.useStreams, true);
+    assert.equal(config.dataDir, 'data/gateway');
+    assert.equal(config.interactionLog, true);
+    assert.equal(gatewayLimits(config).defaultTimeoutMs, 1000);
+  });
+
+  it('reads shard addresses in order and the Redis store from DLRS_GATEWAY_* variables', () => {
+    const config = loadGatewayConfig({
+      env: { DLRS_GATEWAY_RETRIEVAL_ADDRESSES: 'shard0:50053, shard1:50053', DLRS_GATEWAY_PROFILE_STORE: 'redis', DLRS_GATEWAY_REDIS_URL: 'redis://redis:6379', DLRS_GATEWAY_DEFAULT_TIMEOUT_MS: '250ms' },
+    });
+    assert.deepEqual(config.retrievalAddresses, ['shard0:50053', 'shard1:50053']);
+    assert.equal(config.redisUrl, 'redis://redis:6379');
+    assert.equal(config.defaultTimeoutMs, 250);
+  });
+
+  it('names every inconsistent setting', () => {
+    assert.throws(
+      () => loadGatewayConfig({ env: { DLRS_GATEWAY_PROFILE_STORE: 'redis', DLRS_GATEWAY_MAX_K: '500', DLRS_GATEWAY_MAX_CANDIDATES: '100' } }),
+      (error) => error instanceof ConfigError && error.problems.length === 2 && /DLRS_GATEWAY_REDIS_URL is required/.test(error.message) && /DLRS_GATEWAY_MAX_K=500/.test(error.message),
+    );
+    assert.throws(() => loadGatewayConfig({ env: { DLRS_GATEWAY_RETRIEVAL_ADDRESSES: 'no-port' } }), /DLRS_GATEWAY_RETRIEVAL_ADDRESSES/);
+  });
+});

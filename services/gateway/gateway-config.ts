@@ -1,0 +1,133 @@
+import {
+  ConfigError,
+  booleanField,
+  configField,
+  defineConfig,
+  durationMsField,
+  enumField,
+  filePathField,
+  integerField,
+  loadConfig,
+  serverConfigShape,
+  sizeBytesField,
+  stringField,
+} from '../../shared/config/index.js';
+import type { Config, Env } from '../../shared/config/index.js';
+import { DEFAULT_ITEM_CACHE_MAX_ENTRIES, DEFAULT_ITEM_CACHE_TTL_MS } from './item-cache/index.js';
+import { DEFAULT_MAX_FILE_AGE_MS, DEFAULT_MAX_FILE_BYTES } from '../../shared/interaction-log/index.js';
+import { DEFAULT_POPULARITY_CAPACITY, DEFAULT_POPULARITY_HALF_LIFE_MS } from './popularity/index.js';
+import { DEFAULT_DEDUPE_WINDOW_PER_USER } from './profile-store/index.js';
+import type { GatewayLimits } from './gateway-service.js';
+
+/** The gateway's public gRPC port (gateway 50051, ranking 50052, retrieval 50053). */
+const DEFAULT_PORT = 50051;
+/** Its Prometheus port, beside the other services'. */
+const DEFAULT_METRICS_PORT = 9464;
+/** Where the ranking tier listens in the single-machine layout. */
+const DEFAULT_RANKING_ADDRESS = '127.0.0.1:50052';
+/** One retrieval shard on the default port in the single-machine layout. */
+const DEFAULT_RETRIEVAL_ADDRESSES = ['127.0.0.1:50053'];
+/** Relative to the working directory, like every other dlrs data folder. */
+const DEFAULT_DATA_DIR = 'data/gateway';
+/** The embedded store's file inside the data folder. */
+export const PROFILE_STORE_FILE = 'profiles.aof';
+/** The interaction log's folder inside the data folder (what `dlrs train --data log:DIR` reads). */
+export const INTERACTION_LOG_DIR = 'interactions';
+/** Pages of results beyond 100 items are another product (search), not a recommendation. */
+const DEFAULT_MAX_K = 100;
+/** RankNet re-ranks C = 100 to 300 candidates; 1,000 leaves room below ranking's own 2,000. */
+const DEFAULT_MAX_CANDIDATES = 1000;
+/** A client excluding more than a thousand items should filter by attribute instead. */
+const DEFAULT_MAX_EXCLUDE_IDS = 1000;
+/** An inline context is a session's recent history; the profile keeps a bag of tens of items. */
+const DEFAULT_MAX_CONTEXT_INTERACTIONS = 200;
+/** A producer batch of a thousand events is about 100 KiB on the wire. */
+const DEFAULT_MAX_EVENTS_PER_BATCH = 1000;
+/** Catalog writes of a thousand items keep one shard's durable write short. */
+const DEFAULT_MAX_ITEMS_PER_CALL = 1000;
+/** Enough to keep both tiers busy for one client's stream without letting it starve the others. */
+const DEFAULT_MAX_IN_FLIGHT_PER_STREAM = 64;
+/** A recommendation that takes longer than a second is too late for a page view. */
+const DEFAULT_TIMEOUT_MS = 1000;
+
+/** A comma-separated list of host:port addresses; shard i is the i-th. */
+function addressListField() {
+  return configField('a comma-separated list of host:port addresses', (raw) => {
+    const list = typeof raw === 'string' ? raw.split(',').map((part) => part.trim()) : raw;
+    if (!Array.isArray(list) || list.length === 0) return undefined;
+    return list.every((address) => typeof address === 'string' && /^[^\s,]+:\d+$/.test(address)) ? (list as string[]) : undefined;
+  });
+}
+
+/** The gateway configuration: `DLRS_GATEWAY_*` variables or a config file. */
+export const gatewayConfigDefinition = defineConfig(
+  {
+    ...serverConfigShape({ port: DEFAULT_PORT, metricsPort: DEFAULT_METRICS_PORT }),
+    /** The model bundle the tiers serve: the gateway reads its feature spec (event weights, bag length, features). */
+    bundle: filePathField({ mustExist: true }).optional(),
+    rankingAddress: stringField().default(DEFAULT_RANKING_ADDRESS),
+    /** One address per retrieval shard, in shard order: the list's length is the shard count. */
+    retrievalAddresses: addressListField().default(DEFAULT_RETRIEVAL_ADDRESSES),
+    /** Reach the tiers over long-lived streams (unary calls while a stream is down); false = unary only. */
+    useStreams: booleanField().default(true),
+    /** TLS to the internal tiers: their CA, and a client certificate for mutual TLS. */
+    internalTlsCaPath: filePathField({ mustExist: true }).optional(),
+    internalTlsCertPath: filePathField({ mustExist: true }).optional(),
+    internalTlsKeyPath: filePathField({ mustExist: true }).optional(),
+    /** A file with one API token per line; when set, calls need `authorization: Bearer <token>`. */
+    apiTokensFile: filePathField({ mustExist: true }).optional(),
+    /** Holds the embedded profile store (`profiles.aof`) and the interaction log (`interactions/`). */
+    dataDir: filePathField().default(DEFAULT_DATA_DIR),
+    profileStore: enumField(['embedded', 'redis']).default('embedded'),
+    /** redis:// or rediss:// URL of the shared store (profileStore = redis). */
+    redisUrl: stringField().optional(),
+    dedupeWindowPerUser: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_DEDUPE_WINDOW_PER_USER),
+    /** Append every event and served list to the interaction log, for training. */
+    interactionLog: booleanField().default(true),
+    interactionLogMaxFileBytes: sizeBytesField({ min: 1024 }).default(DEFAULT_MAX_FILE_BYTES),
+    interactionLogMaxFileAgeMs: durationMsField({ min: 1000 }).default(DEFAULT_MAX_FILE_AGE_MS),
+    popularityHalfLifeMs: durationMsField({ min: 1000 }).default(DEFAULT_POPULARITY_HALF_LIFE_MS),
+    popularityCapacity: integerField({ min: 1, max: 10_000_000 }).default(DEFAULT_POPULARITY_CAPACITY),
+    itemCacheMaxEntries: integerField({ min: 1, max: 100_000_000 }).default(DEFAULT_ITEM_CACHE_MAX_ENTRIES),
+    itemCacheTtlMs: durationMsField({ min: 0 }).default(DEFAULT_ITEM_CACHE_TTL_MS),
+    maxK: integerField({ min: 1, max: 10_000 }).default(DEFAULT_MAX_K),
+    maxCandidates: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_CANDIDATES),
+    maxExcludeIds: integerField({ min: 0, max: 1_000_000 }).default(DEFAULT_MAX_EXCLUDE_IDS),
+    maxContextInteractions: integerField({ min: 0, max: 100_000 }).default(DEFAULT_MAX_CONTEXT_INTERACTIONS),
+    maxEventsPerBatch: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_EVENTS_PER_BATCH),
+    maxItemsPerCall: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_ITEMS_PER_CALL),
+    maxInFlightPerStream: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_IN_FLIGHT_PER_STREAM),
+    defaultTimeoutMs: durationMsField({ min: 1 }).default(DEFAULT_TIMEOUT_MS),
+  },
+  { prefix: 'DLRS_GATEWAY_' },
+);
+
+/** The loaded, frozen gateway configuration. */
+export type GatewayConfig = Config<typeof gatewayConfigDefinition.shape>;
+
+/** Loads the gateway configuration and checks the settings that depend on each other. */
+export function loadGatewayConfig(options: { env?: Env; file?: string } = {}): GatewayConfig {
+  const config = loadConfig(gatewayConfigDefinition, options);
+  const problems: string[] = [];
+  if (config.profileStore === 'redis' && config.redisUrl === undefined) problems.push('DLRS_GATEWAY_REDIS_URL is required when DLRS_GATEWAY_PROFILE_STORE=redis');
+  if (config.maxK > config.maxCandidates) problems.push(`DLRS_GATEWAY_MAX_K=${config.maxK} exceeds DLRS_GATEWAY_MAX_CANDIDATES=${config.maxCandidates}: such a k could never be served`);
+  if ((config.internalTlsCertPath === undefined) !== (config.internalTlsKeyPath === undefined)) {
+    problems.push('DLRS_GATEWAY_INTERNAL_TLS_CERT_PATH and DLRS_GATEWAY_INTERNAL_TLS_KEY_PATH go together (a client certificate needs its key)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The API limits of a configuration. */
+export function gatewayLimits(config: GatewayConfig): GatewayLimits {
+  return {
+    maxK: config.maxK,
+    maxCandidates: config.maxCandidates,
+    maxExcludeIds: config.maxExcludeIds,
+    maxContextInteractions: config.maxContextInteractions,
+    maxEventsPerBatch: config.maxEventsPerBatch,
+    maxItemsPerCall: config.maxItemsPerCall,
+    maxInFlightPerStream: config.maxInFlightPerStream,
+    defaultTimeoutMs: config.defaultTimeoutMs,
+  };
+}

@@ -1,0 +1,208 @@
+import { DlrsError, toGrpcStatus } from '../../shared/errors/index.js';
+import type { FeatureSpec, Item } from '../../shared/features/index.js';
+import { profileToMessage } from '../../shared/features/index.js';
+import type { Logger } from '../../shared/logging/index.js';
+import type { MetricsRegistry } from '../../shared/metrics/index.js';
+import { bidi, unary } from '../../shared/grpc/index.js';
+import type { CallContext, ServiceImplementation, StreamWriter } from '../../shared/grpc/index.js';
+import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
+import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
+import type { DeleteProfileRequest__Output } from '../../shared/generated/dlrs/v1/DeleteProfileRequest.js';
+import type { DeleteProfileResponse } from '../../shared/generated/dlrs/v1/DeleteProfileResponse.js';
+import type { ErrorStatus } from '../../shared/generated/dlrs/v1/ErrorStatus.js';
+import type { GetProfileRequest__Output } from '../../shared/generated/dlrs/v1/GetProfileRequest.js';
+import type { RecommendRequest__Output } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
+import type { RecommendResponse } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
+import type { RecommendStreamResponse } from '../../shared/generated/dlrs/v1/RecommendStreamResponse.js';
+import type { RecordInteractionsRequest__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsRequest.js';
+import type { RecordInteractionsResponse } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
+import type { SessionRequest__Output } from '../../shared/generated/dlrs/v1/SessionRequest.js';
+import type { SessionResponse } from '../../shared/generated/dlrs/v1/SessionResponse.js';
+import type { UpsertItemsRequest__Output } from '../../shared/generated/dlrs/v1/UpsertItemsRequest.js';
+import type { UpsertItemsResponse } from '../../shared/generated/dlrs/v1/UpsertItemsResponse.js';
+import type { UserProfile } from '../../shared/generated/dlrs/v1/UserProfile.js';
+import type { InteractionLogWriter } from '../../shared/interaction-log/index.js';
+import { parseInteraction, parseUserEvents, recordEvents, requireId } from './ingest/index.js';
+import type { ItemFeatureCache } from './item-cache/index.js';
+import type { PopularityTracker } from './popularity/index.js';
+import type { ProfileStore } from './profile-store/index.js';
+import type { GatewayEvent, StoredProfile } from './profiles/index.js';
+import { parseRecommendRequest, recommend } from './recommend/index.js';
+import type { RankingPort, RecommendLimits, RetrievalShardPort, StageShares } from './recommend/index.js';
+import type { ShardedCatalog } from './tiers/index.js';
+
+/** Bounds of the public API. */
+export interface GatewayLimits extends RecommendLimits {
+  maxEventsPerBatch: number;
+  /** Items per UpsertItems / ids per DeleteItems. */
+  maxItemsPerCall: number;
+  /** Requests of one RecommendStream handled at once; the stream is read no further meanwhile. */
+  maxInFlightPerStream: number;
+  /** The budget of a request whose caller set no deadline (or timeout_ms on a stream). */
+  defaultTimeoutMs: number;
+}
+
+/** What the gateway's handlers use. */
+export interface GatewayServiceDeps {
+  store: ProfileStore<StoredProfile, GatewayEvent>;
+  /** The served model's feature spec. */
+  spec: () => FeatureSpec;
+  /** Items (title and raw features) by id, in front of retrieval's GetItems. */
+  itemCache: ItemFeatureCache<Item>;
+  popularity: PopularityTracker;
+  log?: InteractionLogWriter;
+  ranking: RankingPort;
+  shards: readonly RetrievalShardPort[];
+  catalog: ShardedCatalog;
+  limits: GatewayLimits;
+  metrics: MetricsRegistry;
+  stageShares?: StageShares;
+  now?: () => number;
+}
+
+/** The dlrs.v1.Recommender implementation. */
+export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation {
+  const now = deps.now ?? Date.now;
+  const degradedCounter = deps.metrics.counter<{ reason: string }>('dlrs_gateway_degraded_responses', 'Recommendation answers that used a fallback, by reason');
+  const itemFeatures = async (itemIds: readonly string[]): Promise<Map<string, Item['features'] | undefined>> =>
+    new Map([...(await deps.itemCache.getMany(itemIds))].map(([id, item]) => [id, item?.features]));
+  const resolveDeps = { store: deps.store, spec: deps.spec, itemFeatures };
+  const recommendDeps = {
+    ranking: deps.ranking,
+    shards: deps.shards,
+    popularity: deps.popularity,
+    itemFeatures,
+    stageShares: deps.stageShares,
+    onDegraded: (reason: string) => degradedCounter.add(1, { reason }),
+    now,
+  };
+  const ingestDeps = { store: deps.store, spec: deps.spec, itemFeatures, popularity: deps.popularity, log: deps.log, now };
+
+  const serveRecommend = async (request: RecommendRequest__Output, deadlineMs: number, signal: AbortSignal): Promise<RecommendResponse> => {
+    const { userId, query } = await parseRecommendRequest(request, deps.limits, resolveDeps, now());
+    const outcome = await recommend(recommendDeps, query, deadlineMs, signal);
+    const titles = await titlesOf(outcome.items.map((item) => item.itemId), deadlineMs);
+    deps.log?.append({
+      type: 'impression',
+      userId,
+      requestId: request.requestId,
+      items: outcome.items.map((item) => item.itemId),
+      scores: outcome.items.map((item) => item.score),
+      modelVersion: outcome.modelVersion,
+      timestamp: now(),
+      ...(outcome.degradedReasons.length > 0 ? { degradedReasons: outcome.degradedReasons } : {}),
+    });
+    return {
+      requestId: request.requestId,
+      items: outcome.items.map((item, i) => ({ itemId: item.itemId, score: item.score, similarity: item.similarity, rank: i + 1, title: titles.get(item.itemId) ?? '' })),
+      modelVersion: outcome.modelVersion,
+      degraded: outcome.degradedReasons.length > 0,
+      degradedReasons: outcome.degradedReasons,
+      degradedDetail: outcome.degradedDetail,
+    };
+  };
+  // Titles are display sugar: whatever the cache cannot give within half the time left is
+  // left out, so that the answer still leaves before the deadline.
+  const titlesOf = async (itemIds: string[], deadlineMs: number): Promise<Map<string, string>> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, (deadlineMs - now()) / 2))));
+    try {
+      const items = await Promise.race([deps.itemCache.getMany(itemIds).catch(() => undefined), late]);
+      return new Map([...(items ?? [])].flatMap(([id, item]) => (item?.title === undefined ? [] : [[id, item.title] as const])));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const deadlineOf = (context: CallContext, timeoutMs = 0): number => {
+    const callerMs = typeof context.deadline === 'number' ? context.deadline : context.deadline.getTime();
+    return Math.min(callerMs, now() + (timeoutMs > 0 ? timeoutMs : deps.limits.defaultTimeoutMs));
+  };
+
+  return {
+    Recommend: unary((request: RecommendRequest__Output, context) => serveRecommend(request, deadlineOf(context), context.signal)),
+
+    RecommendStream: bidi(async (requests: AsyncIterable<RecommendRequest__Output>, writer: StreamWriter<RecommendStreamResponse>, context) => {
+      const inFlight = new Set<Promise<void>>();
+      const send = (message: RecommendStreamResponse): Promise<void> => writer.write(message).catch(() => undefined);
+      for await (const request of requests) {
+        // Not reading further while at the bound is the backpressure: the client's sends stall.
+        while (inFlight.size >= deps.limits.maxInFlightPerStream) await Promise.race(inFlight);
+        const { requestId } = request;
+        if (requestId === '') {
+          await send({ requestId, error: errorStatus(new DlrsError('INVALID_ARGUMENT', 'is required on RecommendStream', { field: 'request_id' }), context.logger) });
+          continue;
+        }
+        const task = serveRecommend(request, deadlineOf(context, request.timeoutMs), context.signal).then(
+          (response) => send({ requestId, response }),
+          (error: unknown) => send({ requestId, error: errorStatus(error, context.logger) }),
+        );
+        inFlight.add(task);
+        void task.then(() => inFlight.delete(task));
+      }
+      await Promise.all(inFlight);
+    }),
+
+    Session: bidi(async (requests: AsyncIterable<SessionRequest__Output>, writer: StreamWriter<SessionResponse>, context) => {
+      let start: { userId: string; request: RecommendRequest__Output } | undefined;
+      for await (const message of requests) {
+        if (start === undefined) {
+          if (message.message !== 'start' || !message.start) throw new DlrsError('INVALID_ARGUMENT', 'the first message of a session must be start', { field: 'start' });
+          const userId = requireId(message.start.userId, 'start.user_id');
+          const { k, candidates, filter } = message.start;
+          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0 } };
+          await writer.write({ eventId: '', recommendations: await serveRecommend(start.request, deadlineOf(context), context.signal) });
+          continue;
+        }
+        if (message.message !== 'event' || !message.event) throw new DlrsError('INVALID_ARGUMENT', 'after start, a session carries events only', { field: 'event' });
+        const event = parseInteraction(message.event, 'event', now());
+        await recordEvents(ingestDeps, [{ userId: start.userId, event }]);
+        const request = { ...start.request, requestId: event.eventId ?? '' };
+        await writer.write({ eventId: event.eventId ?? '', recommendations: await serveRecommend(request, deadlineOf(context), context.signal) });
+      }
+    }),
+
+    RecordInteractions: unary(async (request: RecordInteractionsRequest__Output): Promise<RecordInteractionsResponse> => {
+      const events = parseUserEvents(request.events, deps.limits.maxEventsPerBatch, now());
+      const { accepted, duplicates } = await recordEvents(ingestDeps, events);
+      return { accepted, duplicates };
+    }),
+
+    GetProfile: unary(async (request: GetProfileRequest__Output): Promise<UserProfile> => {
+      const userId = requireId(request.userId, 'user_id');
+      const stored = await deps.store.get(userId);
+      if (stored === undefined) throw new DlrsError('NOT_FOUND', `no profile for user ${JSON.stringify(userId)}`, { field: 'user_id' });
+      return profileToMessage(stored.learned, { userId, updatedAtMs: stored.updatedAtMs });
+    }),
+
+    DeleteProfile: unary(async (request: DeleteProfileRequest__Output): Promise<DeleteProfileResponse> => ({ deleted: await deps.store.delete(requireId(request.userId, 'user_id')) })),
+
+    UpsertItems: unary(async (request: UpsertItemsRequest__Output, context): Promise<UpsertItemsResponse> => {
+      checkCount(request.items.length, deps.limits.maxItemsPerCall, 'items');
+      request.items.forEach((item, i) => requireId(item.id, `items[${i}].id`));
+      const result = await deps.catalog.upsertItems(request.items, { deadlineMs: deadlineOf(context), signal: context.signal });
+      deps.itemCache.invalidate(request.items.map((item) => item.id));
+      return result;
+    }),
+
+    DeleteItems: unary(async (request: DeleteItemsRequest__Output, context): Promise<DeleteItemsResponse> => {
+      checkCount(request.itemIds.length, deps.limits.maxItemsPerCall, 'item_ids');
+      request.itemIds.forEach((id, i) => requireId(id, `item_ids[${i}]`));
+      const result = await deps.catalog.deleteItems(request.itemIds, { deadlineMs: deadlineOf(context), signal: context.signal });
+      deps.itemCache.invalidate(request.itemIds);
+      for (const id of request.itemIds) deps.popularity.remove(id);
+      return result;
+    }),
+  };
+}
+
+function checkCount(count: number, max: number, field: string): void {
+  if (count === 0 || count > max) throw new DlrsError('INVALID_ARGUMENT', `holds ${count} entries; 1 to ${max} are allowed`, { field });
+}
+
+// One failed request of a stream, mapped as the shared server wrapper maps a failed call.
+function errorStatus(thrown: unknown, logger: Logger): ErrorStatus {
+  const error = DlrsError.from(thrown);
+  if (error.code === 'INTERNAL') logger.error({ err: error.cause ?? error }, 'stream request failed unexpectedly');
+  const status = toGrpcStatus(error);
+  return { code: status.code, message: status.details, field: error.field ?? '' };
+}

@@ -1,0 +1,129 @@
+/** Fetches items by id; ids absent from the result do not exist. */
+export type FetchItems<V> = (itemIds: readonly string[]) => Promise<ReadonlyMap<string, V>>;
+
+/** Options of {@link ItemFeatureCache}. */
+export interface ItemFeatureCacheOptions<V> {
+  fetch: FetchItems<V>;
+  /** Entries kept, found and not-found alike; the least recently used go first. */
+  maxEntries?: number;
+  /** How long a fetched item is trusted (catalog changes may bypass the gateway). */
+  ttlMs?: number;
+  /** How long "no such item" is trusted; shorter, since the item may be created soon. */
+  notFoundTtlMs?: number;
+  now?: () => number;
+}
+
+/** Counters of a cache. */
+export interface ItemFeatureCacheStats {
+  hits: number;
+  misses: number;
+  /** Calls of `fetch`. */
+  fetches: number;
+  entries: number;
+}
+
+/**
+ * A hundred thousand items cover the active part of most catalogs; at about a kilobyte of
+ * raw features each that is 100 MB at most.
+ */
+export const DEFAULT_ITEM_CACHE_MAX_ENTRIES = 100_000;
+/** Features of a listing rarely change within minutes, and a stale profile update is mild. */
+export const DEFAULT_ITEM_CACHE_TTL_MS = 10 * 60 * 1000;
+/** An unknown item in events is usually one being created; look again soon. */
+export const DEFAULT_ITEM_CACHE_NOT_FOUND_TTL_MS = 30 * 1000;
+
+interface Entry<V> {
+  value: V | undefined;
+  expiresAtMs: number;
+}
+
+/**
+ * An LRU cache of item features in front of a batch fetch (retrieval's GetItems). Misses of
+ * one call are fetched in one batch; concurrent calls share the fetch of an id in flight.
+ * A failed fetch is not cached and fails the calls that waited for it.
+ */
+export class ItemFeatureCache<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+  private readonly inFlight = new Map<string, Promise<V | undefined>>();
+  private readonly counters = { hits: 0, misses: 0, fetches: 0 };
+  private readonly maxEntries: number;
+  private readonly ttlMs: number;
+  private readonly notFoundTtlMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ItemFeatureCacheOptions<V>) {
+    this.maxEntries = options.maxEntries ?? DEFAULT_ITEM_CACHE_MAX_ENTRIES;
+    this.ttlMs = options.ttlMs ?? DEFAULT_ITEM_CACHE_TTL_MS;
+    this.notFoundTtlMs = options.notFoundTtlMs ?? DEFAULT_ITEM_CACHE_NOT_FOUND_TTL_MS;
+    this.now = options.now ?? Date.now;
+    if (!Number.isSafeInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${this.maxEntries}`);
+  }
+
+  /** The items by id; an id maps to undefined when the item does not exist. */
+  async getMany(itemIds: readonly string[]): Promise<Map<string, V | undefined>> {
+    const result = new Map<string, V | undefined>();
+    const waiting: [string, Promise<V | undefined>][] = [];
+    const missing: string[] = [];
+    const nowMs = this.now();
+    for (const id of new Set(itemIds)) {
+      const entry = this.entries.get(id);
+      if (entry !== undefined && entry.expiresAtMs > nowMs) {
+        // Re-insert to mark it most recently used.
+        this.entries.delete(id);
+        this.entries.set(id, entry);
+        result.set(id, entry.value);
+        this.counters.hits++;
+        continue;
+      }
+      this.counters.misses++;
+      const pending = this.inFlight.get(id);
+      if (pending) waiting.push([id, pending]);
+      else missing.push(id);
+    }
+    if (missing.length > 0) waiting.push(...this.fetchMissing(missing));
+    const settled = await Promise.all(waiting.map(([, promise]) => promise));
+    waiting.forEach(([id], i) => result.set(id, settled[i]));
+    return result;
+  }
+
+  /** Drops ids whose items changed (upserted or deleted through the gateway). */
+  invalidate(itemIds: readonly string[]): void {
+    for (const id of itemIds) {
+      this.entries.delete(id);
+      this.inFlight.delete(id);
+    }
+  }
+
+  stats(): ItemFeatureCacheStats {
+    return { ...this.counters, entries: this.entries.size };
+  }
+
+  private fetchMissing(ids: string[]): [string, Promise<V | undefined>][] {
+    this.counters.fetches++;
+    const batch = this.options.fetch(ids);
+    const perId = ids.map((id): [string, Promise<V | undefined>] => [id, batch.then((found) => found.get(id))]);
+    for (const [id, promise] of perId) this.inFlight.set(id, promise);
+    const settle = (found: ReadonlyMap<string, V> | undefined): void => {
+      const nowMs = this.now();
+      for (const [id, promise] of perId) {
+        // Invalidated while in flight: the answer may predate the change, so do not keep it.
+        if (this.inFlight.get(id) !== promise) continue;
+        this.inFlight.delete(id);
+        if (found === undefined) continue;
+        const value = found.get(id);
+        this.store(id, { value, expiresAtMs: nowMs + (value === undefined ? this.notFoundTtlMs : this.ttlMs) });
+      }
+    };
+    void batch.then(settle, () => settle(undefined));
+    return perId;
+  }
+
+  private store(id: string, entry: Entry<V>): void {
+    this.entries.delete(id);
+    this.entries.set(id, entry);
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+}

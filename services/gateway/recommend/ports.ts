@@ -1,0 +1,26 @@
+import type { EmbedUsersRequest } from '../../../shared/generated/dlrs/v1/EmbedUsersRequest.js';
+import type { EmbedUsersResponse__Output } from '../../../shared/generated/dlrs/v1/EmbedUsersResponse.js';
+import type { RankRequest } from '../../../shared/generated/dlrs/v1/RankRequest.js';
+import type { RankResponse__Output } from '../../../shared/generated/dlrs/v1/RankResponse.js';
+import type { SearchRequest } from '../../../shared/generated/dlrs/v1/SearchRequest.js';
+import type { SearchResponse__Output } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
+
+/** The time a downstream call may take: it is cancelled when `signal` aborts, at `deadlineMs` at the latest. */
+export interface CallBudget {
+  /** Absolute deadline, ms since the epoch; passed on as the gRPC deadline. */
+  deadlineMs: number;
+  signal: AbortSignal;
+}
+
+/** The ranking tier as the orchestration sees it (a unary client or a RankStream multiplexer). */
+export interface RankingPort {
+  embedUsers(request: EmbedUsersRequest, budget: CallBudget): Promise<EmbedUsersResponse__Output>;
+  rank(request: RankRequest, budget: CallBudget): Promise<RankResponse__Output>;
+}
+
+/** One retrieval shard as the orchestration sees it. */
+export interface RetrievalShardPort {
+  /** The shard's index, for degraded details. */
+  readonly shard: number;
+  search(request: SearchRequest, budget: CallBudget): Promise<SearchResponse__Output>;
+}

@@ -1,0 +1,62 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { DlrsError } from '../../../shared/errors/index.js';
+import type { CallBudget } from './ports.js';
+
+/** Fractions of a request's time budget, cumulative by stage end; the rest answers the caller. */
+export interface StageShares {
+  embed: number;
+  search: number;
+  rank: number;
+}
+
+/**
+ * UserNet is one small batch (a fifth of the budget); search fans out to every shard and
+ * walks HNSW graphs (two fifths); RankNet scores a few hundred candidates (three tenths);
+ * a tenth is left to merge, log and answer. A stage that finishes early leaves its rest
+ * to the next, because each stage ends at a cumulative share.
+ */
+export const DEFAULT_STAGE_SHARES: StageShares = Object.freeze({ embed: 0.2, search: 0.4, rank: 0.3 });
+
+/** Tracer of the gateway's stage spans. */
+const TRACER_NAME = 'dlrs-gateway';
+
+/**
+ * Runs one stage's downstream call with its own budget: the call is cancelled when the
+ * caller's signal aborts or `deadlineMs` passes, and the promise rejects at that moment
+ * even if the callee ignores cancellation, so a stage never overruns its share. The stage
+ * is a span (`gateway <stage>`), parent of the unary client calls made inside it.
+ */
+export function runStage<T>(stage: string, deadlineMs: number, callerSignal: AbortSignal, call: (budget: CallBudget) => Promise<T>, nowMs: number): Promise<T> {
+  return trace.getTracer(TRACER_NAME).startActiveSpan(`gateway ${stage}`, async (span) => {
+    try {
+      return await withinBudget(stage, deadlineMs, callerSignal, call, nowMs);
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function withinBudget<T>(stage: string, deadlineMs: number, callerSignal: AbortSignal, call: (budget: CallBudget) => Promise<T>, nowMs: number): Promise<T> {
+  if (callerSignal.aborted) throw new DlrsError('CANCELLED', 'the request was cancelled');
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let onCallerAbort: (() => void) | undefined;
+  const cut = new Promise<never>((_, reject) => {
+    const stop = (error: DlrsError): void => {
+      controller.abort(error);
+      reject(error);
+    };
+    onCallerAbort = () => stop(new DlrsError('CANCELLED', 'the request was cancelled'));
+    callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+    timer = setTimeout(() => stop(new DlrsError('DEADLINE_EXCEEDED', `no answer from ${stage} within its share of the deadline`)), Math.max(0, deadlineMs - nowMs));
+  });
+  try {
+    return await Promise.race([call({ deadlineMs, signal: controller.signal }), cut]);
+  } finally {
+    clearTimeout(timer);
+    if (onCallerAbort) callerSignal.removeEventListener('abort', onCallerAbort);
+  }
+}

@@ -1,0 +1,150 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FeatureSpec, Item } from '../../shared/features/index.js';
+import { createGrpcClient, createGrpcServer, findService } from '../../shared/grpc/index.js';
+import type { ClientTlsOptions, GrpcServer, ServiceClientConstructor } from '../../shared/grpc/index.js';
+import type { RankingClient } from '../../shared/generated/dlrs/v1/Ranking.js';
+import type { RetrievalClient } from '../../shared/generated/dlrs/v1/Retrieval.js';
+import { InteractionLogWriter } from '../../shared/interaction-log/index.js';
+import type { Logger } from '../../shared/logging/index.js';
+import { createMetricsRegistry } from '../../shared/metrics/index.js';
+import { loadProtos } from '../../shared/proto/index.js';
+import { readApiTokens, withApiTokens } from './api-tokens.js';
+import { INTERACTION_LOG_DIR, PROFILE_STORE_FILE, gatewayLimits } from './gateway-config.js';
+import type { GatewayConfig } from './gateway-config.js';
+import { gatewayService } from './gateway-service.js';
+import { ItemFeatureCache } from './item-cache/index.js';
+import { PopularityTracker, seedPopularity } from './popularity/index.js';
+import { EmbeddedProfileStore, RedisProfileStore } from './profile-store/index.js';
+import type { ProfileStore } from './profile-store/index.js';
+import type { GatewayEvent, StoredProfile } from './profiles/index.js';
+import type { RankingPort, RetrievalShardPort } from './recommend/index.js';
+import { shardedCatalog, streamingRankingPort, streamingShardPort, unaryRankingPort, unaryShardPort } from './tiers/index.js';
+
+/** What the gateway takes from the model bundle and the sharding rule. */
+export interface GatewayModel {
+  /** The served model's feature spec. */
+  spec: FeatureSpec;
+  /** The shard that owns an item, given the shard count. */
+  shardOf: (itemId: string, shardCount: number) => number;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  server: GrpcServer;
+  port: number;
+  metricsPort: number;
+  /** Stops serving, then closes the tier connections, the store and the log; safe to call twice. */
+  stop(reason: string): Promise<void>;
+}
+
+/** Events older than this many half-lives weigh under 0.1 % in the popularity seed. */
+const POPULARITY_SEED_HALF_LIVES = 10;
+
+/** Retried on UNAVAILABLE by the client: they change nothing, or write the same result again. */
+const RANKING_IDEMPOTENT_METHODS = ['EmbedUsers', 'Rank', 'GetModel'];
+const RETRIEVAL_IDEMPOTENT_METHODS = ['Search', 'GetItems', 'Stats', 'UpsertItems', 'DeleteItems'];
+
+/**
+ * Builds and starts the gateway of `config`: profile store, interaction log, popularity
+ * (seeded from the log), item-feature cache, clients of ranking and every retrieval shard
+ * (streams with unary fallback, or unary only), and the Recommender service behind API
+ * tokens when configured. Health turns SERVING once it listens.
+ */
+export async function startGateway(config: GatewayConfig, model: GatewayModel, logger: Logger): Promise<RunningGateway> {
+  const closers: (() => Promise<void> | void)[] = [];
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    const store: ProfileStore<StoredProfile, GatewayEvent> =
+      config.profileStore === 'redis' && config.redisUrl !== undefined
+        ? new RedisProfileStore({
+            connection: config.redisUrl,
+            dedupeWindowPerUser: config.dedupeWindowPerUser,
+            onConnectionError: (error) => logger.warn({ err: error }, 'profile store (Redis) connection error'),
+          })
+        : await EmbeddedProfileStore.open({ path: join(config.dataDir, PROFILE_STORE_FILE), dedupeWindowPerUser: config.dedupeWindowPerUser });
+    closers.push(() => store.close());
+
+    const popularity = new PopularityTracker({ halfLifeMs: config.popularityHalfLifeMs, capacity: config.popularityCapacity });
+    let log: InteractionLogWriter | undefined;
+    if (config.interactionLog) {
+      const logDir = join(config.dataDir, INTERACTION_LOG_DIR);
+      const writer = await InteractionLogWriter.open({
+        dir: logDir,
+        maxFileBytes: config.interactionLogMaxFileBytes,
+        maxFileAgeMs: config.interactionLogMaxFileAgeMs,
+        onError: (error) => logger.warn({ err: error }, 'interaction log write failed; records dropped'),
+      });
+      log = writer;
+      closers.push(() => writer.close());
+      const seeded = await seedPopularity(popularity, logDir, model.spec, Date.now() - POPULARITY_SEED_HALF_LIVES * config.popularityHalfLifeMs);
+      logger.info({ interactions: seeded, items: popularity.size }, 'popularity seeded from the interaction log');
+    }
+
+    const tls: ClientTlsOptions | undefined =
+      config.internalTlsCaPath === undefined && config.internalTlsCertPath === undefined
+        ? undefined
+        : { caPath: config.internalTlsCaPath, certPath: config.internalTlsCertPath, keyPath: config.internalTlsKeyPath };
+    const { Ranking, Retrieval } = loadProtos().grpcObject.dlrs.v1;
+    const rankingClient = createGrpcClient(Ranking as unknown as ServiceClientConstructor<RankingClient>, { addresses: config.rankingAddress, tls, idempotentMethods: RANKING_IDEMPOTENT_METHODS });
+    closers.push(() => rankingClient.close());
+    const shardClients = config.retrievalAddresses.map((address) =>
+      createGrpcClient(Retrieval as unknown as ServiceClientConstructor<RetrievalClient>, { addresses: address, tls, idempotentMethods: RETRIEVAL_IDEMPOTENT_METHODS }),
+    );
+    for (const client of shardClients) closers.push(() => client.close());
+    let ranking: RankingPort;
+    let shards: RetrievalShardPort[];
+    if (config.useStreams) {
+      const rankingPort = streamingRankingPort(rankingClient);
+      const shardPorts = shardClients.map((client, shard) => streamingShardPort(shard, client));
+      closers.push(() => rankingPort.close(), ...shardPorts.map((port) => () => port.close()));
+      ranking = rankingPort;
+      shards = shardPorts;
+    } else {
+      ranking = unaryRankingPort(rankingClient);
+      shards = shardClients.map((client, shard) => unaryShardPort(shard, client));
+    }
+    const shardCount = shardClients.length;
+    const catalog = shardedCatalog(shardClients, (itemId) => model.shardOf(itemId, shardCount));
+    const itemCache = new ItemFeatureCache<Item>({
+      fetch: (itemIds) => catalog.getItems(itemIds, { deadlineMs: Date.now() + config.defaultTimeoutMs, signal: AbortSignal.timeout(config.defaultTimeoutMs) }),
+      maxEntries: config.itemCacheMaxEntries,
+      ttlMs: config.itemCacheTtlMs,
+    });
+
+    const metrics = createMetricsRegistry({ serviceName: 'gateway' });
+    const service = gatewayService({ store, spec: () => model.spec, itemCache, popularity, log, ranking, shards, catalog, limits: gatewayLimits(config), metrics });
+    const tokens = config.apiTokensFile === undefined ? undefined : await readApiTokens(config.apiTokensFile);
+    const { packageDefinition } = loadProtos();
+    const server = createGrpcServer({
+      logger,
+      config,
+      name: 'gateway',
+      metrics,
+      packageDefinitions: [packageDefinition],
+      services: [{ definition: findService([packageDefinition], 'dlrs.v1.Recommender'), implementation: tokens ? withApiTokens(service, tokens) : service }],
+    });
+    const { port, metricsPort } = await server.start();
+    server.setReady(true);
+    logger.info({ port, shards: shardCount, profileStore: config.profileStore, streams: config.useStreams, apiTokens: tokens?.length ?? 0 }, 'gateway serving');
+    let stopped: Promise<void> | undefined;
+    return {
+      server,
+      port,
+      metricsPort,
+      stop: (reason) =>
+        (stopped ??= (async () => {
+          await server.shutdown(reason);
+          await closeAll(closers);
+        })()),
+    };
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+}
+
+// Last opened, first closed: the ports before their clients, the clients before the store.
+async function closeAll(closers: (() => Promise<void> | void)[]): Promise<void> {
+  for (const close of closers.reverse()) await close();
+}

@@ -1,0 +1,87 @@
+import { DlrsError } from '../../../shared/errors/index.js';
+import type { Item, RawFeatureValue } from '../../../shared/features/index.js';
+import { callUnary } from '../../../shared/grpc/index.js';
+import type { DeleteItemsResponse__Output } from '../../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
+import type { FeatureValue__Output } from '../../../shared/generated/dlrs/v1/FeatureValue.js';
+import type { Item as ItemMessage } from '../../../shared/generated/dlrs/v1/Item.js';
+import type { GetItemsResponse__Output } from '../../../shared/generated/dlrs/v1/GetItemsResponse.js';
+import type { RetrievalClient } from '../../../shared/generated/dlrs/v1/Retrieval.js';
+import type { UpsertItemsResponse__Output } from '../../../shared/generated/dlrs/v1/UpsertItemsResponse.js';
+import type { CallBudget } from '../recommend/index.js';
+
+/** The catalog spread over the retrieval shards: every item lives on the shard `shardOf` names. */
+export interface ShardedCatalog {
+  /** The items found (title and raw features), by id; absent ids do not exist. */
+  getItems(itemIds: readonly string[], budget: CallBudget): Promise<Map<string, Item>>;
+  /** Upserts each item on its shard; resolves once every shard made its part durable. */
+  upsertItems(items: readonly ItemMessage[], budget: CallBudget): Promise<{ upserted: number; modelVersion: string }>;
+  /** Deletes each id on its shard. */
+  deleteItems(itemIds: readonly string[], budget: CallBudget): Promise<{ deleted: number; notFound: string[] }>;
+}
+
+/**
+ * The catalog over one client per shard (index = shard number). A call touching several
+ * shards runs on them in parallel and fails when any of them fails, naming the shard; parts
+ * already written on other shards stay written, and a retry rewrites them harmlessly.
+ */
+export function shardedCatalog(clients: readonly RetrievalClient[], shardOf: (itemId: string) => number): ShardedCatalog {
+  const route = <T>(values: readonly T[], idOf: (value: T) => string): Map<number, T[]> => {
+    const byShard = new Map<number, T[]>();
+    for (const value of values) {
+      const shard = shardOf(idOf(value));
+      const list = byShard.get(shard);
+      if (list) list.push(value);
+      else byShard.set(shard, [value]);
+    }
+    return byShard;
+  };
+  const onShards = async <T, R>(byShard: Map<number, T[]>, call: (client: RetrievalClient, part: T[]) => Promise<R>): Promise<R[]> =>
+    Promise.all(
+      [...byShard].map(async ([shard, part]) => {
+        const client = clients[shard];
+        if (client === undefined) throw new DlrsError('INTERNAL', `shard ${shard} is not configured (${clients.length} shards)`);
+        try {
+          return await call(client, part);
+        } catch (error) {
+          const failure = DlrsError.from(error);
+          throw new DlrsError(failure.code, `shard ${shard}: ${failure.rawMessage}`, { field: failure.field, cause: error });
+        }
+      }),
+    );
+  return {
+    async getItems(itemIds, budget) {
+      const answers = await onShards(route(itemIds, (id) => id), (client, part) =>
+        callUnary<GetItemsResponse__Output>((metadata, options, callback) => client.GetItems({ itemIds: part }, metadata, options, callback), { signal: budget.signal, deadline: budget.deadlineMs }),
+      );
+      const found = new Map<string, Item>();
+      for (const answer of answers) {
+        for (const { item } of answer.items) {
+          if (item) found.set(item.id, { id: item.id, ...(item.title === '' ? {} : { title: item.title }), features: rawFeatures(item.features) });
+        }
+      }
+      return found;
+    },
+    async upsertItems(items, budget) {
+      const answers = await onShards(route(items, (item) => item.id ?? ''), (client, part) =>
+        callUnary<UpsertItemsResponse__Output>((metadata, options, callback) => client.UpsertItems({ items: part }, metadata, options, callback), { signal: budget.signal, deadline: budget.deadlineMs }),
+      );
+      return { upserted: answers.reduce((sum, a) => sum + a.upserted, 0), modelVersion: answers[0]?.modelVersion ?? '' };
+    },
+    async deleteItems(itemIds, budget) {
+      const answers = await onShards(route(itemIds, (id) => id), (client, part) =>
+        callUnary<DeleteItemsResponse__Output>((metadata, options, callback) => client.DeleteItems({ itemIds: part }, metadata, options, callback), { signal: budget.signal, deadline: budget.deadlineMs }),
+      );
+      return { deleted: answers.reduce((sum, a) => sum + a.deleted, 0), notFound: answers.flatMap((a) => a.notFound) };
+    },
+  };
+}
+
+/** Raw features (the feature encoder's form) of an Item message's feature map. */
+export function rawFeatures(features: Readonly<Record<string, FeatureValue__Output>>): Item['features'] {
+  const raw: Record<string, RawFeatureValue> = Object.create(null);
+  for (const [name, value] of Object.entries(features)) {
+    const converted = value.value === 'text' ? value.text : value.value === 'texts' ? value.texts?.values : value.value === 'number' ? value.number : undefined;
+    if (converted !== undefined) Object.defineProperty(raw, name, { value: converted, enumerable: true, writable: true, configurable: true });
+  }
+  return raw;
+}

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { ConfigError } from '../../shared/config/index.js';
+import { loadRankingConfig, servingSettings } from './config.js';
+
+describe('loadRankingConfig', () => {
+  it('defaults every key and reads DLRS_RANKING_* variables', () => {
+    const config = loadRankingConfig({ env: { DLRS_RANKING_PROVIDERS: 'cuda,cpu', DLRS_RANKING_WORKERS: '3', DLRS_RANKING_MAX_QUEUE_DELAY_US: '250' } });
+    assert.deepEqual(config.providers, ['cuda', 'cpu']);
+    assert.equal(config.workers, 3);
+    assert.equal(config.port, 50052);
+    const settings = servingSettings(config);
+    assert.equal(settings.rankBatcher.maxQueueDelayUs, 250);
+    assert.equal(settings.poolSize, 3);
+    assert.deepEqual(settings.warmupBatchRows, [1, 256, 300, 2048]);
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('names the key, the value and what is allowed', () => {
+    assert.throws(() => loadRankingConfig({ env: { DLRS_RANKING_PROVIDERS: 'tpu' } }), (error: unknown) => error instanceof ConfigError && /DLRS_RANKING_PROVIDERS="tpu".*cuda, cpu/.test(error.message));
+    assert.throws(
+      () => loadRankingConfig({ env: { DLRS_RANKING_MAX_CANDIDATES: '5000', DLRS_RANKING_MAX_QUEUE_ROWS: '1000' } }),
+      (error: unknown) => error instanceof ConfigError && /MAX_CANDIDATES=5000 exceeds/.test(error.message),
+    );
+  });
+});

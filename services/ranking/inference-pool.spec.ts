@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { InferencePool } from './inference-pool.js';
+import type { WireTensorMap } from './inference-messages.js';
+import { createLogger, createMemorySink } from '../../shared/logging/index.js';
+import { tinyRankNet } from './testing/tiny-models.js';
+
+const DIM = 8;
+
+function randomRows(rows: number, width: number): Float32Array {
+  return Float32Array.from({ length: rows * width }, () => Math.random() * 2 - 1);
+}
+
+function rankFeeds(rows: number): WireTensorMap {
+  return {
+    e_u: { type: 'float32', dims: [rows, DIM], data: randomRows(rows, DIM) },
+    e_i: { type: 'float32', dims: [rows, DIM], data: randomRows(rows, DIM) },
+    b_u: { type: 'float32', dims: [rows, 1], data: randomRows(rows, 1) },
+    b_i: { type: 'float32', dims: [rows, 1], data: randomRows(rows, 1) },
+  };
+}
+
+function copyFeeds(feeds: WireTensorMap): Record<string, ort.Tensor> {
+  return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor('float32', Float32Array.from(t.data), t.dims)]));
+}
+
+describe('InferencePool', function () {
+  let dir: string;
+  let modelPath: string;
+  let pool: InferencePool | undefined;
+  const sink = createMemorySink();
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dlrs-pool-'));
+    modelPath = join(dir, 'rank_net.onnx');
+    writeFileSync(modelPath, tinyRankNet(DIM));
+    pool = await InferencePool.start({
+      models: { rank: modelPath },
+      size: 2,
+      session: { providers: ['cuda', 'cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+      warmupBatchRows: [1, 16],
+      logger: createLogger({ level: 'debug', destination: sink }),
+    });
+  });
+
+  after(async () => {
+    await pool?.close();
+    await pool?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('falls back from an absent CUDA provider to CPU and logs it for every session', () => {
+    assert.equal(pool?.sessions.rank.provider, 'cpu');
+    assert.deepEqual(pool?.sessions.rank.inputNames, ['e_u', 'e_i', 'b_u', 'b_i']);
+    const fallbacks = sink.find('execution provider unavailable; falling back');
+    assert.deepEqual(fallbacks.map((line) => [line.worker, line.provider, line.fallback]).sort(), [[0, 'cuda', 'cpu'], [1, 'cuda', 'cpu']]);
+    assert.ok(fallbacks.every((line) => typeof line.cause === 'string' && line.cause.length > 0));
+    const ready = sink.find('inference session ready');
+    assert.deepEqual(ready.map((line) => line.provider), ['cpu', 'cpu']);
+  });
+
+  it('answers as a direct session does, and transfers the input buffers instead of copying them', async () => {
+    const direct = await ort.InferenceSession.create(modelPath);
+    const feeds = rankFeeds(37);
+    const expected = (await direct.run(copyFeeds(feeds))).p.data as Float32Array;
+    const { outputs, runUs } = await (pool as InferencePool).run('rank', feeds);
+    assert.deepEqual(outputs.p.dims, [37, 1]);
+    assert.deepEqual(Array.from(outputs.p.data), Array.from(expected));
+    assert.ok(runUs >= 0);
+    assert.equal(feeds.e_u.data.byteLength, 0, 'the input buffer was transferred to the worker');
+    await direct.release();
+  });
+
+  it('spreads concurrent runs over the workers and answers each with its own rows', async () => {
+    const direct = await ort.InferenceSession.create(modelPath);
+    const cases = Array.from({ length: 24 }, (_, k) => rankFeeds(1 + k));
+    const expected = await Promise.all(cases.map(async (feeds) => Array.from((await direct.run(copyFeeds(feeds))).p.data as Float32Array)));
+    const results = await Promise.all(cases.map((feeds) => (pool as InferencePool).run('rank', feeds)));
+    results.forEach((result, k) => assert.deepEqual(Array.from(result.outputs.p.data), expected[k]));
+    const stats = (pool as InferencePool).stats();
+    assert.equal(stats.size, 2);
+    assert.equal(stats.busy, 0);
+    assert.ok(stats.busyUs > 0);
+    await direct.release();
+  });
+
+  it('fails a run with bad feeds without losing the worker', async () => {
+    const feeds = rankFeeds(3);
+    feeds.e_i = { type: 'float32', dims: [3, DIM - 1], data: randomRows(3, DIM - 1) };
+    await assert.rejects((pool as InferencePool).run('rank', feeds), (error: Error & { code?: string }) => error.code === 'INTERNAL');
+    const ok = await (pool as InferencePool).run('rank', rankFeeds(2));
+    assert.equal(ok.outputs.p.data.length, 2);
+    assert.equal((pool as InferencePool).stats().size, 2);
+  });
+
+  it('replaces a worker that dies and keeps answering', async () => {
+    const live = pool as InferencePool;
+    // The pool's workers are private; a test reaches one to kill it as a native crash would.
+    const victim = (live as unknown as { workers: { worker: { terminate(): Promise<number> } }[] }).workers[0];
+    await victim.worker.terminate();
+    const answers = await Promise.all(Array.from({ length: 4 }, () => live.run('rank', rankFeeds(5))));
+    assert.ok(answers.every((answer) => answer.outputs.p.data.length === 5));
+    while (sink.find('inference worker replaced').length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(live.stats().size, 2);
+    assert.equal(sink.find('inference worker lost').length, 1);
+  });
+
+  it('refuses to start when no provider can load the model', async () => {
+    await assert.rejects(
+      InferencePool.start({
+        models: { rank: modelPath },
+        size: 1,
+        session: { providers: ['cuda'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+        warmupBatchRows: [1],
+        logger: createLogger({ level: 'silent' }),
+      }),
+      /no execution provider could load/,
+    );
+  });
+});

@@ -1,0 +1,249 @@
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../shared/logging/index.js';
+import { transferList } from './inference-messages.js';
+import type { SessionReport, SessionSettings, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
+import { DlrsError } from '../../shared/errors/index.js';
+
+/** How to start an {@link InferencePool}. */
+export interface InferencePoolOptions {
+  /** The ONNX model per network name: a file path or the model's bytes. */
+  models: Record<string, string | Uint8Array>;
+  /** Worker threads, each with its own sessions. */
+  size: number;
+  session: SessionSettings;
+  /** Batch sizes to warm up before the pool is ready. */
+  warmupBatchRows: number[];
+  logger: Logger;
+}
+
+/** The answer of one run. */
+export interface InferenceResult {
+  outputs: WireTensorMap;
+  /** Time inside session.run(), in the worker. */
+  runUs: number;
+}
+
+/** Counters of a pool, for metrics. */
+export interface InferencePoolStats {
+  size: number;
+  /** Workers running a batch now. */
+  busy: number;
+  /** Batches waiting for a worker. */
+  waiting: number;
+  /** Sum over workers of the time spent in runs since start, µs. */
+  busyUs: number;
+}
+
+interface Job {
+  request: WorkerRequest;
+  resolve(result: InferenceResult): void;
+  reject(error: Error): void;
+}
+
+interface PoolWorker {
+  index: number;
+  worker: Worker;
+  job: Job | undefined;
+  jobStartMs: number;
+}
+
+/**
+ * Starts the worker script next to this module: the .js file once compiled, the .ts file
+ * under tsx otherwise. On Node 20 a worker started with execArgv ['--import', 'tsx'] still
+ * refuses a .ts entry, so the TypeScript worker registers tsx itself before importing it.
+ */
+function spawnWorker(setup: WorkerSetup): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./inference-worker.js', import.meta.url), { workerData: setup });
+  // require.resolve finds the CommonJS build of tsx's API; its ES module twin sits beside it.
+  const tsxApi = JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href);
+  const script = JSON.stringify(new URL('./inference-worker.ts', import.meta.url).href);
+  return new Worker(`import(${tsxApi}).then((tsx) => { tsx.register(); return import(${script}); });`, { eval: true, workerData: setup });
+}
+
+/**
+ * onnxruntime sessions in worker threads: `run()` hands a batch to a free worker (the tensors'
+ * buffers are transferred, not copied) or queues it until one is free.
+ */
+export class InferencePool {
+  private readonly idle: PoolWorker[] = [];
+  private readonly waiting: Job[] = [];
+  private nextId = 1;
+  private busyUs = 0;
+  private closed = false;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  private readonly workers: PoolWorker[] = [];
+  /** Replacement workers being started. */
+  private replacing = 0;
+
+  private constructor(
+    workers: PoolWorker[],
+    private readonly setup: WorkerSetup,
+    private readonly logger: Logger,
+    /** The sessions each network got in the first worker (all workers are built alike). */
+    readonly sessions: Record<string, SessionReport>,
+  ) {
+    for (const entry of workers) this.adopt(entry);
+  }
+
+  /** Starts the workers, builds and warms their sessions, and logs which provider each got. */
+  static async start(options: InferencePoolOptions): Promise<InferencePool> {
+    if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError(`pool size must be an integer >= 1, got ${options.size}`);
+    const logger = options.logger;
+    const setup: WorkerSetup = { models: options.models, session: options.session, warmupBatchRows: options.warmupBatchRows };
+    const started = await Promise.allSettled(
+      Array.from({ length: options.size }, (_, index) => startWorker(index, spawnWorker(setup))),
+    );
+    const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.entry] : []));
+    const failure = started.find((outcome) => outcome.status === 'rejected');
+    if (failure !== undefined) {
+      await Promise.all(workers.map((entry) => entry.worker.terminate()));
+      throw failure.reason;
+    }
+    for (const outcome of started) {
+      if (outcome.status !== 'fulfilled') continue;
+      const { entry, ready } = outcome.value;
+      for (const [network, report] of Object.entries(ready.sessions)) {
+        for (const failed of report.failures) {
+          logger.warn({ worker: entry.index, network, provider: failed.provider, fallback: report.provider, cause: failed.message }, 'execution provider unavailable; falling back');
+        }
+        const model = options.models[network];
+        logger.info({ worker: entry.index, network, provider: report.provider, model: typeof model === 'string' ? model : `${model.byteLength} bytes` }, 'inference session ready');
+      }
+      logger.debug({ worker: entry.index, warmupMs: ready.warmupMs, batchRows: options.warmupBatchRows }, 'worker warmed up');
+    }
+    const first = started[0];
+    const sessions = first.status === 'fulfilled' ? first.value.ready.sessions : {};
+    return new InferencePool(workers, setup, logger, sessions);
+  }
+
+  /** Runs `network` on `feeds` in a free worker; `feeds`' buffers are transferred (unusable afterwards). */
+  run(network: string, feeds: WireTensorMap): Promise<InferenceResult> {
+    if (this.closed) return Promise.reject(new DlrsError('UNAVAILABLE', 'the inference pool is closed'));
+    if (this.workers.length === 0 && this.replacing === 0) return Promise.reject(new DlrsError('UNAVAILABLE', 'no inference worker is running'));
+    return new Promise((resolve, reject) => {
+      const job: Job = { request: { kind: 'run', id: this.nextId++, network, feeds }, resolve, reject };
+      const entry = this.idle.pop();
+      if (entry === undefined) this.waiting.push(job);
+      else this.assign(entry, job);
+    });
+  }
+
+  /** The pool's counters now. */
+  stats(): InferencePoolStats {
+    const nowMs = performance.now();
+    const running = this.workers.filter((entry) => entry.job !== undefined);
+    const runningUs = running.reduce((sum, entry) => sum + (nowMs - entry.jobStartMs) * 1000, 0);
+    return { size: this.workers.length, busy: running.length, waiting: this.waiting.length, busyUs: this.busyUs + runningUs };
+  }
+
+  /** Lets queued and running batches finish, then stops the workers. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.isIdle()) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((entry) => entry.worker.terminate()));
+  }
+
+  /** Takes a started worker into the pool: it listens to it and gives it the next waiting batch. */
+  private adopt(entry: PoolWorker): void {
+    this.workers.push(entry);
+    entry.worker.on('message', (message: WorkerResponse) => this.onMessage(entry, message));
+    entry.worker.on('error', (error) => this.onWorkerLost(entry, error));
+    entry.worker.on('exit', (code) => this.onWorkerLost(entry, new Error(`inference worker exited with code ${code}`)));
+    const next = this.waiting.shift();
+    if (next === undefined) this.idle.push(entry);
+    else this.assign(entry, next);
+  }
+
+  /** Starts a worker in place of a lost one; a replacement that fails to start is logged, not retried (no crash loop). */
+  private async replace(index: number): Promise<void> {
+    this.replacing += 1;
+    try {
+      const { entry, ready } = await startWorker(index, spawnWorker(this.setup));
+      if (this.closed) await entry.worker.terminate();
+      else {
+        this.adopt(entry);
+        const providers = Object.fromEntries(Object.entries(ready.sessions).map(([network, report]) => [network, report.provider]));
+        this.logger.warn({ worker: index, size: this.workers.length, providers }, 'inference worker replaced');
+      }
+    } catch (error) {
+      this.logger.error({ worker: index, err: error, size: this.workers.length }, 'inference worker could not be replaced');
+    } finally {
+      this.replacing -= 1;
+      if (this.workers.length === 0 && this.replacing === 0) this.failWaiting();
+    }
+  }
+
+  private failWaiting(): void {
+    this.waiting.splice(0).forEach((job) => job.reject(new DlrsError('UNAVAILABLE', 'no inference worker is running')));
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  private assign(entry: PoolWorker, job: Job): void {
+    entry.job = job;
+    entry.jobStartMs = performance.now();
+    entry.worker.postMessage(job.request, transferList(job.request.feeds));
+  }
+
+  private release(entry: PoolWorker): void {
+    this.busyUs += (performance.now() - entry.jobStartMs) * 1000;
+    entry.job = undefined;
+    const next = this.waiting.shift();
+    if (next === undefined) this.idle.push(entry);
+    else this.assign(entry, next);
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  private isIdle(): boolean {
+    return this.waiting.length === 0 && this.workers.every((entry) => entry.job === undefined);
+  }
+
+  private onMessage(entry: PoolWorker, message: WorkerResponse): void {
+    const job = entry.job;
+    if (job === undefined || (message.kind !== 'result' && message.kind !== 'error') || message.id !== job.request.id) return;
+    this.release(entry);
+    if (message.kind === 'result') job.resolve({ outputs: message.outputs, runUs: message.runUs });
+    else job.reject(new DlrsError('INTERNAL', 'inference failed', { cause: new Error(message.message) }));
+  }
+
+  /** A worker that dies takes its batch with it (UNAVAILABLE); the pool goes on with the others and starts a replacement. */
+  private onWorkerLost(entry: PoolWorker, error: Error): void {
+    const index = this.workers.indexOf(entry);
+    if (index < 0) return;
+    this.workers.splice(index, 1);
+    const idleIndex = this.idle.indexOf(entry);
+    if (idleIndex >= 0) this.idle.splice(idleIndex, 1);
+    this.logger.error({ worker: entry.index, err: error, remaining: this.workers.length }, 'inference worker lost');
+    entry.job?.reject(new DlrsError('UNAVAILABLE', 'the inference worker stopped', { cause: error }));
+    entry.job = undefined;
+    if (!this.closed) void this.replace(entry.index);
+    else if (this.workers.length === 0) this.failWaiting();
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+}
+
+/** Waits for a new worker's ready (or failed) message. */
+function startWorker(index: number, worker: Worker): Promise<{ entry: PoolWorker; ready: Extract<WorkerResponse, { kind: 'ready' }> }> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    const onMessage = (message: WorkerResponse): void => {
+      worker.off('error', onError);
+      worker.off('message', onMessage);
+      if (message.kind === 'ready') resolve({ entry: { index, worker, job: undefined, jobStartMs: 0 }, ready: message });
+      else {
+        void worker.terminate();
+        reject(new DlrsError('FAILED_PRECONDITION', message.kind === 'failed' ? message.message : 'the inference worker did not start'));
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+  });
+}

@@ -1,0 +1,107 @@
+// The body of one inference worker thread: it owns one onnxruntime session per network, so that
+// the synchronous part of run() never blocks the gRPC event loop.
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import { transferList } from './inference-messages.js';
+import type { ProviderFailure, SessionReport, SessionSettings, WireTensor, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
+
+/** onnxruntime's own log level while a provider may still fall back: the failure is reported to the main thread instead. */
+const QUIET_LOG_SEVERITY = 4;
+/** onnxruntime's log level otherwise: errors only. */
+const ERROR_LOG_SEVERITY = 3;
+
+/** Creates a session on the first provider that loads. */
+async function createSession(model: string | Uint8Array, settings: SessionSettings): Promise<{ session: ort.InferenceSession; report: SessionReport }> {
+  const failures: ProviderFailure[] = [];
+  for (const [k, provider] of settings.providers.entries()) {
+    const last = k === settings.providers.length - 1;
+    try {
+      const options: ort.InferenceSession.SessionOptions = {
+        executionProviders: [provider],
+        graphOptimizationLevel: settings.graphOptimizationLevel,
+        logSeverityLevel: last ? ERROR_LOG_SEVERITY : QUIET_LOG_SEVERITY,
+        ...(settings.intraOpNumThreads > 0 ? { intraOpNumThreads: settings.intraOpNumThreads } : {}),
+        ...(settings.interOpNumThreads > 0 ? { interOpNumThreads: settings.interOpNumThreads } : {}),
+      };
+      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+      return { session, report: { provider, failures, inputNames: [...session.inputNames], outputNames: [...session.outputNames] } };
+    } catch (error) {
+      failures.push({ provider, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const what = typeof model === 'string' ? model : `a ${model.byteLength}-byte model`;
+  throw new Error(`no execution provider could load ${what}: ${failures.map((f) => `${f.provider}: ${f.message}`).join('; ')}`);
+}
+
+/** Zero-filled inputs of `rows` rows, shaped from the session's input metadata (symbolic dims = rows). */
+function zeroFeeds(session: ort.InferenceSession, rows: number): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const meta of session.inputMetadata) {
+    if (!meta.isTensor) throw new Error(`input ${meta.name} is not a tensor`);
+    const dims = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : rows));
+    const size = dims.reduce((a, b) => a * b, 1);
+    if (meta.type === 'int32') feeds[meta.name] = new ort.Tensor('int32', new Int32Array(size), dims);
+    else if (meta.type === 'float32') feeds[meta.name] = new ort.Tensor('float32', new Float32Array(size), dims);
+    else throw new Error(`input ${meta.name} has type ${meta.type}; the model contract allows int32 and float32`);
+  }
+  return feeds;
+}
+
+function toWire(tensor: ort.Tensor): WireTensor {
+  const dims = [...tensor.dims];
+  if (tensor.type === 'float32' && tensor.data instanceof Float32Array) return { type: 'float32', dims, data: ownBuffer(tensor.data) };
+  if (tensor.type === 'int32' && tensor.data instanceof Int32Array) return { type: 'int32', dims, data: ownBuffer(tensor.data) };
+  throw new Error(`output type ${tensor.type} is outside the model contract`);
+}
+
+/** The array itself when it owns its whole buffer (then the buffer can be transferred), a copy otherwise. */
+function ownBuffer<T extends Float32Array | Int32Array>(data: T): T {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : (data.slice() as T);
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (port === null) throw new Error('inference-worker must run in a worker thread');
+  const post = (message: WorkerResponse, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+  const setup = workerData as WorkerSetup;
+  const sessions = new Map<string, ort.InferenceSession>();
+  try {
+    const reports: Record<string, SessionReport> = {};
+    for (const [network, model] of Object.entries(setup.models)) {
+      const { session, report } = await createSession(model, setup.session);
+      sessions.set(network, session);
+      reports[network] = report;
+    }
+    const warmupStartMs = performance.now();
+    for (const rows of setup.warmupBatchRows) {
+      for (const session of sessions.values()) await session.run(zeroFeeds(session, rows));
+    }
+    post({ kind: 'ready', sessions: reports, warmupMs: performance.now() - warmupStartMs });
+  } catch (error) {
+    post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  port.on('message', (request: WorkerRequest) => {
+    void run(request).then((response) => post(response, response.kind === 'result' ? transferList(response.outputs) : []));
+  });
+
+  async function run(request: WorkerRequest): Promise<WorkerResponse> {
+    try {
+      const session = sessions.get(request.network);
+      if (session === undefined) throw new Error(`no session for network ${request.network}`);
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const [name, tensor] of Object.entries(request.feeds)) feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+      const startMs = performance.now();
+      const results = await session.run(feeds);
+      const runUs = (performance.now() - startMs) * 1000;
+      const outputs: WireTensorMap = {};
+      for (const [name, tensor] of Object.entries(results)) outputs[name] = toWire(tensor);
+      return { kind: 'result', id: request.id, outputs, runUs };
+    } catch (error) {
+      return { kind: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}
+
+await main();

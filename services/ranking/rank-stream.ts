@@ -1,0 +1,94 @@
+import type { Logger } from '../../shared/logging/index.js';
+import type { RankStreamRequest__Output } from '../../shared/generated/dlrs/v1/RankStreamRequest.js';
+import type { RankStreamResponse } from '../../shared/generated/dlrs/v1/RankStreamResponse.js';
+import { errorStatus } from './error-status.js';
+import type { SubmitOptions } from './micro-batcher.js';
+import { DlrsError } from '../../shared/errors/index.js';
+import type { RankingService } from './ranking-service.js';
+
+/** The sending side of the stream; `write` waits while the transport's buffer is full. */
+export interface ResponseWriter {
+  write(message: RankStreamResponse): Promise<void>;
+}
+
+/** Settings of one RankStream call. */
+export interface RankStreamOptions {
+  /** Aborted when the call ends (cancel, deadline, shutdown): every request in flight is dropped. */
+  signal: AbortSignal;
+  /** The time budget of a request that names none (timeout_ms = 0). */
+  defaultTimeoutMs: number;
+  /** Requests in flight on one stream; beyond it the stream is read no further until one finishes. */
+  maxInFlight: number;
+  logger: Logger;
+}
+
+/**
+ * Serves one RankStream call: requests are handled concurrently, correlated by request_id,
+ * and answered in completion order. A failed request gets an ErrorStatus and the stream goes on.
+ */
+export async function serveRankStream(
+  service: RankingService,
+  requests: AsyncIterable<RankStreamRequest__Output>,
+  writer: ResponseWriter,
+  options: RankStreamOptions,
+): Promise<void> {
+  const inFlight = new Map<string, Promise<void>>();
+  let slotFreed: (() => void) | undefined;
+  const send = async (response: RankStreamResponse): Promise<void> => {
+    try {
+      await writer.write(response);
+    } catch (error) {
+      // The call is gone: nobody is left to answer.
+      if (!options.signal.aborted) options.logger.warn({ err: error, requestId: response.requestId }, 'could not write a stream response');
+    }
+  };
+  const fail = (requestId: string, error: unknown): Promise<void> => send({ requestId, error: errorStatus(error, options.logger) });
+
+  for await (const message of requests) {
+    while (inFlight.size >= options.maxInFlight) await new Promise<void>((resolve) => (slotFreed = resolve));
+    const id = message.requestId;
+    if (id === '') {
+      await fail('', new DlrsError('INVALID_ARGUMENT', 'is required', { field: 'request_id' }));
+      continue;
+    }
+    if (inFlight.has(id)) {
+      await fail(id, new DlrsError('INVALID_ARGUMENT', `${id} is already in flight on this stream`, { field: 'request_id' }));
+      continue;
+    }
+    const task = handle(service, message, options).then(send, (error: unknown) => fail(id, error));
+    inFlight.set(id, task);
+    void task.then(() => {
+      inFlight.delete(id);
+      slotFreed?.();
+      slotFreed = undefined;
+    });
+  }
+  await Promise.all(inFlight.values());
+}
+
+/** Runs one request of the stream. */
+async function handle(service: RankingService, message: RankStreamRequest__Output, options: RankStreamOptions): Promise<RankStreamResponse> {
+  const { requestId, rank, embedUsers } = message;
+  if (message.call === 'rank' && rank) {
+    return { requestId, rank: await withDeadline(rank.timeoutMs, options, (submit) => service.rank({ ...rank, requestId }, submit)) };
+  }
+  if (message.call === 'embedUsers' && embedUsers) {
+    return { requestId, embedUsers: await withDeadline(embedUsers.timeoutMs, options, (submit) => service.embedUsers({ ...embedUsers, requestId }, submit)) };
+  }
+  throw new DlrsError('INVALID_ARGUMENT', 'must hold rank or embed_users', { field: 'call' });
+}
+
+/** Runs `work` under the request's own deadline, tied to the stream's lifetime. */
+async function withDeadline<T>(requestTimeoutMs: number, options: RankStreamOptions, work: (submit: SubmitOptions) => Promise<T>): Promise<T> {
+  const timeoutMs = requestTimeoutMs > 0 ? requestTimeoutMs : options.defaultTimeoutMs;
+  const controller = new AbortController();
+  const onStreamEnd = (): void => controller.abort(options.signal.reason);
+  options.signal.addEventListener('abort', onStreamEnd, { once: true });
+  const timer = setTimeout(() => controller.abort(new DlrsError('DEADLINE_EXCEEDED', `the request's ${timeoutMs} ms passed`)), timeoutMs);
+  try {
+    return await work({ deadlineAtMs: Date.now() + timeoutMs, signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+    options.signal.removeEventListener('abort', onStreamEnd);
+  }
+}

@@ -1,0 +1,92 @@
+import type { Attributes, Counter, Gauge, Histogram } from '@opentelemetry/api';
+import type { InferencePoolStats } from './inference-pool.js';
+import type { NetworkObserver } from './loaded-model.js';
+
+/** The instrument factory of shared/metrics' MetricsRegistry (the part this module uses). */
+export interface MetricInstruments {
+  counter<A extends Attributes = Attributes>(name: string, description: string): Counter<A>;
+  histogram<A extends Attributes = Attributes>(name: string, description: string, bucketBoundaries?: readonly number[]): Histogram<A>;
+  gauge<A extends Attributes = Attributes>(name: string, description: string): Gauge<A>;
+}
+
+type NetworkLabels = { network: string };
+type RequestLabels = { network: string; code: string };
+
+/** Batch sizes are powers of two up to the largest batch anyone configures. */
+const BATCH_ROWS_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
+/** Queue delays and inference times go from tens of microseconds (one row) to a second (an overloaded queue). */
+const FAST_SECONDS_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+/** Utilisation and queue length are sampled once a second: fine enough for a dashboard, cheap. */
+const SAMPLE_INTERVAL_MS = 1000;
+
+/** What the ranking service records, in the spirit of Triton's nv_inference_* metrics. */
+export interface RankingMetrics {
+  /** The batcher and inference hooks of one network of a model. */
+  observe(network: string): NetworkObserver;
+  /** One finished request (Rank or EmbedUsers, unary or on the stream) with its status code and duration. */
+  request(network: string, code: string, durationSeconds: number): void;
+  /** Starts sampling worker utilisation and queue lengths from `sample` (the served model). */
+  startSampling(sample: () => { pool: InferencePoolStats; queuedRows: Record<string, number> }): void;
+  /** Stops sampling. Safe to call twice. */
+  stop(): void;
+}
+
+/** Creates the ranking metrics (`dlrs_ranking_*`) on a metrics registry. */
+export function createRankingMetrics(metrics: MetricInstruments): RankingMetrics {
+  const requests: Counter<RequestLabels> = metrics.counter('dlrs_ranking_requests', 'Rank and EmbedUsers requests (unary and on RankStream), by network and status code');
+  const requestDuration: Histogram<RequestLabels> = metrics.histogram(
+    'dlrs_ranking_request_duration_seconds',
+    'Rank and EmbedUsers request latency inside the service (queue + batch), unary and on RankStream alike',
+    FAST_SECONDS_BUCKETS,
+  );
+  const batchRows: Histogram<NetworkLabels> = metrics.histogram('dlrs_ranking_batch_rows', 'Rows per executed batch (the mean is the effective batch size)', BATCH_ROWS_BUCKETS);
+  const queueDelay: Histogram<NetworkLabels> = metrics.histogram('dlrs_ranking_queue_delay_seconds', 'Time a request waited in the batcher before its batch ran', FAST_SECONDS_BUCKETS);
+  const inference: Histogram<NetworkLabels> = metrics.histogram('dlrs_ranking_inference_seconds', 'Time inside onnxruntime session.run() per batch', FAST_SECONDS_BUCKETS);
+  const rejected: Counter<NetworkLabels> = metrics.counter('dlrs_ranking_rejected_rows', 'Rows refused because the batcher queue was full (RESOURCE_EXHAUSTED)');
+  const expired: Counter<NetworkLabels> = metrics.counter('dlrs_ranking_expired_rows', 'Rows dropped before inference because their deadline had passed');
+  const cancelled: Counter<NetworkLabels> = metrics.counter('dlrs_ranking_cancelled_rows', 'Rows of requests cancelled by their callers');
+  const utilisation: Gauge = metrics.gauge('dlrs_ranking_worker_utilisation_ratio', 'Share of the last second the inference workers spent running batches');
+  const queueRows: Gauge<NetworkLabels> = metrics.gauge('dlrs_ranking_queue_rows', 'Rows waiting in the batcher');
+  let timer: NodeJS.Timeout | undefined;
+
+  return {
+    observe(network) {
+      const labels = { network };
+      return {
+        batch: {
+          onBatch(rows, queueDelaysUs) {
+            batchRows.record(rows, labels);
+            for (const delayUs of queueDelaysUs) queueDelay.record(delayUs / 1e6, labels);
+          },
+          onRejected: (rows) => rejected.add(rows, labels),
+          onExpired: (rows) => expired.add(rows, labels),
+          onCancelled: (rows) => cancelled.add(rows, labels),
+        },
+        onRun: (_rows, runUs) => inference.record(runUs / 1e6, labels),
+      };
+    },
+    request(network, code, durationSeconds) {
+      requests.add(1, { network, code });
+      requestDuration.record(durationSeconds, { network, code });
+    },
+    startSampling(sample) {
+      if (timer !== undefined) return;
+      let last = { busyUs: sample().pool.busyUs, atMs: performance.now(), size: sample().pool.size };
+      timer = setInterval(() => {
+        const { pool, queuedRows } = sample();
+        const nowMs = performance.now();
+        // A model switch replaces the pool and restarts its busy time: skip that one interval.
+        if (pool.busyUs >= last.busyUs && pool.size === last.size) {
+          utilisation.record(Math.min(1, (pool.busyUs - last.busyUs) / ((nowMs - last.atMs) * 1000 * Math.max(1, pool.size))));
+        }
+        for (const [network, rows] of Object.entries(queuedRows)) queueRows.record(rows, { network });
+        last = { busyUs: pool.busyUs, atMs: nowMs, size: pool.size };
+      }, SAMPLE_INTERVAL_MS);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

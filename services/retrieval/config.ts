@@ -1,0 +1,79 @@
+import { ConfigError, defineConfig, enumField, integerField, loadConfig, processEnv, serverConfigShape, stringField } from '../../shared/config/index.js';
+import type { Config, Env } from '../../shared/config/index.js';
+import type { ShardIdentity } from './decode-request.js';
+import { DEFAULT_SNAPSHOT_AFTER_RECORDS, DEFAULT_SNAPSHOTS_KEPT } from './durable-shard.js';
+import { DEFAULT_SEARCH_TUNING } from './filtered-search.js';
+import { DEFAULT_EMBED_BATCH_ROWS } from './item-embedder.js';
+import { QUANTIZATIONS } from './vector-index.js';
+
+/** Why 16: the usual HNSW M for 64-d embeddings; recall@100 ≥ 0.95 at modest expansion (bench/retrieval). */
+const DEFAULT_CONNECTIVITY = 16;
+/** Why 128: build quality close to saturation at M = 16 without doubling the build time. */
+const DEFAULT_EXPANSION_ADD = 128;
+/** Why 128: recall@100 near 0.99 on clustered 64-d embeddings; larger k searches at least k deep anyway. */
+const DEFAULT_EXPANSION_SEARCH = 128;
+/** Why 1000: the gateway asks each shard for a few hundred candidates; beyond 1000 a search costs more than ranking saves. */
+const DEFAULT_MAX_K = 1000;
+/** Why 64: the gateway batches at most a few dozen users per call. */
+const DEFAULT_MAX_QUERIES = 64;
+/** Why 10 000: a user's seen items to exclude, or an upsert batch, stay within a few MB per request. */
+const DEFAULT_MAX_IDS = 10_000;
+/** Why 16: filters of real requests have a handful of clauses. */
+const DEFAULT_MAX_FILTER_CLAUSES = 16;
+/** Why 1: searches run on the event loop's thread; a bulk add may take one more core. */
+const DEFAULT_ADD_THREADS = 1;
+
+/** The retrieval service's settings, from DLRS_* variables (docs: deploy/README.md); the CLI flags override them. */
+export const RETRIEVAL_CONFIG = defineConfig({
+  ...serverConfigShape({ port: 50053, metricsPort: 9466 }),
+  /** The model bundle directory (--bundle). */
+  bundle: stringField(),
+  /** This shard's index, 0 ≤ index < shardCount (--shard i/S). */
+  shardIndex: integerField({ min: 0, max: 65_535 }).default(0),
+  /** The number of shards the catalog is split into (--shard i/S). */
+  shardCount: integerField({ min: 1, max: 65_536 }).default(1),
+  /** Where the shard's log and snapshots live (--data-dir). */
+  dataDir: stringField(),
+  indexQuantization: enumField(QUANTIZATIONS).default('f32'),
+  indexConnectivity: integerField({ min: 2, max: 256 }).default(DEFAULT_CONNECTIVITY),
+  indexExpansionAdd: integerField({ min: 1, max: 4096 }).default(DEFAULT_EXPANSION_ADD),
+  indexExpansionSearch: integerField({ min: 1, max: 4096 }).default(DEFAULT_EXPANSION_SEARCH),
+  indexAddThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_ADD_THREADS),
+  searchMaxK: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_K),
+  searchMaxQueries: integerField({ min: 1, max: 10_000 }).default(DEFAULT_MAX_QUERIES),
+  requestMaxIds: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_IDS),
+  filterMaxClauses: integerField({ min: 0, max: 1_000 }).default(DEFAULT_MAX_FILTER_CLAUSES),
+  exactScanMaxItems: integerField({ min: 0, max: 100_000_000 }).default(DEFAULT_SEARCH_TUNING.exactScanMaxItems),
+  snapshotAfterRecords: integerField({ min: 1, max: 1_000_000_000 }).default(DEFAULT_SNAPSHOT_AFTER_RECORDS),
+  snapshotsKept: integerField({ min: 1, max: 100 }).default(DEFAULT_SNAPSHOTS_KEPT),
+  embedBatchRows: integerField({ min: 1, max: 65_536 }).default(DEFAULT_EMBED_BATCH_ROWS),
+});
+
+/** The loaded retrieval settings, with the shard identity checked (index < count). */
+export type RetrievalConfig = Config<typeof RETRIEVAL_CONFIG.shape> & { readonly shard: ShardIdentity };
+
+/** CLI flags that override their environment variables. */
+export interface RetrievalFlags {
+  bundle?: string;
+  /** `i/S`. */
+  shard?: string;
+  dataDir?: string;
+}
+
+/** Loads the settings: flags first, then DLRS_* variables and the config file, then defaults. Throws ConfigError naming what is wrong. */
+export function loadRetrievalConfig(flags: RetrievalFlags, env: Env = processEnv()): RetrievalConfig {
+  const overrides: Record<string, string> = {};
+  if (flags.bundle !== undefined) overrides.DLRS_BUNDLE = flags.bundle;
+  if (flags.dataDir !== undefined) overrides.DLRS_DATA_DIR = flags.dataDir;
+  if (flags.shard !== undefined) {
+    const match = /^(\d+)\/(\d+)$/.exec(flags.shard.trim());
+    if (match === null) throw new ConfigError([`--shard=${JSON.stringify(flags.shard)} is invalid: expected i/S, e.g. 0/1 or 2/4`]);
+    overrides.DLRS_SHARD_INDEX = match[1];
+    overrides.DLRS_SHARD_COUNT = match[2];
+  }
+  const config = loadConfig(RETRIEVAL_CONFIG, { env: { ...env, ...overrides } });
+  if (config.shardIndex >= config.shardCount) {
+    throw new ConfigError([`DLRS_SHARD_INDEX=${config.shardIndex} is invalid: expected an index below DLRS_SHARD_COUNT=${config.shardCount}`]);
+  }
+  return Object.freeze({ ...config, shard: Object.freeze({ index: config.shardIndex, count: config.shardCount }) });
+}

@@ -1,0 +1,260 @@
+import { mkdir } from 'node:fs/promises';
+import type { AttributeField } from './attribute-index.js';
+import type { Item } from '../../shared/features/index.js';
+import type { Logger } from '../../shared/logging/index.js';
+import type { SearchTuning } from './filtered-search.js';
+import { IndexedStore } from './indexed-store.js';
+import type { DeleteResult } from './indexed-store.js';
+import { pruneSnapshots, readLatestSnapshot, writeSnapshot } from './snapshot.js';
+import type { WrittenSnapshot } from './snapshot.js';
+import type { VectorIndexOptions } from './vector-index.js';
+import { readLog, WriteAheadLog } from './write-ahead-log.js';
+import type { LogEntry } from './write-ahead-log.js';
+
+/** Embeddings and biases of a list of items, row-aligned. */
+export interface EmbeddedItems {
+  /** items.length × dim float32. */
+  embeddings: Float32Array;
+  biases: Float32Array;
+}
+
+/** Where a shard keeps its data and how it indexes it. */
+export interface DurableShardOptions {
+  dataDir: string;
+  /** HNSW settings; the dimension is the model's. */
+  index: Omit<VectorIndexOptions, 'dim'>;
+  tuning?: Readonly<SearchTuning>;
+  /** A snapshot is written in the background once this many log records accumulated since the last one. */
+  snapshotAfterRecords: number;
+  /** Snapshots kept on disk (the newest ones). */
+  snapshotsKept: number;
+  /** Start-up phases and background snapshot failures are logged here. */
+  logger: Logger;
+}
+
+/** What a shard needs from the model while it recovers. */
+export interface RecoveryModel {
+  /** The model version the shard serves. */
+  modelVersion: string;
+  /** Its embedding dimension. */
+  dim: number;
+  /** The item features of its feature spec (filterable attributes). */
+  fields: readonly AttributeField[];
+  /** The catalog to start from when the data directory holds no snapshot. */
+  initialItems: () => Promise<readonly Item[]>;
+  /** Embeds items with the served model (for the initial catalog, and for data of another version). */
+  embed: (items: readonly Item[]) => Promise<EmbeddedItems>;
+}
+
+/** Why 2: the newest snapshot, and the previous one in case the newest turns out unreadable. */
+export const DEFAULT_SNAPSHOTS_KEPT = 2;
+/** Why 3: each round embeds only what changed during the previous one, so the rounds shrink fast; the last round runs with mutations paused. */
+const MAX_CATCH_UP_ROUNDS = 3;
+/** Why 100 000: replaying that many logged upserts takes seconds, a fraction of a snapshot of a large shard. */
+export const DEFAULT_SNAPSHOT_AFTER_RECORDS = 100_000;
+
+/**
+ * A shard state that survives crashes: every mutation is appended to the
+ * write-ahead log and applied in log order; it is acknowledged once it is
+ * both applied and fsynced. Start-up loads the newest snapshot and replays the
+ * log records after it.
+ */
+export class DurableShard {
+  readonly options: Readonly<DurableShardOptions>;
+  private current: IndexedStore;
+  private readonly log: WriteAheadLog;
+  private applying: Promise<unknown> = Promise.resolve();
+  private appliedSeq: number;
+  private snapshotSeq: number;
+  private snapshotAtMs: number;
+  private snapshotting: Promise<WrittenSnapshot> | undefined;
+  private model: RecoveryModel;
+  /** While a model switch runs: the ids mutated since it started. */
+  private switching: Set<string> | undefined;
+  private closed = false;
+
+  private constructor(options: DurableShardOptions, model: RecoveryModel, state: IndexedStore, log: WriteAheadLog, appliedSeq: number, snapshotSeq: number, snapshotAtMs: number) {
+    this.options = options;
+    this.model = model;
+    this.current = state;
+    this.log = log;
+    this.appliedSeq = appliedSeq;
+    this.snapshotSeq = snapshotSeq;
+    this.snapshotAtMs = snapshotAtMs;
+  }
+
+  /**
+   * Recovers the shard from `dataDir`: newest snapshot (or the initial catalog)
+   * plus the log tail. Data embedded by another model version is re-embedded.
+   * A snapshot is written at once when none matched the served version.
+   */
+  static async open(options: DurableShardOptions, model: RecoveryModel): Promise<DurableShard> {
+    await mkdir(options.dataDir, { recursive: true });
+    const { logger } = options;
+    const snapshot = await readLatestSnapshot(options.dataDir, options.index, options.tuning, (path, error) => logger.error({ err: error, path }, 'snapshot damaged, trying an older one'));
+    if (snapshot !== undefined) logger.info({ items: snapshot.meta.itemCount, seq: snapshot.meta.seq, modelVersion: snapshot.meta.modelVersion }, 'snapshot loaded');
+    let state: IndexedStore;
+    if (snapshot !== undefined && snapshot.meta.modelVersion === model.modelVersion) {
+      state = snapshot.state;
+    } else {
+      const items = snapshot === undefined ? await model.initialItems() : [...snapshot.state.store.liveSlots()].map((slot) => snapshot.state.store.itemAt(slot) as Item);
+      state = IndexedStore.create(model.fields, { ...options.index, dim: model.dim }, model.modelVersion, options.tuning);
+      logger.info({ items: items.length, modelVersion: model.modelVersion, from: snapshot === undefined ? 'catalog' : 'snapshot of another model' }, 'embedding items');
+      const embedded = await model.embed(items);
+      logger.info({ items: items.length }, 'indexing items');
+      await state.upsertChunked(items, embedded.embeddings, embedded.biases);
+    }
+    const snapshotSeq = snapshot?.meta.seq ?? 0;
+    const tail = await readLog(options.dataDir, snapshotSeq);
+    for (const entry of tail) await applyRecord(state, entry, model);
+    if (tail.length > 0) logger.info({ records: tail.length }, 'log replayed');
+    const lastSeq = tail.at(-1)?.seq ?? snapshotSeq;
+    const log = await WriteAheadLog.open(options.dataDir, lastSeq + 1);
+    const shard = new DurableShard(options, model, state, log, lastSeq, snapshotSeq, snapshot?.meta.createdAtMs ?? 0);
+    if (snapshot === undefined || snapshot.meta.modelVersion !== model.modelVersion) await shard.snapshot();
+    return shard;
+  }
+
+  /** The served state; replaced as a whole on a model switch. */
+  get state(): IndexedStore {
+    return this.current;
+  }
+
+  /** Log records written since the last snapshot. */
+  get recordsSinceSnapshot(): number {
+    return this.log.nextSequence - 1 - this.snapshotSeq;
+  }
+
+  /** When the last snapshot was written, ms since the epoch (0 = never). */
+  get lastSnapshotMs(): number {
+    return this.snapshotAtMs;
+  }
+
+  /**
+   * Adds or replaces items embedded by `modelVersion`. Resolves once durable
+   * and applied, with the model version whose embeddings were stored: items
+   * embedded by a version the shard no longer serves are re-embedded first.
+   */
+  async upsert(items: readonly Item[], embedded: EmbeddedItems, modelVersion: string): Promise<string> {
+    const entry = { kind: 'upsert' as const, modelVersion, dim: embedded.embeddings.length / Math.max(1, items.length), items: [...items], ...embedded };
+    const { seq, durable } = this.log.append(entry);
+    const [, applied] = await Promise.all([durable, this.inOrder(seq, () => this.applyEntry({ ...entry, seq }))]);
+    this.snapshotWhenDue();
+    return applied.modelVersion;
+  }
+
+  /** Removes items; resolves once durable and applied. */
+  async delete(ids: readonly string[]): Promise<DeleteResult> {
+    const entry = { kind: 'delete' as const, ids: [...ids] };
+    const { seq, durable } = this.log.append(entry);
+    const [, applied] = await Promise.all([durable, this.inOrder(seq, () => this.applyEntry({ ...entry, seq }))]);
+    this.snapshotWhenDue();
+    return applied.deleted ?? { deleted: 0, notFound: [] };
+  }
+
+  /**
+   * Serves another model: embeds and indexes the current items with it in
+   * the background while the old state keeps serving, catches up with the
+   * mutations made meanwhile, then switches in one step between two
+   * mutations and writes a snapshot of the new state.
+   */
+  async switchModel(model: RecoveryModel): Promise<void> {
+    if (this.switching) throw new Error('a model switch is already in progress');
+    const changed = new Set<string>();
+    this.switching = changed;
+    try {
+      const old = this.current;
+      const items = [...old.store.liveSlots()].map((slot) => old.store.itemAt(slot) as Item);
+      const next = IndexedStore.create(model.fields, { ...this.options.index, dim: model.dim }, model.modelVersion, this.options.tuning);
+      const embedded = await model.embed(items);
+      await next.upsertChunked(items, embedded.embeddings, embedded.biases);
+      // Catch up outside the mutation queue while changes keep coming, then once more inside it.
+      for (let round = 0; round < MAX_CATCH_UP_ROUNDS && changed.size > 0; round++) await this.catchUp(next, changed, model);
+      await this.inOrder(undefined, async () => {
+        await this.catchUp(next, changed, model);
+        this.current = next;
+        this.model = model;
+      });
+    } finally {
+      this.switching = undefined;
+    }
+    await this.snapshot();
+  }
+
+  /** Writes a snapshot now (joining one in progress) and drops the log it covers. */
+  snapshot(): Promise<WrittenSnapshot> {
+    this.snapshotting ??= this.writeSnapshot().finally(() => {
+      this.snapshotting = undefined;
+    });
+    return this.snapshotting;
+  }
+
+  /** Waits for mutations and a snapshot in progress, then closes the log; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.applying;
+    await this.snapshotting?.catch(() => undefined);
+    await this.log.close();
+  }
+
+  /** Runs mutations one at a time, in the order of the calls (the log's order); `seq` is the log record applied, if any. */
+  private inOrder<T>(seq: number | undefined, mutate: () => T | Promise<T>): Promise<T> {
+    const run = this.applying.then(mutate).then((result) => {
+      if (seq !== undefined) this.appliedSeq = seq;
+      return result;
+    });
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Applies a log record to the served state. */
+  private async applyEntry(entry: LogEntry): Promise<AppliedRecord> {
+    const ids = entry.kind === 'upsert' ? entry.items.map((item) => item.id) : entry.ids;
+    for (const id of ids) this.switching?.add(id);
+    return applyRecord(this.current, entry, this.model);
+  }
+
+  /** Brings `next` up to date with the ids changed in the served state, emptying `changed`. */
+  private async catchUp(next: IndexedStore, changed: Set<string>, model: RecoveryModel): Promise<void> {
+    const ids = [...changed];
+    changed.clear();
+    const current = this.current.store;
+    const present = ids.map((id) => current.slotOf(id)).filter((slot) => slot !== undefined).map((slot) => current.itemAt(slot) as Item);
+    next.delete(ids.filter((id) => current.slotOf(id) === undefined));
+    const embedded = await model.embed(present);
+    await next.upsertChunked(present, embedded.embeddings, embedded.biases);
+  }
+
+  private async writeSnapshot(): Promise<WrittenSnapshot> {
+    // Records after this seq may already show in the captured state; replaying them is harmless, as every record is a blind write.
+    const seq = this.appliedSeq;
+    const written = await writeSnapshot(this.options.dataDir, this.current, seq);
+    const oldestKeptSeq = await pruneSnapshots(this.options.dataDir, this.options.snapshotsKept);
+    // The log reaches back to the oldest snapshot kept, so that one can stand in for a damaged newest.
+    await this.log.rotate(oldestKeptSeq);
+    this.snapshotSeq = seq;
+    this.snapshotAtMs = written.meta.createdAtMs;
+    return written;
+  }
+
+  private snapshotWhenDue(): void {
+    if (this.closed || this.snapshotting !== undefined || this.recordsSinceSnapshot < this.options.snapshotAfterRecords) return;
+    // A failed background snapshot leaves the log intact; the next trigger retries.
+    this.snapshot().catch((error: unknown) => this.options.logger.error({ err: error }, 'background snapshot failed'));
+  }
+}
+
+/** What applying a record did: the model version of the stored embeddings, and a delete's result. */
+interface AppliedRecord {
+  modelVersion: string;
+  deleted: DeleteResult | undefined;
+}
+
+/** Applies a log record; items embedded by another model version are re-embedded with `model` (the state's). */
+async function applyRecord(state: IndexedStore, entry: LogEntry, model: RecoveryModel): Promise<AppliedRecord> {
+  if (entry.kind === 'delete') return { modelVersion: state.modelVersion, deleted: state.delete(entry.ids) };
+  const embedded = entry.modelVersion === state.modelVersion ? entry : await model.embed(entry.items);
+  await state.upsertChunked(entry.items, embedded.embeddings, embedded.biases);
+  return { modelVersion: state.modelVersion, deleted: undefined };
+}

@@ -1,0 +1,247 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { DlrsError, GRPC_STATUS_BY_CODE } from '../../shared/errors/index.js';
+import type { Item } from '../../shared/features/index.js';
+import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
+import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
+import type { FeatureValue } from '../../shared/generated/dlrs/v1/FeatureValue.js';
+import type { GetItemsRequest__Output } from '../../shared/generated/dlrs/v1/GetItemsRequest.js';
+import type { GetItemsResponse } from '../../shared/generated/dlrs/v1/GetItemsResponse.js';
+import type { Item as ProtoItem } from '../../shared/generated/dlrs/v1/Item.js';
+import type { LoadModelRequest__Output } from '../../shared/generated/dlrs/v1/LoadModelRequest.js';
+import type { ModelInfo } from '../../shared/generated/dlrs/v1/ModelInfo.js';
+import type { SearchRequest__Output } from '../../shared/generated/dlrs/v1/SearchRequest.js';
+import type { SearchResponse } from '../../shared/generated/dlrs/v1/SearchResponse.js';
+import type { SearchResult } from '../../shared/generated/dlrs/v1/SearchResult.js';
+import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
+import type { SnapshotResponse } from '../../shared/generated/dlrs/v1/SnapshotResponse.js';
+import type { StatsResponse } from '../../shared/generated/dlrs/v1/StatsResponse.js';
+import type { StoredItem } from '../../shared/generated/dlrs/v1/StoredItem.js';
+import type { UpsertItemsRequest__Output } from '../../shared/generated/dlrs/v1/UpsertItemsRequest.js';
+import type { UpsertItemsResponse } from '../../shared/generated/dlrs/v1/UpsertItemsResponse.js';
+import type { Gauge } from '@opentelemetry/api';
+import type { Logger } from '../../shared/logging/index.js';
+import type { MetricsRegistry } from '../../shared/metrics/index.js';
+import { shardOf } from '../../shared/sharding/index.js';
+import { decodeIds, decodeItems, decodeSearch } from './decode-request.js';
+import type { RequestLimits, ShardIdentity } from './decode-request.js';
+import type { DurableShard, RecoveryModel } from './durable-shard.js';
+import { DEFAULT_TURN_BUDGET_MS } from './indexed-store.js';
+import type { IndexedStore, ShardHits } from './indexed-store.js';
+import { attributeFieldsOf } from './served-model.js';
+import type { ModelOpener, ServedModel } from './served-model.js';
+
+/** Why 60 s: an upsert that started embedding with the old ItemNet finishes well within it; then the old session's memory is freed. */
+const RETIRED_MODEL_GRACE_MS = 60_000;
+
+/**
+ * The Retrieval RPCs of one shard, free of gRPC: each method takes the
+ * decoded request and returns the response message, or throws a DlrsError.
+ */
+export class RetrievalService {
+  private model: ServedModel;
+  private readonly shard: DurableShard;
+  private readonly identity: ShardIdentity;
+  private readonly limits: RequestLimits;
+  private readonly openModel: ModelOpener;
+  private readonly logger: Logger;
+  private readonly itemsGauge: Gauge<{ shard: string }>;
+  private switching: Promise<ModelInfo> | undefined;
+
+  constructor(options: { model: ServedModel; shard: DurableShard; identity: ShardIdentity; limits: RequestLimits; openModel: ModelOpener; logger: Logger; metrics: MetricsRegistry }) {
+    this.itemsGauge = options.metrics.gauge('dlrs_retrieval_items', "items in the shard's index");
+    this.model = options.model;
+    this.shard = options.shard;
+    this.identity = options.identity;
+    this.limits = options.limits;
+    this.openModel = options.openModel;
+    this.logger = options.logger;
+    this.recordItemCount();
+  }
+
+  /** Nearest items for one or several queries. */
+  /**
+   * Nearest items for one or several queries. Queries run one at a time and
+   * the event loop gets a turn whenever a request has used a turn's budget,
+   * so a request of many large queries does not hold up other calls; all
+   * queries see the model version served when the request arrived.
+   */
+  async search(request: SearchRequest__Output): Promise<SearchResponse> {
+    const state = this.shard.state;
+    const query = decodeSearch(request, state, this.limits);
+    const dim = state.store.dim;
+    const results: SearchResult[] = [];
+    let turnStarted = performance.now();
+    for (let q = 0; q < query.queryCount; q++) {
+      if (performance.now() - turnStarted >= DEFAULT_TURN_BUDGET_MS) {
+        await nextTurn();
+        turnStarted = performance.now();
+      }
+      const [hits] = state.search({ ...query, queries: query.queries.subarray(q * dim, (q + 1) * dim), queryCount: 1 });
+      // Read out now: after a yield, a slot may hold another item.
+      results.push(this.searchResult(state, hits, request.includeEmbeddings));
+    }
+    return { requestId: request.requestId, modelVersion: state.modelVersion, shard: this.identity.index, dim, results };
+  }
+
+  /** Answers a SearchStream request: a response, or the request's error (the stream stays open). */
+  async searchOnStream(request: SearchRequest__Output): Promise<SearchStreamResponse> {
+    try {
+      if (request.requestId === '') throw new DlrsError('INVALID_ARGUMENT', 'is required on SearchStream', { field: 'request_id' });
+      return { requestId: request.requestId, response: await this.search(request) };
+    } catch (thrown) {
+      const error = DlrsError.from(thrown);
+      if (error.code === 'INTERNAL') this.logger.error({ err: error.cause ?? error, requestId: request.requestId }, 'search on stream failed');
+      return { requestId: request.requestId, error: { code: GRPC_STATUS_BY_CODE[error.code], message: error.message, field: error.field ?? '' } };
+    }
+  }
+
+  /** Embeds and stores items; resolves once they are durable. */
+  async upsertItems(request: UpsertItemsRequest__Output): Promise<UpsertItemsResponse> {
+    const model = this.model;
+    const items = decodeItems(request.items, attributeFieldsOf(model.spec), this.identity, this.limits.maxIds);
+    const embedded = await model.embedder.embed(items);
+    const modelVersion = await this.shard.upsert(items, embedded, model.modelVersion);
+    this.recordItemCount();
+    return { upserted: items.length, modelVersion };
+  }
+
+  /** Removes items; resolves once the removal is durable. */
+  async deleteItems(request: DeleteItemsRequest__Output): Promise<DeleteItemsResponse> {
+    const ids = decodeIds(request.itemIds, 'item_ids', this.limits.maxIds);
+    const result = await this.shard.delete(ids);
+    this.recordItemCount();
+    return result;
+  }
+
+  /** Items by id, in request order, with their embeddings on request. */
+  getItems(request: GetItemsRequest__Output): GetItemsResponse {
+    const ids = decodeIds(request.itemIds, 'item_ids', this.limits.maxIds);
+    const state = this.shard.state;
+    const store = state.store;
+    const items: StoredItem[] = [];
+    const notFound: string[] = [];
+    for (const id of ids) {
+      const slot = store.slotOf(id);
+      if (slot === undefined) {
+        notFound.push(id);
+        continue;
+      }
+      const stored: StoredItem = { item: toProtoItem(store.itemAt(slot) as Item) };
+      if (request.includeEmbeddings) {
+        stored.embedding = floatBytes(store.embeddingAt(slot));
+        stored.bias = store.biasAt(slot);
+      }
+      items.push(stored);
+    }
+    return { items, notFound, modelVersion: state.modelVersion, dim: store.dim };
+  }
+
+  /** The shard's counts and settings. */
+  stats(): StatsResponse {
+    const state = this.shard.state;
+    const options = state.index.options;
+    return {
+      itemCount: state.store.size,
+      memoryBytes: state.memoryBytes(),
+      modelVersion: state.modelVersion,
+      shardIndex: this.identity.index,
+      shardCount: this.identity.count,
+      dim: state.store.dim,
+      metric: 'ip',
+      connectivity: options.connectivity,
+      expansionAdd: options.expansionAdd,
+      expansionSearch: options.expansionSearch,
+      quantization: options.quantization,
+      logEntriesSinceSnapshot: this.shard.recordsSinceSnapshot,
+      lastSnapshotMs: this.shard.lastSnapshotMs,
+    };
+  }
+
+  /** Writes a snapshot now. */
+  async snapshot(): Promise<SnapshotResponse> {
+    const written = await this.shard.snapshot();
+    return { itemCount: written.meta.itemCount, durationMs: written.durationMs, path: written.path };
+  }
+
+  /** The served model. */
+  modelInfo(): ModelInfo {
+    return { modelVersion: this.model.modelVersion, dim: this.model.dim, bundlePath: this.model.bundlePath, loadedAtMs: this.model.loadedAtMs };
+  }
+
+  /**
+   * Loads another bundle, embeds and indexes the shard's items with it while
+   * the current model keeps serving, and switches atomically; resolves with
+   * the new model once it serves. A second LoadModel meanwhile is FAILED_PRECONDITION.
+   */
+  loadModel(request: LoadModelRequest__Output): Promise<ModelInfo> {
+    if (request.bundlePath === '') return Promise.reject(new DlrsError('INVALID_ARGUMENT', 'is required', { field: 'bundle_path' }));
+    if (this.switching !== undefined) return Promise.reject(new DlrsError('FAILED_PRECONDITION', 'a model switch is already in progress'));
+    this.switching = this.switchTo(request.bundlePath).finally(() => {
+      this.switching = undefined;
+    });
+    return this.switching;
+  }
+
+  private async switchTo(bundlePath: string): Promise<ModelInfo> {
+    const next = await this.openModel(bundlePath);
+    if (next.modelVersion === this.model.modelVersion) {
+      await next.embedder.release();
+      return this.modelInfo();
+    }
+    this.logger.info({ from: this.model.modelVersion, to: next.modelVersion, items: this.shard.state.store.size }, 'switching model');
+    try {
+      await this.shard.switchModel(recoveryModelOf(next, this.identity));
+    } catch (error) {
+      await next.embedder.release();
+      throw error;
+    }
+    const retired = this.model;
+    this.model = next;
+    setTimeout(() => void retired.embedder.release(), RETIRED_MODEL_GRACE_MS).unref();
+    this.recordItemCount();
+    this.logger.info({ modelVersion: next.modelVersion }, 'model switched');
+    return this.modelInfo();
+  }
+
+  private recordItemCount(): void {
+    this.itemsGauge.record(this.shard.state.store.size, { shard: String(this.identity.index) });
+  }
+
+  private searchResult(state: IndexedStore, hit: ShardHits, includeEmbeddings: boolean): SearchResult {
+    const store = state.store;
+    const dim = store.dim;
+    const itemIds = Array.from(hit.slots, (slot) => store.idAt(slot) as string);
+    if (!includeEmbeddings) return { itemIds, similarities: floatBytes(hit.similarities) };
+    const embeddings = new Float32Array(hit.slots.length * dim);
+    const biases = new Float32Array(hit.slots.length);
+    hit.slots.forEach((slot, i) => {
+      embeddings.set(store.embeddingAt(slot), i * dim);
+      biases[i] = store.biasAt(slot);
+    });
+    return { itemIds, similarities: floatBytes(hit.similarities), embeddings: floatBytes(embeddings), biases: floatBytes(biases) };
+  }
+}
+
+/** What the durable shard needs of a served model to recover and re-embed; its initial items are this shard's part of the catalog. */
+export function recoveryModelOf(model: ServedModel, identity: ShardIdentity): RecoveryModel {
+  return {
+    modelVersion: model.modelVersion,
+    dim: model.dim,
+    fields: attributeFieldsOf(model.spec),
+    initialItems: async () => (await model.catalog()).filter((item) => shardOf(item.id, identity.count) === identity.index),
+    embed: (items) => model.embedder.embed(items),
+  };
+}
+
+function toProtoItem(item: Item): ProtoItem {
+  const features: Record<string, FeatureValue> = {};
+  for (const [name, value] of Object.entries(item.features)) {
+    features[name] = typeof value === 'number' ? { number: value } : Array.isArray(value) ? { texts: { values: value } } : { text: value };
+  }
+  return { id: item.id, title: item.title ?? '', features };
+}
+
+/** A copy: a view would let a later mutation of the store change a response not yet serialised. */
+function floatBytes(values: Float32Array): Buffer {
+  return Buffer.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}

@@ -1,0 +1,109 @@
+import { DlrsError } from '../../shared/errors/index.js';
+import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
+import type { GetItemsRequest__Output } from '../../shared/generated/dlrs/v1/GetItemsRequest.js';
+import type { LoadModelRequest__Output } from '../../shared/generated/dlrs/v1/LoadModelRequest.js';
+import type { SearchRequest__Output } from '../../shared/generated/dlrs/v1/SearchRequest.js';
+import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
+import type { UpsertItemsRequest__Output } from '../../shared/generated/dlrs/v1/UpsertItemsRequest.js';
+import { bidi, createGrpcServer, findService, unary } from '../../shared/grpc/index.js';
+import type { GrpcServer } from '../../shared/grpc/index.js';
+import type { Logger } from '../../shared/logging/index.js';
+import { loadProtos } from '../../shared/proto/index.js';
+import type { RetrievalConfig } from './config.js';
+import { DurableShard } from './durable-shard.js';
+import { DEFAULT_SEARCH_TUNING } from './filtered-search.js';
+import { recoveryModelOf, RetrievalService } from './retrieval-service.js';
+import type { ModelOpener, ServedModel } from './served-model.js';
+
+/** The fully qualified name of the served service. */
+export const RETRIEVAL_SERVICE = 'dlrs.v1.Retrieval';
+
+/** A started retrieval shard. */
+export interface RetrievalServer {
+  server: GrpcServer;
+  port: number;
+  metricsPort: number;
+  /** Resolves once the shard is loaded and health says SERVING; rejects when start-up failed. */
+  ready: Promise<RetrievalService>;
+  /** Stops serving and closes the shard's log; safe to call twice. */
+  close(reason: string): Promise<void>;
+}
+
+/**
+ * Starts a retrieval shard: the gRPC server listens at once (health
+ * NOT_SERVING, calls UNAVAILABLE) while the shard recovers from its data
+ * directory or embeds and indexes the bundle's catalog; then it serves.
+ */
+export async function startRetrievalServer(options: { config: RetrievalConfig; model: ServedModel; openModel: ModelOpener; logger: Logger }): Promise<RetrievalServer> {
+  const { config, model } = options;
+  const logger = options.logger.child({ component: 'retrieval' });
+  let service: RetrievalService | undefined;
+  const current = (): RetrievalService => {
+    if (service === undefined) throw new DlrsError('UNAVAILABLE', 'the shard is still loading its index');
+    return service;
+  };
+  const { packageDefinition } = loadProtos();
+  const server = createGrpcServer({
+    logger: options.logger,
+    config,
+    name: 'retrieval',
+    packageDefinitions: [packageDefinition],
+    services: [
+      {
+        definition: findService([packageDefinition], RETRIEVAL_SERVICE),
+        implementation: {
+          Search: unary((request: SearchRequest__Output) => current().search(request)),
+          SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>(async (requests, writer) => {
+            for await (const request of requests) await writer.write(await current().searchOnStream(request));
+          }),
+          UpsertItems: unary((request: UpsertItemsRequest__Output) => current().upsertItems(request)),
+          DeleteItems: unary((request: DeleteItemsRequest__Output) => current().deleteItems(request)),
+          GetItems: unary(async (request: GetItemsRequest__Output) => current().getItems(request)),
+          Stats: unary(async () => current().stats()),
+          Snapshot: unary(() => current().snapshot()),
+          LoadModel: unary((request: LoadModelRequest__Output) => current().loadModel(request)),
+        },
+      },
+    ],
+  });
+  const { port, metricsPort } = await server.start();
+  let shard: DurableShard | undefined;
+  const ready = (async () => {
+    const startedMs = Date.now();
+    logger.info({ shard: `${config.shard.index}/${config.shard.count}`, dataDir: config.dataDir, modelVersion: model.modelVersion }, 'loading the shard');
+    shard = await DurableShard.open(
+      {
+        dataDir: config.dataDir,
+        index: { connectivity: config.indexConnectivity, expansionAdd: config.indexExpansionAdd, expansionSearch: config.indexExpansionSearch, quantization: config.indexQuantization, addThreads: config.indexAddThreads },
+        tuning: { ...DEFAULT_SEARCH_TUNING, exactScanMaxItems: config.exactScanMaxItems },
+        snapshotAfterRecords: config.snapshotAfterRecords,
+        snapshotsKept: config.snapshotsKept,
+        logger,
+      },
+      recoveryModelOf(model, config.shard),
+    );
+    service = new RetrievalService({
+      model,
+      shard,
+      identity: config.shard,
+      limits: { maxK: config.searchMaxK, maxQueries: config.searchMaxQueries, maxIds: config.requestMaxIds, maxFilterClauses: config.filterMaxClauses },
+      openModel: options.openModel,
+      logger,
+      metrics: server.metrics,
+    });
+    server.setReady(true);
+    logger.info({ items: shard.state.store.size, ms: Date.now() - startedMs }, 'shard ready');
+    return service;
+  })();
+  ready.catch((error: unknown) => logger.error({ err: error }, 'the shard failed to load'));
+  let closing: Promise<void> | undefined;
+  const close = (reason: string): Promise<void> => {
+    closing ??= (async () => {
+      await server.shutdown(reason);
+      await ready.catch(() => undefined);
+      await shard?.close();
+    })();
+    return closing;
+  };
+  return { server, port, metricsPort, ready, close };
+}

@@ -1,0 +1,186 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import type { AttributeField } from './attribute-index.js';
+import type { Item } from '../../shared/features/index.js';
+import { IndexedStore } from './indexed-store.js';
+import type { SearchTuning } from './filtered-search.js';
+import { ItemStore } from './item-store.js';
+import { VectorIndex } from './vector-index.js';
+import type { VectorIndexOptions } from './vector-index.js';
+import { syncDirectory } from './write-ahead-log.js';
+
+/** What a snapshot's meta.json records. */
+export interface SnapshotMeta {
+  formatVersion: number;
+  /** The last log record the snapshot contains. */
+  seq: number;
+  modelVersion: string;
+  dim: number;
+  fields: AttributeField[];
+  index: Omit<VectorIndexOptions, 'addThreads'>;
+  itemCount: number;
+  createdAtMs: number;
+}
+
+/** A snapshot written. */
+export interface WrittenSnapshot {
+  path: string;
+  meta: SnapshotMeta;
+  durationMs: number;
+}
+
+const FORMAT_VERSION = 1;
+const SNAPSHOT_PREFIX = 'snapshot-';
+const META_FILE = 'meta.json';
+const ITEMS_FILE = 'items.jsonl';
+const EMBEDDINGS_FILE = 'embeddings.f32';
+const BIASES_FILE = 'biases.f32';
+const INDEX_FILE = 'index.usearch';
+
+/**
+ * Writes the shard state as a snapshot containing the log up to `seq`, in
+ * `<dataDir>/snapshot-<seq>/`: the index file, the items by slot (JSON lines)
+ * and the embeddings and biases in slot-list order. The index and the slot
+ * arrays are captured synchronously, so mutations applied meanwhile do not
+ * leak into it; the files are then written and fsynced asynchronously, and
+ * the directory appears under its final name only when complete.
+ */
+export async function writeSnapshot(dataDir: string, state: IndexedStore, seq: number): Promise<WrittenSnapshot> {
+  const startedMs = Date.now();
+  const name = `${SNAPSHOT_PREFIX}${String(seq).padStart(16, '0')}`;
+  const finalPath = join(dataDir, name);
+  const tmpPath = join(dataDir, `${name}.tmp-${process.pid}`);
+  await rm(tmpPath, { recursive: true, force: true });
+  await mkdir(tmpPath, { recursive: true });
+  const { store, index } = state;
+  index.save(join(tmpPath, INDEX_FILE));
+  const slots = Int32Array.from(store.liveSlots());
+  const items = Array.from(slots, (slot) => store.itemAt(slot) as Item);
+  const embeddings = new Float32Array(slots.length * store.dim);
+  const biases = new Float32Array(slots.length);
+  slots.forEach((slot, i) => {
+    embeddings.set(store.embeddingAt(slot), i * store.dim);
+    biases[i] = store.biasAt(slot);
+  });
+  const meta: SnapshotMeta = {
+    formatVersion: FORMAT_VERSION,
+    seq,
+    modelVersion: state.modelVersion,
+    dim: store.dim,
+    fields: [...store.attributes.fields],
+    index: { dim: index.options.dim, connectivity: index.options.connectivity, expansionAdd: index.options.expansionAdd, expansionSearch: index.options.expansionSearch, quantization: index.options.quantization },
+    itemCount: slots.length,
+    createdAtMs: startedMs,
+  };
+  await writeItems(join(tmpPath, ITEMS_FILE), slots, items);
+  await writeFile(join(tmpPath, EMBEDDINGS_FILE), new Uint8Array(embeddings.buffer));
+  await writeFile(join(tmpPath, BIASES_FILE), new Uint8Array(biases.buffer));
+  await writeFile(join(tmpPath, META_FILE), JSON.stringify(meta, null, 2));
+  for (const file of [INDEX_FILE, ITEMS_FILE, EMBEDDINGS_FILE, BIASES_FILE, META_FILE]) await syncFile(join(tmpPath, file));
+  await syncDirectory(tmpPath);
+  await rm(finalPath, { recursive: true, force: true });
+  await rename(tmpPath, finalPath);
+  await syncDirectory(dataDir);
+  return { path: finalPath, meta, durationMs: Date.now() - startedMs };
+}
+
+/**
+ * Opens the newest snapshot in `dataDir` that reads back intact (an older one
+ * when the newest is damaged; the log is kept back to the oldest snapshot),
+ * or returns undefined when there is none. The saved index is loaded when its
+ * quantization and connectivity match `index`; otherwise it is rebuilt from
+ * the stored embeddings. The dimension is the snapshot's. `onDamaged` hears
+ * of every snapshot skipped; when none reads back, the newest one's error is thrown.
+ */
+export async function readLatestSnapshot(
+  dataDir: string,
+  index: Omit<VectorIndexOptions, 'dim'>,
+  tuning?: Readonly<SearchTuning>,
+  onDamaged: (path: string, error: unknown) => void = () => undefined,
+): Promise<{ state: IndexedStore; meta: SnapshotMeta } | undefined> {
+  const paths = (await listSnapshots(dataDir)).reverse();
+  let newestError: unknown;
+  for (const path of paths) {
+    try {
+      return await readSnapshot(path, index, tuning);
+    } catch (error) {
+      newestError ??= error;
+      onDamaged(path, error);
+    }
+  }
+  if (newestError !== undefined) throw newestError;
+  return undefined;
+}
+
+async function readSnapshot(path: string, index: Omit<VectorIndexOptions, 'dim'>, tuning?: Readonly<SearchTuning>): Promise<{ state: IndexedStore; meta: SnapshotMeta }> {
+  const meta = JSON.parse(await readFile(join(path, META_FILE), 'utf8')) as SnapshotMeta;
+  if (meta.formatVersion !== FORMAT_VERSION) throw new Error(`${path}: snapshot format ${meta.formatVersion} is not ${FORMAT_VERSION}`);
+  const lines = (await readFile(join(path, ITEMS_FILE), 'utf8')).split('\n').filter((line) => line.length > 0);
+  const embeddings = floatsOf(await readFile(join(path, EMBEDDINGS_FILE)));
+  const biases = floatsOf(await readFile(join(path, BIASES_FILE)));
+  if (lines.length !== meta.itemCount || embeddings.length !== meta.itemCount * meta.dim || biases.length !== meta.itemCount) {
+    throw new Error(`${path}: item, embedding and bias counts disagree with meta.json`);
+  }
+  const store = new ItemStore(meta.dim, meta.fields, Math.max(1, meta.itemCount));
+  lines.forEach((line, i) => {
+    const { slot, item } = JSON.parse(line) as { slot: number; item: Item };
+    store.restore(slot, item, embeddings, i * meta.dim, biases[i]);
+  });
+  store.finishRestore();
+  const indexOptions: VectorIndexOptions = { ...index, dim: meta.dim };
+  const sameLayout = meta.index.quantization === index.quantization && meta.index.connectivity === index.connectivity;
+  if (sameLayout) {
+    const loaded = VectorIndex.load(join(path, INDEX_FILE), indexOptions);
+    if (loaded.size !== meta.itemCount) throw new Error(`${path}: the index holds ${loaded.size} vectors, meta.json says ${meta.itemCount}`);
+    return { state: new IndexedStore(store, loaded, meta.modelVersion, tuning), meta };
+  }
+  const state = new IndexedStore(store, new VectorIndex(indexOptions), meta.modelVersion, tuning);
+  await state.indexAll();
+  return { state, meta };
+}
+
+/**
+ * Deletes all snapshots but the newest `keep`, and leftovers of interrupted
+ * writes; returns the seq of the oldest snapshot kept (the log must reach back to it).
+ */
+export async function pruneSnapshots(dataDir: string, keep: number): Promise<number> {
+  const complete = await listSnapshots(dataDir);
+  const doomed = complete.slice(0, Math.max(0, complete.length - keep));
+  for (const path of doomed) await rm(path, { recursive: true, force: true });
+  for (const name of await readdir(dataDir)) {
+    if (name.startsWith(SNAPSHOT_PREFIX) && name.includes('.tmp-')) await rm(join(dataDir, name), { recursive: true, force: true });
+  }
+  const oldestKept = complete[doomed.length];
+  return oldestKept === undefined ? 0 : Number(oldestKept.slice(oldestKept.lastIndexOf(SNAPSHOT_PREFIX) + SNAPSHOT_PREFIX.length));
+}
+
+async function listSnapshots(dataDir: string): Promise<string[]> {
+  const names = (await readdir(dataDir)).filter((name) => name.startsWith(SNAPSHOT_PREFIX) && !name.includes('.'));
+  return names.sort().map((name) => join(dataDir, name));
+}
+
+async function writeItems(path: string, slots: Int32Array, items: Item[]): Promise<void> {
+  const stream = createWriteStream(path);
+  for (let i = 0; i < items.length; i++) {
+    if (!stream.write(`${JSON.stringify({ slot: slots[i], item: items[i] })}\n`)) await once(stream, 'drain');
+  }
+  stream.end();
+  await once(stream, 'finish');
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function floatsOf(bytes: Buffer): Float32Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Float32Array(copy.buffer);
+}

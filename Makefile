@@ -2,11 +2,11 @@
 SHELL := /bin/bash
 NODE_TS := node --import tsx --no-warnings=ExperimentalWarning
 MOCHA := npx mocha
-SPECS := 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'test/**/*.test.ts'
+SPECS := 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench/**/*.spec.ts' 'test/**/*.test.ts'
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval image image-gpu render clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -36,6 +36,25 @@ build: ## Compile to dist/ (used by the container image).
 
 demo: ## Train on $(DATA), start the services, show recommendations.
 	./bin/dlrs.js demo --data $(DATA)
+
+eval: ## The MAP@k comparison on MovieLens latest-small; report in reports/.
+	./bin/dlrs.js eval --data movielens:$(MOVIELENS)
+
+bench-trainer: ## Training throughput, FLOPs and wall time on MovieLens latest-small.
+	$(NODE_TS) bench/trainer/train-bench.ts
+
+BENCH_BUNDLE := .data/bench-bundle
+$(BENCH_BUNDLE)/manifest.json:
+	./bin/dlrs.js train --data synthetic:small --out $(BENCH_BUNDLE) --epochs 2
+
+bench-ranking: $(BENCH_BUNDLE)/manifest.json ## ONNX Runtime ceiling, service throughput/latency (unary, stream, batching on/off), bytes vs repeated float.
+	$(NODE_TS) bench/ranking/ort-ceiling.ts --bundle $(BENCH_BUNDLE) --dim 32
+	$(NODE_TS) bench/ranking/service-core.ts --bundle $(BENCH_BUNDLE) --dim 32
+	$(NODE_TS) bench/ranking/service-load.ts --bundle $(BENCH_BUNDLE) --dim 32
+	$(NODE_TS) bench/ranking/bytes-vs-repeated.ts
+
+bench-retrieval: ## USearch recall/QPS sweeps, peers, RPC vs in-process, event-loop delay (ITEMS=100000 for a quick run).
+	$(NODE_TS) bench/retrieval/run-bench.ts --items $${ITEMS:-1000000}
 
 image: ## Build the CPU container image (needs a Docker engine).
 	docker build -f deploy/docker/Dockerfile -t dlrs:$(shell node -p 'require("./package.json").version') .

@@ -6,7 +6,25 @@ interface Command {
   run: (argv: string[]) => Promise<number>;
 }
 
+/**
+ * A `serve` command: tracing starts before the service module (and with it gRPC) is loaded,
+ * and is flushed when the process ends.
+ */
+function serve(name: string, summary: string, load: () => Promise<(argv: string[]) => Promise<number>>): Command {
+  return {
+    summary,
+    run: async (argv) => {
+      if (argv.includes('--help') || argv.includes('-h')) return (await load())(argv);
+      const [{ startTelemetry }, { createLogger }] = await Promise.all([import('../shared/telemetry/index.js'), import('../shared/logging/index.js')]);
+      const telemetry = startTelemetry({ serviceName: `dlrs-${name}`, logger: createLogger({ base: { service: name } }) });
+      process.once('exit', () => void telemetry.shutdown());
+      return (await load())(argv);
+    },
+  };
+}
+
 const COMMANDS: Record<string, Command> = {
+  'serve ranking': serve('ranking', 'Serve UserNet and RankNet with micro-batching (dlrs.v1.Ranking)', async () => (await import('../services/ranking/index.js')).runRanking),
   train: {
     summary: 'Train UserNet, ItemNet and RankNet and write an ONNX model bundle',
     run: async (argv) => (await import('../services/trainer/train-command.js')).runTrain(argv),

@@ -19,13 +19,6 @@ export interface Ranker {
 export interface FitContext {
   readonly seed: number;
   readonly progress: (line: string) => void;
-  /**
-   * For a fit that tunes itself on the validation rule inside its data (early stopping): it
-   * passes the settings a refit on all of that data should use, e.g. `{ refit: 1, epochs: 7 }`,
-   * and the evaluation refits once with them, since the protocol refits the final model on all
-   * of train with the chosen settings. Absent where no refit follows (validation-phase fits).
-   */
-  readonly refitWith?: (params: Params) => void;
 }
 
 /**

@@ -80,31 +80,6 @@ describe('eval runEvaluation and writeReport', () => {
     }
   });
 
-  it('refits once with the settings a self-tuning fit passes to refitWith', async () => {
-    const calls: string[] = [];
-    const selfTuned: Recommender = {
-      name: 'Self-tuned',
-      grid: [{}],
-      fit: async (data, params, context) => {
-        calls.push(`${JSON.stringify(params)} refitWith=${context.refitWith !== undefined}`);
-        if (params.epochs === undefined) context.refitWith?.({ refit: 1, epochs: 3 });
-        return popularity.fit(data, {}, context);
-      },
-    };
-    const result = await runEvaluation({
-      log: groupsLog(),
-      numUsers: 60,
-      numItems: 40,
-      split: 'user',
-      seed: 3,
-      baselines: [popularity],
-      candidates: [selfTuned],
-      progress: () => undefined,
-    });
-    assert.deepEqual(calls, ['{} refitWith=true', '{"refit":1,"epochs":3} refitWith=false']);
-    assert.deepEqual(result.models[1].params, { refit: 1, epochs: 3 });
-  });
-
   it('tunes on validation, compares with the best baseline and writes all report files', async () => {
     const lines: string[] = [];
     const result = await runEvaluation({

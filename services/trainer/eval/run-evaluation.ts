@@ -141,15 +141,8 @@ async function tuneAndTest(recommender: Recommender, baseline: boolean, validati
       }
     }
   }
-  const refit: { params?: Params } = {};
   const start = performance.now();
-  let rankers = await recommender.fit(full.data, chosen, { ...context, refitWith: (params) => (refit.params = params) });
-  if (refit.params !== undefined) {
-    chosen = refit.params;
-    context.progress(`refit on all of train with ${JSON.stringify(chosen)}`);
-    rankers = await recommender.fit(full.data, chosen, context);
-  }
-  // A self-tuned model's time includes its early-stopped fit: that is what training it costs.
+  const rankers = await recommender.fit(full.data, chosen, context);
   const fitMs = performance.now() - start;
   const results: ModelResult[] = [];
   for (const ranker of rankers) results.push(await testRanker(ranker, recommender.name, baseline, chosen, tuning, fitMs, full.test));

@@ -24,6 +24,8 @@ function serve(name: string, summary: string, load: () => Promise<(argv: string[
 }
 
 const COMMANDS: Record<string, Command> = {
+  'serve gateway': serve('gateway', 'Serve the public Recommender API (dlrs.v1.Recommender)', async () => (await import('../services/gateway/index.js')).runGateway),
+  'serve retrieval': serve('retrieval', 'Serve one retrieval shard: USearch index over ItemNet embeddings (dlrs.v1.Retrieval)', async () => (await import('../services/retrieval/index.js')).runRetrieval),
   'serve ranking': serve('ranking', 'Serve UserNet and RankNet with micro-batching (dlrs.v1.Ranking)', async () => (await import('../services/ranking/index.js')).runRanking),
   train: {
     summary: 'Train UserNet, ItemNet and RankNet and write an ONNX model bundle',

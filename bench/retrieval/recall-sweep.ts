@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { exactSearch, MetricKind } from 'usearch';
 import type { BatchMatches } from 'usearch';
+import { IndexedStore } from '../../services/retrieval/indexed-store.js';
+import { ItemStore } from '../../services/retrieval/item-store.js';
 import { TopK } from '../../services/retrieval/top-k.js';
 import { VectorIndex } from '../../services/retrieval/vector-index.js';
 import type { Quantization, VectorIndexOptions } from '../../services/retrieval/vector-index.js';
@@ -41,7 +43,8 @@ function expansionsFor(k: number): number[] {
 /**
  * Builds a USearch index per quantization (timed), then measures recall@k
  * against exact search and single-threaded QPS over a sweep of expansion
- * settings; hnswlib-node and exact scans are measured the same way.
+ * settings, for the raw index and for the shard's search path (exact
+ * re-scoring); hnswlib-node and exact scans are measured the same way.
  */
 export async function recallSweep(items: VectorSet, queries: VectorSet, truth: Int32Array, truthK: number, settings: SweepSettings, log: (line: string) => void): Promise<{ rows: SweepRow[]; buildSeconds: Record<string, number> }> {
   const rows: SweepRow[] = [];
@@ -57,6 +60,9 @@ export async function recallSweep(items: VectorSet, queries: VectorSet, truth: I
     log(`${engine.padEnd(14)} k=${String(k).padStart(4)} ef=${String(expansion).padStart(4)} recall=${row.recall.toFixed(3)} qps=${row.qps.toFixed(0)} p99=${row.p99Ms.toFixed(2)}ms`);
   };
 
+  // The shard's store, for the service's search path: exact re-scoring (and 2k candidates under f16/i8).
+  const store = new ItemStore(items.dim, [], items.count);
+  for (let i = 0; i < items.count; i++) store.put({ id: String(i), features: {} }, items.vectors, i * items.dim, 0);
   for (const quantization of settings.quantizations) {
     const options: VectorIndexOptions = { dim: items.dim, connectivity: settings.connectivity, expansionAdd: settings.expansionAdd, expansionSearch: 16, quantization, addThreads: 1 };
     const started = performance.now();
@@ -69,6 +75,9 @@ export async function recallSweep(items: VectorSet, queries: VectorSet, truth: I
       for (const expansion of expansionsFor(k)) {
         const index = VectorIndex.load(path, { ...options, expansionSearch: expansion });
         measure(`usearch-${quantization}`, k, expansion, (q) => index.search(queries.vectors, q * items.dim, k).slots);
+        const shard = new IndexedStore(store, index, 'bench');
+        const query = (q: number) => ({ queries: queries.vectors.subarray(q * items.dim, (q + 1) * items.dim), queryCount: 1, k, excludeIds: [], conditions: [] });
+        measure(`shard-${quantization}`, k, expansion, (q) => shard.search(query(q))[0].slots);
       }
     }
     await rm(path, { force: true });

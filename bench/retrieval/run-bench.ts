@@ -1,12 +1,15 @@
 // `make bench-retrieval`: recall/QPS sweeps, peers, filter switch point, event-loop
 // delay during a batch upsert and start-up times, on synthetic clustered embeddings.
-// Usage: node --import tsx bench/retrieval/run-bench.ts [--items 100000] [--queries 200] [--sections sweep,shard,rpc] [--out reports/bench-retrieval.json]
+// Usage: node --import tsx bench/retrieval/run-bench.ts [--items 100000] [--queries 200] [--sections sweep,shard,rpc]
+//        [--quantizations f32,f16,i8] [--out reports/bench-retrieval.json]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { groundTruth, recallSweep } from './recall-sweep.js';
 import { rpcVersusInProcess } from './rpc-vs-in-process.js';
 import { batchUpsertDelay, bucketItems, filterSwitch, startupTimes } from './shard-sections.js';
+import { QUANTIZATIONS } from '../../services/retrieval/vector-index.js';
+import type { Quantization } from '../../services/retrieval/vector-index.js';
 import { clusteredVectors } from './synthetic-vectors.js';
 
 const DIM = 64;
@@ -22,6 +25,7 @@ async function main(): Promise<void> {
       queries: { type: 'string', default: '200' },
       out: { type: 'string', default: 'reports/bench-retrieval.json' },
       sections: { type: 'string', default: 'sweep,shard,rpc' },
+      quantizations: { type: 'string', default: 'f32,f16,i8' },
     },
   });
   const sections = new Set(values.sections.split(','));
@@ -35,7 +39,7 @@ async function main(): Promise<void> {
   if (sections.has('sweep')) {
     const truthK = Math.max(...KS);
     const truth = groundTruth(items, queries, truthK);
-    const sweep = await recallSweep(items, queries, truth, truthK, { connectivity: CONNECTIVITY, expansionAdd: EXPANSION_ADD, ks: KS, quantizations: ['f32', 'f16', 'i8'] }, log);
+    const sweep = await recallSweep(items, queries, truth, truthK, { connectivity: CONNECTIVITY, expansionAdd: EXPANSION_ADD, ks: KS, quantizations: values.quantizations.split(',').filter((q): q is Quantization => (QUANTIZATIONS as readonly string[]).includes(q)) }, log);
     log(`build seconds: ${JSON.stringify(sweep.buildSeconds)}`);
     results.sweep = sweep;
   }

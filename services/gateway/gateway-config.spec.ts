@@ -15,9 +15,9 @@ describe('gateway configuration', () => {
     assert.equal(gatewayLimits(config).defaultTimeoutMs, 1000);
   });
 
-  it('reads shard addresses in order and the Redis store from DLRS_GATEWAY_* variables', () => {
+  it('reads shard addresses in order and the Redis store from DLRS_* variables', () => {
     const config = loadGatewayConfig({
-      env: { DLRS_GATEWAY_RETRIEVAL_ADDRESSES: 'shard0:50053, shard1:50053', DLRS_GATEWAY_PROFILE_STORE: 'redis', DLRS_GATEWAY_REDIS_URL: 'redis://redis:6379', DLRS_GATEWAY_DEFAULT_TIMEOUT_MS: '250ms' },
+      env: { DLRS_RETRIEVAL_ADDRESSES: 'shard0:50053, shard1:50053', DLRS_PROFILE_STORE: 'redis', DLRS_REDIS_URL: 'redis://redis:6379', DLRS_DEFAULT_TIMEOUT_MS: '250ms' },
     });
     assert.deepEqual(config.retrievalAddresses, ['shard0:50053', 'shard1:50053']);
     assert.equal(config.redisUrl, 'redis://redis:6379');
@@ -26,9 +26,9 @@ describe('gateway configuration', () => {
 
   it('names every inconsistent setting', () => {
     assert.throws(
-      () => loadGatewayConfig({ env: { DLRS_GATEWAY_PROFILE_STORE: 'redis', DLRS_GATEWAY_MAX_K: '500', DLRS_GATEWAY_MAX_CANDIDATES: '100' } }),
-      (error) => error instanceof ConfigError && error.problems.length === 2 && /DLRS_GATEWAY_REDIS_URL is required/.test(error.message) && /DLRS_GATEWAY_MAX_K=500/.test(error.message),
+      () => loadGatewayConfig({ env: { DLRS_PROFILE_STORE: 'redis', DLRS_MAX_K: '500', DLRS_MAX_CANDIDATES: '100' } }),
+      (error) => error instanceof ConfigError && error.problems.length === 2 && /DLRS_REDIS_URL is required/.test(error.message) && /DLRS_MAX_K=500/.test(error.message),
     );
-    assert.throws(() => loadGatewayConfig({ env: { DLRS_GATEWAY_RETRIEVAL_ADDRESSES: 'no-port' } }), /DLRS_GATEWAY_RETRIEVAL_ADDRESSES/);
+    assert.throws(() => loadGatewayConfig({ env: { DLRS_RETRIEVAL_ADDRESSES: 'no-port' } }), /DLRS_RETRIEVAL_ADDRESSES/);
   });
 });

@@ -59,7 +59,7 @@ function addressListField() {
   });
 }
 
-/** The gateway configuration: `DLRS_GATEWAY_*` variables or a config file. */
+/** The gateway configuration: `DLRS_*` variables or a config file. */
 export const gatewayConfigDefinition = defineConfig(
   {
     ...serverConfigShape({ port: DEFAULT_PORT, metricsPort: DEFAULT_METRICS_PORT }),
@@ -99,7 +99,6 @@ export const gatewayConfigDefinition = defineConfig(
     maxInFlightPerStream: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_IN_FLIGHT_PER_STREAM),
     defaultTimeoutMs: durationMsField({ min: 1 }).default(DEFAULT_TIMEOUT_MS),
   },
-  { prefix: 'DLRS_GATEWAY_' },
 );
 
 /** The loaded, frozen gateway configuration. */
@@ -109,10 +108,10 @@ export type GatewayConfig = Config<typeof gatewayConfigDefinition.shape>;
 export function loadGatewayConfig(options: { env?: Env; file?: string } = {}): GatewayConfig {
   const config = loadConfig(gatewayConfigDefinition, options);
   const problems: string[] = [];
-  if (config.profileStore === 'redis' && config.redisUrl === undefined) problems.push('DLRS_GATEWAY_REDIS_URL is required when DLRS_GATEWAY_PROFILE_STORE=redis');
-  if (config.maxK > config.maxCandidates) problems.push(`DLRS_GATEWAY_MAX_K=${config.maxK} exceeds DLRS_GATEWAY_MAX_CANDIDATES=${config.maxCandidates}: such a k could never be served`);
+  if (config.profileStore === 'redis' && config.redisUrl === undefined) problems.push('DLRS_REDIS_URL is required when DLRS_PROFILE_STORE=redis');
+  if (config.maxK > config.maxCandidates) problems.push(`DLRS_MAX_K=${config.maxK} exceeds DLRS_MAX_CANDIDATES=${config.maxCandidates}: such a k could never be served`);
   if ((config.internalTlsCertPath === undefined) !== (config.internalTlsKeyPath === undefined)) {
-    problems.push('DLRS_GATEWAY_INTERNAL_TLS_CERT_PATH and DLRS_GATEWAY_INTERNAL_TLS_KEY_PATH go together (a client certificate needs its key)');
+    problems.push('DLRS_INTERNAL_TLS_CERT_PATH and DLRS_INTERNAL_TLS_KEY_PATH go together (a client certificate needs its key)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

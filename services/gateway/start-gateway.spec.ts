@@ -44,13 +44,13 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
   async function start(env: Record<string, string> = {}): Promise<RecommenderClient> {
     const config = loadGatewayConfig({
       env: {
-        DLRS_GATEWAY_HOST: '127.0.0.1',
-        DLRS_GATEWAY_PORT: '0',
-        DLRS_GATEWAY_METRICS_PORT: '0',
-        DLRS_GATEWAY_SHUTDOWN_TIMEOUT_MS: '1000',
-        DLRS_GATEWAY_RANKING_ADDRESS: ranking.address,
-        DLRS_GATEWAY_RETRIEVAL_ADDRESSES: shards.map((s) => s.address).join(','),
-        DLRS_GATEWAY_DATA_DIR: join(dir, 'data'),
+        DLRS_HOST: '127.0.0.1',
+        DLRS_PORT: '0',
+        DLRS_METRICS_PORT: '0',
+        DLRS_SHUTDOWN_TIMEOUT_MS: '1000',
+        DLRS_RANKING_ADDRESS: ranking.address,
+        DLRS_RETRIEVAL_ADDRESSES: shards.map((s) => s.address).join(','),
+        DLRS_DATA_DIR: join(dir, 'data'),
         ...env,
       },
     });
@@ -98,7 +98,7 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
     try {
       const tokens = join(dir, 'tokens');
       await writeFile(tokens, 'replica-token\n');
-      const env = { DLRS_GATEWAY_PROFILE_STORE: 'redis', DLRS_GATEWAY_REDIS_URL: redis.url, DLRS_GATEWAY_API_TOKENS_FILE: tokens, DLRS_GATEWAY_INTERACTION_LOG: 'false' };
+      const env = { DLRS_PROFILE_STORE: 'redis', DLRS_REDIS_URL: redis.url, DLRS_API_TOKENS_FILE: tokens, DLRS_INTERACTION_LOG: 'false' };
       const a = await start(env);
       const b = await start(env);
       await assert.rejects(record(a, 'u1', 'b', 'e1'), (error) => DlrsError.from(error).code === 'UNAUTHENTICATED');

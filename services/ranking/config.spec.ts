@@ -3,8 +3,8 @@ import { ConfigError } from '../../shared/config/index.js';
 import { loadRankingConfig, servingSettings } from './config.js';
 
 describe('loadRankingConfig', () => {
-  it('defaults every key and reads DLRS_RANKING_* variables', () => {
-    const config = loadRankingConfig({ env: { DLRS_RANKING_PROVIDERS: 'cuda,cpu', DLRS_RANKING_WORKERS: '3', DLRS_RANKING_MAX_QUEUE_DELAY_US: '250' } });
+  it('defaults every key and reads DLRS_* variables', () => {
+    const config = loadRankingConfig({ env: { DLRS_PROVIDERS: 'cuda,cpu', DLRS_WORKERS: '3', DLRS_MAX_QUEUE_DELAY_US: '250' } });
     assert.deepEqual(config.providers, ['cuda', 'cpu']);
     assert.equal(config.workers, 3);
     assert.equal(config.port, 50052);
@@ -16,9 +16,9 @@ describe('loadRankingConfig', () => {
   });
 
   it('names the key, the value and what is allowed', () => {
-    assert.throws(() => loadRankingConfig({ env: { DLRS_RANKING_PROVIDERS: 'tpu' } }), (error: unknown) => error instanceof ConfigError && /DLRS_RANKING_PROVIDERS="tpu".*cuda, cpu/.test(error.message));
+    assert.throws(() => loadRankingConfig({ env: { DLRS_PROVIDERS: 'tpu' } }), (error: unknown) => error instanceof ConfigError && /DLRS_PROVIDERS="tpu".*cuda, cpu/.test(error.message));
     assert.throws(
-      () => loadRankingConfig({ env: { DLRS_RANKING_MAX_CANDIDATES: '5000', DLRS_RANKING_MAX_QUEUE_ROWS: '1000' } }),
+      () => loadRankingConfig({ env: { DLRS_MAX_CANDIDATES: '5000', DLRS_MAX_QUEUE_ROWS: '1000' } }),
       (error: unknown) => error instanceof ConfigError && /MAX_CANDIDATES=5000 exceeds/.test(error.message),
     );
   });

@@ -46,7 +46,7 @@ const DEFAULT_STREAM_REQUEST_TIMEOUT_MS = 5000;
 /** Requests one stream may have in flight before the service stops reading it (backpressure to the gateway). */
 const DEFAULT_STREAM_MAX_IN_FLIGHT = 1024;
 
-/** The ranking configuration: `DLRS_RANKING_*` variables or a config file. */
+/** The ranking configuration: `DLRS_*` variables (names in deploy/README.md) or a config file. */
 export const rankingConfigDefinition = defineConfig(
   {
     ...serverConfigShape({ port: DEFAULT_PORT, metricsPort: DEFAULT_METRICS_PORT }),
@@ -68,7 +68,6 @@ export const rankingConfigDefinition = defineConfig(
     streamRequestTimeoutMs: durationMsField({ min: 1 }).default(DEFAULT_STREAM_REQUEST_TIMEOUT_MS),
     streamMaxInFlight: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_STREAM_MAX_IN_FLIGHT),
   },
-  { prefix: 'DLRS_RANKING_' },
 );
 
 /** The loaded, frozen ranking configuration. */
@@ -82,10 +81,10 @@ export function loadRankingConfig(options: { env?: Env; file?: string } = {}): R
   const config = loadConfig(rankingConfigDefinition, options);
   const problems: string[] = [];
   if (config.maxCandidates > config.maxQueueRows) {
-    problems.push(`DLRS_RANKING_MAX_CANDIDATES=${config.maxCandidates} exceeds DLRS_RANKING_MAX_QUEUE_ROWS=${config.maxQueueRows}: such a request could never be queued`);
+    problems.push(`DLRS_MAX_CANDIDATES=${config.maxCandidates} exceeds DLRS_MAX_QUEUE_ROWS=${config.maxQueueRows}: such a request could never be queued`);
   }
   if (config.maxProfiles > config.userMaxQueueRows) {
-    problems.push(`DLRS_RANKING_MAX_PROFILES=${config.maxProfiles} exceeds DLRS_RANKING_USER_MAX_QUEUE_ROWS=${config.userMaxQueueRows}: such a request could never be queued`);
+    problems.push(`DLRS_MAX_PROFILES=${config.maxProfiles} exceeds DLRS_USER_MAX_QUEUE_ROWS=${config.userMaxQueueRows}: such a request could never be queued`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

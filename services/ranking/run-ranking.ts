@@ -9,8 +9,8 @@ import { startRankingServer } from './server.js';
 const USAGE = `Usage: dlrs serve ranking --bundle DIR
 
 Serves UserNet and RankNet of a model bundle over gRPC (dlrs.v1.Ranking) with dynamic
-micro-batching on onnxruntime worker threads. Settings come from DLRS_RANKING_* variables
-(port, workers, providers, batching limits); --bundle overrides DLRS_RANKING_BUNDLE.`;
+micro-batching on onnxruntime worker threads. Settings come from DLRS_* variables
+(port, workers, providers, batching limits); --bundle overrides DLRS_BUNDLE.`;
 
 /** `dlrs serve ranking`: runs the ranking server until SIGTERM/SIGINT; resolves the exit code of a failed start. */
 export async function runRanking(argv: string[]): Promise<number> {
@@ -36,7 +36,7 @@ export async function runRanking(argv: string[]): Promise<number> {
   }
   const bundlePath = bundle ?? config.bundle;
   if (bundlePath === undefined) {
-    console.error(`dlrs serve ranking: no model bundle: pass --bundle DIR or set DLRS_RANKING_BUNDLE\n\n${USAGE}`);
+    console.error(`dlrs serve ranking: no model bundle: pass --bundle DIR or set DLRS_BUNDLE\n\n${USAGE}`);
     return 2;
   }
   const logger = createLogger({ level: config.logLevel, base: { service: 'ranking' } });

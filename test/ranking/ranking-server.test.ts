@@ -91,7 +91,7 @@ describe('ranking server (gRPC on 127.0.0.1)', function () {
 
   before(() => {
     const config = loadRankingConfig({
-      env: { DLRS_RANKING_HOST: '127.0.0.1', DLRS_RANKING_PORT: '0', DLRS_RANKING_METRICS_PORT: '0', DLRS_RANKING_WORKERS: '1', DLRS_RANKING_MAX_BATCH_ROWS: '1024' },
+      env: { DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_WORKERS: '1', DLRS_MAX_BATCH_ROWS: '1024' },
     });
     starting = startRankingServer({
       config,

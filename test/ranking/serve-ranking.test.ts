@@ -30,7 +30,7 @@ const SPEC: FeatureSpec = {
 function serveRanking(args: string[], env: Record<string, string> = {}): { child: ChildProcess; lines: Record<string, unknown>[]; waitFor(msg: string): Promise<Record<string, unknown>> } {
   const code = `const m = await import(${JSON.stringify(RANKING_INDEX)}); process.exitCode = await m.runRanking(process.argv.slice(1));`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', '--input-type=module', '-e', code, '--', ...args], {
-    env: { ...process.env, DLRS_RANKING_HOST: '127.0.0.1', DLRS_RANKING_PORT: '0', DLRS_RANKING_METRICS_PORT: '0', DLRS_RANKING_WORKERS: '1', ...env },
+    env: { ...process.env, DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];

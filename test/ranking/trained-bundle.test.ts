@@ -60,7 +60,7 @@ describe('ranking on a bundle the trainer wrote (dlrs train --data synthetic:tin
     assert.equal(await runTrain(trainArgs(join(root, 'b'), 8)), 0);
     first = await readBundle(join(root, 'a'));
     second = await readBundle(join(root, 'b'));
-    const config = loadRankingConfig({ env: { DLRS_RANKING_HOST: '127.0.0.1', DLRS_RANKING_PORT: '0', DLRS_RANKING_METRICS_PORT: '0', DLRS_RANKING_WORKERS: '1' } });
+    const config = loadRankingConfig({ env: { DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_WORKERS: '1' } });
     ranking = await startRankingServer({ config, logger: createLogger({ level: 'silent' }), bundlePath: first.dir, describe: describeBundle });
     client = createGrpcClient(loadProtos().grpcObject.dlrs.v1.Ranking, { addresses: `127.0.0.1:${ranking.port}` });
   });

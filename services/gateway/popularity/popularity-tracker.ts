@@ -4,6 +4,8 @@ export interface PopularityTrackerOptions {
   halfLifeMs?: number;
   /** Items tracked; the least popular are forgotten beyond it. */
   capacity?: number;
+  /** How stale the ranking may be: new interactions re-rank at most this often (0 = at every read). */
+  rankRefreshMs?: number;
   /** The clock; timestamps later than it are treated as now. */
   now?: () => number;
 }
@@ -26,6 +28,13 @@ export const DEFAULT_POPULARITY_HALF_LIFE_MS = 24 * 60 * 60 * 1000;
  */
 export const DEFAULT_POPULARITY_CAPACITY = 10_000;
 
+/**
+ * Ranking up to twice `capacity` items costs milliseconds; under a steady event stream it
+ * would be redone for every cold-start request. A second of staleness is invisible in a
+ * ranking with a half-life of a day.
+ */
+export const DEFAULT_POPULARITY_RANK_REFRESH_MS = 1000;
+
 // Scores are kept relative to a landmark time (forward decay), so an interaction adds
 // w * 2^((t - landmark) / halfLife) and nothing decays in place. Past this many half-lives
 // from the landmark, every score is rescaled to a new landmark before doubles overflow.
@@ -34,20 +43,25 @@ const MAX_HALF_LIVES_FROM_LANDMARK = 256;
 /**
  * The most popular items of the interaction stream with exponential time decay, in bounded
  * memory: when twice `capacity` items are tracked, only the `capacity` most popular are
- * kept (an item that returns starts from zero). Out-of-order timestamps are fine.
+ * kept (an item that returns starts from zero). Out-of-order timestamps are fine. Reads
+ * see new interactions within `rankRefreshMs`.
  */
 export class PopularityTracker {
   private readonly scores = new Map<string, number>();
   private landmarkMs: number | undefined;
   private latestMs = -Infinity;
   private ranked: PopularItem[] | undefined;
+  private rankedAtMs = Number.NEGATIVE_INFINITY;
+  private changed = false;
   private readonly halfLifeMs: number;
+  private readonly rankRefreshMs: number;
   private readonly capacity: number;
   private readonly now: () => number;
 
   constructor(options: PopularityTrackerOptions = {}) {
     this.halfLifeMs = options.halfLifeMs ?? DEFAULT_POPULARITY_HALF_LIFE_MS;
     this.capacity = options.capacity ?? DEFAULT_POPULARITY_CAPACITY;
+    this.rankRefreshMs = options.rankRefreshMs ?? DEFAULT_POPULARITY_RANK_REFRESH_MS;
     this.now = options.now ?? Date.now;
     if (!(this.halfLifeMs > 0) || !Number.isFinite(this.halfLifeMs)) throw new RangeError(`halfLifeMs must be a positive number, got ${this.halfLifeMs}`);
     if (!Number.isSafeInteger(this.capacity) || this.capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${this.capacity}`);
@@ -61,13 +75,13 @@ export class PopularityTracker {
     if ((at - this.landmarkMs) / this.halfLifeMs > MAX_HALF_LIVES_FROM_LANDMARK) this.moveLandmark(at);
     this.scores.set(itemId, (this.scores.get(itemId) ?? 0) + weight * 2 ** ((at - this.landmarkMs) / this.halfLifeMs));
     this.latestMs = Math.max(this.latestMs, at);
-    this.ranked = undefined;
+    this.changed = true;
     if (this.scores.size >= 2 * this.capacity) this.prune();
   }
 
-  /** Forgets an item (deleted from the catalog). */
+  /** Forgets an item (deleted from the catalog) at once, staleness notwithstanding. */
   remove(itemId: string): void {
-    if (this.scores.delete(itemId)) this.ranked = undefined;
+    if (this.scores.delete(itemId)) this.ranked = this.ranked?.filter((item) => item.itemId !== itemId);
   }
 
   /** The k most popular items, skipping those `skip` rejects; ties by item id. */
@@ -86,7 +100,10 @@ export class PopularityTracker {
   }
 
   private rank(): PopularItem[] {
-    if (this.ranked === undefined) {
+    const nowMs = this.now();
+    if (this.ranked === undefined || (this.changed && nowMs - this.rankedAtMs >= this.rankRefreshMs)) {
+      this.changed = false;
+      this.rankedAtMs = nowMs;
       const scale = this.landmarkMs === undefined ? 1 : 2 ** (-(this.latestMs - this.landmarkMs) / this.halfLifeMs);
       this.ranked = [...this.scores].map(([itemId, score]) => ({ itemId, score: score * scale })).sort(byScore);
     }

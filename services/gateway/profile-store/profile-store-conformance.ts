@@ -26,6 +26,16 @@ export interface ConformanceBacking {
 /** Creates an empty backing for one test. */
 export type ConformanceBackingFactory = (options: { dedupeWindowPerUser: number }) => Promise<ConformanceBacking>;
 
+/**
+ * The test runner's hooks, passed in by the calling spec (mocha's globals), so that this
+ * module stays free of test-runner imports and builds with the production code.
+ */
+export interface TestRunner {
+  it(title: string, test: () => Promise<void>): unknown;
+  beforeEach(hook: () => Promise<void>): unknown;
+  afterEach(hook: () => Promise<void>): unknown;
+}
+
 /** The trivial update the suite uses: append the fresh events' labels. */
 export const appendLabels: ProfileUpdate<ConformanceProfile, ConformanceEvent> = (current, fresh, userId) => ({
   userId,
@@ -36,10 +46,11 @@ export const appendLabels: ProfileUpdate<ConformanceProfile, ConformanceEvent> =
 const WINDOW = 64;
 
 /**
- * The behaviour every ProfileStore implementation must show. Call inside a `describe`;
- * `factory()` is read when each test starts, so a `before` hook may set it up or skip.
+ * The behaviour every ProfileStore implementation must show. Call inside a `describe` with
+ * mocha's `{ it, beforeEach, afterEach }`; `factory()` is read when each test starts, so a
+ * `before` hook may set it up or skip.
  */
-export function profileStoreConformance(factory: () => ConformanceBackingFactory): void {
+export function profileStoreConformance(factory: () => ConformanceBackingFactory, { it, beforeEach, afterEach }: TestRunner): void {
   let backing: ConformanceBacking;
   let store: ProfileStore<ConformanceProfile, ConformanceEvent>;
   const event = (label: string, eventId: string | undefined = label): ConformanceEvent => ({ label, eventId });

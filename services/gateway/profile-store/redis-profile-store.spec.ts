@@ -43,7 +43,7 @@ describe('RedisProfileStore (real redis-server)', () => {
           await admin.quit();
         },
       };
-    });
+    }, { it, beforeEach, afterEach });
   });
 
   it("keeps a user's two keys under one hash tag and bounds the remembered ids in Redis", async () => {

@@ -122,8 +122,8 @@ describe('recommend over in-test Retrieval/Ranking gRPC servers', () => {
     assert.deepEqual(counted, ['SHARD_UNAVAILABLE', 'POPULAR_FALLBACK']);
   });
 
-  it('falls back to popular items when UserNet fails', async () => {
-    ranking.behaviour.embedUsers = 'unavailable';
+  for (const failure of ['unavailable', 'invalid'] as const) it(`falls back to popular items when UserNet fails (${failure})`, async () => {
+    ranking.behaviour.embedUsers = failure;
     const outcome = await run(deps('stream'));
     assert.deepEqual(outcome.degradedReasons, ['RANKING_UNAVAILABLE', 'POPULAR_FALLBACK']);
     assert.equal(outcome.modelVersion, '');

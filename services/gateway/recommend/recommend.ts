@@ -79,8 +79,8 @@ export const POPULAR_FILTER_OVERFETCH = 10;
  * EmbedUsers → Search on every shard in parallel → merge by similarity → Rank → top k, each
  * stage within its share of the deadline. Degraded modes instead of errors: ranking down or
  * late → retrieval order (or popular items when UserNet itself failed); a shard down → the
- * others' candidates; no shard → popular; no user → popular. A caller's error reported by
- * a tier (INVALID_ARGUMENT, e.g. an unknown filter field) fails the request.
+ * others' candidates; no shard → popular; no user → popular. A shard's INVALID_ARGUMENT
+ * (the caller's filter or exclusions) fails the request.
  */
 export async function recommend(deps: RecommendDeps, query: RecommendQuery, deadlineMs: number, signal: AbortSignal): Promise<RecommendOutcome> {
   const now = deps.now ?? Date.now;
@@ -106,7 +106,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     }
     user = { modelVersion: response.modelVersion, dim: response.dim, embedding: response.embeddings, bias: response.biases };
   } catch (error) {
-    rethrowCallerFault(error, signal);
+    rethrowIfCancelled(signal);
     degraded.add('RANKING_UNAVAILABLE', `embed users: ${describe(error)}`);
     return popular();
   }
@@ -142,7 +142,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     const ranked = await runStage('rank', stageEnd(shares.embed + shares.search + shares.rank), signal, (budget) => deps.ranking.rank(rankRequest(query, user, candidates), budget), now());
     return { items: rankedItems(ranked.scores, ranked.order, candidates, query.k), modelVersion: user.modelVersion, ...degraded.summary() };
   } catch (error) {
-    rethrowCallerFault(error, signal);
+    rethrowIfCancelled(signal);
     degraded.add('RANKING_UNAVAILABLE', `rank: ${describe(error)}`);
     const items = candidates.slice(0, query.k).map((c) => ({ itemId: c.itemId, score: c.similarity, similarity: c.similarity }));
     return { items, modelVersion: user.modelVersion, ...degraded.summary() };
@@ -194,10 +194,15 @@ function mismatch(response: SearchResponse__Output, modelVersion: string, dim: n
   return undefined;
 }
 
-// A cancelled request ends; the caller's own mistake (a tier rejecting the filter) is
-// reported to the caller rather than hidden behind a fallback.
-function rethrowCallerFault(error: unknown, signal: AbortSignal): void {
+function rethrowIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new DlrsError('CANCELLED', 'the request was cancelled');
+}
+
+// A shard's INVALID_ARGUMENT is about what the caller sent (filter, exclusions) and is
+// reported to the caller rather than hidden behind a fallback. Ranking only ever sees what
+// the gateway built, so its rejections degrade instead.
+function rethrowCallerFault(error: unknown, signal: AbortSignal): void {
+  rethrowIfCancelled(signal);
   if (error instanceof DlrsError && error.code === 'INVALID_ARGUMENT') throw error;
 }
 

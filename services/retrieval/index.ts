@@ -1,0 +1,1 @@
+export { runRetrieval } from './run-retrieval.js';

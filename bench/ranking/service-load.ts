@@ -47,7 +47,7 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   const args = ['--dim', String(dim), ...(values.bundle === undefined ? [] : ['--bundle', values.bundle])];
   const child = fork(fileURLToPath(new URL('./bench-server.ts', import.meta.url)), args, {
     execArgv: ['--import', 'tsx', '--no-warnings'],
-    env: { ...process.env, DLRS_RANKING_HOST: '127.0.0.1', DLRS_RANKING_PORT: '0', DLRS_RANKING_METRICS_PORT: '0', DLRS_RANKING_MAX_QUEUE_ROWS: '1000000', ...env },
+    env: { ...process.env, DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_MAX_QUEUE_ROWS: '1000000', ...env },
   });
   const [message] = (await once(child, 'message')) as [{ port: number }];
   return { child, port: message.port };

@@ -1,5 +1,5 @@
 // The ranking server as a benchmark target, in its own process: RankNet with the contract's
-// architecture (random weights) or a bundle's, configured by DLRS_RANKING_* variables.
+// architecture (random weights) or a bundle's, configured by DLRS_* variables.
 // Started by service-load.ts over IPC: it answers 'stats' with the event-loop delay and the process CPU time
 // (all threads) since the last 'stats'.
 import { monitorEventLoopDelay } from 'node:perf_hooks';

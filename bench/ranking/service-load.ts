@@ -31,7 +31,7 @@ const concurrencies = values.concurrency.split(',').map(Number);
 /** Batching on: the service defaults. Off: every request runs alone (a batch never holds more than one request). */
 const MODES: Record<string, Record<string, string>> = {
   'batching on': {},
-  'batching off': { DLRS_RANKING_MAX_BATCH_ROWS: '1' },
+  'batching off': { DLRS_MAX_BATCH_ROWS: '1' },
 };
 
 const random = (length: number): Float32Array => Float32Array.from({ length }, () => Math.random() * 2 - 1);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generatedUserRequests } from './generated-users.js';
 import { parseGoDurationMs } from './go-duration.js';
-import { messagesOf, readDataFile, readGhzConfig, resolveLoadConfig } from './load-config.js';
+import { messagesOf, parseGhzConfig, readDataFile, readGhzConfig, resolveLoadConfig } from './load-config.js';
 import type { LoadSettings } from './load-config.js';
 import { formatLoadResult } from './load-report.js';
 import { runLoad } from './load-runner.js';
@@ -32,6 +32,8 @@ its host. ghz options outside the implemented subset are refused.
   --warmup D           leave calls due in the first D out of the statistics
   --skip-first N       leave the first N calls out of the statistics
   --timeout D          deadline of each call (each stream)
+  --connect-timeout D  how long to wait for the connections before the run
+  --metadata JSON      metadata sent with every call, e.g. '{"authorization":"Bearer T"}'
   --data JSON          request data: a proto3 JSON message or an array of them
   --data-file FILE     the same from a file; strings may hold ghz placeholders such as
                        {{.RequestNumber}}, {{.WorkerID}}, {{.UUID}}, {{randomInt 1 611}}
@@ -56,6 +58,7 @@ function durationFlag(name: string, value: string | undefined): number | undefin
 export async function runBenchLoad(argv: string[]): Promise<number> {
   let settings: LoadSettings[];
   let jsonPath: string | undefined;
+  let configPath: string | undefined;
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -71,6 +74,8 @@ export async function runBenchLoad(argv: string[]): Promise<number> {
         warmup: { type: 'string' },
         'skip-first': { type: 'string' },
         timeout: { type: 'string', short: 't' },
+        'connect-timeout': { type: 'string' },
+        metadata: { type: 'string', short: 'm' },
         data: { type: 'string', short: 'd' },
         'data-file': { type: 'string', short: 'D' },
         users: { type: 'string' },
@@ -100,6 +105,8 @@ export async function runBenchLoad(argv: string[]): Promise<number> {
       warmupMs: durationFlag('warmup', values.warmup),
       skipFirst: integerFlag('skip-first', values['skip-first']),
       timeoutMs: durationFlag('timeout', values.timeout),
+      connectTimeoutMs: durationFlag('connect-timeout', values['connect-timeout']),
+      metadata: values.metadata === undefined ? undefined : parseGhzConfig({ metadata: JSON.parse(values.metadata) }, '--metadata').metadata,
       messages:
         values.data !== undefined
           ? messagesOf('--data', JSON.parse(values.data))
@@ -109,18 +116,22 @@ export async function runBenchLoad(argv: string[]): Promise<number> {
               ? generatedUserRequests({ users, prefix: values['user-prefix'] ?? '', k: integerFlag('k', values.k) ?? DEFAULT_K, candidates: integerFlag('candidates', values.candidates) ?? DEFAULT_CANDIDATES })
               : undefined,
     };
+    if (values.rps !== undefined && flags.rps === 0) throw new Error('--rps must be above 0');
     // A duration on the command line replaces the file's total, and a total its duration.
     if (flags.durationMs !== undefined) flags.total = undefined;
-    const fromFile = values.config !== undefined ? readGhzConfig(values.config) : {};
-    if (flags.total !== undefined) fromFile.durationMs = undefined;
-    settings = [{ call: DEFAULT_CALL, host: DEFAULT_HOST }, fromFile, flags];
-    if (values.rps !== undefined && flags.rps === 0) throw new Error('--rps must be above 0');
+    settings = [{ call: DEFAULT_CALL, host: DEFAULT_HOST }, flags];
+    configPath = values.config;
   } catch (error) {
     console.error(`dlrs bench load: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
   let config;
   try {
+    if (configPath !== undefined) {
+      const fromFile = readGhzConfig(configPath);
+      if (settings[1].total !== undefined) fromFile.durationMs = undefined;
+      settings.splice(1, 0, fromFile);
+    }
     config = resolveLoadConfig(...settings);
   } catch (error) {
     console.error(`dlrs bench load: ${(error as Error).message}`);

@@ -40,6 +40,7 @@ its host. ghz options outside the implemented subset are refused.
   --users N            generated Recommend requests for users 1..N instead of data
   --user-prefix P      ... with user ids P1..PN
   --k N, --candidates N   ... asking for k items out of N candidates (${DEFAULT_K}, ${DEFAULT_CANDIDATES})
+  --skip-decode        do not decode unary answers (cheaper; no count of degraded answers)
   --json FILE          also write the result as JSON
 `;
 
@@ -83,6 +84,7 @@ export async function runBenchLoad(argv: string[]): Promise<number> {
         k: { type: 'string' },
         candidates: { type: 'string' },
         json: { type: 'string' },
+        'skip-decode': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -106,6 +108,7 @@ export async function runBenchLoad(argv: string[]): Promise<number> {
       skipFirst: integerFlag('skip-first', values['skip-first']),
       timeoutMs: durationFlag('timeout', values.timeout),
       connectTimeoutMs: durationFlag('connect-timeout', values['connect-timeout']),
+      decodeAnswers: values['skip-decode'] === true ? false : undefined,
       metadata: values.metadata === undefined ? undefined : parseGhzConfig({ metadata: JSON.parse(values.metadata) }, '--metadata').metadata,
       messages:
         values.data !== undefined

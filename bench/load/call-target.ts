@@ -16,6 +16,8 @@ export interface CallOutcome {
   streamMessages: number;
   /** Stream answers that carried an error status instead of a result, by status name. */
   messageErrors: Map<string, number> | undefined;
+  /** Answers flagged degraded, by their reasons joined with '+' (dlrs' RecommendResponse); undefined when none or not inspected. */
+  degraded: Map<string, number> | undefined;
 }
 
 /** Sends calls of one method; `start` invokes `done` exactly once per call. */
@@ -53,19 +55,40 @@ export async function waitForClients(clients: readonly Client[], host: string, t
 
 const identity = (buffer: Buffer): Buffer => buffer;
 
-/** The error status a streamed answer may carry in place of a result (dlrs' `ErrorStatus`). */
-function messageErrorCode(message: unknown): number | undefined {
-  const error = (message as { error?: { code?: unknown } | null } | null)?.error;
-  return typeof error?.code === 'number' && error.code !== 0 ? error.code : undefined;
+function increment(counts: Map<string, number> | undefined, key: string): Map<string, number> {
+  const map = counts ?? new Map<string, number>();
+  map.set(key, (map.get(key) ?? 0) + 1);
+  return map;
+}
+
+interface AnswerShape {
+  /** A stream answer's failure (dlrs' ErrorStatus). */
+  error?: { code?: unknown } | null;
+  /** A stream answer's result. */
+  response?: AnswerShape | null;
+  degraded?: unknown;
+  degradedReasons?: unknown;
+}
+
+/** Notes what a decoded answer says about itself: an error carried on a stream, a degraded result. */
+function inspectAnswer(answer: unknown, outcome: CallOutcome): void {
+  const shape = answer as AnswerShape | null;
+  const code = shape?.error?.code;
+  if (typeof code === 'number' && code !== 0) outcome.messageErrors = increment(outcome.messageErrors, statusName(code));
+  const result = shape?.response ?? shape;
+  if (result?.degraded === true) {
+    const reasons = Array.isArray(result.degradedReasons) && result.degradedReasons.length > 0 ? result.degradedReasons.join('+') : 'UNSPECIFIED';
+    outcome.degraded = increment(outcome.degraded, reasons);
+  }
 }
 
 /**
  * Prepares calls of `call` with `messages`. Requests without template placeholders are
- * serialised once, before the run, and unary answers are never decoded (the status is in the
- * trailers), so a call costs the generator little more than grpc-js' own work. Stream answers
- * are decoded to count the errors they carry.
+ * serialised once, before the run. Answers are decoded to count the degraded ones and the
+ * errors a stream carries; with `decodeAnswers` false, unary answers are not decoded at all
+ * (the status is in the trailers), so a call costs the generator little more than grpc-js' own work.
  */
-export function createCallTarget(call: string, messages: readonly unknown[], metadataPairs: Readonly<Record<string, string>>): CallTarget {
+export function createCallTarget(call: string, messages: readonly unknown[], metadataPairs: Readonly<Record<string, string>>, decodeAnswers = true): CallTarget {
   const method = findMethod(call);
   const templateMethod = {
     fullyQualifiedName: call,
@@ -81,12 +104,15 @@ export function createCallTarget(call: string, messages: readonly unknown[], met
   for (const [key, value] of Object.entries(metadataPairs)) metadata.set(key, value);
 
   if (!method.requestStream) {
+    const unaryDeserialize = decodeAnswers ? method.responseDeserialize : identity;
     return {
       streaming: false,
       start(client, context, deadlineMs, done) {
         const request = encode(context.requestNumber % messages.length, context);
-        client.makeUnaryRequest(method.path, identity, identity, request, metadata, { deadline: deadlineMs }, (error) => {
-          done({ status: error ? statusName(error.code) : 'OK', streamMessages: 0, messageErrors: undefined });
+        client.makeUnaryRequest(method.path, identity, unaryDeserialize, request, metadata, { deadline: deadlineMs }, (error, answer) => {
+          const outcome: CallOutcome = { status: error ? statusName(error.code) : 'OK', streamMessages: 0, messageErrors: undefined, degraded: undefined };
+          if (decodeAnswers && answer !== undefined) inspectAnswer(answer, outcome);
+          done(outcome);
         });
       },
     };
@@ -95,16 +121,10 @@ export function createCallTarget(call: string, messages: readonly unknown[], met
     streaming: true,
     start(client, context, deadlineMs, done) {
       const stream = client.makeBidiStreamRequest(method.path, identity, method.responseDeserialize, metadata, { deadline: deadlineMs });
-      let received = 0;
-      let messageErrors: Map<string, number> | undefined;
+      const outcome: CallOutcome = { status: 'UNKNOWN', streamMessages: 0, messageErrors: undefined, degraded: undefined };
       stream.on('data', (message: unknown) => {
-        received++;
-        const code = messageErrorCode(message);
-        if (code !== undefined) {
-          messageErrors ??= new Map();
-          const name = statusName(code);
-          messageErrors.set(name, (messageErrors.get(name) ?? 0) + 1);
-        }
+        outcome.streamMessages++;
+        inspectAnswer(message, outcome);
       });
       // The outcome is complete once the status has arrived and the answers are drained ('end',
       // or 'error', which repeats a failed status and must not go unhandled).
@@ -114,7 +134,8 @@ export function createCallTarget(call: string, messages: readonly unknown[], met
       const finish = () => {
         if (finished || code === undefined || !drained) return;
         finished = true;
-        done({ status: statusName(code), streamMessages: received, messageErrors });
+        outcome.status = statusName(code);
+        done(outcome);
       };
       stream.on('end', () => ((drained = true), finish()));
       stream.on('error', () => ((drained = true), finish()));

@@ -30,6 +30,8 @@ export interface LoadConfig {
   messages: readonly unknown[];
   /** Metadata sent with every call. */
   metadata: Readonly<Record<string, string>>;
+  /** Decode unary answers to count the degraded ones (stream answers are always decoded). */
+  decodeAnswers: boolean;
 }
 
 /** A LoadConfig in the making: a ghz file and the command line each supply part of it. */
@@ -182,5 +184,6 @@ export function resolveLoadConfig(...layers: LoadSettings[]): LoadConfig {
     connectTimeoutMs: merged.connectTimeoutMs ?? GHZ_DEFAULT_CONNECT_TIMEOUT_MS,
     messages: Object.freeze([...merged.messages]),
     metadata: Object.freeze({ ...(merged.metadata ?? {}) }),
+    decodeAnswers: merged.decodeAnswers ?? true,
   });
 }

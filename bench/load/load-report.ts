@@ -23,6 +23,10 @@ export function formatLoadResult(result: LoadResult): string {
   if (result.streamMessages > 0 || Object.keys(result.messageErrors).length > 0) {
     lines.push(`  on streams  ${result.streamMessages} answers (${((result.streamMessages * 1000) / Math.max(result.elapsedMs, 1)).toFixed(1)}/s); errors in answers: ${counts(result.messageErrors)}`);
   }
+  if (result.answersInspected > 0) {
+    const degraded = Object.values(result.degradedAnswers).reduce((a, b) => a + b, 0);
+    lines.push(`  degraded    ${degraded} of ${result.answersInspected} answers (${((100 * degraded) / result.answersInspected).toFixed(1)} %): ${counts(result.degradedAnswers)}`);
+  }
   if (result.mode === 'open-loop') lines.push(`  send lag    max ${ms(result.maxSendLagMs)} ms behind the schedule (counted in the latencies)`);
   return lines.join('\n');
 }

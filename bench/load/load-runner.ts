@@ -32,8 +32,16 @@ export interface LoadResult {
   streamMessages: number;
   /** Stream answers that carried an error status, by status name. */
   messageErrors: Record<string, number>;
+  /** Answers decoded and inspected (0 with decodeAnswers off, for unary calls). */
+  answersInspected: number;
+  /** Inspected answers flagged degraded, by their reasons. */
+  degradedAnswers: Record<string, number>;
   /** Open loop: the longest a call waited past its due time before it was sent (the generator or the in-flight cap falling behind). */
   maxSendLagMs: number;
+}
+
+function addCounts(into: Map<string, number>, from: Map<string, number>): void {
+  for (const [key, count] of from) into.set(key, (into.get(key) ?? 0) + count);
 }
 
 /** Bookkeeping shared by both loops. */
@@ -42,19 +50,22 @@ class Measurement {
   warmupCalls = 0;
   streamMessages = 0;
   readonly messageErrors = new Map<string, number>();
+  readonly degradedAnswers = new Map<string, number>();
+  answersInspected = 0;
   firstMeasuredMs = Infinity;
   lastCompletedMs = 0;
   maxSendLagMs = 0;
 
-  constructor(
-    private readonly config: LoadConfig,
-    private readonly runStartMs: number,
-  ) {}
+  constructor(private readonly config: LoadConfig) {}
 
-  /** Records call n, which was started (closed loop) or due (open loop) at `fromMs`. */
-  complete(n: number, fromMs: number, outcome: CallOutcome): void {
+  /**
+   * Records call n, which was started (closed loop) or due (open loop) at `fromMs`, `offsetMs`
+   * into the run (given apart: the schedule knows it exactly, a difference of clock readings
+   * would round a call due at the end of the warm-up into it).
+   */
+  complete(n: number, fromMs: number, offsetMs: number, outcome: CallOutcome): void {
     const nowMs = performance.now();
-    if (n < this.config.skipFirst || fromMs - this.runStartMs < this.config.warmupMs) {
+    if (n < this.config.skipFirst || offsetMs < this.config.warmupMs) {
       this.warmupCalls++;
       return;
     }
@@ -62,7 +73,9 @@ class Measurement {
     if (fromMs < this.firstMeasuredMs) this.firstMeasuredMs = fromMs;
     this.lastCompletedMs = nowMs;
     this.streamMessages += outcome.streamMessages;
-    if (outcome.messageErrors) for (const [name, count] of outcome.messageErrors) this.messageErrors.set(name, (this.messageErrors.get(name) ?? 0) + count);
+    this.answersInspected += outcome.streamMessages > 0 ? outcome.streamMessages : outcome.status === 'OK' && this.config.decodeAnswers ? 1 : 0;
+    if (outcome.messageErrors) addCounts(this.messageErrors, outcome.messageErrors);
+    if (outcome.degraded) addCounts(this.degradedAnswers, outcome.degraded);
   }
 }
 
@@ -89,7 +102,7 @@ function closedLoop({ config, target, clients, measurement, startMs }: Loop): Pr
       }
       const n = issued++;
       target.start(clients[worker % clients.length], { requestNumber: n, workerId: worker }, Date.now() + config.timeoutMs, (outcome) => {
-        measurement.complete(n, sentMs, outcome);
+        measurement.complete(n, sentMs, sentMs - startMs, outcome);
         next(worker);
       });
     };
@@ -119,7 +132,7 @@ function openLoop({ config, target, clients, measurement, startMs }: Loop, rps: 
         inFlight++;
         target.start(clients[n % clients.length], { requestNumber: n, workerId: n % config.concurrency }, Date.now() + config.timeoutMs, (outcome) => {
           inFlight--;
-          measurement.complete(n, dueMs, outcome);
+          measurement.complete(n, dueMs, schedule.offsetMs(n), outcome);
           if (blocked) pump();
           else if (next >= limit && inFlight === 0) resolve();
         });
@@ -140,12 +153,12 @@ function openLoop({ config, target, clients, measurement, startMs }: Loop, rps: 
 
 /** Runs the load described by `config` against its host and returns what it measured. */
 export async function runLoad(config: LoadConfig): Promise<LoadResult> {
-  const target = createCallTarget(config.call, config.messages, config.metadata);
+  const target = createCallTarget(config.call, config.messages, config.metadata, config.decodeAnswers);
   const clients = openClients(config.host, config.connections);
   try {
     await waitForClients(clients, config.host, config.connectTimeoutMs);
     const startMs = performance.now();
-    const measurement = new Measurement(config, startMs);
+    const measurement = new Measurement(config);
     const loop = { config, target, clients, measurement, startMs };
     await (config.rps === undefined ? closedLoop(loop) : openLoop(loop, config.rps));
     const { recorder } = measurement;
@@ -166,6 +179,8 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
       statusCounts: Object.fromEntries(recorder.statusCounts),
       streamMessages: measurement.streamMessages,
       messageErrors: Object.fromEntries(measurement.messageErrors),
+      answersInspected: measurement.answersInspected,
+      degradedAnswers: Object.fromEntries(measurement.degradedAnswers),
       maxSendLagMs: measurement.maxSendLagMs,
     };
   } finally {

@@ -7,6 +7,7 @@ describe('OpenLoopSchedule', function () {
     assert.equal(schedule.scheduledAtMs(0), 1000);
     assert.equal(schedule.scheduledAtMs(1), 1005);
     assert.equal(schedule.scheduledAtMs(200), 2000);
+    assert.equal(schedule.offsetMs(40), 200);
   });
 
   it('counts the calls due at a time, and the calls of a duration', function () {

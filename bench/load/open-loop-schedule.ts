@@ -15,9 +15,14 @@ export class OpenLoopSchedule {
     this.intervalMs = 1000 / rps;
   }
 
-  /** When call `n` (from 0) is due. */
+  /** How long after the start call `n` (from 0) is due. */
+  offsetMs(n: number): number {
+    return n * this.intervalMs;
+  }
+
+  /** When call `n` is due. */
   scheduledAtMs(n: number): number {
-    return this.startMs + n * this.intervalMs;
+    return this.startMs + this.offsetMs(n);
   }
 
   /** How many calls are due at `nowMs` (calls 0 .. count-1). */

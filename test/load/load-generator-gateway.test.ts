@@ -25,6 +25,9 @@ describe('dlrs bench load against a real gateway', function () {
 
   before(async () => {
     topology = await startTinyGateway();
+    // The gateway's first calls open its streams to ranking and may answer degraded
+    // (RANKING_UNAVAILABLE) meanwhile; the checks below are about the request data.
+    await runLoad(resolveLoadConfig({ call: RECOMMEND, host: topology.address, concurrency: 2, connections: 1, total: 20, messages: [{ context: { interactions: [{ itemId: topology.bundle.items[0].id }] } }] }));
     // data-file paths in deploy/ghz are relative to the repository root, as for ghz.
     process.chdir(ROOT);
   });
@@ -44,6 +47,11 @@ describe('dlrs bench load against a real gateway', function () {
       assert.deepEqual(result.statusCounts, { OK: streaming ? 1 : messages.length });
       assert.deepEqual(result.messageErrors, {}, 'no request on the stream failed (INVALID_ARGUMENT or other)');
       if (streaming) assert.equal(result.streamMessages, messages.length, 'an answer per request');
+      assert.equal(result.answersInspected, messages.length);
+      // Users without a stored profile get popular items; nothing else may be degraded.
+      assert.deepEqual(Object.keys(result.degradedAnswers), ['POPULAR_FALLBACK']);
+      const inline = messages.filter((m) => 'context' in (m as object)).length;
+      assert.equal(result.degradedAnswers.POPULAR_FALLBACK, messages.length - inline, 'requests with an inline context take the full path');
     });
   }
 
@@ -55,6 +63,9 @@ describe('dlrs bench load against a real gateway', function () {
     assert.equal(result.statusCounts.OK + result.statusCounts.INVALID_ARGUMENT, result.calls);
     assert.ok(Math.abs(result.statusCounts.OK - result.statusCounts.INVALID_ARGUMENT) <= 4, 'the two requests alternate');
     assert.ok(result.latency.p50Ms > 0 && result.latency.p50Ms <= result.latency.p99Ms);
+    // User 1 has no profile in a fresh gateway: every answer is the popular fallback.
+    assert.equal(result.answersInspected, result.statusCounts.OK);
+    assert.deepEqual(result.degradedAnswers, { POPULAR_FALLBACK: result.statusCounts.OK });
   });
 
   it('sends exactly rate × duration calls in an open-loop run, warm-up left out', async function () {

@@ -1,10 +1,10 @@
-// `make loadtest-local`: starts the tiny serving path of the tests (test/fixtures/tiny-gateway.ts:
-// a bundle trained on synthetic:tiny, ranking, one retrieval shard and the gateway, in this
+// `make loadtest-local`: starts the serving path of the tests (test/fixtures/serving-stack.ts:
+// a bundle trained on synthetic:tiny, two retrieval shards, ranking and the gateway, in this
 // process), runs `dlrs bench load --config FILE [options] ADDRESS` in a child process for each
 // file, and stops everything. Usage: local-topology.ts [bench load options] FILE...
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startTinyGateway } from '../../test/fixtures/tiny-gateway.js';
+import { startServingStack } from '../../test/fixtures/serving-stack.js';
 
 const DLRS = fileURLToPath(new URL('../../bin/dlrs.js', import.meta.url));
 
@@ -23,8 +23,8 @@ if (files.length === 0) {
   console.error('usage: local-topology.ts [dlrs bench load options] GHZ_CONFIG.json...');
   process.exit(2);
 }
-console.log('training a tiny bundle and starting ranking, a retrieval shard and the gateway ...');
-const topology = await startTinyGateway();
+console.log('training a tiny bundle and starting two retrieval shards, ranking and the gateway ...');
+const topology = await startServingStack({ shards: 1 });
 console.log(`gateway at ${topology.address} (model ${topology.bundle.manifest.modelVersion})\n`);
 let failed = 0;
 try {

@@ -1,4 +1,4 @@
-// dlrs bench load against the real serving path (test/fixtures/tiny-gateway.ts: a trained tiny
+// dlrs bench load against the real serving path (test/fixtures/serving-stack.ts: a trained tiny
 // bundle, ranking, a retrieval shard, the gateway): the deploy/ghz request data is accepted,
 // and a short run counts its calls and their status codes.
 import assert from 'node:assert/strict';
@@ -11,8 +11,8 @@ import { runBenchLoad } from '../../bench/load/bench-load-command.js';
 import { readGhzConfig, resolveLoadConfig } from '../../bench/load/load-config.js';
 import { runLoad } from '../../bench/load/load-runner.js';
 import type { LoadResult } from '../../bench/load/load-runner.js';
-import { startTinyGateway } from '../fixtures/tiny-gateway.js';
-import type { TinyGateway } from '../fixtures/tiny-gateway.js';
+import { startServingStack } from '../fixtures/serving-stack.js';
+import type { ServingStack } from '../fixtures/serving-stack.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GHZ_DIR = join(ROOT, 'deploy/ghz');
@@ -20,11 +20,11 @@ const RECOMMEND = 'dlrs.v1.Recommender.Recommend';
 
 describe('dlrs bench load against a real gateway', function () {
   this.timeout(120_000);
-  let topology: TinyGateway;
+  let topology: ServingStack;
   const cwd = process.cwd();
 
   before(async () => {
-    topology = await startTinyGateway();
+    topology = await startServingStack({ shards: 1 });
     // The gateway's first calls open its streams to ranking and may answer degraded
     // (RANKING_UNAVAILABLE) meanwhile; the checks below are about the request data.
     await runLoad(resolveLoadConfig({ call: RECOMMEND, host: topology.address, concurrency: 2, connections: 1, total: 20, messages: [{ context: { interactions: [{ itemId: topology.bundle.items[0].id }] } }] }));

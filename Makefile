@@ -58,15 +58,16 @@ bench-retrieval: ## USearch recall/QPS sweeps, peers, RPC vs in-process, event-l
 
 TARGET ?= 127.0.0.1:50051
 GHZ_CONFIGS ?= $(wildcard deploy/ghz/*.json)
-LOCAL_DURATION ?= 5s
+LOCAL_DURATION ?= 6s
+LOCAL_WARMUP ?= 1s
 loadtest: ## Load-test a running gateway at $(TARGET) with deploy/ghz/*.json: ghz when installed, else dlrs bench load (DURATION=10s instead of each file's total).
 	@set -e; for config in $(GHZ_CONFIGS); do \
 	  if command -v ghz >/dev/null 2>&1; then ghz --config $$config $(if $(DURATION),--duration $(DURATION)) $(TARGET); \
 	  else ./bin/dlrs.js bench load --config $$config $(if $(DURATION),--duration $(DURATION)) $(TARGET); fi; \
 	done
 
-loadtest-local: ## The same with dlrs bench load against a tiny bundle served on this machine, started and stopped here ($(LOCAL_DURATION) per file).
-	$(NODE_TS) bench/load/local-topology.ts --duration $(LOCAL_DURATION) $(GHZ_CONFIGS)
+loadtest-local: ## The same with dlrs bench load against a tiny bundle served on this machine, started and stopped here ($(LOCAL_DURATION) per file, the first $(LOCAL_WARMUP) left out).
+	$(NODE_TS) bench/load/local-topology.ts --duration $(LOCAL_DURATION) --warmup $(LOCAL_WARMUP) --skip-first 0 $(GHZ_CONFIGS)
 
 image: ## Build the CPU container image (needs a Docker engine).
 	docker build -f deploy/docker/Dockerfile -t dlrs:$(shell node -p 'require("./package.json").version') .

@@ -144,7 +144,9 @@ export async function runBenchLoad(argv: string[]): Promise<number> {
     const result = await runLoad(config);
     console.log(formatLoadResult(result));
     if (jsonPath !== undefined) writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
-    return result.calls > 0 ? 0 : 1;
+    if (result.calls > 0) return 0;
+    console.error(`dlrs bench load: no call was measured: the warm-up (skipFirst ${config.skipFirst}, warmup ${config.warmupMs} ms) took the whole run`);
+    return 1;
   } catch (error) {
     console.error(`dlrs bench load: ${(error as Error).message}`);
     return 1;

@@ -35,6 +35,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Load-test a dlrs service from a ghz configuration (closed or open loop, HDR percentiles)',
     run: async (argv) => (await import('../bench/load/bench-load-command.js')).runBenchLoad(argv),
   },
+  demo: {
+    summary: 'Train, start two retrieval shards, ranking and the gateway on localhost, and show them at work',
+    run: async (argv) => (await import('./demo/run-demo.js')).runDemo(argv),
+  },
   eval: {
     summary: 'Evaluate models against the baselines on a temporal split and write a report',
     run: async (argv) => (await import('../services/trainer/eval-command.js')).runEval(argv),

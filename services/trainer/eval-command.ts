@@ -5,6 +5,7 @@ import { loadDataset } from './datasets/index.js';
 import type { Dataset } from './datasets/index.js';
 import { BASELINES, itemIdOrder, runEvaluation, writeReport } from './eval/index.js';
 import type { Recommender, SplitMode } from './eval/index.js';
+import { deepRecommender } from './training/index.js';
 
 /** The dataset `make eval` reports on, relative to the repository root. */
 export const DEFAULT_EVAL_DATA = 'movielens:../shared/data/movielens/ml-latest-small';
@@ -22,7 +23,7 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png.
   --split MODE    user: per-user temporal split (default); global: one time cut
   --out DIR       report root (default ${DEFAULT_REPORT_DIR})
   --seed N        seed of initialisations and the bootstrap (default ${DEFAULT_EVAL_SEED})
-  --models LIST   models to run, of ${BASELINES.map((b) => b.name).join(', ')} and the candidates (default all)`;
+  --models LIST   models to run, of ${BASELINES.map((b) => b.name).join(', ')} and Deep (default all)`;
 
 /**
  * The models compared with the baselines, built from the loaded dataset and its `--data` spec
@@ -31,8 +32,11 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png.
  */
 export type CandidateFactory = (dataset: Dataset, data: string) => readonly Recommender[];
 
+/** The deep model with the trainer's defaults: one fit, early-stopped on the validation rule inside train. */
+const deepCandidates: CandidateFactory = (dataset, data) => [deepRecommender(dataset, data, {})];
+
 /** Runs `dlrs eval` with `argv` (the arguments after `eval`); returns the process exit code. */
-export async function runEval(argv: string[], candidates: CandidateFactory = () => []): Promise<number> {
+export async function runEval(argv: string[], candidates: CandidateFactory = deepCandidates): Promise<number> {
   let options;
   try {
     options = parseOptions(argv);

@@ -24,6 +24,8 @@ export const PNG_ZOOM = 2;
 /** Plot area size in SVG units; the legend and axes add to it. */
 const PLOT_WIDTH = 480;
 const PLOT_HEIGHT = 300;
+/** Legend label width in SVG units: the deep model's form names ("Deep, two-stage (C=300)") must not be cut. */
+const LEGEND_LABEL_LIMIT = 240;
 
 /** Renders MAP@k over k (k on an ordinal axis: the cut-offs are not evenly spaced). */
 export async function renderMapPlot(title: string, curves: readonly MapCurve[]): Promise<RenderedPlot> {
@@ -40,7 +42,7 @@ export async function renderMapPlot(title: string, curves: readonly MapCurve[]):
     encoding: {
       x: { field: 'k', type: 'ordinal', title: 'k', sort: [...MAP_CUTOFFS], axis: { labelAngle: 0 } },
       y: { field: 'map', type: 'quantitative', title: 'MAP@k' },
-      color: { field: 'model', type: 'nominal', title: 'Model', sort: curves.map((c) => c.model) },
+      color: { field: 'model', type: 'nominal', title: 'Model', sort: curves.map((c) => c.model), legend: { labelLimit: LEGEND_LABEL_LIMIT } },
     },
   };
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });

@@ -66,7 +66,7 @@ loadtest: ## Load-test a running gateway at $(TARGET) with deploy/ghz/*.json: gh
 	  else ./bin/dlrs.js bench load --config $$config $(if $(DURATION),--duration $(DURATION)) $(TARGET); fi; \
 	done
 
-loadtest-local: ## The same with dlrs bench load against a tiny bundle served on this machine, started and stopped here ($(LOCAL_DURATION) per file, the first $(LOCAL_WARMUP) left out).
+loadtest-local: ## The same with dlrs bench load against the demo topology (4 processes) over a tiny bundle, started and stopped here ($(LOCAL_DURATION) per file, the first $(LOCAL_WARMUP) left out).
 	$(NODE_TS) bench/load/local-topology.ts --duration $(LOCAL_DURATION) --warmup $(LOCAL_WARMUP) --skip-first 0 $(GHZ_CONFIGS)
 
 image: ## Build the CPU container image (needs a Docker engine).

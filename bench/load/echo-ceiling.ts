@@ -39,6 +39,7 @@ if (process.argv.includes('--serve')) {
     { call: 'dlrs.v1.Recommender.Recommend', concurrency: 1, connections: 1 },
     { call: 'dlrs.v1.Recommender.Recommend', concurrency: 16, connections: 4 },
     { call: 'dlrs.v1.Recommender.Recommend', concurrency: 64, connections: 8 },
+    { call: 'dlrs.v1.Recommender.Recommend', concurrency: 64, connections: 8, decodeAnswers: false, name: 'Recommend, answers not decoded' },
     { call: 'dlrs.v1.Recommender.RecommendStream', concurrency: 16, connections: 4 },
     { call: 'dlrs.v1.Recommender.Recommend', concurrency: 256, connections: 4, rps: 5000 },
   ];

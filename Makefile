@@ -6,7 +6,7 @@ SPECS := 'bin/**/*.spec.ts' 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval loadtest loadtest-local image image-gpu render clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -55,6 +55,19 @@ bench-ranking: $(BENCH_BUNDLE)/manifest.json ## ONNX Runtime ceiling, service th
 
 bench-retrieval: ## USearch recall/QPS sweeps, peers, RPC vs in-process, event-loop delay (ITEMS=100000 for a quick run).
 	$(NODE_TS) bench/retrieval/run-bench.ts --items $${ITEMS:-1000000}
+
+TARGET ?= 127.0.0.1:50051
+GHZ_CONFIGS ?= $(wildcard deploy/ghz/*.json)
+LOCAL_DURATION ?= 6s
+LOCAL_WARMUP ?= 1s
+loadtest: ## Load-test a running gateway at $(TARGET) with deploy/ghz/*.json: ghz when installed, else dlrs bench load (DURATION=10s instead of each file's total).
+	@set -e; for config in $(GHZ_CONFIGS); do \
+	  if command -v ghz >/dev/null 2>&1; then ghz --config $$config $(if $(DURATION),--duration $(DURATION)) $(TARGET); \
+	  else ./bin/dlrs.js bench load --config $$config $(if $(DURATION),--duration $(DURATION)) $(TARGET); fi; \
+	done
+
+loadtest-local: ## The same with dlrs bench load against the demo topology (4 processes) over a tiny bundle, started and stopped here ($(LOCAL_DURATION) per file, the first $(LOCAL_WARMUP) left out).
+	$(NODE_TS) bench/load/local-topology.ts --duration $(LOCAL_DURATION) --warmup $(LOCAL_WARMUP) --skip-first 0 $(GHZ_CONFIGS)
 
 image: ## Build the CPU container image (needs a Docker engine).
 	docker build -f deploy/docker/Dockerfile -t dlrs:$(shell node -p 'require("./package.json").version') .

@@ -31,6 +31,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Train UserNet, ItemNet and RankNet and write an ONNX model bundle',
     run: async (argv) => (await import('../services/trainer/train-command.js')).runTrain(argv),
   },
+  'bench load': {
+    summary: 'Load-test a dlrs service from a ghz configuration (closed or open loop, HDR percentiles)',
+    run: async (argv) => (await import('../bench/load/bench-load-command.js')).runBenchLoad(argv),
+  },
   demo: {
     summary: 'Train, start two retrieval shards, ranking and the gateway on localhost, and show them at work',
     run: async (argv) => (await import('./demo/run-demo.js')).runDemo(argv),

@@ -6,7 +6,7 @@ SPECS := 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench/**/*.spec.ts' 'tes
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval bench-e2e image image-gpu render clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -55,6 +55,14 @@ bench-ranking: $(BENCH_BUNDLE)/manifest.json ## ONNX Runtime ceiling, service th
 
 bench-retrieval: ## USearch recall/QPS sweeps, peers, RPC vs in-process, event-loop delay (ITEMS=100000 for a quick run).
 	$(NODE_TS) bench/retrieval/run-bench.ts --items $${ITEMS:-1000000}
+
+# 100k items (synthetic:medium), one epoch: a catalog of the measured size in minutes; its quality does not matter here.
+E2E_BUNDLE := .data/bench-e2e-bundle
+$(E2E_BUNDLE)/manifest.json:
+	./bin/dlrs.js train --data synthetic:medium --out $(E2E_BUNDLE) --epochs 1 --seed 1
+
+bench-e2e: $(E2E_BUNDLE)/manifest.json ## Demo topology as processes, 100k items: Recommend p50/p99/throughput at concurrency 1/16/64, stage shares from traces, tracing on vs off.
+	$(NODE_TS) bench/e2e/run-e2e-bench.ts --bundle $(E2E_BUNDLE) $(if $(DURATION_S),--duration-s $(DURATION_S))
 
 image: ## Build the CPU container image (needs a Docker engine).
 	docker build -f deploy/docker/Dockerfile -t dlrs:$(shell node -p 'require("./package.json").version') .

@@ -9,7 +9,7 @@ MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 .PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval bench-e2e image image-gpu render clean
 
 help: ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
 
 install: ## Install the pinned dependencies.
 	npm ci --no-audit --no-fund

@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE_TS := node --import tsx --no-warnings=ExperimentalWarning
 MOCHA := npx mocha
-SPECS := 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench/**/*.spec.ts' 'test/**/*.test.ts'
+SPECS := 'bin/**/*.spec.ts' 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench/**/*.spec.ts' 'test/**/*.test.ts'
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 

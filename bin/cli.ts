@@ -31,6 +31,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Train UserNet, ItemNet and RankNet and write an ONNX model bundle',
     run: async (argv) => (await import('../services/trainer/train-command.js')).runTrain(argv),
   },
+  demo: {
+    summary: 'Train, start two retrieval shards, ranking and the gateway on localhost, and show them at work',
+    run: async (argv) => (await import('./demo/run-demo.js')).runDemo(argv),
+  },
   eval: {
     summary: 'Evaluate models against the baselines on a temporal split and write a report',
     run: async (argv) => (await import('../services/trainer/eval-command.js')).runEval(argv),

@@ -32,6 +32,16 @@ describe('dlrs train', () => {
     }
   });
 
+  it('--refit retrains on all train events and bundles that model', async () => {
+    const out = join(root, 'refit');
+    assert.equal(await runTrain(['--data', 'synthetic:tiny', '--out', out, '--epochs', '1', '--dim', '8', '--workers', '1', '--refit']), 0);
+    const bundle = await readBundle(out);
+    assert.equal(bundle.manifest.training.refit, true);
+    // The refit's vocabulary covers the validation period's items too.
+    const plain = await readBundle(join(root, 'a'));
+    assert.ok(bundle.manifest.featureSpec.itemIds.length >= plain.manifest.featureSpec.itemIds.length);
+  });
+
   it('rejects bad options with exit code 2', async () => {
     assert.equal(await runTrain(['--data', 'synthetic:tiny']), 2);
     assert.equal(await runTrain(['--data', 'synthetic:tiny', '--out', join(root, 'x'), '--objective', 'nope']), 2);

@@ -18,7 +18,8 @@ Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
   --workers N                  threads (default ${TRAIN_DEFAULTS.workers})
   --full-softmax               softmax over the whole catalog instead of sampled candidates
   --holdout test|none          hold out the evaluation's test part (default test) or train on everything
-  --bag-length N               recent items in a user profile (default: the feature spec's)`;
+  --bag-length N               recent items in a user profile (default: the feature spec's)
+  --refit                      after early stopping, retrain on all train events for the chosen epochs`;
 
 /** `dlrs train`: returns the process exit code (0 ok, 2 usage error, 1 failure). */
 export async function runTrain(argv: string[]): Promise<number> {
@@ -42,6 +43,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         'full-softmax': { type: 'boolean' },
         holdout: { type: 'string' },
         'bag-length': { type: 'string' },
+        refit: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -90,7 +92,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   const bagLength = values['bag-length'] === undefined ? undefined : Number(values['bag-length']);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   try {
-    const run = await runTraining({ data: values.data, dim: config.dim, bagLength, holdOutTest: holdout === 'test' }, config, log);
+    const run = await runTraining({ data: values.data, dim: config.dim, bagLength, holdOutTest: holdout === 'test' }, config, log, values.refit === true);
     const o = run.outcome;
     const metrics = {
       validationMap10: run.validationMap10,
@@ -102,11 +104,11 @@ export async function runTrain(argv: string[]): Promise<number> {
       trainSeconds: o.trainSeconds,
     };
     const manifest = await writeModelBundle(values.out, {
-      model: o.model,
+      model: run.model,
       spec: run.prepared.spec,
       catalog: run.prepared.dataset.items,
       dataset: values.data,
-      training: { ...config, holdout, bagLength: run.prepared.spec.bagLength },
+      training: { ...config, holdout, refit: values.refit === true, bagLength: run.prepared.spec.bagLength },
       metrics,
     });
     console.log(
@@ -114,7 +116,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         `bundle ${values.out}  model_version ${manifest.modelVersion}`,
         `  validation MAP@10 ${run.validationMap10.toFixed(4)} (two-stage, C=${config.candidates}) vs popularity ${run.popularityValidationMap10.toFixed(4)}; best epoch ${o.bestEpoch}`,
         `  ${Math.round(o.examplesPerSecond)} examples/s on ${config.workers} thread(s), ${(o.flopsPerExample / 1e3).toFixed(0)} kFLOP/example, ${o.gflopsPerSecond.toFixed(2)} GFLOP/s`,
-        `  wall time ${run.wallSeconds.toFixed(1)} s (data ${run.prepareSeconds.toFixed(1)} s, training ${o.trainSeconds.toFixed(1)} s)`,
+        `  wall time ${run.wallSeconds.toFixed(1)} s (data ${run.prepareSeconds.toFixed(1)} s, training ${o.trainSeconds.toFixed(1)} s${run.refit === null ? '' : `, refit ${run.refit.trainSeconds.toFixed(1)} s`})`,
       ].join('\n'),
     );
     return 0;

@@ -1,9 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
-import { readBundle } from '../../shared/bundle/index.js';
 import type { ModelBundle } from '../../shared/bundle/index.js';
 import { callUnary } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
@@ -12,66 +8,32 @@ import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/R
 import type { RecommendStreamResponse__Output } from '../../shared/generated/dlrs/v1/RecommendStreamResponse.js';
 import type { RecordInteractionsResponse__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
 import type { SessionResponse__Output } from '../../shared/generated/dlrs/v1/SessionResponse.js';
-import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
-import { loadGatewayConfig, startGateway } from '../../services/gateway/index.js';
-import type { RunningGateway } from '../../services/gateway/index.js';
-import { describeBundle, loadRankingConfig, startRankingServer } from '../../services/ranking/index.js';
 import type { RankingServer } from '../../services/ranking/index.js';
-import { openBundleModel } from '../../services/retrieval/open-bundle-model.js';
-import { runTrain } from '../../services/trainer/train-command.js';
-import { startStandInShard } from '../fixtures/retrieval-shard.js';
 import type { StandInShard } from '../fixtures/retrieval-shard.js';
+import { startServingStack } from '../fixtures/serving-stack.js';
+import type { ServingStack } from '../fixtures/serving-stack.js';
 
 const SHARDS = 2;
 
 describe('gateway end to end: a trained bundle served by real ranking and two real retrieval shards', function () {
   this.timeout(120_000);
-  let root: string;
+  let stack: ServingStack;
   let bundle: ModelBundle;
   let ranking: RankingServer;
   let shards: StandInShard[];
-  let gateway: RunningGateway;
   let client: RecommenderClient;
 
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'dlrs-gateway-e2e-'));
-    const bundleDir = join(root, 'bundle');
-    assert.equal(await runTrain(['--data', 'synthetic:tiny', '--out', bundleDir, '--epochs', '1', '--dim', '16', '--seed', '3', '--workers', '1']), 0);
-    bundle = await readBundle(bundleDir);
-    const { manifest } = bundle;
-    const served = await openBundleModel(bundleDir);
-    shards = await Promise.all(Array.from({ length: SHARDS }, (_, i) => startStandInShard({ model: served, shard: `${i}/${SHARDS}` })));
-    const silent = createLogger({ level: 'silent', destination: createMemorySink() });
-    ranking = await startRankingServer({
-      config: loadRankingConfig({ env: { DLRS_RANKING_HOST: '127.0.0.1', DLRS_RANKING_PORT: '0', DLRS_RANKING_METRICS_PORT: '0', DLRS_RANKING_WORKERS: '1', DLRS_RANKING_SHUTDOWN_TIMEOUT_MS: '1000' } }),
-      logger: silent,
-      bundlePath: bundleDir,
-      describe: describeBundle,
-    });
-    const config = loadGatewayConfig({
-      env: {
-        DLRS_HOST: '127.0.0.1',
-        DLRS_PORT: '0',
-        DLRS_METRICS_PORT: '0',
-        DLRS_SHUTDOWN_TIMEOUT_MS: '1000',
-        DLRS_RANKING_ADDRESS: `127.0.0.1:${ranking.port}`,
-        DLRS_RETRIEVAL_ADDRESSES: shards.map((s) => `127.0.0.1:${s.server.port}`).join(','),
-        DLRS_DATA_DIR: join(root, 'gateway'),
-        DLRS_DEFAULT_TIMEOUT_MS: '5000',
-      },
-    });
-    gateway = await startGateway(config, { spec: manifest.featureSpec, shardOf }, silent);
-    client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${gateway.port}`, credentials.createInsecure());
+    stack = await startServingStack({ shards: SHARDS });
+    ({ bundle, ranking, shards } = stack);
+    client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(stack.address, credentials.createInsecure());
   });
 
   after(async () => {
     client?.close();
-    await gateway?.stop('test done');
-    await ranking?.close('test done');
-    for (const shard of shards ?? []) await shard.stop();
-    await rm(root, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   const budget = () => ({ deadline: Date.now() + 10_000 });

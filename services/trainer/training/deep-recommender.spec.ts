@@ -5,12 +5,14 @@ import { buildTrainData, rowOf } from '../eval/train-data.js';
 import { deepRecommender } from './deep-recommender.js';
 
 describe('deepRecommender (the deep model as an evaluation Recommender)', () => {
-  it('fits on train events and returns two-stage, retrieval and gold rankers that skip train items', async () => {
+  it('fits (early stop, then refit on all events) and returns two-stage, retrieval and gold rankers that skip train items', async () => {
     const dataset = await loadDataset('synthetic:tiny');
     const split = splitInteractions(dedupeEarliest(dataset.interactions));
     const train = buildTrainData(split.train, dataset.interactions.userIds.length, dataset.items.ids.length);
     const recommender = deepRecommender(dataset, 'synthetic:tiny', { epochs: 2, dim: 16, workers: 1 });
-    const rankers = await recommender.fit(train, {}, { seed: 3, progress: () => undefined });
+    const lines: string[] = [];
+    const rankers = await recommender.fit(train, {}, { seed: 3, progress: (l) => lines.push(l) });
+    assert.ok(lines.some((l) => l.startsWith('refit on all')), 'the second stage refits on all events');
     assert.deepEqual(
       rankers.map((r) => r.name),
       ['Deep, two-stage (C=100)', 'Deep, two-stage (C=300)', 'Deep, retrieval only', 'Deep, gold standard'],

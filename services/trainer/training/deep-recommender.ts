@@ -13,6 +13,7 @@ import type { PreparedData } from './prepare-data.js';
 import { resolveTrainConfig } from './train-config.js';
 import type { TrainConfig } from './train-config.js';
 import { trainModel } from './train-model.js';
+import type { TrainOutcome } from './train-model.js';
 import { heldOutMap10 } from './validate.js';
 
 /** Worker-side rebuild of a deep fit's data: the dataset by name plus the exact train events. */
@@ -37,12 +38,14 @@ const FORMS: readonly { label: string; mode: RankingMode; candidates: number }[]
 ];
 
 /**
- * The deep model as an evaluation Recommender: `fit` trains on the given train events
- * (early stopping on the protocol's validation rule applied inside them) and returns the
- * two-stage, retrieval-only and gold-standard rankers over the same weights. `data` is the
- * `--data` name the dataset was loaded from (workers reload it); grid points override `base`.
- * A grid point with `refit: 1` instead fits all given events for exactly `epochs` epochs
- * (no inner validation), e.g. the epoch count a validation fit stopped at.
+ * The deep model as an evaluation Recommender: `fit` first trains with early stopping on
+ * the protocol's validation rule applied inside the given train events, then refits from
+ * scratch on all of them for the epoch count that stopping chose (the protocol's "refit on
+ * all of train with the chosen settings": the most recent events and the items only they
+ * contain would otherwise never be fitted). It returns the two-stage, retrieval-only and
+ * gold-standard rankers over the refitted weights. `data` is the `--data` name the dataset
+ * was loaded from (workers reload it); grid points override `base`. A grid point with
+ * `refit: 1` skips the first stage and fits all events for exactly `epochs` epochs.
  */
 export function deepRecommender(dataset: Dataset, data: string, base: Partial<TrainConfig>, grid: readonly Params[] = [{}]): Recommender {
   return {
@@ -50,25 +53,42 @@ export function deepRecommender(dataset: Dataset, data: string, base: Partial<Tr
     grid,
     async fit(train: TrainData, params: Params, context: FitContext): Promise<readonly Ranker[]> {
       const { refit, ...overrides } = params;
-      const validation = refit !== 1;
-      const config = resolveTrainConfig({ seed: context.seed, ...base, ...(overrides as Partial<TrainConfig>) });
-      const prepared = prepareFromEvents(dataset, train.events, { dim: config.dim }, validation);
-      const recipe: EventsRecipe = { data, events: train.events, dim: config.dim, validation };
-      const factory = {
-        module: new URL(import.meta.url.endsWith('.ts') ? './deep-recommender.ts' : './deep-recommender.js', import.meta.url).href,
-        exportName: 'prepareTrainingDataFromEvents',
-        args: recipe,
-      };
-      const outcome = await trainModel({
-        data: prepared.training,
-        config,
-        validate: validation ? (model) => heldOutMap10(model, prepared, prepared.fit, prepared.validation, 'two-stage', config.candidates) : undefined,
-        parallel: { create: (model) => GradientWorkerPool.start(model, config.workers, factory, config) },
-        log: context.progress,
-      });
+      let config = resolveTrainConfig({ seed: context.seed, ...base, ...(overrides as Partial<TrainConfig>) });
+      if (refit !== 1) {
+        const stopped = await fitEvents(dataset, data, train.events, config, true, context);
+        config = resolveTrainConfig({ ...config, epochs: stopped.outcome.bestEpoch });
+        context.progress(`refit on all ${train.events.user.length} train events for ${config.epochs} epochs`);
+      }
+      const { prepared, outcome } = await fitEvents(dataset, data, train.events, config, false, context);
       return FORMS.map((form) => modelRanker(form.label, outcome.model, prepared, train, form.mode, form.candidates));
     },
   };
+}
+
+/** One training run on `events`, with early stopping on an inner validation split or without. */
+async function fitEvents(
+  dataset: Dataset,
+  data: string,
+  events: Events,
+  config: TrainConfig,
+  validation: boolean,
+  context: FitContext,
+): Promise<{ prepared: PreparedData; outcome: TrainOutcome }> {
+  const prepared = prepareFromEvents(dataset, events, { dim: config.dim }, validation);
+  const recipe: EventsRecipe = { data, events, dim: config.dim, validation };
+  const factory = {
+    module: new URL(import.meta.url.endsWith('.ts') ? './deep-recommender.ts' : './deep-recommender.js', import.meta.url).href,
+    exportName: 'prepareTrainingDataFromEvents',
+    args: recipe,
+  };
+  const outcome = await trainModel({
+    data: prepared.training,
+    config,
+    validate: validation ? (model) => heldOutMap10(model, prepared, prepared.fit, prepared.validation, 'two-stage', config.candidates) : undefined,
+    parallel: { create: (model) => GradientWorkerPool.start(model, config.workers, factory, config) },
+    log: context.progress,
+  });
+  return { prepared, outcome };
 }
 
 /** Rankings from the profiles of each user's train events, never a train item. */

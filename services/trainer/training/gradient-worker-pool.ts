@@ -50,7 +50,7 @@ interface Handle {
 /**
  * Data-parallel gradient workers over SharedArrayBuffer weights: each worker owns a
  * gradient buffer, computes its slice of every batch, and the main thread sums the
- * buffers before Adam. Measured against Hogwild-style updates in docs/experiments.md.
+ * buffers before Adam: synchronous, so a seed reproduces a run exactly (unlike Hogwild).
  */
 export class GradientWorkerPool implements ParallelGradients {
   readonly threads: number;

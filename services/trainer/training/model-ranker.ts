@@ -28,8 +28,10 @@ export interface RankOptions {
   readonly k: number;
 }
 
-/** Rows per ItemNet / scoring chunk: bounds temporary memory on large catalogs. */
+/** Rows per ItemNet chunk: bounds temporary memory on large catalogs. */
 const CHUNK_ROWS = 2048;
+/** Floats of one block of user × item scores (32 MiB). */
+const SCORE_BLOCK_FLOATS = 8 << 20;
 
 /** Runs ItemNet over every catalog row (in chunks). */
 export function embedCatalog(model: Model, catalog: TensorMap, count: number): CatalogEmbeddings {
@@ -61,7 +63,7 @@ export function rankUsers(
   const n = items.count;
   const users = model.user.forward(userFeed, m);
   const out: Int32Array[] = [];
-  const block = Math.max(1, Math.floor((CHUNK_ROWS * 64) / Math.max(1, n / 64)));
+  const block = Math.max(1, Math.floor(SCORE_BLOCK_FLOATS / Math.max(1, n)));
   for (let from = 0; from < m; from += block) {
     const rows = Math.min(block, m - from);
     const scores = new Float32Array(rows * n);

@@ -25,6 +25,8 @@ export interface DataRecipe {
    * bundle can be evaluated honestly; false: train on all interactions.
    */
   readonly holdOutTest: boolean;
+  /** false: fit every train event, without the inner validation split (a refit); default true. */
+  readonly validation?: boolean;
 }
 
 /** Events of users in compressed rows, in time order. */
@@ -60,8 +62,9 @@ const MIN_HISTORY = 1;
 export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
   const dataset = await loadDataset(recipe.data);
   const outer = splitInteractions(dataset.interactions);
-  if (!recipe.holdOutTest) return prepareFromEvents(dataset, dedupeEarliest(dataset.interactions), recipe);
-  return { ...prepareFromEvents(dataset, outer.train, recipe), test: outer.test };
+  const validation = recipe.validation ?? true;
+  if (!recipe.holdOutTest) return prepareFromEvents(dataset, dedupeEarliest(dataset.interactions), recipe, validation);
+  return { ...prepareFromEvents(dataset, outer.train, recipe, validation), test: outer.test };
 }
 
 /**

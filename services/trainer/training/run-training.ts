@@ -3,13 +3,21 @@ import { trainModel } from './train-model.js';
 import { GradientWorkerPool } from './gradient-worker-pool.js';
 import { prepareData } from './prepare-data.js';
 import type { DataRecipe, PreparedData } from './prepare-data.js';
+import { resolveTrainConfig } from './train-config.js';
 import type { TrainConfig } from './train-config.js';
+import type { Model } from '../model/index.js';
 import { heldOutMap10, popularityValidationMap10 } from './validate.js';
 
 /** A finished training run: the data it used, the outcome and the validation figures. */
 export interface TrainingRun {
+  /** The data of the final model (the refit's when refitting: its vocabularies go in the bundle). */
   readonly prepared: PreparedData;
+  /** The early-stopped run: validation figures, throughput. */
   readonly outcome: TrainOutcome;
+  /** The weights to ship: the early-stopped ones, or the refit's. */
+  readonly model: Model;
+  /** The refit on all train events, when asked for. */
+  readonly refit: TrainOutcome | null;
   /** Two-stage validation MAP@10 of the kept weights. */
   readonly validationMap10: number;
   readonly popularityValidationMap10: number;
@@ -19,9 +27,11 @@ export interface TrainingRun {
 
 /**
  * Loads the data of `recipe`, trains with `config` on all threads (early stopping on the
- * validation MAP@10 of the two-stage ranking), and reports against popularity.
+ * validation MAP@10 of the two-stage ranking), and reports against popularity. With
+ * `refit`, a second run from scratch fits all train events (validation included) for the
+ * chosen epoch count, as the evaluation protocol refits its models.
  */
-export async function runTraining(recipe: DataRecipe, config: TrainConfig, log: (line: string) => void): Promise<TrainingRun> {
+export async function runTraining(recipe: DataRecipe, config: TrainConfig, log: (line: string) => void, refit = false): Promise<TrainingRun> {
   const started = performance.now();
   const prepared = await prepareData(recipe);
   const prepareSeconds = (performance.now() - started) / 1000;
@@ -43,8 +53,22 @@ export async function runTraining(recipe: DataRecipe, config: TrainConfig, log: 
   });
   const validationMap10 = outcome.bestValidationMap ?? 0;
   const popularity = await popularityValidationMap10(prepared);
+  let final = { prepared, model: outcome.model, refit: null as TrainOutcome | null };
+  if (refit) {
+    const allRecipe: DataRecipe = { ...recipe, validation: false };
+    const all = await prepareData(allRecipe);
+    const refitConfig = resolveTrainConfig({ ...config, epochs: outcome.bestEpoch });
+    log(`refit on all ${all.training.exampleCount} train examples for ${refitConfig.epochs} epochs`);
+    const refitOutcome = await trainModel({
+      data: all.training,
+      config: refitConfig,
+      parallel: { create: (model) => GradientWorkerPool.start(model, refitConfig.workers, { ...factory, args: allRecipe }, refitConfig) },
+      log,
+    });
+    final = { prepared: all, model: refitOutcome.model, refit: refitOutcome };
+  }
   return {
-    prepared,
+    ...final,
     outcome,
     validationMap10,
     popularityValidationMap10: popularity,

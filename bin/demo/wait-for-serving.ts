@@ -1,0 +1,68 @@
+import { credentials, loadPackageDefinition } from '@grpc/grpc-js';
+import type { Client, ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { describeExit } from './child-process.js';
+import type { DlrsProcess } from './child-process.js';
+
+/** Often enough that a ready service is noticed at once, rarely enough to cost nothing. */
+const POLL_INTERVAL_MS = 250;
+/** One health check; a live server answers in microseconds. */
+const CHECK_DEADLINE_MS = 1000;
+
+/** The grpc.health.v1 client, typed as far as the demo uses it. */
+interface HealthClient extends Client {
+  Check(request: { service: string }, options: { deadline: number }, callback: (error: ServiceError | null, response?: { status: string }) => void): ClientUnaryCall;
+}
+
+type HealthClientConstructor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => HealthClient;
+
+let HealthClientClass: HealthClientConstructor | undefined;
+
+function healthClientClass(): HealthClientConstructor {
+  if (HealthClientClass === undefined) {
+    const loaded = loadPackageDefinition(loadSync(healthProtoPath, { keepCase: true, enums: String })) as unknown as {
+      grpc: { health: { v1: { Health: HealthClientConstructor } } };
+    };
+    HealthClientClass = loaded.grpc.health.v1.Health;
+  }
+  return HealthClientClass;
+}
+
+function check(client: HealthClient): Promise<string> {
+  return new Promise((resolve) => {
+    client.Check({ service: '' }, { deadline: Date.now() + CHECK_DEADLINE_MS }, (error, response) => {
+      resolve(error !== null ? `unreachable (${error.details || error.message})` : (response?.status ?? 'UNKNOWN'));
+    });
+  });
+}
+
+/** A service that did not become SERVING: the message names it and quotes its last log lines. */
+export class StartupError extends Error {
+  constructor(process: DlrsProcess, what: string) {
+    const tail = process.lastLines().map((line) => `    | ${line}`);
+    super([`${process.name} ${what}. Its last log lines:`, ...(tail.length > 0 ? tail : ['    | (no output)'])].join('\n'));
+    this.name = 'StartupError';
+  }
+}
+
+/**
+ * Polls grpc.health.v1.Health/Check on `address` until it says SERVING. Rejects with a
+ * {@link StartupError} when the process ends first, when `timeoutMs` passes, or when `signal` aborts.
+ */
+export async function waitForServing(process: DlrsProcess, address: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<number> {
+  const startedMs = Date.now();
+  const client = new (healthClientClass())(address, credentials.createInsecure());
+  try {
+    for (;;) {
+      if (options.signal?.aborted === true) throw new StartupError(process, 'was still starting when the demo was interrupted');
+      if (process.hasExited) throw new StartupError(process, `ended before it was serving (${describeExit(await process.exited)})`);
+      const lastStatus = await check(client);
+      if (lastStatus === 'SERVING') return Date.now() - startedMs;
+      if (Date.now() - startedMs > options.timeoutMs) throw new StartupError(process, `was not SERVING after ${options.timeoutMs / 1000} s (health: ${lastStatus})`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    }
+  } finally {
+    client.close();
+  }
+}

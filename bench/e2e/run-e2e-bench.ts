@@ -28,6 +28,9 @@ const BSP_MAX_QUEUE_SIZE = '16384';
 /** The gateway's default Recommend budget: generous, so that overload shows as latency rather than degraded answers. */
 const RECOMMEND_TIMEOUT_MS = '5000';
 
+/** OTLP span kind of a server span. */
+const SPAN_KIND_SERVER = 2;
+
 /** The share of each gateway stage in the Recommend latency, 0..1. */
 interface StageShares {
   traces: number;
@@ -36,6 +39,8 @@ interface StageShares {
   search: number;
   rank: number;
   other: number;
+  /** The part of each stage spent inside the tier (its server span; the slowest shard for search). */
+  inTier: { embed: number; search: number; rank: number };
 }
 
 interface Row {
@@ -118,6 +123,12 @@ function stageShares(spans: readonly ReceivedSpan[]): StageShares | undefined {
   let search = 0;
   let rank = 0;
   let traces = 0;
+  const inTier = { embed: 0, search: 0, rank: 0 };
+  // stage span → its client span → the tier's server span.
+  const tierMs = (stage: ReceivedSpan): number => {
+    const server = (children.get(stage.spanId) ?? []).flatMap((client) => children.get(client.spanId) ?? []).find((span) => span.kind === SPAN_KIND_SERVER);
+    return server === undefined ? 0 : ms(server.endNs - server.startNs);
+  };
   for (const recommend of spans) {
     if (recommend.name !== 'dlrs.v1.Recommender/Recommend') continue;
     const stages = children.get(recommend.spanId) ?? [];
@@ -132,9 +143,20 @@ function stageShares(spans: readonly ReceivedSpan[]): StageShares | undefined {
     const first = searches.reduce((a, s) => (s.startNs < a ? s.startNs : a), searches[0].startNs);
     const last = searches.reduce((a, s) => (s.endNs > a ? s.endNs : a), searches[0].endNs);
     search += ms(last - first);
+    inTier.embed += tierMs(embedSpan);
+    inTier.rank += tierMs(rankSpan);
+    inTier.search += Math.max(...searches.map(tierMs));
   }
   if (traces === 0) return undefined;
-  return { traces, meanMs: total / traces, embed: embed / total, search: search / total, rank: rank / total, other: (total - embed - search - rank) / total };
+  return {
+    traces,
+    meanMs: total / traces,
+    embed: embed / total,
+    search: search / total,
+    rank: rank / total,
+    other: (total - embed - search - rank) / total,
+    inTier: { embed: inTier.embed / total, search: inTier.search / total, rank: inTier.rank / total },
+  };
 }
 
 function report(rows: Row[], levels: number[], settings: Record<string, string | undefined>): string {
@@ -149,9 +171,17 @@ function report(rows: Row[], levels: number[], settings: Record<string, string |
     '',
     'Share of each gateway stage in the Recommend latency (mean over the traced requests, tracing on):',
     '',
+    '(in brackets: the part inside the tier, from its server span; the rest of a stage is the wire, the stream and the queues)',
+    '',
     '| concurrency | traces | mean ms | embed users | search (shards in parallel) | rank | rest (parse, merge, answer, queueing) |',
     '|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.flatMap(({ load, stages }) => (stages ? [`| ${load.concurrency} | ${stages.traces} | ${stages.meanMs.toFixed(1)} | ${pct(stages.embed)} | ${pct(stages.search)} | ${pct(stages.rank)} | ${pct(stages.other)} |`] : [])),
+    ...rows.flatMap(({ load, stages }) =>
+      stages
+        ? [
+            `| ${load.concurrency} | ${stages.traces} | ${stages.meanMs.toFixed(1)} | ${pct(stages.embed)} (${pct(stages.inTier.embed)}) | ${pct(stages.search)} (${pct(stages.inTier.search)}) | ${pct(stages.rank)} (${pct(stages.inTier.rank)}) | ${pct(stages.other)} |`,
+          ]
+        : [],
+    ),
     '',
     'Cost of tracing (100 % sampled, OTLP/HTTP JSON export, vs no exporter):',
     '',

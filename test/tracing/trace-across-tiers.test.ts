@@ -9,6 +9,7 @@ import type { ModelBundle } from '../../shared/bundle/index.js';
 import { callUnary } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
+import type { RecommendStreamResponse__Output } from '../../shared/generated/dlrs/v1/RecommendStreamResponse.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { runTrain } from '../../services/trainer/train-command.js';
 import { otlpEnv, startOtlpReceiver } from '../fixtures/otlp-receiver.js';
@@ -81,7 +82,31 @@ describe('one trace across gateway, ranking and retrieval, each its own `dlrs se
           assert.equal(response.items.length, 5);
         }
         const { traces, all } = await waitForTraces(receiver, 2);
-        for (const spans of traces) assertTraceShape(spans, useStreams, all);
+        for (const spans of traces) assertTraceShape(spans, useStreams, all, '');
+      });
+
+      it('puts each request of a RecommendStream into the trace its trace_context names', async () => {
+        const callers = ['a', 'b'].map((tag) => ({ tag, traceId: tag.repeat(32), spanId: tag.repeat(16) }));
+        const stream = client.RecommendStream();
+        const answers: RecommendStreamResponse__Output[] = [];
+        const done = new Promise<void>((resolve, reject) => {
+          stream.on('data', (message: RecommendStreamResponse__Output) => answers.push(message));
+          stream.on('end', resolve);
+          stream.on('error', reject);
+        });
+        for (const caller of callers) {
+          const interactions = bundle.items.slice(3, 6).map((item) => ({ itemId: item.id, eventType: 'view' }));
+          stream.write({ requestId: caller.tag, context: { interactions }, k: 3, candidates: 20, traceContext: { traceparent: `00-${caller.traceId}-${caller.spanId}-01` } });
+        }
+        stream.end();
+        await done;
+        assert.deepEqual(answers.map((a) => a.response?.items.length), [3, 3]);
+        const { traces, all } = await waitForTraces(receiver, 2);
+        for (const caller of callers) {
+          const spans = traces.find((trace) => trace[0].traceId === caller.traceId);
+          assert.ok(spans, `a trace ${caller.traceId}`);
+          assertTraceShape(spans, useStreams, all, caller.spanId);
+        }
       });
     });
   }
@@ -116,7 +141,8 @@ async function waitForTraces(receiver: OtlpReceiver, count: number): Promise<{ t
   }
 }
 
-function assertTraceShape(spans: ReceivedSpan[], useStreams: boolean, everything: readonly ReceivedSpan[]): void {
+/** Asserts the spans of one Recommend; `callerSpanId` is the caller's span it continues ('' = none: Recommend is the root). */
+function assertTraceShape(spans: ReceivedSpan[], useStreams: boolean, everything: readonly ReceivedSpan[], callerSpanId: string): void {
   const single = (predicate: (s: ReceivedSpan) => boolean, what: string): ReceivedSpan => {
     const found = spans.filter(predicate);
     assert.equal(found.length, 1, `${what}: ${found.length} spans in ${JSON.stringify(spans.map((s) => s.name))}`);
@@ -124,7 +150,7 @@ function assertTraceShape(spans: ReceivedSpan[], useStreams: boolean, everything
   };
   const recommend = single((s) => s.name === 'dlrs.v1.Recommender/Recommend', 'the Recommend span');
   assert.equal(recommend.service, 'dlrs-gateway');
-  assert.equal(recommend.parentSpanId, '', 'Recommend is the root (the client sent no context)');
+  assert.equal(recommend.parentSpanId, callerSpanId, 'Recommend continues the caller’s context, or is the root');
   assert.deepEqual(new Set(spans.map((s) => s.service)), new Set(['dlrs-gateway', 'dlrs-ranking', 'dlrs-retrieval']));
   for (const call of TIER_CALLS) {
     const stage = single((s) => s.name === call.stage, call.stage);

@@ -6,10 +6,10 @@ SPECS := 'bin/**/*.spec.ts' 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval loadtest loadtest-local image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval bench-e2e loadtest loadtest-local image image-gpu render clean
 
 help: ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
 
 install: ## Install the pinned dependencies.
 	npm ci --no-audit --no-fund
@@ -68,6 +68,14 @@ loadtest: ## Load-test a running gateway at $(TARGET) with deploy/ghz/*.json: gh
 
 loadtest-local: ## The same with dlrs bench load against the demo topology (4 processes) over a tiny bundle, started and stopped here ($(LOCAL_DURATION) per file, the first $(LOCAL_WARMUP) left out).
 	$(NODE_TS) bench/load/local-topology.ts --duration $(LOCAL_DURATION) --warmup $(LOCAL_WARMUP) --skip-first 0 $(GHZ_CONFIGS)
+
+# 100k items (synthetic:medium), one epoch: a catalog of the measured size in minutes; its quality does not matter here.
+E2E_BUNDLE := .data/bench-e2e-bundle
+$(E2E_BUNDLE)/manifest.json:
+	./bin/dlrs.js train --data synthetic:medium --out $(E2E_BUNDLE) --epochs 1 --seed 1
+
+bench-e2e: $(E2E_BUNDLE)/manifest.json ## Demo topology as processes, 100k items: Recommend p50/p99/throughput at concurrency 1/16/64, stage shares from traces, tracing on vs off.
+	$(NODE_TS) bench/e2e/run-e2e-bench.ts --bundle $(E2E_BUNDLE) $(if $(DURATION_S),--duration-s $(DURATION_S))
 
 image: ## Build the CPU container image (needs a Docker engine).
 	docker build -f deploy/docker/Dockerfile -t dlrs:$(shell node -p 'require("./package.json").version') .

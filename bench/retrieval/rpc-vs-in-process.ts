@@ -46,7 +46,7 @@ export async function rpcVersusInProcess(items: VectorSet, queries: VectorSet, k
   const service = await server.ready;
   const startupSeconds = (performance.now() - started) / 1000;
   try {
-    const decoded = (q: number) => ({ requestId: `q${q}`, dim: items.dim, queries: Buffer.from(queries.vectors.buffer, q * items.dim * 4, items.dim * 4), k, includeEmbeddings: true, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 0 });
+    const decoded = (q: number) => ({ requestId: `q${q}`, dim: items.dim, queries: Buffer.from(queries.vectors.buffer, q * items.dim * 4, items.dim * 4), k, includeEmbeddings: true, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 0, traceContext: {} });
     const inProcess = await timeAsyncCalls(queries.count, (q) => service.search(decoded(q)));
     const args = [String(server.port), String(queries.count), String(items.dim), String(k), String(STREAM_IN_FLIGHT)];
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--no-warnings=ExperimentalWarning', LOAD_SCRIPT, ...args], { maxBuffer: 1 << 20 });

@@ -3,7 +3,7 @@ import type { FeatureSpec, Item } from '../../shared/features/index.js';
 import { profileToMessage } from '../../shared/features/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import type { MetricsRegistry } from '../../shared/metrics/index.js';
-import { bidi, unary } from '../../shared/grpc/index.js';
+import { bidi, traceStreamRequest, unary } from '../../shared/grpc/index.js';
 import type { CallContext, ServiceImplementation, StreamWriter } from '../../shared/grpc/index.js';
 import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
 import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
@@ -132,7 +132,9 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           await send({ requestId, error: errorStatus(new DlrsError('INVALID_ARGUMENT', 'is required on RecommendStream', { field: 'request_id' }), context.logger) });
           continue;
         }
-        const task = serveRecommend(request, deadlineOf(context, request.timeoutMs), context.signal).then(
+        // Each request its own span, in the caller's trace of that request when it sent one.
+        const served = traceStreamRequest('/dlrs.v1.Recommender/Recommend', 'RecommendStream', request.traceContext, () => serveRecommend(request, deadlineOf(context, request.timeoutMs), context.signal));
+        const task = served.then(
           (response) => send({ requestId, response }),
           (error: unknown) => send({ requestId, error: errorStatus(error, context.logger) }),
         );
@@ -149,7 +151,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           if (message.message !== 'start' || !message.start) throw new DlrsError('INVALID_ARGUMENT', 'the first message of a session must be start', { field: 'start' });
           const userId = requireId(message.start.userId, 'start.user_id');
           const { k, candidates, filter } = message.start;
-          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0 } };
+          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {} } };
           await writer.write({ eventId: '', recommendations: await serveRecommend(start.request, deadlineOf(context), context.signal) });
           continue;
         }

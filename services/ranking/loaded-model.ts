@@ -79,8 +79,8 @@ export class LoadedModel {
     const user = observe?.(USER_NETWORK);
     const rank = observe?.(RANK_NETWORK);
     const inFlight = { maxBatchesInFlight: settings.poolSize };
-    const userBatcher = new MicroBatcher(userNetRunner(pool, description.dim, user?.onRun), { ...settings.userBatcher, ...inFlight }, user?.batch);
-    const rankBatcher = new MicroBatcher(rankNetRunner(pool, description.dim, rank?.onRun), { ...settings.rankBatcher, ...inFlight }, rank?.batch);
+    const userBatcher = new MicroBatcher(userNetRunner(pool, description.dim, user?.onRun), { ...settings.userBatcher, ...inFlight }, user?.batch, 'usernet batch');
+    const rankBatcher = new MicroBatcher(rankNetRunner(pool, description.dim, rank?.onRun), { ...settings.rankBatcher, ...inFlight }, rank?.batch, 'ranknet batch');
     const info = { modelVersion: description.modelVersion, dim: description.dim, bundlePath: description.bundlePath, loadedAtMs: Date.now() };
     return new LoadedModel(description, info, pool, userBatcher, rankBatcher);
   }

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MicroBatcher } from './micro-batcher.js';
+import { trace } from '@opentelemetry/api';
+import { BATCH_ID_ATTRIBUTE, MicroBatcher } from './micro-batcher.js';
 import type { BatchRunner, MicroBatcherOptions } from './micro-batcher.js';
 import { DlrsError } from '../../shared/errors/index.js';
+import { createLogger } from '../../shared/logging/index.js';
+import { startInMemoryTracing } from '../../shared/telemetry/index.js';
 
 /** A runner that records its batches and answers each input with its values doubled, when released. */
 function recordingRunner(autoRelease: boolean) {
@@ -150,5 +153,36 @@ describe('MicroBatcher', () => {
     assert.deepEqual(batches, [[1]]);
     assert.equal((await rejection(batcher.submit([1], 1))).code, 'UNAVAILABLE');
     await batcher.close();
+  });
+});
+
+describe('MicroBatcher batch spans', () => {
+  it('links each batch span and the spans of the requests it served, both ways', async () => {
+    const tracing = startInMemoryTracing({ logger: createLogger({ level: 'silent' }) });
+    try {
+      const { runner, release } = recordingRunner(false);
+      const batcher = new MicroBatcher(runner, options({ maxBatchRows: 4, maxQueueDelayUs: SLOW_DELAY_US }), {}, 'test batch');
+      const tracer = trace.getTracer('test');
+      const submitted = ['a', 'b'].map((name) => tracer.startActiveSpan(name, async (span) => {
+        await batcher.submit([1, 2], 2);
+        span.end();
+      }));
+      await release();
+      await Promise.all(submitted);
+      await batcher.close();
+      const spans = await tracing.finishedSpans();
+      const batch = spans.find((span) => span.name === 'test batch');
+      assert.ok(batch, 'a batch span');
+      assert.equal(batch.parentSpanContext, undefined, 'a batch is a root of its own');
+      assert.equal(batch.attributes['dlrs.batch.rows'], 4);
+      for (const name of ['a', 'b']) {
+        const request = spans.find((span) => span.name === name);
+        assert.equal(request?.attributes[BATCH_ID_ATTRIBUTE], batch.spanContext().spanId);
+        assert.ok(request.links.some((link) => link.context.spanId === batch.spanContext().spanId), `${name} links its batch`);
+        assert.ok(batch.links.some((link) => link.context.spanId === request.spanContext().spanId), `the batch links ${name}`);
+      }
+    } finally {
+      await tracing.shutdown();
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { DlrsError } from '../../shared/errors/index.js';
 
 /**
@@ -50,10 +52,18 @@ interface Entry<I, O> {
   enqueuedAtMs: number;
   deadlineAtMs: number | undefined;
   state: EntryState;
+  /** The span active when the request was submitted (its request's span): linked with its batch's span. */
+  span: Span | undefined;
   resolve(output: O): void;
   reject(error: Error): void;
   detach(): void;
 }
+
+/** Tracer of the batch spans. */
+const TRACER_NAME = 'dlrs-ranking';
+
+/** Attribute of a request's span naming the batch that served it (the batch span's id). */
+export const BATCH_ID_ATTRIBUTE = 'dlrs.batch_id';
 
 /** Above this many consumed slots at the head of the queue array, it is compacted. */
 const QUEUE_COMPACTION_SLOTS = 1024;
@@ -80,6 +90,8 @@ export class MicroBatcher<I, O> {
     private readonly runner: BatchRunner<I, O>,
     private readonly options: MicroBatcherOptions,
     private readonly observer: BatchObserver = {},
+    /** Name of each batch's span, e.g. `ranknet batch`. */
+    private readonly batchSpanName = 'micro-batch',
   ) {
     for (const key of ['maxBatchRows', 'maxQueueRows', 'maxBatchesInFlight'] as const) {
       if (!Number.isInteger(options[key]) || options[key] < 1) throw new RangeError(`${key} must be an integer >= 1, got ${options[key]}`);
@@ -119,6 +131,7 @@ export class MicroBatcher<I, O> {
         enqueuedAtMs: performance.now(),
         deadlineAtMs,
         state: 'queued',
+        span: trace.getActiveSpan(),
         resolve,
         reject,
         detach: () => signal?.removeEventListener('abort', onAbort),
@@ -211,11 +224,31 @@ export class MicroBatcher<I, O> {
     const rows = rowCounts.reduce((sum, n) => sum + n, 0);
     this.observer.onBatch?.(rows, batch.map((entry) => (startMs - entry.enqueuedAtMs) * 1000));
     this.inFlight += 1;
+    const span = this.batchSpan(batch, rows);
     void this.execute(batch, rowCounts).then((ok) => {
+      span.end();
       this.observer.onBatchDone?.(rows, (performance.now() - startMs) * 1000, ok);
       this.inFlight -= 1;
       this.pump();
     });
+  }
+
+  /**
+   * A batch serves requests of many traces, so its span is a root of its own, linked to each
+   * request's span; each request's span links back to it and names it in `dlrs.batch_id`.
+   */
+  private batchSpan(batch: Entry<I, O>[], rows: number): Span {
+    const requestSpans = batch.flatMap((entry) => (entry.span?.isRecording() ? [entry.span] : []));
+    const span = trace.getTracer(TRACER_NAME).startSpan(
+      this.batchSpanName,
+      { root: true, attributes: { 'dlrs.batch.rows': rows, 'dlrs.batch.requests': batch.length }, links: requestSpans.map((s) => ({ context: s.spanContext() })) },
+      ROOT_CONTEXT,
+    );
+    if (span.isRecording()) {
+      const batchId = span.spanContext().spanId;
+      for (const requestSpan of requestSpans) requestSpan.setAttribute(BATCH_ID_ATTRIBUTE, batchId).addLink({ context: span.spanContext() });
+    }
+    return span;
   }
 
   /** Runs a batch and settles its entries; resolves whether it succeeded, never rejects. */

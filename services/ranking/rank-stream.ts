@@ -4,6 +4,7 @@ import type { RankStreamResponse } from '../../shared/generated/dlrs/v1/RankStre
 import { errorStatus } from './error-status.js';
 import type { SubmitOptions } from './micro-batcher.js';
 import { DlrsError } from '../../shared/errors/index.js';
+import { traceStreamRequest } from '../../shared/grpc/index.js';
 import type { RankingService } from './ranking-service.js';
 
 /** The sending side of the stream; `write` waits while the transport's buffer is full. */
@@ -66,17 +67,26 @@ export async function serveRankStream(
   await Promise.all(inFlight.values());
 }
 
-/** Runs one request of the stream. */
+/** Runs one request of the stream, in a span that continues the trace the request carries. */
 async function handle(service: RankingService, message: RankStreamRequest__Output, options: RankStreamOptions): Promise<RankStreamResponse> {
-  const { requestId, rank, embedUsers } = message;
+  const { requestId, rank, embedUsers, traceContext } = message;
   if (message.call === 'rank' && rank) {
-    return { requestId, rank: await withDeadline(rank.timeoutMs, options, (submit) => service.rank({ ...rank, requestId }, submit)) };
+    return traceStreamRequest('/dlrs.v1.Ranking/Rank', RANK_STREAM, traceContext, async () => ({
+      requestId,
+      rank: await withDeadline(rank.timeoutMs, options, (submit) => service.rank({ ...rank, requestId }, submit)),
+    }));
   }
   if (message.call === 'embedUsers' && embedUsers) {
-    return { requestId, embedUsers: await withDeadline(embedUsers.timeoutMs, options, (submit) => service.embedUsers({ ...embedUsers, requestId }, submit)) };
+    return traceStreamRequest('/dlrs.v1.Ranking/EmbedUsers', RANK_STREAM, traceContext, async () => ({
+      requestId,
+      embedUsers: await withDeadline(embedUsers.timeoutMs, options, (submit) => service.embedUsers({ ...embedUsers, requestId }, submit)),
+    }));
   }
   throw new DlrsError('INVALID_ARGUMENT', 'must hold rank or embed_users', { field: 'call' });
 }
+
+/** The stream's name on its requests' spans. */
+const RANK_STREAM = 'RankStream';
 
 /** Runs `work` under the request's own deadline, tied to the stream's lifetime. */
 async function withDeadline<T>(requestTimeoutMs: number, options: RankStreamOptions, work: (submit: SubmitOptions) => Promise<T>): Promise<T> {

@@ -168,12 +168,12 @@ describe('RankingService', () => {
 
   it('multiplexes RankStream requests by id; a failed request fails alone', async () => {
     async function* requests(): AsyncGenerator<RankStreamRequest__Output> {
-      yield { requestId: 'a', call: 'rank', rank: rankRequest(3) };
-      yield { requestId: 'b', call: 'rank', rank: rankRequest(3, { itemBiases: Buffer.alloc(4) }) };
-      yield { requestId: 'c', call: 'embedUsers', embedUsers: { requestId: '', modelVersion: '', profiles: [profile({ horror: 1 }, ['i2'])], timeoutMs: 0 } };
-      yield { requestId: '', call: 'rank', rank: rankRequest(1) };
-      yield { requestId: 'd', call: 'rank', rank: rankRequest(2, { modelVersion: 'old' }) };
-      yield { requestId: 'e', call: 'rank', rank: rankRequest(4) };
+      yield { requestId: 'a', traceContext: {}, call: 'rank', rank: rankRequest(3) };
+      yield { requestId: 'b', traceContext: {}, call: 'rank', rank: rankRequest(3, { itemBiases: Buffer.alloc(4) }) };
+      yield { requestId: 'c', traceContext: {}, call: 'embedUsers', embedUsers: { requestId: '', modelVersion: '', profiles: [profile({ horror: 1 }, ['i2'])], timeoutMs: 0 } };
+      yield { requestId: '', traceContext: {}, call: 'rank', rank: rankRequest(1) };
+      yield { requestId: 'd', traceContext: {}, call: 'rank', rank: rankRequest(2, { modelVersion: 'old' }) };
+      yield { requestId: 'e', traceContext: {}, call: 'rank', rank: rankRequest(4) };
     }
     const responses: RankStreamResponse[] = [];
     await serveRankStream(service, requests(), { write: async (message) => void responses.push(message) }, {

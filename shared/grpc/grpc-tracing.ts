@@ -4,7 +4,7 @@ import { InterceptingCall, ListenerBuilder, RequesterBuilder, status as grpcStat
 import type { Interceptor, Metadata } from '@grpc/grpc-js';
 
 /** Tracer name of the dlrs gRPC spans. */
-const TRACER_NAME = 'dlrs-grpc';
+export const TRACER_NAME = 'dlrs-grpc';
 
 const metadataGetter: TextMapGetter<Metadata> = {
   keys: (carrier) => Object.keys(carrier.getMap()),
@@ -19,7 +19,7 @@ const metadataSetter: TextMapSetter<Metadata> = {
 };
 
 /** `/dlrs.v1.Ranking/Rank` → span name `dlrs.v1.Ranking/Rank` and the rpc.* attributes. */
-function rpcAttributes(path: string): { name: string; attributes: Record<string, string> } {
+export function rpcAttributes(path: string): { name: string; attributes: Record<string, string> } {
   const name = path.replace(/^\//, '');
   const [service, method] = name.split('/');
   return { name, attributes: { 'rpc.system': 'grpc', 'rpc.service': service ?? '', 'rpc.method': method ?? '' } };

@@ -10,3 +10,5 @@ export type { GrpcClientOptions, ClientTlsOptions, ServiceClientConstructor } fr
 export { callUnary } from './call-unary.js';
 export type { UnaryCallOptions, UnaryInvoker } from './call-unary.js';
 export { traceClientInterceptor, startServerSpan } from './grpc-tracing.js';
+export { traceStreamCall, traceStreamRequest } from './stream-request-tracing.js';
+export type { TraceContextCarrier, InBandStatus } from './stream-request-tracing.js';

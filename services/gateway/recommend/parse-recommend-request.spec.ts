@@ -27,7 +27,7 @@ const FEATURES = new Map<string, Item['features']>([
 const LIMITS: RecommendLimits = { maxK: 100, maxCandidates: 1000, maxExcludeIds: 3, maxContextInteractions: 2 };
 
 function request(overrides: Partial<RecommendRequest__Output>): RecommendRequest__Output {
-  return { requestId: 'r', k: 0, candidates: 0, excludeIds: [], filter: null, includeSeen: false, timeoutMs: 0, user: 'userId', userId: 'u1', ...overrides };
+  return { requestId: 'r', k: 0, candidates: 0, excludeIds: [], filter: null, includeSeen: false, timeoutMs: 0, traceContext: {}, user: 'userId', userId: 'u1', ...overrides };
 }
 
 describe('parseRecommendRequest', () => {

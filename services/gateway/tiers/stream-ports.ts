@@ -1,4 +1,7 @@
+import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import { DlrsError, ERROR_FIELD_METADATA_KEY } from '../../../shared/errors/index.js';
+import { traceStreamCall } from '../../../shared/grpc/index.js';
+import type { TraceContextCarrier } from '../../../shared/grpc/index.js';
 import type { ErrorStatus__Output } from '../../../shared/generated/dlrs/v1/ErrorStatus.js';
 import type { RankingClient } from '../../../shared/generated/dlrs/v1/Ranking.js';
 import type { RankStreamRequest } from '../../../shared/generated/dlrs/v1/RankStreamRequest.js';
@@ -27,20 +30,24 @@ export function streamingRankingPort(client: RankingClient, tuning: StreamTuning
   const stream = new StreamMultiplexer<RankStreamRequest, RankStreamResponse__Output>({
     ...tuning,
     name: 'ranking',
-    open: () => client.RankStream(),
+    open: () => outsideAnyTrace(() => client.RankStream()),
     requestIdOf: (response) => response.requestId,
   });
   return {
     embedUsers: (request, budget) =>
       viaStream(
-        () => stream.send((requestId) => ({ requestId, embedUsers: { ...request, requestId, timeoutMs: remainingMs(budget) } }), budget),
+        '/dlrs.v1.Ranking/EmbedUsers',
+        'RankStream',
+        (traceContext) => stream.send((requestId) => ({ requestId, traceContext, embedUsers: { ...request, requestId, timeoutMs: remainingMs(budget) } }), budget),
         (response) => response.embedUsers ?? undefined,
         () => unary.embedUsers(request, budget),
         budget,
       ),
     rank: (request, budget) =>
       viaStream(
-        () => stream.send((requestId) => ({ requestId, rank: { ...request, requestId, timeoutMs: remainingMs(budget) } }), budget),
+        '/dlrs.v1.Ranking/Rank',
+        'RankStream',
+        (traceContext) => stream.send((requestId) => ({ requestId, traceContext, rank: { ...request, requestId, timeoutMs: remainingMs(budget) } }), budget),
         (response) => response.rank ?? undefined,
         () => unary.rank(request, budget),
         budget,
@@ -55,14 +62,16 @@ export function streamingShardPort(shard: number, client: RetrievalClient, tunin
   const stream = new StreamMultiplexer<SearchRequest, SearchStreamResponse__Output>({
     ...tuning,
     name: `shard ${shard}`,
-    open: () => client.SearchStream(),
+    open: () => outsideAnyTrace(() => client.SearchStream()),
     requestIdOf: (response) => response.requestId,
   });
   return {
     shard,
     search: (request, budget) =>
       viaStream(
-        () => stream.send((requestId) => ({ ...request, requestId, timeoutMs: remainingMs(budget) }), budget),
+        '/dlrs.v1.Retrieval/Search',
+        'SearchStream',
+        (traceContext) => stream.send((requestId) => ({ ...request, requestId, traceContext, timeoutMs: remainingMs(budget) }), budget),
         (response) => response.response ?? undefined,
         () => unary.search(request, budget),
         budget,
@@ -71,15 +80,21 @@ export function streamingShardPort(shard: number, client: RetrievalClient, tunin
   };
 }
 
+/**
+ * One request over the stream, as a client span named like the unary method whose context
+ * travels in the request (`trace_context`); the unary fallback makes its own client span.
+ */
 async function viaStream<Res extends { error?: ErrorStatus__Output | null }, T>(
-  send: () => Promise<Res>,
+  path: string,
+  streamName: string,
+  send: (traceContext: TraceContextCarrier) => Promise<Res>,
   pick: (response: Res) => T | undefined,
   unary: () => Promise<T>,
   budget: CallBudget,
 ): Promise<T> {
   let response: Res;
   try {
-    response = await send();
+    response = await traceStreamCall(path, streamName, send, (answer) => answer.error ?? undefined);
   } catch (error) {
     // The stream is down or broke: the same request as a unary call, within the same budget.
     if (error instanceof DlrsError && error.code === 'UNAVAILABLE' && !budget.signal.aborted) return unary();
@@ -94,6 +109,12 @@ async function viaStream<Res extends { error?: ErrorStatus__Output | null }, T>(
 function errorFromStatus(status: ErrorStatus__Output): DlrsError {
   const field = status.field === '' ? [] : [status.field];
   return DlrsError.fromGrpc({ code: status.code, details: status.message, metadata: { get: (key) => (key === ERROR_FIELD_METADATA_KEY ? field : []) } });
+}
+
+// A long-lived stream opened inside a request would put its lifetime-long span into that
+// request's trace; each request carries its own context instead (trace_context).
+function outsideAnyTrace<T>(open: () => T): T {
+  return context.with(ROOT_CONTEXT, open);
 }
 
 // The stream request carries the budget left, so that the tier drops it when it is too late.

@@ -19,6 +19,13 @@ export interface RankStreamRequest {
    * A RankNet request.
    */
   'rank'?: (_dlrs_v1_RankRequest | null);
+  /**
+   * This request's W3C trace context (keys `traceparent` and, optionally, `tracestate`, values
+   * as in the HTTP headers), because the stream's metadata carries only the context of the call
+   * that opened it. The service's span for the request is its child, and links the micro-batch
+   * that served it. Empty = the request is not part of a trace.
+   */
+  'traceContext'?: ({[key: string]: string});
   'call'?: "embedUsers"|"rank";
 }
 
@@ -38,5 +45,12 @@ export interface RankStreamRequest__Output {
    * A RankNet request.
    */
   'rank'?: (_dlrs_v1_RankRequest__Output | null);
+  /**
+   * This request's W3C trace context (keys `traceparent` and, optionally, `tracestate`, values
+   * as in the HTTP headers), because the stream's metadata carries only the context of the call
+   * that opened it. The service's span for the request is its child, and links the micro-batch
+   * that served it. Empty = the request is not part of a trace.
+   */
+  'traceContext': ({[key: string]: string});
   'call'?: "embedUsers"|"rank";
 }

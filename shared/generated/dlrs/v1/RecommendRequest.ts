@@ -45,6 +45,13 @@ export interface RecommendRequest {
    */
   'timeoutMs'?: (number);
   /**
+   * On RecommendStream only: this request's W3C trace context (keys `traceparent` and,
+   * optionally, `tracestate`, values as in the HTTP headers), so that each request of a
+   * long-lived stream joins the caller's trace of that request; without it the request's span
+   * is a child of the stream's. Unary Recommend takes the context from the call's metadata.
+   */
+  'traceContext'?: ({[key: string]: string});
+  /**
    * Who to recommend for. Required: one of them.
    */
   'user'?: "userId"|"context";
@@ -91,6 +98,13 @@ export interface RecommendRequest__Output {
    * On RecommendStream only: the request's time budget in ms (0 = the server's default).
    */
   'timeoutMs': (number);
+  /**
+   * On RecommendStream only: this request's W3C trace context (keys `traceparent` and,
+   * optionally, `tracestate`, values as in the HTTP headers), so that each request of a
+   * long-lived stream joins the caller's trace of that request; without it the request's span
+   * is a child of the stream's. Unary Recommend takes the context from the call's metadata.
+   */
+  'traceContext': ({[key: string]: string});
   /**
    * Who to recommend for. Required: one of them.
    */

@@ -42,6 +42,13 @@ export interface SearchRequest {
    * On SearchStream only: the request's time budget in ms (0 = the stream's default).
    */
   'timeoutMs'?: (number);
+  /**
+   * On SearchStream only: this request's W3C trace context (keys `traceparent` and, optionally,
+   * `tracestate`, values as in the HTTP headers), because the stream's metadata carries only the
+   * context of the call that opened it. The shard's span for the request is its child. Empty =
+   * the request is not part of a trace. Unary Search takes the context from the call's metadata.
+   */
+  'traceContext'?: ({[key: string]: string});
 }
 
 /**
@@ -84,4 +91,11 @@ export interface SearchRequest__Output {
    * On SearchStream only: the request's time budget in ms (0 = the stream's default).
    */
   'timeoutMs': (number);
+  /**
+   * On SearchStream only: this request's W3C trace context (keys `traceparent` and, optionally,
+   * `tracestate`, values as in the HTTP headers), because the stream's metadata carries only the
+   * context of the call that opened it. The shard's span for the request is its child. Empty =
+   * the request is not part of a trace. Unary Search takes the context from the call's metadata.
+   */
+  'traceContext': ({[key: string]: string});
 }

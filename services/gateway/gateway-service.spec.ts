@@ -71,7 +71,7 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
     assert.deepEqual(response.items.map((i) => i.itemId), ['a', 'b']);
     assert.deepEqual(response.degradedReasons, ['POPULAR_FALLBACK']);
     const scrape = await (await fetch(`http://127.0.0.1:${gateway.metricsPort}/metrics`)).text();
-    assert.match(scrape, /dlrs_gateway_degraded_responses_total\{[^}]*reason="POPULAR_FALLBACK"[^}]*\} 1/);
+    assert.match(scrape, /dlrs_gateway_degraded_total\{[^}]*reason="POPULAR_FALLBACK"[^}]*\} 1/);
   });
 
   it('rejects bad input with INVALID_ARGUMENT naming the field, and NOT_FOUND for a missing profile', async () => {

@@ -63,7 +63,7 @@ export interface GatewayServiceDeps {
 /** The dlrs.v1.Recommender implementation. */
 export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation {
   const now = deps.now ?? Date.now;
-  const degradedCounter = deps.metrics.counter<{ reason: string }>('dlrs_gateway_degraded_responses', 'Recommendation answers that used a fallback, by reason');
+  const degradedCounter = deps.metrics.counter<{ reason: string }>('dlrs_gateway_degraded', 'Recommendation answers that used a fallback, by reason');
   const itemFeatures = async (itemIds: readonly string[]): Promise<Map<string, Item['features'] | undefined>> =>
     new Map([...(await deps.itemCache.getMany(itemIds))].map(([id, item]) => [id, item?.features]));
   const resolveDeps = { store: deps.store, spec: deps.spec, itemFeatures };

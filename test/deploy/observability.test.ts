@@ -2,11 +2,8 @@
 // Collector configuration against its manifests, the Prometheus scrape configurations, and a
 // real Prometheus server scraping a /metrics endpoint through deploy/prometheus/static.yml.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,44 +11,16 @@ import { parse, stringify } from 'yaml';
 import { createLogger } from '../../shared/logging/index.js';
 import { createMetricsRegistry, startMetricsServer } from '../../shared/metrics/index.js';
 import type { MetricsServer } from '../../shared/metrics/index.js';
+import { dashboard, dashboardQueries, metricContract, metricNamesIn, substituteVariables } from './dashboard-contract.js';
 import { renderKustomization } from './kustomize-render.js';
 import { find, podTemplates, templateOf } from './k8s-model.js';
+import { hasCommand, pollNonEmpty, startPrometheus } from './prometheus-server.js';
+import type { PrometheusServer } from './prometheus-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEPLOY = join(ROOT, 'deploy');
-
-interface Panel {
-  type: string;
-  title: string;
-  datasource?: { uid: string };
-  targets?: { expr: string; legendFormat?: string }[];
-}
-
-function dashboard(): { panels: Panel[]; templating: { list: { name: string }[] } } {
-  return JSON.parse(readFileSync(join(DEPLOY, 'grafana/dlrs-dashboard.json'), 'utf8')) as { panels: Panel[]; templating: { list: { name: string }[] } };
-}
-
-function dashboardQueries(): string[] {
-  return dashboard().panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
-}
-
-/** A dashboard query as Prometheus sees it once Grafana has substituted its variables. */
-function substituteVariables(expr: string, rateInterval: string): string {
-  return expr.replaceAll('$__rate_interval', rateInterval).replaceAll('$namespace', '.*');
-}
-
-function metricContract(): Map<string, string> {
-  const readme = readFileSync(join(DEPLOY, 'README.md'), 'utf8');
-  return new Map([...readme.matchAll(/^\| `(dlrs_[a-z_]+)` \| (histogram|counter|gauge) \|/gm)].map((m) => [m[1], m[2]]));
-}
-
-function metricNamesIn(expr: string): string[] {
-  return [...expr.matchAll(/\b(dlrs_[a-z_]+)/g)].map((m) => m[1].replace(/_(bucket|sum|count)$/, ''));
-}
-
-function hasCommand(name: string): boolean {
-  return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
-}
+/** The `service` label of the gateway's RPC metrics: the gRPC service it serves. */
+const GATEWAY_SERVICE = 'dlrs.v1.Recommender';
 
 describe('deploy/grafana dashboard', function () {
   it('covers latency per tier, batch size, queue delay, degraded share and index size from the metric contract', function () {
@@ -151,19 +120,14 @@ describe('deploy/prometheus', function () {
 
   describe('a real Prometheus scraping the shared metrics server through static.yml', function () {
     this.timeout(30_000);
-    let work: string;
     let metrics: MetricsServer | undefined;
     let traffic: NodeJS.Timeout | undefined;
-    let prometheus: ChildProcess | undefined;
+    let prometheus: PrometheusServer | undefined;
 
-    before(function () {
-      work = mkdtempSync(join(tmpdir(), 'dlrs-prometheus-'));
-    });
     after(async function () {
       clearInterval(traffic);
-      prometheus?.kill('SIGTERM');
+      await prometheus?.stop();
       await metrics?.close();
-      rmSync(work, { recursive: true, force: true });
     });
 
     it('scrapes the contract metrics and answers every dashboard query', async function () {
@@ -180,7 +144,7 @@ describe('deploy/prometheus', function () {
       const queueDelay = registry.histogram('dlrs_ranking_queue_delay_seconds', 'queue delay');
       registry.gauge('dlrs_retrieval_items', 'items').record(9742, { shard: '0' });
       const recordTraffic = (): void => {
-        for (let i = 0; i < 10; i += 1) duration.record(0.004 * (i + 1), { service: 'gateway', method: 'Recommend', code: 'OK' });
+        for (let i = 0; i < 10; i += 1) duration.record(0.004 * (i + 1), { service: GATEWAY_SERVICE, method: 'Recommend', code: 'OK' });
         degraded.add(2, { reason: 'POPULAR_FALLBACK' });
         batchRows.record(100);
         queueDelay.record(0.0005);
@@ -189,66 +153,15 @@ describe('deploy/prometheus', function () {
       traffic = setInterval(recordTraffic, 50);
       metrics = await startMetricsServer({ host: '127.0.0.1', port: 0, metrics: registry, isReady: () => true, logger: createLogger({ level: 'silent' }) });
       const metricsPort = metrics.port;
-      const config = parse(readFileSync(join(DEPLOY, 'prometheus/static.yml'), 'utf8')) as { global: { scrape_interval: string } };
-      // Shortened from 15 s so that the test sees several scrapes within seconds.
-      config.global.scrape_interval = '1s';
-      writeFileSync(join(work, 'static.yml'), stringify(config));
-      mkdirSync(join(work, 'targets'));
-      writeFileSync(join(work, 'targets/test.json'), JSON.stringify([{ targets: [`127.0.0.1:${metricsPort}`], labels: { component: 'gateway' } }]));
-      const webPort = await freePort();
-      prometheus = spawn('prometheus', [`--config.file=${join(work, 'static.yml')}`, `--storage.tsdb.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${webPort}`, '--log.level=warn'], { stdio: 'ignore' });
-      await poll(async () => {
-        if (prometheus?.exitCode !== null) throw new Error(`prometheus exited with ${String(prometheus?.exitCode)}`);
-        return (await fetch(`http://127.0.0.1:${webPort}/-/ready`)).ok ? true : undefined;
-      });
-      const api = `http://127.0.0.1:${webPort}/api/v1/query?query=`;
-      const series = await poll(async () => {
-        const result = await query(api, 'dlrs_rpc_duration_seconds_count');
-        return result.length > 0 ? result : undefined;
-      });
-      assert.deepEqual(series[0].metric, { __name__: 'dlrs_rpc_duration_seconds_count', service: 'gateway', method: 'Recommend', code: 'OK', component: 'gateway', instance: `127.0.0.1:${metricsPort}`, job: 'dlrs' });
-      const share = await poll(async () => {
-        const result = await query(api, substituteVariables(dashboardQueries().find((e) => e.includes('dlrs_gateway_degraded_total')) ?? '', '10s'));
-        return result.length > 0 ? result : undefined;
-      });
+      prometheus = await startPrometheus([{ targets: [`127.0.0.1:${metricsPort}`], labels: { component: 'gateway' } }]);
+      const series = await pollNonEmpty(prometheus, 'dlrs_rpc_duration_seconds_count');
+      assert.deepEqual(series[0].metric, { __name__: 'dlrs_rpc_duration_seconds_count', service: GATEWAY_SERVICE, method: 'Recommend', code: 'OK', component: 'gateway', instance: `127.0.0.1:${metricsPort}`, job: 'dlrs' });
+      const share = await pollNonEmpty(prometheus, substituteVariables(dashboardQueries().find((e) => e.includes('dlrs_gateway_degraded_total')) ?? '', '10s'));
       assert.equal(share[0].metric.reason, 'POPULAR_FALLBACK');
       // 2 of 10; the tolerance covers a scrape that lands between the two counters' updates.
       assert.ok(Math.abs(Number(share[0].value[1]) - 0.2) < 0.01, `degraded share ${share[0].value[1]} = 2 of 10`);
-      for (const expr of dashboardQueries()) await query(api, substituteVariables(expr, '10s'));
-      assert.equal((await query(api, 'dlrs_retrieval_items'))[0].value[1], '9742');
+      for (const expr of dashboardQueries()) await prometheus.query(substituteVariables(expr, '10s'));
+      assert.equal((await prometheus.query('dlrs_retrieval_items'))[0].value[1], '9742');
     });
   });
 });
-
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-async function query(api: string, expr: string): Promise<Sample[]> {
-  const response = await fetch(api + encodeURIComponent(expr));
-  const body = (await response.json()) as { status: string; error?: string; data?: { result: Sample[] } };
-  assert.equal(body.status, 'success', `${expr}: ${body.error ?? ''}`);
-  return body.data?.result ?? [];
-}
-
-async function poll<T>(attempt: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== undefined) return value;
-    } catch (error) {
-      // Prometheus is still starting: connection refused until it listens.
-      if (!(error instanceof TypeError)) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

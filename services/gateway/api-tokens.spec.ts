@@ -12,7 +12,7 @@ import { readApiTokens, withApiTokens } from './api-tokens.js';
 function contextWith(authorization?: string): CallContext {
   const metadata = new Metadata();
   if (authorization !== undefined) metadata.set('authorization', authorization);
-  return { deadline: Infinity, signal: new AbortController().signal, metadata, path: '/dlrs.v1.Recommender/Recommend', logger: createLogger({ level: 'silent', destination: createMemorySink() }) };
+  return { deadline: Infinity, signal: new AbortController().signal, metadata, path: '/dlrs.v1.Recommender/Recommend', logger: createLogger({ level: 'silent', destination: createMemorySink() }), streamRequest: (_path, _trace, work) => work() };
 }
 
 const unauthenticated = (error: unknown): boolean => error instanceof DlrsError && error.code === 'UNAUTHENTICATED';

@@ -3,7 +3,7 @@ import type { FeatureSpec, Item } from '../../shared/features/index.js';
 import { profileToMessage } from '../../shared/features/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import type { MetricsRegistry } from '../../shared/metrics/index.js';
-import { bidi, traceStreamRequest, unary } from '../../shared/grpc/index.js';
+import { bidi, unary } from '../../shared/grpc/index.js';
 import type { CallContext, ServiceImplementation, StreamWriter } from '../../shared/grpc/index.js';
 import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
 import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
@@ -133,7 +133,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           continue;
         }
         // Each request its own span, in the caller's trace of that request when it sent one.
-        const served = traceStreamRequest('/dlrs.v1.Recommender/Recommend', 'RecommendStream', request.traceContext, () => serveRecommend(request, deadlineOf(context, request.timeoutMs), context.signal));
+        const served = context.streamRequest('/dlrs.v1.Recommender/Recommend', request.traceContext, () => serveRecommend(request, deadlineOf(context, request.timeoutMs), context.signal));
         const task = served.then(
           (response) => send({ requestId, response }),
           (error: unknown) => send({ requestId, error: errorStatus(error, context.logger) }),

@@ -4,7 +4,7 @@ import type { RankStreamResponse } from '../../shared/generated/dlrs/v1/RankStre
 import { errorStatus } from './error-status.js';
 import type { SubmitOptions } from './micro-batcher.js';
 import { DlrsError } from '../../shared/errors/index.js';
-import { traceStreamRequest } from '../../shared/grpc/index.js';
+import type { CallContext } from '../../shared/grpc/index.js';
 import type { RankingService } from './ranking-service.js';
 
 /** The sending side of the stream; `write` waits while the transport's buffer is full. */
@@ -21,6 +21,8 @@ export interface RankStreamOptions {
   /** Requests in flight on one stream; beyond it the stream is read no further until one finishes. */
   maxInFlight: number;
   logger: Logger;
+  /** Runs one request with its own span and RPC metrics (the call context's streamRequest). */
+  streamRequest: CallContext['streamRequest'];
 }
 
 /**
@@ -71,13 +73,13 @@ export async function serveRankStream(
 async function handle(service: RankingService, message: RankStreamRequest__Output, options: RankStreamOptions): Promise<RankStreamResponse> {
   const { requestId, rank, embedUsers, traceContext } = message;
   if (message.call === 'rank' && rank) {
-    return traceStreamRequest('/dlrs.v1.Ranking/Rank', RANK_STREAM, traceContext, async () => ({
+    return options.streamRequest('/dlrs.v1.Ranking/Rank', traceContext, async () => ({
       requestId,
       rank: await withDeadline(rank.timeoutMs, options, (submit) => service.rank({ ...rank, requestId }, submit)),
     }));
   }
   if (message.call === 'embedUsers' && embedUsers) {
-    return traceStreamRequest('/dlrs.v1.Ranking/EmbedUsers', RANK_STREAM, traceContext, async () => ({
+    return options.streamRequest('/dlrs.v1.Ranking/EmbedUsers', traceContext, async () => ({
       requestId,
       embedUsers: await withDeadline(embedUsers.timeoutMs, options, (submit) => service.embedUsers({ ...embedUsers, requestId }, submit)),
     }));
@@ -85,8 +87,6 @@ async function handle(service: RankingService, message: RankStreamRequest__Outpu
   throw new DlrsError('INVALID_ARGUMENT', 'must hold rank or embed_users', { field: 'call' });
 }
 
-/** The stream's name on its requests' spans. */
-const RANK_STREAM = 'RankStream';
 
 /** Runs `work` under the request's own deadline, tied to the stream's lifetime. */
 async function withDeadline<T>(requestTimeoutMs: number, options: RankStreamOptions, work: (submit: SubmitOptions) => Promise<T>): Promise<T> {

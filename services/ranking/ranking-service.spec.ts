@@ -180,6 +180,7 @@ describe('RankingService', () => {
       signal: new AbortController().signal,
       defaultTimeoutMs: 5000,
       maxInFlight: 2,
+      streamRequest: (_path, _trace, work) => work(),
       logger,
     });
     const byId = new Map(responses.map((response) => [response.requestId, response]));

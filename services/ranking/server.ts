@@ -85,6 +85,7 @@ export async function startRankingServer(options: RankingServerOptions): Promise
               defaultTimeoutMs: config.streamRequestTimeoutMs,
               maxInFlight: config.streamMaxInFlight,
               logger: context.logger,
+              streamRequest: context.streamRequest,
             }),
           ),
           GetModel: unary(async () => serving().getModel()),

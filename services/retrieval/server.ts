@@ -5,7 +5,7 @@ import type { LoadModelRequest__Output } from '../../shared/generated/dlrs/v1/Lo
 import type { SearchRequest__Output } from '../../shared/generated/dlrs/v1/SearchRequest.js';
 import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import type { UpsertItemsRequest__Output } from '../../shared/generated/dlrs/v1/UpsertItemsRequest.js';
-import { bidi, createGrpcServer, findService, traceStreamRequest, unary } from '../../shared/grpc/index.js';
+import { bidi, createGrpcServer, findService, unary } from '../../shared/grpc/index.js';
 import type { GrpcServer } from '../../shared/grpc/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
@@ -53,9 +53,9 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
         definition: findService([packageDefinition], RETRIEVAL_SERVICE),
         implementation: {
           Search: unary((request: SearchRequest__Output) => current().search(request)),
-          SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>(async (requests, writer) => {
+          SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>(async (requests, writer, context) => {
             for await (const request of requests) {
-              const answer = await traceStreamRequest('/dlrs.v1.Retrieval/Search', 'SearchStream', request.traceContext, () => current().searchOnStream(request), (response) => response.error ?? undefined);
+              const answer = await context.streamRequest('/dlrs.v1.Retrieval/Search', request.traceContext, () => current().searchOnStream(request), (response) => response.error ?? undefined);
               await writer.write(answer);
             }
           }),

@@ -5,11 +5,12 @@ import { Metadata, status as grpcStatus } from '@grpc/grpc-js';
 import type { ServerDuplexStream, ServerUnaryCall, UntypedHandleCall, handleBidiStreamingCall, handleUnaryCall } from '@grpc/grpc-js';
 import { DlrsError, toGrpcStatus } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
-import type { RpcMetrics } from '../metrics/index.js';
+import type { RpcKind, RpcMetrics } from '../metrics/index.js';
 import { createCallContext } from './call-context.js';
-import type { CallContext } from './call-context.js';
+import type { CallContext, StreamRequestRunner } from './call-context.js';
 import { endRpcSpan, startServerSpan } from './grpc-tracing.js';
 import type { BidiHandler, MethodHandler, StreamWriter, UnaryHandler } from './method-handlers.js';
+import { traceStreamRequest } from './stream-request-tracing.js';
 import { streamRequests } from './stream-requests.js';
 
 /** What a bound handler needs from its server. */
@@ -61,23 +62,19 @@ function abortedOutcome(signal: AbortSignal): Outcome {
 function runCall(
   call: ServerUnaryCall<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
   deps: HandlerDeps,
-  kind: 'unary' | 'bidi',
+  kind: RpcKind,
   work: (context: CallContext) => Promise<Outcome>,
   answer: (outcome: Outcome) => void,
 ): void {
   const startedMs = performance.now();
-  const { context, dispose } = createCallContext(call, deps.logger);
+  const { context, dispose } = createCallContext(call, deps.logger, (streamPath) => streamRequestRunner(streamPath, deps));
   const { span, context: spanContext } = startServerSpan(context.path, call.metadata);
   const complete = (outcome: Outcome): void => {
     dispose();
     const final = context.signal.aborted ? abortedOutcome(context.signal) : outcome;
     if (!context.signal.aborted) answer(outcome);
     endRpcSpan(span, final.code, final.details);
-    const [service = '', method = ''] = context.path.replace(/^\//, '').split('/');
-    deps.rpcMetrics.record(
-      { service, method, code: grpcStatus[final.code] ?? String(final.code), kind },
-      (performance.now() - startedMs) / 1000,
-    );
+    recordRpc(deps, context.path, grpcStatus[final.code] ?? String(final.code), kind, startedMs);
   };
   // Completing inside the span's context keeps the trace id on the log lines it writes.
   void otelContext.with(spanContext, () =>
@@ -86,6 +83,31 @@ function runCall(
       .then(complete)
       .catch((error: unknown) => context.logger.error({ err: error }, 'failed to answer the call')),
   );
+}
+
+function recordRpc(deps: HandlerDeps, path: string, code: string, kind: RpcKind, startedMs: number): void {
+  const [service = '', method = ''] = path.replace(/^\//, '').split('/');
+  deps.rpcMetrics.record({ service, method, code, kind }, (performance.now() - startedMs) / 1000);
+}
+
+/** One request of the stream `streamPath`: traced and recorded like a call of its unary method. */
+function streamRequestRunner(streamPath: string, deps: HandlerDeps): StreamRequestRunner {
+  const stream = streamPath.slice(streamPath.lastIndexOf('/') + 1);
+  return async (path, traceContext, work, failureOf = () => undefined) => {
+    const startedMs = performance.now();
+    let code = 'OK';
+    try {
+      const answer = await traceStreamRequest(path, stream, traceContext, work, failureOf);
+      const failure = failureOf(answer);
+      if (failure !== undefined) code = grpcStatus[failure.code ?? grpcStatus.UNKNOWN] ?? String(failure.code);
+      return answer;
+    } catch (error) {
+      code = DlrsError.from(error).code;
+      throw error;
+    } finally {
+      recordRpc(deps, path, code, 'stream_request', startedMs);
+    }
+  };
 }
 
 function bindUnary(handler: UnaryHandler<never, unknown>, deps: HandlerDeps): handleUnaryCall<unknown, unknown> {

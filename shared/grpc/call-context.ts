@@ -1,6 +1,7 @@
 import type { Metadata, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
 import { DlrsError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
+import type { InBandStatus, TraceContextCarrier } from './stream-request-tracing.js';
 
 /** What a handler knows about its call besides the request. */
 export interface CallContext {
@@ -14,13 +15,27 @@ export interface CallContext {
   readonly path: string;
   /** Logger bound to the method; log lines carry the trace id. */
   readonly logger: Logger;
+  /**
+   * Runs one request of a multiplexed stream as if it were a call of the unary method `path`
+   * (e.g. `/dlrs.v1.Ranking/Rank`): its own span, continuing the trace the request carries, and
+   * its own entry in the RPC metrics, so that latency per request is visible, not per stream.
+   * `failureOf` finds an error the answer carries in band.
+   */
+  streamRequest<T>(path: string, traceContext: TraceContextCarrier | null | undefined, work: () => Promise<T>, failureOf?: (answer: T) => InBandStatus | undefined): Promise<T>;
 }
+
+/** Serves {@link CallContext.streamRequest}: binds a stream call's requests to the server's tracing and metrics. */
+export type StreamRequestRunner = CallContext['streamRequest'];
 
 /** Timers may fire a millisecond or two before the deadline they were set for. */
 const DEADLINE_CLOCK_TOLERANCE_MS = 5;
 
 /** Builds the context of one server call; `dispose` stops its deadline timer. */
-export function createCallContext(call: ServerUnaryCall<unknown, unknown> | ServerDuplexStream<unknown, unknown>, logger: Logger): { context: CallContext; dispose(): void } {
+export function createCallContext(
+  call: ServerUnaryCall<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
+  logger: Logger,
+  streamRequest: (streamPath: string) => StreamRequestRunner,
+): { context: CallContext; dispose(): void } {
   const controller = new AbortController();
   const path = call.getPath();
   const deadline = call.getDeadline();
@@ -37,7 +52,7 @@ export function createCallContext(call: ServerUnaryCall<unknown, unknown> | Serv
   // grpc-js answers DEADLINE_EXCEEDED itself but does not always tell the handler; this timer does.
   const timer = Number.isFinite(deadlineMs) ? setTimeout(abortForDeadline, Math.max(0, deadlineMs - Date.now())) : undefined;
   return {
-    context: { deadline, signal: controller.signal, metadata: call.metadata, path, logger: logger.child({ method: path }) },
+    context: { deadline, signal: controller.signal, metadata: call.metadata, path, logger: logger.child({ method: path }), streamRequest: streamRequest(path) },
     dispose() {
       clearTimeout(timer);
       call.off('cancelled', onCancelled);

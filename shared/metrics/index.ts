@@ -3,4 +3,4 @@ export type { MetricsRegistry } from './metrics-registry.js';
 export { startMetricsServer } from './metrics-server.js';
 export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';
 export { createRpcMetrics } from './rpc-metrics.js';
-export type { RpcMetrics } from './rpc-metrics.js';
+export type { RpcKind, RpcMetrics } from './rpc-metrics.js';

@@ -23,17 +23,10 @@ const RATE_INTERVAL = '10s';
 const TRAFFIC_INTERVAL_MS = 200;
 const CALL_BUDGET_MS = 10_000;
 
-/**
- * Known gap, asserted so that it is removed when fixed: shared/grpc records a bidi call once,
- * when the stream ends, and the gateway holds its RankStream open for its lifetime, so under
- * gateway traffic ranking never shows `dlrs_rpc_duration_seconds` (retrieval does, via GetItems).
- */
-const KNOWN_MISSING: Record<string, string[]> = { dlrs_rpc_duration_seconds: ['ranking'] };
-
 /** The tiers that emit a contract metric: `dlrs_<tier>_*` is its tier's, the rest every tier's. */
 function emitters(name: string): string[] {
   const tier = COMPONENTS.find((component) => name.startsWith(`dlrs_${component}_`));
-  return (tier === undefined ? COMPONENTS : [tier]).filter((component) => !(KNOWN_MISSING[name] ?? []).includes(component));
+  return tier === undefined ? COMPONENTS : [tier];
 }
 
 /** The series name Prometheus stores a metric family under. */

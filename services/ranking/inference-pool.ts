@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../shared/workers/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import { transferList } from './inference-messages.js';
 import type { SessionReport, SessionSettings, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
@@ -50,18 +49,6 @@ interface PoolWorker {
   jobStartMs: number;
 }
 
-/**
- * Starts the worker script next to this module: the .js file once compiled, the .ts file
- * under tsx otherwise. On Node 20 a worker started with execArgv ['--import', 'tsx'] still
- * refuses a .ts entry, so the TypeScript worker registers tsx itself before importing it.
- */
-function spawnWorker(setup: WorkerSetup): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./inference-worker.js', import.meta.url), { workerData: setup });
-  // require.resolve finds the CommonJS build of tsx's API; its ES module twin sits beside it.
-  const tsxApi = JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href);
-  const script = JSON.stringify(new URL('./inference-worker.ts', import.meta.url).href);
-  return new Worker(`import(${tsxApi}).then((tsx) => { tsx.register(); return import(${script}); });`, { eval: true, workerData: setup });
-}
 
 /**
  * onnxruntime sessions in worker threads: `run()` hands a batch to a free worker (the tensors'
@@ -95,7 +82,7 @@ export class InferencePool {
     const logger = options.logger;
     const setup: WorkerSetup = { models: options.models, session: options.session, warmupBatchRows: options.warmupBatchRows };
     const started = await Promise.allSettled(
-      Array.from({ length: options.size }, (_, index) => startWorker(index, spawnWorker(setup))),
+      Array.from({ length: options.size }, (_, index) => startWorker(index, spawnWorker(import.meta.url, 'inference-worker', { workerData: setup }))),
     );
     const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.entry] : []));
     const failure = started.find((outcome) => outcome.status === 'rejected');
@@ -164,7 +151,7 @@ export class InferencePool {
   private async replace(index: number): Promise<void> {
     this.replacing += 1;
     try {
-      const { entry, ready } = await startWorker(index, spawnWorker(this.setup));
+      const { entry, ready } = await startWorker(index, spawnWorker(import.meta.url, 'inference-worker', { workerData: this.setup }));
       if (this.closed) await entry.worker.terminate();
       else {
         this.adopt(entry);

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../../shared/workers/index.js';
 import type { Model, ModelShape } from '../model/index.js';
 import { addGrads, allocateBuffers } from '../nn/index.js';
 import type { ParamBuffers, ParamLayout } from '../nn/index.js';
@@ -65,14 +63,12 @@ export class GradientWorkerPool implements ParallelGradients {
   /** Starts `threads - 1` workers sharing `model`'s weights (which must be shared buffers). */
   static async start(model: Model, threads: number, factory: DataFactory, config: TrainConfig): Promise<GradientWorkerPool> {
     if (!(model.buffers.values.buffer instanceof SharedArrayBuffer)) throw new Error('data-parallel training needs shared weights');
-    const ts = import.meta.url.endsWith('.ts');
-    const url = new URL(ts ? './gradient-worker.ts' : './gradient-worker.js', import.meta.url);
     const handles: Handle[] = [];
     const ready: Promise<void>[] = [];
     for (let t = 1; t < threads; t++) {
       const own = allocateBuffers(model.layout, true);
       const buffers: ParamBuffers = { values: model.buffers.values, grads: own.grads, touched: own.touched };
-      const worker = ts ? tsWorker(url) : new Worker(url);
+      const worker = spawnWorker(import.meta.url, 'gradient-worker');
       const handle: Handle = { worker, buffers, pending: null };
       ready.push(
         new Promise<void>((resolve, reject) => {
@@ -121,18 +117,4 @@ export class GradientWorkerPool implements ParallelGradients {
     const handles = this.handles.splice(0);
     await Promise.all(handles.map((h) => h.worker.terminate()));
   }
-}
-
-/**
- * A worker running a .ts entry under tsx. `execArgv: ['--import', 'tsx']` does not register
- * tsx's hooks before a worker's .ts entry is loaded on Node 20.20 (ERR_UNKNOWN_FILE_EXTENSION),
- * so a two-line bootstrap registers them and then imports the entry.
- */
-function tsWorker(entry: URL): Worker {
-  // createRequire, not import.meta.resolve: specs may run this module through tsx's CJS path,
-  // and require's resolution of 'tsx/esm/api' picks the CJS build, so locate the ESM one.
-  const root = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(root, 'dist/esm/api/index.mjs')).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(code, { eval: true });
 }

@@ -18,6 +18,7 @@ Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
   --workers N                  threads (default ${TRAIN_DEFAULTS.workers})
   --full-softmax               softmax over the whole catalog instead of sampled candidates
   --holdout test|none          hold out the evaluation's test part (default test) or train on everything
+  --horizon X                  targets up to X × the history's length ahead of it (default ${TRAIN_DEFAULTS.horizon}; 0 = next item)
   --bag-length N               recent items in a user profile (default: the feature spec's)
   --refit                      after early stopping, retrain on all train events for the chosen epochs`;
 
@@ -43,6 +44,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         'full-softmax': { type: 'boolean' },
         holdout: { type: 'string' },
         'bag-length': { type: 'string' },
+        horizon: { type: 'string' },
         refit: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -81,6 +83,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       seed: num(values.seed, 'seed'),
       workers: num(values.workers, 'workers'),
       fullSoftmax: values['full-softmax'],
+      horizon: num(values.horizon, 'horizon'),
     };
     for (const key of Object.keys(partial)) if (partial[key] === undefined) delete partial[key];
     config = resolveTrainConfig(partial as Partial<TrainConfig>);
@@ -92,7 +95,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   const bagLength = values['bag-length'] === undefined ? undefined : Number(values['bag-length']);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   try {
-    const run = await runTraining({ data: values.data, dim: config.dim, bagLength, holdOutTest: holdout === 'test' }, config, log, values.refit === true);
+    const run = await runTraining({ data: values.data, dim: config.dim, bagLength, horizon: config.horizon, holdOutTest: holdout === 'test' }, config, log, values.refit === true);
     const o = run.outcome;
     const metrics = {
       validationMap10: run.validationMap10,

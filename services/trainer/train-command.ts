@@ -14,6 +14,7 @@ Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
   --neg-sampler uniform|category   thesis negatives: uniform or Algorithm 1 (default ${TRAIN_DEFAULTS.negSampler})
   --batch N                    examples per step (default ${TRAIN_DEFAULTS.batch})
   --lr X                       Adam learning rate (default ${TRAIN_DEFAULTS.lr})
+  --lr-schedule constant|linear   learning rate: constant, or falling linearly over the epochs (default ${TRAIN_DEFAULTS.lrSchedule})
   --seed N                     seed of initialisation and sampling (default ${TRAIN_DEFAULTS.seed})
   --workers N                  threads (default ${TRAIN_DEFAULTS.workers})
   --full-softmax               softmax over the whole catalog instead of sampled candidates
@@ -39,6 +40,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         'neg-sampler': { type: 'string' },
         batch: { type: 'string' },
         lr: { type: 'string' },
+        'lr-schedule': { type: 'string' },
         seed: { type: 'string' },
         workers: { type: 'string' },
         'full-softmax': { type: 'boolean' },
@@ -80,6 +82,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       negSampler: values['neg-sampler'],
       batch: num(values.batch, 'batch'),
       lr: num(values.lr, 'lr'),
+      lrSchedule: values['lr-schedule'],
       seed: num(values.seed, 'seed'),
       workers: num(values.workers, 'workers'),
       fullSoftmax: values['full-softmax'],

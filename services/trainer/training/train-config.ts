@@ -3,6 +3,12 @@ export type Objective = 'thesis' | 'softmax';
 /** Negative samplers of the thesis objective: uniform, or Algorithm 1 (the positive's category). */
 export type NegativeSampler = 'uniform' | 'category';
 
+/** How the learning rate evolves over a run. */
+export type LrSchedule = 'constant' | 'linear';
+
+/** Where the linear schedule ends, as a share of `lr`: not 0, so the last steps still learn. */
+export const LINEAR_LR_FLOOR = 0.05;
+
 /** Every training setting; `resolveTrainConfig` fills defaults and validates. */
 export interface TrainConfig {
   readonly objective: Objective;
@@ -15,6 +21,12 @@ export interface TrainConfig {
   readonly negSampler: NegativeSampler;
   readonly batch: number;
   readonly lr: number;
+  /**
+   * 'constant', or 'linear': the rate falls linearly over the run's `epochs` epochs to
+   * LINEAR_LR_FLOOR × lr, so that the last epoch's weights are an average-like, low-noise
+   * iterate rather than one sample of the constant-rate epoch-to-epoch jitter.
+   */
+  readonly lrSchedule: LrSchedule;
   readonly seed: number;
   readonly workers: number;
   /** Extra popularity-sampled softmax candidates per batch besides the in-batch targets; 0 with `fullSoftmax`. */
@@ -62,6 +74,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   batch: 1024,
   // 0.01 reached the validation peak in half the epochs of 0.005 at the same MAP@10.
   lr: 0.01,
+  lrSchedule: 'constant',
   seed: 1,
   workers: 2,
   sampledCandidates: 256,
@@ -91,6 +104,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   };
   const int = (v: number, min: number): boolean => Number.isInteger(v) && v >= min;
   check('objective', c.objective === 'thesis' || c.objective === 'softmax', "'thesis' or 'softmax'");
+  check('lrSchedule', c.lrSchedule === 'constant' || c.lrSchedule === 'linear', "'constant' or 'linear'");
   check('rankNegatives', c.rankNegatives === 'sampled' || c.rankNegatives === 'hard', "'sampled' or 'hard'");
   check('negSampler', c.negSampler === 'uniform' || c.negSampler === 'category', "'uniform' or 'category'");
   check('dim', int(c.dim, 4) && c.dim % 4 === 0, 'a multiple of 4, at least 4');

@@ -74,7 +74,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   batch: 1024,
   // 0.01 reached the validation peak in half the epochs of 0.005 at the same MAP@10.
   lr: 0.01,
-  // Linear decay: under nested validation (docs/experiments.md E13) the refit's last epoch
+  // Linear decay: under nested validation (docs/experiments.md E14) the refit's last epoch
   // scored 0.0839 against 0.0825 for the constant rate, on a smooth rising curve instead of
   // the constant rate's ±0.004 epoch-to-epoch jitter that the refit's fixed epoch count lands on.
   lrSchedule: 'linear',

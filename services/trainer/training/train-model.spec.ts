@@ -45,13 +45,13 @@ describe('trainModel on a toy clustered problem', () => {
     });
   }
 
-  it('linear schedule: learns too, from the full rate down to the floor at the last step', async () => {
-    const config = resolveTrainConfig({ lr: 0.02, epochs: 4, lrSchedule: 'linear' });
+  it('linear schedule (the default) falls from the full rate to the floor; the constant rate learns too', async () => {
+    const config = resolveTrainConfig({ lr: 0.02, epochs: 4 });
     assert.equal(learningRate(config, 1, 10), 0.02);
     assert.ok(Math.abs(learningRate(config, 41, 10) - 0.02 * LINEAR_LR_FLOOR) < 1e-12, 'the floor after the last step');
     assert.ok(learningRate(config, 21, 10) < learningRate(config, 20, 10), 'decreasing');
-    assert.equal(learningRate(resolveTrainConfig({ lr: 0.02 }), 500, 10), 0.02, 'constant stays');
-    assert.ok(clusterPrecision(await train({ objective: 'softmax', workers: 1, lrSchedule: 'linear' })) > 0.6);
+    assert.equal(learningRate(resolveTrainConfig({ lr: 0.02, lrSchedule: 'constant' }), 500, 10), 0.02, 'constant stays');
+    assert.ok(clusterPrecision(await train({ objective: 'softmax', workers: 1, lrSchedule: 'constant' })) > 0.6);
   });
 
   it('two threads (worker_threads, shared weights) learn too and repeat exactly for a seed', async () => {

@@ -14,10 +14,12 @@ Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
   --neg-sampler uniform|category   thesis negatives: uniform or Algorithm 1 (default ${TRAIN_DEFAULTS.negSampler})
   --batch N                    examples per step (default ${TRAIN_DEFAULTS.batch})
   --lr X                       Adam learning rate (default ${TRAIN_DEFAULTS.lr})
+  --lr-schedule constant|linear   learning rate: constant, or falling linearly over the epochs (default ${TRAIN_DEFAULTS.lrSchedule})
   --seed N                     seed of initialisation and sampling (default ${TRAIN_DEFAULTS.seed})
   --workers N                  threads (default ${TRAIN_DEFAULTS.workers})
   --full-softmax               softmax over the whole catalog instead of sampled candidates
   --holdout test|none          hold out the evaluation's test part (default test) or train on everything
+  --horizon X                  targets up to X × the history's length ahead of it (default ${TRAIN_DEFAULTS.horizon}; 0 = next item)
   --bag-length N               recent items in a user profile (default: the feature spec's)
   --refit                      after early stopping, retrain on all train events for the chosen epochs`;
 
@@ -38,11 +40,13 @@ export async function runTrain(argv: string[]): Promise<number> {
         'neg-sampler': { type: 'string' },
         batch: { type: 'string' },
         lr: { type: 'string' },
+        'lr-schedule': { type: 'string' },
         seed: { type: 'string' },
         workers: { type: 'string' },
         'full-softmax': { type: 'boolean' },
         holdout: { type: 'string' },
         'bag-length': { type: 'string' },
+        horizon: { type: 'string' },
         refit: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -78,9 +82,11 @@ export async function runTrain(argv: string[]): Promise<number> {
       negSampler: values['neg-sampler'],
       batch: num(values.batch, 'batch'),
       lr: num(values.lr, 'lr'),
+      lrSchedule: values['lr-schedule'],
       seed: num(values.seed, 'seed'),
       workers: num(values.workers, 'workers'),
       fullSoftmax: values['full-softmax'],
+      horizon: num(values.horizon, 'horizon'),
     };
     for (const key of Object.keys(partial)) if (partial[key] === undefined) delete partial[key];
     config = resolveTrainConfig(partial as Partial<TrainConfig>);
@@ -92,7 +98,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   const bagLength = values['bag-length'] === undefined ? undefined : Number(values['bag-length']);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   try {
-    const run = await runTraining({ data: values.data, dim: config.dim, bagLength, holdOutTest: holdout === 'test' }, config, log, values.refit === true);
+    const run = await runTraining({ data: values.data, dim: config.dim, bagLength, horizon: config.horizon, holdOutTest: holdout === 'test' }, config, log, values.refit === true);
     const o = run.outcome;
     const metrics = {
       validationMap10: run.validationMap10,

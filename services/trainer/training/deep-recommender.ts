@@ -21,6 +21,7 @@ export interface EventsRecipe {
   readonly data: string;
   readonly events: Events;
   readonly dim: number;
+  readonly horizon: number;
   readonly validation: boolean;
 }
 
@@ -74,8 +75,8 @@ async function fitEvents(
   validation: boolean,
   context: FitContext,
 ): Promise<{ prepared: PreparedData; outcome: TrainOutcome }> {
-  const prepared = prepareFromEvents(dataset, events, { dim: config.dim }, validation);
-  const recipe: EventsRecipe = { data, events, dim: config.dim, validation };
+  const prepared = prepareFromEvents(dataset, events, config, validation);
+  const recipe: EventsRecipe = { data, events, dim: config.dim, horizon: config.horizon, validation };
   const factory = {
     module: new URL(import.meta.url.endsWith('.ts') ? './deep-recommender.ts' : './deep-recommender.js', import.meta.url).href,
     exportName: 'prepareTrainingDataFromEvents',

@@ -12,6 +12,7 @@ import type { Dataset } from '../datasets/index.js';
 import { dedupeEarliest, splitInteractions } from '../eval/split.js';
 import type { Events, HeldOut } from '../eval/split.js';
 import type { ModelShape } from '../model/index.js';
+import { SeededRandom } from '../../../shared/random/index.js';
 import type { TrainingData } from './training-data.js';
 
 /** Everything needed to rebuild the same training data on any thread (structured-cloneable). */
@@ -20,6 +21,8 @@ export interface DataRecipe {
   readonly data: string;
   readonly dim: number;
   readonly bagLength?: number;
+  /** How far ahead of its history a training target may lie (see `buildTrainingData`); default 0. */
+  readonly horizon?: number;
   /**
    * true: hold out the protocol's test part (the last 20 % of each user's history) so the
    * bundle can be evaluated honestly; false: train on all interactions.
@@ -57,6 +60,8 @@ export interface PreparedData {
 
 /** Examples need at least this many earlier events: an empty profile predicts only popularity. */
 const MIN_HISTORY = 1;
+/** Seed of the history cuts drawn with a horizon: fixed, so every thread builds the same examples. */
+const HORIZON_SEED = 0x5eed;
 
 /** Loads a dataset and builds the training data for a recipe; the worker factory too. */
 export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
@@ -72,7 +77,7 @@ export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
  * time, item): the validation rule of the protocol splits them into fit and validation,
  * or, with `validation` false (a refit with a known epoch count), all of them are fitted.
  */
-export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength'>, validation = true): PreparedData {
+export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon'>, validation = true): PreparedData {
   const inner = validation ? splitInteractions(trainEvents) : { train: trainEvents, test: EMPTY_HELD_OUT };
   const users = dataset.interactions.userIds.length;
   const fit = byUser(inner.train, users);
@@ -82,7 +87,7 @@ export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe:
     dataset,
     spec,
     encoded,
-    training: buildTrainingData(spec, encoded, fit, recipe.dim),
+    training: buildTrainingData(spec, encoded, fit, recipe.dim, recipe.horizon ?? 0),
     fitEvents: inner.train,
     fit,
     validation: inner.test,
@@ -110,19 +115,31 @@ export function modelShape(spec: FeatureSpec, dim: number): ModelShape {
 }
 
 /**
- * Training examples "history before event j → item of event j" over the fit events, with
- * profiles written by the shared snapshot encoder (the same tensors as serving builds).
+ * Training examples "history → item of event j" over the fit events, with profiles written
+ * by the shared snapshot encoder (the same tensors as serving builds). With `horizon` 0 the
+ * history is every event before j (next-item prediction). With `horizon` h > 0 it is the
+ * events before a cut c drawn uniformly from the positions with c ≤ j < c · (1 + h), so the
+ * target lies up to h × the history's length ahead: h = 0.25 mirrors the protocol, whose
+ * held-out last 20 % lies up to 25 % of the remaining history ahead of it, across sessions.
  */
-export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit: UserEvents, dim: number): TrainingData {
+export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit: UserEvents, dim: number, horizon = 0): TrainingData {
   const shape = modelShape(spec, dim);
   const catalogSize = encoded.count;
   const exampleUser: number[] = [];
   const examplePos: number[] = [];
+  /** Events of the example's history end here (exclusive): j itself, or a drawn earlier cut. */
+  const exampleCut: number[] = [];
+  const cuts = new SeededRandom(HORIZON_SEED);
   const users = fit.offsets.length - 1;
   for (let u = 0; u < users; u++) {
-    for (let j = fit.offsets[u] + MIN_HISTORY; j < fit.offsets[u + 1]; j++) {
+    const start = fit.offsets[u];
+    for (let j = start + MIN_HISTORY; j < fit.offsets[u + 1]; j++) {
       exampleUser.push(u);
       examplePos.push(j);
+      // Smallest history length c with j - start < c · (1 + horizon), at least MIN_HISTORY.
+      const shortest = Math.max(MIN_HISTORY, Math.floor((j - start) / (1 + horizon)) + 1);
+      const longest = j - start;
+      exampleCut.push(start + (horizon > 0 && shortest < longest ? shortest + cuts.int(longest - shortest + 1) : longest));
     }
   }
   const exampleTarget = Int32Array.from(examplePos, (j) => fit.items[j]);
@@ -144,7 +161,7 @@ export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit:
       const batch = createUserBatch(spec, m);
       // Replay each user once per batch: rows sorted by (user, position).
       const order = Array.from({ length: m }, (_, r) => r).sort(
-        (a, b) => exampleUser[examples[a]] - exampleUser[examples[b]] || examplePos[examples[a]] - examplePos[examples[b]],
+        (a, b) => exampleUser[examples[a]] - exampleUser[examples[b]] || exampleCut[examples[a]] - exampleCut[examples[b]],
       );
       let user = -1;
       let next = 0;
@@ -156,7 +173,7 @@ export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit:
           next = fit.offsets[user];
         }
         // Implicit feedback: every event weighs 1, as in the evaluation protocol.
-        for (; next < examplePos[e]; next++) encoder.addEvent(fit.items[next], 1);
+        for (; next < exampleCut[e]; next++) encoder.addEvent(fit.items[next], 1);
         encoder.writeRow(batch, r);
       }
       return userBatchTensors(batch, m);

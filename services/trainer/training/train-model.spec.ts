@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import type { Model } from '../model/index.js';
 import { GradientWorkerPool } from './gradient-worker-pool.js';
 import { topK } from '../eval/top-k.js';
-import { resolveTrainConfig } from './train-config.js';
+import { LINEAR_LR_FLOOR, resolveTrainConfig } from './train-config.js';
 import type { TrainConfig } from './train-config.js';
-import { trainModel } from './train-model.js';
+import { learningRate, trainModel } from './train-model.js';
 import { toyTrainingData } from './toy-training-data.js';
 import type { ToyArgs } from './toy-training-data.js';
 
@@ -44,6 +44,15 @@ describe('trainModel on a toy clustered problem', () => {
       assert.ok(precision > 0.6, `cluster precision@10 ${precision}`);
     });
   }
+
+  it('linear schedule (the default) falls from the full rate to the floor; the constant rate learns too', async () => {
+    const config = resolveTrainConfig({ lr: 0.02, epochs: 4 });
+    assert.equal(learningRate(config, 1, 10), 0.02);
+    assert.ok(Math.abs(learningRate(config, 41, 10) - 0.02 * LINEAR_LR_FLOOR) < 1e-12, 'the floor after the last step');
+    assert.ok(learningRate(config, 21, 10) < learningRate(config, 20, 10), 'decreasing');
+    assert.equal(learningRate(resolveTrainConfig({ lr: 0.02, lrSchedule: 'constant' }), 500, 10), 0.02, 'constant stays');
+    assert.ok(clusterPrecision(await train({ objective: 'softmax', workers: 1, lrSchedule: 'constant' })) > 0.6);
+  });
 
   it('two threads (worker_threads, shared weights) learn too and repeat exactly for a seed', async () => {
     const a = await train({ objective: 'softmax', workers: 2, fullSoftmax: true });

@@ -5,6 +5,7 @@ import { SeededRandom } from '../../../shared/random/index.js';
 import { GradientStep } from './gradient-step.js';
 import type { StepLoss } from './gradient-step.js';
 import { sliceSeed } from './slice-seed.js';
+import { LINEAR_LR_FLOOR } from './train-config.js';
 import type { TrainConfig } from './train-config.js';
 import type { TrainingData } from './training-data.js';
 
@@ -110,7 +111,7 @@ async function loop(
         macs += r.macs;
       }
       pool?.mergeInto(model);
-      adam.apply(model.buffers);
+      adam.apply(model.buffers, learningRate(config, stepCount, Math.ceil(order.length / config.batch)));
       zeroGrads(model.layout, model.buffers);
     }
     const seconds = (performance.now() - started) / 1000;
@@ -158,4 +159,11 @@ function splitSlices(batch: Int32Array, threads: number): Int32Array[] {
 function formatEpoch(r: EpochReport, total: number): string {
   const map = r.validationMap === null ? '' : `  val MAP@10 ${r.validationMap.toFixed(4)}`;
   return `epoch ${r.epoch}/${total}  loss ${r.loss.toFixed(4)} (+${r.auxLoss.toFixed(4)})  ${Math.round(r.examplesPerSecond)} ex/s${map}  ${r.seconds.toFixed(1)} s`;
+}
+
+/** The rate of step `step` (1-based) under the config's schedule, with `stepsPerEpoch` steps an epoch. */
+export function learningRate(config: Pick<TrainConfig, 'lr' | 'lrSchedule' | 'epochs'>, step: number, stepsPerEpoch: number): number {
+  if (config.lrSchedule === 'constant') return config.lr;
+  const progress = Math.min(1, (step - 1) / (config.epochs * stepsPerEpoch));
+  return config.lr * (1 - (1 - LINEAR_LR_FLOOR) * progress);
 }

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { buildFeatureSpec, encodeCatalog } from '../../../shared/features/index.js';
+import type { TensorMap } from '../../../shared/features/index.js';
+import { loadDataset } from '../datasets/index.js';
+import { buildTrainingData } from './prepare-data.js';
+import type { UserEvents } from './prepare-data.js';
+
+/** One user whose events are catalog rows 0 .. EVENTS - 1, in that time order. */
+const EVENTS = 40;
+
+/** Per example: how many history events its profile holds, and the most recent one's item index. */
+function histories(feed: TensorMap, rows: number, bagLength: number): { length: number; last: number }[] {
+  const ids = feed.user_bag_ids.data;
+  const weights = feed.user_bag_weights.data;
+  return Array.from({ length: rows }, (_, r) => {
+    let length = 0;
+    while (length < bagLength && weights[r * bagLength + length] > 0) length++;
+    return { length, last: Number(ids[r * bagLength]) };
+  });
+}
+
+describe('buildTrainingData (history → later item examples)', () => {
+  async function build(horizon: number): Promise<{ lengths: { length: number; last: number }[]; itemIndex: Int32Array }> {
+    const dataset = await loadDataset('synthetic:tiny');
+    const rows = Int32Array.from({ length: EVENTS }, (_, j) => j);
+    // A bag as long as the whole history, so its length counts the history's events.
+    const spec = buildFeatureSpec(dataset.items, rows, { bagLength: EVENTS });
+    const encoded = encodeCatalog(spec, dataset.items);
+    const fit: UserEvents = { offsets: Int32Array.from([0, EVENTS]), items: rows };
+    const data = buildTrainingData(spec, encoded, fit, 8, horizon);
+    assert.equal(data.exampleCount, EVENTS - 1, 'one example per event after the first');
+    const examples = Int32Array.from({ length: data.exampleCount }, (_, e) => e);
+    return { lengths: histories(data.userFeed(examples), data.exampleCount, EVENTS), itemIndex: encoded.itemIndex };
+  }
+
+  it('with horizon 0 predicts the next item from every earlier event', async () => {
+    const { lengths, itemIndex } = await build(0);
+    lengths.forEach(({ length, last }, e) => {
+      const target = e + 1;
+      assert.equal(length, target, `example ${e}: the whole history before the target`);
+      assert.equal(last, itemIndex[target - 1], 'the most recent event is the one just before the target');
+    });
+  });
+
+  it('with horizon h cuts the history so that the target lies less than h × its length ahead', async () => {
+    const { lengths, itemIndex } = await build(0.25);
+    let skipped = 0;
+    lengths.forEach(({ length, last }, e) => {
+      const target = e + 1;
+      assert.ok(length >= 1 && length <= target, `example ${e}: history length ${length} within [1, ${target}]`);
+      assert.ok(target < length * 1.25, `example ${e}: target ${target} within 25 % of the history (${length}) ahead`);
+      assert.equal(last, itemIndex[length - 1], 'the history ends at the cut, in time order');
+      if (length < target) skipped++;
+    });
+    assert.ok(skipped > EVENTS / 4, `most long histories skip events before the target (${skipped} did)`);
+  });
+
+  it('draws the same cuts on every build (every thread trains on the same examples)', async () => {
+    assert.deepEqual(await build(0.25), await build(0.25));
+  });
+});

@@ -1,15 +1,13 @@
-import { DlrsError, toGrpcStatus } from '../../shared/errors/index.js';
+import { DlrsError } from '../../shared/errors/index.js';
 import type { FeatureSpec, Item } from '../../shared/features/index.js';
 import { profileToMessage } from '../../shared/features/index.js';
-import type { Logger } from '../../shared/logging/index.js';
 import type { MetricsRegistry } from '../../shared/metrics/index.js';
-import { bidi, unary } from '../../shared/grpc/index.js';
+import { bidi, streamErrorStatus, unary } from '../../shared/grpc/index.js';
 import type { CallContext, ServiceImplementation, StreamWriter } from '../../shared/grpc/index.js';
 import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
 import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
 import type { DeleteProfileRequest__Output } from '../../shared/generated/dlrs/v1/DeleteProfileRequest.js';
 import type { DeleteProfileResponse } from '../../shared/generated/dlrs/v1/DeleteProfileResponse.js';
-import type { ErrorStatus } from '../../shared/generated/dlrs/v1/ErrorStatus.js';
 import type { GetProfileRequest__Output } from '../../shared/generated/dlrs/v1/GetProfileRequest.js';
 import type { RecommendRequest__Output } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
 import type { RecommendResponse } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
@@ -129,14 +127,14 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
         while (inFlight.size >= deps.limits.maxInFlightPerStream) await Promise.race(inFlight);
         const { requestId } = request;
         if (requestId === '') {
-          await send({ requestId, error: errorStatus(new DlrsError('INVALID_ARGUMENT', 'is required on RecommendStream', { field: 'request_id' }), context.logger) });
+          await send({ requestId, error: streamErrorStatus(new DlrsError('INVALID_ARGUMENT', 'is required on RecommendStream', { field: 'request_id' }), context.logger) });
           continue;
         }
         // Each request its own span, in the caller's trace of that request when it sent one.
         const served = context.streamRequest('/dlrs.v1.Recommender/Recommend', request.traceContext, () => serveRecommend(request, deadlineOf(context, request.timeoutMs), context.signal));
         const task = served.then(
           (response) => send({ requestId, response }),
-          (error: unknown) => send({ requestId, error: errorStatus(error, context.logger) }),
+          (error: unknown) => send({ requestId, error: streamErrorStatus(error, context.logger) }),
         );
         inFlight.add(task);
         void task.then(() => inFlight.delete(task));
@@ -199,12 +197,4 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
 
 function checkCount(count: number, max: number, field: string): void {
   if (count === 0 || count > max) throw new DlrsError('INVALID_ARGUMENT', `holds ${count} entries; 1 to ${max} are allowed`, { field });
-}
-
-// One failed request of a stream, mapped as the shared server wrapper maps a failed call.
-function errorStatus(thrown: unknown, logger: Logger): ErrorStatus {
-  const error = DlrsError.from(thrown);
-  if (error.code === 'INTERNAL') logger.error({ err: error.cause ?? error }, 'stream request failed unexpectedly');
-  const status = toGrpcStatus(error);
-  return { code: status.code, message: status.details, field: error.field ?? '' };
 }

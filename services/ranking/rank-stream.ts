@@ -1,9 +1,9 @@
 import type { Logger } from '../../shared/logging/index.js';
 import type { RankStreamRequest__Output } from '../../shared/generated/dlrs/v1/RankStreamRequest.js';
 import type { RankStreamResponse } from '../../shared/generated/dlrs/v1/RankStreamResponse.js';
-import { errorStatus } from './error-status.js';
 import type { SubmitOptions } from './micro-batcher.js';
 import { DlrsError } from '../../shared/errors/index.js';
+import { streamErrorStatus } from '../../shared/grpc/index.js';
 import type { CallContext } from '../../shared/grpc/index.js';
 import type { RankingService } from './ranking-service.js';
 
@@ -45,7 +45,7 @@ export async function serveRankStream(
       if (!options.signal.aborted) options.logger.warn({ err: error, requestId: response.requestId }, 'could not write a stream response');
     }
   };
-  const fail = (requestId: string, error: unknown): Promise<void> => send({ requestId, error: errorStatus(error, options.logger) });
+  const fail = (requestId: string, error: unknown): Promise<void> => send({ requestId, error: streamErrorStatus(error, options.logger) });
 
   for await (const message of requests) {
     while (inFlight.size >= options.maxInFlight) await new Promise<void>((resolve) => (slotFreed = resolve));

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DlrsError, GRPC_STATUS_BY_CODE } from '../../shared/errors/index.js';
+import { DlrsError } from '../../shared/errors/index.js';
 import type { Item } from '../../shared/features/index.js';
 import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
 import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
@@ -21,6 +21,7 @@ import type { UpsertItemsResponse } from '../../shared/generated/dlrs/v1/UpsertI
 import type { Gauge } from '@opentelemetry/api';
 import type { Logger } from '../../shared/logging/index.js';
 import type { MetricsRegistry } from '../../shared/metrics/index.js';
+import { streamErrorStatus } from '../../shared/grpc/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
 import { decodeIds, decodeItems, decodeSearch } from './decode-request.js';
 import type { RequestLimits, ShardIdentity } from './decode-request.js';
@@ -89,9 +90,7 @@ export class RetrievalService {
       if (request.requestId === '') throw new DlrsError('INVALID_ARGUMENT', 'is required on SearchStream', { field: 'request_id' });
       return { requestId: request.requestId, response: await this.search(request) };
     } catch (thrown) {
-      const error = DlrsError.from(thrown);
-      if (error.code === 'INTERNAL') this.logger.error({ err: error.cause ?? error, requestId: request.requestId }, 'search on stream failed');
-      return { requestId: request.requestId, error: { code: GRPC_STATUS_BY_CODE[error.code], message: error.message, field: error.field ?? '' } };
+      return { requestId: request.requestId, error: streamErrorStatus(thrown, this.logger.child({ requestId: request.requestId })) };
     }
   }
 

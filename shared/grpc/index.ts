@@ -12,3 +12,4 @@ export type { UnaryCallOptions, UnaryInvoker } from './call-unary.js';
 export { traceClientInterceptor, startServerSpan } from './grpc-tracing.js';
 export { traceStreamCall, traceStreamRequest } from './stream-request-tracing.js';
 export type { TraceContextCarrier, InBandStatus } from './stream-request-tracing.js';
+export { streamErrorStatus } from './stream-error-status.js';

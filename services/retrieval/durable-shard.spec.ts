@@ -12,7 +12,7 @@ import type { MemorySink } from '../../shared/logging/index.js';
 import { DurableShard } from './durable-shard.js';
 import type { DurableShardOptions, EmbeddedItems, RecoveryModel } from './durable-shard.js';
 
-const CHILD = fileURLToPath(new URL(`./durable-shard.crash-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+const CHILD = fileURLToPath(new URL(`./testing/durable-shard-crash-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 const DIM = 4;
 
 function embeddingOf(id: string): number[] {

@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { EmbeddedProfileStore } from './embedded-profile-store.js';
-import { appendLabels, profileStoreConformance } from './profile-store-conformance.js';
-import type { ConformanceEvent, ConformanceProfile } from './profile-store-conformance.js';
+import { appendLabels, profileStoreConformance } from './testing/profile-store-conformance.js';
+import type { ConformanceEvent, ConformanceProfile } from './testing/profile-store-conformance.js';
 
 type Store = EmbeddedProfileStore<ConformanceProfile, ConformanceEvent>;
 
@@ -90,7 +90,7 @@ describe('EmbeddedProfileStore', () => {
 
   it('keeps every acknowledged event exactly once when a writer process is killed with SIGKILL and restarted', async () => {
     const path = join(dir, 'profiles.aof');
-    const writer = new URL('./embedded-crash-writer.ts', import.meta.url).pathname;
+    const writer = new URL('./testing/embedded-crash-writer.ts', import.meta.url).pathname;
     const acknowledged = new Map<string, Set<string>>();
     let acks = 0;
     // The restarted writer resends its batches from the start, as an at-least-once producer

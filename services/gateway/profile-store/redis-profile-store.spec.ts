@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { DlrsError } from '../../../shared/errors/index.js';
 import { redisServerMissing, startRedisServer } from '../testing/start-redis-server.js';
 import type { RedisServerProcess } from '../testing/start-redis-server.js';
-import { appendLabels, profileStoreConformance } from './profile-store-conformance.js';
-import type { ConformanceEvent, ConformanceProfile } from './profile-store-conformance.js';
+import { appendLabels, profileStoreConformance } from './testing/profile-store-conformance.js';
+import type { ConformanceEvent, ConformanceProfile } from './testing/profile-store-conformance.js';
 import { RedisProfileStore } from './redis-profile-store.js';
 
 describe('RedisProfileStore (real redis-server)', () => {

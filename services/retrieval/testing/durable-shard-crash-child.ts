@@ -2,10 +2,10 @@
 // concurrently and prints "ack <n>" once command n is acknowledged, so the spec can
 // kill it with SIGKILL right after acknowledged writes.
 import { createInterface } from 'node:readline';
-import { createLogger } from '../../shared/logging/index.js';
-import type { Item } from '../../shared/features/index.js';
-import { DurableShard } from './durable-shard.js';
-import type { EmbeddedItems } from './durable-shard.js';
+import { createLogger } from '../../../shared/logging/index.js';
+import type { Item } from '../../../shared/features/index.js';
+import { DurableShard } from '../durable-shard.js';
+import type { EmbeddedItems } from '../durable-shard.js';
 
 const DIM = 4;
 const MODEL_VERSION = 'crash-v1';

@@ -2,7 +2,7 @@
 // concurrent writers forever and prints `ack <user> <event ids…>` once each batch is
 // acknowledged. stdout is a pipe, which Node writes synchronously on Linux, so a printed
 // ack has left the process before the next one is attempted.
-import { EmbeddedProfileStore } from './embedded-profile-store.js';
+import { EmbeddedProfileStore } from '../embedded-profile-store.js';
 import { appendLabels } from './profile-store-conformance.js';
 import type { ConformanceEvent, ConformanceProfile } from './profile-store-conformance.js';
 

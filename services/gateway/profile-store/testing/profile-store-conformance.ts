@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ProfileStore, ProfileUpdate } from './profile-store.js';
+import type { ProfileStore, ProfileUpdate } from '../profile-store.js';
 
 /** The profile the conformance suite stores: the labels of the applied events, in order. */
 export interface ConformanceProfile {

@@ -7,8 +7,8 @@ import type { BatchMatches } from 'usearch';
 import { IndexedStore } from '../../services/retrieval/indexed-store.js';
 import { ItemStore } from '../../services/retrieval/item-store.js';
 import { TopK } from '../../services/retrieval/top-k.js';
-import { VectorIndex } from '../../services/retrieval/vector-index.js';
-import type { Quantization, VectorIndexOptions } from '../../services/retrieval/vector-index.js';
+import { VectorIndex } from '../../shared/vector-index/index.js';
+import type { Quantization, VectorIndexOptions } from '../../shared/vector-index/index.js';
 import { recallAt, timeCalls } from './measure.js';
 import type { VectorSet } from './synthetic-vectors.js';
 

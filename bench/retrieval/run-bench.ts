@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import { groundTruth, recallSweep } from './recall-sweep.js';
 import { rpcVersusInProcess } from './rpc-vs-in-process.js';
 import { batchUpsertDelay, bucketItems, filterSwitch, startupTimes } from './shard-sections.js';
-import { QUANTIZATIONS } from '../../services/retrieval/vector-index.js';
-import type { Quantization } from '../../services/retrieval/vector-index.js';
+import { QUANTIZATIONS } from '../../shared/vector-index/index.js';
+import type { Quantization } from '../../shared/vector-index/index.js';
 import { clusteredVectors } from './synthetic-vectors.js';
 
 const DIM = 64;

@@ -6,8 +6,8 @@ import type { AttributeCondition } from '../../services/retrieval/attribute-inde
 import type { Item } from '../../shared/features/index.js';
 import { IndexedStore } from '../../services/retrieval/indexed-store.js';
 import { readLatestSnapshot, writeSnapshot } from '../../services/retrieval/snapshot.js';
-import { VectorIndex } from '../../services/retrieval/vector-index.js';
-import type { VectorIndexOptions } from '../../services/retrieval/vector-index.js';
+import { VectorIndex } from '../../shared/vector-index/index.js';
+import type { VectorIndexOptions } from '../../shared/vector-index/index.js';
 import { recallAt, timeCalls } from './measure.js';
 import { seededRandom } from './synthetic-vectors.js';
 import type { VectorSet } from './synthetic-vectors.js';

@@ -4,14 +4,8 @@ import type { ShardIdentity } from './decode-request.js';
 import { DEFAULT_SNAPSHOT_AFTER_RECORDS, DEFAULT_SNAPSHOTS_KEPT } from './durable-shard.js';
 import { DEFAULT_SEARCH_TUNING } from './filtered-search.js';
 import { DEFAULT_EMBED_BATCH_ROWS } from './item-embedder.js';
-import { QUANTIZATIONS } from './vector-index.js';
+import { DEFAULT_HNSW_SETTINGS, QUANTIZATIONS } from '../../shared/vector-index/index.js';
 
-/** Why 16: the usual HNSW M for 64-d embeddings; recall@100 ≥ 0.95 at modest expansion (bench/retrieval). */
-const DEFAULT_CONNECTIVITY = 16;
-/** Why 128: build quality close to saturation at M = 16 without doubling the build time. */
-const DEFAULT_EXPANSION_ADD = 128;
-/** Why 128: recall@100 near 0.99 on clustered 64-d embeddings; larger k searches at least k deep anyway. */
-const DEFAULT_EXPANSION_SEARCH = 128;
 /** Why 1000: the gateway asks each shard for a few hundred candidates; beyond 1000 a search costs more than ranking saves. */
 const DEFAULT_MAX_K = 1000;
 /** Why 64: the gateway batches at most a few dozen users per call. */
@@ -35,9 +29,9 @@ export const RETRIEVAL_CONFIG = defineConfig({
   /** Where the shard's log and snapshots live (--data-dir). */
   dataDir: stringField(),
   indexQuantization: enumField(QUANTIZATIONS).default('f32'),
-  indexConnectivity: integerField({ min: 2, max: 256 }).default(DEFAULT_CONNECTIVITY),
-  indexExpansionAdd: integerField({ min: 1, max: 4096 }).default(DEFAULT_EXPANSION_ADD),
-  indexExpansionSearch: integerField({ min: 1, max: 4096 }).default(DEFAULT_EXPANSION_SEARCH),
+  indexConnectivity: integerField({ min: 2, max: 256 }).default(DEFAULT_HNSW_SETTINGS.connectivity),
+  indexExpansionAdd: integerField({ min: 1, max: 4096 }).default(DEFAULT_HNSW_SETTINGS.expansionAdd),
+  indexExpansionSearch: integerField({ min: 1, max: 4096 }).default(DEFAULT_HNSW_SETTINGS.expansionSearch),
   indexAddThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_ADD_THREADS),
   searchMaxK: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_K),
   searchMaxQueries: integerField({ min: 1, max: 10_000 }).default(DEFAULT_MAX_QUERIES),

@@ -7,7 +7,7 @@ import { IndexedStore } from './indexed-store.js';
 import type { DeleteResult } from './indexed-store.js';
 import { pruneSnapshots, readLatestSnapshot, writeSnapshot } from './snapshot.js';
 import type { WrittenSnapshot } from './snapshot.js';
-import type { VectorIndexOptions } from './vector-index.js';
+import type { VectorIndexOptions } from '../../shared/vector-index/index.js';
 import { readLog, WriteAheadLog } from './write-ahead-log.js';
 import type { LogEntry } from './write-ahead-log.js';
 

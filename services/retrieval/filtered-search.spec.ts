@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { AttributeCondition, AttributeField } from './attribute-index.js';
 import type { Item } from '../../shared/features/index.js';
 import { IndexedStore } from './indexed-store.js';
-import type { VectorIndexOptions } from './vector-index.js';
+import type { VectorIndexOptions } from '../../shared/vector-index/index.js';
 
 const DIM = 8;
 const FIELDS: AttributeField[] = [

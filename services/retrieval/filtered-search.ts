@@ -1,7 +1,7 @@
 import type { AttributeCondition } from './attribute-index.js';
 import type { ItemStore } from './item-store.js';
 import { TopK } from './top-k.js';
-import type { IndexHits, VectorIndex } from './vector-index.js';
+import type { IndexHits, VectorIndex } from '../../shared/vector-index/index.js';
 
 /** What a search may return: k items, none of the excluded slots, all satisfying the conditions. */
 export interface SearchConstraints {

@@ -4,8 +4,8 @@ import type { Item } from '../../shared/features/index.js';
 import { DEFAULT_SEARCH_TUNING, filteredSearch } from './filtered-search.js';
 import type { SearchTuning } from './filtered-search.js';
 import { ItemStore } from './item-store.js';
-import { VectorIndex } from './vector-index.js';
-import type { VectorIndexOptions } from './vector-index.js';
+import { VectorIndex } from '../../shared/vector-index/index.js';
+import type { VectorIndexOptions } from '../../shared/vector-index/index.js';
 
 /**
  * Why 5 ms: a large upsert or a start-up build yields to other calls at least

@@ -7,8 +7,8 @@ import type { Item } from '../../shared/features/index.js';
 import { IndexedStore } from './indexed-store.js';
 import type { SearchTuning } from './filtered-search.js';
 import { ItemStore } from './item-store.js';
-import { VectorIndex } from './vector-index.js';
-import type { VectorIndexOptions } from './vector-index.js';
+import { VectorIndex } from '../../shared/vector-index/index.js';
+import type { VectorIndexOptions } from '../../shared/vector-index/index.js';
 import { syncDirectory } from './write-ahead-log.js';
 
 /** What a snapshot's meta.json records. */

@@ -1,7 +1,7 @@
 import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 
-/** A TCP proxy that holds every byte sent to its target for an adjustable time. */
+/** A TCP proxy that holds every byte sent to its target for an adjustable time (in this process). */
 export interface DelayProxy {
   /** `127.0.0.1:port` to dial instead of the target. */
   readonly address: string;

@@ -1,7 +1,7 @@
 import type { ModelBundle } from '../../shared/bundle/index.js';
 import type { RecommendRequest } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
 import type { Topology } from '../../test/fixtures/serve-topology.js';
-import type { DelayProxy } from './delay-proxy.js';
+import type { DelayProxyProcess } from './delay-proxy-process.js';
 
 /** What every drill works with: the running topology and the traffic to send it. */
 export interface DrillContext {
@@ -9,7 +9,7 @@ export interface DrillContext {
   /** Shards of the topology. */
   shardCount: number;
   /** The proxy the gateway dials for `slowShard` (no delay unless a drill sets one). */
-  slowShardProxy: DelayProxy;
+  slowShardProxy: DelayProxyProcess;
   /** The service behind {@link slowShardProxy}, e.g. `retrieval 1`. */
   slowShard: string;
   /** Recommend requests of users with stored profiles: each takes the full path (UserNet, every shard, RankNet). */

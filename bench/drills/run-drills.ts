@@ -17,8 +17,8 @@ import type { Topology } from '../../test/fixtures/serve-topology.js';
 import type { ModelBundle } from '../../shared/bundle/index.js';
 import type { RecommendRequest } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
 import { answerKind, countsOf, frequentDetails, startAnswerProbe } from './answer-probe.js';
-import { startDelayProxy } from './delay-proxy.js';
-import type { DelayProxy } from './delay-proxy.js';
+import { spawnDelayProxy } from './delay-proxy-process.js';
+import type { DelayProxyProcess } from './delay-proxy-process.js';
 import type { DrillContext } from './drill-context.js';
 import { degradedCount, describeLoad, runPhase } from './drill-load.js';
 import { abortedDrill, DrillRecord } from './drill-result.js';
@@ -74,7 +74,7 @@ function log(line: string): void {
 /** The running services and what the drills send them. */
 interface Stack {
   topology: Topology;
-  proxy: DelayProxy;
+  proxy: DelayProxyProcess;
   dataDir: string;
   requests: RecommendRequest[];
 }
@@ -82,7 +82,7 @@ interface Stack {
 /** Starts the topology over `bundleDir` with the proxy in front of `slowShard`, and records the users' profiles. */
 async function startStack(bundle: ModelBundle, slowShard: string): Promise<Stack> {
   const dataDir = await mkdtemp(join(ROOT, '.data/drills/run-'));
-  let proxy: DelayProxy | undefined;
+  let proxy: DelayProxyProcess | undefined;
   log('starting the topology');
   const topology = await startTopology({
     bundleDir: bundle.dir,
@@ -91,7 +91,7 @@ async function startStack(bundle: ModelBundle, slowShard: string): Promise<Stack
     rankingEnv: { DLRS_WORKERS: '1' },
     tierAddress: async (name, address) => {
       if (name !== slowShard) return address;
-      proxy = await startDelayProxy(address);
+      proxy = await spawnDelayProxy(address);
       return proxy.address;
     },
   });

@@ -42,20 +42,20 @@ export async function slowDependencyDrill(context: DrillContext): Promise<DrillR
     `a TCP proxy holds every byte to ${context.slowShard} for ${delayMs} ms (the deadline); open loop at ${LOAD_SHARE}x capacity (${Math.round(rps)}/s), ${WINDOWS} windows of ${WINDOW_MS / 1000} s; then the delay is lifted for ${AFTER_MS / 1000} s`,
     `no call fails or runs into its deadline; >= ${MIN_CUT_SHARE * 100} % answers flagged SHARD_UNAVAILABLE; p99 <= deadline and not growing across windows; bytes held at the proxy (in flight to the shard) not growing; whole answers within ${RECOVERY_ALLOWANCE_MS} ms of the proxy passing on what it held`,
   );
-  proxy.setDelayMs(delayMs);
-  proxy.takeMaxPendingChunks();
+  await proxy.setDelayMs(delayMs);
+  await proxy.takeMaxPendingChunks();
   const sampler = sampleRss(() => new Map([['gateway', servicePids(context).get('gateway')]]), 250);
   const windows = [];
   let liftedMs: number;
   try {
     for (let i = 0; i < WINDOWS; i++) {
       const window = await runObservedPhase(context, rps, WINDOW_MS);
-      const pending = proxy.takeMaxPendingChunks();
+      const pending = await proxy.takeMaxPendingChunks();
       windows.push({ ...window, pending });
       record.note(`window ${i + 1}: ${window.summary}; at most ${pending} chunks held at the proxy`);
     }
   } finally {
-    proxy.setDelayMs(0);
+    await proxy.setDelayMs(0);
     liftedMs = performance.now();
   }
   const gatewayPeak = (await sampler.stop()).get('gateway');

@@ -1,6 +1,7 @@
-import { runLoad } from '../load/load-runner.js';
 import type { LoadResult } from '../load/load-runner.js';
 import type { LoadConfig } from '../load/load-config.js';
+import { spawnLoadProcess } from './load-process.js';
+import type { LoadProcess } from './load-process.js';
 
 /** The load generator waits this long for its connections; the services are on this machine. */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -23,7 +24,15 @@ export interface LoadPhase {
   warmupMs?: number;
 }
 
-/** Runs one phase with the load generator of `dlrs bench load` (bench/load) in this process. */
+let generator: LoadProcess | undefined;
+
+/** Ends the load generator's process, if one was started; safe to call twice. */
+export async function closeLoadGenerator(): Promise<void> {
+  await generator?.close();
+  generator = undefined;
+}
+
+/** Runs one phase with the load generator of `dlrs bench load` (bench/load), in a process of its own started on first use. */
 export function runPhase(phase: LoadPhase): Promise<LoadResult> {
   const config: LoadConfig = {
     name: 'drill',
@@ -42,7 +51,8 @@ export function runPhase(phase: LoadPhase): Promise<LoadResult> {
     metadata: {},
     decodeAnswers: true,
   };
-  return runLoad(config);
+  generator ??= spawnLoadProcess();
+  return generator.run(config);
 }
 
 /** The in-flight cap of an open loop at `rps` whose calls last up to `timeoutMs`: room for all of them, twice over, so that the generator never limits the rate. */

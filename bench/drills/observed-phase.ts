@@ -5,7 +5,7 @@ import type { DrillContext } from './drill-context.js';
 import { describeLoad, inFlightCapFor, runPhase } from './drill-load.js';
 
 /** The probe beside a phase of load sends one call every this many ms. */
-export const PROBE_INTERVAL_MS = 20;
+export const PROBE_INTERVAL_MS = 50;
 
 /** A phase of load and what the probe saw meanwhile. */
 export interface ObservedPhase {

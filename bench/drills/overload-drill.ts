@@ -17,7 +17,7 @@ const MAX_TIMEOUT_SHARE = 0.05;
 /** A process's RSS may grow this much under overload (bytes): queues are bounded, so memory is. */
 const MAX_RSS_GROWTH_BYTES = 256 * 2 ** 20;
 /** The probe samples the admitted calls' latency, beside the load. */
-const PROBE_INTERVAL_MS = 20;
+const PROBE_INTERVAL_MS = 50;
 /** Recovered: the light load's p99 is at most this many times the baseline's, plus {@link RECOVERY_SLACK_MS}. */
 const RECOVERY_P99_FACTOR = 2;
 /** Scheduling noise of a shared 2-core machine. */

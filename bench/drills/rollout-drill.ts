@@ -16,7 +16,7 @@ import type { DrillResult } from './drill-result.js';
 const LOAD_MS = 14_000;
 const SWITCH_AT_MS = 2000;
 const LOAD_SHARE = 0.5;
-const PROBE_INTERVAL_MS = 20;
+const PROBE_INTERVAL_MS = 50;
 /** Users whose answers are checked item by item against each version's reference answers. */
 const CHECKED_USERS = 20;
 /** Reference answers list this many items, so that a probe's top 10 (even from one shard) is mostly among them. */

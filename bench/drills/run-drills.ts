@@ -20,7 +20,7 @@ import { answerKind, countsOf, frequentDetails, startAnswerProbe } from './answe
 import { spawnDelayProxy } from './delay-proxy-process.js';
 import type { DelayProxyProcess } from './delay-proxy-process.js';
 import type { DrillContext } from './drill-context.js';
-import { degradedCount, describeLoad, runPhase } from './drill-load.js';
+import { closeLoadGenerator, degradedCount, describeLoad, runPhase } from './drill-load.js';
 import { abortedDrill, DrillRecord } from './drill-result.js';
 import type { DrillResult } from './drill-result.js';
 import { drillMarkdown, drillTable } from './drill-table.js';
@@ -172,11 +172,12 @@ async function main(): Promise<number> {
       log(`drill ${name}: ${last.failures.length === 0 ? 'PASS' : `FAIL (${last.failures.join('; ')})`}`);
     }
   } finally {
+    await closeLoadGenerator();
     await stopStack(stack);
   }
   const loadAfter = loadavg();
   const context = [
-    `${new Date().toISOString()}, ${DATA} (${bundles.current.items.length} items), ${SHARDS} shards, ranking with 1 worker, each service its own process; load from the generator of \`dlrs bench load\` in the drill process`,
+    `${new Date().toISOString()}, ${DATA} (${bundles.current.items.length} items), ${SHARDS} shards, ranking with 1 worker, each service its own process; load from the generator of \`dlrs bench load\` in a process of its own, the delaying proxy in another`,
     `capacity ${Math.round(capacityRps)} whole Recommend answers/s (closed loop, concurrency ${CAPACITY_CONCURRENCY}, k ${K}, ${CANDIDATES} candidates); deadline ${deadlineMs} ms per call`,
     `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (2 cores, shared)`,
     ...restarts.map((line) => `topology started afresh ${line}`),

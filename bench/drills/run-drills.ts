@@ -49,8 +49,8 @@ const K = 10;
 const CANDIDATES = 300;
 /** Deadline of every drill call: the gateway's default budget, loose enough for a loaded shared 2-core machine. */
 const DEFAULT_DEADLINE_MS = 1000;
-/** Capacity: a closed loop at this concurrency (enough to keep every process busy), long enough for a stable rate. */
-const CAPACITY_CONCURRENCY = 8;
+/** Capacity: a closed loop at this concurrency (enough to saturate the topology: the rate no longer grows), long enough for a stable rate. */
+const CAPACITY_CONCURRENCY = 32;
 const CAPACITY_MS = 5000;
 /** Before each drill: whole answers for this long, one call every GATE_INTERVAL_MS, at least this share of them. */
 const GATE_MS = 2000;

@@ -6,7 +6,7 @@ SPECS := 'bin/**/*.spec.ts' 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval bench-e2e loadtest loadtest-local image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval bench-e2e drills loadtest loadtest-local image image-gpu render clean
 
 help: ## List the targets.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -76,6 +76,9 @@ $(E2E_BUNDLE)/manifest.json:
 
 bench-e2e: $(E2E_BUNDLE)/manifest.json ## Demo topology as processes, 100k items: Recommend p50/p99/throughput at concurrency 1/16/64, stage shares from traces, tracing on vs off.
 	$(NODE_TS) bench/e2e/run-e2e-bench.ts --bundle $(E2E_BUNDLE) $(if $(DURATION_S),--duration-s $(DURATION_S))
+
+drills: ## Fault and overload drills on the demo topology (synthetic:small, trained once into .data/drills): a PASS/FAIL table, Markdown in reports/drills/ (ONLY=overload,slow,... for some).
+	$(NODE_TS) bench/drills/run-drills.ts $(if $(ONLY),--only $(ONLY))
 
 image: ## Build the CPU container image (needs a Docker engine).
 	docker build -f deploy/docker/Dockerfile -t dlrs:$(shell node -p 'require("./package.json").version') .

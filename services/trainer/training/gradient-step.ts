@@ -100,7 +100,8 @@ export class GradientStep {
           Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / data.catalogSize),
         );
     if (!config.fullSoftmax) correctSampledLogits(logits, m, n, candidates, logQ, targets, targetCols);
-    const ce = softmaxCrossEntropy(logits, m, n, targetCols, scale);
+    // In place: the logits are not needed after the loss.
+    const ce = softmaxCrossEntropy(logits, m, n, targetCols, scale, logits);
     const dEu = new Float32Array(m * d);
     const dEi = new Float32Array(n * d);
     matmulAcc(ce.grad, it.e, dEu, m, n, d);

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from '../../services/trainer/nn/index.js';
+import { formatStepProgress, stderrProgress } from '../../services/trainer/progress/index.js';
 import { resolveTrainConfig, runTraining } from '../../services/trainer/training/index.js';
 
 // ../shared/data beside the repository root (the project's data layout); --data overrides.
@@ -52,7 +53,11 @@ for (const workers of values.workers.split(',').map(Number)) {
     ...(values.epochs === undefined ? {} : { epochs: Number(values.epochs) }),
     ...(values.objective === undefined ? {} : { objective: values.objective as 'thesis' | 'softmax' }),
   });
-  const run = await runTraining({ data: dataPath, dim: config.dim, holdOutTest: true }, config, (line) => console.error(line));
+  const run = await runTraining({ data: dataPath, dim: config.dim, holdOutTest: true }, config, {
+    log: (line) => stderrProgress().line(line),
+    progress: (p) => stderrProgress().status(formatStepProgress(p)),
+  });
+  stderrProgress().clear();
   const o = run.outcome;
   const row = {
     data: dataPath,

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { writeModelBundle } from './export/index.js';
 import { NEG_RATIO_THESIS, resolveTrainConfig, runTraining, TRAIN_DEFAULTS } from './training/index.js';
 import type { TrainConfig } from './training/index.js';
+import { formatStepProgress, stderrProgress } from './progress/index.js';
 
 const USAGE = `Usage: dlrs train --data synthetic:SIZE|movielens:PATH|csv:ITEMS,INTERACTIONS,SCHEMA --out DIR [options]
 
@@ -95,10 +97,21 @@ export async function runTrain(argv: string[]): Promise<number> {
     console.error(`dlrs train: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
+  // Bundles are immutable: fail before training rather than after it.
+  if (existsSync(values.out)) {
+    console.error(`dlrs train: bundle ${values.out} already exists (bundles are immutable; choose a new directory)`);
+    return 1;
+  }
   const bagLength = values['bag-length'] === undefined ? undefined : Number(values['bag-length']);
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const status = stderrProgress();
+  const log = (line: string): void => status.line(line);
   try {
-    const run = await runTraining({ data: values.data, dim: config.dim, bagLength, horizon: config.horizon, holdOutTest: holdout === 'test' }, config, log, values.refit === true);
+    const run = await runTraining({ data: values.data, dim: config.dim, bagLength, horizon: config.horizon, holdOutTest: holdout === 'test' }, config, {
+      log,
+      progress: (p) => status.status(formatStepProgress(p)),
+      refit: values.refit === true,
+    });
+    status.clear();
     const o = run.outcome;
     const metrics = {
       validationMap10: run.validationMap10,
@@ -127,7 +140,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (err) {
-    console.error(`dlrs train: ${err instanceof Error ? err.message : String(err)}`);
+    status.line(`dlrs train: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
 }

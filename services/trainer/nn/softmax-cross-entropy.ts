@@ -12,7 +12,7 @@ export function softmaxCrossEntropy(
   n: number,
   targets: Int32Array,
   scale: number,
-  grad = new Float32Array(m * n),
+  grad: Float32Array = new Float32Array(m * n),
 ): LossResult {
   let loss = 0;
   for (let r = 0; r < m; r++) {

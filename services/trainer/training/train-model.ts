@@ -20,6 +20,20 @@ export interface EpochReport {
   readonly seconds: number;
 }
 
+/** Where training stands after a step (the live progress line). */
+export interface StepProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  /** Examples of this epoch done so far, of `epochExamples`. */
+  readonly examples: number;
+  readonly epochExamples: number;
+  /** Mean losses per example over the epoch so far. */
+  readonly loss: number;
+  readonly auxLoss: number;
+  /** Seconds since the epoch started. */
+  readonly seconds: number;
+}
+
 /** The trained model and how training went. */
 export interface TrainOutcome {
   /** Weights of the best epoch by validation MAP@10 (the last epoch without validation). */
@@ -53,6 +67,8 @@ export interface TrainModelOptions {
   /** Workers for data-parallel steps; they must share `model`'s weights (see `createSharedModel`). */
   readonly parallel?: { create: (model: Model) => Promise<ParallelGradients & { close(): Promise<void> }> };
   readonly log?: (line: string) => void;
+  /** Called after every step. */
+  readonly progress?: (progress: StepProgress) => void;
 }
 
 /**
@@ -67,7 +83,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainOutco
   const model = createModel(data.shape, config.seed, config.workers > 1);
   const pool = config.workers > 1 && options.parallel !== undefined ? await options.parallel.create(model) : null;
   try {
-    return await loop(model, data, config, options.validate, pool, log);
+    return await loop(model, data, config, options.validate, pool, log, options.progress);
   } finally {
     await pool?.close();
   }
@@ -80,6 +96,7 @@ async function loop(
   validate: ((model: Model) => number) | undefined,
   pool: ParallelGradients | null,
   log: (line: string) => void,
+  progress: ((progress: StepProgress) => void) | undefined,
 ): Promise<TrainOutcome> {
   const step = new GradientStep(model, data, config);
   const adam = new Adam(model.layout, { lr: config.lr, ...ADAM_DEFAULTS });
@@ -113,6 +130,16 @@ async function loop(
       pool?.mergeInto(model);
       adam.apply(model.buffers, learningRate(config, stepCount, Math.ceil(order.length / config.batch)));
       zeroGrads(model.layout, model.buffers);
+      const done = from + batch.length;
+      progress?.({
+        epoch,
+        epochs: config.epochs,
+        examples: done,
+        epochExamples: order.length,
+        loss: loss / done,
+        auxLoss: aux / done,
+        seconds: (performance.now() - started) / 1000,
+      });
     }
     const seconds = (performance.now() - started) / 1000;
     trainSeconds += seconds;

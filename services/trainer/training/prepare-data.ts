@@ -18,8 +18,12 @@ import type { TrainingData } from './training-data.js';
 
 /** Everything needed to rebuild the same training data on any thread (structured-cloneable). */
 export interface DataRecipe {
-  /** `--data`: synthetic:SIZE, movielens:PATH or csv:ITEMS,INTERACTIONS,SCHEMA. */
+  /** `--data`: synthetic:SIZE, movielens:PATH, csv:ITEMS,INTERACTIONS,SCHEMA or log:DIR. */
   readonly data: string;
+  /** `--items`: the items of log:DIR data (see loadDataset). */
+  readonly items?: string;
+  /** Count and skip malformed rows instead of failing. */
+  readonly skipBadRows?: boolean;
   readonly dim: number;
   readonly bagLength?: number;
   /** How far ahead of its history a training target may lie (see `buildTrainingData`); default 0. */
@@ -72,7 +76,10 @@ const HORIZON_SEED = 0x5eed;
 
 /** Loads a dataset and builds the training data for a recipe; the worker factory too. */
 export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
-  const dataset = await loadDataset(recipe.data);
+  const dataset = await loadDataset(recipe.data, {
+    ...(recipe.items === undefined ? {} : { items: recipe.items }),
+    ...(recipe.skipBadRows === undefined ? {} : { skipBadRows: recipe.skipBadRows }),
+  });
   const outer = splitInteractions(dataset.interactions);
   const validation = recipe.validation ?? true;
   if (!recipe.holdOutTest) return prepareFromEvents(dataset, dedupeEarliest(dataset.interactions), recipe, validation);

@@ -45,6 +45,8 @@ export async function runTraining(recipe: DataRecipe, config: TrainConfig, optio
   const prepared = await prepareData(recipe);
   const prepareSeconds = (performance.now() - started) / 1000;
   const t = prepared.training;
+  const skipped = prepared.dataset.skippedRows;
+  if (skipped > 0) log(`skipped ${skipped} bad rows, e.g. ${prepared.dataset.skippedRowMessages.slice(0, 3).join('; ')}`);
   log(`data: ${recipe.data}: ${t.catalogSize} items, ${t.exampleCount} training examples, ${prepared.validation.users.length} validation users (${prepareSeconds.toFixed(1)} s)`);
   const factory = { module: new URL(import.meta.url.endsWith('.ts') ? './prepare-data.ts' : './prepare-data.js', import.meta.url).href, exportName: 'prepareTrainingData', args: recipe };
   const validate = (model: Parameters<typeof heldOutMap10>[0]): number => {

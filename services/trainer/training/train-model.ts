@@ -54,7 +54,7 @@ export interface ParallelGradients {
   readonly threads: number;
   /** Starts slices 1.. of a batch on the workers; resolves with their losses and multiply-adds. */
   run(slices: Int32Array[], batchSize: number, step: number): Promise<{ loss: StepLoss; macs: number }[]>;
-  /** Adds the workers' gradients into `model`'s gradient buffers. */
+  /** Adds the workers' gradients into `model`'s gradient buffers and zeroes theirs for the next batch. */
   mergeInto(model: Model): void;
 }
 

@@ -68,6 +68,7 @@ for (const workers of values.workers.split(',').map(Number)) {
     epochs: o.epochs.length,
     bestEpoch: o.bestEpoch,
     examplesPerSecond: Math.round(o.examplesPerSecond),
+    examplesPerCpuSecond: Math.round(o.examplesPerCpuSecond),
     flopsPerExample: Math.round(o.flopsPerExample),
     gflopsPerSecond: Number(o.gflopsPerSecond.toFixed(2)),
     trainSeconds: Number(o.trainSeconds.toFixed(1)),
@@ -78,7 +79,7 @@ for (const workers of values.workers.split(',').map(Number)) {
     loadAverage1m: Number(loadavg()[0].toFixed(2)),
   };
   console.log(
-    `${workers} thread(s): ${row.examplesPerSecond} examples/s, ${(row.flopsPerExample / 1e3).toFixed(1)} kFLOP/example, ${row.gflopsPerSecond} GFLOP/s, ` +
+    `${workers} thread(s): ${row.examplesPerSecond} examples/s (${row.examplesPerCpuSecond} per CPU-second), ${(row.flopsPerExample / 1e3).toFixed(1)} kFLOP/example, ${row.gflopsPerSecond} GFLOP/s, ` +
       `wall ${row.wallSeconds} s (training ${row.trainSeconds} s, ${row.epochs} epochs); validation MAP@10 ${row.validationMap10} vs popularity ${row.popularityValidationMap10}; load average ${row.loadAverage1m}`,
   );
   console.log(JSON.stringify(row));

@@ -44,6 +44,11 @@ export interface TrainOutcome {
   /** Seconds spent in gradient steps and updates (validation excluded). */
   readonly trainSeconds: number;
   readonly examplesPerSecond: number;
+  /**
+   * Examples per CPU-second of the whole process (all threads) in the same steps: unlike
+   * examples/s it barely moves when other processes load the machine.
+   */
+  readonly examplesPerCpuSecond: number;
   /** Forward + backward multiply-adds × 2 per training example. */
   readonly flopsPerExample: number;
   readonly gflopsPerSecond: number;
@@ -106,11 +111,13 @@ async function loop(
   let best = { epoch: 0, map: -Infinity, values: model.buffers.values.slice() };
   let stepCount = 0;
   let trainSeconds = 0;
+  let cpuMicros = 0;
   let macs = 0;
   let examples = 0;
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     new SeededRandom(sliceSeed(config.seed, epoch, 0xffff)).shuffle(order);
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     let loss = 0;
     let aux = 0;
     for (let from = 0; from < order.length; from += config.batch) {
@@ -142,6 +149,8 @@ async function loop(
       });
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
+    cpuMicros += cpu.user + cpu.system;
     trainSeconds += seconds;
     examples += order.length;
     const validationMap = validate !== undefined ? validate(model) : null;
@@ -171,6 +180,7 @@ async function loop(
     bestValidationMap: validate !== undefined ? best.map : null,
     trainSeconds,
     examplesPerSecond: examples / trainSeconds,
+    examplesPerCpuSecond: examples / (cpuMicros / 1e6),
     flopsPerExample,
     gflopsPerSecond: (2 * macs) / trainSeconds / 1e9,
   };

@@ -32,6 +32,9 @@ export function reportMarkdown(result: EvaluationResult, context: ReportContext)
     `Protocol: ../shared/docs/evaluation.md. Split: **${result.split === 'user' ? 'per-user temporal' : 'global temporal'}**; seed ${result.seed}; generated ${context.generatedAt}; whole run ${seconds(result.elapsedMs)} s.`,
     'Every model ranks all catalog items for each test user, excluding the user\'s train items, and returns its top 100.',
     'Hyperparameters are chosen on validation (the same split rule applied inside train) by MAP@10, then the model is refitted on all of train.',
+    ...(result.heldOut === 'validation'
+      ? ['', '**Tuning run (`--held-out validation`)**: the test part was dropped; "test" below is the validation part of the protocol, "train" the rest of train. Not a result.']
+      : []),
     '',
     '## Split',
     '',
@@ -103,7 +106,7 @@ function familyShares(models: readonly ModelResult[]): string[] {
 
 function referenceCheck(result: EvaluationResult, dataset: string): string[] {
   const reference = REFERENCE_MAP10[dataset];
-  if (!reference || result.split !== 'user') return [];
+  if (!reference || result.split !== 'user' || result.heldOut !== 'test') return [];
   const lines = [
     '## Check against an independent implementation',
     '',

@@ -9,8 +9,9 @@ import {
 import type { EncodedItems, FeatureSpec, TensorMap } from '../../../shared/features/index.js';
 import { loadDataset } from '../datasets/index.js';
 import type { Dataset } from '../datasets/index.js';
-import { dedupeEarliest, splitInteractions } from '../eval/split.js';
-import type { Events, HeldOut } from '../eval/split.js';
+import { catalogKnownTo } from '../eval/known-tags.js';
+import { dedupeEarliest, itemIdOrder, splitInteractions } from '../eval/split.js';
+import type { Events, HeldOut, SplitMode } from '../eval/split.js';
 import type { ModelShape } from '../model/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import type { TrainingData } from './training-data.js';
@@ -23,6 +24,8 @@ export interface DataRecipe {
   readonly bagLength?: number;
   /** How far ahead of its history a training target may lie (see `buildTrainingData`); default 0. */
   readonly horizon?: number;
+  /** Share of examples whose history is cut at the start of the target's session (see `buildTrainingData`); default 0. */
+  readonly sessionCut?: number;
   /**
    * true: hold out the protocol's test part (the last 20 % of each user's history) so the
    * bundle can be evaluated honestly; false: train on all interactions.
@@ -38,6 +41,8 @@ export interface UserEvents {
   readonly offsets: Int32Array;
   /** Catalog rows. */
   readonly items: Int32Array;
+  /** Their times, milliseconds since the epoch. */
+  readonly timestamps: Float64Array;
 }
 
 /** The prepared data: the training examples plus what validation and the bundle need. */
@@ -60,34 +65,57 @@ export interface PreparedData {
 
 /** Examples need at least this many earlier events: an empty profile predicts only popularity. */
 const MIN_HISTORY = 1;
-/** Seed of the history cuts drawn with a horizon: fixed, so every thread builds the same examples. */
+/** Seed of the history cuts drawn with a horizon or session cuts: fixed, so every thread builds the same examples. */
 const HORIZON_SEED = 0x5eed;
+/**
+ * Events further apart than this start a new session. A day: ../shared docs' diagnosis
+ * (docs/experiments.md) splits held-out users by "within a day of the history's end".
+ */
+export const SESSION_GAP_MS = 24 * 3600 * 1000;
 
 /** Loads a dataset and builds the training data for a recipe; the worker factory too. */
 export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
   const dataset = await loadDataset(recipe.data);
-  const outer = splitInteractions(dataset.interactions);
-  const validation = recipe.validation ?? true;
-  if (!recipe.holdOutTest) return prepareFromEvents(dataset, dedupeEarliest(dataset.interactions), recipe, validation);
-  return { ...prepareFromEvents(dataset, outer.train, recipe, validation), test: outer.test };
+  const order = itemIdOrder(dataset.items.ids);
+  const scope = { validation: recipe.validation ?? true, trainPart: recipe.holdOutTest };
+  if (!recipe.holdOutTest) return prepareFromEvents(dataset, dedupeEarliest(dataset.interactions, order), recipe, scope);
+  const outer = splitInteractions(dataset.interactions, 'user', order);
+  return { ...prepareFromEvents(dataset, outer.train, recipe, scope), test: outer.test };
+}
+
+/** Which part of a dataset a fit sees (see `prepareFromEvents`). */
+export interface FitScope {
+  /** true (default): hold out the protocol's validation part of the events; false: fit them all (a refit). */
+  readonly validation?: boolean;
+  /** The split rule of that validation part, as the evaluation's `--split` (default 'user'). */
+  readonly split?: SplitMode;
+  /**
+   * The events are the train part of a split (later events are held out): item tags are then
+   * limited to those the fitted events may know (`catalogKnownTo`). Default false.
+   */
+  readonly trainPart?: boolean;
 }
 
 /**
  * Builds the training data from a dataset's train events (deduplicated, sorted by user,
  * time, item): the validation rule of the protocol splits them into fit and validation,
- * or, with `validation` false (a refit with a known epoch count), all of them are fitted.
+ * or, with `scope.validation` false (a refit with a known epoch count), all of them are
+ * fitted. Time ties break by item id, as in the evaluation.
  */
-export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon'>, validation = true): PreparedData {
-  const inner = validation ? splitInteractions(trainEvents) : { train: trainEvents, test: EMPTY_HELD_OUT };
+export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut'>, scope: FitScope = {}): PreparedData {
+  const validation = scope.validation ?? true;
+  const split = scope.split ?? 'user';
+  const inner = validation ? splitInteractions(trainEvents, split, itemIdOrder(dataset.items.ids)) : { train: trainEvents, test: EMPTY_HELD_OUT };
   const users = dataset.interactions.userIds.length;
   const fit = byUser(inner.train, users);
-  const spec = buildFeatureSpec(dataset.items, inner.train.item, recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength });
-  const encoded = encodeCatalog(spec, dataset.items);
+  const items = validation || scope.trainPart === true ? catalogKnownTo(dataset, inner.train, split) : dataset.items;
+  const spec = buildFeatureSpec(items, inner.train.item, recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength });
+  const encoded = encodeCatalog(spec, items);
   return {
     dataset,
     spec,
     encoded,
-    training: buildTrainingData(spec, encoded, fit, recipe.dim, recipe.horizon ?? 0),
+    training: buildTrainingData(spec, encoded, fit, recipe.dim, recipe.horizon ?? 0, recipe.sessionCut ?? 0),
     fitEvents: inner.train,
     fit,
     validation: inner.test,
@@ -121,8 +149,12 @@ export function modelShape(spec: FeatureSpec, dim: number): ModelShape {
  * events before a cut c drawn uniformly from the positions with c ≤ j < c · (1 + h), so the
  * target lies up to h × the history's length ahead: h = 0.25 mirrors the protocol, whose
  * held-out last 20 % lies up to 25 % of the remaining history ahead of it, across sessions.
+ * With `sessionCut` p > 0, each example whose target lies in a later session than the user's
+ * first (sessions: runs of events less than SESSION_GAP_MS apart) has, with probability p, its
+ * history cut at the start of that session instead: "the history before the user came back →
+ * an item of the visit", the situation of a held-out user who returns after a gap.
  */
-export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit: UserEvents, dim: number, horizon = 0): TrainingData {
+export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit: UserEvents, dim: number, horizon = 0, sessionCut = 0): TrainingData {
   const shape = modelShape(spec, dim);
   const catalogSize = encoded.count;
   const exampleUser: number[] = [];
@@ -133,9 +165,15 @@ export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit:
   const users = fit.offsets.length - 1;
   for (let u = 0; u < users; u++) {
     const start = fit.offsets[u];
+    let session = start;
     for (let j = start + MIN_HISTORY; j < fit.offsets[u + 1]; j++) {
+      if (fit.timestamps[j] - fit.timestamps[j - 1] >= SESSION_GAP_MS) session = j;
       exampleUser.push(u);
       examplePos.push(j);
+      if (sessionCut > 0 && session - start >= MIN_HISTORY && session < j && cuts.next() < sessionCut) {
+        exampleCut.push(session);
+        continue;
+      }
       // Smallest history length c with j - start < c · (1 + horizon), at least MIN_HISTORY.
       const shortest = Math.max(MIN_HISTORY, Math.floor((j - start) / (1 + horizon)) + 1);
       const longest = j - start;
@@ -199,7 +237,7 @@ function byUser(events: Events, users: number): UserEvents {
   const offsets = new Int32Array(users + 1);
   for (const u of events.user) offsets[u + 1]++;
   for (let u = 0; u < users; u++) offsets[u + 1] += offsets[u];
-  return { offsets, items: Int32Array.from(events.item) };
+  return { offsets, items: Int32Array.from(events.item), timestamps: Float64Array.from(events.timestamp) };
 }
 
 function sortedRowsPerUser(events: UserEvents): Int32Array[] {

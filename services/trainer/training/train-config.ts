@@ -38,6 +38,11 @@ export interface TrainConfig {
    * length (0 = next item; 0.25 = as far as the protocol's held-out 20 %; see buildTrainingData).
    */
   readonly horizon: number;
+  /**
+   * Share of training examples whose history is cut at the start of the target's session,
+   * so that the model also learns to serve users returning after a gap (see buildTrainingData).
+   */
+  readonly sessionCut: number;
   /** Probability of dropping each history item from the bag in training (input dropout). */
   readonly historyDropout: number;
   readonly rankDropout: number;
@@ -84,6 +89,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   // A full softmax over ~10k items costs ~4 MFLOP per example; sampled is 5x cheaper.
   fullSoftmax: false,
   horizon: 0,
+  sessionCut: 0,
   // 0.3 kept the validation MAP@10 flatter after its peak than 0.1 (docs/experiments.md).
   historyDropout: 0.3,
   rankDropout: 0.2,
@@ -120,6 +126,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   check('workers', int(c.workers, 1) && c.workers <= 16, 'an integer in [1, 16]');
   check('sampledCandidates', int(c.sampledCandidates, 0), 'an integer >= 0');
   check('horizon', c.horizon >= 0 && Number.isFinite(c.horizon), 'a number >= 0');
+  check('sessionCut', c.sessionCut >= 0 && c.sessionCut <= 1, 'a number in [0, 1]');
   check('historyDropout', c.historyDropout >= 0 && c.historyDropout < 1, 'a number in [0, 1)');
   check('rankDropout', c.rankDropout >= 0 && c.rankDropout < 1, 'a number in [0, 1)');
   check('rankWeight', c.rankWeight >= 0 && Number.isFinite(c.rankWeight), 'a number >= 0');

@@ -62,7 +62,9 @@ export async function runEval(argv: string[], candidates?: CandidateFactory): Pr
   const name = datasetName(options.data);
   const { interactions, items } = dataset;
   // The deep model: one fit, early-stopped on the validation rule inside train; `--deep` overrides its options.
-  const factory = candidates ?? ((d: Dataset, spec: string) => [deepRecommender(d, spec, options.deep)]);
+  const { refit, ...deepOptions } = options.deep;
+  const grid = refit === undefined ? undefined : [{ refit, epochs: deepOptions.epochs ?? TRAIN_DEFAULTS.epochs }];
+  const factory = candidates ?? ((d: Dataset, spec: string) => [deepRecommender(d, spec, deepOptions, grid)]);
   const all = [...BASELINES, ...factory(dataset, options.data)];
   const known = all.map((m) => m.name.toLowerCase());
   const unknown = options.models?.filter((w) => !known.includes(w)) ?? [];
@@ -99,8 +101,11 @@ interface EvalOptions {
   readonly seed: number;
   /** Lower-cased model names to run; undefined = all. */
   readonly models: readonly string[] | undefined;
-  readonly deep: Partial<TrainConfig>;
+  readonly deep: DeepOptions;
 }
+
+/** `--deep`: training options, plus `refit: 1` to skip early stopping and fit all train events for `epochs` epochs. */
+type DeepOptions = Partial<TrainConfig> & { readonly refit?: 1 };
 
 function parseOptions(argv: string[]): EvalOptions | 'help' {
   const { values } = parseArgs({
@@ -129,7 +134,7 @@ function parseOptions(argv: string[]): EvalOptions | 'help' {
 }
 
 /** `--deep`: a JSON object of training options, checked now so that a typo fails before hours of baselines. */
-function parseDeepOptions(json: string): Partial<TrainConfig> {
+function parseDeepOptions(json: string): DeepOptions {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -137,11 +142,13 @@ function parseDeepOptions(json: string): Partial<TrainConfig> {
     throw new Error(`--deep ${json}: not JSON`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`--deep ${json}: expected a JSON object`);
-  const unknown = Object.keys(parsed).filter((key) => !(key in TRAIN_DEFAULTS));
+  const { refit, ...training } = parsed as Record<string, unknown>;
+  const unknown = Object.keys(training).filter((key) => !(key in TRAIN_DEFAULTS));
   if (unknown.length > 0) throw new Error(`--deep: unknown training option ${unknown.join(', ')}`);
-  const options = parsed as Partial<TrainConfig>;
+  if (refit !== undefined && refit !== 1) throw new Error(`--deep: refit ${JSON.stringify(refit)}: expected 1`);
+  const options = training as Partial<TrainConfig>;
   resolveTrainConfig(options);
-  return options;
+  return refit === 1 ? { ...options, refit } : options;
 }
 
 /** The report folder's name: the data folder's name for file datasets, `synthetic-SIZE` for generated ones. */

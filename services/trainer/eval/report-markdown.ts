@@ -70,8 +70,23 @@ export function reportMarkdown(result: EvaluationResult, context: ReportContext)
       '',
     );
   }
-  lines.push(...familyShares(result.models), ...referenceCheck(result, context.dataset), ...tuningSection(result.models));
+  lines.push(...visitSection(result), ...familyShares(result.models), ...referenceCheck(result, context.dataset), ...tuningSection(result.models));
   return lines.join('\n');
+}
+
+/** MAP@10 on returning against continuing test users: where a sequence model and an order-free one part ways. */
+function visitSection(result: EvaluationResult): string[] {
+  const v = result.visits;
+  return [
+    '## Returning and continuing users',
+    '',
+    `Test users with some held-out event more than a day after their last train event (returning: ${v.returningUsers}) and the others (continuing: ${v.continuingUsers}), MAP@10 of each group.`,
+    '',
+    '| model | returning | continuing |',
+    '| --- | ---: | ---: |',
+    ...v.map10.map((m) => `| ${m.name} | ${m.returning.toFixed(4)} | ${m.continuing.toFixed(4)} |`),
+    '',
+  ];
 }
 
 function statsRow(part: string, s: SplitStats): string {

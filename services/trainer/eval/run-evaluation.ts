@@ -6,6 +6,7 @@ import type { MeanWithError, MetricName, PerUserMetrics } from './metrics.js';
 import type { Params, Ranker, Recommender } from './recommender.js';
 import { dedupeEarliest, splitInteractions, splitStats } from './split.js';
 import type { HeldOut, InteractionLog, ItemOrder, SplitMode, SplitStats } from './split.js';
+import { groupMean, returningUsers } from './returning-users.js';
 import { buildTrainData } from './train-data.js';
 import type { TrainData } from './train-data.js';
 
@@ -73,9 +74,21 @@ export interface EvaluationResult {
   readonly validation: SplitStats;
   readonly models: readonly ModelResult[];
   readonly bestBaseline: string;
+  /**
+   * Test users who return after a gap (some held-out event more than a day after their last
+   * train event) against those who continue their last session: counts and each model's MAP@10.
+   */
+  readonly visits: VisitBreakdown;
   readonly comparisons: readonly Comparison[];
   /** Wall time of the whole run: splits, tuning, final fits and scoring. */
   readonly elapsedMs: number;
+}
+
+/** MAP@10 of every model on returning and continuing test users (see `returningUsers`). */
+export interface VisitBreakdown {
+  readonly returningUsers: number;
+  readonly continuingUsers: number;
+  readonly map10: readonly { readonly name: string; readonly returning: number; readonly continuing: number }[];
 }
 
 /** The metrics every comparison line reports. */
@@ -116,9 +129,16 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
       comparisons.push({ a: model.name, b: best.name, metric, result });
     }
   }
+  const returning = returningUsers(events, testSplit.train, testSplit.test);
+  const visits: VisitBreakdown = {
+    returningUsers: returning.reduce((a, b) => a + b, 0),
+    continuingUsers: returning.length - returning.reduce((a, b) => a + b, 0),
+    map10: models.map((m) => ({ name: m.name, returning: groupMean(m.perUser['map@10'], returning, 1), continuing: groupMean(m.perUser['map@10'], returning, 0) })),
+  };
   return {
     split: input.split,
     heldOut,
+    visits,
     seed: input.seed,
     test: testStats,
     validation: validationStats,

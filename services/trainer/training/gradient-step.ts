@@ -97,7 +97,7 @@ export class GradientStep {
     const logQ = config.fullSoftmax
       ? new Float32Array(n)
       : Float32Array.from(candidates, (c) =>
-          Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / data.catalogSize),
+          config.logQWeight * Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / data.catalogSize),
         );
     if (!config.fullSoftmax) correctSampledLogits(logits, m, n, candidates, logQ, targets, targetCols);
     const ce = softmaxCrossEntropy(logits, m, n, targetCols, scale);

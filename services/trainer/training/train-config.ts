@@ -31,6 +31,12 @@ export interface TrainConfig {
   readonly workers: number;
   /** Extra popularity-sampled softmax candidates per batch besides the in-batch targets; 0 with `fullSoftmax`. */
   readonly sampledCandidates: number;
+  /**
+   * Weight of the log-Q correction of the sampled softmax: 1 estimates the full softmax; below
+   * 1 popular candidates stay over-represented as negatives, so the towers learn to rank
+   * less popular items higher.
+   */
+  readonly logQWeight: number;
   /** Softmax over the whole catalog instead of sampled candidates. */
   readonly fullSoftmax: boolean;
   /**
@@ -86,6 +92,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   seed: 1,
   workers: 2,
   sampledCandidates: 256,
+  logQWeight: 1,
   // A full softmax over ~10k items costs ~4 MFLOP per example; sampled is 5x cheaper.
   fullSoftmax: false,
   horizon: 0,
@@ -125,6 +132,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   check('seed', int(c.seed, 0), 'an integer >= 0');
   check('workers', int(c.workers, 1) && c.workers <= 16, 'an integer in [1, 16]');
   check('sampledCandidates', int(c.sampledCandidates, 0), 'an integer >= 0');
+  check('logQWeight', c.logQWeight >= 0 && Number.isFinite(c.logQWeight), 'a number >= 0');
   check('horizon', c.horizon >= 0 && Number.isFinite(c.horizon), 'a number >= 0');
   check('sessionCut', c.sessionCut >= 0 && c.sessionCut <= 1, 'a number in [0, 1]');
   check('historyDropout', c.historyDropout >= 0 && c.historyDropout < 1, 'a number in [0, 1)');

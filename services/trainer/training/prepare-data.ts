@@ -68,8 +68,8 @@ const MIN_HISTORY = 1;
 /** Seed of the history cuts drawn with a horizon or session cuts: fixed, so every thread builds the same examples. */
 const HORIZON_SEED = 0x5eed;
 /**
- * Events further apart than this start a new session. A day: ../shared docs' diagnosis
- * (docs/experiments.md) splits held-out users by "within a day of the history's end".
+ * Events further apart than this start a new session. A day, the gap by which the evaluation
+ * report tells returning from continuing users (eval/returning-users.ts).
  */
 export const SESSION_GAP_MS = 24 * 3600 * 1000;
 

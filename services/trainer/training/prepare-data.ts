@@ -10,6 +10,7 @@ import type { EncodedItems, FeatureSpec, TensorMap } from '../../../shared/featu
 import { loadDataset } from '../datasets/index.js';
 import type { Dataset } from '../datasets/index.js';
 import { catalogKnownTo } from '../eval/known-tags.js';
+import { LATER_VISIT_MS } from '../eval/returning-users.js';
 import { dedupeEarliest, itemIdOrder, splitInteractions } from '../eval/split.js';
 import type { Events, HeldOut, SplitMode } from '../eval/split.js';
 import type { ModelShape } from '../model/index.js';
@@ -71,7 +72,7 @@ const HORIZON_SEED = 0x5eed;
  * Events further apart than this start a new session. A day, the gap by which the evaluation
  * report tells returning from continuing users (eval/returning-users.ts).
  */
-export const SESSION_GAP_MS = 24 * 3600 * 1000;
+export const SESSION_GAP_MS = LATER_VISIT_MS;
 
 /** Loads a dataset and builds the training data for a recipe; the worker factory too. */
 export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {

@@ -53,7 +53,25 @@ describe('dlrs eval', () => {
     assert.equal(await runEval(['--split', 'weekly']), 2);
     assert.equal(await runEval(['--data', 'synthetic:tiny', '--models', 'nonesuch']), 2);
     assert.equal(await runEval(['--seed', '-1']), 2);
+    assert.equal(await runEval(['--held-out', 'train']), 2);
+    assert.equal(await runEval(['--deep', '{"dimm":8}']), 2, 'an unknown training option');
+    assert.equal(await runEval(['--deep', '{"dim":7}']), 2, 'an invalid training option');
+    assert.equal(await runEval(['--deep', '{"refit":2}']), 2);
     assert.equal(await runEval(['--data', `movielens:${join(dir, 'absent')}`, '--out', dir]), 1);
+  });
+
+  it('--held-out validation never reads test: it reports on the validation part into OUT/<dataset>-validation/', async () => {
+    const code = await runEval(['--data', 'synthetic:tiny', '--out', dir, '--models', 'popularity', '--held-out', 'validation']);
+    assert.equal(code, 0);
+    const report = JSON.parse(await readFile(join(dir, 'synthetic-tiny-validation', 'report.json'), 'utf8')) as {
+      heldOut: string;
+      test: { interactions: number; trainInteractions: number };
+    };
+    assert.equal(report.heldOut, 'validation');
+    // The protocol ran on train alone: its "all interactions" are the full run's train part.
+    assert.equal(await runEval(['--data', 'synthetic:tiny', '--out', dir, '--models', 'popularity']), 0);
+    const full = JSON.parse(await readFile(join(dir, 'synthetic-tiny', 'report.json'), 'utf8')) as { test: { trainInteractions: number } };
+    assert.equal(report.test.interactions, full.test.trainInteractions);
   });
 
   it('names report folders after the data', () => {

@@ -1,4 +1,5 @@
 import type { CatalogColumn, ItemCatalog } from '../../../shared/features/index.js';
+import type { TagLog } from './movielens-catalog.js';
 
 /**
  * All interactions of a dataset, columnar: row k is one event. `user` and `eventType` index
@@ -29,6 +30,8 @@ export interface Dataset {
   items: ItemCatalog;
   interactions: Interactions;
   users?: UserTable;
+  /** The tag applications behind the catalog's `tags` feature, where the dataset has them (MovieLens). */
+  tagLog?: TagLog;
   /** Rows skipped under `skipBadRows` (0 otherwise). */
   skippedRows: number;
   /** The first few skipped rows' messages (file:line: what is wrong). */

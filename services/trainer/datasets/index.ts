@@ -1,7 +1,8 @@
 export type { Dataset, Interactions, ReadOptions, UserTable } from './dataset.js';
 export { loadDataset } from './load-dataset.js';
 export type { LoadDatasetOptions } from './load-dataset.js';
-export { DEFAULT_MAX_TAGS, releaseYear } from './movielens-catalog.js';
+export { DEFAULT_MAX_TAGS, releaseYear, tagsColumn } from './movielens-catalog.js';
+export type { TagLog } from './movielens-catalog.js';
 export { detectMovieLensFormat, readMovieLens } from './movielens.js';
 export type { MovieLensFormat, MovieLensOptions } from './movielens.js';
 export { DEFAULT_EVENT_TYPE, readGenericCsv } from './generic-csv.js';

@@ -43,44 +43,82 @@ export class MovieCatalogBuilder {
     return true;
   }
 
-  build(tags?: TagCollector, maxTags = DEFAULT_MAX_TAGS): ItemCatalog {
+  build(tags?: TagLog): ItemCatalog {
     const features = new Map([
       ['genres', this.genres.build()],
       ['year', this.year.build()],
       ['decade', this.decade.build()],
     ]);
-    if (tags !== undefined) features.set('tags', tags.build(this.ids.length, maxTags));
+    if (tags !== undefined) features.set('tags', tagsColumn(tags, this.ids.length));
     return { ids: this.ids, titles: this.titles, features };
   }
 }
 
-/** Collects (film, tag) pairs and keeps the most frequent tags (lower-cased, trimmed) per film. */
+/**
+ * Every tag application of a dataset, columnar: row k is `tags[tag[k]]` applied to catalog row
+ * `item[k]` by interaction user `user[k]` (-1: a tagger without interactions) at `timestamp[k]`.
+ * Kept beside the catalog so that an evaluation can rebuild the `tags` feature from only the
+ * applications its train part may know (see `tagsColumn`).
+ */
+export interface TagLog {
+  readonly item: Int32Array;
+  readonly user: Int32Array;
+  /** Milliseconds since the epoch. */
+  readonly timestamp: Float64Array;
+  readonly tag: Int32Array;
+  /** Normalised (trimmed, lower-cased) tag texts by code. */
+  readonly tags: readonly string[];
+  /** How many of the most frequent tags the feature keeps. */
+  readonly maxTags: number;
+}
+
+/**
+ * The `tags` multi column of `itemCount` films from the applications `keep` admits (all by
+ * default): the `log.maxTags` most frequent admitted tags, each film's set of them.
+ */
+export function tagsColumn(log: TagLog, itemCount: number, keep?: (application: number) => boolean): ReturnType<MultiColumnBuilder['build']> {
+  const counts = new Int32Array(log.tags.length);
+  const admitted: number[] = [];
+  for (let k = 0; k < log.item.length; k++) {
+    if (keep !== undefined && !keep(k)) continue;
+    admitted.push(k);
+    counts[log.tag[k]]++;
+  }
+  const top = Array.from(counts.keys())
+    .filter((code) => counts[code] > 0)
+    .sort((a, b) => counts[b] - counts[a] || (log.tags[a] < log.tags[b] ? -1 : 1))
+    .slice(0, log.maxTags);
+  const kept = new Set(top);
+  const perItem: Set<string>[] = Array.from({ length: itemCount }, () => new Set());
+  for (const k of admitted) if (kept.has(log.tag[k])) perItem[log.item[k]].add(log.tags[log.tag[k]]);
+  const column = new MultiColumnBuilder();
+  for (const set of perItem) column.push([...set].sort());
+  return column.build();
+}
+
+/** Collects (film, tag, user, time) applications; the tags are lower-cased and trimmed. */
 export class TagCollector {
   private readonly tags = new Interner();
+  private readonly users = new Interner();
   private readonly itemRows = new GrowableArray(Int32Array);
   private readonly tagCodes = new GrowableArray(Int32Array);
+  private readonly userCodes = new GrowableArray(Int32Array);
+  private readonly times = new GrowableArray(Float64Array);
 
-  add(itemRow: number, tag: string): void {
+  add(itemRow: number, tag: string, userId: string, timestampMs: number): void {
     const normalised = tag.trim().toLowerCase();
     if (normalised === '') return;
     this.itemRows.push(itemRow);
     this.tagCodes.push(this.tags.code(normalised));
+    this.userCodes.push(this.users.code(userId));
+    this.times.push(timestampMs);
   }
 
-  build(itemCount: number, maxTags: number): ReturnType<MultiColumnBuilder['build']> {
-    const counts = new Int32Array(this.tags.size);
-    const items = this.itemRows.toArray();
-    const codes = this.tagCodes.toArray();
-    for (const code of codes) counts[code]++;
-    const top = Array.from(counts.keys())
-      .sort((a, b) => counts[b] - counts[a] || (this.tags.values[a] < this.tags.values[b] ? -1 : 1))
-      .slice(0, maxTags);
-    const kept = new Set(top);
-    const perItem: Set<string>[] = Array.from({ length: itemCount }, () => new Set());
-    for (let k = 0; k < items.length; k++) if (kept.has(codes[k])) perItem[items[k]].add(this.tags.values[codes[k]]);
-    const column = new MultiColumnBuilder();
-    for (const set of perItem) column.push([...set].sort());
-    return column.build();
+  /** The applications with users as rows of `userIds` (the interactions' users). */
+  log(userIds: readonly string[], maxTags: number): TagLog {
+    const rowOf = new Map(userIds.map((id, row) => [id, row]));
+    const user = Int32Array.from(this.userCodes.toArray(), (code) => rowOf.get(this.users.values[code]) ?? -1);
+    return { item: this.itemRows.toArray(), user, timestamp: this.times.toArray(), tag: this.tagCodes.toArray(), tags: [...this.tags.values], maxTags };
   }
 }
 
@@ -133,8 +171,10 @@ export async function readTags(file: MovieLensFile, films: Map<string, number>, 
       continue;
     }
     const itemRow = films.get(fields[1]);
+    const seconds = parseNumber(fields[3]);
     if (itemRow === undefined) policy.report(file.path, line, `unknown movie id '${fields[1]}'`);
-    else tags.add(itemRow, fields[2]);
+    else if (seconds === undefined) policy.report(file.path, line, `timestamp '${fields[3]}' is not a number`);
+    else tags.add(itemRow, fields[2], fields[0], seconds * 1000);
   }
 }
 

@@ -49,7 +49,7 @@ export async function readMovieLens(dir: string, options: MovieLensOptions = {})
     await readMovies({ ...(await file('movies.csv', csv, true)), header: ['movieId', 'title', 'genres'] }, films, policy);
     if (existsSync(join(dir, 'tags.csv'))) {
       tags = new TagCollector();
-      const tagsFile: MovieLensFile = { path: join(dir, 'tags.csv'), encoding: 'utf8', split: csv, hasHeader: true, header: ['userId', 'movieId', 'tag'] };
+      const tagsFile: MovieLensFile = { path: join(dir, 'tags.csv'), encoding: 'utf8', split: csv, hasHeader: true, header: ['userId', 'movieId', 'tag', 'timestamp'] };
       await readTags(tagsFile, films.rows, tags, policy);
     }
     const ratingsFile: MovieLensFile = { path: join(dir, 'ratings.csv'), encoding: 'utf8', split: csv, hasHeader: true, header: ['userId', 'movieId', 'rating', 'timestamp'] };
@@ -80,14 +80,17 @@ export async function readMovieLens(dir: string, options: MovieLensOptions = {})
       ]);
     }
   }
+  const built = interactions.build();
+  const tagLog = tags?.log(built.userIds, options.maxTags ?? DEFAULT_MAX_TAGS);
   const dataset: Dataset = {
     name: `movielens:${basename(dir)}`,
-    items: films.build(tags, options.maxTags ?? DEFAULT_MAX_TAGS),
-    interactions: interactions.build(),
+    items: films.build(tagLog),
+    interactions: built,
     skippedRows: policy.skipped,
     skippedRowMessages: policy.messages,
   };
   if (users !== undefined) dataset.users = users;
+  if (tagLog !== undefined) dataset.tagLog = tagLog;
   return dataset;
 }
 

@@ -5,7 +5,7 @@ import { rowOf } from './train-data.js';
 import { ials } from './ials.js';
 import { popularity } from './popularity.js';
 import { pureSvd } from './pure-svd.js';
-import type { Params, Recommender } from './recommender.js';
+import type { FitContext, Params, Recommender } from './recommender.js';
 import { buildTrainData } from './train-data.js';
 import type { TrainData } from './train-data.js';
 
@@ -26,7 +26,7 @@ function twoGroups(): TrainData {
   );
 }
 
-const context = { seed: 1, progress: () => undefined };
+const context: FitContext = { seed: 1, split: 'user', progress: () => undefined };
 
 async function topFor(model: Recommender, params: Params, user: number, k: number): Promise<number[]> {
   const [ranker] = await model.fit(twoGroups(), params, context);

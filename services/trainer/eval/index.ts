@@ -10,7 +10,7 @@ export { MAP_CUTOFFS, METRIC_NAMES, RANKING_LENGTH, averagePrecisionAt, evaluate
 export type { MeanWithError, MetricName, PerUserMetrics } from './metrics.js';
 export type { FitContext, Params, Ranker, Recommender } from './recommender.js';
 export { runEvaluation } from './run-evaluation.js';
-export type { Comparison, EvaluationInput, EvaluationResult, ModelResult, TuningPoint } from './run-evaluation.js';
+export type { Comparison, EvaluationInput, EvaluationResult, HeldOutPart, ModelResult, TuningPoint } from './run-evaluation.js';
 export { factorScorer, scoreRanker } from './score-ranker.js';
 export type { UserScorer } from './score-ranker.js';
 export { dedupeEarliest, heldOutFrom, heldOutItems, itemIdOrder, splitInteractions, splitStats, testCount } from './split.js';

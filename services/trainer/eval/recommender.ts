@@ -1,4 +1,5 @@
 // The plug-in point every evaluated model implements: baselines here, the deep model from the trainer.
+import type { SplitMode } from './split.js';
 import type { TrainData } from './train-data.js';
 
 /** One grid point of a model's hyperparameters, reported as is. */
@@ -15,9 +16,11 @@ export interface Ranker {
   recommend(users: Int32Array, k: number): Promise<Int32Array[]>;
 }
 
-/** What a fit may use besides the data: a seed, and a progress line sink for long steps. */
+/** What a fit may use besides the data: a seed, the split rule, and a progress line sink for long steps. */
 export interface FitContext {
   readonly seed: number;
+  /** The evaluation's split rule: a model that validates inside its train data applies the same one. */
+  readonly split: SplitMode;
   readonly progress: (line: string) => void;
 }
 

@@ -32,6 +32,9 @@ export function reportMarkdown(result: EvaluationResult, context: ReportContext)
     `Protocol: ../shared/docs/evaluation.md. Split: **${result.split === 'user' ? 'per-user temporal' : 'global temporal'}**; seed ${result.seed}; generated ${context.generatedAt}; whole run ${seconds(result.elapsedMs)} s.`,
     'Every model ranks all catalog items for each test user, excluding the user\'s train items, and returns its top 100.',
     'Hyperparameters are chosen on validation (the same split rule applied inside train) by MAP@10, then the model is refitted on all of train.',
+    ...(result.heldOut === 'validation'
+      ? ['', '**Tuning run (`--held-out validation`)**: the test part was dropped; "test" below is the validation part of the protocol, "train" the rest of train. Not a result.']
+      : []),
     '',
     '## Split',
     '',
@@ -67,8 +70,23 @@ export function reportMarkdown(result: EvaluationResult, context: ReportContext)
       '',
     );
   }
-  lines.push(...familyShares(result.models), ...referenceCheck(result, context.dataset), ...tuningSection(result.models));
+  lines.push(...visitSection(result), ...familyShares(result.models), ...referenceCheck(result, context.dataset), ...tuningSection(result.models));
   return lines.join('\n');
+}
+
+/** MAP@10 on returning against continuing test users: where a sequence model and an order-free one part ways. */
+function visitSection(result: EvaluationResult): string[] {
+  const v = result.visits;
+  return [
+    '## Returning and continuing users',
+    '',
+    `Test users with some held-out event more than a day after their last train event (returning: ${v.returningUsers}) and the others (continuing: ${v.continuingUsers}), MAP@10 of each group.`,
+    '',
+    '| model | returning | continuing |',
+    '| --- | ---: | ---: |',
+    ...v.map10.map((m) => `| ${m.name} | ${m.returning.toFixed(4)} | ${m.continuing.toFixed(4)} |`),
+    '',
+  ];
 }
 
 function statsRow(part: string, s: SplitStats): string {
@@ -103,7 +121,7 @@ function familyShares(models: readonly ModelResult[]): string[] {
 
 function referenceCheck(result: EvaluationResult, dataset: string): string[] {
   const reference = REFERENCE_MAP10[dataset];
-  if (!reference || result.split !== 'user') return [];
+  if (!reference || result.split !== 'user' || result.heldOut !== 'test') return [];
   const lines = [
     '## Check against an independent implementation',
     '',

@@ -6,6 +6,7 @@ import type { MeanWithError, MetricName, PerUserMetrics } from './metrics.js';
 import type { Params, Ranker, Recommender } from './recommender.js';
 import { dedupeEarliest, splitInteractions, splitStats } from './split.js';
 import type { HeldOut, InteractionLog, ItemOrder, SplitMode, SplitStats } from './split.js';
+import { groupMean, returningUsers } from './returning-users.js';
 import { buildTrainData } from './train-data.js';
 import type { TrainData } from './train-data.js';
 
@@ -18,12 +19,21 @@ export interface EvaluationInput {
   /** Item-id order of the catalog rows, for time ties (default: row order). */
   readonly itemOrder?: ItemOrder;
   readonly seed: number;
+  /**
+   * 'test' (default): the protocol. 'validation': a tuning run that never reads test — the
+   * test part is dropped and the protocol runs on train alone, so "test" below means the
+   * validation part and the models tune on a validation split inside it.
+   */
+  readonly heldOut?: HeldOutPart;
   /** The models the protocol compares against (Popularity, MF, PureSVD, EASE). */
   readonly baselines: readonly Recommender[];
   /** Further models, each compared with the best baseline (the deep model's forms). */
   readonly candidates: readonly Recommender[];
   readonly progress: (line: string) => void;
 }
+
+/** Which part the reported metrics are measured on (see EvaluationInput.heldOut). */
+export type HeldOutPart = 'test' | 'validation';
 
 /** One grid point's validation result. */
 export interface TuningPoint {
@@ -58,14 +68,27 @@ export interface Comparison {
 /** Everything a report shows. */
 export interface EvaluationResult {
   readonly split: SplitMode;
+  readonly heldOut: HeldOutPart;
   readonly seed: number;
   readonly test: SplitStats;
   readonly validation: SplitStats;
   readonly models: readonly ModelResult[];
   readonly bestBaseline: string;
+  /**
+   * Test users who return after a gap (some held-out event more than a day after their last
+   * train event) against those who continue their last session: counts and each model's MAP@10.
+   */
+  readonly visits: VisitBreakdown;
   readonly comparisons: readonly Comparison[];
   /** Wall time of the whole run: splits, tuning, final fits and scoring. */
   readonly elapsedMs: number;
+}
+
+/** MAP@10 of every model on returning and continuing test users (see `returningUsers`). */
+export interface VisitBreakdown {
+  readonly returningUsers: number;
+  readonly continuingUsers: number;
+  readonly map10: readonly { readonly name: string; readonly returning: number; readonly continuing: number }[];
 }
 
 /** The metrics every comparison line reports. */
@@ -77,14 +100,16 @@ const TUNING_METRIC: MetricName = 'map@10';
 export async function runEvaluation(input: EvaluationInput): Promise<EvaluationResult> {
   const { progress } = input;
   const started = performance.now();
-  const events = dedupeEarliest(input.log, input.itemOrder);
+  const heldOut = input.heldOut ?? 'test';
+  const all = dedupeEarliest(input.log, input.itemOrder);
+  const events = heldOut === 'test' ? all : splitInteractions(all, input.split, input.itemOrder).train;
   const testSplit = splitInteractions(events, input.split, input.itemOrder);
   const validationSplit = splitInteractions(testSplit.train, input.split, input.itemOrder);
   const full = { data: buildTrainData(testSplit.train, input.numUsers, input.numItems), test: testSplit.test };
   const validation = { data: buildTrainData(validationSplit.train, input.numUsers, input.numItems), test: validationSplit.test };
   const testStats = splitStats(events, testSplit);
   const validationStats = splitStats(testSplit.train, validationSplit);
-  progress(`split ${input.split}: ${testStats.testUsers} test users, ${testStats.testInteractions} test interactions; validation ${validationStats.testUsers} users`);
+  progress(`split ${input.split}, held out ${heldOut}: ${testStats.testUsers} test users, ${testStats.testInteractions} test interactions; validation ${validationStats.testUsers} users`);
 
   const models: ModelResult[] = [];
   for (const [recommender, baseline] of [
@@ -104,8 +129,16 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
       comparisons.push({ a: model.name, b: best.name, metric, result });
     }
   }
+  const returning = returningUsers(events, testSplit.train, testSplit.test);
+  const visits: VisitBreakdown = {
+    returningUsers: returning.reduce((a, b) => a + b, 0),
+    continuingUsers: returning.length - returning.reduce((a, b) => a + b, 0),
+    map10: models.map((m) => ({ name: m.name, returning: groupMean(m.perUser['map@10'], returning, 1), continuing: groupMean(m.perUser['map@10'], returning, 0) })),
+  };
   return {
     split: input.split,
+    heldOut,
+    visits,
     seed: input.seed,
     test: testStats,
     validation: validationStats,
@@ -122,7 +155,7 @@ interface Part {
 }
 
 async function tuneAndTest(recommender: Recommender, baseline: boolean, validation: Part, full: Part, input: EvaluationInput): Promise<ModelResult[]> {
-  const context = { seed: input.seed, progress: (line: string) => input.progress(`${recommender.name}: ${line}`) };
+  const context = { seed: input.seed, split: input.split, progress: (line: string) => input.progress(`${recommender.name}: ${line}`) };
   const tuning: TuningPoint[] = [];
   let chosen = recommender.grid[0];
   if (recommender.grid.length > 1) {

@@ -11,7 +11,7 @@ describe('deepRecommender (the deep model as an evaluation Recommender)', () => 
     const train = buildTrainData(split.train, dataset.interactions.userIds.length, dataset.items.ids.length);
     const recommender = deepRecommender(dataset, 'synthetic:tiny', { epochs: 2, dim: 16, workers: 1 });
     const lines: string[] = [];
-    const rankers = await recommender.fit(train, {}, { seed: 3, progress: (l) => lines.push(l) });
+    const rankers = await recommender.fit(train, {}, { seed: 3, split: 'user', progress: (l) => lines.push(l) });
     assert.ok(lines.some((l) => l.startsWith('refit on all')), 'the second stage refits on all events');
     assert.deepEqual(
       rankers.map((r) => r.name),
@@ -34,7 +34,7 @@ describe('deepRecommender (the deep model as an evaluation Recommender)', () => 
     const split = splitInteractions(dedupeEarliest(dataset.interactions));
     const train = buildTrainData(split.train, dataset.interactions.userIds.length, dataset.items.ids.length);
     const lines: string[] = [];
-    const rankers = await deepRecommender(dataset, 'synthetic:tiny', { dim: 16, workers: 1 }).fit(train, { refit: 1, epochs: 2 }, { seed: 3, progress: (l) => lines.push(l) });
+    const rankers = await deepRecommender(dataset, 'synthetic:tiny', { dim: 16, workers: 1 }).fit(train, { refit: 1, epochs: 2 }, { seed: 3, split: 'user', progress: (l) => lines.push(l) });
     assert.equal(lines.filter((l) => l.startsWith('epoch ')).length, 2);
     assert.ok(!lines.some((l) => l.includes('val MAP@10')), 'no validation in a refit');
     assert.equal((await rankers[0].recommend(split.test.users.subarray(0, 3), 5)).length, 3);

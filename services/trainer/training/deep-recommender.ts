@@ -10,7 +10,7 @@ import { GradientWorkerPool } from './gradient-worker-pool.js';
 import { embedCatalog, rankUsers } from './model-ranker.js';
 import type { RankingMode } from './model-ranker.js';
 import { prepareFromEvents, profileFeed } from './prepare-data.js';
-import type { PreparedData } from './prepare-data.js';
+import type { FitScope, PreparedData } from './prepare-data.js';
 import { resolveTrainConfig } from './train-config.js';
 import type { TrainConfig } from './train-config.js';
 import { trainModel } from './train-model.js';
@@ -23,12 +23,13 @@ export interface EventsRecipe {
   readonly events: Events;
   readonly dim: number;
   readonly horizon: number;
-  readonly validation: boolean;
+  readonly sessionCut: number;
+  readonly scope: FitScope;
 }
 
 /** The worker factory for `deepRecommender` fits (see DataFactory). */
 export async function prepareTrainingDataFromEvents(recipe: EventsRecipe): Promise<PreparedData['training']> {
-  return prepareFromEvents(await loadDataset(recipe.data), recipe.events, recipe, recipe.validation).training;
+  return prepareFromEvents(await loadDataset(recipe.data), recipe.events, recipe, recipe.scope).training;
 }
 
 /** The deep model's ranked forms the evaluation reports, in order (the first is tuned). */
@@ -76,8 +77,10 @@ async function fitEvents(
   validation: boolean,
   context: FitContext,
 ): Promise<{ prepared: PreparedData; outcome: TrainOutcome }> {
-  const prepared = prepareFromEvents(dataset, events, config, validation);
-  const recipe: EventsRecipe = { data, events, dim: config.dim, horizon: config.horizon, validation };
+  // The events are the evaluation's train part: the inner split follows its rule, and tags stop at it.
+  const scope: FitScope = { validation, split: context.split, trainPart: true };
+  const prepared = prepareFromEvents(dataset, events, config, scope);
+  const recipe: EventsRecipe = { data, events, dim: config.dim, horizon: config.horizon, sessionCut: config.sessionCut, scope };
   const factory = {
     module: new URL(import.meta.url.endsWith('.ts') ? './deep-recommender.ts' : './deep-recommender.js', import.meta.url).href,
     exportName: 'prepareTrainingDataFromEvents',

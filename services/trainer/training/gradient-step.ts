@@ -98,7 +98,7 @@ export class GradientStep {
     const logQ = config.fullSoftmax
       ? new Float32Array(n)
       : Float32Array.from(candidates, (c) =>
-          Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / data.catalogSize),
+          config.logQWeight * Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / data.catalogSize),
         );
     if (!config.fullSoftmax) correctSampledLogits(logits, m, n, candidates, logQ, targets, targetCols);
     // In place: the logits are not needed after the loss.

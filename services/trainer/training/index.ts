@@ -3,7 +3,7 @@ export type { DataFactory } from './gradient-worker-pool.js';
 export { embedCatalog, rankUsers } from './model-ranker.js';
 export type { CatalogEmbeddings, RankingMode, RankOptions } from './model-ranker.js';
 export { buildTrainingData, modelShape, prepareData, prepareFromEvents, prepareTrainingData, profileFeed } from './prepare-data.js';
-export type { DataRecipe, PreparedData, UserEvents } from './prepare-data.js';
+export type { DataRecipe, FitScope, PreparedData, UserEvents } from './prepare-data.js';
 export { runTraining } from './run-training.js';
 export type { RunTrainingOptions, TrainingRun } from './run-training.js';
 export { NEG_RATIO_THESIS, resolveTrainConfig, TRAIN_DEFAULTS } from './train-config.js';

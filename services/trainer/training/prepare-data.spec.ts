@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { buildFeatureSpec, encodeCatalog } from '../../../shared/features/index.js';
 import type { TensorMap } from '../../../shared/features/index.js';
 import { loadDataset } from '../datasets/index.js';
-import { buildTrainingData } from './prepare-data.js';
+import { SESSION_GAP_MS, buildTrainingData } from './prepare-data.js';
 import type { UserEvents } from './prepare-data.js';
 
 /** One user whose events are catalog rows 0 .. EVENTS - 1, in that time order. */
@@ -20,14 +20,19 @@ function histories(feed: TensorMap, rows: number, bagLength: number): { length: 
 }
 
 describe('buildTrainingData (history → later item examples)', () => {
-  async function build(horizon: number): Promise<{ lengths: { length: number; last: number }[]; itemIndex: Int32Array }> {
+  /** One user's EVENTS events a minute apart, with a two-day gap before event GAP_AT. */
+  const GAP_AT = Math.floor(EVENTS / 2);
+  const MINUTE_MS = 60_000;
+  const timestamps = Float64Array.from({ length: EVENTS }, (_, j) => j * MINUTE_MS + (j >= GAP_AT ? 2 * SESSION_GAP_MS : 0));
+
+  async function build(horizon: number, sessionCut = 0): Promise<{ lengths: { length: number; last: number }[]; itemIndex: Int32Array }> {
     const dataset = await loadDataset('synthetic:tiny');
     const rows = Int32Array.from({ length: EVENTS }, (_, j) => j);
     // A bag as long as the whole history, so its length counts the history's events.
     const spec = buildFeatureSpec(dataset.items, rows, { bagLength: EVENTS });
     const encoded = encodeCatalog(spec, dataset.items);
-    const fit: UserEvents = { offsets: Int32Array.from([0, EVENTS]), items: rows };
-    const data = buildTrainingData(spec, encoded, fit, 8, horizon);
+    const fit: UserEvents = { offsets: Int32Array.from([0, EVENTS]), items: rows, timestamps };
+    const data = buildTrainingData(spec, encoded, fit, 8, horizon, sessionCut);
     assert.equal(data.exampleCount, EVENTS - 1, 'one example per event after the first');
     const examples = Int32Array.from({ length: data.exampleCount }, (_, e) => e);
     return { lengths: histories(data.userFeed(examples), data.exampleCount, EVENTS), itemIndex: encoded.itemIndex };
@@ -61,12 +66,22 @@ describe('buildTrainingData (history → later item examples)', () => {
     const encoded = encodeCatalog(spec, dataset.items);
     const users = 3;
     const rows = Int32Array.from({ length: 3 * EVENTS }, (_, j) => (j * 7) % encoded.count);
-    const fit: UserEvents = { offsets: Int32Array.from([0, EVENTS, 2 * EVENTS, users * EVENTS]), items: rows };
+    const fit: UserEvents = { offsets: Int32Array.from([0, EVENTS, 2 * EVENTS, users * EVENTS]), items: rows, timestamps: Float64Array.from(rows, (_, j) => j * 1000) };
     const cached = buildTrainingData(spec, encoded, fit, 8, 0.25);
-    const replayed = buildTrainingData(spec, encoded, fit, 8, 0.25, 0);
+    const replayed = buildTrainingData(spec, encoded, fit, 8, 0.25, 0, 0);
     // Out of order and with users interleaved, as a shuffled batch comes.
     const batch = Int32Array.from([50, 3, 100, 7, 49, 0, 77, 3]);
     assert.deepEqual(cached.userFeed(batch), replayed.userFeed(batch));
+  });
+
+  it('with session cut 1 predicts every item of a later session from the history before that session', async () => {
+    const { lengths, itemIndex } = await build(0, 1);
+    lengths.forEach(({ length, last }, e) => {
+      const target = e + 1;
+      const expected = target >= GAP_AT ? GAP_AT : target;
+      assert.equal(length, expected, `example ${e}: history of ${expected} events`);
+      assert.equal(last, itemIndex[expected - 1], 'the history ends where the session starts');
+    });
   });
 
   it('draws the same cuts on every build (every thread trains on the same examples)', async () => {

@@ -9,8 +9,10 @@ import {
 import type { EncodedItems, FeatureSpec, TensorMap } from '../../../shared/features/index.js';
 import { loadDataset } from '../datasets/index.js';
 import type { Dataset } from '../datasets/index.js';
-import { dedupeEarliest, splitInteractions } from '../eval/split.js';
-import type { Events, HeldOut } from '../eval/split.js';
+import { catalogKnownTo } from '../eval/known-tags.js';
+import { LATER_VISIT_MS } from '../eval/returning-users.js';
+import { dedupeEarliest, itemIdOrder, splitInteractions } from '../eval/split.js';
+import type { Events, HeldOut, SplitMode } from '../eval/split.js';
 import { gatherFeed } from '../model/index.js';
 import type { ModelShape } from '../model/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
@@ -28,6 +30,8 @@ export interface DataRecipe {
   readonly bagLength?: number;
   /** How far ahead of its history a training target may lie (see `buildTrainingData`); default 0. */
   readonly horizon?: number;
+  /** Share of examples whose history is cut at the start of the target's session (see `buildTrainingData`); default 0. */
+  readonly sessionCut?: number;
   /**
    * true: hold out the protocol's test part (the last 20 % of each user's history) so the
    * bundle can be evaluated honestly; false: train on all interactions.
@@ -43,6 +47,8 @@ export interface UserEvents {
   readonly offsets: Int32Array;
   /** Catalog rows. */
   readonly items: Int32Array;
+  /** Their times, milliseconds since the epoch. */
+  readonly timestamps: Float64Array;
 }
 
 /** The prepared data: the training examples plus what validation and the bundle need. */
@@ -71,8 +77,13 @@ const MIN_HISTORY = 1;
  * 24 GiB machine; larger data sets replay histories batch by batch instead.
  */
 const MAX_PROFILE_CACHE_BYTES = 256 * 1024 * 1024;
-/** Seed of the history cuts drawn with a horizon: fixed, so every thread builds the same examples. */
+/** Seed of the history cuts drawn with a horizon or session cuts: fixed, so every thread builds the same examples. */
 const HORIZON_SEED = 0x5eed;
+/**
+ * Events further apart than this start a new session. A day, the gap by which the evaluation
+ * report tells returning from continuing users (eval/returning-users.ts).
+ */
+export const SESSION_GAP_MS = LATER_VISIT_MS;
 
 /** Loads a dataset and builds the training data for a recipe; the worker factory too. */
 export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
@@ -80,28 +91,46 @@ export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
     ...(recipe.items === undefined ? {} : { items: recipe.items }),
     ...(recipe.skipBadRows === undefined ? {} : { skipBadRows: recipe.skipBadRows }),
   });
-  const outer = splitInteractions(dataset.interactions);
-  const validation = recipe.validation ?? true;
-  if (!recipe.holdOutTest) return prepareFromEvents(dataset, dedupeEarliest(dataset.interactions), recipe, validation);
-  return { ...prepareFromEvents(dataset, outer.train, recipe, validation), test: outer.test };
+  const order = itemIdOrder(dataset.items.ids);
+  const scope = { validation: recipe.validation ?? true, trainPart: recipe.holdOutTest };
+  if (!recipe.holdOutTest) return prepareFromEvents(dataset, dedupeEarliest(dataset.interactions, order), recipe, scope);
+  const outer = splitInteractions(dataset.interactions, 'user', order);
+  return { ...prepareFromEvents(dataset, outer.train, recipe, scope), test: outer.test };
+}
+
+/** Which part of a dataset a fit sees (see `prepareFromEvents`). */
+export interface FitScope {
+  /** true (default): hold out the protocol's validation part of the events; false: fit them all (a refit). */
+  readonly validation?: boolean;
+  /** The split rule of that validation part, as the evaluation's `--split` (default 'user'). */
+  readonly split?: SplitMode;
+  /**
+   * The events are the train part of a split (later events are held out): item tags are then
+   * limited to those the fitted events may know (`catalogKnownTo`). Default false.
+   */
+  readonly trainPart?: boolean;
 }
 
 /**
  * Builds the training data from a dataset's train events (deduplicated, sorted by user,
  * time, item): the validation rule of the protocol splits them into fit and validation,
- * or, with `validation` false (a refit with a known epoch count), all of them are fitted.
+ * or, with `scope.validation` false (a refit with a known epoch count), all of them are
+ * fitted. Time ties break by item id, as in the evaluation.
  */
-export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon'>, validation = true): PreparedData {
-  const inner = validation ? splitInteractions(trainEvents) : { train: trainEvents, test: EMPTY_HELD_OUT };
+export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut'>, scope: FitScope = {}): PreparedData {
+  const validation = scope.validation ?? true;
+  const split = scope.split ?? 'user';
+  const inner = validation ? splitInteractions(trainEvents, split, itemIdOrder(dataset.items.ids)) : { train: trainEvents, test: EMPTY_HELD_OUT };
   const users = dataset.interactions.userIds.length;
   const fit = byUser(inner.train, users);
-  const spec = buildFeatureSpec(dataset.items, inner.train.item, recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength });
-  const encoded = encodeCatalog(spec, dataset.items);
+  const items = validation || scope.trainPart === true ? catalogKnownTo(dataset, inner.train, split) : dataset.items;
+  const spec = buildFeatureSpec(items, inner.train.item, recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength });
+  const encoded = encodeCatalog(spec, items);
   return {
     dataset,
     spec,
     encoded,
-    training: buildTrainingData(spec, encoded, fit, recipe.dim, recipe.horizon ?? 0),
+    training: buildTrainingData(spec, encoded, fit, recipe.dim, recipe.horizon ?? 0, recipe.sessionCut ?? 0),
     fitEvents: inner.train,
     fit,
     validation: inner.test,
@@ -135,6 +164,10 @@ export function modelShape(spec: FeatureSpec, dim: number): ModelShape {
  * events before a cut c drawn uniformly from the positions with c ≤ j < c · (1 + h), so the
  * target lies up to h × the history's length ahead: h = 0.25 mirrors the protocol, whose
  * held-out last 20 % lies up to 25 % of the remaining history ahead of it, across sessions.
+ * With `sessionCut` p > 0, each example whose target lies in a later session than the user's
+ * first (sessions: runs of events less than SESSION_GAP_MS apart) has, with probability p, its
+ * history cut at the start of that session instead: "the history before the user came back →
+ * an item of the visit", the situation of a held-out user who returns after a gap.
  * Profiles are encoded once when all of them fit `profileCacheBytes`, else per batch.
  */
 export function buildTrainingData(
@@ -143,6 +176,7 @@ export function buildTrainingData(
   fit: UserEvents,
   dim: number,
   horizon = 0,
+  sessionCut = 0,
   profileCacheBytes = MAX_PROFILE_CACHE_BYTES,
 ): TrainingData {
   const shape = modelShape(spec, dim);
@@ -155,9 +189,15 @@ export function buildTrainingData(
   const users = fit.offsets.length - 1;
   for (let u = 0; u < users; u++) {
     const start = fit.offsets[u];
+    let session = start;
     for (let j = start + MIN_HISTORY; j < fit.offsets[u + 1]; j++) {
+      if (fit.timestamps[j] - fit.timestamps[j - 1] >= SESSION_GAP_MS) session = j;
       exampleUser.push(u);
       examplePos.push(j);
+      if (sessionCut > 0 && session - start >= MIN_HISTORY && session < j && cuts.next() < sessionCut) {
+        exampleCut.push(session);
+        continue;
+      }
       // Smallest history length c with j - start < c · (1 + horizon), at least MIN_HISTORY.
       const shortest = Math.max(MIN_HISTORY, Math.floor((j - start) / (1 + horizon)) + 1);
       const longest = j - start;
@@ -234,7 +274,7 @@ function byUser(events: Events, users: number): UserEvents {
   const offsets = new Int32Array(users + 1);
   for (const u of events.user) offsets[u + 1]++;
   for (let u = 0; u < users; u++) offsets[u + 1] += offsets[u];
-  return { offsets, items: Int32Array.from(events.item) };
+  return { offsets, items: Int32Array.from(events.item), timestamps: Float64Array.from(events.timestamp) };
 }
 
 function sortedRowsPerUser(events: UserEvents): Int32Array[] {

@@ -25,7 +25,7 @@ export function heldOutMap10(model: Model, data: PreparedData, history: UserEven
 /** Popularity's MAP@10 on the same validation items (the evaluation's baseline, fitted on the fit events). */
 export async function popularityValidationMap10(data: PreparedData): Promise<number> {
   const train = buildTrainData(data.fitEvents, data.fit.offsets.length - 1, data.training.catalogSize);
-  const [ranker] = await popularity.fit(train, {}, { seed: 0, progress: () => undefined });
+  const [ranker] = await popularity.fit(train, {}, { seed: 0, split: 'user', progress: () => undefined });
   const rankings = await ranker.recommend(data.validation.users, 100);
   return mean(evaluateRankings(rankings, data.validation)['map@10']);
 }

@@ -15,6 +15,8 @@ import type { Timing } from '../retrieval/measure.js';
 export interface LoadResult extends Timing {
   concurrency: number;
   requests: number;
+  /** Calls made during the warm-up, not in the statistics (for CPU per call over the whole run). */
+  warmupRequests: number;
   degraded: number;
   errors: number;
 }
@@ -72,12 +74,13 @@ async function main(): Promise<void> {
     );
     return { latencies, degraded, errors, elapsedMs: performance.now() - started };
   };
-  await run(Number(values['warmup-s']));
+  const warmup = await run(Number(values['warmup-s']));
   const measured = await run(Number(values['duration-s']));
   client.close();
   const result: LoadResult = {
     concurrency,
     requests: measured.latencies.length,
+    warmupRequests: warmup.latencies.length + warmup.errors,
     degraded: measured.degraded,
     errors: measured.errors,
     ...summarise(Float64Array.from(measured.latencies), measured.elapsedMs),

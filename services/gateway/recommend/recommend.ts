@@ -10,6 +10,7 @@ import { matchesFilter } from './matches-filter.js';
 import { mergeCandidates } from './merge-candidates.js';
 import type { Candidate } from './merge-candidates.js';
 import type { RankingPort, RetrievalShardPort } from './ports.js';
+import { candidatesPerShard } from './shard-candidates.js';
 import { DEFAULT_STAGE_SHARES, runStage } from './stage-budget.js';
 import type { StageShares } from './stage-budget.js';
 
@@ -76,7 +77,8 @@ export interface RecommendDeps {
 export const POPULAR_FILTER_OVERFETCH = 10;
 
 /**
- * EmbedUsers → Search on every shard in parallel → merge by similarity → Rank → top k, each
+ * EmbedUsers → Search on every shard in parallel (each for its share of the candidates, see
+ * candidatesPerShard) → merge by similarity → Rank → top k, each
  * stage within its share of the deadline. Degraded modes instead of errors: ranking down or
  * late → retrieval order (or popular items when UserNet itself failed); a shard down → the
  * others' candidates; no shard → popular; no user → popular. A shard's INVALID_ARGUMENT
@@ -117,7 +119,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     modelVersion: user.modelVersion,
     dim: user.dim,
     queries: user.embedding,
-    k: query.candidates,
+    k: candidatesPerShard(query.candidates, deps.shards.length),
     excludeIds: [...new Set([...query.excludeIds, ...seen])],
     filter: query.filter,
     includeEmbeddings: true,

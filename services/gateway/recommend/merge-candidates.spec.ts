@@ -18,7 +18,7 @@ function result(items: [id: string, similarity: number, value: number][]): Searc
 const rows = (buffer: Buffer): number[] => [...new Float32Array(buffer.buffer, buffer.byteOffset, buffer.length / 4)];
 
 describe('mergeCandidates', () => {
-  it('keeps the best over the shards, each item once with its best row, ties by id, rows copied in order', () => {
+  it('keeps the best over the shards, each item once with its best row, ties by id, rows in the shards\' order', () => {
     const merged = mergeCandidates(
       [
         result([
@@ -35,10 +35,11 @@ describe('mergeCandidates', () => {
       DIM,
       3,
     );
-    assert.deepEqual(merged.itemIds, ['a', 'c', 'b']);
-    assert.deepEqual([...merged.similarities].map((s) => Math.round(s * 10) / 10), [0.9, 0.7, 0.5]);
-    assert.deepEqual(rows(merged.embeddings), [1, -1, 4, -4, 2, -2]);
-    assert.deepEqual(rows(merged.biases).map((b) => Math.round(b * 10) / 10), [0.1, 0.4, 0.2]);
+    // c's better row is the second shard's; b ties c's first row at 0.5 and wins it by id.
+    assert.deepEqual(merged.itemIds, ['a', 'b', 'c']);
+    assert.deepEqual([...merged.similarities].map((s) => Math.round(s * 10) / 10), [0.9, 0.5, 0.7]);
+    assert.deepEqual(rows(merged.embeddings), [1, -1, 2, -2, 4, -4]);
+    assert.deepEqual(rows(merged.biases).map((b) => Math.round(b * 10) / 10), [0.1, 0.2, 0.4]);
   });
 
   it('returns fewer than the limit when the shards answered fewer, and nothing for no rows', () => {

@@ -1,6 +1,9 @@
 import type { SearchResult__Output } from '../../../shared/generated/dlrs/v1/SearchResult.js';
 
-/** The merged candidates, best first, in the columns ranking takes: row i is one item. */
+/**
+ * The merged candidates in the columns ranking takes: row i is one item. Rows are in the
+ * shards' order, not best first (ranking scores them all, so order does not matter to it).
+ */
 export interface MergedCandidates {
   readonly itemIds: readonly string[];
   /** e_u · e_i from retrieval. */
@@ -14,9 +17,10 @@ export interface MergedCandidates {
 /**
  * The best `limit` candidates over several shards' results, by similarity (ties by item
  * id, so merges are deterministic), each item once: an item answered by two shards (while
- * the catalog is resharded) keeps its best similarity. The winners' rows are copied once
- * into the request ranking takes, without an object or a view per candidate. Throws when a
- * result's byte arrays do not match its ids and `dim`.
+ * the catalog is resharded) keeps its best similarity. The winners' rows are copied into
+ * the request ranking takes in runs (a shard's answer is best first, so its winners are
+ * usually one run), without an object or a view per candidate. Throws when a result's byte
+ * arrays do not match its ids and `dim`.
  */
 export function mergeCandidates(results: readonly SearchResult__Output[], dim: number, limit: number): MergedCandidates {
   const rowBytes = 4 * dim;
@@ -56,15 +60,28 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
   const order = Array.from({ length: count }, (_, i) => i);
   order.sort((a, b) => similarity[b] - similarity[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
   const kept = Math.min(limit, count);
+  const winner = new Uint8Array(count);
+  for (let j = 0; j < kept; j++) winner[order[j]] = 1;
+  // Winners in (result, row) order, so that consecutive rows of a result are copied in one go.
+  const rowsOf = results.map(() => [] as number[]);
+  for (let at = 0; at < count; at++) if (winner[at] === 1) rowsOf[source[2 * at]].push(at);
   const merged = { itemIds: new Array<string>(kept), similarities: new Float32Array(kept), embeddings: Buffer.allocUnsafe(kept * rowBytes), biases: Buffer.allocUnsafe(4 * kept) };
-  for (let j = 0; j < kept; j++) {
-    const at = order[j];
-    const result = results[source[2 * at]];
-    const row = source[2 * at + 1];
-    merged.itemIds[j] = ids[at];
-    merged.similarities[j] = similarity[at];
-    result.embeddings.copy(merged.embeddings, j * rowBytes, row * rowBytes, (row + 1) * rowBytes);
-    result.biases.copy(merged.biases, 4 * j, 4 * row, 4 * row + 4);
-  }
+  let j = 0;
+  results.forEach((result, r) => {
+    const winners = rowsOf[r].sort((a, b) => source[2 * a + 1] - source[2 * b + 1]);
+    for (let w = 0; w < winners.length; ) {
+      const first = source[2 * winners[w] + 1];
+      let end = w + 1;
+      while (end < winners.length && source[2 * winners[end] + 1] === first + (end - w)) end++;
+      const rows = end - w;
+      result.embeddings.copy(merged.embeddings, j * rowBytes, first * rowBytes, (first + rows) * rowBytes);
+      result.biases.copy(merged.biases, 4 * j, 4 * first, 4 * (first + rows));
+      for (let n = w; n < end; n++, j++) {
+        merged.itemIds[j] = ids[winners[n]];
+        merged.similarities[j] = similarity[winners[n]];
+      }
+      w = end;
+    }
+  });
   return merged;
 }

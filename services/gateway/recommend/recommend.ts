@@ -146,7 +146,8 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   } catch (error) {
     rethrowIfCancelled(signal);
     degraded.add('RANKING_UNAVAILABLE', `rank: ${describe(error)}`);
-    const items = candidates.itemIds.slice(0, query.k).map((itemId, i) => ({ itemId, score: candidates.similarities[i], similarity: candidates.similarities[i] }));
+    const best = candidates.itemIds.map((_, i) => i).sort((a, b) => candidates.similarities[b] - candidates.similarities[a]);
+    const items = best.slice(0, query.k).map((i) => ({ itemId: candidates.itemIds[i], score: candidates.similarities[i], similarity: candidates.similarities[i] }));
     return { items, modelVersion: user.modelVersion, ...degraded.summary() };
   }
 }

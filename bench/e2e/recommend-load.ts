@@ -37,6 +37,8 @@ async function main(): Promise<void> {
       k: { type: 'string', default: '10' },
       candidates: { type: 'string', default: '300' },
       seed: { type: 'string', default: '7' },
+      // 0: every request a fresh random context (the gateway's item cache mostly misses); N: N requests cycled (their items become hot).
+      'request-pool': { type: 'string', default: '0' },
     },
   });
   if (values.address === undefined || values.bundle === undefined) throw new Error('--address and --bundle are required');
@@ -46,9 +48,11 @@ async function main(): Promise<void> {
   const { items } = await readBundle(values.bundle);
   const random = new SeededRandom(Number(values.seed));
   const client: RecommenderClient = new (loadProtos().grpcObject.dlrs.v1.Recommender)(values.address, credentials.createInsecure());
+  const randomContext = (): { itemId: string; eventType: string }[] => Array.from({ length: CONTEXT_ITEMS }, () => ({ itemId: items[random.int(items.length)].id, eventType: 'view' }));
+  const pool = Array.from({ length: Number(values['request-pool']) }, randomContext);
   let next = 0;
   const recommendOnce = (): Promise<RecommendResponse__Output> => {
-    const interactions = Array.from({ length: CONTEXT_ITEMS }, () => ({ itemId: items[random.int(items.length)].id, eventType: 'view' }));
+    const interactions = pool.length > 0 ? pool[next % pool.length] : randomContext();
     const request = { requestId: `load-${++next}`, context: { interactions }, k, candidates };
     return callUnary<RecommendResponse__Output>((md, o, cb) => client.Recommend(request, md, o, cb), { deadline: Date.now() + CALL_DEADLINE_MS });
   };

@@ -55,6 +55,8 @@ async function main(): Promise<void> {
       // Percentages sampled, or off: 100 gives the stage split, 1 and 0 what tracing costs when it is mostly not sampling.
       tracing: { type: 'string', default: '100,1,0,off' },
       'cpu-prof-dir': { type: 'string' },
+      // Distinct requests cycled by the load (0: a fresh random context each time, the item cache's worst case).
+      'request-pool': { type: 'string', default: '0' },
     },
   });
   if (values.bundle === undefined) throw new Error('--bundle DIR is required');
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
         for (const concurrency of levels) {
           receiver.clear();
           const cpuBefore = topologyCpuMs(topology.processes);
-          const args = ['--address', topology.gatewayAddress, '--bundle', bundleDir, '--concurrency', String(concurrency), '--duration-s', values['duration-s'], '--warmup-s', values['warmup-s'], '--k', values.k, '--candidates', values.candidates];
+          const args = ['--address', topology.gatewayAddress, '--bundle', bundleDir, '--concurrency', String(concurrency), '--duration-s', values['duration-s'], '--warmup-s', values['warmup-s'], '--k', values.k, '--candidates', values.candidates, '--request-pool', values['request-pool']];
           const { stdout } = await run(process.execPath, ['--import', 'tsx', '--no-warnings', LOAD_SCRIPT, ...args], { maxBuffer: 1 << 20 });
           const load = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
           const cpuAfter = topologyCpuMs(topology.processes);
@@ -117,7 +119,7 @@ function report(rows: Row[], levels: number[], settings: Record<string, string |
   const pct = (x: number): string => `${(100 * x).toFixed(0)} %`;
   const lines = [
     `dlrs end to end: ${settings.shards} retrieval shards + ranking + gateway as processes, load from a separate process`,
-    `Recommend k=${settings.k}, candidates=${settings.candidates}, inline context of 5 random items, ${settings['duration-s']} s per level after ${settings['warmup-s']} s warm-up; load average ${loadAverage()}`,
+    `Recommend k=${settings.k}, candidates=${settings.candidates}, inline context of 5 random items (${settings['request-pool'] === '0' ? 'fresh each request' : `a pool of ${settings['request-pool']} requests cycled`}), ${settings['duration-s']} s per level after ${settings['warmup-s']} s warm-up; load average ${loadAverage()}`,
     '',
     '| tracing | concurrency | requests | req/s | p50 ms | p99 ms | degraded | errors | load avg |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -137,18 +137,17 @@ function rateSchedule(values: { rates?: string; 'start-rps': string; growth: str
 
 /** A fixed pool of context requests (random catalog items) as `dlrs bench load` data; also says the catalog's size. */
 async function writeRequestPool(bundleDir: string, path: string, k: number, candidates: number): Promise<{ path: string; items: number }> {
-  const { manifest } = await readBundle(bundleDir);
+  // The catalog, not the model's id vocabulary: that holds only the items seen in training.
+  const { items } = await readBundle(bundleDir);
   const random = new SeededRandom(7);
-  // itemIds[0] is the out-of-vocabulary slot.
-  const ids = manifest.featureSpec.itemIds;
   const requests = Array.from({ length: REQUEST_POOL }, (_, n) => ({
     requestId: `scale-${n}`,
-    context: { interactions: Array.from({ length: CONTEXT_ITEMS }, () => ({ itemId: ids[1 + random.int(ids.length - 1)], eventType: 'view' })) },
+    context: { interactions: Array.from({ length: CONTEXT_ITEMS }, () => ({ itemId: items[random.int(items.length)].id, eventType: 'view' })) },
     k,
     candidates,
   }));
   await writeFile(path, JSON.stringify(requests));
-  return { path, items: ids.length - 1 };
+  return { path, items: items.length };
 }
 
 await main();

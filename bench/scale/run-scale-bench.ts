@@ -40,6 +40,8 @@ const CONTEXT_ITEMS = 5;
 const MAX_IN_FLIGHT = 512;
 /** Lines of the services' logs that tell where a long start is. */
 const PROGRESS_MESSAGES = ['loading the shard', 'snapshot loaded', 'embedding items', 'indexing items', 'shard ready', 'retrieval listening', 'gateway serving'];
+/** Extra warm-up of the first rate: right after the start the JIT and the gateway's item cache are cold. */
+const FIRST_RATE_EXTRA_WARMUP_S = 5;
 /** How often a long start reports that it is still going. */
 const PROGRESS_EVERY_MS = 30_000;
 
@@ -95,7 +97,9 @@ async function main(): Promise<void> {
         receiver.clear();
         const cpuBefore = topologyCpuMs(topology.processes);
         const jsonFile = join(dir, `load-${rps}.json`);
-        const args = ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', String(rps), '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${values['duration-s']}s`, '--warmup', `${values['warmup-s']}s`, '--timeout', '10s', '--data-file', requestsFile, '--json', jsonFile, topology.gatewayAddress];
+        // The load's warm-up lies within its duration: measured time = duration-s after it.
+        const warmupS = Number(values['warmup-s']) + (levels.length === 0 ? FIRST_RATE_EXTRA_WARMUP_S : 0);
+        const args = ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', String(rps), '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${Number(values['duration-s']) + warmupS}s`, '--warmup', `${warmupS}s`, '--timeout', '10s', '--data-file', requestsFile, '--json', jsonFile, topology.gatewayAddress];
         await run(process.execPath, [DLRS_BIN, ...args], { maxBuffer: 1 << 20 });
         const load = JSON.parse(await readFile(jsonFile, 'utf8')) as LoadResult;
         const cpuAfter = topologyCpuMs(topology.processes);

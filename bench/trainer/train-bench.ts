@@ -2,11 +2,13 @@
 // ml-latest-small (or --data): examples/s, FLOPs per example, GFLOP/s, wall time and
 // validation MAP@10 against popularity. Prints a table and writes reports/bench-trainer.json.
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from '../../services/trainer/nn/index.js';
-import { resolveTrainConfig, runTraining } from '../../services/trainer/training/index.js';
+import { formatStepProgress, stderrProgress } from '../../services/trainer/progress/index.js';
+import { resolveTrainConfig, runTraining, TRAIN_DEFAULTS } from '../../services/trainer/training/index.js';
 
 // ../shared/data beside the repository root (the project's data layout); --data overrides.
 const DEFAULT_DATA = fileURLToPath(new URL('../../../shared/data/movielens/ml-latest-small', import.meta.url));
@@ -22,8 +24,9 @@ const { values } = parseArgs({
 });
 
 function kernelGflops(): Record<string, number> {
-  // The shapes of a training step: 512 rows, d = 64, 768 softmax candidates.
-  const [m, k, n] = [512, 64, 768];
+  // The shapes of a default training step's softmax on each of two threads: 512 rows,
+  // d = TRAIN_DEFAULTS.dim, 512 in-batch + 256 sampled candidates.
+  const [m, k, n] = [512, TRAIN_DEFAULTS.dim, 512 + TRAIN_DEFAULTS.sampledCandidates];
   const rand = (len: number): Float32Array => Float32Array.from({ length: len }, (_, i) => Math.sin(i) * 0.5);
   const a = rand(m * k);
   const bt = rand(n * k);
@@ -52,7 +55,11 @@ for (const workers of values.workers.split(',').map(Number)) {
     ...(values.epochs === undefined ? {} : { epochs: Number(values.epochs) }),
     ...(values.objective === undefined ? {} : { objective: values.objective as 'thesis' | 'softmax' }),
   });
-  const run = await runTraining({ data: dataPath, dim: config.dim, holdOutTest: true }, config, (line) => console.error(line));
+  const run = await runTraining({ data: dataPath, dim: config.dim, holdOutTest: true }, config, {
+    log: (line) => stderrProgress().line(line),
+    progress: (p) => stderrProgress().status(formatStepProgress(p)),
+  });
+  stderrProgress().clear();
   const o = run.outcome;
   const row = {
     data: dataPath,
@@ -61,13 +68,20 @@ for (const workers of values.workers.split(',').map(Number)) {
     epochs: o.epochs.length,
     bestEpoch: o.bestEpoch,
     examplesPerSecond: Math.round(o.examplesPerSecond),
+    examplesPerCpuSecond: Math.round(o.examplesPerCpuSecond),
     flopsPerExample: Math.round(o.flopsPerExample),
     gflopsPerSecond: Number(o.gflopsPerSecond.toFixed(2)),
     trainSeconds: Number(o.trainSeconds.toFixed(1)),
     wallSeconds: Number(run.wallSeconds.toFixed(1)),
     validationMap10: Number(run.validationMap10.toFixed(4)),
     popularityValidationMap10: Number(run.popularityValidationMap10.toFixed(4)),
+    // Timings mean little on a shared machine without the load next to them.
+    loadAverage1m: Number(loadavg()[0].toFixed(2)),
   };
+  console.log(
+    `${workers} thread(s): ${row.examplesPerSecond} examples/s (${row.examplesPerCpuSecond} per CPU-second), ${(row.flopsPerExample / 1e3).toFixed(1)} kFLOP/example, ${row.gflopsPerSecond} GFLOP/s, ` +
+      `wall ${row.wallSeconds} s (training ${row.trainSeconds} s, ${row.epochs} epochs); validation MAP@10 ${row.validationMap10} vs popularity ${row.popularityValidationMap10}; load average ${row.loadAverage1m}`,
+  );
   console.log(JSON.stringify(row));
   runs.push(row);
 }

@@ -105,6 +105,12 @@ export class DlrsProcess {
     return this.tail.map(readableLogLine);
   }
 
+  /** Sends `signal` at once (the drills' kill -9); resolves with how the process ended. */
+  kill(signal: NodeJS.Signals): Promise<ChildExit> {
+    if (this.exit === undefined) this.child.kill(signal);
+    return this.exited;
+  }
+
   /** SIGTERM, then SIGKILL when it has not ended within `graceMs`; resolves with how it ended. */
   async stop(graceMs = DEFAULT_STOP_GRACE_MS): Promise<ChildExit> {
     if (this.exit !== undefined) return this.exit;

@@ -6,6 +6,7 @@ import type { Dataset } from './datasets/index.js';
 import { BASELINES, itemIdOrder, runEvaluation, writeReport } from './eval/index.js';
 import type { Recommender, SplitMode } from './eval/index.js';
 import { deepRecommender } from './training/index.js';
+import { stderrProgress } from './progress/index.js';
 
 /** The dataset `make eval` reports on, relative to the repository root. */
 export const DEFAULT_EVAL_DATA = 'movielens:../shared/data/movielens/ml-latest-small';
@@ -48,7 +49,8 @@ export async function runEval(argv: string[], candidates: CandidateFactory = dee
     console.log(USAGE);
     return 0;
   }
-  const progress = (line: string): void => void process.stderr.write(`[eval] ${line}\n`);
+  // Through the shared stderr status line: the deep model's training shows live progress there.
+  const progress = (line: string): void => stderrProgress().line(`[eval] ${line}`);
   progress(`loading ${options.data}`);
   let dataset: Dataset;
   try {

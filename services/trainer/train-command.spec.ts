@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { readBundle } from '../../shared/bundle/index.js';
+import { InteractionLogWriter } from '../../shared/interaction-log/index.js';
+import { loadDataset } from './datasets/index.js';
 import { runTrain } from './train-command.js';
 
 describe('dlrs train', () => {
@@ -40,6 +42,23 @@ describe('dlrs train', () => {
     // The refit's vocabulary covers the validation period's items too.
     const plain = await readBundle(join(root, 'a'));
     assert.ok(bundle.manifest.featureSpec.itemIds.length >= plain.manifest.featureSpec.itemIds.length);
+  });
+
+  it('--data log:DIR trains from the gateway interaction log with the items of a bundle', async () => {
+    const source = await loadDataset('synthetic:tiny');
+    const log = join(root, 'log');
+    const writer = await InteractionLogWriter.open({ dir: log, writerId: 'gw' });
+    const i = source.interactions;
+    for (let k = 0; k < i.user.length; k++) {
+      writer.append({ type: 'interaction', userId: i.userIds[i.user[k]], itemId: source.items.ids[i.item[k]], eventType: 'view', timestamp: i.timestamp[k] });
+    }
+    await writer.close();
+    const out = join(root, 'from-log');
+    assert.equal(await runTrain(['--data', `log:${log}`, '--items', join(root, 'a'), '--out', out, '--epochs', '1', '--dim', '8', '--workers', '2']), 0);
+    const bundle = await readBundle(out);
+    assert.equal(bundle.items.length, 300, 'the catalog is the items source');
+    assert.equal(bundle.manifest.dataset, `log:${log} --items ${join(root, 'a')}`);
+    assert.equal(await runTrain(['--data', `log:${log}`, '--out', join(root, 'no-items')]), 1, 'log data without --items fails');
   });
 
   it('rejects bad options with exit code 2', async () => {

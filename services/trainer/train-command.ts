@@ -1,11 +1,22 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { writeModelBundle } from './export/index.js';
 import { NEG_RATIO_THESIS, resolveTrainConfig, runTraining, TRAIN_DEFAULTS } from './training/index.js';
 import type { TrainConfig } from './training/index.js';
+import { formatStepProgress, stderrProgress } from './progress/index.js';
 
-const USAGE = `Usage: dlrs train --data synthetic:SIZE|movielens:PATH|csv:ITEMS,INTERACTIONS,SCHEMA --out DIR [options]
+const USAGE = `Usage: dlrs train --data synthetic:SIZE|movielens:PATH|csv:ITEMS,INTERACTIONS,SCHEMA|log:DIR --out DIR [options]
 
 Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
+  --data log:DIR               the gateway's interaction log (its interaction records; impressions
+                               are ignored). The log holds item ids only, so --items is required.
+  --items BUNDLE_DIR|csv:ITEMS,SCHEMA
+                               the items of log:DIR data: usually the bundle the gateway serves
+                               (bundle:DIR or just DIR; its items.jsonl and feature kinds), or a
+                               generic-layout items file with its schema. An event on an item not
+                               there is a bad row.
+  --skip-bad-rows              count and skip malformed rows (and log events on unknown items)
+                               instead of failing on the first one
   --objective thesis|softmax   training objective (default ${TRAIN_DEFAULTS.objective})
   --dim N                      embedding dimension d (default ${TRAIN_DEFAULTS.dim})
   --epochs N                   maximum epochs; early stopping on validation MAP@10 (default ${TRAIN_DEFAULTS.epochs})
@@ -48,6 +59,8 @@ export async function runTrain(argv: string[]): Promise<number> {
         'bag-length': { type: 'string' },
         horizon: { type: 'string' },
         refit: { type: 'boolean' },
+        items: { type: 'string' },
+        'skip-bad-rows': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -95,10 +108,21 @@ export async function runTrain(argv: string[]): Promise<number> {
     console.error(`dlrs train: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
+  // Bundles are immutable: fail before training rather than after it.
+  if (existsSync(values.out)) {
+    console.error(`dlrs train: bundle ${values.out} already exists (bundles are immutable; choose a new directory)`);
+    return 1;
+  }
   const bagLength = values['bag-length'] === undefined ? undefined : Number(values['bag-length']);
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const status = stderrProgress();
+  const log = (line: string): void => status.line(line);
   try {
-    const run = await runTraining({ data: values.data, dim: config.dim, bagLength, horizon: config.horizon, holdOutTest: holdout === 'test' }, config, log, values.refit === true);
+    const run = await runTraining({ data: values.data, items: values.items, skipBadRows: values['skip-bad-rows'] === true, dim: config.dim, bagLength, horizon: config.horizon, holdOutTest: holdout === 'test' }, config, {
+      log,
+      progress: (p) => status.status(formatStepProgress(p)),
+      refit: values.refit === true,
+    });
+    status.clear();
     const o = run.outcome;
     const metrics = {
       validationMap10: run.validationMap10,
@@ -113,7 +137,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       model: run.model,
       spec: run.prepared.spec,
       catalog: run.prepared.dataset.items,
-      dataset: values.data,
+      dataset: values.items === undefined ? values.data : `${values.data} --items ${values.items}`,
       training: { ...config, holdout, refit: values.refit === true, bagLength: run.prepared.spec.bagLength },
       metrics,
     });
@@ -127,7 +151,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (err) {
-    console.error(`dlrs train: ${err instanceof Error ? err.message : String(err)}`);
+    status.line(`dlrs train: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
 }

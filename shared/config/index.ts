@@ -14,6 +14,7 @@ export {
   filePathField,
 } from './config-fields.js';
 export { defineConfig, loadConfig, envVariableName, processEnv, CONFIG_FILE_VARIABLE } from './load-config.js';
+export { misspelledVariables } from './misspelled-variables.js';
 export type { Config, ConfigDefinition, ConfigShape, Env } from './load-config.js';
 export { serverConfigShape, LOG_LEVELS } from './server-config.js';
 export type { ServerConfig } from './server-config.js';

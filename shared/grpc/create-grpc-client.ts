@@ -47,6 +47,14 @@ const DEFAULT_CLIENT_KEEPALIVE_TIME_MS = 30_000;
 const DEFAULT_CLIENT_KEEPALIVE_TIMEOUT_MS = 10_000;
 /** Same default message limit as the servers (shared/config serverConfigShape). */
 const DEFAULT_CLIENT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/**
+ * HTTP/2 receive window of every stream and of the connection. grpc-js keeps HTTP/2's 64 KiB
+ * otherwise, so a long-lived stream whose answers are tens of kB (SearchStream: 300 candidates
+ * with their embeddings) carries at most 64 KiB per round trip: any added latency (a slow hop, a
+ * busy peer) caps it below the request rate and answers queue up behind each other. 16 MiB is
+ * the largest message the services accept.
+ */
+const DEFAULT_CLIENT_FLOW_CONTROL_WINDOW_BYTES = 16 * 1024 * 1024;
 /** Three attempts ride out a pod restart without multiplying load on a failing tier. */
 const DEFAULT_MAX_ATTEMPTS = 3;
 
@@ -110,6 +118,7 @@ export function createGrpcClient<C extends Client>(ServiceClient: ServiceClientC
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
+    'grpc-node.flow_control_window': DEFAULT_CLIENT_FLOW_CONTROL_WINDOW_BYTES,
     interceptors: [traceClientInterceptor, defaultDeadlineInterceptor(options.defaultDeadlineMs ?? DEFAULT_CLIENT_DEADLINE_MS)],
   };
   if (options.tls?.serverNameOverride !== undefined) clientOptions['grpc.ssl_target_name_override'] = options.tls.serverNameOverride;

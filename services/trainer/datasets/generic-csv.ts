@@ -25,7 +25,7 @@ export interface GenericCsvPaths {
 export async function readGenericCsv(paths: GenericCsvPaths, options: ReadOptions = {}): Promise<Dataset> {
   const policy = new BadRowPolicy(options.skipBadRows === true);
   const schema = parseCsvSchema(JSON.parse(await readFile(paths.schema, 'utf8')) as unknown, paths.schema);
-  const { catalog, rows } = await readItems(paths.items, schema, policy);
+  const { catalog, rows } = await readCsvItems(paths.items, schema, policy);
   const interactions = new InteractionsBuilder();
   const secondsToMs = schema.timestampUnit === 's' ? 1000 : 1;
   let columns: { user: number; item: number; timestamp: number; event: number; weight: number; count: number } | undefined;
@@ -78,7 +78,14 @@ function parseTimestamp(text: string, numberToMs: number): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-async function readItems(path: string, schema: CsvSchema, policy: BadRowPolicy): Promise<{ catalog: ItemCatalog; rows: Map<string, number> }> {
+/** A catalog and the row of every item id in it. */
+export interface IndexedCatalog {
+  readonly catalog: ItemCatalog;
+  readonly rows: ReadonlyMap<string, number>;
+}
+
+/** Reads the generic layout's items file, its feature columns declared by `schema`. */
+export async function readCsvItems(path: string, schema: CsvSchema, policy: BadRowPolicy): Promise<IndexedCatalog> {
   const rows = new Map<string, number>();
   const ids: string[] = [];
   const titles: (string | undefined)[] = [];

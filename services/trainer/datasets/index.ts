@@ -6,6 +6,7 @@ export { detectMovieLensFormat, readMovieLens } from './movielens.js';
 export type { MovieLensFormat, MovieLensOptions } from './movielens.js';
 export { DEFAULT_EVENT_TYPE, readGenericCsv } from './generic-csv.js';
 export type { GenericCsvPaths } from './generic-csv.js';
+export { readInteractionLogDataset } from './interaction-log-dataset.js';
 export { DEFAULT_MULTI_SEPARATOR, parseCsvSchema } from './csv-schema.js';
 export type { CsvFeatureColumn, CsvSchema } from './csv-schema.js';
 export { DEFAULT_SYNTHETIC_SEED, SYNTHETIC_SIZES, generateSynthetic } from './synthetic.js';

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Dataset } from './dataset.js';
 import { readGenericCsv } from './generic-csv.js';
+import { readInteractionLogDataset } from './interaction-log-dataset.js';
 import { readMovieLens } from './movielens.js';
 import type { MovieLensOptions } from './movielens.js';
 import { SYNTHETIC_SIZES, generateSynthetic } from './synthetic.js';
@@ -10,11 +11,14 @@ import type { SyntheticSizeName } from './synthetic.js';
 export interface LoadDatasetOptions extends MovieLensOptions {
   /** Seed of the synthetic generator. */
   seed?: number;
+  /** Items of `log:DIR` data (`--items`): bundle:DIR, a bundle DIR, or csv:ITEMS,SCHEMA. */
+  items?: string;
 }
 
 /**
  * Loads a dataset named the way the CLI's `--data` takes it:
- * `synthetic:SIZE` (tiny|small|medium|large), `movielens:PATH`, `csv:ITEMS,INTERACTIONS,SCHEMA`.
+ * `synthetic:SIZE` (tiny|small|medium|large), `movielens:PATH`, `csv:ITEMS,INTERACTIONS,SCHEMA`,
+ * `log:DIR` (the gateway's interaction log; needs `options.items`).
  */
 export async function loadDataset(spec: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
   const colon = spec.indexOf(':');
@@ -35,8 +39,14 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
       if (parts.length !== 3 || parts.some((p) => p === '')) throw new Error(`--data ${spec}: expected csv:ITEMS,INTERACTIONS,SCHEMA`);
       return readGenericCsv({ items: absolute(parts[0]), interactions: absolute(parts[1]), schema: absolute(parts[2]) }, options);
     }
+    case 'log':
+      if (argument === '') throw new Error(`--data ${spec}: expected log:DIR`);
+      if (options.items === undefined) {
+        throw new Error(`--data ${spec}: the interaction log holds item ids, not features; give the items with --items BUNDLE_DIR or --items csv:ITEMS,SCHEMA`);
+      }
+      return readInteractionLogDataset(argument, options.items, options);
     default:
-      throw new Error(`--data ${spec}: expected synthetic:SIZE, movielens:PATH or csv:ITEMS,INTERACTIONS,SCHEMA`);
+      throw new Error(`--data ${spec}: expected synthetic:SIZE, movielens:PATH, csv:ITEMS,INTERACTIONS,SCHEMA or log:DIR`);
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Adam, ADAM_DEFAULTS } from './adam.js';
-import { addGrads, allocateBuffers, bindParams, LayoutBuilder, zeroGrads } from './param.js';
+import { allocateBuffers, bindParams, LayoutBuilder, moveGrads, zeroGrads } from './param.js';
 
 describe('Adam with lazy table rows', () => {
   it('updates dense params and only the touched rows of a table', () => {
@@ -20,7 +20,7 @@ describe('Adam with lazy table rows', () => {
     assert.deepEqual(Array.from(p.get('table')!.value).map((v) => Math.round(v * 1000) / 1000), [0, 0, -0.1, -0.1, 0, 0, 0, 0]);
   });
 
-  it('addGrads merges touched rows; zeroGrads clears them', () => {
+  it('moveGrads merges touched rows and clears the source; zeroGrads clears them', () => {
     const b = new LayoutBuilder();
     b.add('t', 3, 2, true);
     b.add('w', 1, 2);
@@ -33,10 +33,11 @@ describe('Adam with lazy table rows', () => {
     py.get('w')!.grad.set([3, 4]);
     py.get('t')!.grad.set([5, 6], 4);
     py.get('t')!.touched![2] = 1;
-    addGrads(layout, x, y);
+    moveGrads(layout, x, y);
     assert.deepEqual(Array.from(px.get('w')!.grad), [4, 6]);
     assert.deepEqual(Array.from(px.get('t')!.grad), [0, 0, 0, 0, 5, 6]);
     assert.equal(px.get('t')!.touched![2], 1);
+    assert.ok(y.grads.every((v) => v === 0) && y.touched.every((v) => v === 0), 'the source is left zeroed');
     zeroGrads(layout, x);
     assert.ok(x.grads.every((v) => v === 0));
     assert.ok(x.touched.every((v) => v === 0));

@@ -6,7 +6,12 @@ export function concatForward(parts: readonly Float32Array[], widths: readonly n
   for (let k = 0; k < parts.length; k++) {
     const w = widths[k];
     const p = parts[k];
-    for (let r = 0; r < m; r++) out.set(p.subarray(r * w, r * w + w), r * total + col);
+    // Element loops: a subarray view per row would allocate m objects per part.
+    for (let r = 0; r < m; r++) {
+      const src = r * w;
+      const dst = r * total + col;
+      for (let c = 0; c < w; c++) out[dst + c] = p[src + c];
+    }
     col += w;
   }
   return out;
@@ -19,7 +24,11 @@ export function concatBackward(dy: Float32Array, widths: readonly number[], m: n
   let col = 0;
   for (const w of widths) {
     const g = new Float32Array(m * w);
-    for (let r = 0; r < m; r++) g.set(dy.subarray(r * total + col, r * total + col + w), r * w);
+    for (let r = 0; r < m; r++) {
+      const src = r * total + col;
+      const dst = r * w;
+      for (let c = 0; c < w; c++) g[dst + c] = dy[src + c];
+    }
     out.push(g);
     col += w;
   }

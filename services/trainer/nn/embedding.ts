@@ -7,7 +7,8 @@ export function embeddingForward(table: Param, ids: Int32Array): Float32Array {
   const t = table.value;
   for (let r = 0; r < ids.length; r++) {
     const o = ids[r] * width;
-    out.set(t.subarray(o, o + width), r * width);
+    const d = r * width;
+    for (let c = 0; c < width; c++) out[d + c] = t[o + c];
   }
   return out;
 }

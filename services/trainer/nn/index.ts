@@ -12,6 +12,6 @@ export { eluBackward, eluForward } from './elu.js';
 export { embeddingBackward, embeddingBagBackward, embeddingBagForward, embeddingForward } from './embedding.js';
 export { maxGradientError } from './grad-check.js';
 export { matmulAcc, matmulTransAAcc, matmulTransBAcc } from './matmul.js';
-export { addGrads, allocateBuffers, bindParams, initUniform, LayoutBuilder, zeroGrads } from './param.js';
+export { allocateBuffers, bindParams, initUniform, LayoutBuilder, moveGrads, zeroGrads } from './param.js';
 export type { Param, ParamBuffers, ParamLayout, ParamSpec } from './param.js';
 export { correctSampledLogits, softmaxCrossEntropy } from './softmax-cross-entropy.js';

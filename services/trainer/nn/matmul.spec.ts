@@ -37,6 +37,26 @@ describe('matmul kernels', () => {
     naive(a, g, k, m, n, true, false).forEach((v, i) => assert.ok(Math.abs(v - c3[i]) < 1e-4));
   });
 
+  it('equal the naive products for every remainder of the 3×4 blocks', () => {
+    for (const mm of [1, 2, 3, 4, 5, 7])
+      for (const kk of [1, 2, 3, 5])
+        for (const nn of [1, 3, 4, 6, 9]) {
+          const a = rand(mm * kk);
+          const b = rand(kk * nn);
+          const c = new Float32Array(mm * nn);
+          matmulAcc(a, b, c, mm, kk, nn);
+          naive(a, b, mm, kk, nn, false, false).forEach((v, i) => assert.ok(Math.abs(v - c[i]) < 1e-4, `A·B ${mm}x${kk}x${nn}`));
+          const bt = rand(nn * kk);
+          const c2 = new Float32Array(mm * nn);
+          matmulTransBAcc(a, bt, c2, mm, kk, nn);
+          naive(a, bt, mm, kk, nn, false, true).forEach((v, i) => assert.ok(Math.abs(v - c2[i]) < 1e-4, `A·Bᵀ ${mm}x${kk}x${nn}`));
+          const g = rand(mm * nn);
+          const c3 = new Float32Array(kk * nn);
+          matmulTransAAcc(a, g, c3, mm, kk, nn);
+          naive(a, g, kk, mm, nn, true, false).forEach((v, i) => assert.ok(Math.abs(v - c3[i]) < 1e-4, `Aᵀ·G ${mm}x${kk}x${nn}`));
+        }
+  });
+
   it('accumulates into C', () => {
     const a = rand(m * k);
     const b = rand(k * n);

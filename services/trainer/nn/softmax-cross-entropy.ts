@@ -3,13 +3,22 @@ import type { LossResult } from './bce.js';
 /**
  * Softmax cross-entropy over the rows of logits [m, n] with one target column per row:
  * Σ_r scale · (logsumexp(z_r) − z_r[t_r]); the gradient is scale · (softmax(z_r) − onehot).
- * −Infinity logits (masked candidates) get probability and gradient zero.
+ * −Infinity logits (masked candidates) get probability and gradient zero. `grad` may be
+ * `logits` itself (the gradient then overwrites the logits, saving an m × n buffer).
  */
-export function softmaxCrossEntropy(logits: Float32Array, m: number, n: number, targets: Int32Array, scale: number): LossResult {
-  const grad = new Float32Array(m * n);
+export function softmaxCrossEntropy(
+  logits: Float32Array,
+  m: number,
+  n: number,
+  targets: Int32Array,
+  scale: number,
+  grad: Float32Array = new Float32Array(m * n),
+): LossResult {
   let loss = 0;
   for (let r = 0; r < m; r++) {
     const o = r * n;
+    const t = targets[r];
+    const target = logits[o + t];
     let max = -Infinity;
     for (let j = 0; j < n; j++) if (logits[o + j] > max) max = logits[o + j];
     let sum = 0;
@@ -20,9 +29,8 @@ export function softmaxCrossEntropy(logits: Float32Array, m: number, n: number, 
     }
     const inv = scale / sum;
     for (let j = 0; j < n; j++) grad[o + j] *= inv;
-    const t = targets[r];
     grad[o + t] -= scale;
-    loss += Math.log(sum) + max - logits[o + t];
+    loss += Math.log(sum) + max - target;
   }
   return { loss: loss * scale, grad };
 }

@@ -5,6 +5,7 @@ import type { Events } from '../eval/split.js';
 import type { TrainData } from '../eval/train-data.js';
 import { rowOf } from '../eval/train-data.js';
 import type { Model } from '../model/index.js';
+import { formatStepProgress, stderrProgress } from '../progress/index.js';
 import { GradientWorkerPool } from './gradient-worker-pool.js';
 import { embedCatalog, rankUsers } from './model-ranker.js';
 import type { RankingMode } from './model-ranker.js';
@@ -88,6 +89,7 @@ async function fitEvents(
     validate: validation ? (model) => heldOutMap10(model, prepared, prepared.fit, prepared.validation, 'two-stage', config.candidates) : undefined,
     parallel: { create: (model) => GradientWorkerPool.start(model, config.workers, factory, config) },
     log: context.progress,
+    progress: (p) => stderrProgress().status(`Deep: ${formatStepProgress(p)}`),
   });
   return { prepared, outcome };
 }

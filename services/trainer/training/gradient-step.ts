@@ -31,6 +31,7 @@ export class GradientStep {
   lastMacs = 0;
   /** Multiply-adds of RankNet in the current call. */
   private rankMacs = 0;
+  private logits = new Float32Array(0);
 
   constructor(
     private readonly model: Model,
@@ -76,7 +77,7 @@ export class GradientStep {
     const n = candidates.length;
     const u = model.user.forward(feed, m);
     const it = model.item.forward(itemFeed, n);
-    const logits = new Float32Array(m * n);
+    const logits = this.scratchLogits(m * n);
     matmulTransBAcc(u.e, it.e, logits, m, d, n);
 
     // Hard negatives for RankNet: the K items the towers currently score highest among
@@ -100,7 +101,8 @@ export class GradientStep {
           Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / data.catalogSize),
         );
     if (!config.fullSoftmax) correctSampledLogits(logits, m, n, candidates, logQ, targets, targetCols);
-    const ce = softmaxCrossEntropy(logits, m, n, targetCols, scale);
+    // In place: the logits are not needed after the loss.
+    const ce = softmaxCrossEntropy(logits, m, n, targetCols, scale, logits);
     const dEu = new Float32Array(m * d);
     const dEi = new Float32Array(n * d);
     matmulAcc(ce.grad, it.e, dEu, m, n, d);
@@ -245,6 +247,14 @@ export class GradientStep {
     return loss.loss;
   }
 
+  /** A zeroed [size] buffer reused across steps: the logits are the step's largest array. */
+  private scratchLogits(size: number): Float32Array {
+    if (this.logits.length < size) this.logits = new Float32Array(size);
+    const out = this.logits.subarray(0, size);
+    out.fill(0);
+    return out;
+  }
+
   /** Forward + backward multiply-adds of the towers (≈ 3 × forward) plus RankNet's. */
   private towerMacs(users: number, items: number): number {
     let userPerRow = this.model.shape.bagLength * this.model.shape.dim;
@@ -268,7 +278,11 @@ export class GradientStep {
 /** Copies rows `rows` of a [*, width] block. */
 function gatherRows(src: Float32Array, rows: ArrayLike<number>, width: number): Float32Array {
   const out = new Float32Array(rows.length * width);
-  for (let q = 0; q < rows.length; q++) out.set(src.subarray(rows[q] * width, rows[q] * width + width), q * width);
+  for (let q = 0; q < rows.length; q++) {
+    const from = rows[q] * width;
+    const to = q * width;
+    for (let c = 0; c < width; c++) out[to + c] = src[from + c];
+  }
   return out;
 }
 

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../../shared/workers/index.js';
 import type { Model, ModelShape } from '../model/index.js';
-import { addGrads, allocateBuffers } from '../nn/index.js';
+import { allocateBuffers, moveGrads } from '../nn/index.js';
 import type { ParamBuffers, ParamLayout } from '../nn/index.js';
 import type { StepLoss } from './gradient-step.js';
 import type { TrainConfig } from './train-config.js';
@@ -109,7 +109,8 @@ export class GradientWorkerPool implements ParallelGradients {
   }
 
   mergeInto(model: Model): void {
-    for (const h of this.handles) addGrads(this.layout, model.buffers, h.buffers);
+    // Moving (add, then zero) leaves each worker's buffer ready for its next slice.
+    for (const h of this.handles) moveGrads(this.layout, model.buffers, h.buffers);
   }
 
   /** Stops the workers; safe to call twice. */

@@ -1,6 +1,5 @@
 import { parentPort } from 'node:worker_threads';
 import { bindModel } from '../model/index.js';
-import { zeroGrads } from '../nn/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import { GradientStep } from './gradient-step.js';
 import type { WorkerInit, WorkerReply, WorkerStep } from './gradient-worker-pool.js';
@@ -13,7 +12,6 @@ const port = parentPort;
 if (port === null) throw new Error('gradient-worker must run in a worker thread');
 
 let step: GradientStep | null = null;
-let zero: (() => void) | null = null;
 let seed = 0;
 
 port.on('message', (msg: WorkerInit | WorkerStep) => {
@@ -25,8 +23,8 @@ port.on('message', (msg: WorkerInit | WorkerStep) => {
     return;
   }
   try {
-    if (step === null || zero === null) throw new Error('step before init');
-    zero();
+    // The gradient buffer starts zeroed: the pool moves its contents out after every step.
+    if (step === null) throw new Error('step before init');
     const loss = step.run(msg.examples, msg.batchSize, new SeededRandom(sliceSeed(seed, msg.step, msg.slice)));
     port.postMessage({ ok: true, loss, macs: step.lastMacs } satisfies WorkerReply);
   } catch (err) {
@@ -42,6 +40,5 @@ async function init(msg: WorkerInit): Promise<void> {
   const buffers = { values: msg.values, grads: msg.grads, touched: msg.touched };
   const model = bindModel(msg.shape, msg.layout, buffers);
   step = new GradientStep(model, data, msg.config);
-  zero = (): void => zeroGrads(msg.layout, buffers);
   seed = msg.config.seed;
 }

@@ -5,12 +5,12 @@ export type { CatalogEmbeddings, RankingMode, RankOptions } from './model-ranker
 export { buildTrainingData, modelShape, prepareData, prepareFromEvents, prepareTrainingData, profileFeed } from './prepare-data.js';
 export type { DataRecipe, PreparedData, UserEvents } from './prepare-data.js';
 export { runTraining } from './run-training.js';
-export type { TrainingRun } from './run-training.js';
+export type { RunTrainingOptions, TrainingRun } from './run-training.js';
 export { NEG_RATIO_THESIS, resolveTrainConfig, TRAIN_DEFAULTS } from './train-config.js';
 export { deepRecommender, prepareTrainingDataFromEvents } from './deep-recommender.js';
 export type { EventsRecipe } from './deep-recommender.js';
 export type { NegativeSampler, Objective, TrainConfig } from './train-config.js';
 export { trainModel } from './train-model.js';
-export type { EpochReport, TrainModelOptions, TrainOutcome } from './train-model.js';
+export type { EpochReport, StepProgress, TrainModelOptions, TrainOutcome } from './train-model.js';
 export type { TrainingData } from './training-data.js';
 export { heldOutMap10, popularityValidationMap10 } from './validate.js';

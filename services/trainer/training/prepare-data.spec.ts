@@ -55,6 +55,20 @@ describe('buildTrainingData (history → later item examples)', () => {
     assert.ok(skipped > EVENTS / 4, `most long histories skip events before the target (${skipped} did)`);
   });
 
+  it('gives the same profiles with all of them encoded once as replayed batch by batch', async () => {
+    const dataset = await loadDataset('synthetic:tiny');
+    const spec = buildFeatureSpec(dataset.items, dataset.interactions.item, { bagLength: 5 });
+    const encoded = encodeCatalog(spec, dataset.items);
+    const users = 3;
+    const rows = Int32Array.from({ length: 3 * EVENTS }, (_, j) => (j * 7) % encoded.count);
+    const fit: UserEvents = { offsets: Int32Array.from([0, EVENTS, 2 * EVENTS, users * EVENTS]), items: rows };
+    const cached = buildTrainingData(spec, encoded, fit, 8, 0.25);
+    const replayed = buildTrainingData(spec, encoded, fit, 8, 0.25, 0);
+    // Out of order and with users interleaved, as a shuffled batch comes.
+    const batch = Int32Array.from([50, 3, 100, 7, 49, 0, 77, 3]);
+    assert.deepEqual(cached.userFeed(batch), replayed.userFeed(batch));
+  });
+
   it('draws the same cuts on every build (every thread trains on the same examples)', async () => {
     assert.deepEqual(await build(0.25), await build(0.25));
   });

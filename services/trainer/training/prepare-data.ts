@@ -11,14 +11,19 @@ import { loadDataset } from '../datasets/index.js';
 import type { Dataset } from '../datasets/index.js';
 import { dedupeEarliest, splitInteractions } from '../eval/split.js';
 import type { Events, HeldOut } from '../eval/split.js';
+import { gatherFeed } from '../model/index.js';
 import type { ModelShape } from '../model/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import type { TrainingData } from './training-data.js';
 
 /** Everything needed to rebuild the same training data on any thread (structured-cloneable). */
 export interface DataRecipe {
-  /** `--data`: synthetic:SIZE, movielens:PATH or csv:ITEMS,INTERACTIONS,SCHEMA. */
+  /** `--data`: synthetic:SIZE, movielens:PATH, csv:ITEMS,INTERACTIONS,SCHEMA or log:DIR. */
   readonly data: string;
+  /** `--items`: the items of log:DIR data (see loadDataset). */
+  readonly items?: string;
+  /** Count and skip malformed rows instead of failing. */
+  readonly skipBadRows?: boolean;
   readonly dim: number;
   readonly bagLength?: number;
   /** How far ahead of its history a training target may lie (see `buildTrainingData`); default 0. */
@@ -60,12 +65,21 @@ export interface PreparedData {
 
 /** Examples need at least this many earlier events: an empty profile predicts only popularity. */
 const MIN_HISTORY = 1;
+/**
+ * Per-thread memory for the profiles of all examples encoded once (see buildTrainingData):
+ * 256 MiB holds ml-latest-small's (~60 MB) and ml-1m-sized sets on every thread of the
+ * 24 GiB machine; larger data sets replay histories batch by batch instead.
+ */
+const MAX_PROFILE_CACHE_BYTES = 256 * 1024 * 1024;
 /** Seed of the history cuts drawn with a horizon: fixed, so every thread builds the same examples. */
 const HORIZON_SEED = 0x5eed;
 
 /** Loads a dataset and builds the training data for a recipe; the worker factory too. */
 export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
-  const dataset = await loadDataset(recipe.data);
+  const dataset = await loadDataset(recipe.data, {
+    ...(recipe.items === undefined ? {} : { items: recipe.items }),
+    ...(recipe.skipBadRows === undefined ? {} : { skipBadRows: recipe.skipBadRows }),
+  });
   const outer = splitInteractions(dataset.interactions);
   const validation = recipe.validation ?? true;
   if (!recipe.holdOutTest) return prepareFromEvents(dataset, dedupeEarliest(dataset.interactions), recipe, validation);
@@ -121,8 +135,16 @@ export function modelShape(spec: FeatureSpec, dim: number): ModelShape {
  * events before a cut c drawn uniformly from the positions with c ≤ j < c · (1 + h), so the
  * target lies up to h × the history's length ahead: h = 0.25 mirrors the protocol, whose
  * held-out last 20 % lies up to 25 % of the remaining history ahead of it, across sessions.
+ * Profiles are encoded once when all of them fit `profileCacheBytes`, else per batch.
  */
-export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit: UserEvents, dim: number, horizon = 0): TrainingData {
+export function buildTrainingData(
+  spec: FeatureSpec,
+  encoded: EncodedItems,
+  fit: UserEvents,
+  dim: number,
+  horizon = 0,
+  profileCacheBytes = MAX_PROFILE_CACHE_BYTES,
+): TrainingData {
   const shape = modelShape(spec, dim);
   const catalogSize = encoded.count;
   const exampleUser: number[] = [];
@@ -147,6 +169,33 @@ export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit:
   for (const row of fit.items) itemCounts[row]++;
   const userItems = sortedRowsPerUser(fit);
   const encoder = new ProfileSnapshotEncoder(spec, encoded);
+  /** Profiles of `examples` replayed from each user's first event (rows sorted by user and cut). */
+  const replay = (examples: Int32Array): TensorMap => {
+    const m = examples.length;
+    const batch = createUserBatch(spec, m);
+    // Replay each user once per call: rows sorted by (user, position).
+    const order = Array.from({ length: m }, (_, r) => r).sort(
+      (a, b) => exampleUser[examples[a]] - exampleUser[examples[b]] || exampleCut[examples[a]] - exampleCut[examples[b]],
+    );
+    let user = -1;
+    let next = 0;
+    for (const r of order) {
+      const e = examples[r];
+      if (exampleUser[e] !== user) {
+        user = exampleUser[e];
+        encoder.reset();
+        next = fit.offsets[user];
+      }
+      // Implicit feedback: every event weighs 1, as in the evaluation protocol.
+      for (; next < exampleCut[e]; next++) encoder.addEvent(fit.items[next], 1);
+      encoder.writeRow(batch, r);
+    }
+    return userBatchTensors(batch, m);
+  };
+  // A batch of random examples replays each user's history up to the cut, which for heavy
+  // users is hundreds of events per example; when all profiles fit the budget they are
+  // encoded once and batches copy their rows (the same tensors).
+  const all = exampleTarget.length * userRowBytes(shape) <= profileCacheBytes ? replay(Int32Array.from(exampleTarget, (_, e) => e)) : null;
   return {
     shape,
     catalog: encodeEncodedItems(spec, encoded),
@@ -156,29 +205,15 @@ export function buildTrainingData(spec: FeatureSpec, encoded: EncodedItems, fit:
     exampleCount: exampleTarget.length,
     exampleTarget,
     isPositive: (example, row) => binaryHas(userItems[exampleUser[example]], row),
-    userFeed(examples: Int32Array): TensorMap {
-      const m = examples.length;
-      const batch = createUserBatch(spec, m);
-      // Replay each user once per batch: rows sorted by (user, position).
-      const order = Array.from({ length: m }, (_, r) => r).sort(
-        (a, b) => exampleUser[examples[a]] - exampleUser[examples[b]] || exampleCut[examples[a]] - exampleCut[examples[b]],
-      );
-      let user = -1;
-      let next = 0;
-      for (const r of order) {
-        const e = examples[r];
-        if (exampleUser[e] !== user) {
-          user = exampleUser[e];
-          encoder.reset();
-          next = fit.offsets[user];
-        }
-        // Implicit feedback: every event weighs 1, as in the evaluation protocol.
-        for (; next < exampleCut[e]; next++) encoder.addEvent(fit.items[next], 1);
-        encoder.writeRow(batch, r);
-      }
-      return userBatchTensors(batch, m);
-    },
+    userFeed: (examples) => (all !== null ? gatherFeed(all, examples) : replay(examples)),
   };
+}
+
+/** Bytes of one example's UserNet inputs (float32 and int32 cells). */
+function userRowBytes(shape: ModelShape): number {
+  let cells = 2 * shape.bagLength + 2 * shape.continuousCount;
+  for (const f of shape.features) cells += f.size;
+  return 4 * cells;
 }
 
 /** UserNet inputs of the profiles of all `events` of the given users (validation and test). */

@@ -1,4 +1,4 @@
-import type { TrainOutcome } from './train-model.js';
+import type { StepProgress, TrainOutcome } from './train-model.js';
 import { trainModel } from './train-model.js';
 import { GradientWorkerPool } from './gradient-worker-pool.js';
 import { prepareData } from './prepare-data.js';
@@ -25,17 +25,28 @@ export interface TrainingRun {
   readonly wallSeconds: number;
 }
 
+/** How a run reports: finished lines, live step progress, and whether to refit. */
+export interface RunTrainingOptions {
+  readonly log: (line: string) => void;
+  readonly progress?: (progress: StepProgress) => void;
+  /** After early stopping, retrain from scratch on all train events for the chosen epochs. */
+  readonly refit?: boolean;
+}
+
 /**
  * Loads the data of `recipe`, trains with `config` on all threads (early stopping on the
  * validation MAP@10 of the two-stage ranking), and reports against popularity. With
  * `refit`, a second run from scratch fits all train events (validation included) for the
  * chosen epoch count, as the evaluation protocol refits its models.
  */
-export async function runTraining(recipe: DataRecipe, config: TrainConfig, log: (line: string) => void, refit = false): Promise<TrainingRun> {
+export async function runTraining(recipe: DataRecipe, config: TrainConfig, options: RunTrainingOptions): Promise<TrainingRun> {
+  const { log, progress, refit = false } = options;
   const started = performance.now();
   const prepared = await prepareData(recipe);
   const prepareSeconds = (performance.now() - started) / 1000;
   const t = prepared.training;
+  const skipped = prepared.dataset.skippedRows;
+  if (skipped > 0) log(`skipped ${skipped} bad rows, e.g. ${prepared.dataset.skippedRowMessages.slice(0, 3).join('; ')}`);
   log(`data: ${recipe.data}: ${t.catalogSize} items, ${t.exampleCount} training examples, ${prepared.validation.users.length} validation users (${prepareSeconds.toFixed(1)} s)`);
   const factory = { module: new URL(import.meta.url.endsWith('.ts') ? './prepare-data.ts' : './prepare-data.js', import.meta.url).href, exportName: 'prepareTrainingData', args: recipe };
   const validate = (model: Parameters<typeof heldOutMap10>[0]): number => {
@@ -50,6 +61,7 @@ export async function runTraining(recipe: DataRecipe, config: TrainConfig, log: 
     validate: prepared.validation.users.length > 0 ? validate : undefined,
     parallel: { create: (model) => GradientWorkerPool.start(model, config.workers, factory, config) },
     log,
+    progress,
   });
   const validationMap10 = outcome.bestValidationMap ?? 0;
   const popularity = await popularityValidationMap10(prepared);
@@ -64,6 +76,7 @@ export async function runTraining(recipe: DataRecipe, config: TrainConfig, log: 
       config: refitConfig,
       parallel: { create: (model) => GradientWorkerPool.start(model, refitConfig.workers, { ...factory, args: allRecipe }, refitConfig) },
       log,
+      progress,
     });
     final = { prepared: all, model: refitOutcome.model, refit: refitOutcome };
   }

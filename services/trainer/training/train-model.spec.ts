@@ -5,6 +5,7 @@ import { topK } from '../eval/top-k.js';
 import { LINEAR_LR_FLOOR, resolveTrainConfig } from './train-config.js';
 import type { TrainConfig } from './train-config.js';
 import { learningRate, trainModel } from './train-model.js';
+import type { StepProgress } from './train-model.js';
 import { toyTrainingData } from './toy-training-data.js';
 import type { ToyArgs } from './toy-training-data.js';
 
@@ -52,6 +53,20 @@ describe('trainModel on a toy clustered problem', () => {
     assert.ok(learningRate(config, 21, 10) < learningRate(config, 20, 10), 'decreasing');
     assert.equal(learningRate(resolveTrainConfig({ lr: 0.02, lrSchedule: 'constant' }), 500, 10), 0.02, 'constant stays');
     assert.ok(clusterPrecision(await train({ objective: 'softmax', workers: 1, lrSchedule: 'constant' })) > 0.6);
+  });
+
+  it('reports progress after every step, reaching the end of each epoch', async () => {
+    const data = toyTrainingData(ARGS);
+    const config = resolveTrainConfig({ epochs: 2, batch: 256, sampledCandidates: 32, workers: 1 });
+    const seen: StepProgress[] = [];
+    await trainModel({ data, config, progress: (p) => seen.push(p) });
+    const steps = Math.ceil(data.exampleCount / 256);
+    assert.equal(seen.length, 2 * steps);
+    assert.deepEqual(
+      seen.filter((p) => p.examples === p.epochExamples).map((p) => p.epoch),
+      [1, 2],
+    );
+    assert.ok(seen.every((p) => p.epochs === 2 && p.epochExamples === data.exampleCount && Number.isFinite(p.loss) && p.loss > 0));
   });
 
   it('two threads (worker_threads, shared weights) learn too and repeat exactly for a seed', async () => {

@@ -20,6 +20,20 @@ export interface EpochReport {
   readonly seconds: number;
 }
 
+/** Where training stands after a step (the live progress line). */
+export interface StepProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  /** Examples of this epoch done so far, of `epochExamples`. */
+  readonly examples: number;
+  readonly epochExamples: number;
+  /** Mean losses per example over the epoch so far. */
+  readonly loss: number;
+  readonly auxLoss: number;
+  /** Seconds since the epoch started. */
+  readonly seconds: number;
+}
+
 /** The trained model and how training went. */
 export interface TrainOutcome {
   /** Weights of the best epoch by validation MAP@10 (the last epoch without validation). */
@@ -30,6 +44,11 @@ export interface TrainOutcome {
   /** Seconds spent in gradient steps and updates (validation excluded). */
   readonly trainSeconds: number;
   readonly examplesPerSecond: number;
+  /**
+   * Examples per CPU-second of the whole process (all threads) in the same steps: unlike
+   * examples/s it barely moves when other processes load the machine.
+   */
+  readonly examplesPerCpuSecond: number;
   /** Forward + backward multiply-adds × 2 per training example. */
   readonly flopsPerExample: number;
   readonly gflopsPerSecond: number;
@@ -40,7 +59,7 @@ export interface ParallelGradients {
   readonly threads: number;
   /** Starts slices 1.. of a batch on the workers; resolves with their losses and multiply-adds. */
   run(slices: Int32Array[], batchSize: number, step: number): Promise<{ loss: StepLoss; macs: number }[]>;
-  /** Adds the workers' gradients into `model`'s gradient buffers. */
+  /** Adds the workers' gradients into `model`'s gradient buffers and zeroes theirs for the next batch. */
   mergeInto(model: Model): void;
 }
 
@@ -53,6 +72,8 @@ export interface TrainModelOptions {
   /** Workers for data-parallel steps; they must share `model`'s weights (see `createSharedModel`). */
   readonly parallel?: { create: (model: Model) => Promise<ParallelGradients & { close(): Promise<void> }> };
   readonly log?: (line: string) => void;
+  /** Called after every step. */
+  readonly progress?: (progress: StepProgress) => void;
 }
 
 /**
@@ -67,7 +88,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainOutco
   const model = createModel(data.shape, config.seed, config.workers > 1);
   const pool = config.workers > 1 && options.parallel !== undefined ? await options.parallel.create(model) : null;
   try {
-    return await loop(model, data, config, options.validate, pool, log);
+    return await loop(model, data, config, options.validate, pool, log, options.progress);
   } finally {
     await pool?.close();
   }
@@ -80,6 +101,7 @@ async function loop(
   validate: ((model: Model) => number) | undefined,
   pool: ParallelGradients | null,
   log: (line: string) => void,
+  progress: ((progress: StepProgress) => void) | undefined,
 ): Promise<TrainOutcome> {
   const step = new GradientStep(model, data, config);
   const adam = new Adam(model.layout, { lr: config.lr, ...ADAM_DEFAULTS });
@@ -89,11 +111,13 @@ async function loop(
   let best = { epoch: 0, map: -Infinity, values: model.buffers.values.slice() };
   let stepCount = 0;
   let trainSeconds = 0;
+  let cpuMicros = 0;
   let macs = 0;
   let examples = 0;
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     new SeededRandom(sliceSeed(config.seed, epoch, 0xffff)).shuffle(order);
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     let loss = 0;
     let aux = 0;
     for (let from = 0; from < order.length; from += config.batch) {
@@ -113,8 +137,20 @@ async function loop(
       pool?.mergeInto(model);
       adam.apply(model.buffers, learningRate(config, stepCount, Math.ceil(order.length / config.batch)));
       zeroGrads(model.layout, model.buffers);
+      const done = from + batch.length;
+      progress?.({
+        epoch,
+        epochs: config.epochs,
+        examples: done,
+        epochExamples: order.length,
+        loss: loss / done,
+        auxLoss: aux / done,
+        seconds: (performance.now() - started) / 1000,
+      });
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
+    cpuMicros += cpu.user + cpu.system;
     trainSeconds += seconds;
     examples += order.length;
     const validationMap = validate !== undefined ? validate(model) : null;
@@ -144,6 +180,7 @@ async function loop(
     bestValidationMap: validate !== undefined ? best.map : null,
     trainSeconds,
     examplesPerSecond: examples / trainSeconds,
+    examplesPerCpuSecond: examples / (cpuMicros / 1e6),
     flopsPerExample,
     gflopsPerSecond: (2 * macs) / trainSeconds / 1e9,
   };

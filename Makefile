@@ -6,7 +6,7 @@ SPECS := 'bin/**/*.spec.ts' 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval bench-e2e drills loadtest loadtest-local image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval bench-e2e bench-scale drills loadtest loadtest-local image image-gpu render clean
 
 help: ## List the targets.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -74,8 +74,12 @@ E2E_BUNDLE := .data/bench-e2e-bundle
 $(E2E_BUNDLE)/manifest.json:
 	./bin/dlrs.js train --data synthetic:medium --out $(E2E_BUNDLE) --epochs 1 --seed 1
 
-bench-e2e: $(E2E_BUNDLE)/manifest.json ## Demo topology as processes, 100k items: Recommend p50/p99/throughput at concurrency 1/16/64, stage shares from traces, tracing on vs off.
-	$(NODE_TS) bench/e2e/run-e2e-bench.ts --bundle $(E2E_BUNDLE) $(if $(DURATION_S),--duration-s $(DURATION_S))
+bench-e2e: $(E2E_BUNDLE)/manifest.json ## Demo topology as processes, 100k items: Recommend p50/p99/throughput/CPU per request at concurrency 1/16/64, stage shares from traces, tracing at 100/1/0 % sampled vs off.
+	$(NODE_TS) bench/e2e/run-e2e-bench.ts --bundle $(E2E_BUNDLE) $(if $(DURATION_S),--duration-s $(DURATION_S)) $(if $(TRACING),--tracing $(TRACING))
+
+# The 1M-item bundle (trained briefly on few interactions) and the shards' snapshots stay in .data/bench-scale: a re-run starts in seconds.
+bench-scale: ## 1M items (dim 64), 2 shards + ranking + gateway: Recommend k=10 of 300 at rising open-loop rates until p99 > 50 ms; table, stage split, plot in reports/bench-scale/.
+	$(NODE_TS) bench/scale/run-scale-bench.ts $(if $(RATES),--rates $(RATES)) $(if $(DURATION_S),--duration-s $(DURATION_S))
 
 drills: ## Fault and overload drills on the demo topology (synthetic:small, trained once into .data/drills): a PASS/FAIL table, Markdown in reports/drills/ (ONLY=overload,slow,... for some).
 	$(NODE_TS) bench/drills/run-drills.ts $(if $(ONLY),--only $(ONLY))

@@ -15,6 +15,8 @@ import type { Timing } from '../retrieval/measure.js';
 export interface LoadResult extends Timing {
   concurrency: number;
   requests: number;
+  /** Calls made during the warm-up, not in the statistics (for CPU per call over the whole run). */
+  warmupRequests: number;
   degraded: number;
   errors: number;
 }
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
       k: { type: 'string', default: '10' },
       candidates: { type: 'string', default: '300' },
       seed: { type: 'string', default: '7' },
+      // 0: every request a fresh random context (the gateway's item cache mostly misses); N: N requests cycled (their items become hot).
+      'request-pool': { type: 'string', default: '0' },
     },
   });
   if (values.address === undefined || values.bundle === undefined) throw new Error('--address and --bundle are required');
@@ -44,9 +48,11 @@ async function main(): Promise<void> {
   const { items } = await readBundle(values.bundle);
   const random = new SeededRandom(Number(values.seed));
   const client: RecommenderClient = new (loadProtos().grpcObject.dlrs.v1.Recommender)(values.address, credentials.createInsecure());
+  const randomContext = (): { itemId: string; eventType: string }[] => Array.from({ length: CONTEXT_ITEMS }, () => ({ itemId: items[random.int(items.length)].id, eventType: 'view' }));
+  const pool = Array.from({ length: Number(values['request-pool']) }, randomContext);
   let next = 0;
   const recommendOnce = (): Promise<RecommendResponse__Output> => {
-    const interactions = Array.from({ length: CONTEXT_ITEMS }, () => ({ itemId: items[random.int(items.length)].id, eventType: 'view' }));
+    const interactions = pool.length > 0 ? pool[next % pool.length] : randomContext();
     const request = { requestId: `load-${++next}`, context: { interactions }, k, candidates };
     return callUnary<RecommendResponse__Output>((md, o, cb) => client.Recommend(request, md, o, cb), { deadline: Date.now() + CALL_DEADLINE_MS });
   };
@@ -72,12 +78,13 @@ async function main(): Promise<void> {
     );
     return { latencies, degraded, errors, elapsedMs: performance.now() - started };
   };
-  await run(Number(values['warmup-s']));
+  const warmup = await run(Number(values['warmup-s']));
   const measured = await run(Number(values['duration-s']));
   client.close();
   const result: LoadResult = {
     concurrency,
     requests: measured.latencies.length,
+    warmupRequests: warmup.latencies.length + warmup.errors,
     degraded: measured.degraded,
     errors: measured.errors,
     ...summarise(Float64Array.from(measured.latencies), measured.elapsedMs),

@@ -8,8 +8,9 @@ import type { UserProfile } from '../../../shared/generated/dlrs/v1/UserProfile.
 import type { PopularityTracker } from '../popularity/index.js';
 import { matchesFilter } from './matches-filter.js';
 import { mergeCandidates } from './merge-candidates.js';
-import type { Candidate } from './merge-candidates.js';
+import type { MergedCandidates } from './merge-candidates.js';
 import type { RankingPort, RetrievalShardPort } from './ports.js';
+import { candidatesPerShard } from './shard-candidates.js';
 import { DEFAULT_STAGE_SHARES, runStage } from './stage-budget.js';
 import type { StageShares } from './stage-budget.js';
 
@@ -76,7 +77,8 @@ export interface RecommendDeps {
 export const POPULAR_FILTER_OVERFETCH = 10;
 
 /**
- * EmbedUsers → Search on every shard in parallel → merge by similarity → Rank → top k, each
+ * EmbedUsers → Search on every shard in parallel (each for its share of the candidates, see
+ * candidatesPerShard) → merge by similarity → Rank → top k, each
  * stage within its share of the deadline. Degraded modes instead of errors: ranking down or
  * late → retrieval order (or popular items when UserNet itself failed); a shard down → the
  * others' candidates; no shard → popular; no user → popular. A shard's INVALID_ARGUMENT
@@ -117,7 +119,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     modelVersion: user.modelVersion,
     dim: user.dim,
     queries: user.embedding,
-    k: query.candidates,
+    k: candidatesPerShard(query.candidates, deps.shards.length),
     excludeIds: [...new Set([...query.excludeIds, ...seen])],
     filter: query.filter,
     includeEmbeddings: true,
@@ -136,7 +138,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   }
   if (results.length === 0) return popular();
   const candidates = mergeCandidates(results, user.dim, query.candidates);
-  if (candidates.length === 0) return { items: [], modelVersion: user.modelVersion, ...degraded.summary() };
+  if (candidates.itemIds.length === 0) return { items: [], modelVersion: user.modelVersion, ...degraded.summary() };
 
   try {
     const ranked = await runStage('rank', stageEnd(shares.embed + shares.search + shares.rank), signal, (budget) => deps.ranking.rank(rankRequest(query, user, candidates), budget), now());
@@ -144,30 +146,32 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   } catch (error) {
     rethrowIfCancelled(signal);
     degraded.add('RANKING_UNAVAILABLE', `rank: ${describe(error)}`);
-    const items = candidates.slice(0, query.k).map((c) => ({ itemId: c.itemId, score: c.similarity, similarity: c.similarity }));
+    const best = candidates.itemIds.map((_, i) => i).sort((a, b) => candidates.similarities[b] - candidates.similarities[a]);
+    const items = best.slice(0, query.k).map((i) => ({ itemId: candidates.itemIds[i], score: candidates.similarities[i], similarity: candidates.similarities[i] }));
     return { items, modelVersion: user.modelVersion, ...degraded.summary() };
   }
 }
 
-function rankRequest(query: RecommendQuery, user: UserEmbedding, candidates: Candidate[]): RankRequest {
+function rankRequest(query: RecommendQuery, user: UserEmbedding, candidates: MergedCandidates): RankRequest {
   return {
     requestId: query.requestId,
     modelVersion: user.modelVersion,
     dim: user.dim,
     userEmbedding: user.embedding,
     userBias: user.bias.readFloatLE(0),
-    itemEmbeddings: Buffer.concat(candidates.map((c) => c.embedding)),
-    itemBiases: Buffer.concat(candidates.map((c) => c.bias)),
+    itemEmbeddings: candidates.embeddings,
+    itemBiases: candidates.biases,
     topK: query.k,
   };
 }
 
-function rankedItems(scores: Buffer, order: readonly number[], candidates: Candidate[], k: number): RecommendedItem[] {
-  if (scores.length !== 4 * candidates.length) throw new DlrsError('INTERNAL', `rank answered ${scores.length / 4} scores for ${candidates.length} candidates`);
-  const indices = order.length > 0 ? order : candidates.map((_, i) => i).sort((a, b) => scores.readFloatLE(4 * b) - scores.readFloatLE(4 * a));
+function rankedItems(scores: Buffer, order: readonly number[], candidates: MergedCandidates, k: number): RecommendedItem[] {
+  const count = candidates.itemIds.length;
+  if (scores.length !== 4 * count) throw new DlrsError('INTERNAL', `rank answered ${scores.length / 4} scores for ${count} candidates`);
+  const indices = order.length > 0 ? order : candidates.itemIds.map((_, i) => i).sort((a, b) => scores.readFloatLE(4 * b) - scores.readFloatLE(4 * a));
   return indices.slice(0, k).map((i) => {
-    if (!(i >= 0 && i < candidates.length)) throw new DlrsError('INTERNAL', `rank answered candidate index ${i} of ${candidates.length}`);
-    return { itemId: candidates[i].itemId, score: scores.readFloatLE(4 * i), similarity: candidates[i].similarity };
+    if (!(i >= 0 && i < count)) throw new DlrsError('INTERNAL', `rank answered candidate index ${i} of ${count}`);
+    return { itemId: candidates.itemIds[i], score: scores.readFloatLE(4 * i), similarity: candidates.similarities[i] };
   });
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { PNG_ZOOM, renderMapPlot } from './map-plot.js';
+import { PNG_ZOOM } from '../../../shared/plot/index.js';
+import { renderMapPlot } from './map-plot.js';
 
 /**
  * A small well-formedness check (no XML parser is installed): every start tag is closed in order,

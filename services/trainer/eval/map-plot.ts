@@ -1,8 +1,7 @@
 // The thesis' results figure, honestly drawn: MAP@k over k for every model, via vega-lite → vega → SVG → PNG.
-import { Resvg } from '@resvg/resvg-js';
-import { View, parse } from 'vega';
-import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
+import { renderVegaLite } from '../../../shared/plot/index.js';
+import type { RenderedPlot } from '../../../shared/plot/index.js';
 import { MAP_CUTOFFS } from './metrics.js';
 
 /** One model's MAP@k values, in MAP_CUTOFFS order. */
@@ -11,16 +10,6 @@ export interface MapCurve {
   readonly values: readonly number[];
 }
 
-/** The rendered figure. */
-export interface RenderedPlot {
-  readonly svg: string;
-  readonly png: Buffer;
-  readonly pngWidth: number;
-  readonly pngHeight: number;
-}
-
-/** PNG pixels per SVG unit: twice the layout size keeps text sharp on high-density screens. */
-export const PNG_ZOOM = 2;
 /** Plot area size in SVG units; the legend and axes add to it. */
 const PLOT_WIDTH = 480;
 const PLOT_HEIGHT = 300;
@@ -45,9 +34,5 @@ export async function renderMapPlot(title: string, curves: readonly MapCurve[]):
       color: { field: 'model', type: 'nominal', title: 'Model', sort: curves.map((c) => c.model), legend: { labelLimit: LEGEND_LABEL_LIMIT } },
     },
   };
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  const rendered = new Resvg(svg, { fitTo: { mode: 'zoom', value: PNG_ZOOM }, font: { loadSystemFonts: true } }).render();
-  return { svg, png: rendered.asPng(), pngWidth: rendered.width, pngHeight: rendered.height };
+  return renderVegaLite(spec);
 }

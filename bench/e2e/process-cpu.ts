@@ -1,0 +1,32 @@
+// CPU time of other processes (all their threads: ONNX Runtime's and USearch's too) from
+// /proc, so that a benchmark can report CPU per request, which a busy machine distorts far
+// less than latency or throughput.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { DlrsProcess } from '../../bin/demo/child-process.js';
+
+/** Clock ticks per second of /proc's utime and stime (USER_HZ; 100 on Linux). */
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** User + system CPU milliseconds a process has used so far; undefined when it is gone. */
+export function processCpuMs(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** CPU ms used so far by each running process, by name. */
+export function topologyCpuMs(processes: readonly DlrsProcess[]): Map<string, number> {
+  const cpu = new Map<string, number>();
+  for (const p of processes) {
+    const ms = p.pid === undefined ? undefined : processCpuMs(p.pid);
+    if (ms !== undefined) cpu.set(p.name, ms);
+  }
+  return cpu;
+}

@@ -1,0 +1,159 @@
+// `make bench-scale`: a 1M-item catalog (dim 64) served by two retrieval shards, ranking and
+// the gateway, all on this machine as `dlrs serve` processes; Recommend (k = 10 out of 300
+// candidates) at rising open-loop request rates from `dlrs bench load` in its own process,
+// until p99 passes the limit. Prints a table (latency, throughput, CPU per request, the stage
+// split from the sampled traces) and writes a latency-versus-throughput plot (SVG + PNG).
+// The bundle and the shards' snapshots are kept under --dir, so a re-run starts in seconds.
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { readBundle } from '../../shared/bundle/index.js';
+import { SeededRandom } from '../../shared/random/index.js';
+import { startOtlpReceiver } from '../../test/fixtures/otlp-receiver.js';
+import { startTopology } from '../../test/fixtures/serve-topology.js';
+import { topologyCpuMs } from '../e2e/process-cpu.js';
+import { stageShares } from '../e2e/stage-shares.js';
+import { parseTracing, tracingEnv, tracingName } from '../e2e/tracing-setting.js';
+import type { LoadResult } from '../load/load-runner.js';
+import { ensureScaleBundle } from './scale-bundle.js';
+import { renderScaleReport } from './scale-report.js';
+import type { ScaleLevel } from './scale-report.js';
+
+const run = promisify(execFile);
+const DLRS_BIN = fileURLToPath(new URL('../../bin/dlrs.js', import.meta.url));
+
+/** Embedding and indexing 500k items per shard on a shared 2-core machine takes many minutes the first time. */
+const START_TIMEOUT_MS = 60 * 60_000;
+/** Long enough for the exporters' last batch (every 100 ms) to arrive. */
+const FLUSH_WAIT_MS = 1_500;
+/** Generous, so that overload shows as latency rather than as degraded answers (counted apart). */
+const RECOMMEND_TIMEOUT_MS = '5000';
+/** Distinct requests cycled by the load: their context items become hot in the gateway's item cache, as popular items do. */
+const REQUEST_POOL = 2_000;
+/** Items in each request's inline context: a short recent history. */
+const CONTEXT_ITEMS = 5;
+/** Calls in flight at most (the open loop's bound on memory); a call due beyond it waits, and its wait counts. */
+const MAX_IN_FLIGHT = 512;
+/** Lines of the services' logs that tell where a long start is. */
+const PROGRESS_MESSAGES = ['loading the shard', 'snapshot loaded', 'embedding items', 'indexing items', 'shard ready', 'retrieval listening', 'gateway serving'];
+/** Extra warm-up of the first rate: right after the start the JIT and the gateway's item cache are cold. */
+const FIRST_RATE_EXTRA_WARMUP_S = 5;
+/** How often a long start reports that it is still going. */
+const PROGRESS_EVERY_MS = 30_000;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      dir: { type: 'string', default: '.data/bench-scale' },
+      // Another bundle instead of the 1M one (a quick check of the bench itself).
+      bundle: { type: 'string' },
+      out: { type: 'string', default: 'reports/bench-scale' },
+      rates: { type: 'string' },
+      'start-rps': { type: 'string', default: '25' },
+      growth: { type: 'string', default: '1.5' },
+      'max-levels': { type: 'string', default: '10' },
+      // A busy machine may pass the p99 limit at the first rate; a few levels still draw a curve.
+      'min-levels': { type: 'string', default: '4' },
+      'p99-limit-ms': { type: 'string', default: '50' },
+      'duration-s': { type: 'string', default: '10' },
+      'warmup-s': { type: 'string', default: '3' },
+      k: { type: 'string', default: '10' },
+      candidates: { type: 'string', default: '300' },
+      tracing: { type: 'string', default: '1' },
+    },
+  });
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const dir = resolve(values.dir);
+  const p99LimitMs = Number(values['p99-limit-ms']);
+  const [tracing] = parseTracing(values.tracing);
+  const bundleDir = values.bundle === undefined ? await ensureScaleBundle(dir, log) : resolve(values.bundle);
+  await mkdir(dir, { recursive: true });
+  const { path: requestsFile, items } = await writeRequestPool(bundleDir, join(dir, 'requests.json'), Number(values.k), Number(values.candidates));
+
+  const receiver = await startOtlpReceiver();
+  const startedMs = Date.now();
+  const ticker = setInterval(() => log(`still starting after ${((Date.now() - startedMs) / 1000).toFixed(0)} s`), PROGRESS_EVERY_MS);
+  const levels: ScaleLevel[] = [];
+  try {
+    const topology = await startTopology({
+      bundleDir,
+      dataDir: join(dir, values.bundle === undefined ? 'serve' : 'serve-other-bundle'),
+      shards: 2,
+      env: tracingEnv(tracing, receiver.endpoint),
+      gatewayEnv: { DLRS_DEFAULT_TIMEOUT_MS: RECOMMEND_TIMEOUT_MS },
+      startTimeoutMs: START_TIMEOUT_MS,
+      onLine: (name, line) => {
+        const message = PROGRESS_MESSAGES.find((m) => line.includes(`"msg":"${m}"`));
+        if (message !== undefined) log(`${name}: ${message}`);
+      },
+    }).finally(() => clearInterval(ticker));
+    log(`topology ready in ${((Date.now() - startedMs) / 1000).toFixed(0)} s; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    try {
+      for (const rps of rateSchedule(values)) {
+        receiver.clear();
+        const cpuBefore = topologyCpuMs(topology.processes);
+        const jsonFile = join(dir, `load-${rps}.json`);
+        // The load's warm-up lies within its duration: measured time = duration-s after it.
+        const warmupS = Number(values['warmup-s']) + (levels.length === 0 ? FIRST_RATE_EXTRA_WARMUP_S : 0);
+        const args = ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', String(rps), '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${Number(values['duration-s']) + warmupS}s`, '--warmup', `${warmupS}s`, '--timeout', '10s', '--data-file', requestsFile, '--json', jsonFile, topology.gatewayAddress];
+        await run(process.execPath, [DLRS_BIN, ...args], { maxBuffer: 1 << 20 });
+        const load = JSON.parse(await readFile(jsonFile, 'utf8')) as LoadResult;
+        const cpuAfter = topologyCpuMs(topology.processes);
+        const calls = load.calls + load.warmupCalls;
+        await sleep(FLUSH_WAIT_MS);
+        const level: ScaleLevel = {
+          targetRps: rps,
+          load,
+          loadAverage: loadavg()[0],
+          cpuMsPerRequest: new Map([...cpuAfter].map(([name, ms]) => [name, (ms - (cpuBefore.get(name) ?? ms)) / calls])),
+          stages: stageShares(receiver.spans),
+        };
+        levels.push(level);
+        log(`${rps} req/s offered: ${load.ratePerSecond.toFixed(0)} req/s, p50 ${load.latency.p50Ms.toFixed(1)} ms, p99 ${load.latency.p99Ms.toFixed(1)} ms, load average ${level.loadAverage.toFixed(1)}`);
+        if (load.latency.p99Ms > p99LimitMs && levels.length >= Number(values['min-levels'])) break;
+      }
+    } finally {
+      await topology.stop();
+    }
+  } finally {
+    await receiver.close();
+  }
+  const report = await renderScaleReport(levels, { items, k: Number(values.k), candidates: Number(values.candidates), p99LimitMs, tracing: tracingName(tracing), durationS: Number(values['duration-s']), warmupS: Number(values['warmup-s']) });
+  const out = resolve(values.out);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'latency-vs-throughput.svg'), report.plot.svg);
+  await writeFile(join(out, 'latency-vs-throughput.png'), report.plot.png);
+  await writeFile(join(out, 'bench-scale.md'), `${report.text}\n`);
+  console.log(report.text);
+  log(`plot: ${join(out, 'latency-vs-throughput.svg')} and .png; table: ${join(out, 'bench-scale.md')}`);
+}
+
+/** The given rates, or start-rps growing by `growth` per level. */
+function rateSchedule(values: { rates?: string; 'start-rps': string; growth: string; 'max-levels': string }): number[] {
+  if (values.rates !== undefined) return values.rates.split(',').map(Number);
+  const rates: number[] = [];
+  let rps = Number(values['start-rps']);
+  for (let i = 0; i < Number(values['max-levels']); i++, rps *= Number(values.growth)) rates.push(Math.round(rps));
+  return rates;
+}
+
+/** A fixed pool of context requests (random catalog items) as `dlrs bench load` data; also says the catalog's size. */
+async function writeRequestPool(bundleDir: string, path: string, k: number, candidates: number): Promise<{ path: string; items: number }> {
+  // The catalog, not the model's id vocabulary: that holds only the items seen in training.
+  const { items } = await readBundle(bundleDir);
+  const random = new SeededRandom(7);
+  const requests = Array.from({ length: REQUEST_POOL }, (_, n) => ({
+    requestId: `scale-${n}`,
+    context: { interactions: Array.from({ length: CONTEXT_ITEMS }, () => ({ itemId: items[random.int(items.length)].id, eventType: 'view' })) },
+    k,
+    candidates,
+  }));
+  await writeFile(path, JSON.stringify(requests));
+  return { path, items: items.length };
+}
+
+await main();

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import type { LoadResult } from '../load/load-runner.js';
+import { renderScaleReport } from './scale-report.js';
+import type { ScaleLevel } from './scale-report.js';
+
+function level(targetRps: number, p99Ms: number, withStages: boolean): ScaleLevel {
+  const load: LoadResult = {
+    name: 'scale',
+    call: 'dlrs.v1.Recommender.Recommend',
+    host: '127.0.0.1:1',
+    mode: 'open-loop',
+    concurrency: 512,
+    connections: 1,
+    targetRps,
+    calls: targetRps * 10,
+    warmupCalls: targetRps * 3,
+    elapsedMs: 10_000,
+    ratePerSecond: targetRps * 0.99,
+    latency: { count: targetRps * 10, meanMs: p99Ms / 3, p50Ms: p99Ms / 4, p90Ms: p99Ms / 2, p99Ms, p999Ms: p99Ms * 2, maxMs: p99Ms * 3 },
+    statusCounts: { OK: targetRps * 10 - 2, DEADLINE_EXCEEDED: 2 },
+    streamMessages: 0,
+    messageErrors: {},
+    answersInspected: targetRps * 10,
+    degradedAnswers: { SHARD_UNAVAILABLE: 1 },
+    maxSendLagMs: 3,
+  };
+  const stages = withStages ? { traces: 12, meanMs: 20, embed: 0.1, search: 0.5, rank: 0.2, other: 0.2, inTier: { embed: 0.05, search: 0.3, rank: 0.1 } } : undefined;
+  return { targetRps, load, loadAverage: 1.5, cpuMsPerRequest: new Map([['gateway', 1.5], ['ranking', 0.5]]), stages };
+}
+
+describe('bench-scale report', () => {
+  it('tabulates every level, its failures, CPU per request and stage split, and draws the plot', async () => {
+    const { text, plot } = await renderScaleReport([level(50, 12, true), level(100, 80, false)], { items: 1_000_000, k: 10, candidates: 300, p99LimitMs: 50, tracing: '1 %', durationS: 10, warmupS: 3 });
+    assert.match(text, /^dlrs bench-scale: 1000000 items/);
+    assert.match(text, /\| 50 \| 50 \| 3\.0 \| 6\.0 \| 12\.0 \| 24\.0 \| 2 \| 1 \| 3 \| 1\.5 \|/);
+    assert.match(text, /\| offered req\/s \| gateway \| ranking \| total \|/);
+    assert.match(text, /\| 100 \| 1\.50 \| 0\.50 \| 2\.00 \|/);
+    // Only the level with sampled traces has a stage row.
+    assert.match(text, /\| 50 \| 12 \| 20\.0 \| 10 % \(5 %\) \| 50 % \(30 %\) \| 20 % \(10 %\) \| 20 % \|/);
+    assert.doesNotMatch(text, /\| 100 \| 12 \|/);
+    assert.match(plot.svg, /^<svg/);
+    assert.ok(plot.svg.includes('p99 limit 50 ms') && plot.svg.includes('goal: p99 25 ms'), 'the limit and the goal are drawn');
+    assert.deepEqual([...plot.png.subarray(1, 4)], [...Buffer.from('PNG')]);
+  });
+});

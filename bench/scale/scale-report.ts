@@ -1,0 +1,127 @@
+// The table and the latency-versus-throughput plot of `make bench-scale`.
+import type { TopLevelSpec } from 'vega-lite';
+import { renderVegaLite } from '../../shared/plot/index.js';
+import type { RenderedPlot } from '../../shared/plot/index.js';
+import type { StageShares } from '../e2e/stage-shares.js';
+import type { LoadResult } from '../load/load-runner.js';
+
+/** One offered request rate and what it gave. */
+export interface ScaleLevel {
+  targetRps: number;
+  load: LoadResult;
+  /** The 1-minute load average when the level ended. */
+  loadAverage: number;
+  /** CPU ms per Recommend (warm-up included) by process name. */
+  cpuMsPerRequest: ReadonlyMap<string, number>;
+  /** The stage split of the sampled requests; undefined when none was sampled. */
+  stages: StageShares | undefined;
+}
+
+/** What the run was asked. */
+export interface ScaleSettings {
+  /** Items in the served catalog. */
+  items: number;
+  k: number;
+  candidates: number;
+  p99LimitMs: number;
+  /** e.g. `1 %`. */
+  tracing: string;
+  durationS: number;
+  warmupS: number;
+}
+
+/** The issue's goal, drawn on the plot. */
+const GOAL_P99_MS = 25;
+/** Plot area size in SVG units. */
+const PLOT_WIDTH = 520;
+const PLOT_HEIGHT = 320;
+
+/** The markdown table (as printed) and the plot. */
+export async function renderScaleReport(levels: readonly ScaleLevel[], settings: ScaleSettings): Promise<{ text: string; plot: RenderedPlot }> {
+  return { text: scaleTable(levels, settings), plot: await latencyPlot(levels, settings) };
+}
+
+/** The report's text: settings, one row per level, CPU per request and the stage split. */
+export function scaleTable(levels: readonly ScaleLevel[], settings: ScaleSettings): string {
+  const pct = (x: number): string => `${(100 * x).toFixed(0)} %`;
+  const names = [...new Set(levels.flatMap((level) => [...level.cpuMsPerRequest.keys()]))];
+  const failed = (load: LoadResult): number => Object.entries(load.statusCounts).reduce((sum, [status, n]) => (status === 'OK' ? sum : sum + n), 0);
+  const degraded = (load: LoadResult): number => Object.values(load.degradedAnswers).reduce((sum, n) => sum + n, 0);
+  return [
+    `dlrs bench-scale: ${settings.items} items, 2 retrieval shards + ranking + gateway as processes on this machine, open-loop load from a separate process`,
+    `Recommend k=${settings.k} of ${settings.candidates} candidates, inline context of 5 items (a pool of 2000 requests), ${settings.durationS} s per rate after ${settings.warmupS} s warm-up, tracing sampled at ${settings.tracing}; stop when p99 > ${settings.p99LimitMs} ms (after a few levels at least)`,
+    '',
+    '| offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | failed | degraded | max send lag ms | load avg |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...levels.map(({ targetRps, load, loadAverage }) => {
+      const l = load.latency;
+      return `| ${targetRps} | ${load.ratePerSecond.toFixed(0)} | ${l.p50Ms.toFixed(1)} | ${l.p90Ms.toFixed(1)} | ${l.p99Ms.toFixed(1)} | ${l.p999Ms.toFixed(1)} | ${failed(load)} | ${degraded(load)} | ${load.maxSendLagMs.toFixed(0)} | ${loadAverage.toFixed(1)} |`;
+    }),
+    '',
+    'CPU per Recommend (ms, user + system, all threads; warm-up included), by process:',
+    '',
+    `| offered req/s | ${names.join(' | ')} | total |`,
+    `|---:|${names.map(() => '---:|').join('')}---:|`,
+    ...levels.map(({ targetRps, cpuMsPerRequest }) => {
+      const values = names.map((name) => cpuMsPerRequest.get(name) ?? 0);
+      return `| ${targetRps} | ${values.map((ms) => ms.toFixed(2)).join(' | ')} | ${values.reduce((a, b) => a + b, 0).toFixed(2)} |`;
+    }),
+    '',
+    'Stage split of the sampled Recommend requests (share of their mean latency; in brackets the part inside the tier):',
+    '',
+    '| offered req/s | traces | mean ms | embed users | search (shards in parallel) | rank | rest (parse, merge, answer, queueing) |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...levels.flatMap(({ targetRps, stages: s }) =>
+      s === undefined
+        ? []
+        : [`| ${targetRps} | ${s.traces} | ${s.meanMs.toFixed(1)} | ${pct(s.embed)} (${pct(s.inTier.embed)}) | ${pct(s.search)} (${pct(s.inTier.search)}) | ${pct(s.rank)} (${pct(s.inTier.rank)}) | ${pct(s.other)} |`],
+    ),
+  ].join('\n');
+}
+
+/** p50, p90 and p99 over the achieved throughput, log latency axis, with the limit and the goal drawn. */
+async function latencyPlot(levels: readonly ScaleLevel[], settings: ScaleSettings): Promise<RenderedPlot> {
+  const points = levels.flatMap(({ load }) =>
+    (
+      [
+        ['p50', load.latency.p50Ms],
+        ['p90', load.latency.p90Ms],
+        ['p99', load.latency.p99Ms],
+      ] as const
+    ).map(([percentile, ms]) => ({ rps: load.ratePerSecond, percentile, ms: Math.max(ms, 0.1) })),
+  );
+  const rules = [
+    { label: `p99 limit ${settings.p99LimitMs} ms`, ms: settings.p99LimitMs },
+    { label: `goal: p99 ${GOAL_P99_MS} ms`, ms: GOAL_P99_MS },
+  ];
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `Recommend latency vs throughput, ${settings.items} items, k=${settings.k} of ${settings.candidates}`,
+    width: PLOT_WIDTH,
+    height: PLOT_HEIGHT,
+    background: 'white',
+    config: { font: 'sans-serif' },
+    layer: [
+      {
+        data: { values: points },
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'rps', type: 'quantitative', title: 'achieved Recommend/s' },
+          y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
+          color: { field: 'percentile', type: 'nominal', title: 'Percentile', sort: ['p50', 'p90', 'p99'] },
+        },
+      },
+      {
+        data: { values: rules },
+        mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
+        encoding: { y: { field: 'ms', type: 'quantitative' } },
+      },
+      {
+        data: { values: rules },
+        mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: 'gray' },
+        encoding: { y: { field: 'ms', type: 'quantitative' }, x: { datum: 0, type: 'quantitative' }, text: { field: 'label' } },
+      },
+    ],
+  };
+  return renderVegaLite(spec);
+}

@@ -47,6 +47,12 @@ const DEFAULT_MAX_EVENTS_PER_BATCH = 1000;
 const DEFAULT_MAX_ITEMS_PER_CALL = 1000;
 /** Enough to keep both tiers busy for one client's stream without letting it starve the others. */
 const DEFAULT_MAX_IN_FLIGHT_PER_STREAM = 64;
+/**
+ * Why 96: the reference machine (2 cores, all tiers) completes 150–280 Recommend/s, so 96 admitted
+ * requests queue for at most about 0.3–0.6 s, inside the default 1 s budget; beyond it a request is
+ * refused at once instead of waiting into its deadline. Scale with the tiers' capacity.
+ */
+const DEFAULT_MAX_RECOMMENDS_IN_FLIGHT = 96;
 /** A recommendation that takes longer than a second is too late for a page view. */
 const DEFAULT_TIMEOUT_MS = 1000;
 
@@ -97,6 +103,7 @@ export const gatewayConfigDefinition = defineConfig(
     maxEventsPerBatch: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_EVENTS_PER_BATCH),
     maxItemsPerCall: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_ITEMS_PER_CALL),
     maxInFlightPerStream: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_IN_FLIGHT_PER_STREAM),
+    maxRecommendsInFlight: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_RECOMMENDS_IN_FLIGHT),
     defaultTimeoutMs: durationMsField({ min: 1 }).default(DEFAULT_TIMEOUT_MS),
   },
 );
@@ -127,6 +134,7 @@ export function gatewayLimits(config: GatewayConfig): GatewayLimits {
     maxEventsPerBatch: config.maxEventsPerBatch,
     maxItemsPerCall: config.maxItemsPerCall,
     maxInFlightPerStream: config.maxInFlightPerStream,
+    maxRecommendsInFlight: config.maxRecommendsInFlight,
     defaultTimeoutMs: config.defaultTimeoutMs,
   };
 }

@@ -130,6 +130,21 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
     stream.cancel();
   });
 
+  it('refuses a Recommend beyond maxRecommendsInFlight at once with RESOURCE_EXHAUSTED, and admits again when one finishes', async () => {
+    await record([{ userId: 'u1', interaction: { itemId: 'a', eventType: 'view', timestampMs: 1 } }]);
+    gateway.ranking.behaviour.embedUsers = 'hang';
+    const hanging = [0, 1, 2].map((i) => callUnary<RecommendResponse__Output>((md, o, cb) => client.Recommend({ requestId: `h${i}`, userId: 'u1' }, md, o, cb), { deadline: Date.now() + 1500 }));
+    const embedCalls = () => gateway.ranking.calls.get('stream:embedUsers') ?? 0;
+    while (embedCalls() < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The bound is 3 (TEST_LIMITS): the fourth is refused without waiting for the three.
+    await assert.rejects(recommendFor({ requestId: 'r4', userId: 'u1' }), (error: DlrsError) => error.code === 'RESOURCE_EXHAUSTED' && /limit of 3/.test(error.message));
+    assert.equal(embedCalls(), 3, 'the refused request reached no tier');
+    gateway.ranking.behaviour.embedUsers = 'ok';
+    await Promise.allSettled(hanging);
+    const answer = await recommendFor({ requestId: 'r5', userId: 'u1', k: 2 });
+    assert.equal(answer.items.length, 2, 'admitted again once the slots are free');
+  });
+
   it('pushes fresh recommendations after each event of a session', async () => {
     const session = client.Session();
     const pushes: SessionResponse__Output[] = [];

@@ -36,6 +36,8 @@ export interface GatewayLimits extends RecommendLimits {
   maxItemsPerCall: number;
   /** Requests of one RecommendStream handled at once; the stream is read no further meanwhile. */
   maxInFlightPerStream: number;
+  /** Recommendations served at once over all calls and streams; more are refused with RESOURCE_EXHAUSTED. */
+  maxRecommendsInFlight: number;
   /** The budget of a request whose caller set no deadline (or timeout_ms on a stream). */
   defaultTimeoutMs: number;
 }
@@ -76,7 +78,23 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
   };
   const ingestDeps = { store: deps.store, spec: deps.spec, itemFeatures, popularity: deps.popularity, log: deps.log, now };
 
+  const rejectedCounter = deps.metrics.counter('dlrs_gateway_rejected', 'Recommendations refused at admission because maxRecommendsInFlight were being served');
+  let recommendsInFlight = 0;
+  // Admission control: a request beyond the bound is refused at once, so that overload shows as
+  // an early RESOURCE_EXHAUSTED the client can back off from, not as answers late into their deadline.
   const serveRecommend = async (request: RecommendRequest__Output, deadlineMs: number, signal: AbortSignal): Promise<RecommendResponse> => {
+    if (recommendsInFlight >= deps.limits.maxRecommendsInFlight) {
+      rejectedCounter.add(1);
+      throw new DlrsError('RESOURCE_EXHAUSTED', `the gateway is serving its limit of ${deps.limits.maxRecommendsInFlight} recommendations; retry with backoff`);
+    }
+    recommendsInFlight++;
+    try {
+      return await admittedRecommend(request, deadlineMs, signal);
+    } finally {
+      recommendsInFlight--;
+    }
+  };
+  const admittedRecommend = async (request: RecommendRequest__Output, deadlineMs: number, signal: AbortSignal): Promise<RecommendResponse> => {
     const { userId, query } = await parseRecommendRequest(request, deps.limits, resolveDeps, now());
     const outcome = await recommend(recommendDeps, query, deadlineMs, signal);
     const titles = await titlesOf(outcome.items.map((item) => item.itemId), deadlineMs);

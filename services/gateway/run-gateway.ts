@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { readBundle } from '../../shared/bundle/index.js';
-import { ConfigError } from '../../shared/config/index.js';
+import { ConfigError, misspelledVariables, processEnv } from '../../shared/config/index.js';
 import { installSignalHandlers } from '../../shared/grpc/index.js';
 import { createLogger } from '../../shared/logging/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
-import { loadGatewayConfig } from './gateway-config.js';
+import { gatewayConfigDefinition, loadGatewayConfig } from './gateway-config.js';
 import { startGateway } from './start-gateway.js';
 
 const USAGE = `Usage: dlrs serve gateway --bundle DIR
@@ -43,6 +43,7 @@ export async function runGateway(argv: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger({ level: config.logLevel, base: { service: 'gateway' } });
+  for (const warning of misspelledVariables(gatewayConfigDefinition, processEnv())) logger.warn(warning);
   try {
     const { manifest } = await readBundle(bundlePath);
     const gateway = await startGateway(config, { spec: manifest.featureSpec, shardOf }, logger);

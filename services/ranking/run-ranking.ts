@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../shared/config/index.js';
+import { ConfigError, misspelledVariables, processEnv } from '../../shared/config/index.js';
 import { installSignalHandlers } from '../../shared/grpc/index.js';
 import { createLogger } from '../../shared/logging/index.js';
 import { describeBundle } from './bundle-description.js';
-import { loadRankingConfig } from './config.js';
+import { loadRankingConfig, rankingConfigDefinition } from './config.js';
 import { startRankingServer } from './server.js';
 
 const USAGE = `Usage: dlrs serve ranking --bundle DIR
@@ -40,6 +40,7 @@ export async function runRanking(argv: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger({ level: config.logLevel, base: { service: 'ranking' } });
+  for (const warning of misspelledVariables(rankingConfigDefinition, processEnv())) logger.warn(warning);
   try {
     const ranking = await startRankingServer({ config, logger, bundlePath, describe: describeBundle });
     installSignalHandlers(ranking.server, { logger, onShutdown: () => ranking.close('stop signal') });

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../shared/config/index.js';
+import { ConfigError, misspelledVariables, processEnv } from '../../shared/config/index.js';
 import { installSignalHandlers } from '../../shared/grpc/index.js';
 import { createLogger } from '../../shared/logging/index.js';
-import { loadRetrievalConfig } from './config.js';
+import { RETRIEVAL_CONFIG, loadRetrievalConfig } from './config.js';
 import { openBundleModel } from './open-bundle-model.js';
 import { startRetrievalServer } from './server.js';
 
@@ -42,6 +42,7 @@ export async function runRetrieval(argv: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger({ level: config.logLevel, base: { service: 'retrieval', shard: `${config.shard.index}/${config.shard.count}` } });
+  for (const warning of misspelledVariables(RETRIEVAL_CONFIG, processEnv())) logger.warn(warning);
   const openModel = (bundlePath: string) => openBundleModel(bundlePath, { batchRows: config.embedBatchRows });
   try {
     const model = await openModel(config.bundle);

@@ -1,7 +1,10 @@
 // The ranking service under load from a separate client process: scores/s and p50/p99 latency of
 // Rank (unary) and RankStream at several concurrencies, with batching on and off, and the
-// server's event-loop delay p99.
+// server's event-loop delay p99, and where the CPU went per call: the client process, the server's
+// main thread, inference (and the server's other threads: process CPU minus the two). Mode `echo`
+// answers without parsing or inference: the gRPC transport's ceiling for requests of this size.
 //   node --import tsx bench/ranking/service-load.ts [--bundle DIR] [--dim 64] [--candidates 300] [--seconds 3] [--concurrency 1,8,64,256]
+//     [--modes on,off,echo] [--transports unary,stream] [--cpu-prof DIR]  (--cpu-prof: V8 CPU profiles of the server's threads into DIR)
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,6 +16,7 @@ import type { RankRequest } from '../../shared/generated/dlrs/v1/RankRequest.js'
 import type { RankStreamResponse__Output } from '../../shared/generated/dlrs/v1/RankStreamResponse.js';
 import { createGrpcClient } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
+import type { BenchServerStats } from './bench-server.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,17 +25,22 @@ const { values } = parseArgs({
     candidates: { type: 'string', default: '300' },
     seconds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,8,64,256' },
+    modes: { type: 'string', default: 'on,off' },
+    transports: { type: 'string', default: 'unary,stream' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const dim = Number(values.dim);
 const candidates = Number(values.candidates);
 const seconds = Number(values.seconds);
 const concurrencies = values.concurrency.split(',').map(Number);
+const transports = values.transports.split(',').filter((t): t is 'unary' | 'stream' => t === 'unary' || t === 'stream');
 
-/** Batching on: the service defaults. Off: every request runs alone (a batch never holds more than one request). */
-const MODES: Record<string, Record<string, string>> = {
-  'batching on': {},
-  'batching off': { DLRS_MAX_BATCH_ROWS: '1' },
+/** Batching on: the service defaults. Off: every request runs alone (a batch never holds more than one request). Echo: no service at all. */
+const MODES: Record<string, { env: Record<string, string>; args: string[] }> = {
+  on: { env: {}, args: [] },
+  off: { env: { DLRS_MAX_BATCH_ROWS: '1' }, args: [] },
+  echo: { env: {}, args: ['--echo'] },
 };
 
 const random = (length: number): Float32Array => Float32Array.from({ length }, () => Math.random() * 2 - 1);
@@ -43,19 +52,19 @@ const request: RankRequest = {
   itemBiases: Buffer.from(random(candidates).buffer),
 };
 
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const args = ['--dim', String(dim), ...(values.bundle === undefined ? [] : ['--bundle', values.bundle])];
+async function startServer({ env, args: modeArgs }: { env: Record<string, string>; args: string[] }): Promise<{ child: ChildProcess; port: number }> {
+  const args = ['--dim', String(dim), ...(values.bundle === undefined ? [] : ['--bundle', values.bundle]), ...modeArgs];
   const child = fork(fileURLToPath(new URL('./bench-server.ts', import.meta.url)), args, {
-    execArgv: ['--import', 'tsx', '--no-warnings'],
+    execArgv: ['--import', 'tsx', '--no-warnings', ...(values['cpu-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']])],
     env: { ...process.env, DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_MAX_QUEUE_ROWS: '1000000', ...env },
   });
   const [message] = (await once(child, 'message')) as [{ port: number }];
   return { child, port: message.port };
 }
 
-async function serverStats(child: ChildProcess): Promise<{ eventLoopP99Ms: number; cpuMs: number }> {
+async function serverStats(child: ChildProcess): Promise<BenchServerStats> {
   child.send('stats');
-  const [message] = (await once(child, 'message')) as [{ eventLoopP99Ms: number; cpuMs: number }];
+  const [message] = (await once(child, 'message')) as [BenchServerStats];
   return message;
 }
 
@@ -110,22 +119,28 @@ function streamCall(client: RankingClient): { call: () => Promise<void>; close()
 }
 
 console.log(`Rank with ${candidates} candidates of d=${dim}, ${values.bundle ?? 'contract-shaped RankNet (random weights)'}, ${seconds} s per cell, client in this process, server in its own`);
-console.log('mode          transport  conc   scores/s   calls/s   p50_ms   p99_ms  errors  loop_p99_ms  server_cpu_ms/call');
+console.log('                                                                            server loop  |  CPU ms per call                  | rows per');
+console.log('mode          transport  conc   scores/s   calls/s   p50_ms   p99_ms  errors  p99_ms max_ms | client server main   infer other | batch');
 const Ranking = loadProtos().grpcObject.dlrs.v1.Ranking;
-for (const [mode, env] of Object.entries(MODES)) {
-  const { child, port } = await startServer(env);
+for (const mode of values.modes.split(',')) {
+  const settings = MODES[mode];
+  if (settings === undefined) throw new Error(`--modes takes on, off and echo, got ${mode}`);
+  const { child, port } = await startServer(settings);
   const client = createGrpcClient(Ranking, { addresses: `127.0.0.1:${port}`, maxMessageBytes: 64 * 1024 * 1024 });
-  for (const transport of ['unary', 'stream'] as const) {
+  for (const transport of transports) {
     for (const concurrency of concurrencies) {
       const stream = transport === 'stream' ? streamCall(client) : undefined;
       const call = stream?.call ?? unaryCall(client);
       await drive(concurrency, 500, call);
       await serverStats(child);
+      const clientCpu = process.cpuUsage();
       const { calls, latency, errors } = await drive(concurrency, seconds * 1000, call);
-      const { eventLoopP99Ms, cpuMs } = await serverStats(child);
+      const clientCpuUs = process.cpuUsage(clientCpu);
+      const server = await serverStats(child);
       stream?.close();
+      const perCall = (ms: number): string => (ms / Math.max(1, calls)).toFixed(3).padStart(6);
       const row = [
-        mode.padEnd(13),
+        (mode === 'echo' ? 'echo' : `batching ${mode}`).padEnd(13),
         transport.padEnd(9),
         String(concurrency).padStart(4),
         String(Math.round((calls * candidates) / seconds)).padStart(10),
@@ -133,8 +148,16 @@ for (const [mode, env] of Object.entries(MODES)) {
         (latency.getValueAtPercentile(50) / 1000).toFixed(2).padStart(8),
         (latency.getValueAtPercentile(99) / 1000).toFixed(2).padStart(8),
         String(errors).padStart(7),
-        eventLoopP99Ms.toFixed(2).padStart(10),
-        (cpuMs / Math.max(1, calls)).toFixed(3).padStart(10),
+        server.eventLoopP99Ms.toFixed(2).padStart(7),
+        server.eventLoopMaxMs.toFixed(1).padStart(6),
+        '|',
+        perCall((clientCpuUs.user + clientCpuUs.system) / 1000),
+        perCall(server.cpuMs),
+        perCall(server.mainBusyMs),
+        perCall(server.inferenceMs),
+        perCall(server.cpuMs - server.mainBusyMs - server.inferenceMs),
+        '|',
+        (server.batches > 0 ? server.batchRows / server.batches : 0).toFixed(0).padStart(6),
       ];
       console.log(row.join(' '));
     }

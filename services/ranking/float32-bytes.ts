@@ -25,16 +25,20 @@ export function checkFloat32Rows(bytes: Uint8Array, width: number, field: string
   return bytes.byteLength / rowBytes;
 }
 
+/** Where unaligned bytes are copied to be read as words: one memcpy beats reading them byte by byte. */
+let scratch = new Uint32Array(0);
+
 /** The index of the first NaN or infinite float32 in `bytes`, -1 when all are finite. */
 function firstNonFinite(bytes: Uint8Array): number {
   const count = bytes.byteLength >> 2;
-  if (bytes.byteOffset % 4 === 0) {
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, count);
-    for (let k = 0; k < count; k += 1) if ((words[k] & FLOAT32_EXPONENT_MASK) === FLOAT32_EXPONENT_MASK) return k;
-    return -1;
+  let words: Uint32Array;
+  if (bytes.byteOffset % 4 === 0) words = new Uint32Array(bytes.buffer, bytes.byteOffset, count);
+  else {
+    if (scratch.length < count) scratch = new Uint32Array(2 ** Math.ceil(Math.log2(count)));
+    new Uint8Array(scratch.buffer, 0, bytes.byteLength).set(bytes);
+    words = scratch;
   }
-  // Little-endian: the exponent is the low 7 bits of byte 3 and the high bit of byte 2.
-  for (let k = 0; k < count; k += 1) if ((bytes[4 * k + 3] & 0x7f) === 0x7f && (bytes[4 * k + 2] & 0x80) !== 0) return k;
+  for (let k = 0; k < count; k += 1) if ((words[k] & FLOAT32_EXPONENT_MASK) === FLOAT32_EXPONENT_MASK) return k;
   return -1;
 }
 

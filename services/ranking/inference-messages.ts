@@ -54,25 +54,25 @@ export interface TensorShape {
   dims: number[];
 }
 
-/** A tensor's place in a worker's shared slab: its shape and where its bytes start. */
+/** A tensor's place in a worker's slab: its shape and where its bytes start. */
 export interface SlabTensor extends TensorShape {
   name: string;
   byteOffset: number;
 }
 
 /**
- * Main thread -> worker. The inputs are already in the worker's slab (a SharedArrayBuffer the
- * pool owns per worker, sent along only when it is new or grew); the worker writes the outputs
- * into it at the places named. The message itself holds only names, shapes and offsets.
+ * Main thread -> worker. The slab is one ArrayBuffer per worker that goes back and forth,
+ * transferred (never copied): the main thread packs a batch's inputs into it, the worker runs
+ * on views of it, writes the outputs into it at the places named and sends it back.
  */
-export type WorkerRequest = { kind: 'run'; id: number; network: string; slab?: SharedArrayBuffer; inputs: SlabTensor[]; outputs: SlabTensor[] };
+export type WorkerRequest = { kind: 'run'; id: number; network: string; slab: ArrayBuffer; inputs: SlabTensor[]; outputs: SlabTensor[] };
 
-/** Worker -> main thread. A result's outputs are in the slab. */
+/** Worker -> main thread. A run's answer carries the slab back (a result's outputs are in it). */
 export type WorkerResponse =
   | { kind: 'ready'; sessions: Record<string, SessionReport>; warmupMs: number }
   | { kind: 'failed'; message: string }
-  | { kind: 'result'; id: number; runUs: number }
-  | { kind: 'error'; id: number; message: string };
+  | { kind: 'result'; id: number; runUs: number; slab: ArrayBuffer }
+  | { kind: 'error'; id: number; message: string; slab: ArrayBuffer };
 
 /** Bytes of one element of a tensor type. */
 export const ELEMENT_BYTES = 4;

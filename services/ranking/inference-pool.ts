@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../shared/workers/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import { ELEMENT_BYTES, elementCount, tensorView } from './inference-messages.js';
-import type { SessionReport, SessionSettings, SlabTensor, TensorShape, WireTensor, WireTensorMap, WorkerResponse, WorkerSetup } from './inference-messages.js';
+import type { SessionReport, SessionSettings, SlabTensor, TensorShape, WireTensor, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
 import { DlrsError } from '../../shared/errors/index.js';
 
 /** How to start an {@link InferencePool}. */
@@ -20,7 +20,7 @@ export interface InferencePoolOptions {
 
 /**
  * One run: the shapes of its inputs and of the outputs it expects, and how to write the inputs.
- * `write` is called when a worker takes the run, with views over that worker's shared slab, so
+ * `write` is called when a worker takes the run, with views over that worker's slab, so
  * the rows are packed once, straight into memory the worker reads.
  */
 export interface InferenceJob {
@@ -74,8 +74,8 @@ interface PoolWorker {
   worker: Worker;
   job: Job | undefined;
   jobStartMs: number;
-  /** The worker's slab: the main thread writes inputs into it, the worker writes outputs; one job at a time uses it. */
-  slab: SharedArrayBuffer | undefined;
+  /** The worker's slab while it is here (the worker holds it during a run; undefined before the first run or after a failed one). */
+  slab: ArrayBuffer | undefined;
 }
 
 /** Tensors start on cache-line boundaries in a slab. */
@@ -96,8 +96,11 @@ function layOut(shapes: Record<string, TensorShape>, startBytes: number): { tens
 
 
 /**
- * onnxruntime sessions in worker threads: `run()` hands a batch to a free worker (the tensors'
- * buffers are transferred, not copied) or queues it until one is free.
+ * onnxruntime sessions in worker threads: `run()` hands a batch to a free worker or queues it
+ * until one is free. Each worker has one slab (an ArrayBuffer transferred to it with a batch and
+ * back with the answer): a batch is packed straight into it, and no buffer is allocated per batch.
+ * (A SharedArrayBuffer would spare the transfers, but V8 copies into shared memory element by
+ * element, 5-20× slower than into a plain buffer, and onnxruntime-node takes no shared tensors.)
  */
 export class InferencePool {
   private readonly idle: PoolWorker[] = [];
@@ -220,12 +223,8 @@ export class InferencePool {
   private assign(entry: PoolWorker, job: Job): void {
     const inputs = layOut(job.job.inputs, 0);
     const outputs = layOut(job.job.outputs, inputs.endBytes);
-    let grown: SharedArrayBuffer | undefined;
-    if (entry.slab === undefined || entry.slab.byteLength < outputs.endBytes) {
-      grown = new SharedArrayBuffer(Math.max(MIN_SLAB_BYTES, 2 ** Math.ceil(Math.log2(outputs.endBytes))));
-      entry.slab = grown;
-    }
-    const slab = entry.slab;
+    const slab = entry.slab !== undefined && entry.slab.byteLength >= outputs.endBytes ? entry.slab : new ArrayBuffer(Math.max(MIN_SLAB_BYTES, 2 ** Math.ceil(Math.log2(outputs.endBytes))));
+    entry.slab = slab;
     try {
       job.job.write(Object.fromEntries(inputs.tensors.map((tensor) => [tensor.name, tensorView(slab, tensor)])));
     } catch (error) {
@@ -238,7 +237,9 @@ export class InferencePool {
     entry.job = job;
     entry.jobStartMs = performance.now();
     job.outputs = outputs.tensors;
-    entry.worker.postMessage({ kind: 'run', id: job.id, network: job.network, inputs: inputs.tensors, outputs: outputs.tensors, ...(grown === undefined ? {} : { slab: grown }) });
+    entry.slab = undefined;
+    const request: WorkerRequest = { kind: 'run', id: job.id, network: job.network, slab, inputs: inputs.tensors, outputs: outputs.tensors };
+    entry.worker.postMessage(request, [slab]);
   }
 
   private release(entry: PoolWorker): void {
@@ -257,8 +258,9 @@ export class InferencePool {
   private onMessage(entry: PoolWorker, message: WorkerResponse): void {
     const job = entry.job;
     if (job === undefined || (message.kind !== 'result' && message.kind !== 'error') || message.id !== job.id) return;
+    entry.slab = message.slab;
     // Copied before the worker is released: its next job reuses the slab.
-    const outputs = message.kind === 'result' && entry.slab !== undefined ? copyOutputs(entry.slab, job.outputs) : {};
+    const outputs = message.kind === 'result' ? copyOutputs(message.slab, job.outputs) : {};
     this.release(entry);
     if (message.kind === 'result') job.resolve({ outputs, runUs: message.runUs });
     else job.reject(new DlrsError('INTERNAL', 'inference failed', { cause: new Error(message.message) }));
@@ -281,7 +283,7 @@ export class InferencePool {
 }
 
 /** The outputs of a finished job, copied out of the slab. */
-function copyOutputs(slab: SharedArrayBuffer, tensors: readonly SlabTensor[]): WireTensorMap {
+function copyOutputs(slab: ArrayBuffer, tensors: readonly SlabTensor[]): WireTensorMap {
   const outputs: WireTensorMap = {};
   for (const tensor of tensors) {
     const view = tensorView(slab, tensor);

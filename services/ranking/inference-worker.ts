@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { ELEMENT_BYTES, elementCount, tensorView } from './inference-messages.js';
+import { elementCount, tensorView } from './inference-messages.js';
 import type { ProviderFailure, SessionReport, SessionSettings, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
 
 /** onnxruntime's own log level while a provider may still fall back: the failure is reported to the main thread instead. */
@@ -70,24 +70,17 @@ async function main(): Promise<void> {
     post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     return;
   }
-  // The slab the main thread writes the inputs into, and a private copy of them: onnxruntime-node
-  // takes no tensor over a SharedArrayBuffer, and the copy is one memcpy on this thread.
-  let slab = new SharedArrayBuffer(0);
-  let local = new ArrayBuffer(0);
   port.on('message', (request: WorkerRequest) => {
-    if (request.slab !== undefined) slab = request.slab;
-    void run(request).then(post);
+    void run(request).then((response) => port.postMessage(response, [request.slab]));
   });
 
   async function run(request: WorkerRequest): Promise<WorkerResponse> {
+    const { id, slab } = request;
     try {
       const session = sessions.get(request.network);
       if (session === undefined) throw new Error(`no session for network ${request.network}`);
-      const inputsEnd = Math.max(0, ...request.inputs.map((tensor) => tensor.byteOffset + ELEMENT_BYTES * elementCount(tensor.dims)));
-      if (local.byteLength < inputsEnd) local = new ArrayBuffer(slab.byteLength);
-      new Uint8Array(local, 0, inputsEnd).set(new Uint8Array(slab, 0, inputsEnd));
       const feeds: Record<string, ort.Tensor> = {};
-      for (const tensor of request.inputs) feeds[tensor.name] = new ort.Tensor(tensor.type, tensorView(local, tensor), tensor.dims);
+      for (const tensor of request.inputs) feeds[tensor.name] = new ort.Tensor(tensor.type, tensorView(slab, tensor), tensor.dims);
       const startMs = performance.now();
       const results = await session.run(feeds);
       const runUs = (performance.now() - startMs) * 1000;
@@ -99,9 +92,9 @@ async function main(): Promise<void> {
         }
         tensorView(slab, tensor).set(result.data as Float32Array | Int32Array);
       }
-      return { kind: 'result', id: request.id, runUs };
+      return { kind: 'result', id, runUs, slab };
     } catch (error) {
-      return { kind: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) };
+      return { kind: 'error', id, message: error instanceof Error ? error.message : String(error), slab };
     }
   }
 }

@@ -1,5 +1,6 @@
-// The ranking server as a benchmark target, in its own process: RankNet with the contract's
-// architecture (random weights) or a bundle's, configured by DLRS_* variables. With --echo, a
+// The ranking server as a benchmark target, in its own process: a bundle as `dlrs serve ranking`
+// serves it, or (without --bundle) a RankNet with the contract's architecture and random weights
+// beside tiny UserNet; configured by DLRS_* variables. With --echo, a
 // Ranking server on the same gRPC wrapper that answers every Rank with ready scores, without
 // parsing or inference: the transport's own ceiling for requests of this size.
 // Started by service-load.ts over IPC: it answers 'stats' with what happened since the last
@@ -14,7 +15,9 @@ import type { RankStreamResponse } from '../../shared/generated/dlrs/v1/RankStre
 import { bidi, createGrpcServer, unary } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { loadRankingConfig } from '../../services/ranking/config.js';
+import { describeBundle } from '../../services/ranking/bundle-description.js';
 import { startRankingServer } from '../../services/ranking/server.js';
+import type { BundleDescriber } from '../../services/ranking/server.js';
 import { tinyDescription, writeTinyModels } from '../../services/ranking/testing/tiny-serving.js';
 import { benchRankNet } from './bench-model.js';
 
@@ -31,9 +34,14 @@ export interface BenchServerStats {
   mainBusyMs: number;
   /** Time the inference workers spent running batches. */
   inferenceMs: number;
-  /** Batches of RankNet run, and their rows. */
+  /** Batches run per network (`rank`, `user`), and their rows. */
+  batches: Record<string, BatchTotals>;
+}
+
+/** Batches run and their rows. */
+export interface BatchTotals {
   batches: number;
-  batchRows: number;
+  rows: number;
 }
 
 const { values } = parseArgs({ options: { bundle: { type: 'string' }, dim: { type: 'string', default: '64' }, echo: { type: 'boolean', default: false } } });
@@ -48,20 +56,29 @@ interface Target {
   close(): Promise<void>;
 }
 
-/** The ranking service on RankNet of the bundle (or the contract-shaped one). */
+/** The ranking service on the bundle, or on the contract-shaped RankNet and tiny UserNet. */
 async function serveRanking(): Promise<Target> {
-  const rankNet = benchRankNet(values.bundle, dim);
-  const tiny = writeTinyModels(dim);
-  const description = { ...tinyDescription(tiny, dim, 1), rankNet: rankNet.path, modelVersion: 'bench' };
-  const ranking = await startRankingServer({ config, logger, bundlePath: tiny.dir, describe: async () => description });
+  let remove = (): void => undefined;
+  let describe: BundleDescriber = describeBundle;
+  if (values.bundle === undefined) {
+    const rankNet = benchRankNet(undefined, dim);
+    const tiny = writeTinyModels(dim);
+    const description = { ...tinyDescription(tiny, dim, 1), rankNet: rankNet.path, modelVersion: 'bench' };
+    describe = async () => description;
+    remove = () => {
+      tiny.remove();
+      rankNet.remove();
+    };
+  }
+  const ranking = await startRankingServer({ config, logger, bundlePath: values.bundle ?? '', describe });
+  if (ranking.service.model.info.dim !== dim) throw new Error(`the bundle's d is ${ranking.service.model.info.dim}; pass --dim ${ranking.service.model.info.dim}`);
   return {
     port: ranking.port,
     metricsPort: ranking.metricsPort,
     inferenceUs: () => ranking.service.model.pool.stats().busyUs,
     async close() {
       await ranking.close('benchmark done');
-      tiny.remove();
-      rankNet.remove();
+      remove();
     },
   };
 }
@@ -96,11 +113,17 @@ async function serveEcho(): Promise<Target> {
   return { port, metricsPort, inferenceUs: () => 0, close: () => server.shutdown('benchmark done') };
 }
 
-/** Sum and count of the RankNet batch-size histogram, read from /metrics. */
-async function batchTotals(metricsPort: number): Promise<{ batches: number; rows: number }> {
+/** Sum and count of the batch-size histogram per network, read from /metrics. */
+async function batchTotals(metricsPort: number): Promise<Record<string, BatchTotals>> {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  const read = (suffix: string): number => Number(new RegExp(`^dlrs_ranking_batch_rows_${suffix}\\{[^}]*network="rank"[^}]*\\} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
-  return { batches: read('count'), rows: read('sum') };
+  const read = (network: string, suffix: string): number =>
+    Number(new RegExp(`^dlrs_ranking_batch_rows_${suffix}\\{[^}]*network="${network}"[^}]*\\} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+  return Object.fromEntries(['rank', 'user'].map((network) => [network, { batches: read(network, 'count'), rows: read(network, 'sum') }]));
+}
+
+/** What happened between two readings of the batch totals. */
+function batchesSince(now: Record<string, BatchTotals>, then: Record<string, BatchTotals>): Record<string, BatchTotals> {
+  return Object.fromEntries(Object.entries(now).map(([network, totals]) => [network, { batches: totals.batches - (then[network]?.batches ?? 0), rows: totals.rows - (then[network]?.rows ?? 0) }]));
 }
 
 const target = values.echo ? await serveEcho() : await serveRanking();
@@ -120,8 +143,7 @@ process.on('message', (message: string) => {
         cpuMs: (cpu.user + cpu.system) / 1000,
         mainBusyMs: elu.active,
         inferenceMs: (inferenceUs - mark.inferenceUs) / 1000,
-        batches: batches.batches - mark.batches.batches,
-        batchRows: batches.rows - mark.batches.rows,
+        batches: batchesSince(batches, mark.batches),
       };
       mark = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), inferenceUs, batches };
       delay.reset();

@@ -1,10 +1,11 @@
 // The ranking service under load from a separate client process: scores/s and p50/p99 latency of
-// Rank (unary) and RankStream at several concurrencies, with batching on and off, and the
+// Rank (unary) and RankStream at several concurrencies, with batching on and off (or, with
+// --call embed, users/s of EmbedUsers, one gateway-like profile per request), and the
 // server's event-loop delay p99, and where the CPU went per call: the client process, the server's
 // main thread, inference (and the server's other threads: process CPU minus the two). Mode `echo`
 // answers without parsing or inference: the gRPC transport's ceiling for requests of this size.
 //   node --import tsx bench/ranking/service-load.ts [--bundle DIR] [--dim 64] [--candidates 300] [--seconds 3] [--concurrency 1,8,64,256]
-//     [--modes on,off,echo] [--transports unary,stream] [--cpu-prof DIR]  (--cpu-prof: V8 CPU profiles of the server's threads into DIR)
+//     [--call rank|embed] [--modes on,off,echo] [--transports unary,stream] [--cpu-prof DIR]  (--cpu-prof: V8 CPU profiles of the server's threads into DIR)
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,7 +17,16 @@ import type { RankRequest } from '../../shared/generated/dlrs/v1/RankRequest.js'
 import type { RankStreamResponse__Output } from '../../shared/generated/dlrs/v1/RankStreamResponse.js';
 import { createGrpcClient } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
-import type { BenchServerStats } from './bench-server.js';
+import type { EmbedUsersRequest } from '../../shared/generated/dlrs/v1/EmbedUsersRequest.js';
+import type { BatchTotals, BenchServerStats } from './bench-server.js';
+import { PROFILE_EVENTS, benchProfiles } from './bench-profiles.js';
+
+/** Distinct profiles the EmbedUsers callers cycle through. */
+const PROFILE_COUNT = 512;
+
+function meanBatchRows(totals: BatchTotals | undefined): string {
+  return totals === undefined || totals.batches === 0 ? '-' : (totals.rows / totals.batches).toFixed(1);
+}
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +35,7 @@ const { values } = parseArgs({
     candidates: { type: 'string', default: '300' },
     seconds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,8,64,256' },
+    call: { type: 'string', default: 'rank' },
     modes: { type: 'string', default: 'on,off' },
     transports: { type: 'string', default: 'unary,stream' },
     'cpu-prof': { type: 'string' },
@@ -51,6 +62,14 @@ const request: RankRequest = {
   itemEmbeddings: Buffer.from(random(candidates * dim).buffer),
   itemBiases: Buffer.from(random(candidates).buffer),
 };
+if (values.call !== 'rank' && values.call !== 'embed') throw new Error(`--call takes rank or embed, got ${values.call}`);
+const embed = values.call === 'embed';
+if (embed && values.bundle === undefined) throw new Error('--call embed needs --bundle: profiles are built from its items and feature spec');
+const profiles = embed ? await benchProfiles(values.bundle as string, PROFILE_COUNT) : [];
+/** Rows per request: candidates scored, or users embedded. */
+const rowsPerCall = embed ? 1 : candidates;
+/** The request of the n-th call. */
+const embedRequest = (n: number): EmbedUsersRequest => ({ profiles: [profiles[n % profiles.length]] });
 
 async function startServer({ env, args: modeArgs }: { env: Record<string, string>; args: string[] }): Promise<{ child: ChildProcess; port: number }> {
   const args = ['--dim', String(dim), ...(values.bundle === undefined ? [] : ['--bundle', values.bundle]), ...modeArgs];
@@ -92,7 +111,14 @@ async function drive(concurrency: number, durationMs: number, call: () => Promis
 }
 
 function unaryCall(client: RankingClient): () => Promise<void> {
-  return () => new Promise((resolve, reject) => client.Rank(request, { deadline: Date.now() + 30_000 }, (error) => (error ? reject(error) : resolve())));
+  let next = 0;
+  const deadline = (): { deadline: number } => ({ deadline: Date.now() + 30_000 });
+  return () =>
+    new Promise((resolve, reject) => {
+      const done = (error: Error | null): void => (error ? reject(error) : resolve());
+      if (embed) client.EmbedUsers(embedRequest(next++), deadline(), done);
+      else client.Rank(request, deadline(), done);
+    });
 }
 
 /** One RankStream shared by all callers, requests correlated by id. */
@@ -112,15 +138,16 @@ function streamCall(client: RankingClient): { call: () => Promise<void>; close()
       new Promise<void>((resolve, reject) => {
         const requestId = String(next++);
         waiting.set(requestId, { resolve, reject });
-        stream.write({ requestId, rank: request });
+        stream.write(embed ? { requestId, embedUsers: embedRequest(next) } : { requestId, rank: request });
       }),
     close: () => stream.end(),
   };
 }
 
-console.log(`Rank with ${candidates} candidates of d=${dim}, ${values.bundle ?? 'contract-shaped RankNet (random weights)'}, ${seconds} s per cell, client in this process, server in its own`);
+const what = embed ? `EmbedUsers with 1 profile of ${PROFILE_COUNT} built from the bundle's items (${PROFILE_EVENTS.min}-${PROFILE_EVENTS.max} events each)` : `Rank with ${candidates} candidates`;
+console.log(`${what}, d=${dim}, ${values.bundle ?? 'contract-shaped RankNet (random weights)'}, ${seconds} s per cell, client in this process, server in its own`);
 console.log('                                                                            server loop  |  CPU ms per call                  | rows per');
-console.log('mode          transport  conc   scores/s   calls/s   p50_ms   p99_ms  errors  p99_ms max_ms | client server main   infer other | batch');
+console.log(`mode          transport  conc   ${embed ? ' users/s' : 'scores/s'}   calls/s   p50_ms   p99_ms  errors  p99_ms max_ms | client server main   infer other | batch`);
 const Ranking = loadProtos().grpcObject.dlrs.v1.Ranking;
 for (const mode of values.modes.split(',')) {
   const settings = MODES[mode];
@@ -143,7 +170,7 @@ for (const mode of values.modes.split(',')) {
         (mode === 'echo' ? 'echo' : `batching ${mode}`).padEnd(13),
         transport.padEnd(9),
         String(concurrency).padStart(4),
-        String(Math.round((calls * candidates) / seconds)).padStart(10),
+        String(Math.round((calls * rowsPerCall) / seconds)).padStart(10),
         String(Math.round(calls / seconds)).padStart(9),
         (latency.getValueAtPercentile(50) / 1000).toFixed(2).padStart(8),
         (latency.getValueAtPercentile(99) / 1000).toFixed(2).padStart(8),
@@ -157,7 +184,7 @@ for (const mode of values.modes.split(',')) {
         perCall(server.inferenceMs),
         perCall(server.cpuMs - server.mainBusyMs - server.inferenceMs),
         '|',
-        (server.batches > 0 ? server.batchRows / server.batches : 0).toFixed(0).padStart(6),
+        meanBatchRows(server.batches[embed ? 'user' : 'rank']).padStart(6),
       ];
       console.log(row.join(' '));
     }

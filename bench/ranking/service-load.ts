@@ -20,6 +20,7 @@ import { loadProtos } from '../../shared/proto/index.js';
 import type { EmbedUsersRequest } from '../../shared/generated/dlrs/v1/EmbedUsersRequest.js';
 import type { BatchTotals, BenchServerStats } from './bench-server.js';
 import { PROFILE_EVENTS, benchProfiles } from './bench-profiles.js';
+import { encodeHalf } from './half-float.js';
 
 /** Distinct profiles the EmbedUsers callers cycle through. */
 const PROFILE_COUNT = 512;
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,8,64,256' },
     call: { type: 'string', default: 'rank' },
+    encoding: { type: 'string', default: 'float32' },
     modes: { type: 'string', default: 'on,off' },
     transports: { type: 'string', default: 'unary,stream' },
     'cpu-prof': { type: 'string' },
@@ -55,11 +57,15 @@ const MODES: Record<string, { env: Record<string, string>; args: string[] }> = {
 };
 
 const random = (length: number): Float32Array => Float32Array.from({ length }, () => Math.random() * 2 - 1);
+if (values.encoding !== 'float32' && values.encoding !== 'float16') throw new Error(`--encoding takes float32 or float16, got ${values.encoding}`);
+if (values.encoding === 'float16' && values.modes !== 'echo') throw new Error('--encoding float16 runs against --modes echo only: the service reads float32 embeddings');
+/** The embeddings' bytes as the request carries them. */
+const embeddingBytes = (values32: Float32Array): Buffer => (values.encoding === 'float16' ? encodeHalf(values32) : Buffer.from(values32.buffer));
 const request: RankRequest = {
   dim,
-  userEmbedding: Buffer.from(random(dim).buffer),
+  userEmbedding: embeddingBytes(random(dim)),
   userBias: 0.1,
-  itemEmbeddings: Buffer.from(random(candidates * dim).buffer),
+  itemEmbeddings: embeddingBytes(random(candidates * dim)),
   itemBiases: Buffer.from(random(candidates).buffer),
 };
 if (values.call !== 'rank' && values.call !== 'embed') throw new Error(`--call takes rank or embed, got ${values.call}`);
@@ -144,7 +150,7 @@ function streamCall(client: RankingClient): { call: () => Promise<void>; close()
   };
 }
 
-const what = embed ? `EmbedUsers with 1 profile of ${PROFILE_COUNT} built from the bundle's items (${PROFILE_EVENTS.min}-${PROFILE_EVENTS.max} events each)` : `Rank with ${candidates} candidates`;
+const what = embed ? `EmbedUsers with 1 profile of ${PROFILE_COUNT} built from the bundle's items (${PROFILE_EVENTS.min}-${PROFILE_EVENTS.max} events each)` : `Rank with ${candidates} candidates (embeddings as ${values.encoding})`;
 console.log(`${what}, d=${dim}, ${values.bundle ?? 'contract-shaped RankNet (random weights)'}, ${seconds} s per cell, client in this process, server in its own`);
 console.log('                                                                            server loop  |  CPU ms per call                  | rows per');
 console.log(`mode          transport  conc   ${embed ? ' users/s' : 'scores/s'}   calls/s   p50_ms   p99_ms  errors  p99_ms max_ms | client server main   infer other | batch`);

@@ -5,10 +5,12 @@
 // main thread, inference (and the server's other threads: process CPU minus the two). Mode `echo`
 // answers without parsing or inference: the gRPC transport's ceiling for requests of this size.
 //   node --import tsx bench/ranking/service-load.ts [--bundle DIR] [--dim 64] [--candidates 300] [--seconds 3] [--concurrency 1,8,64,256]
-//     [--call rank|embed] [--modes on,off,echo] [--transports unary,stream] [--cpu-prof DIR]  (--cpu-prof: V8 CPU profiles of the server's threads into DIR)
+//     [--call rank|embed] [--modes on,delay,off,echo] [--transports unary,stream] [--encoding float32|float16]
+//     [--cpu-prof DIR] (V8 CPU profiles of the server's threads into DIR) [--server-node-flags=--max-semi-space-size=64]
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
@@ -21,6 +23,9 @@ import type { EmbedUsersRequest } from '../../shared/generated/dlrs/v1/EmbedUser
 import type { BatchTotals, BenchServerStats } from './bench-server.js';
 import { PROFILE_EVENTS, benchProfiles } from './bench-profiles.js';
 import { encodeHalf } from './half-float.js';
+
+/** How long the idle server's event-loop delay is sampled before the runs. */
+const IDLE_SAMPLE_MS = 1000;
 
 /** Distinct profiles the EmbedUsers callers cycle through. */
 const PROFILE_COUNT = 512;
@@ -38,9 +43,10 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,8,64,256' },
     call: { type: 'string', default: 'rank' },
     encoding: { type: 'string', default: 'float32' },
-    modes: { type: 'string', default: 'on,off' },
+    modes: { type: 'string', default: 'on,delay,off,echo' },
     transports: { type: 'string', default: 'unary,stream' },
     'cpu-prof': { type: 'string' },
+    'server-node-flags': { type: 'string', default: '' },
   },
 });
 const dim = Number(values.dim);
@@ -49,9 +55,14 @@ const seconds = Number(values.seconds);
 const concurrencies = values.concurrency.split(',').map(Number);
 const transports = values.transports.split(',').filter((t): t is 'unary' | 'stream' => t === 'unary' || t === 'stream');
 
-/** Batching on: the service defaults. Off: every request runs alone (a batch never holds more than one request). Echo: no service at all. */
+/**
+ * Batching on: the service defaults (flush as soon as a worker is free). Delay: on, and rows wait
+ * up to 1 ms for company. Off: every request runs alone (a batch never holds more than one
+ * request). Echo: no service at all.
+ */
 const MODES: Record<string, { env: Record<string, string>; args: string[] }> = {
   on: { env: {}, args: [] },
+  delay: { env: { DLRS_MAX_QUEUE_DELAY_US: '1000' }, args: [] },
   off: { env: { DLRS_MAX_BATCH_ROWS: '1' }, args: [] },
   echo: { env: {}, args: ['--echo'] },
 };
@@ -80,7 +91,13 @@ const embedRequest = (n: number): EmbedUsersRequest => ({ profiles: [profiles[n 
 async function startServer({ env, args: modeArgs }: { env: Record<string, string>; args: string[] }): Promise<{ child: ChildProcess; port: number }> {
   const args = ['--dim', String(dim), ...(values.bundle === undefined ? [] : ['--bundle', values.bundle]), ...modeArgs];
   const child = fork(fileURLToPath(new URL('./bench-server.ts', import.meta.url)), args, {
-    execArgv: ['--import', 'tsx', '--no-warnings', ...(values['cpu-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--no-warnings',
+      ...(values['cpu-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']]),
+      ...values['server-node-flags'].split(' ').filter((flag) => flag !== ''),
+    ],
     env: { ...process.env, DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_MAX_QUEUE_ROWS: '1000000', ...env },
   });
   const [message] = (await once(child, 'message')) as [{ port: number }];
@@ -157,8 +174,13 @@ console.log(`mode          transport  conc   ${embed ? ' users/s' : 'scores/s'} 
 const Ranking = loadProtos().grpcObject.dlrs.v1.Ranking;
 for (const mode of values.modes.split(',')) {
   const settings = MODES[mode];
-  if (settings === undefined) throw new Error(`--modes takes on, off and echo, got ${mode}`);
+  if (settings === undefined) throw new Error(`--modes takes ${Object.keys(MODES).join(', ')}, got ${mode}`);
   const { child, port } = await startServer(settings);
+  // The floor under every loop figure below: the delay of the server's loop with no calls at all (the machine's own contention).
+  await serverStats(child);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS));
+  const idle = await serverStats(child);
+  console.log(`${mode}: server idle for ${IDLE_SAMPLE_MS} ms: loop p99 ${idle.eventLoopP99Ms.toFixed(2)} ms, max ${idle.eventLoopMaxMs.toFixed(1)} ms (load average ${loadavg().map((v) => v.toFixed(2)).join(' ')})`);
   const client = createGrpcClient(Ranking, { addresses: `127.0.0.1:${port}`, maxMessageBytes: 64 * 1024 * 1024 });
   for (const transport of transports) {
     for (const concurrency of concurrencies) {
@@ -173,7 +195,7 @@ for (const mode of values.modes.split(',')) {
       stream?.close();
       const perCall = (ms: number): string => (ms / Math.max(1, calls)).toFixed(3).padStart(6);
       const row = [
-        (mode === 'echo' ? 'echo' : `batching ${mode}`).padEnd(13),
+        (mode === 'echo' ? 'echo' : mode === 'delay' ? 'batch 1ms' : `batching ${mode}`).padEnd(13),
         transport.padEnd(9),
         String(concurrency).padStart(4),
         String(Math.round((calls * rowsPerCall) / seconds)).padStart(10),

@@ -1,7 +1,8 @@
 // Where a thread's time went, from a V8 CPU profile (node --cpu-prof): self time grouped by
 // what the code belongs to (HTTP/2, grpc-js, protobuf, the ranking service, tracing, metrics, ...)
 // and the functions with the most self time.
-//   node --import tsx bench/ranking/profile-summary.ts FILE.cpuprofile [--top 25]
+//   node --import tsx bench/ranking/profile-summary.ts FILE.cpuprofile [--top 25] [--last-ms N]
+// --last-ms keeps only the profile's last N ms (the load phase, without start-up and warm-up).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -38,12 +39,19 @@ const GROUPS: [string, (url: string, name: string) => boolean][] = [
   ['other', () => true],
 ];
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, 'last-ms': { type: 'string' } } });
 if (positionals.length !== 1) throw new Error('usage: profile-summary.ts FILE.cpuprofile [--top N]');
 const profile = JSON.parse(readFileSync(positionals[0], 'utf8')) as CpuProfile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, k) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[k] ?? 0)));
+const spanUs = profile.timeDeltas.reduce((a, b) => a + b, 0);
+const fromUs = values['last-ms'] === undefined ? 0 : spanUs - Number(values['last-ms']) * 1000;
+let atUs = 0;
+profile.samples.forEach((id, k) => {
+  const deltaUs = profile.timeDeltas[k] ?? 0;
+  atUs += deltaUs;
+  if (atUs >= fromUs) selfUs.set(id, (selfUs.get(id) ?? 0) + deltaUs);
+});
 
 const groupUs = new Map<string, number>();
 const functionUs = new Map<string, number>();

@@ -1,9 +1,15 @@
-const scratch = new DataView(new ArrayBuffer(4));
+/** One float32 seen as its bits (the host is little-endian, checked by services/ranking/float32-bytes). */
+const scratchFloat = new Float32Array(1);
+const scratchBits = new Uint32Array(scratchFloat.buffer);
 
 /** IEEE-754 half-precision bits of a float32 value (round to nearest even, overflow to infinity). */
 export function toHalfBits(value: number): number {
-  scratch.setFloat32(0, value);
-  const bits = scratch.getUint32(0);
+  scratchFloat[0] = value;
+  return halfBitsOf(scratchBits[0]);
+}
+
+/** IEEE-754 half-precision bits of float32 bits. */
+function halfBitsOf(bits: number): number {
   const sign = (bits >>> 16) & 0x8000;
   const exponent = (bits >>> 23) & 0xff;
   let mantissa = bits & 0x7fffff;
@@ -37,8 +43,9 @@ const HALF_TO_FLOAT = Float32Array.from({ length: 65536 }, (_, bits) => fromHalf
 
 /** float32 values as little-endian half-precision bytes (the host is little-endian). */
 export function encodeHalf(values: Float32Array): Buffer {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
-  for (let k = 0; k < values.length; k += 1) out[k] = toHalfBits(values[k]);
+  for (let k = 0; k < values.length; k += 1) out[k] = halfBitsOf(bits[k]);
   return Buffer.from(out.buffer);
 }
 

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { InferencePool } from '../../services/ranking/inference-pool.js';
+import { InferencePool, copyJob } from '../../services/ranking/inference-pool.js';
 import { RANK_NETWORK } from '../../services/ranking/rank-net-runner.js';
 import { benchRankNet } from './bench-model.js';
 
@@ -32,17 +32,20 @@ const random = (length: number): Float32Array => Float32Array.from({ length }, (
 console.log(`rank_net ${values.bundle ?? '(contract-shaped, random weights)'} d=${dim}, one session in one worker, ${seconds} s per batch size`);
 console.log('batch_rows  runs  scores_per_s(wall)  scores_per_s(in_run)  ms_per_batch(wall)');
 for (const rows of BATCH_SIZES) {
-  const source = { eU: random(rows * dim), eI: random(rows * dim), bU: random(rows), bI: random(rows) };
+  const job = copyJob(
+    {
+      e_u: { type: 'float32', dims: [rows, dim], data: random(rows * dim) },
+      e_i: { type: 'float32', dims: [rows, dim], data: random(rows * dim) },
+      b_u: { type: 'float32', dims: [rows, 1], data: random(rows) },
+      b_i: { type: 'float32', dims: [rows, 1], data: random(rows) },
+    },
+    { p: { type: 'float32', dims: [rows, 1] } },
+  );
   let runs = 0;
   let runUs = 0;
   const startMs = performance.now();
   while (performance.now() - startMs < seconds * 1000) {
-    const result = await pool.run(RANK_NETWORK, {
-      e_u: { type: 'float32', dims: [rows, dim], data: source.eU.slice() },
-      e_i: { type: 'float32', dims: [rows, dim], data: source.eI.slice() },
-      b_u: { type: 'float32', dims: [rows, 1], data: source.bU.slice() },
-      b_i: { type: 'float32', dims: [rows, 1], data: source.bI.slice() },
-    });
+    const result = await pool.run(RANK_NETWORK, job);
     runUs += result.runUs;
     runs += 1;
   }

@@ -31,7 +31,7 @@ const bytes = (length: number): Buffer => Buffer.from(Float32Array.from({ length
 const request = { requestId: '', modelVersion: '', dim, userEmbedding: bytes(dim), userBias: 0, itemEmbeddings: bytes(candidates * dim), itemBiases: bytes(candidates), topK: 0, timeoutMs: 0 };
 
 console.log(`RankingService.rank in-process, ${candidates} candidates, d=${dim}, ${values.workers} workers, ${seconds} s per cell`);
-console.log('mode          conc   scores/s   mean_rows_per_batch');
+console.log('mode          conc   scores/s   rows/batch  main_thread_ms/call  process_cpu_ms/call');
 for (const [mode, maxBatchRows] of [['batching on', 2048], ['batching off', 1]] as const) {
   const batches = { count: 0, rows: 0 };
   const settings = { ...TINY_SERVING, poolSize: Number(values.workers), rankBatcher: { maxBatchRows, maxQueueDelayUs: 0, maxQueueRows: 10_000_000 } };
@@ -49,6 +49,8 @@ for (const [mode, maxBatchRows] of [['batching on', 2048], ['batching off', 1]] 
     batches.count = 0;
     batches.rows = 0;
     let calls = 0;
+    const elu = performance.eventLoopUtilization();
+    const cpu = process.cpuUsage();
     const startMs = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -59,7 +61,12 @@ for (const [mode, maxBatchRows] of [['batching on', 2048], ['batching off', 1]] 
       }),
     );
     const wallS = (performance.now() - startMs) / 1000;
-    console.log(`${mode.padEnd(13)} ${String(concurrency).padStart(4)} ${String(Math.round((calls * candidates) / wallS)).padStart(10)} ${(batches.rows / Math.max(1, batches.count)).toFixed(0).padStart(10)}`);
+    const mainMs = performance.eventLoopUtilization(elu).active;
+    const cpuUs = process.cpuUsage(cpu);
+    const perCall = (ms: number): string => (ms / Math.max(1, calls)).toFixed(3).padStart(12);
+    console.log(
+      `${mode.padEnd(13)} ${String(concurrency).padStart(4)} ${String(Math.round((calls * candidates) / wallS)).padStart(10)} ${(batches.rows / Math.max(1, batches.count)).toFixed(0).padStart(10)}  ${perCall(mainMs)}         ${perCall((cpuUs.user + cpuUs.system) / 1000)}`,
+    );
   }
   await service.close();
 }

@@ -4,29 +4,57 @@ import { DlrsError } from '../../shared/errors/index.js';
 // The wire format is little-endian float32 and typed arrays use the host's byte order.
 if (endianness() !== 'LE') throw new Error('dlrs ranking needs a little-endian host: embeddings travel as little-endian float32');
 
+/** The exponent bits of a float32: all set means NaN or ±Infinity. */
+const FLOAT32_EXPONENT_MASK = 0x7f800000;
+
 /**
- * Reads `bytes` as little-endian float32 values, `width` per row, and checks that they are
- * finite. Throws INVALID_ARGUMENT naming `field` otherwise. Returns the rows and their count.
- * The result views `bytes` when it is 4-byte aligned and copies it otherwise.
+ * Checks that `bytes` holds little-endian float32 rows of `width` values, all finite, without
+ * copying them (the bytes of a received message are seldom 4-byte aligned; they are read in
+ * place). Throws INVALID_ARGUMENT naming `field` otherwise. Returns the number of rows.
  */
-export function readFloat32Rows(bytes: Uint8Array, width: number, field: string): { values: Float32Array; rows: number } {
+export function checkFloat32Rows(bytes: Uint8Array, width: number, field: string): number {
   const rowBytes = 4 * width;
   if (bytes.byteLength % rowBytes !== 0) {
     throw new DlrsError('INVALID_ARGUMENT', `${bytes.byteLength} bytes is not a multiple of 4 × ${width} (little-endian float32 rows of width ${width})`, { field });
   }
-  const values =
-    bytes.byteOffset % 4 === 0
-      ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-      : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  for (let k = 0; k < values.length; k += 1) {
-    if (!Number.isFinite(values[k])) {
-      throw new DlrsError('INVALID_ARGUMENT', `value ${k} (row ${Math.floor(k / width)}) is ${values[k]}; values must be finite`, { field });
-    }
+  const bad = firstNonFinite(bytes);
+  if (bad >= 0) {
+    const value = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat32(4 * bad, true);
+    throw new DlrsError('INVALID_ARGUMENT', `value ${bad} (row ${Math.floor(bad / width)}) is ${value}; values must be finite`, { field });
   }
-  return { values, rows: bytes.byteLength / rowBytes };
+  return bytes.byteLength / rowBytes;
+}
+
+/** Where unaligned bytes are copied to be read as words: one memcpy beats reading them byte by byte. */
+let scratch = new Uint32Array(0);
+
+/** The index of the first NaN or infinite float32 in `bytes`, -1 when all are finite. */
+function firstNonFinite(bytes: Uint8Array): number {
+  const count = bytes.byteLength >> 2;
+  let words: Uint32Array;
+  if (bytes.byteOffset % 4 === 0) words = new Uint32Array(bytes.buffer, bytes.byteOffset, count);
+  else {
+    if (scratch.length < count) scratch = new Uint32Array(2 ** Math.ceil(Math.log2(count)));
+    new Uint8Array(scratch.buffer, 0, bytes.byteLength).set(bytes);
+    words = scratch;
+  }
+  for (let k = 0; k < count; k += 1) if ((words[k] & FLOAT32_EXPONENT_MASK) === FLOAT32_EXPONENT_MASK) return k;
+  return -1;
+}
+
+/** The float32 values of little-endian bytes: a view when aligned, a copy otherwise. */
+export function float32Values(bytes: Uint8Array): Float32Array {
+  return bytes.byteOffset % 4 === 0
+    ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2)
+    : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
 /** The bytes of `values` as a Buffer over the same memory (no copy). */
 export function float32Bytes(values: Float32Array): Buffer {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/** The bytes of a typed array as a Uint8Array over the same memory. */
+export function bytesOf(values: Float32Array | Int32Array): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }

@@ -1,4 +1,4 @@
-/** A tensor as it crosses the worker boundary: its buffer is transferred, never copied through JSON. */
+/** A tensor owned by the main thread: an output copied out of a worker's slab, or an encoded input. */
 export type WireTensor =
   | { type: 'float32'; dims: number[]; data: Float32Array }
   | { type: 'int32'; dims: number[]; data: Int32Array };
@@ -45,21 +45,45 @@ export interface SessionReport {
   outputNames: string[];
 }
 
-/** Main thread -> worker. */
-export type WorkerRequest = { kind: 'run'; id: number; network: string; feeds: WireTensorMap };
+/** The element types of the model contract's tensors. */
+export type TensorType = WireTensor['type'];
 
-/** Worker -> main thread. */
+/** A tensor's type and shape. */
+export interface TensorShape {
+  type: TensorType;
+  dims: number[];
+}
+
+/** A tensor's place in a worker's slab: its shape and where its bytes start. */
+export interface SlabTensor extends TensorShape {
+  name: string;
+  byteOffset: number;
+}
+
+/**
+ * Main thread -> worker. The slab is one ArrayBuffer per worker that goes back and forth,
+ * transferred (never copied): the main thread packs a batch's inputs into it, the worker runs
+ * on views of it, writes the outputs into it at the places named and sends it back.
+ */
+export type WorkerRequest = { kind: 'run'; id: number; network: string; slab: ArrayBuffer; inputs: SlabTensor[]; outputs: SlabTensor[] };
+
+/** Worker -> main thread. A run's answer carries the slab back (a result's outputs are in it). */
 export type WorkerResponse =
   | { kind: 'ready'; sessions: Record<string, SessionReport>; warmupMs: number }
   | { kind: 'failed'; message: string }
-  | { kind: 'result'; id: number; outputs: WireTensorMap; runUs: number }
-  | { kind: 'error'; id: number; message: string };
+  | { kind: 'result'; id: number; runUs: number; slab: ArrayBuffer }
+  | { kind: 'error'; id: number; message: string; slab: ArrayBuffer };
 
-/** The buffers of `tensors`, to pass as postMessage's transfer list. */
-export function transferList(tensors: WireTensorMap): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const tensor of Object.values(tensors)) {
-    if (tensor.data.buffer instanceof ArrayBuffer) buffers.add(tensor.data.buffer);
-  }
-  return [...buffers];
+/** Bytes of one element of a tensor type. */
+export const ELEMENT_BYTES = 4;
+
+/** Elements of a shape. */
+export function elementCount(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
+}
+
+/** A typed view of `tensor` in `buffer`. */
+export function tensorView(buffer: ArrayBufferLike, tensor: SlabTensor): Float32Array | Int32Array {
+  const length = elementCount(tensor.dims);
+  return tensor.type === 'int32' ? new Int32Array(buffer, tensor.byteOffset, length) : new Float32Array(buffer, tensor.byteOffset, length);
 }

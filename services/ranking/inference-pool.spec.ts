@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { InferencePool } from './inference-pool.js';
+import { InferencePool, copyJob } from './inference-pool.js';
+import type { InferenceJob } from './inference-pool.js';
 import type { WireTensorMap } from './inference-messages.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import { tinyRankNet } from './testing/tiny-models.js';
@@ -21,6 +22,11 @@ function rankFeeds(rows: number): WireTensorMap {
     b_u: { type: 'float32', dims: [rows, 1], data: randomRows(rows, 1) },
     b_i: { type: 'float32', dims: [rows, 1], data: randomRows(rows, 1) },
   };
+}
+
+/** A RankNet job of `feeds`, expecting p of `rows` rows. */
+function rankJob(feeds: WireTensorMap): InferenceJob {
+  return copyJob(feeds, { p: { type: 'float32', dims: [feeds.e_i.dims[0], 1] } });
 }
 
 function copyFeeds(feeds: WireTensorMap): Record<string, ort.Tensor> {
@@ -62,15 +68,18 @@ describe('InferencePool', function () {
     assert.deepEqual(ready.map((line) => line.provider), ['cpu', 'cpu']);
   });
 
-  it('answers as a direct session does, and transfers the input buffers instead of copying them', async () => {
+  it('answers as a direct session does, with outputs the caller owns', async () => {
     const direct = await ort.InferenceSession.create(modelPath);
     const feeds = rankFeeds(37);
     const expected = (await direct.run(copyFeeds(feeds))).p.data as Float32Array;
-    const { outputs, runUs } = await (pool as InferencePool).run('rank', feeds);
+    const { outputs, runUs } = await (pool as InferencePool).run('rank', rankJob(feeds));
     assert.deepEqual(outputs.p.dims, [37, 1]);
     assert.deepEqual(Array.from(outputs.p.data), Array.from(expected));
     assert.ok(runUs >= 0);
-    assert.equal(feeds.e_u.data.byteLength, 0, 'the input buffer was transferred to the worker');
+    assert.ok(outputs.p.data.buffer instanceof ArrayBuffer, 'the scores are a copy, not a view of the shared slab');
+    const again = await (pool as InferencePool).run('rank', rankJob(rankFeeds(3)));
+    assert.equal(again.outputs.p.data.length, 3);
+    assert.deepEqual(Array.from(outputs.p.data), Array.from(expected), 'a later run leaves earlier outputs alone');
     await direct.release();
   });
 
@@ -78,7 +87,7 @@ describe('InferencePool', function () {
     const direct = await ort.InferenceSession.create(modelPath);
     const cases = Array.from({ length: 24 }, (_, k) => rankFeeds(1 + k));
     const expected = await Promise.all(cases.map(async (feeds) => Array.from((await direct.run(copyFeeds(feeds))).p.data as Float32Array)));
-    const results = await Promise.all(cases.map((feeds) => (pool as InferencePool).run('rank', feeds)));
+    const results = await Promise.all(cases.map((feeds) => (pool as InferencePool).run('rank', rankJob(feeds))));
     results.forEach((result, k) => assert.deepEqual(Array.from(result.outputs.p.data), expected[k]));
     const stats = (pool as InferencePool).stats();
     assert.equal(stats.size, 2);
@@ -90,8 +99,12 @@ describe('InferencePool', function () {
   it('fails a run with bad feeds without losing the worker', async () => {
     const feeds = rankFeeds(3);
     feeds.e_i = { type: 'float32', dims: [3, DIM - 1], data: randomRows(3, DIM - 1) };
-    await assert.rejects((pool as InferencePool).run('rank', feeds), (error: Error & { code?: string }) => error.code === 'INTERNAL');
-    const ok = await (pool as InferencePool).run('rank', rankFeeds(2));
+    await assert.rejects((pool as InferencePool).run('rank', rankJob(feeds)), (error: Error & { code?: string }) => error.code === 'INTERNAL');
+    await assert.rejects(
+      (pool as InferencePool).run('rank', copyJob(rankFeeds(3), { p: { type: 'float32', dims: [4, 1] } })),
+      (error: Error & { cause?: Error }) => /output p is float32 of 3 values; float32 of 4 values expected/.test(error.cause?.message ?? ''),
+    );
+    const ok = await (pool as InferencePool).run('rank', rankJob(rankFeeds(2)));
     assert.equal(ok.outputs.p.data.length, 2);
     assert.equal((pool as InferencePool).stats().size, 2);
   });
@@ -101,7 +114,7 @@ describe('InferencePool', function () {
     // The pool's workers are private; a test reaches one to kill it as a native crash would.
     const victim = (live as unknown as { workers: { worker: { terminate(): Promise<number> } }[] }).workers[0];
     await victim.worker.terminate();
-    const answers = await Promise.all(Array.from({ length: 4 }, () => live.run('rank', rankFeeds(5))));
+    const answers = await Promise.all(Array.from({ length: 4 }, () => live.run('rank', rankJob(rankFeeds(5)))));
     assert.ok(answers.every((answer) => answer.outputs.p.data.length === 5));
     while (sink.find('inference worker replaced').length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(live.stats().size, 2);

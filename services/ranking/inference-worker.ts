@@ -3,8 +3,8 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { transferList } from './inference-messages.js';
-import type { ProviderFailure, SessionReport, SessionSettings, WireTensor, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
+import { elementCount, tensorView } from './inference-messages.js';
+import type { ProviderFailure, SessionReport, SessionSettings, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
 
 /** onnxruntime's own log level while a provider may still fall back: the failure is reported to the main thread instead. */
 const QUIET_LOG_SEVERITY = 4;
@@ -48,22 +48,10 @@ function zeroFeeds(session: ort.InferenceSession, rows: number): Record<string, 
   return feeds;
 }
 
-function toWire(tensor: ort.Tensor): WireTensor {
-  const dims = [...tensor.dims];
-  if (tensor.type === 'float32' && tensor.data instanceof Float32Array) return { type: 'float32', dims, data: ownBuffer(tensor.data) };
-  if (tensor.type === 'int32' && tensor.data instanceof Int32Array) return { type: 'int32', dims, data: ownBuffer(tensor.data) };
-  throw new Error(`output type ${tensor.type} is outside the model contract`);
-}
-
-/** The array itself when it owns its whole buffer (then the buffer can be transferred), a copy otherwise. */
-function ownBuffer<T extends Float32Array | Int32Array>(data: T): T {
-  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : (data.slice() as T);
-}
-
 async function main(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('inference-worker must run in a worker thread');
-  const post = (message: WorkerResponse, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+  const post = (message: WorkerResponse): void => port.postMessage(message);
   const setup = workerData as WorkerSetup;
   const sessions = new Map<string, ort.InferenceSession>();
   try {
@@ -83,23 +71,30 @@ async function main(): Promise<void> {
     return;
   }
   port.on('message', (request: WorkerRequest) => {
-    void run(request).then((response) => post(response, response.kind === 'result' ? transferList(response.outputs) : []));
+    void run(request).then((response) => port.postMessage(response, [request.slab]));
   });
 
   async function run(request: WorkerRequest): Promise<WorkerResponse> {
+    const { id, slab } = request;
     try {
       const session = sessions.get(request.network);
       if (session === undefined) throw new Error(`no session for network ${request.network}`);
       const feeds: Record<string, ort.Tensor> = {};
-      for (const [name, tensor] of Object.entries(request.feeds)) feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+      for (const tensor of request.inputs) feeds[tensor.name] = new ort.Tensor(tensor.type, tensorView(slab, tensor), tensor.dims);
       const startMs = performance.now();
       const results = await session.run(feeds);
       const runUs = (performance.now() - startMs) * 1000;
-      const outputs: WireTensorMap = {};
-      for (const [name, tensor] of Object.entries(results)) outputs[name] = toWire(tensor);
-      return { kind: 'result', id: request.id, outputs, runUs };
+      for (const tensor of request.outputs) {
+        const result = results[tensor.name];
+        const expected = elementCount(tensor.dims);
+        if (result === undefined || result.type !== tensor.type || result.size !== expected) {
+          throw new Error(`output ${tensor.name} is ${result === undefined ? 'missing' : `${result.type} of ${result.size} values`}; ${tensor.type} of ${expected} values expected`);
+        }
+        tensorView(slab, tensor).set(result.data as Float32Array | Int32Array);
+      }
+      return { kind: 'result', id, runUs, slab };
     } catch (error) {
-      return { kind: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) };
+      return { kind: 'error', id, message: error instanceof Error ? error.message : String(error), slab };
     }
   }
 }

@@ -3,12 +3,19 @@ import * as ort from 'onnxruntime-node';
 import type { InferencePool } from './inference-pool.js';
 import { rankNetRunner } from './rank-net-runner.js';
 import type { RankRows } from './rank-net-runner.js';
+import { float32Bytes } from './float32-bytes.js';
 import { startTinyPool, writeTinyModels } from './testing/tiny-serving.js';
 
 const DIM = 6;
 
 function random(length: number): Float32Array {
   return Float32Array.from({ length }, () => Math.random() * 2 - 1);
+}
+
+function unaligned(values: Float32Array): Buffer {
+  const shifted = Buffer.alloc(values.byteLength + 3);
+  float32Bytes(values).copy(shifted, 3);
+  return shifted.subarray(3);
 }
 
 describe('rankNetRunner', () => {
@@ -24,10 +31,17 @@ describe('rankNetRunner', () => {
 
   it('packs several requests into one batch and splits the scores back per request', async () => {
     const direct = await ort.InferenceSession.create(models.rankNet);
-    const requests: RankRows[] = [3, 1, 5].map((n) => ({ userEmbedding: random(DIM), userBias: Math.random(), itemEmbeddings: random(n * DIM), itemBiases: random(n) }));
+    const requests = [3, 1, 5, 300].map((n) => ({ userEmbedding: random(DIM), userBias: Math.random(), itemEmbeddings: random(n * DIM), itemBiases: random(n) }));
+    // The rows travel as the bytes of a received message: one of them at an odd offset, as protobuf leaves them.
+    const rows: RankRows[] = requests.map((request, k) => ({
+      userEmbedding: float32Bytes(request.userEmbedding),
+      userBias: request.userBias,
+      itemEmbeddings: k === 1 ? unaligned(request.itemEmbeddings) : float32Bytes(request.itemEmbeddings),
+      itemBiases: k === 1 ? unaligned(request.itemBiases) : float32Bytes(request.itemBiases),
+    }));
     const runs: number[] = [];
-    const scores = await rankNetRunner(pool, DIM, (rows) => runs.push(rows))(requests, [3, 1, 5]);
-    assert.deepEqual(runs, [9]);
+    const scores = await rankNetRunner(pool, DIM, (count) => runs.push(count))(rows, [3, 1, 5, 300]);
+    assert.deepEqual(runs, [309]);
     for (const [k, request] of requests.entries()) {
       const n = request.itemBiases.length;
       const eU = new Float32Array(n * DIM);

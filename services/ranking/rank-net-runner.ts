@@ -1,16 +1,17 @@
+import { bytesOf } from './float32-bytes.js';
 import type { InferencePool } from './inference-pool.js';
 import type { BatchRunner } from './micro-batcher.js';
 
-/** One Rank request's rows: one user against n candidates. */
+/** One Rank request's rows, as little-endian float32 bytes (the request's own, not copied): one user against n candidates. */
 export interface RankRows {
   /** e_u, d values. */
-  userEmbedding: Float32Array;
+  userEmbedding: Uint8Array;
   /** b_u. */
   userBias: number;
   /** The candidates' e_i, n × d values. */
-  itemEmbeddings: Float32Array;
+  itemEmbeddings: Uint8Array;
   /** The candidates' b_i, n values. */
-  itemBiases: Float32Array;
+  itemBiases: Uint8Array;
 }
 
 /** Called after each inference with the rows run and the time inside session.run(). */
@@ -19,32 +20,47 @@ export type InferenceListener = (rows: number, runUs: number) => void;
 /** The network name under which the pool holds rank_net.onnx. */
 export const RANK_NETWORK = 'rank';
 
+/** rank_net.onnx's inputs, as views over the worker's slab. */
+interface RankInputs {
+  e_u: Float32Array;
+  e_i: Float32Array;
+  b_u: Float32Array;
+  b_i: Float32Array;
+}
+
+/**
+ * Writes the requests' rows one after another into the batch's tensors: the candidates' bytes
+ * are copied once, straight from the received messages; the user row is repeated per candidate
+ * (rank_net.onnx takes e_u as [B,d]) by doubling copies.
+ */
+function packRankRows(inputs: readonly RankRows[], rowCounts: readonly number[], dim: number, { e_u: eU, e_i: eI, b_u: bU, b_i: bI }: RankInputs): void {
+  const eUBytes = bytesOf(eU);
+  const eIBytes = bytesOf(eI);
+  const bIBytes = bytesOf(bI);
+  let row = 0;
+  inputs.forEach((input, k) => {
+    const n = rowCounts[k];
+    eUBytes.set(input.userEmbedding, 4 * row * dim);
+    for (let filled = 1; filled < n; filled *= 2) eU.copyWithin((row + filled) * dim, row * dim, (row + Math.min(filled, n - filled)) * dim);
+    eIBytes.set(input.itemEmbeddings, 4 * row * dim);
+    bU.fill(input.userBias, row, row + n);
+    bIBytes.set(input.itemBiases, 4 * row);
+    row += n;
+  });
+}
+
 /**
  * A batch runner for RankNet: the requests' candidates become the rows of one batch, each
- * row paired with its request's user (the user row is repeated per candidate, as
- * rank_net.onnx takes e_u, e_i [B,d], b_u, b_i [B,1]); the scores p are split back per request.
+ * row paired with its request's user; the scores p are split back per request.
  */
 export function rankNetRunner(pool: InferencePool, dim: number, onRun?: InferenceListener): BatchRunner<RankRows, Float32Array> {
   return async (inputs, rowCounts) => {
     const total = rowCounts.reduce((sum, n) => sum + n, 0);
-    const eU = new Float32Array(total * dim);
-    const eI = new Float32Array(total * dim);
-    const bU = new Float32Array(total);
-    const bI = new Float32Array(total);
-    let row = 0;
-    inputs.forEach((input, k) => {
-      const n = rowCounts[k];
-      for (let r = row; r < row + n; r += 1) eU.set(input.userEmbedding, r * dim);
-      eI.set(input.itemEmbeddings, row * dim);
-      bU.fill(input.userBias, row, row + n);
-      bI.set(input.itemBiases, row);
-      row += n;
-    });
+    const rowsOf = (width: number): { type: 'float32'; dims: number[] } => ({ type: 'float32', dims: [total, width] });
     const { outputs, runUs } = await pool.run(RANK_NETWORK, {
-      e_u: { type: 'float32', dims: [total, dim], data: eU },
-      e_i: { type: 'float32', dims: [total, dim], data: eI },
-      b_u: { type: 'float32', dims: [total, 1], data: bU },
-      b_i: { type: 'float32', dims: [total, 1], data: bI },
+      inputs: { e_u: rowsOf(dim), e_i: rowsOf(dim), b_u: rowsOf(1), b_i: rowsOf(1) },
+      outputs: { p: rowsOf(1) },
+      write: (views) => packRankRows(inputs, rowCounts, dim, views as unknown as RankInputs),
     });
     onRun?.(total, runUs);
     const p = outputs.p;

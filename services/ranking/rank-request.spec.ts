@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RankRequest__Output } from '../../shared/generated/dlrs/v1/RankRequest.js';
-import { float32Bytes } from './float32-bytes.js';
+import { float32Bytes, float32Values } from './float32-bytes.js';
 import { parseRankRequest } from './rank-request.js';
 import { DlrsError } from '../../shared/errors/index.js';
 
@@ -32,7 +32,7 @@ describe('parseRankRequest', () => {
   it('reads the user and the candidates', () => {
     const parsed = parseRankRequest(request(), DIM, 10);
     assert.equal(parsed.candidates, 3);
-    assert.deepEqual(Array.from(parsed.rows.itemBiases), [0.1, 0.2, 0.3].map(Math.fround));
+    assert.deepEqual(Array.from(float32Values(parsed.rows.itemBiases)), [0.1, 0.2, 0.3].map(Math.fround));
     assert.equal(parsed.rows.userBias, 0.5);
   });
 

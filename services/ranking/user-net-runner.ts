@@ -1,5 +1,5 @@
 import type { InferencePool } from './inference-pool.js';
-import type { WireTensor, WireTensorMap } from './inference-messages.js';
+import type { TensorShape, WireTensor, WireTensorMap } from './inference-messages.js';
 import type { BatchRunner } from './micro-batcher.js';
 import type { InferenceListener } from './rank-net-runner.js';
 
@@ -18,23 +18,22 @@ function rowSlice(tensor: WireTensor, start: number, rows: number): Float32Array
   return tensor.data.subarray(start * width, (start + rows) * width);
 }
 
-/** The requests' tensors stacked along the batch dimension, by input name. */
-function stack(inputs: readonly WireTensorMap[], total: number): WireTensorMap {
-  const stacked: WireTensorMap = {};
-  for (const [name, first] of Object.entries(inputs[0])) {
-    const dims = [total, ...first.dims.slice(1)];
-    const width = dims.slice(1).reduce((a, b) => a * b, 1);
-    const tensor: WireTensor = first.type === 'int32' ? { type: 'int32', dims, data: new Int32Array(total * width) } : { type: 'float32', dims, data: new Float32Array(total * width) };
+/** The stacked batch's input shapes: each request's tensors, [rows, ...] each, along the batch dimension. */
+function stackedShapes(first: WireTensorMap, total: number): Record<string, TensorShape> {
+  return Object.fromEntries(Object.entries(first).map(([name, tensor]) => [name, { type: tensor.type, dims: [total, ...tensor.dims.slice(1)] }]));
+}
+
+/** Writes the requests' tensors one after another into the batch's views. */
+function stack(inputs: readonly WireTensorMap[], views: Record<string, Float32Array | Int32Array>): void {
+  for (const [name, view] of Object.entries(views)) {
     let offset = 0;
     for (const input of inputs) {
       const part = input[name];
-      if (part === undefined || part.type !== first.type) throw new Error(`user_net input ${name} is missing or has another type in one request`);
-      (tensor.data as Float32Array | Int32Array).set(part.data, offset);
+      if (part === undefined || part.data.constructor !== view.constructor) throw new Error(`user_net input ${name} is missing or has another type in one request`);
+      view.set(part.data, offset);
       offset += part.data.length;
     }
-    stacked[name] = tensor;
   }
-  return stacked;
 }
 
 /**
@@ -44,7 +43,11 @@ function stack(inputs: readonly WireTensorMap[], total: number): WireTensorMap {
 export function userNetRunner(pool: InferencePool, dim: number, onRun?: InferenceListener): BatchRunner<WireTensorMap, UserEmbeddings> {
   return async (inputs, rowCounts) => {
     const total = rowCounts.reduce((sum, n) => sum + n, 0);
-    const { outputs, runUs } = await pool.run(USER_NETWORK, stack(inputs, total));
+    const { outputs, runUs } = await pool.run(USER_NETWORK, {
+      inputs: stackedShapes(inputs[0], total),
+      outputs: { e_u: { type: 'float32', dims: [total, dim] }, b_u: { type: 'float32', dims: [total, 1] } },
+      write: (views) => stack(inputs, views),
+    });
     onRun?.(total, runUs);
     const { e_u: eU, b_u: bU } = outputs;
     if (eU?.type !== 'float32' || bU?.type !== 'float32' || eU.data.length !== total * dim || bU.data.length !== total) {

@@ -47,11 +47,13 @@ BENCH_BUNDLE := .data/bench-bundle
 $(BENCH_BUNDLE)/manifest.json:
 	./bin/dlrs.js train --data synthetic:small --out $(BENCH_BUNDLE) --epochs 2
 
-bench-ranking: $(BENCH_BUNDLE)/manifest.json ## ONNX Runtime ceiling, service throughput/latency (unary, stream, batching on/off), bytes vs repeated float.
+bench-ranking: $(BENCH_BUNDLE)/manifest.json ## ONNX Runtime ceiling, Rank/RankStream and EmbedUsers throughput/latency/loop delay (batching on/1 ms/off, echo ceiling), bytes vs repeated float, half-precision cost.
 	$(NODE_TS) bench/ranking/ort-ceiling.ts --bundle $(BENCH_BUNDLE) --dim 32
 	$(NODE_TS) bench/ranking/service-core.ts --bundle $(BENCH_BUNDLE) --dim 32
 	$(NODE_TS) bench/ranking/service-load.ts --bundle $(BENCH_BUNDLE) --dim 32
+	$(NODE_TS) bench/ranking/service-load.ts --bundle $(BENCH_BUNDLE) --dim 32 --call embed --modes on,off --concurrency 1,8,64
 	$(NODE_TS) bench/ranking/bytes-vs-repeated.ts
+	$(NODE_TS) bench/ranking/half-float-cost.ts
 
 bench-retrieval: ## USearch recall/QPS sweeps, peers, RPC vs in-process, event-loop delay (ITEMS=100000 for a quick run).
 	$(NODE_TS) bench/retrieval/run-bench.ts --items $${ITEMS:-1000000}

@@ -59,12 +59,12 @@ export class RetrievalService {
     this.recordItemCount();
   }
 
-  /** Nearest items for one or several queries. */
   /**
-   * Nearest items for one or several queries. Queries run one at a time and
-   * the event loop gets a turn whenever a request has used a turn's budget,
-   * so a request of many large queries does not hold up other calls; all
-   * queries see the model version served when the request arrived.
+   * Nearest items for one or several queries. Queries run one at a time (the
+   * graph search in the index worker, filtering and exact re-scoring here)
+   * and the event loop gets a turn whenever a request has used a turn's
+   * budget, so a request of many large queries does not hold up other calls;
+   * all queries see the model version served when the request arrived.
    */
   async search(request: SearchRequest__Output): Promise<SearchResponse> {
     const state = this.shard.state;
@@ -77,7 +77,7 @@ export class RetrievalService {
         await nextTurn();
         turnStarted = performance.now();
       }
-      const [hits] = state.search({ ...query, queries: query.queries.subarray(q * dim, (q + 1) * dim), queryCount: 1 });
+      const [hits] = await state.search({ ...query, queries: query.queries.subarray(q * dim, (q + 1) * dim), queryCount: 1 });
       // Read out now: after a yield, a slot may hold another item.
       results.push(this.searchResult(state, hits, request.includeEmbeddings));
     }

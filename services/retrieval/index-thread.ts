@@ -22,6 +22,8 @@ export class IndexThread {
   private nextId = 1;
   private count: number;
   private failure: Error | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing: Promise<void> | undefined;
 
   private constructor(options: VectorIndexOptions, worker: Worker, size: number) {
     this.options = Object.freeze({ ...options });
@@ -73,8 +75,8 @@ export class IndexThread {
 
   /** The `count` nearest slots to the query at `offset` in `queries`, by the index's (possibly quantized) inner product. */
   async search(queries: Float32Array, offset: number, count: number): Promise<IndexHits> {
-    const query = queries.slice(offset, offset + this.options.dim);
-    const answer = await this.request({ op: 'search', query, count }, [query.buffer]);
+    // Copied, not transferred: a query is a few hundred bytes.
+    const answer = await this.request({ op: 'search', query: queries.slice(offset, offset + this.options.dim), count });
     return { slots: answer.slots ?? new Int32Array(0), similarities: answer.similarities ?? new Float32Array(0) };
   }
 
@@ -92,36 +94,27 @@ export class IndexThread {
   }
 
   /** Waits for the requests made so far, then stops the worker; later requests fail. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.failure !== undefined) return;
-    await Promise.allSettled([...this.pending.keys()].map((id) => new Promise<void>((resolve) => this.whenSettled(id, resolve))));
-    this.failure = new Error('the index is closed');
-    await this.worker.terminate();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.inFlight]);
+      this.failure ??= new Error('the index is closed');
+      await this.worker.terminate();
+    })();
+    return this.closing;
   }
 
   private request(request: Request, transfer: ArrayBuffer[] = []): Promise<IndexResponse & { ok: true }> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const answer = new Promise<IndexResponse & { ok: true }>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
       this.worker.postMessage({ ...request, id } as IndexRequest, transfer);
     });
-  }
-
-  private whenSettled(id: number, done: () => void): void {
-    const entry = this.pending.get(id);
-    if (entry === undefined) return done();
-    this.pending.set(id, {
-      resolve: (response) => {
-        entry.resolve(response);
-        done();
-      },
-      reject: (error) => {
-        entry.reject(error);
-        done();
-      },
-    });
+    this.inFlight.add(answer);
+    const forget = (): void => void this.inFlight.delete(answer);
+    answer.then(forget, forget);
+    return answer;
   }
 
   private settle(response: IndexResponse): void {

@@ -55,7 +55,9 @@ port.on('message', (request: IndexRequest) => {
   }
   try {
     const hits = index.search(request.query, 0, request.count);
-    reply({ id: request.id, ok: true, size: index.size, slots: hits.slots, similarities: hits.similarities });
+    // Transferred when they own their buffers (no padding keys were cut off), cloned otherwise.
+    const owned = [hits.slots, hits.similarities].filter((a) => a.byteLength === a.buffer.byteLength).map((a) => a.buffer as ArrayBuffer);
+    reply({ id: request.id, ok: true, size: index.size, slots: hits.slots, similarities: hits.similarities }, owned);
   } catch (error) {
     failed(request.id, error);
   }

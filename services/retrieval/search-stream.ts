@@ -27,7 +27,8 @@ export type StreamSearch = (request: SearchRequest__Output, deadlineAtMs: number
  * expired request gets its ErrorStatus and the stream goes on.
  */
 export async function serveSearchStream(requests: AsyncIterable<SearchRequest__Output>, writer: StreamWriter<SearchStreamResponse>, search: StreamSearch, options: SearchStreamOptions): Promise<void> {
-  const inFlight = new Map<string, Promise<void>>();
+  const inFlight = new Set<string>();
+  const writing = new Set<Promise<void>>();
   const send = async (answer: SearchStreamResponse): Promise<void> => {
     try {
       await writer.write(answer);
@@ -61,9 +62,17 @@ export async function serveSearchStream(requests: AsyncIterable<SearchRequest__O
         },
         (response) => response.error ?? undefined,
       );
-      const task = answer.then(send).finally(() => inFlight.delete(id));
-      inFlight.set(id, task);
+      // A search stops counting once answered: the write may wait for the client's flow-control window.
+      inFlight.add(id);
+      const task = answer
+        .catch((error: unknown) => failure(id, error))
+        .then((response) => {
+          inFlight.delete(id);
+          return send(response);
+        });
+      writing.add(task);
+      void task.finally(() => writing.delete(task));
     }
   }
-  await Promise.all(inFlight.values());
+  await Promise.all(writing);
 }

@@ -69,19 +69,23 @@ export async function captureSnapshot(dataDir: string, state: IndexedStore, seq:
   const { store, index } = state;
   const indexSaved = index.save(join(tmpPath, INDEX_FILE));
   indexSaved.catch(() => undefined);
-  const slots = Int32Array.from(store.liveSlots());
-  const items = new Array<Item>(slots.length);
-  const embeddings = new Float32Array(slots.length * store.dim);
-  const biases = new Float32Array(slots.length);
+  const slots = new Int32Array(store.size);
+  const items = new Array<Item>(store.size);
+  const embeddings = new Float32Array(store.size * store.dim);
+  const biases = new Float32Array(store.size);
   let turnStarted = performance.now();
-  for (let i = 0; i < slots.length; i++) {
-    if ((i & 1023) === 0 && performance.now() - turnStarted >= turnBudgetMs) {
+  let i = 0;
+  for (let slot = 0; slot < store.slotLimit; slot++) {
+    if ((slot & 1023) === 0 && performance.now() - turnStarted >= turnBudgetMs) {
       await nextTurn();
       turnStarted = performance.now();
     }
-    items[i] = store.itemAt(slots[i]) as Item;
-    embeddings.set(store.embeddingAt(slots[i]), i * store.dim);
-    biases[i] = store.biasAt(slots[i]);
+    if (!store.isLive(slot)) continue;
+    slots[i] = slot;
+    items[i] = store.itemAt(slot) as Item;
+    embeddings.set(store.embeddingAt(slot), i * store.dim);
+    biases[i] = store.biasAt(slot);
+    i++;
   }
   const meta: SnapshotMeta = {
     formatVersion: FORMAT_VERSION,

@@ -78,7 +78,17 @@ export async function rpcVersusInProcess(
   expansionSearch: number,
   snapshotDir: string,
   rawStartup: boolean,
-): Promise<{ inProcess: Timing; unary: Timing; stream: Timing; fromSnapshotSeconds: number; fromRawItemsSeconds: number | undefined }> {
+): Promise<{
+  inProcess: Timing;
+  unary: Timing;
+  stream: Timing;
+  /** CPU time (all threads of the process) per search: in-process, in the server per RPC, in the client per RPC. */
+  inProcessCpuUs: number;
+  serverCpuUsPerRpc: number;
+  clientCpuUsPerRpc: number;
+  fromSnapshotSeconds: number;
+  fromRawItemsSeconds: number | undefined;
+}> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dlrs-bench-rpc-'));
   let fromRawItemsSeconds: number | undefined;
   try {
@@ -92,15 +102,24 @@ export async function rpcVersusInProcess(
     try {
       const service = await shard.server.ready;
       const decoded = (q: number) => ({ requestId: `q${q}`, dim: items.dim, queries: Buffer.from(queries.vectors.buffer, q * items.dim * 4, items.dim * 4), k, includeEmbeddings: true, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 0, traceContext: {} });
+      let cpu = process.cpuUsage();
       const inProcess = await timeAsyncCalls(queries.count, (q) => service.search(decoded(q)));
+      const inProcessCpuUs = cpuMicros(process.cpuUsage(cpu)) / queries.count;
       const args = [String(shard.server.port), String(queries.count), String(items.dim), String(k), String(STREAM_IN_FLIGHT)];
+      cpu = process.cpuUsage();
       const { stdout } = await run(process.execPath, ['--import', 'tsx', '--no-warnings=ExperimentalWarning', LOAD_SCRIPT, ...args], { maxBuffer: 1 << 20 });
-      const remote = JSON.parse(stdout) as { unary: Timing; stream: Timing };
-      return { inProcess, unary: remote.unary, stream: remote.stream, fromSnapshotSeconds: shard.seconds, fromRawItemsSeconds };
+      // The client sends every query twice: once per unary call, once on the stream.
+      const serverCpuUsPerRpc = cpuMicros(process.cpuUsage(cpu)) / (2 * queries.count);
+      const remote = JSON.parse(stdout) as { unary: Timing; stream: Timing; clientCpuUsPerRpc: number };
+      return { inProcess, unary: remote.unary, stream: remote.stream, inProcessCpuUs, serverCpuUsPerRpc, clientCpuUsPerRpc: remote.clientCpuUsPerRpc, fromSnapshotSeconds: shard.seconds, fromRawItemsSeconds };
     } finally {
       await shard.stop();
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+function cpuMicros(usage: NodeJS.CpuUsage): number {
+  return usage.user + usage.system;
 }

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     const show = (name: string, t: { qps: number; p50Ms: number; p99Ms: number }): string => `${name} ${t.qps.toFixed(0)} q/s (p50 ${t.p50Ms.toFixed(2)} ms, p99 ${t.p99Ms.toFixed(2)} ms)`;
     log(`k=${k} with embeddings: ${show('in-process', rpc.inProcess)}; ${show('Search RPC', rpc.unary)}; ${show('SearchStream (16 in flight)', rpc.stream)} (${load()})`);
     log(`QPS ratio RPC/in-process: unary ${(rpc.unary.qps / rpc.inProcess.qps).toFixed(2)}, stream ${(rpc.stream.qps / rpc.inProcess.qps).toFixed(2)}`);
+    log(`CPU per search: in-process ${rpc.inProcessCpuUs.toFixed(0)} µs; per RPC server ${rpc.serverCpuUsPerRpc.toFixed(0)} µs, client ${rpc.clientCpuUsPerRpc.toFixed(0)} µs`);
     const raw = rpc.fromRawItemsSeconds === undefined ? 'not run above 200k items: see the batch upsert' : `${rpc.fromRawItemsSeconds.toFixed(1)} s`;
     log(`server start-up to SERVING: from the snapshot ${rpc.fromSnapshotSeconds.toFixed(1)} s; from raw items (ItemNet + index build) ${raw} (${load()})`);
     results.rpc = rpc;

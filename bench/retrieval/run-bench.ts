@@ -81,7 +81,8 @@ async function main(): Promise<void> {
     const quantizations = values.quantizations.split(',').filter((q): q is Quantization => (QUANTIZATIONS as readonly string[]).includes(q));
     const sweep = await recallSweep(items, queries, truth, truthK, { connectivity: CONNECTIVITY, expansionAdd: EXPANSION_ADD, ks: KS, quantizations, engines: new Set(values.engines.split(',')) }, log);
     log(`build seconds: ${JSON.stringify(sweep.buildSeconds)}`);
-    results.sweep = sweep;
+    // Keyed by what ran, so a sweep done in parts keeps every part.
+    results[`sweep ${quantizations.join(',')} ${values.engines}`] = sweep;
   }
 
   if (sections.has('rpc')) {

@@ -10,7 +10,10 @@ describe('IndexedStore', () => {
       const items = Array.from({ length: count }, (_, i) => ({ id: `i${i}`, features: {} }));
       const embeddings = Float32Array.from({ length: count * dim }, (_, i) => Math.sin(i));
       const probes: Promise<{ size: number; found: number; live: boolean }>[] = [];
-      const probe = setInterval(() => {
+      let upserting = true;
+      // An immediate probes the shard once per turn of the event loop, alternating with the upsert's turns.
+      const probe = (): void => {
+        if (!upserting) return;
         const size = shard.store.size;
         probes.push(
           shard.search({ queries: new Float32Array(dim).fill(1), queryCount: 1, k: 10, excludeIds: [], conditions: [] }).then(([hits]) => ({
@@ -19,9 +22,11 @@ describe('IndexedStore', () => {
             live: Array.from(hits.slots).every((slot) => shard.store.isLive(slot)),
           })),
         );
-      }, 0);
+        setImmediate(probe);
+      };
+      setImmediate(probe);
       await shard.upsert(items, embeddings, new Float32Array(count), 0);
-      clearInterval(probe);
+      upserting = false;
       const seen = await Promise.all(probes);
       assert.equal(shard.store.size, count);
       assert.equal(shard.index.size, count, 'the index holds every row once the upsert resolved');

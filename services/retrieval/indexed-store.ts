@@ -78,6 +78,7 @@ export class IndexedStore {
     if (embeddings.length !== items.length * dim || biases.length !== items.length) {
       throw new RangeError(`upsert: ${items.length} items need ${items.length * dim} embedding floats and ${items.length} biases`);
     }
+    this.store.reserve(this.store.slotLimit + items.length);
     const steps: Promise<void>[] = [];
     await inTimedTurns(items.length, turnBudgetMs, (start, end) => {
       const rowBySlot = new Map<number, number>();

@@ -13,6 +13,7 @@ const queries = clusteredVectors(queryCount, dim, 1, 2);
 const client = new (loadProtos().grpcObject.dlrs.v1.Retrieval)(`127.0.0.1:${port}`, credentials.createInsecure());
 const request = (q: number) => ({ requestId: `q${q}`, dim, queries: Buffer.from(queries.vectors.buffer, q * dim * 4, dim * 4), k, includeEmbeddings: true });
 
+const cpuAtStart = process.cpuUsage();
 const unaryLatencies = new Float64Array(queryCount);
 let started = performance.now();
 for (let q = 0; q < queryCount; q++) {
@@ -46,4 +47,6 @@ await new Promise<void>((resolve, reject) => {
 stream.end();
 const streamed = summarise(streamLatencies, performance.now() - started);
 client.close();
-process.stdout.write(`${JSON.stringify({ unary, stream: streamed })}\n`);
+const cpu = process.cpuUsage(cpuAtStart);
+const clientCpuUsPerRpc = (cpu.user + cpu.system) / (2 * queryCount);
+process.stdout.write(`${JSON.stringify({ unary, stream: streamed, clientCpuUsPerRpc })}\n`);

@@ -14,7 +14,9 @@ const DEFAULT_MAX_QUERIES = 64;
 const DEFAULT_MAX_IDS = 10_000;
 /** Why 16: filters of real requests have a handful of clauses. */
 const DEFAULT_MAX_FILTER_CLAUSES = 16;
-/** Why 1: searches run on the event loop's thread; a bulk add may take one more core. */
+/** Why 256: the gateway multiplexes all its searches to a shard on one stream; at a millisecond or two per search, 256 waiting is a few hundred ms of queue, beyond which an answer would come too late anyway. */
+const DEFAULT_STREAM_MAX_IN_FLIGHT = 256;
+/** Why 1: the index worker adds a few rows at a time between searches; more threads would take cores from searches and the gRPC loop. */
 const DEFAULT_ADD_THREADS = 1;
 
 /** The retrieval service's settings, from DLRS_* variables (docs: deploy/README.md); the CLI flags override them. */
@@ -34,6 +36,7 @@ export const RETRIEVAL_CONFIG = defineConfig({
   indexExpansionSearch: integerField({ min: 1, max: 4096 }).default(DEFAULT_HNSW_SETTINGS.expansionSearch),
   indexAddThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_ADD_THREADS),
   searchMaxK: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_K),
+  searchStreamMaxInFlight: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_STREAM_MAX_IN_FLIGHT),
   searchMaxQueries: integerField({ min: 1, max: 10_000 }).default(DEFAULT_MAX_QUERIES),
   requestMaxIds: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_IDS),
   filterMaxClauses: integerField({ min: 0, max: 1_000 }).default(DEFAULT_MAX_FILTER_CLAUSES),

@@ -177,7 +177,7 @@ describe('DurableShard', function () {
     assert.equal(embedCalls, 1, 'the snapshot of v1 is re-embedded once by v2');
     assert.equal(third.state.modelVersion, 'v2');
     assert.deepEqual(Array.from(third.state.store.embeddingAt(third.state.store.slotOf('b') as number)), embeddingOf('bv2').map(Math.fround));
-    const [hits] = third.state.search({ queries: Float32Array.from(embeddingOf('bv2')), queryCount: 1, k: 5, excludeIds: [], conditions: [] });
+    const [hits] = await third.state.search({ queries: Float32Array.from(embeddingOf('bv2')), queryCount: 1, k: 5, excludeIds: [], conditions: [] });
     assert.equal(hits.slots.length, 1);
     await third.close();
     const names = await readdir(dataDir);

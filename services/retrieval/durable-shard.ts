@@ -5,7 +5,7 @@ import type { Logger } from '../../shared/logging/index.js';
 import type { SearchTuning } from './filtered-search.js';
 import { IndexedStore } from './indexed-store.js';
 import type { DeleteResult } from './indexed-store.js';
-import { pruneSnapshots, readLatestSnapshot, writeSnapshot } from './snapshot.js';
+import { captureSnapshot, persistSnapshot, pruneSnapshots, readLatestSnapshot } from './snapshot.js';
 import type { WrittenSnapshot } from './snapshot.js';
 import type { VectorIndexOptions } from '../../shared/vector-index/index.js';
 import { readLog, WriteAheadLog } from './write-ahead-log.js';
@@ -50,6 +50,8 @@ export interface RecoveryModel {
 export const DEFAULT_SNAPSHOTS_KEPT = 2;
 /** Why 3: each round embeds only what changed during the previous one, so the rounds shrink fast; the last round runs with mutations paused. */
 const MAX_CATCH_UP_ROUNDS = 3;
+/** Why 10 s: far longer than any search, however deep, so no search started on a replaced state loses its index. */
+const RETIRED_STATE_GRACE_MS = 10_000;
 /** Why 100 000: replaying that many logged upserts takes seconds, a fraction of a snapshot of a large shard. */
 export const DEFAULT_SNAPSHOT_AFTER_RECORDS = 100_000;
 
@@ -98,11 +100,12 @@ export class DurableShard {
       state = snapshot.state;
     } else {
       const items = snapshot === undefined ? await model.initialItems() : [...snapshot.state.store.liveSlots()].map((slot) => snapshot.state.store.itemAt(slot) as Item);
-      state = IndexedStore.create(model.fields, { ...options.index, dim: model.dim }, model.modelVersion, options.tuning);
+      await snapshot?.state.close();
+      state = await IndexedStore.create(model.fields, { ...options.index, dim: model.dim }, model.modelVersion, options.tuning);
       logger.info({ items: items.length, modelVersion: model.modelVersion, from: snapshot === undefined ? 'catalog' : 'snapshot of another model' }, 'embedding items');
       const embedded = await model.embed(items);
       logger.info({ items: items.length }, 'indexing items');
-      await state.upsertChunked(items, embedded.embeddings, embedded.biases);
+      await state.upsert(items, embedded.embeddings, embedded.biases);
     }
     const snapshotSeq = snapshot?.meta.seq ?? 0;
     const tail = await readLog(options.dataDir, snapshotSeq);
@@ -162,22 +165,29 @@ export class DurableShard {
     if (this.switching) throw new Error('a model switch is already in progress');
     const changed = new Set<string>();
     this.switching = changed;
+    const old = this.current;
+    let next: IndexedStore | undefined;
     try {
-      const old = this.current;
       const items = [...old.store.liveSlots()].map((slot) => old.store.itemAt(slot) as Item);
-      const next = IndexedStore.create(model.fields, { ...this.options.index, dim: model.dim }, model.modelVersion, this.options.tuning);
+      const building = await IndexedStore.create(model.fields, { ...this.options.index, dim: model.dim }, model.modelVersion, this.options.tuning);
+      next = building;
       const embedded = await model.embed(items);
-      await next.upsertChunked(items, embedded.embeddings, embedded.biases);
+      await building.upsert(items, embedded.embeddings, embedded.biases);
       // Catch up outside the mutation queue while changes keep coming, then once more inside it.
-      for (let round = 0; round < MAX_CATCH_UP_ROUNDS && changed.size > 0; round++) await this.catchUp(next, changed, model);
+      for (let round = 0; round < MAX_CATCH_UP_ROUNDS && changed.size > 0; round++) await this.catchUp(building, changed, model);
       await this.inOrder(undefined, async () => {
-        await this.catchUp(next, changed, model);
-        this.current = next;
+        await this.catchUp(building, changed, model);
+        this.current = building;
         this.model = model;
       });
+    } catch (error) {
+      await next?.close();
+      throw error;
     } finally {
       this.switching = undefined;
     }
+    // Searches that began on the old state may still ask its index for deeper candidates.
+    setTimeout(() => void old.close(), RETIRED_STATE_GRACE_MS).unref();
     await this.snapshot();
   }
 
@@ -196,6 +206,7 @@ export class DurableShard {
     await this.applying;
     await this.snapshotting?.catch(() => undefined);
     await this.log.close();
+    await this.current.close();
   }
 
   /** Runs mutations one at a time, in the order of the calls (the log's order); `seq` is the log record applied, if any. */
@@ -221,15 +232,16 @@ export class DurableShard {
     changed.clear();
     const current = this.current.store;
     const present = ids.map((id) => current.slotOf(id)).filter((slot) => slot !== undefined).map((slot) => current.itemAt(slot) as Item);
-    next.delete(ids.filter((id) => current.slotOf(id) === undefined));
+    await next.delete(ids.filter((id) => current.slotOf(id) === undefined));
     const embedded = await model.embed(present);
-    await next.upsertChunked(present, embedded.embeddings, embedded.biases);
+    await next.upsert(present, embedded.embeddings, embedded.biases);
   }
 
   private async writeSnapshot(): Promise<WrittenSnapshot> {
-    // Records after this seq may already show in the captured state; replaying them is harmless, as every record is a blind write.
-    const seq = this.appliedSeq;
-    const written = await writeSnapshot(this.options.dataDir, this.current, seq);
+    // Mutations wait while the state is captured (searches do not), so the index file and the store copies agree.
+    const captured = await this.inOrder(undefined, () => captureSnapshot(this.options.dataDir, this.current, this.appliedSeq));
+    const seq = captured.meta.seq;
+    const written = await persistSnapshot(captured);
     const oldestKeptSeq = await pruneSnapshots(this.options.dataDir, this.options.snapshotsKept);
     // The log reaches back to the oldest snapshot kept, so that one can stand in for a damaged newest.
     await this.log.rotate(oldestKeptSeq);
@@ -253,8 +265,8 @@ interface AppliedRecord {
 
 /** Applies a log record; items embedded by another model version are re-embedded with `model` (the state's). */
 async function applyRecord(state: IndexedStore, entry: LogEntry, model: RecoveryModel): Promise<AppliedRecord> {
-  if (entry.kind === 'delete') return { modelVersion: state.modelVersion, deleted: state.delete(entry.ids) };
+  if (entry.kind === 'delete') return { modelVersion: state.modelVersion, deleted: await state.delete(entry.ids) };
   const embedded = entry.modelVersion === state.modelVersion ? entry : await model.embed(entry.items);
-  await state.upsertChunked(entry.items, embedded.embeddings, embedded.biases);
+  await state.upsert(entry.items, embedded.embeddings, embedded.biases);
   return { modelVersion: state.modelVersion, deleted: undefined };
 }

@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import type { AttributeCondition, AttributeField } from './attribute-index.js';
 import type { Item } from '../../shared/features/index.js';
 import { IndexedStore } from './indexed-store.js';
+import { IndexThread } from './index-thread.js';
+import { ItemStore } from './item-store.js';
 import type { VectorIndexOptions } from '../../shared/vector-index/index.js';
 
 const DIM = 8;
@@ -31,9 +33,21 @@ interface Built {
   items: Map<string, { item: Item; embedding: Float32Array }>;
 }
 
-function build(seed: number, count: number, deletions: number, quantization: VectorIndexOptions['quantization'] = 'f32'): Built {
+/** One index worker per quantization, emptied before each build: starting a worker per property run would dominate the spec's time. */
+const threads = new Map<VectorIndexOptions['quantization'], IndexThread>();
+const MAX_SLOTS = 2048;
+
+async function emptyIndex(quantization: VectorIndexOptions['quantization']): Promise<IndexThread> {
+  const index = threads.get(quantization) ?? (await IndexThread.open({ ...INDEX_OPTIONS, quantization }));
+  threads.set(quantization, index);
+  await index.remove(Int32Array.from({ length: MAX_SLOTS }, (_, slot) => slot));
+  assert.equal(index.size, 0);
+  return index;
+}
+
+async function build(seed: number, count: number, deletions: number, quantization: VectorIndexOptions['quantization'] = 'f32'): Promise<Built> {
   const next = random(seed);
-  const shard = IndexedStore.create(FIELDS, { ...INDEX_OPTIONS, quantization }, 'v1');
+  const shard = new IndexedStore(new ItemStore(DIM, FIELDS), await emptyIndex(quantization), 'v1');
   const items = new Map<string, { item: Item; embedding: Float32Array }>();
   const list: Item[] = [];
   const embeddings = new Float32Array(count * DIM);
@@ -46,9 +60,9 @@ function build(seed: number, count: number, deletions: number, quantization: Vec
     list.push(item);
     items.set(item.id, { item, embedding: embeddings.slice(i * DIM, (i + 1) * DIM) });
   }
-  shard.upsert(list, embeddings, new Float32Array(count));
+  await shard.upsert(list, embeddings, new Float32Array(count));
   const doomed = list.filter(() => next() < deletions).map((item) => item.id);
-  shard.delete(doomed);
+  await shard.delete(doomed);
   for (const id of doomed) items.delete(id);
   return { shard, items };
 }
@@ -90,11 +104,15 @@ const filterArb: fc.Arbitrary<FilterCase> = fc.record({
 });
 
 describe('filteredSearch', () => {
-  it('returns exactly min(k, matching) allowed items with exact similarities, like brute force', () => {
+  after(async () => {
+    await Promise.all([...threads.values()].map((index) => index.close()));
+  });
+
+  it('returns exactly min(k, matching) allowed items with exact similarities, like brute force', async () => {
     let found = 0;
     let expectedTotal = 0;
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         fc.integer({ min: 0, max: 400 }),
         fc.double({ min: 0, max: 0.5, noNaN: true }),
@@ -104,13 +122,13 @@ describe('filteredSearch', () => {
         fc.constantFrom(0, 20, 100_000),
         fc.constantFrom(0.1, 1),
         fc.constantFrom('f32' as const, 'f16' as const, 'i8' as const),
-        (seed, count, deletions, filter, k, excludeCount, exactScanMaxItems, maxDepthFraction, quantization) => {
-          const { shard, items } = build(seed, count, deletions, quantization);
+        async (seed, count, deletions, filter, k, excludeCount, exactScanMaxItems, maxDepthFraction, quantization) => {
+          const { shard, items } = await build(seed, count, deletions, quantization);
           const tuned = new IndexedStore(shard.store, shard.index, 'v1', { exactScanMaxItems, maxDepthFraction, graphCandidateCost: 0 });
           const next = random(seed + 1);
           const query = Float32Array.from({ length: DIM }, () => next() * 2 - 1);
           const excludeIds = Array.from({ length: excludeCount }, () => `item-${Math.floor(next() * (count + 5))}`);
-          const [hits] = tuned.search({ queries: query, queryCount: 1, k, excludeIds, conditions: conditionsOf(shard, filter) });
+          const [hits] = await tuned.search({ queries: query, queryCount: 1, k, excludeIds, conditions: conditionsOf(shard, filter) });
           const allowed = [...items.values()].filter(({ item }) => !excludeIds.includes(item.id) && passes(item, filter));
           const brute = allowed.map(({ item, embedding }) => ({ id: item.id, score: dot(query, embedding) })).sort((a, b) => b.score - a.score);
           assert.equal(hits.slots.length, Math.min(k, allowed.length));
@@ -134,35 +152,35 @@ describe('filteredSearch', () => {
     assert.ok(found / Math.max(1, expectedTotal) > 0.95, `recall against brute force ${found}/${expectedTotal}`);
   });
 
-  it('answers a very selective filter exactly, even when the graph would miss it', () => {
-    const { shard, items } = build(7, 2000, 0, 'i8');
+  it('answers a very selective filter exactly, even when the graph would miss it', async () => {
+    const { shard, items } = await build(7, 2000, 0, 'i8');
     const rare = { id: 'rare', features: { color: 'purple', genres: [], year: 2000 } };
-    shard.upsert([rare], new Float32Array(DIM).fill(-1), Float32Array.of(0));
+    await shard.upsert([rare], new Float32Array(DIM).fill(-1), Float32Array.of(0));
     items.set('rare', { item: rare, embedding: new Float32Array(DIM).fill(-1) });
     const query = new Float32Array(DIM).fill(1);
     const conditions = conditionsOf(shard, { colors: ['purple'], genres: undefined, years: undefined });
-    const [hits] = shard.search({ queries: query, queryCount: 1, k: 10, excludeIds: [], conditions });
+    const [hits] = await shard.search({ queries: query, queryCount: 1, k: 10, excludeIds: [], conditions });
     assert.deepEqual(Array.from(hits.slots, (slot) => shard.store.idAt(slot)), ['rare']);
     assert.equal(hits.similarities[0], -DIM);
   });
 
-  it('serves several queries at once, one result per query', () => {
-    const { shard } = build(11, 300, 0.1);
+  it('serves several queries at once, one result per query', async () => {
+    const { shard } = await build(11, 300, 0.1);
     const queries = new Float32Array(3 * DIM).map((_, i) => Math.sin(i));
-    const results = shard.search({ queries, queryCount: 3, k: 5, excludeIds: [], conditions: [] });
+    const results = await shard.search({ queries, queryCount: 3, k: 5, excludeIds: [], conditions: [] });
     assert.equal(results.length, 3);
     for (const hits of results) assert.equal(hits.slots.length, 5);
     assert.notDeepEqual(Array.from(results[0].slots), Array.from(results[1].slots));
   });
 
-  it('never returns a replaced item under its old embedding', () => {
-    const { shard } = build(3, 100, 0);
+  it('never returns a replaced item under its old embedding', async () => {
+    const { shard } = await build(3, 100, 0);
     const query = new Float32Array(DIM).fill(1);
-    shard.upsert([{ id: 'item-5', features: { color: 'red', genres: [] } }], new Float32Array(DIM).fill(10), Float32Array.of(0));
-    const [top] = shard.search({ queries: query, queryCount: 1, k: 1, excludeIds: [], conditions: [] });
+    await shard.upsert([{ id: 'item-5', features: { color: 'red', genres: [] } }], new Float32Array(DIM).fill(10), Float32Array.of(0));
+    const [top] = await shard.search({ queries: query, queryCount: 1, k: 1, excludeIds: [], conditions: [] });
     assert.equal(shard.store.idAt(top.slots[0]), 'item-5');
-    shard.upsert([{ id: 'item-5', features: { color: 'red', genres: [] } }], new Float32Array(DIM).fill(-10), Float32Array.of(0));
-    const [again] = shard.search({ queries: query, queryCount: 1, k: 100, excludeIds: [], conditions: [] });
+    await shard.upsert([{ id: 'item-5', features: { color: 'red', genres: [] } }], new Float32Array(DIM).fill(-10), Float32Array.of(0));
+    const [again] = await shard.search({ queries: query, queryCount: 1, k: 100, excludeIds: [], conditions: [] });
     assert.equal(again.slots.length, 100);
     assert.equal(shard.store.idAt(again.slots[99]), 'item-5');
     assert.equal(shard.index.size, 100);

@@ -1,7 +1,8 @@
 import type { AttributeCondition } from './attribute-index.js';
 import type { ItemStore } from './item-store.js';
 import { TopK } from './top-k.js';
-import type { IndexHits, VectorIndex } from '../../shared/vector-index/index.js';
+import type { IndexHits } from '../../shared/vector-index/index.js';
+import type { IndexThread } from './index-thread.js';
 
 /** What a search may return: k items, none of the excluded slots, all satisfying the conditions. */
 export interface SearchConstraints {
@@ -53,19 +54,19 @@ const SELECTIVITY_SAMPLE_SLOTS = 256;
  * are re-scored with the store's float32 embeddings, so similarities are exact
  * whatever the index quantization.
  */
-export function filteredSearch(
+export async function filteredSearch(
   store: ItemStore,
-  index: VectorIndex,
+  index: IndexThread,
   queries: Float32Array,
   queryCount: number,
   constraints: SearchConstraints,
   tuning: SearchTuning = DEFAULT_SEARCH_TUNING,
-): IndexHits[] {
+): Promise<IndexHits[]> {
   const plan = planSearch(store, constraints, tuning, index.options.quantization === 'f32' ? 1 : QUANTIZED_OVERSAMPLING);
   const results: IndexHits[] = [];
   for (let q = 0; q < queryCount; q++) {
     const offset = q * store.dim;
-    const fromGraph = plan.exactOnly ? undefined : searchGraph(store, index, queries, offset, constraints, plan.firstDepth, plan.maxDepth);
+    const fromGraph = plan.exactOnly ? undefined : await searchGraph(store, index, queries, offset, constraints, plan.firstDepth, plan.maxDepth);
     results.push(fromGraph ?? exactScan(store, queries, offset, constraints, plan.matching));
   }
   return results;
@@ -95,19 +96,19 @@ function planSearch(store: ItemStore, constraints: SearchConstraints, tuning: Se
   return { exactOnly: firstDepth > maxDepth || scanIsCheaper, firstDepth, maxDepth, matching: undefined };
 }
 
-function searchGraph(
+async function searchGraph(
   store: ItemStore,
-  index: VectorIndex,
+  index: IndexThread,
   queries: Float32Array,
   offset: number,
   constraints: SearchConstraints,
   firstDepth: number,
   maxDepth: number,
-): IndexHits | undefined {
+): Promise<IndexHits | undefined> {
   const { k, excluded, conditions } = constraints;
   const wanted = Math.min(k, store.size);
   for (let depth = firstDepth; ; depth *= DEPTH_GROWTH) {
-    const hits = index.search(queries, offset, Math.min(depth, store.size));
+    const hits = await index.search(queries, offset, Math.min(depth, store.size));
     const top = new TopK(k);
     for (const slot of hits.slots) {
       if (excluded.has(slot) || !store.isLive(slot)) continue;

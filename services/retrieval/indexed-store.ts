@@ -4,17 +4,18 @@ import type { Item } from '../../shared/features/index.js';
 import { DEFAULT_SEARCH_TUNING, filteredSearch } from './filtered-search.js';
 import type { SearchTuning } from './filtered-search.js';
 import { ItemStore } from './item-store.js';
-import { VectorIndex } from '../../shared/vector-index/index.js';
+import { IndexThread } from './index-thread.js';
 import type { VectorIndexOptions } from '../../shared/vector-index/index.js';
 
 /**
- * Why 5 ms: a large upsert or a start-up build yields to other calls at least
- * every 5 ms plus one step, so searches waiting behind it see a delay of that
- * order rather than of the whole batch (bench/retrieval measures the delay).
+ * Why 5 ms: a large upsert or a start-up build files its items into the store
+ * in turns of 5 ms, so calls waiting behind it see a delay of that order
+ * rather than of the whole batch (bench/retrieval measures the delay); the
+ * index itself is built in its worker thread.
  */
 export const DEFAULT_TURN_BUDGET_MS = 5;
-/** Why 16 rows: one step adds 16 vectors, well under a millisecond even in a graph of a million. */
-const ROWS_PER_STEP = 16;
+/** Why 256 rows: one message to the index worker per 256 rows keeps the messages few and each store step well under a millisecond. */
+const ROWS_PER_STEP = 256;
 
 /** A search over the shard: queries plus exclusions (by id) and resolved attribute conditions. */
 export interface ShardQuery {
@@ -40,17 +41,19 @@ export interface DeleteResult {
 
 /**
  * The in-memory state of a shard under one model version: the item store and
- * the HNSW index over the same slots, kept in step. Mutations are
- * synchronous per call; {@link IndexedStore.upsertChunked} spreads a large
- * batch over turns of the event loop.
+ * the HNSW index (in its worker thread) over the same slots, kept in step:
+ * the store changes at once, the index in call order. A mutation resolves once
+ * the index holds it; a large batch is filed into the store in turns of the
+ * event loop. Searches check every candidate against the store, so an item
+ * deleted or replaced but not yet out of the index is never returned.
  */
 export class IndexedStore {
   readonly store: ItemStore;
-  readonly index: VectorIndex;
+  readonly index: IndexThread;
   readonly modelVersion: string;
   readonly tuning: Readonly<SearchTuning>;
 
-  constructor(store: ItemStore, index: VectorIndex, modelVersion: string, tuning: Readonly<SearchTuning> = DEFAULT_SEARCH_TUNING) {
+  constructor(store: ItemStore, index: IndexThread, modelVersion: string, tuning: Readonly<SearchTuning> = DEFAULT_SEARCH_TUNING) {
     if (store.dim !== index.options.dim) throw new RangeError(`store dim ${store.dim} differs from index dim ${index.options.dim}`);
     this.store = store;
     this.index = index;
@@ -59,78 +62,82 @@ export class IndexedStore {
   }
 
   /** An empty shard state. */
-  static create(fields: readonly AttributeField[], indexOptions: VectorIndexOptions, modelVersion: string, tuning?: Readonly<SearchTuning>): IndexedStore {
-    return new IndexedStore(new ItemStore(indexOptions.dim, fields), new VectorIndex(indexOptions), modelVersion, tuning);
+  static async create(fields: readonly AttributeField[], indexOptions: VectorIndexOptions, modelVersion: string, tuning?: Readonly<SearchTuning>): Promise<IndexedStore> {
+    return new IndexedStore(new ItemStore(indexOptions.dim, fields), await IndexThread.open(indexOptions), modelVersion, tuning);
   }
 
   /**
    * Adds or replaces items, row i of `embeddings` (n × dim) and `biases`
-   * belonging to items[i]; a repeated id keeps its last row.
+   * belonging to items[i]; a repeated id keeps its last row. The store is
+   * filled in steps of a few hundred rows, yielding to the event loop
+   * whenever a turn has used `turnBudgetMs`; resolves once the index holds
+   * every row.
    */
-  upsert(items: readonly Item[], embeddings: Float32Array, biases: Float32Array): void {
+  async upsert(items: readonly Item[], embeddings: Float32Array, biases: Float32Array, turnBudgetMs = DEFAULT_TURN_BUDGET_MS): Promise<void> {
     const dim = this.store.dim;
     if (embeddings.length !== items.length * dim || biases.length !== items.length) {
       throw new RangeError(`upsert: ${items.length} items need ${items.length * dim} embedding floats and ${items.length} biases`);
     }
-    const rowBySlot = new Map<number, number>();
-    items.forEach((item, row) => {
-      const { slot, replaced } = this.store.put(item, embeddings, row * dim, biases[row]);
-      if (replaced || rowBySlot.has(slot)) this.index.remove(slot);
-      rowBySlot.set(slot, row);
-    });
-    const slots = Int32Array.from(rowBySlot.keys());
-    const vectors = new Float32Array(slots.length * dim);
-    slots.forEach((slot, i) => vectors.set(this.store.embeddingAt(slot), i * dim));
-    this.index.add(slots, vectors);
-  }
-
-  /**
-   * {@link IndexedStore.upsert} in steps of a few rows, yielding to the event
-   * loop whenever a turn has used `turnBudgetMs`.
-   */
-  async upsertChunked(items: readonly Item[], embeddings: Float32Array, biases: Float32Array, turnBudgetMs = DEFAULT_TURN_BUDGET_MS): Promise<void> {
-    const dim = this.store.dim;
+    this.store.reserve(this.store.slotLimit + items.length);
+    const steps: Promise<void>[] = [];
     await inTimedTurns(items.length, turnBudgetMs, (start, end) => {
-      this.upsert(items.slice(start, end), embeddings.subarray(start * dim, end * dim), biases.subarray(start, end));
+      const rowBySlot = new Map<number, number>();
+      const replaced: number[] = [];
+      for (let row = start; row < end; row++) {
+        const put = this.store.put(items[row], embeddings, row * dim, biases[row]);
+        if (put.replaced || rowBySlot.has(put.slot)) replaced.push(put.slot);
+        rowBySlot.set(put.slot, row);
+      }
+      // Both requests are queued at once, in order: the removal of replaced vectors before the new ones.
+      steps.push(awaitedLater(this.index.remove(Int32Array.from(new Set(replaced)))));
+      steps.push(awaitedLater(this.index.add(...this.rowsOf(rowBySlot.keys()))));
     });
+    await Promise.all(steps);
   }
 
-  /** Indexes every item of the store (after a restore into an empty index), yielding like {@link IndexedStore.upsertChunked}. */
+  /** Indexes every item of the store (after a restore into an empty index), filing the rows like {@link IndexedStore.upsert}. */
   async indexAll(turnBudgetMs = DEFAULT_TURN_BUDGET_MS): Promise<void> {
     const slots = Int32Array.from(this.store.liveSlots());
-    const dim = this.store.dim;
-    await inTimedTurns(slots.length, turnBudgetMs, (start, end) => {
-      const chunk = slots.subarray(start, end);
-      const vectors = new Float32Array(chunk.length * dim);
-      chunk.forEach((slot, i) => vectors.set(this.store.embeddingAt(slot), i * dim));
-      this.index.add(chunk, vectors);
-    });
+    const steps: Promise<void>[] = [];
+    await inTimedTurns(slots.length, turnBudgetMs, (start, end) => steps.push(awaitedLater(this.index.add(...this.rowsOf(slots.subarray(start, end))))));
+    await Promise.all(steps);
   }
 
-  /** Removes items by id. */
-  delete(ids: readonly string[]): DeleteResult {
+  /** Removes items by id; resolves once they are out of the index too. */
+  async delete(ids: readonly string[]): Promise<DeleteResult> {
     const notFound: string[] = [];
-    let deleted = 0;
+    const slots: number[] = [];
     for (const id of ids) {
       const slot = this.store.remove(id);
-      if (slot === undefined) {
-        notFound.push(id);
-      } else {
-        this.index.remove(slot);
-        deleted++;
-      }
+      if (slot === undefined) notFound.push(id);
+      else slots.push(slot);
     }
-    return { deleted, notFound };
+    await this.index.remove(Int32Array.from(slots));
+    return { deleted: slots.length, notFound };
   }
 
   /** The best items for each query under the query's exclusions and conditions (exact, see filteredSearch). */
-  search(query: ShardQuery): ShardHits[] {
+  search(query: ShardQuery): Promise<ShardHits[]> {
     const excluded = new Set<number>();
     for (const id of query.excludeIds) {
       const slot = this.store.slotOf(id);
       if (slot !== undefined) excluded.add(slot);
     }
     return filteredSearch(this.store, this.index, query.queries, query.queryCount, { k: query.k, excluded, conditions: query.conditions }, this.tuning);
+  }
+
+  /** Stops the index worker once the requests made so far are answered. */
+  close(): Promise<void> {
+    return this.index.close();
+  }
+
+  /** The slots with their store embeddings, row-major: what the index is given for them. */
+  private rowsOf(slotList: Iterable<number>): [Int32Array, Float32Array] {
+    const slots = Int32Array.from(slotList);
+    const dim = this.store.dim;
+    const vectors = new Float32Array(slots.length * dim);
+    slots.forEach((slot, i) => vectors.set(this.store.embeddingAt(slot), i * dim));
+    return [slots, vectors];
   }
 
   /** Approximate bytes held by store and index. */
@@ -149,4 +156,10 @@ async function inTimedTurns(count: number, budgetMs: number, step: (start: numbe
     }
     step(start, Math.min(count, start + ROWS_PER_STEP));
   }
+}
+
+/** The promise, marked as handled: it is awaited once the whole batch is queued, and may fail before that. */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

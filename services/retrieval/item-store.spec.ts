@@ -117,4 +117,20 @@ describe('ItemStore', () => {
       { numRuns: 200 },
     );
   });
+
+  it('reserves room for a batch at once, keeping what it holds', () => {
+    const store = new ItemStore(2, FIELDS, 2);
+    store.put({ id: 'a', features: { color: 'red', genres: ['noir'] } }, Float32Array.of(1, 2), 0, 0.5);
+    store.reserve(1000);
+    assert.equal(store.capacity, 1000);
+    store.reserve(10);
+    assert.equal(store.capacity, 1000, 'never shrinks');
+    const slot = store.slotOf('a') as number;
+    assert.deepEqual(Array.from(store.embeddingAt(slot)), [1, 2]);
+    assert.equal(store.biasAt(slot), 0.5);
+    const red = store.attributes.valueCode(0, 'red') as number;
+    assert.ok(store.attributes.matches(slot, [{ kind: 'values', field: 0, codes: Int32Array.of(red) }]));
+    for (let i = 0; i < 999; i++) store.put({ id: `i${i}`, features: {} }, Float32Array.of(i, i), 0, 0);
+    assert.equal(store.capacity, 1000, 'no growth while the reserved room lasts');
+  });
 });

@@ -12,7 +12,6 @@ import type { ModelInfo } from '../../shared/generated/dlrs/v1/ModelInfo.js';
 import type { SearchRequest__Output } from '../../shared/generated/dlrs/v1/SearchRequest.js';
 import type { SearchResponse } from '../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { SearchResult } from '../../shared/generated/dlrs/v1/SearchResult.js';
-import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import type { SnapshotResponse } from '../../shared/generated/dlrs/v1/SnapshotResponse.js';
 import type { StatsResponse } from '../../shared/generated/dlrs/v1/StatsResponse.js';
 import type { StoredItem } from '../../shared/generated/dlrs/v1/StoredItem.js';
@@ -21,7 +20,6 @@ import type { UpsertItemsResponse } from '../../shared/generated/dlrs/v1/UpsertI
 import type { Gauge } from '@opentelemetry/api';
 import type { Logger } from '../../shared/logging/index.js';
 import type { MetricsRegistry } from '../../shared/metrics/index.js';
-import { streamErrorStatus } from '../../shared/grpc/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
 import { decodeIds, decodeItems, decodeSearch } from './decode-request.js';
 import type { RequestLimits, ShardIdentity } from './decode-request.js';
@@ -59,14 +57,15 @@ export class RetrievalService {
     this.recordItemCount();
   }
 
-  /** Nearest items for one or several queries. */
   /**
-   * Nearest items for one or several queries. Queries run one at a time and
-   * the event loop gets a turn whenever a request has used a turn's budget,
-   * so a request of many large queries does not hold up other calls; all
-   * queries see the model version served when the request arrived.
+   * Nearest items for one or several queries, by `deadlineAtMs` (ms since
+   * the epoch): DEADLINE_EXCEEDED once it passed. Queries run one at a time (the
+   * graph search in the index worker, filtering and exact re-scoring here)
+   * and the event loop gets a turn whenever a request has used a turn's
+   * budget, so a request of many large queries does not hold up other calls;
+   * all queries see the model version served when the request arrived.
    */
-  async search(request: SearchRequest__Output): Promise<SearchResponse> {
+  async search(request: SearchRequest__Output, deadlineAtMs = Number.POSITIVE_INFINITY): Promise<SearchResponse> {
     const state = this.shard.state;
     const query = decodeSearch(request, state, this.limits);
     const dim = state.store.dim;
@@ -77,21 +76,13 @@ export class RetrievalService {
         await nextTurn();
         turnStarted = performance.now();
       }
-      const [hits] = state.search({ ...query, queries: query.queries.subarray(q * dim, (q + 1) * dim), queryCount: 1 });
+      // Checked before every query: a request that waited past its time is not searched (further).
+      if (Date.now() >= deadlineAtMs) throw new DlrsError('DEADLINE_EXCEEDED', `the request's timeout_ms passed after ${q} of ${query.queryCount} queries`);
+      const [hits] = await state.search({ ...query, queries: query.queries.subarray(q * dim, (q + 1) * dim), queryCount: 1 });
       // Read out now: after a yield, a slot may hold another item.
       results.push(this.searchResult(state, hits, request.includeEmbeddings));
     }
     return { requestId: request.requestId, modelVersion: state.modelVersion, shard: this.identity.index, dim, results };
-  }
-
-  /** Answers a SearchStream request: a response, or the request's error (the stream stays open). */
-  async searchOnStream(request: SearchRequest__Output): Promise<SearchStreamResponse> {
-    try {
-      if (request.requestId === '') throw new DlrsError('INVALID_ARGUMENT', 'is required on SearchStream', { field: 'request_id' });
-      return { requestId: request.requestId, response: await this.search(request) };
-    } catch (thrown) {
-      return { requestId: request.requestId, error: streamErrorStatus(thrown, this.logger.child({ requestId: request.requestId })) };
-    }
   }
 
   /** Embeds and stores items; resolves once they are durable. */

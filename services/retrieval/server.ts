@@ -13,6 +13,7 @@ import type { RetrievalConfig } from './config.js';
 import { DurableShard } from './durable-shard.js';
 import { DEFAULT_SEARCH_TUNING } from './filtered-search.js';
 import { recoveryModelOf, RetrievalService } from './retrieval-service.js';
+import { serveSearchStream } from './search-stream.js';
 import type { ModelOpener, ServedModel } from './served-model.js';
 
 /** The fully qualified name of the served service. */
@@ -52,13 +53,15 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
       {
         definition: findService([packageDefinition], RETRIEVAL_SERVICE),
         implementation: {
-          Search: unary((request: SearchRequest__Output) => current().search(request)),
-          SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>(async (requests, writer, context) => {
-            for await (const request of requests) {
-              const answer = await context.streamRequest('/dlrs.v1.Retrieval/Search', request.traceContext, () => current().searchOnStream(request), (response) => response.error ?? undefined);
-              await writer.write(answer);
-            }
-          }),
+          Search: unary((request: SearchRequest__Output) => current().search(request, deadlineOf(request))),
+          SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>((requests, writer, context) =>
+            serveSearchStream(requests, writer, (request, deadlineAtMs) => current().search(request, deadlineAtMs), {
+              maxInFlight: config.searchStreamMaxInFlight,
+              logger,
+              signal: context.signal,
+              streamRequest: context.streamRequest,
+            }),
+          ),
           UpsertItems: unary((request: UpsertItemsRequest__Output) => current().upsertItems(request)),
           DeleteItems: unary((request: DeleteItemsRequest__Output) => current().deleteItems(request)),
           GetItems: unary(async (request: GetItemsRequest__Output) => current().getItems(request)),
@@ -109,4 +112,9 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
     return closing;
   };
   return { server, port, metricsPort, ready, close };
+}
+
+/** The time a unary Search must be answered by, from its timeout_ms (0 = none; the call's gRPC deadline applies as well). */
+function deadlineOf(request: SearchRequest__Output): number {
+  return request.timeoutMs > 0 ? Date.now() + request.timeoutMs : Number.POSITIVE_INFINITY;
 }

@@ -2,12 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AttributeField } from './attribute-index.js';
 import type { Item } from '../../shared/features/index.js';
-import { IndexedStore } from './indexed-store.js';
+import { DEFAULT_TURN_BUDGET_MS, IndexedStore } from './indexed-store.js';
+import { IndexThread } from './index-thread.js';
 import type { SearchTuning } from './filtered-search.js';
 import { ItemStore } from './item-store.js';
-import { VectorIndex } from '../../shared/vector-index/index.js';
 import type { VectorIndexOptions } from '../../shared/vector-index/index.js';
 import { syncDirectory } from './write-ahead-log.js';
 
@@ -39,31 +40,53 @@ const EMBEDDINGS_FILE = 'embeddings.f32';
 const BIASES_FILE = 'biases.f32';
 const INDEX_FILE = 'index.usearch';
 
+/** A shard state captured for a snapshot: the index file being written by the index worker, and copies of the store's slot arrays. */
+export interface CapturedSnapshot {
+  dataDir: string;
+  name: string;
+  tmpPath: string;
+  indexSaved: Promise<void>;
+  slots: Int32Array;
+  items: Item[];
+  embeddings: Float32Array;
+  biases: Float32Array;
+  meta: SnapshotMeta;
+}
+
 /**
- * Writes the shard state as a snapshot containing the log up to `seq`, in
- * `<dataDir>/snapshot-<seq>/`: the index file, the items by slot (JSON lines)
- * and the embeddings and biases in slot-list order. The index and the slot
- * arrays are captured synchronously, so mutations applied meanwhile do not
- * leak into it; the files are then written and fsynced asynchronously, and
- * the directory appears under its final name only when complete.
+ * Captures the shard state as a snapshot containing the log up to `seq`:
+ * asks the index worker to save the index into a temp directory and copies
+ * the store's live slots, items, embeddings and biases in turns of
+ * `turnBudgetMs`. The caller keeps mutations out until this resolves, so the
+ * index file and the copies show the same state; searches go on meanwhile.
  */
-export async function writeSnapshot(dataDir: string, state: IndexedStore, seq: number): Promise<WrittenSnapshot> {
-  const startedMs = Date.now();
+export async function captureSnapshot(dataDir: string, state: IndexedStore, seq: number, turnBudgetMs = DEFAULT_TURN_BUDGET_MS): Promise<CapturedSnapshot> {
+  const createdAtMs = Date.now();
   const name = `${SNAPSHOT_PREFIX}${String(seq).padStart(16, '0')}`;
-  const finalPath = join(dataDir, name);
   const tmpPath = join(dataDir, `${name}.tmp-${process.pid}`);
   await rm(tmpPath, { recursive: true, force: true });
   await mkdir(tmpPath, { recursive: true });
   const { store, index } = state;
-  index.save(join(tmpPath, INDEX_FILE));
-  const slots = Int32Array.from(store.liveSlots());
-  const items = Array.from(slots, (slot) => store.itemAt(slot) as Item);
-  const embeddings = new Float32Array(slots.length * store.dim);
-  const biases = new Float32Array(slots.length);
-  slots.forEach((slot, i) => {
+  const indexSaved = index.save(join(tmpPath, INDEX_FILE));
+  indexSaved.catch(() => undefined);
+  const slots = new Int32Array(store.size);
+  const items = new Array<Item>(store.size);
+  const embeddings = new Float32Array(store.size * store.dim);
+  const biases = new Float32Array(store.size);
+  let turnStarted = performance.now();
+  let i = 0;
+  for (let slot = 0; slot < store.slotLimit; slot++) {
+    if ((slot & 1023) === 0 && performance.now() - turnStarted >= turnBudgetMs) {
+      await nextTurn();
+      turnStarted = performance.now();
+    }
+    if (!store.isLive(slot)) continue;
+    slots[i] = slot;
+    items[i] = store.itemAt(slot) as Item;
     embeddings.set(store.embeddingAt(slot), i * store.dim);
     biases[i] = store.biasAt(slot);
-  });
+    i++;
+  }
   const meta: SnapshotMeta = {
     formatVersion: FORMAT_VERSION,
     seq,
@@ -72,18 +95,35 @@ export async function writeSnapshot(dataDir: string, state: IndexedStore, seq: n
     fields: [...store.attributes.fields],
     index: { dim: index.options.dim, connectivity: index.options.connectivity, expansionAdd: index.options.expansionAdd, expansionSearch: index.options.expansionSearch, quantization: index.options.quantization },
     itemCount: slots.length,
-    createdAtMs: startedMs,
+    createdAtMs,
   };
-  await writeItems(join(tmpPath, ITEMS_FILE), slots, items);
-  await writeFile(join(tmpPath, EMBEDDINGS_FILE), new Uint8Array(embeddings.buffer));
-  await writeFile(join(tmpPath, BIASES_FILE), new Uint8Array(biases.buffer));
+  return { dataDir, name, tmpPath, indexSaved, slots, items, embeddings, biases, meta };
+}
+
+/**
+ * Writes a captured snapshot as `<dataDir>/snapshot-<seq>/`: the index file,
+ * the items by slot (JSON lines) and the embeddings and biases in slot-list
+ * order, all fsynced; the directory appears under its final name only when complete.
+ */
+export async function persistSnapshot(captured: CapturedSnapshot): Promise<WrittenSnapshot> {
+  const { dataDir, name, tmpPath, meta } = captured;
+  const finalPath = join(dataDir, name);
+  await writeItems(join(tmpPath, ITEMS_FILE), captured.slots, captured.items);
+  await writeFile(join(tmpPath, EMBEDDINGS_FILE), new Uint8Array(captured.embeddings.buffer));
+  await writeFile(join(tmpPath, BIASES_FILE), new Uint8Array(captured.biases.buffer));
   await writeFile(join(tmpPath, META_FILE), JSON.stringify(meta, null, 2));
+  await captured.indexSaved;
   for (const file of [INDEX_FILE, ITEMS_FILE, EMBEDDINGS_FILE, BIASES_FILE, META_FILE]) await syncFile(join(tmpPath, file));
   await syncDirectory(tmpPath);
   await rm(finalPath, { recursive: true, force: true });
   await rename(tmpPath, finalPath);
   await syncDirectory(dataDir);
-  return { path: finalPath, meta, durationMs: Date.now() - startedMs };
+  return { path: finalPath, meta, durationMs: Date.now() - meta.createdAtMs };
+}
+
+/** {@link captureSnapshot} then {@link persistSnapshot}, for a state no one mutates meanwhile. */
+export async function writeSnapshot(dataDir: string, state: IndexedStore, seq: number): Promise<WrittenSnapshot> {
+  return persistSnapshot(await captureSnapshot(dataDir, state, seq));
 }
 
 /**
@@ -132,11 +172,14 @@ async function readSnapshot(path: string, index: Omit<VectorIndexOptions, 'dim'>
   const indexOptions: VectorIndexOptions = { ...index, dim: meta.dim };
   const sameLayout = meta.index.quantization === index.quantization && meta.index.connectivity === index.connectivity;
   if (sameLayout) {
-    const loaded = VectorIndex.load(join(path, INDEX_FILE), indexOptions);
-    if (loaded.size !== meta.itemCount) throw new Error(`${path}: the index holds ${loaded.size} vectors, meta.json says ${meta.itemCount}`);
+    const loaded = await IndexThread.open(indexOptions, join(path, INDEX_FILE));
+    if (loaded.size !== meta.itemCount) {
+      await loaded.close();
+      throw new Error(`${path}: the index holds ${loaded.size} vectors, meta.json says ${meta.itemCount}`);
+    }
     return { state: new IndexedStore(store, loaded, meta.modelVersion, tuning), meta };
   }
-  const state = new IndexedStore(store, new VectorIndex(indexOptions), meta.modelVersion, tuning);
+  const state = new IndexedStore(store, await IndexThread.open(indexOptions), meta.modelVersion, tuning);
   await state.indexAll();
   return { state, meta };
 }

@@ -1,4 +1,11 @@
-import { Index, MetricKind, ScalarKind } from 'usearch';
+import { createRequire } from 'node:module';
+import type * as Usearch from 'usearch';
+
+// The CommonJS build: the ES module build finds its native addon through a stack-trace lookup
+// that never returns inside a worker thread started from source (shared/workers' eval bootstrap).
+const { Index, MetricKind, ScalarKind } = createRequire(import.meta.url)('usearch') as typeof Usearch;
+type Index = Usearch.Index;
+type ScalarKind = Usearch.ScalarKind;
 
 /** Vector quantization of the HNSW index; the item store always keeps exact float32 embeddings. */
 export type Quantization = 'f32' | 'f16' | 'i8';

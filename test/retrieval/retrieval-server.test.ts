@@ -153,11 +153,21 @@ describe('retrieval shard over gRPC', function () {
     stream.write({ requestId: 'c', dim: STAND_IN_DIM, queries: f32(QUERY), k: 4 });
     stream.end();
     await done;
-    assert.deepEqual(answers.map((a) => [a.requestId, a.result]), [['a', 'response'], ['b', 'error'], ['', 'error'], ['c', 'response']]);
-    assert.equal(answers[0].response?.results[0].itemIds.length, 3);
-    assert.deepEqual([answers[1].error?.code, answers[1].error?.field], [3, 'k']);
-    assert.equal(answers[2].error?.field, 'request_id');
-    assert.equal(answers[3].response?.results[0].itemIds.length, 4);
+    // Answers come in completion order: compare them by request id.
+    const byId = new Map(answers.map((a) => [a.requestId, a]));
+    assert.deepEqual(answers.map((a) => [a.requestId, a.result]).sort(), [['', 'error'], ['a', 'response'], ['b', 'error'], ['c', 'response']]);
+    assert.equal(byId.get('a')?.response?.results[0].itemIds.length, 3);
+    assert.deepEqual([byId.get('b')?.error?.code, byId.get('b')?.error?.field], [3, 'k']);
+    assert.equal(byId.get('')?.error?.field, 'request_id');
+    assert.equal(byId.get('c')?.response?.results[0].itemIds.length, 4);
+  });
+
+  it('does not search a request whose timeout_ms passed: DEADLINE_EXCEEDED', async () => {
+    const service = await shard.server.ready;
+    const request = { requestId: 'late', dim: STAND_IN_DIM, queries: f32(QUERY), k: 3, includeEmbeddings: false, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 5, traceContext: {} };
+    await assert.rejects(service.search(request, Date.now() - 1), (error: DlrsError) => error.code === 'DEADLINE_EXCEEDED');
+    const answer = await service.search(request, Date.now() + 60_000);
+    assert.equal(answer.results?.[0].itemIds?.length, 3);
   });
 
   it('writes a snapshot on request', async () => {

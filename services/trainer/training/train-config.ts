@@ -110,7 +110,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   // 20: a bag of 50 was no better on validation (docs/experiments.md E9, E16).
   bagLength: DEFAULT_BAG_LENGTH,
   // 5: validation MAP@10 over seeds 42, 1, 2 was 0.0866, 0.0872, 0.0895 against 0.0852, 0.0856, 0.0831
-  // without decay (docs/experiments.md E37–E44); longer bags (50, 100) with slower decay were no better.
+  // without decay (docs/experiments.md E37–E45); longer bags (50, 100) with slower decay were no better.
   bagHalfLife: 5,
   // 0.3 kept the validation MAP@10 flatter after its peak than 0.1 (docs/experiments.md).
   historyDropout: 0.3,

@@ -36,40 +36,43 @@ function assertClose(actual: ort.Tensor | undefined, expected: Float32Array, wha
 }
 
 describe('ONNX export: parity with the trainer forward pass (onnxruntime-node, CPU)', () => {
-  const model = createModel(SHAPE, 11);
-  const rng = new SeededRandom(5);
-  // Random weights everywhere (RankNet's output layer starts at zero) so every path is compared.
-  for (let i = 0; i < model.buffers.values.length; i++) model.buffers.values[i] = rng.normal() * 0.3;
-  const nets = exportNetworks(model);
-  // Batch sizes 1 and 37 check the dynamic batch dimension.
-  for (const m of [1, 37]) {
-    it(`UserNet, ItemNet and RankNet agree within 1e-5 (batch ${m})`, async () => {
-      const userFeed = randomFeed(SHAPE, userInputWidths(SHAPE), m, rng);
-      const itemFeed = randomFeed(SHAPE, itemInputWidths(SHAPE), m, rng);
-      const u = model.user.forward(userFeed, m);
-      const it = model.item.forward(itemFeed, m);
-      const r = model.rank.forward(u.e, it.e, u.b, it.b, m, null);
+  // Without and with UserNet's bag recency decay (part of the exported graph).
+  for (const [label, shape] of [['', SHAPE], [', bag decay', { ...SHAPE, bagHalfLife: 3 }]] as const) {
+    const model = createModel(shape, 11);
+    const rng = new SeededRandom(5);
+    // Random weights everywhere (RankNet's output layer starts at zero) so every path is compared.
+    for (let i = 0; i < model.buffers.values.length; i++) model.buffers.values[i] = rng.normal() * 0.3;
+    const nets = exportNetworks(model);
+    // Batch sizes 1 and 37 check the dynamic batch dimension.
+    for (const m of [1, 37]) {
+      it(`UserNet, ItemNet and RankNet agree within 1e-5 (batch ${m}${label})`, async () => {
+        const userFeed = randomFeed(shape, userInputWidths(shape), m, rng);
+        const itemFeed = randomFeed(shape, itemInputWidths(shape), m, rng);
+        const u = model.user.forward(userFeed, m);
+        const it = model.item.forward(itemFeed, m);
+        const r = model.rank.forward(u.e, it.e, u.b, it.b, m, null);
 
-      const userSession = await ort.InferenceSession.create(nets.userNet);
-      const uo = await userSession.run(toOrt(userFeed));
-      assertClose(uo.e_u, u.e, 'e_u');
-      assertClose(uo.b_u, u.b, 'b_u');
+        const userSession = await ort.InferenceSession.create(nets.userNet);
+        const uo = await userSession.run(toOrt(userFeed));
+        assertClose(uo.e_u, u.e, 'e_u');
+        assertClose(uo.b_u, u.b, 'b_u');
 
-      const itemSession = await ort.InferenceSession.create(nets.itemNet);
-      const io = await itemSession.run(toOrt(itemFeed));
-      assertClose(io.e_i, it.e, 'e_i');
-      assertClose(io.b_i, it.b, 'b_i');
+        const itemSession = await ort.InferenceSession.create(nets.itemNet);
+        const io = await itemSession.run(toOrt(itemFeed));
+        assertClose(io.e_i, it.e, 'e_i');
+        assertClose(io.b_i, it.b, 'b_i');
 
-      const rankSession = await ort.InferenceSession.create(nets.rankNet);
-      const ro = await rankSession.run({
-        e_u: new ort.Tensor('float32', u.e, [m, SHAPE.dim]),
-        e_i: new ort.Tensor('float32', it.e, [m, SHAPE.dim]),
-        b_u: new ort.Tensor('float32', u.b, [m, 1]),
-        b_i: new ort.Tensor('float32', it.b, [m, 1]),
+        const rankSession = await ort.InferenceSession.create(nets.rankNet);
+        const ro = await rankSession.run({
+          e_u: new ort.Tensor('float32', u.e, [m, SHAPE.dim]),
+          e_i: new ort.Tensor('float32', it.e, [m, SHAPE.dim]),
+          b_u: new ort.Tensor('float32', u.b, [m, 1]),
+          b_i: new ort.Tensor('float32', it.b, [m, 1]),
+        });
+        const p = r.logit.map((z) => 1 / (1 + Math.exp(-z)));
+        assertClose(ro.p, p, 'p');
+        await Promise.all([userSession.release(), itemSession.release(), rankSession.release()]);
       });
-      const p = r.logit.map((z) => 1 / (1 + Math.exp(-z)));
-      assertClose(ro.p, p, 'p');
-      await Promise.all([userSession.release(), itemSession.release(), rankSession.release()]);
-    });
+    }
   }
 });

@@ -60,7 +60,8 @@ function exportUserNet(model: Model): Uint8Array {
   const g = new OnnxGraphBuilder('user_net');
   const n = shape.bagLength;
   const bagIds = g.input(INPUT_NAMES.userBagIds, 'int32', [BATCH_DIM, n]);
-  const bagWeights = g.input(INPUT_NAMES.userBagWeights, 'float', [BATCH_DIM, n]);
+  const rawWeights = g.input(INPUT_NAMES.userBagWeights, 'float', [BATCH_DIM, n]);
+  const bagWeights = decayBagWeights(g, rawWeights, n, shape.bagHalfLife ?? 0);
   // Σ_n w[b,n] · T[ids[b,n]]: gather [B,N,d], scale by w [B,N,1], sum over N.
   const rows = g.node('Gather', [weights(g, model, 'user.bag'), bagIds]);
   const w3 = g.node('Unsqueeze', [bagWeights, g.int64Tensor('axis_2', [2])]);
@@ -80,6 +81,17 @@ function exportUserNet(model: Model): Uint8Array {
   g.output('e_u', 'float', [BATCH_DIM, shape.dim]);
   g.output('b_u', 'float', [BATCH_DIM, 1]);
   return g.encode();
+}
+
+/** UserNet's bag recency decay (see `decayBag`): w · 2^(−n/h) / max(Σ_n w · 2^(−n/h), tiny); `weights` when h is 0. */
+function decayBagWeights(g: OnnxGraphBuilder, weights: string, n: number, halfLife: number): string {
+  if (halfLife === 0) return weights;
+  const factor = Float32Array.from({ length: n }, (_, j) => Math.pow(2, -j / halfLife));
+  const scaled = g.node('Mul', [weights, g.floatTensor('bag_decay', [n], factor)]);
+  const total = g.node('ReduceSum', [scaled, g.int64Tensor('axis_1_decay', [1])], [intAttribute('keepdims', 1)]);
+  // An empty bag sums to 0: dividing by the smallest normal float keeps its zeros, as the trainer does.
+  const safe = g.node('Max', [total, g.floatTensor('bag_decay_floor', [1], Float32Array.of(1.1754944e-38))]);
+  return g.node('Div', [scaled, safe]);
 }
 
 function exportRankNet(model: Model): Uint8Array {

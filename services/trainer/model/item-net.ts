@@ -31,6 +31,8 @@ export interface TowerCache {
   readonly parts: Float32Array[];
   readonly widths: number[];
   readonly h: Float32Array;
+  /** UserNet: the bag weights after its recency decay, when it applies one. */
+  readonly bagWeights?: Float32Array;
 }
 
 /**

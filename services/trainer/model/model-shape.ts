@@ -18,6 +18,12 @@ export interface ModelShape {
   readonly continuousCount: number;
   /** N, the length of the user's recent-item bag. */
   readonly bagLength: number;
+  /**
+   * Recency decay of the bag inside UserNet: the weight of bag position n (0 = most recent)
+   * is multiplied by 2^(−n / bagHalfLife) and the row renormalised; absent or 0: no decay.
+   * The exported UserNet graph applies the same decay to its `user_bag_weights` input.
+   */
+  readonly bagHalfLife?: number;
   /** d, the embedding dimension. */
   readonly dim: number;
 }

@@ -5,6 +5,7 @@ import { createModel } from './model.js';
 import { itemInputWidths, userInputWidths } from './model-shape.js';
 import type { ModelShape } from './model-shape.js';
 import { randomFeed } from './random-feed.js';
+import { decayBag } from './user-net.js';
 
 const SHAPE: ModelShape = {
   itemIdCount: 9,
@@ -25,30 +26,38 @@ function withRankOutput(model: ReturnType<typeof createModel>, rng: SeededRandom
 }
 
 describe('model: UserNet, ItemNet, RankNet', () => {
-  it('the joint BCE loss has the numerical gradient for every parameter', () => {
-    const rng = new SeededRandom(2);
-    const model = withRankOutput(createModel(SHAPE, 1), rng);
-    const m = 4;
-    const userFeed = randomFeed(SHAPE, userInputWidths(SHAPE), m, rng);
-    const itemFeed = randomFeed(SHAPE, itemInputWidths(SHAPE), m, rng);
-    const y = Float32Array.from([1, 0, 1, 0]);
-    const loss = (): number => {
+  for (const [label, shape] of [['', SHAPE], [' (bag recency decay)', { ...SHAPE, bagHalfLife: 2 }]] as const) {
+    it(`the joint BCE loss has the numerical gradient for every parameter${label}`, () => {
+      const rng = new SeededRandom(2);
+      const model = withRankOutput(createModel(shape, 1), rng);
+      const m = 4;
+      const userFeed = randomFeed(shape, userInputWidths(shape), m, rng);
+      const itemFeed = randomFeed(shape, itemInputWidths(shape), m, rng);
+      const y = Float32Array.from([1, 0, 1, 0]);
+      const loss = (): number => {
+        const u = model.user.forward(userFeed, m);
+        const it = model.item.forward(itemFeed, m);
+        const r = model.rank.forward(u.e, it.e, u.b, it.b, m, null);
+        return bceWithLogits(r.logit, y, 1 / m).loss;
+      };
+      zeroGrads(model.layout, model.buffers);
       const u = model.user.forward(userFeed, m);
       const it = model.item.forward(itemFeed, m);
       const r = model.rank.forward(u.e, it.e, u.b, it.b, m, null);
-      return bceWithLogits(r.logit, y, 1 / m).loss;
-    };
-    zeroGrads(model.layout, model.buffers);
-    const u = model.user.forward(userFeed, m);
-    const it = model.item.forward(itemFeed, m);
-    const r = model.rank.forward(u.e, it.e, u.b, it.b, m, null);
-    const g = model.rank.backward(r, bceWithLogits(r.logit, y, 1 / m).grad);
-    model.user.backward(u, g.deu, g.dbias);
-    model.item.backward(it, g.dei, g.dbias);
-    for (const [name, p] of model.params) {
-      const err = maxGradientError(p.value, p.grad, loss);
-      assert.ok(err < 2e-2, `${name}: relative gradient error ${err}`);
-    }
+      const g = model.rank.backward(r, bceWithLogits(r.logit, y, 1 / m).grad);
+      model.user.backward(u, g.deu, g.dbias);
+      model.item.backward(it, g.dei, g.dbias);
+      for (const [name, p] of model.params) {
+        const err = maxGradientError(p.value, p.grad, loss);
+        assert.ok(err < 2e-2, `${name}: relative gradient error ${err}`);
+      }
+    });
+  }
+
+  it('the bag recency decay halves the weight per half-life and renormalises each row', () => {
+    const w = Float32Array.from([0.5, 0.5, 0, 0, 0, 0]);
+    assert.equal(decayBag(w, 3, 0), w);
+    assert.deepEqual(Array.from(decayBag(w, 3, 1), (x) => Math.round(x * 1e6) / 1e6), [0.666667, 0.333333, 0, 0, 0, 0]);
   });
 
   it('dropout in RankNet changes the training logit but not inference', () => {

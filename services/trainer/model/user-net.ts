@@ -31,7 +31,7 @@ export class UserNet {
   forward(feed: TensorMap, m: number): TowerOutput {
     const p = (n: string): Param => param(this.params, n);
     const bagIds = intInput(feed, INPUT_NAMES.userBagIds);
-    const bagWeights = floatInput(feed, INPUT_NAMES.userBagWeights);
+    const bagWeights = decayBag(floatInput(feed, INPUT_NAMES.userBagWeights), this.shape.bagLength, this.shape.bagHalfLife ?? 0);
     const parts: Float32Array[] = [embeddingBagForward(p('user.bag'), bagIds, bagWeights, this.shape.bagLength)];
     const widths: number[] = [this.shape.dim];
     for (const f of this.shape.features) {
@@ -47,14 +47,14 @@ export class UserNet {
     const h = concatForward(parts, widths, m);
     const e = denseForward(h, m, p('user.proj.w'), p('user.proj.b'));
     const b = denseForward(h, m, p('user.bias.w'), p('user.bias.b'));
-    return { m, e, b, cache: { feed, parts, widths, h } };
+    return { m, e, b, cache: { feed, parts, widths, h, bagWeights } };
   }
 
   /** Accumulates parameter gradients from de [m, d] and db [m]. */
   backward(out: TowerOutput, de: Float32Array, db: Float32Array): void {
     const p = (n: string): Param => param(this.params, n);
     const { m } = out;
-    const { feed, parts, widths, h } = out.cache;
+    const { feed, parts, widths, h, bagWeights } = out.cache;
     const dh = denseBackward(h, de, m, p('user.proj.w'), p('user.proj.b'), true)!;
     const dhb = denseBackward(h, db, m, p('user.bias.w'), p('user.bias.b'), true)!;
     for (let i = 0; i < dh.length; i++) dh[i] += dhb[i];
@@ -62,7 +62,7 @@ export class UserNet {
     embeddingBagBackward(
       p('user.bag'),
       intInput(feed, INPUT_NAMES.userBagIds),
-      floatInput(feed, INPUT_NAMES.userBagWeights),
+      bagWeights ?? floatInput(feed, INPUT_NAMES.userBagWeights),
       this.shape.bagLength,
       dparts[0],
     );
@@ -77,4 +77,17 @@ export class UserNet {
       denseBackward(floatInput(feed, INPUT_NAMES.userCont), dy, m, p('user.cont.w'), p('user.cont.b'), false);
     }
   }
+}
+
+/** The bag weights with position n scaled by 2^(−n / halfLife), each row renormalised to sum 1; `weights` itself when halfLife is 0. */
+export function decayBag(weights: Float32Array, bag: number, halfLife: number): Float32Array {
+  if (halfLife === 0) return weights;
+  const factor = Float64Array.from({ length: bag }, (_, n) => Math.pow(2, -n / halfLife));
+  const out = new Float32Array(weights.length);
+  for (let o = 0; o < weights.length; o += bag) {
+    let total = 0;
+    for (let n = 0; n < bag; n++) total += weights[o + n] * factor[n];
+    if (total > 0) for (let n = 0; n < bag; n++) out[o + n] = (weights[o + n] * factor[n]) / total;
+  }
+  return out;
 }

@@ -22,6 +22,7 @@ export interface EventsRecipe {
   readonly data: string;
   readonly events: Events;
   readonly dim: number;
+  readonly bagLength: number;
   readonly horizon: number;
   readonly sessionCut: number;
   readonly scope: FitScope;
@@ -80,7 +81,7 @@ async function fitEvents(
   // The events are the evaluation's train part: the inner split follows its rule, and tags stop at it.
   const scope: FitScope = { validation, split: context.split, trainPart: true };
   const prepared = prepareFromEvents(dataset, events, config, scope);
-  const recipe: EventsRecipe = { data, events, dim: config.dim, horizon: config.horizon, sessionCut: config.sessionCut, scope };
+  const recipe: EventsRecipe = { data, events, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, sessionCut: config.sessionCut, scope };
   const factory = {
     module: new URL(import.meta.url.endsWith('.ts') ? './deep-recommender.ts' : './deep-recommender.js', import.meta.url).href,
     exportName: 'prepareTrainingDataFromEvents',

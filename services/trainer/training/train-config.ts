@@ -1,3 +1,4 @@
+import { DEFAULT_BAG_LENGTH } from '../../../shared/features/index.js';
 /** Training objectives (issue 3): the thesis' BCE + cosine term, or retrieval softmax + RankNet. */
 export type Objective = 'thesis' | 'softmax';
 /** Negative samplers of the thesis objective: uniform, or Algorithm 1 (the positive's category). */
@@ -49,6 +50,13 @@ export interface TrainConfig {
    * so that the model also learns to serve users returning after a gap (see buildTrainingData).
    */
   readonly sessionCut: number;
+  /** N, the length of the recent-item bag (the feature spec's bagLength). */
+  readonly bagLength: number;
+  /**
+   * Recency half-life of the bag in positions: UserNet (and its exported graph) scales the
+   * weight of position n (0 = most recent) by 2^(−n / h) and renormalises; 0 = no decay.
+   */
+  readonly bagHalfLife: number;
   /** Probability of dropping each history item from the bag in training (input dropout). */
   readonly historyDropout: number;
   readonly rankDropout: number;
@@ -99,6 +107,11 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   fullSoftmax: false,
   horizon: 0,
   sessionCut: 0,
+  // 20: a bag of 50 was no better on validation (docs/experiments.md E9, E16).
+  bagLength: DEFAULT_BAG_LENGTH,
+  // 5: validation MAP@10 over seeds 42, 1, 2 was 0.0866, 0.0872, 0.0895 against 0.0852, 0.0856, 0.0831
+  // without decay (docs/experiments.md E37–E45); longer bags (50, 100) with slower decay were no better.
+  bagHalfLife: 5,
   // 0.3 kept the validation MAP@10 flatter after its peak than 0.1 (docs/experiments.md).
   historyDropout: 0.3,
   rankDropout: 0.2,
@@ -137,6 +150,8 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   check('logQWeight', c.logQWeight >= 0 && Number.isFinite(c.logQWeight), 'a number >= 0');
   check('horizon', c.horizon >= 0 && Number.isFinite(c.horizon), 'a number >= 0');
   check('sessionCut', c.sessionCut >= 0 && c.sessionCut <= 1, 'a number in [0, 1]');
+  check('bagLength', int(c.bagLength, 1), 'an integer >= 1');
+  check('bagHalfLife', c.bagHalfLife >= 0 && Number.isFinite(c.bagHalfLife), 'a number >= 0');
   check('historyDropout', c.historyDropout >= 0 && c.historyDropout < 1, 'a number in [0, 1)');
   check('rankDropout', c.rankDropout >= 0 && c.rankDropout < 1, 'a number in [0, 1)');
   check('rankWeight', c.rankWeight >= 0 && Number.isFinite(c.rankWeight), 'a number >= 0');

@@ -85,7 +85,8 @@ export interface TrainModelOptions {
 export async function trainModel(options: TrainModelOptions): Promise<TrainOutcome> {
   const { data, config } = options;
   const log = options.log ?? ((): void => undefined);
-  const model = createModel(data.shape, config.seed, config.workers > 1);
+  const shape = config.bagHalfLife > 0 ? { ...data.shape, bagHalfLife: config.bagHalfLife } : data.shape;
+  const model = createModel(shape, config.seed, config.workers > 1);
   const pool = config.workers > 1 && options.parallel !== undefined ? await options.parallel.create(model) : null;
   try {
     return await loop(model, data, config, options.validate, pool, log, options.progress);

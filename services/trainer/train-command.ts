@@ -31,7 +31,9 @@ Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
   --full-softmax               softmax over the whole catalog instead of sampled candidates
   --holdout test|none          hold out the evaluation's test part (default test) or train on everything
   --horizon X                  targets up to X × the history's length ahead of it (default ${TRAIN_DEFAULTS.horizon}; 0 = next item)
-  --bag-length N               recent items in a user profile (default: the feature spec's)
+  --bag-length N               recent items in a user profile (default ${TRAIN_DEFAULTS.bagLength})
+  --bag-half-life X            UserNet weighs bag position n by 2^(-n/X); 0 = equal weights (default ${TRAIN_DEFAULTS.bagHalfLife})
+  --log-q-weight X             weight of the sampled softmax's popularity correction (default ${TRAIN_DEFAULTS.logQWeight})
   --refit                      after early stopping, retrain on all train events for the chosen epochs`;
 
 /** `dlrs train`: returns the process exit code (0 ok, 2 usage error, 1 failure). */
@@ -57,6 +59,8 @@ export async function runTrain(argv: string[]): Promise<number> {
         'full-softmax': { type: 'boolean' },
         holdout: { type: 'string' },
         'bag-length': { type: 'string' },
+        'bag-half-life': { type: 'string' },
+        'log-q-weight': { type: 'string' },
         horizon: { type: 'string' },
         refit: { type: 'boolean' },
         items: { type: 'string' },
@@ -100,6 +104,9 @@ export async function runTrain(argv: string[]): Promise<number> {
       workers: num(values.workers, 'workers'),
       fullSoftmax: values['full-softmax'],
       horizon: num(values.horizon, 'horizon'),
+      bagLength: num(values['bag-length'], 'bag-length'),
+      bagHalfLife: num(values['bag-half-life'], 'bag-half-life'),
+      logQWeight: num(values['log-q-weight'], 'log-q-weight'),
     };
     for (const key of Object.keys(partial)) if (partial[key] === undefined) delete partial[key];
     config = resolveTrainConfig(partial as Partial<TrainConfig>);
@@ -113,11 +120,10 @@ export async function runTrain(argv: string[]): Promise<number> {
     console.error(`dlrs train: bundle ${values.out} already exists (bundles are immutable; choose a new directory)`);
     return 1;
   }
-  const bagLength = values['bag-length'] === undefined ? undefined : Number(values['bag-length']);
   const status = stderrProgress();
   const log = (line: string): void => status.line(line);
   try {
-    const run = await runTraining({ data: values.data, items: values.items, skipBadRows: values['skip-bad-rows'] === true, dim: config.dim, bagLength, horizon: config.horizon, holdOutTest: holdout === 'test' }, config, {
+    const run = await runTraining({ data: values.data, items: values.items, skipBadRows: values['skip-bad-rows'] === true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, holdOutTest: holdout === 'test' }, config, {
       log,
       progress: (p) => status.status(formatStepProgress(p)),
       refit: values.refit === true,

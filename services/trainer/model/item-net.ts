@@ -9,6 +9,7 @@ import {
   embeddingForward,
 } from '../nn/index.js';
 import type { Param } from '../nn/index.js';
+import { towerHeadsBackward, towerHeadsForward } from './tower-heads.js';
 import { continuousWidth, floatInput, INPUT_NAMES, intInput } from './model-shape.js';
 import { embeddingWidth } from '../../../shared/features/index.js';
 import type { ModelShape } from './model-shape.js';
@@ -66,8 +67,7 @@ export class ItemNet {
       widths.push(continuousWidth(this.shape.continuousCount));
     }
     const h = concatForward(parts, widths, m);
-    const e = denseForward(h, m, p('item.proj.w'), p('item.proj.b'));
-    const b = denseForward(h, m, p('item.bias.w'), p('item.bias.b'));
+    const { e, b } = towerHeadsForward(h, m, p, 'item');
     const idBias = p('item.idBias').value;
     for (let r = 0; r < m; r++) b[r] += idBias[ids[r]];
     return { m, e, b, cache: { feed, parts, widths, h } };
@@ -84,9 +84,7 @@ export class ItemNet {
       idBias.grad[ids[r]] += db[r];
       idBias.touched![ids[r]] = 1;
     }
-    const dh = denseBackward(h, de, m, p('item.proj.w'), p('item.proj.b'), true)!;
-    const dhb = denseBackward(h, db, m, p('item.bias.w'), p('item.bias.b'), true)!;
-    for (let i = 0; i < dh.length; i++) dh[i] += dhb[i];
+    const dh = towerHeadsBackward(h, de, db, m, p, 'item');
     const dparts = concatBackward(dh, widths, m);
     embeddingBackward(p('item.id'), ids, dparts[0]);
     let k = 1;

@@ -9,6 +9,7 @@ import {
   embeddingBagForward,
 } from '../nn/index.js';
 import type { Param } from '../nn/index.js';
+import { towerHeadsBackward, towerHeadsForward } from './tower-heads.js';
 import type { TowerOutput } from './item-net.js';
 import { continuousWidth, floatInput, INPUT_NAMES, intInput } from './model-shape.js';
 import { embeddingWidth } from '../../../shared/features/index.js';
@@ -45,8 +46,7 @@ export class UserNet {
       widths.push(continuousWidth(2 * this.shape.continuousCount));
     }
     const h = concatForward(parts, widths, m);
-    const e = denseForward(h, m, p('user.proj.w'), p('user.proj.b'));
-    const b = denseForward(h, m, p('user.bias.w'), p('user.bias.b'));
+    const { e, b } = towerHeadsForward(h, m, p, 'user');
     return { m, e, b, cache: { feed, parts, widths, h, bagWeights } };
   }
 
@@ -55,9 +55,7 @@ export class UserNet {
     const p = (n: string): Param => param(this.params, n);
     const { m } = out;
     const { feed, parts, widths, h, bagWeights } = out.cache;
-    const dh = denseBackward(h, de, m, p('user.proj.w'), p('user.proj.b'), true)!;
-    const dhb = denseBackward(h, db, m, p('user.bias.w'), p('user.bias.b'), true)!;
-    for (let i = 0; i < dh.length; i++) dh[i] += dhb[i];
+    const dh = towerHeadsBackward(h, de, db, m, p, 'user');
     const dparts = concatBackward(dh, widths, m);
     embeddingBagBackward(
       p('user.bag'),

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import { startOtlpReceiver } from '../../test/fixtures/otlp-receiver.js';
 import { startTopology } from '../../test/fixtures/serve-topology.js';
 import { topologyCpuMs } from './process-cpu.js';
 import { stageShares } from './stage-shares.js';
+import { diagnosticsEnv, signalDiagnostics } from './diagnostics-env.js';
 import { parseTracing, tracingEnv, tracingName } from './tracing-setting.js';
 import type { Tracing } from './tracing-setting.js';
 import type { StageShares } from './stage-shares.js';
@@ -23,7 +24,6 @@ import type { LoadResult } from './recommend-load.js';
 
 const run = promisify(execFile);
 const LOAD_SCRIPT = fileURLToPath(new URL('./recommend-load.ts', import.meta.url));
-const PROFILE_PRELOAD = fileURLToPath(new URL('./cpu-profile-preload.ts', import.meta.url));
 
 /** Embedding and indexing 50k items per shard on a busy 2-core machine takes minutes. */
 const START_TIMEOUT_MS = 900_000;
@@ -73,13 +73,13 @@ async function main(): Promise<void> {
         // One data directory for every run: the later ones recover the shards from their snapshots.
         dataDir,
         shards: Number(values.shards),
-        env: { ...tracingEnv(tracing, receiver.endpoint), ...cpuProfileEnv(values['cpu-prof-dir'], tracing) },
+        env: { ...tracingEnv(tracing, receiver.endpoint), ...diagnosticsEnv({ cpuProfileDir: values['cpu-prof-dir'] === undefined ? undefined : join(values['cpu-prof-dir'], `tracing-${tracing}`) }) },
         gatewayEnv: { DLRS_DEFAULT_TIMEOUT_MS: RECOMMEND_TIMEOUT_MS },
         startTimeoutMs: START_TIMEOUT_MS,
       });
       console.error(`tracing ${tracing}: topology ready in ${((Date.now() - startedMs) / 1000).toFixed(0)} s`);
       // Leave the start-up out of the CPU profiles (cpu-profile-preload.ts restarts them on SIGUSR2).
-      if (values['cpu-prof-dir'] !== undefined) for (const p of topology.processes) if (p.pid !== undefined) process.kill(p.pid, 'SIGUSR2');
+      if (values['cpu-prof-dir'] !== undefined) signalDiagnostics(topology.processes);
       try {
         for (const concurrency of levels) {
           receiver.clear();
@@ -107,12 +107,6 @@ async function main(): Promise<void> {
     await rm(dataDir, { recursive: true, force: true });
   }
   console.log(report(rows, levels, values));
-}
-
-/** Makes every service write a CPU profile when it exits (cpu-profile-preload.ts), one folder per tracing setting. */
-function cpuProfileEnv(dir: string | undefined, tracing: Tracing): Record<string, string> {
-  if (dir === undefined) return {};
-  return { NODE_OPTIONS: `--import tsx --import ${PROFILE_PRELOAD}`, DLRS_BENCH_CPU_PROF_DIR: resolve(dir, `tracing-${tracing}`) };
 }
 
 function report(rows: Row[], levels: number[], settings: Record<string, string | undefined>): string {

@@ -15,6 +15,7 @@ import { readBundle } from '../../shared/bundle/index.js';
 import { SeededRandom } from '../../shared/random/index.js';
 import { startOtlpReceiver } from '../../test/fixtures/otlp-receiver.js';
 import { startTopology } from '../../test/fixtures/serve-topology.js';
+import { diagnosticsEnv, signalDiagnostics } from '../e2e/diagnostics-env.js';
 import { topologyCpuMs } from '../e2e/process-cpu.js';
 import { stageShares } from '../e2e/stage-shares.js';
 import { parseTracing, tracingEnv, tracingName } from '../e2e/tracing-setting.js';
@@ -64,6 +65,11 @@ async function main(): Promise<void> {
       k: { type: 'string', default: '10' },
       candidates: { type: 'string', default: '300' },
       tracing: { type: 'string', default: '1' },
+      // V8 CPU profiles of every service over the measured levels (start-up left out); bench/e2e/summarise-cpu-profile.ts reads them.
+      'cpu-prof-dir': { type: 'string' },
+      'pause-log-dir': { type: 'string' },
+      // Extra Node/V8 flags for every service (e.g. --max-semi-space-size=64), for tuning experiments.
+      'service-node-options': { type: 'string' },
     },
   });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
       bundleDir,
       dataDir: join(dir, values.bundle === undefined ? 'serve' : 'serve-other-bundle'),
       shards: 2,
-      env: tracingEnv(tracing, receiver.endpoint),
+      env: { ...tracingEnv(tracing, receiver.endpoint), ...diagnosticsEnv({ cpuProfileDir: values['cpu-prof-dir'], pauseLogDir: values['pause-log-dir'], nodeOptions: values['service-node-options'] }) },
       gatewayEnv: { DLRS_DEFAULT_TIMEOUT_MS: RECOMMEND_TIMEOUT_MS },
       startTimeoutMs: START_TIMEOUT_MS,
       onLine: (name, line) => {
@@ -91,11 +97,14 @@ async function main(): Promise<void> {
         if (message !== undefined) log(`${name}: ${message}`);
       },
     }).finally(() => clearInterval(ticker));
+    const diagnose = values['cpu-prof-dir'] !== undefined || values['pause-log-dir'] !== undefined;
+    if (diagnose) signalDiagnostics(topology.processes);
     log(`topology ready in ${((Date.now() - startedMs) / 1000).toFixed(0)} s; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     try {
       for (const rps of rateSchedule(values)) {
         receiver.clear();
         const cpuBefore = topologyCpuMs(topology.processes);
+        if (values['pause-log-dir'] !== undefined) signalDiagnostics(topology.processes);
         const jsonFile = join(dir, `load-${rps}.json`);
         // The load's warm-up lies within its duration: measured time = duration-s after it.
         const warmupS = Number(values['warmup-s']) + (levels.length === 0 ? FIRST_RATE_EXTRA_WARMUP_S : 0);
@@ -103,6 +112,7 @@ async function main(): Promise<void> {
         await run(process.execPath, [DLRS_BIN, ...args], { maxBuffer: 1 << 20 });
         const load = JSON.parse(await readFile(jsonFile, 'utf8')) as LoadResult;
         const cpuAfter = topologyCpuMs(topology.processes);
+        if (values['pause-log-dir'] !== undefined) signalDiagnostics(topology.processes);
         const calls = load.calls + load.warmupCalls;
         await sleep(FLUSH_WAIT_MS);
         const level: ScaleLevel = {

@@ -11,6 +11,7 @@ import type { MetricsRegistry, MetricsServer } from '../metrics/index.js';
 import { bindHandler } from './bind-handler.js';
 import { serviceNameOf } from './find-service.js';
 import type { ServiceImplementation } from './method-handlers.js';
+import { widenReceiveWindow } from './server-receive-window.js';
 import { createServerCredentials } from './server-credentials.js';
 
 /** One service to serve: its grpc definition and the dlrs handlers of its methods. */
@@ -84,6 +85,9 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     // Long-lived streams between gateway and tiers idle between bursts; keep their connections probed.
     'grpc.keepalive_permit_without_calls': 1,
   });
+  // As large as the largest message accepted: a stream of big requests must not wait for window updates.
+  const receiveWindow = widenReceiveWindow(server, config.maxMessageBytes);
+  if (!receiveWindow.applied) logger.warn('this grpc-js version hides the HTTP/2 settings: streams keep the 64 KiB receive window, which slows large requests on long-lived streams');
 
   const serviceNames = options.services.map(({ definition }) => serviceNameOf(definition));
   for (const [index, { definition, implementation }] of options.services.entries()) {
@@ -128,6 +132,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
       const port = await new Promise<number>((resolve, reject) => {
         server.bindAsync(hostPort(config.host, config.port), credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort)));
       });
+      receiveWindow.afterBind();
       metricsServer = await startMetricsServer({ host: config.host, port: config.metricsPort, metrics, isReady: () => ready, logger: options.logger });
       logger.info({ host: config.host, port, tls, services: serviceNames, metricsPort: metricsServer.port }, 'gRPC server listening');
       return { port, metricsPort: metricsServer.port };

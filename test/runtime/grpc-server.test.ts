@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { connect } from 'node:http2';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials, status } from '@grpc/grpc-js';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { DlrsError, INTERNAL_ERROR_MESSAGE } from '../../shared/errors/index.js';
@@ -196,6 +198,24 @@ describe('gRPC server bootstrap', () => {
       assert.match(text, /dlrs_rpc_requests_total\{service="dlrs.testing.v1.Echo",method="Fail",code="INVALID_ARGUMENT",kind="unary"\} 1/);
       assert.match(text, /dlrs_rpc_duration_seconds_count\{service="dlrs.testing.v1.Echo",method="Say",code="OK",kind="unary"\} 1/);
       assert.equal((await fetch(`http://127.0.0.1:${handle.metricsPort}/readyz`)).status, 200);
+    });
+  });
+
+  describe('HTTP/2 flow control', () => {
+    it('advertises a receive window as large as the largest accepted message, per stream and per connection', async () => {
+      const handle = await startEchoServer({ config: testServerConfig({ DLRS_MAX_MESSAGE_BYTES: '4194304' }) });
+      const session = connect(`http://${handle.address}`);
+      try {
+        await once(session, 'remoteSettings');
+        assert.equal(session.remoteSettings.initialWindowSize, 4_194_304);
+        // The connection window grows by a WINDOW_UPDATE right after the settings: wait for it.
+        const deadline = Date.now() + 2_000;
+        while ((session.state.remoteWindowSize ?? 0) < 4_194_304 && Date.now() < deadline) await sleep(10);
+        assert.equal(session.state.remoteWindowSize, 4_194_304);
+      } finally {
+        session.destroy();
+        await handle.server.shutdown('test done');
+      }
     });
   });
 

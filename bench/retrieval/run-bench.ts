@@ -5,7 +5,7 @@
 // Usage: node --import tsx bench/retrieval/run-bench.ts [--items 100000] [--queries 200]
 //        [--sections upsert,filters,snapshot,sweep,rpc,stream] [--quantizations f32,f16,i8]
 //        [--engines usearch,hnswlib,exact] [--out reports/bench-retrieval-<items>.json]
-//        [--stream-k 185] [--stream-requests 5000] [--stream-cpu-prof FILE.cpuprofile]
+//        [--stream-k 185] [--stream-requests 5000] [--stream-cpu-prof FILE.cpuprofile] [--stream-heap-prof FILE.heapprofile]
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       // Enough requests that the main thread's CPU (10 ms ticks) is measured to about 1 %.
       'stream-requests': { type: 'string', default: '5000' },
       'stream-cpu-prof': { type: 'string' },
+      'stream-heap-prof': { type: 'string' },
     },
   });
   const sections = new Set(values.sections.split(','));
@@ -109,7 +110,13 @@ async function main(): Promise<void> {
   if (sections.has('stream')) {
     if (!(await exists(snapshotDir))) throw new Error(`no cached shard at ${snapshotDir}: run the upsert and snapshot sections first`);
     const k = Number(values['stream-k']);
-    const stream = await streamCpu(items, queries, snapshotDir, { k, requests: Number(values['stream-requests']), expansionSearch: DEFAULT_HNSW_SETTINGS.expansionSearch, cpuProfilePath: values['stream-cpu-prof'] });
+    const stream = await streamCpu(items, queries, snapshotDir, {
+      k,
+      requests: Number(values['stream-requests']),
+      expansionSearch: DEFAULT_HNSW_SETTINGS.expansionSearch,
+      cpuProfilePath: values['stream-cpu-prof'],
+      heapProfilePath: values['stream-heap-prof'],
+    });
     const mainThread = stream.mainThreadCpuUs === undefined ? 'n/a off Linux' : `${stream.mainThreadCpuUs.toFixed(0)} µs`;
     log(
       `SearchStream k=${k} with embeddings, ${stream.requests} requests, 16 in flight: ${stream.stream.qps.toFixed(0)} q/s (p50 ${stream.stream.p50Ms.toFixed(2)} ms, p99 ${stream.stream.p99Ms.toFixed(2)} ms); ` +

@@ -35,9 +35,15 @@ export interface StreamCpu {
  * candidates with embeddings, a few excluded ids, 16 in flight) on a shard
  * server in this process started from a copy of the snapshot in
  * `snapshotDir`, driven by a client process. With `cpuProfilePath`, a V8 CPU
- * profile of the measured requests is written there (bench/e2e/summarise-cpu-profile.ts reads it).
+ * profile of the measured requests is written there (bench/e2e/summarise-cpu-profile.ts reads it);
+ * with `heapProfilePath`, a sampling heap profile of their allocations (Chrome DevTools reads it).
  */
-export async function streamCpu(items: VectorSet, queries: VectorSet, snapshotDir: string, options: { k: number; requests: number; expansionSearch: number; cpuProfilePath?: string }): Promise<StreamCpu> {
+export async function streamCpu(
+  items: VectorSet,
+  queries: VectorSet,
+  snapshotDir: string,
+  options: { k: number; requests: number; expansionSearch: number; cpuProfilePath?: string; heapProfilePath?: string },
+): Promise<StreamCpu> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dlrs-bench-stream-'));
   try {
     await cp(snapshotDir, dataDir, { recursive: true });
@@ -46,10 +52,14 @@ export async function streamCpu(items: VectorSet, queries: VectorSet, snapshotDi
       const load = (requests: number) =>
         runSearchLoad(shard.server.port, { queries: queries.count, dim: items.dim, k: options.k, 'in-flight': STREAM_IN_FLIGHT, calls: 'stream', requests, exclude: EXCLUDED_PER_REQUEST });
       await load(WARMUP_REQUESTS);
-      const session = options.cpuProfilePath === undefined ? undefined : new Session();
+      const session = options.cpuProfilePath === undefined && options.heapProfilePath === undefined ? undefined : new Session();
       session?.connect();
-      await session?.post('Profiler.enable');
-      await session?.post('Profiler.start');
+      if (options.cpuProfilePath !== undefined) {
+        await session?.post('Profiler.enable');
+        await session?.post('Profiler.start');
+      }
+      // Every 4 KiB allocated: fine enough for objects of a few dozen bytes over thousands of requests.
+      if (options.heapProfilePath !== undefined) await session?.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
       const gc = new GCProfiler();
       const heapAtStart = getHeapStatistics().used_heap_size;
       gc.start();
@@ -63,8 +73,12 @@ export async function streamCpu(items: VectorSet, queries: VectorSet, snapshotDi
       if (session !== undefined && options.cpuProfilePath !== undefined) {
         const { profile } = await session.post('Profiler.stop');
         await writeFile(options.cpuProfilePath, JSON.stringify(profile));
-        session.disconnect();
       }
+      if (session !== undefined && options.heapProfilePath !== undefined) {
+        const { profile } = await session.post('HeapProfiler.stopSampling');
+        await writeFile(options.heapProfilePath, JSON.stringify(profile));
+      }
+      session?.disconnect();
       if (remote.stream === undefined) throw new Error('the load client made no stream calls');
       // Allocated = what each collection found in use beyond what the previous one left, plus the growth since the last.
       let allocated = 0;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Latency percentiles and throughput of a timed loop. */
 export interface Timing {
   qps: number;
@@ -43,4 +45,24 @@ export function recallAt(found: ArrayLike<number>, truth: ArrayLike<number>, k: 
   let hits = 0;
   for (let i = 0; i < found.length && i < k; i++) if (wanted.has(found[i])) hits++;
   return hits / Math.max(1, wanted.size);
+}
+
+/** Why 100: Linux reports thread CPU times in USER_HZ ticks, 100 per second on every architecture Node runs on. */
+const USER_HZ = 100;
+
+/**
+ * CPU time (user + system, µs) of the calling thread so far, from
+ * /proc/thread-self/stat (10 ms resolution: measure over seconds); undefined
+ * off Linux. process.cpuUsage() counts every thread, the index worker's too.
+ */
+export function threadCpuMicros(): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/thread-self/stat', 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The fields after the command name (which may hold spaces), from field 3 (state): utime is field 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / USER_HZ;
 }

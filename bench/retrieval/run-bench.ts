@@ -1,10 +1,11 @@
 // `make bench-retrieval`: event-loop delay and search latency during a batch upsert and a
 // snapshot, filter switch point, recall/QPS sweeps with peers, RPC vs in-process, start-up
-// times, on synthetic clustered embeddings. Built indexes, ground truth and the snapshot are
+// times, CPU and heap allocation per SearchStream request, on synthetic clustered embeddings. Built indexes, ground truth and the snapshot are
 // cached under .data/bench-retrieval, so a re-run does not rebuild.
 // Usage: node --import tsx bench/retrieval/run-bench.ts [--items 100000] [--queries 200]
-//        [--sections upsert,filters,snapshot,sweep,rpc] [--quantizations f32,f16,i8]
+//        [--sections upsert,filters,snapshot,sweep,rpc,stream] [--quantizations f32,f16,i8]
 //        [--engines usearch,hnswlib,exact] [--out reports/bench-retrieval-<items>.json]
+//        [--stream-k 185] [--stream-requests 5000] [--stream-cpu-prof FILE.cpuprofile] [--stream-heap-prof FILE.heapprofile]
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ import { cachePath, exists, load } from './bench-cache.js';
 import { groundTruth, recallSweep } from './recall-sweep.js';
 import { rpcVersusInProcess } from './rpc-vs-in-process.js';
 import { batchUpsert, bucketItems, filterSwitch, showResponsiveness, snapshotTimes } from './shard-sections.js';
+import { streamCpu } from './stream-cpu.js';
 import { clusteredVectors } from './synthetic-vectors.js';
 
 const DIM = 64;
@@ -25,6 +27,8 @@ const EXPANSION_ADD = DEFAULT_HNSW_SETTINGS.expansionAdd;
 const KS = [10, 100, 300, 1000];
 /** Why 200 000: above it, starting a server from raw items rebuilds the whole index (minutes at 1M); the batch upsert figure stands for it. */
 const RAW_STARTUP_MAX_ITEMS = 200_000;
+/** Why 185: the k per shard the gateway asks for 300 candidates over 2 shards (services/gateway shard-candidates). */
+const GATEWAY_SHARD_K = 185;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -32,9 +36,14 @@ async function main(): Promise<void> {
       items: { type: 'string', default: '100000' },
       queries: { type: 'string', default: '200' },
       out: { type: 'string' },
-      sections: { type: 'string', default: 'upsert,filters,snapshot,sweep,rpc' },
+      sections: { type: 'string', default: 'upsert,filters,snapshot,sweep,rpc,stream' },
       quantizations: { type: 'string', default: 'f32,f16,i8' },
       engines: { type: 'string', default: 'usearch,hnswlib,exact' },
+      'stream-k': { type: 'string', default: String(GATEWAY_SHARD_K) },
+      // Enough requests that the main thread's CPU (10 ms ticks) is measured to about 1 %.
+      'stream-requests': { type: 'string', default: '5000' },
+      'stream-cpu-prof': { type: 'string' },
+      'stream-heap-prof': { type: 'string' },
     },
   });
   const sections = new Set(values.sections.split(','));
@@ -96,6 +105,25 @@ async function main(): Promise<void> {
     const raw = rpc.fromRawItemsSeconds === undefined ? 'not run above 200k items: see the batch upsert' : `${rpc.fromRawItemsSeconds.toFixed(1)} s`;
     log(`server start-up to SERVING: from the snapshot ${rpc.fromSnapshotSeconds.toFixed(1)} s; from raw items (ItemNet + index build) ${raw} (${load()})`);
     results.rpc = rpc;
+  }
+
+  if (sections.has('stream')) {
+    if (!(await exists(snapshotDir))) throw new Error(`no cached shard at ${snapshotDir}: run the upsert and snapshot sections first`);
+    const k = Number(values['stream-k']);
+    const stream = await streamCpu(items, queries, snapshotDir, {
+      k,
+      requests: Number(values['stream-requests']),
+      expansionSearch: DEFAULT_HNSW_SETTINGS.expansionSearch,
+      cpuProfilePath: values['stream-cpu-prof'],
+      heapProfilePath: values['stream-heap-prof'],
+    });
+    const mainThread = stream.mainThreadCpuUs === undefined ? 'n/a off Linux' : `${stream.mainThreadCpuUs.toFixed(0)} µs`;
+    log(
+      `SearchStream k=${k} with embeddings, ${stream.requests} requests, 16 in flight: ${stream.stream.qps.toFixed(0)} q/s (p50 ${stream.stream.p50Ms.toFixed(2)} ms, p99 ${stream.stream.p99Ms.toFixed(2)} ms); ` +
+        `server CPU per request: main thread ${mainThread}, all threads ${stream.processCpuUs.toFixed(0)} µs; client ${stream.clientCpuUs.toFixed(0)} µs; ` +
+        `main-thread heap ${stream.heapAllocatedKiB.toFixed(1)} KiB/request, ${stream.scavengesPer1000.toFixed(1)} scavenges and ${stream.gcMsPer1000.toFixed(1)} ms GC per 1000 requests (${load()})`,
+    );
+    results.stream = stream;
   }
 
   await mkdir(dirname(out), { recursive: true });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AttributeCondition, AttributeField } from './attribute-index.js';
 import type { Item } from '../../shared/features/index.js';
+import { filteredSearch } from './filtered-search.js';
 import { IndexedStore } from './indexed-store.js';
 import { IndexThread } from './index-thread.js';
 import { ItemStore } from './item-store.js';
@@ -171,6 +172,23 @@ describe('filteredSearch', () => {
     assert.equal(results.length, 3);
     for (const hits of results) assert.equal(hits.slots.length, 5);
     assert.notDeepEqual(Array.from(results[0].slots), Array.from(results[1].slots));
+  });
+
+  it('keeps an f32 index\'s scores, but re-scores with the store a hit whose indexed row is unsettled', async () => {
+    const { shard } = await build(5, 50, 0);
+    const item = { id: 'item-7', features: { color: 'red', genres: [] } };
+    await shard.upsert([item], new Float32Array(DIM).fill(1), Float32Array.of(0));
+    // The store takes the new row at once; the index still holds the old one, as while an upsert is in flight.
+    const { slot } = shard.store.put(item, new Float32Array(DIM).fill(-1), 0, 0);
+    const query = new Float32Array(DIM).fill(1);
+    const constraints = { k: 50, excluded: new Set<number>(), conditions: [] };
+    const scoreOf = async (unsettled: Set<number>): Promise<number> => {
+      const [hits] = await filteredSearch(shard.store, shard.index, unsettled, query, 1, constraints);
+      hits.similarities.forEach((s, i) => i > 0 && assert.ok(hits.similarities[i - 1] >= s, 'best first'));
+      return hits.similarities[Array.from(hits.slots).indexOf(slot)];
+    };
+    assert.equal(await scoreOf(new Set()), DIM, "the index's score of the vector it holds");
+    assert.equal(await scoreOf(new Set([slot])), -DIM, 'the score of the embedding the store holds');
   });
 
   it('never returns a replaced item under its old embedding', async () => {

@@ -11,6 +11,9 @@ export interface SearchConstraints {
   conditions: readonly AttributeCondition[];
 }
 
+/** Slots, by membership: a Set, or the keys of a Map. */
+export type SlotSet = Pick<ReadonlySet<number>, 'has' | 'size'>;
+
 /** When a filtered search scans the matching items exactly instead of searching the graph. */
 export interface SearchTuning {
   /** A filter matching at most this many items is answered by an exact scan over them. */
@@ -45,28 +48,36 @@ const DEPTH_GROWTH = 4;
 const SELECTIVITY_SAMPLE_SLOTS = 256;
 
 /**
- * The k best items by exact inner product for each of `queryCount` queries
+ * The k best items by inner product for each of `queryCount` queries
  * (row-major in `queries`), honouring exclusions and attribute conditions
  * exactly: a result never holds an excluded, deleted or non-matching item and
  * holds k items whenever k matching items exist. The graph is searched deeper
  * until k matches are found; a selective filter, or a search that would go
- * too deep, is answered by an exact scan over the matching items. Candidates
- * are re-scored with the store's float32 embeddings, so similarities are exact
- * whatever the index quantization.
+ * too deep, is answered by an exact scan over the matching items.
+ *
+ * Similarities are e_u·e_i of the store's float32 embeddings: an f32 index
+ * scores exactly those vectors in float32, so its hits keep its scores and
+ * order (equal scores in the index's order); under f16/i8, and whenever a hit
+ * is `unsettled` (its row in the index may be an older embedding than the
+ * store's, an index mutation being in flight), the candidates are re-scored
+ * with the store's embeddings (equal scores by ascending slot).
  */
 export async function filteredSearch(
   store: ItemStore,
   index: IndexThread,
+  unsettled: SlotSet,
   queries: Float32Array,
   queryCount: number,
   constraints: SearchConstraints,
   tuning: SearchTuning = DEFAULT_SEARCH_TUNING,
 ): Promise<IndexHits[]> {
-  const plan = planSearch(store, constraints, tuning, index.options.quantization === 'f32' ? 1 : QUANTIZED_OVERSAMPLING);
+  const exactIndex = index.options.quantization === 'f32';
+  const plan = planSearch(store, constraints, tuning, exactIndex ? 1 : QUANTIZED_OVERSAMPLING);
+  const graph: Graph = { index, exactIndex, unsettled };
   const results: IndexHits[] = [];
   for (let q = 0; q < queryCount; q++) {
     const offset = q * store.dim;
-    const fromGraph = plan.exactOnly ? undefined : await searchGraph(store, index, queries, offset, constraints, plan.firstDepth, plan.maxDepth);
+    const fromGraph = plan.exactOnly ? undefined : await searchGraph(store, graph, queries, offset, constraints, plan.firstDepth, plan.maxDepth);
     results.push(fromGraph ?? exactScan(store, queries, offset, constraints, plan.matching));
   }
   return results;
@@ -96,28 +107,65 @@ function planSearch(store: ItemStore, constraints: SearchConstraints, tuning: Se
   return { exactOnly: firstDepth > maxDepth || scanIsCheaper, firstDepth, maxDepth, matching: undefined };
 }
 
+/** The index, whether its scores are exact (f32), and the slots whose indexed rows may be stale. */
+interface Graph {
+  index: IndexThread;
+  exactIndex: boolean;
+  unsettled: SlotSet;
+}
+
 async function searchGraph(
   store: ItemStore,
-  index: IndexThread,
+  graph: Graph,
   queries: Float32Array,
   offset: number,
   constraints: SearchConstraints,
   firstDepth: number,
   maxDepth: number,
 ): Promise<IndexHits | undefined> {
-  const { k, excluded, conditions } = constraints;
-  const wanted = Math.min(k, store.size);
+  const wanted = Math.min(constraints.k, store.size);
   for (let depth = firstDepth; ; depth *= DEPTH_GROWTH) {
-    const hits = await index.search(queries, offset, Math.min(depth, store.size));
-    const top = new TopK(k);
-    for (const slot of hits.slots) {
-      if (excluded.has(slot) || !store.isLive(slot)) continue;
-      if (conditions.length > 0 && !store.attributes.matches(slot, conditions)) continue;
-      top.push(slot, dot(store, slot, queries, offset));
-    }
-    if (top.size >= wanted) return drain(top);
+    const hits = await graph.index.search(queries, offset, Math.min(depth, store.size));
+    const found = graph.exactIndex && !holdsAny(hits.slots, graph.unsettled) ? keepAllowed(store, hits, constraints) : rescoreAllowed(store, hits, queries, offset, constraints);
+    if (found.slots.length >= wanted) return found;
     if (depth >= store.size || depth * DEPTH_GROWTH > maxDepth) return undefined;
   }
+}
+
+function holdsAny(slots: Int32Array, set: SlotSet): boolean {
+  if (set.size === 0) return false;
+  for (const slot of slots) if (set.has(slot)) return true;
+  return false;
+}
+
+/** The first k allowed hits in the index's order with the index's scores, compacted in place: the hits are this search's own arrays. */
+function keepAllowed(store: ItemStore, hits: IndexHits, constraints: SearchConstraints): IndexHits {
+  const { k, excluded, conditions } = constraints;
+  const { slots, similarities } = hits;
+  let kept = 0;
+  for (let i = 0; i < slots.length && kept < k; i++) {
+    const slot = slots[i];
+    if (!allowed(store, slot, excluded, conditions)) continue;
+    slots[kept] = slot;
+    similarities[kept] = similarities[i];
+    kept++;
+  }
+  return { slots: slots.subarray(0, kept), similarities: similarities.subarray(0, kept) };
+}
+
+/** The k best allowed hits by the store's float32 embeddings. */
+function rescoreAllowed(store: ItemStore, hits: IndexHits, queries: Float32Array, offset: number, constraints: SearchConstraints): IndexHits {
+  const { k, excluded, conditions } = constraints;
+  const top = new TopK(k);
+  for (const slot of hits.slots) {
+    if (allowed(store, slot, excluded, conditions)) top.push(slot, dot(store, slot, queries, offset));
+  }
+  return drain(top);
+}
+
+function allowed(store: ItemStore, slot: number, excluded: ReadonlySet<number>, conditions: readonly AttributeCondition[]): boolean {
+  if (excluded.has(slot) || !store.isLive(slot)) return false;
+  return conditions.length === 0 || store.attributes.matches(slot, conditions);
 }
 
 function exactScan(store: ItemStore, queries: Float32Array, offset: number, constraints: SearchConstraints, matching: Int32Array | undefined): IndexHits {

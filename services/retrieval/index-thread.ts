@@ -75,8 +75,9 @@ export class IndexThread {
 
   /** The `count` nearest slots to the query at `offset` in `queries`, by the index's (possibly quantized) inner product. */
   async search(queries: Float32Array, offset: number, count: number): Promise<IndexHits> {
-    // Copied, not transferred: a query is a few hundred bytes.
-    const answer = await this.request({ op: 'search', query: queries.slice(offset, offset + this.options.dim), count });
+    // A copy of the query, handed over rather than cloned once more.
+    const query = queries.slice(offset, offset + this.options.dim);
+    const answer = await this.request({ op: 'search', query, count }, [query.buffer as ArrayBuffer]);
     return { slots: answer.slots ?? new Int32Array(0), similarities: answer.similarities ?? new Float32Array(0) };
   }
 

@@ -45,13 +45,20 @@ export interface DeleteResult {
  * the store changes at once, the index in call order. A mutation resolves once
  * the index holds it; a large batch is filed into the store in turns of the
  * event loop. Searches check every candidate against the store, so an item
- * deleted or replaced but not yet out of the index is never returned.
+ * deleted or replaced but not yet out of the index is never returned, and
+ * re-score a slot whose indexed row may be older than the store's.
  */
 export class IndexedStore {
   readonly store: ItemStore;
   readonly index: IndexThread;
   readonly modelVersion: string;
   readonly tuning: Readonly<SearchTuning>;
+  /**
+   * Slots put into a slot that was used before (a replaced item, or a freed
+   * slot reused) whose index mutations are still in flight, with how many:
+   * until they settle, the index may hold the slot's old vector.
+   */
+  private readonly unsettled = new Map<number, number>();
 
   constructor(store: ItemStore, index: IndexThread, modelVersion: string, tuning: Readonly<SearchTuning> = DEFAULT_SEARCH_TUNING) {
     if (store.dim !== index.options.dim) throw new RangeError(`store dim ${store.dim} differs from index dim ${index.options.dim}`);
@@ -83,14 +90,19 @@ export class IndexedStore {
     await inTimedTurns(items.length, turnBudgetMs, (start, end) => {
       const rowBySlot = new Map<number, number>();
       const replaced: number[] = [];
+      const reused: number[] = [];
       for (let row = start; row < end; row++) {
+        const usedBefore = this.store.slotLimit;
         const put = this.store.put(items[row], embeddings, row * dim, biases[row]);
         if (put.replaced || rowBySlot.has(put.slot)) replaced.push(put.slot);
+        if (put.slot < usedBefore && !rowBySlot.has(put.slot)) reused.push(put.slot);
         rowBySlot.set(put.slot, row);
       }
+      for (const slot of reused) this.unsettled.set(slot, (this.unsettled.get(slot) ?? 0) + 1);
       // Both requests are queued at once, in order: the removal of replaced vectors before the new ones.
       steps.push(awaitedLater(this.index.remove(Int32Array.from(new Set(replaced)))));
-      steps.push(awaitedLater(this.index.add(...this.rowsOf(rowBySlot.keys()))));
+      const added = this.index.add(...this.rowsOf(rowBySlot.keys()));
+      steps.push(awaitedLater(added.finally(() => this.settle(reused))));
     });
     await Promise.all(steps);
   }
@@ -123,12 +135,20 @@ export class IndexedStore {
       const slot = this.store.slotOf(id);
       if (slot !== undefined) excluded.add(slot);
     }
-    return filteredSearch(this.store, this.index, query.queries, query.queryCount, { k: query.k, excluded, conditions: query.conditions }, this.tuning);
+    return filteredSearch(this.store, this.index, this.unsettled, query.queries, query.queryCount, { k: query.k, excluded, conditions: query.conditions }, this.tuning);
   }
 
   /** Stops the index worker once the requests made so far are answered. */
   close(): Promise<void> {
     return this.index.close();
+  }
+
+  private settle(slots: readonly number[]): void {
+    for (const slot of slots) {
+      const count = this.unsettled.get(slot) ?? 0;
+      if (count > 1) this.unsettled.set(slot, count - 1);
+      else this.unsettled.delete(slot);
+    }
   }
 
   /** The slots with their store embeddings, row-major: what the index is given for them. */

@@ -197,18 +197,37 @@ export class RetrievalService {
     this.itemsGauge.record(this.shard.state.store.size, { shard: String(this.identity.index) });
   }
 
+  /**
+   * The wire form of one query's hits: ids, and with embeddings the rows and
+   * biases copied out of the store into one buffer (no view of the store: a
+   * later mutation must not change a response not yet serialised).
+   */
   private searchResult(state: IndexedStore, hit: ShardHits, includeEmbeddings: boolean): SearchResult {
     const store = state.store;
+    const slots = hit.slots;
+    const count = slots.length;
+    const itemIds = new Array<string>(count);
+    for (let i = 0; i < count; i++) itemIds[i] = store.idAt(slots[i]) as string;
+    // A view: the hits are this search's own arrays.
+    const similarities = Buffer.from(hit.similarities.buffer, hit.similarities.byteOffset, hit.similarities.byteLength);
+    if (!includeEmbeddings) return { itemIds, similarities };
     const dim = store.dim;
-    const itemIds = Array.from(hit.slots, (slot) => store.idAt(slot) as string);
-    if (!includeEmbeddings) return { itemIds, similarities: floatBytes(hit.similarities) };
-    const embeddings = new Float32Array(hit.slots.length * dim);
-    const biases = new Float32Array(hit.slots.length);
-    hit.slots.forEach((slot, i) => {
-      embeddings.set(store.embeddingAt(slot), i * dim);
-      biases[i] = store.biasAt(slot);
-    });
-    return { itemIds, similarities: floatBytes(hit.similarities), embeddings: floatBytes(embeddings), biases: floatBytes(biases) };
+    const bytes = Buffer.allocUnsafe(4 * count * (dim + 1));
+    const floats = new Float32Array(bytes.buffer, bytes.byteOffset, count * (dim + 1));
+    const rows = store.embeddings;
+    const biases = store.biases;
+    // The biases and the first value of every row first: independent loads whose cache and TLB
+    // misses the CPU overlaps, where the row-by-row copy would wait for each row's misses in turn
+    // (the rows of a large store are cold; this halves the copy).
+    for (let i = 0; i < count; i++) {
+      floats[i * dim] = rows[slots[i] * dim];
+      floats[count * dim + i] = biases[slots[i]];
+    }
+    for (let i = 0; i < count; i++) {
+      // Element by element: a subarray per row would allocate a view per candidate.
+      for (let j = 1, from = slots[i] * dim, to = i * dim; j < dim; j++) floats[to + j] = rows[from + j];
+    }
+    return { itemIds, similarities, embeddings: bytes.subarray(0, 4 * count * dim), biases: bytes.subarray(4 * count * dim) };
   }
 }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import type { RetrievalConfig } from './config.js';
 import { DurableShard } from './durable-shard.js';
+import { withSearchEncoding } from './encode-search-response.js';
 import { DEFAULT_SEARCH_TUNING } from './filtered-search.js';
 import { recoveryModelOf, RetrievalService } from './retrieval-service.js';
 import { serveSearchStream } from './search-stream.js';
@@ -51,7 +52,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
     packageDefinitions: [packageDefinition],
     services: [
       {
-        definition: findService([packageDefinition], RETRIEVAL_SERVICE),
+        definition: withSearchEncoding(findService([packageDefinition], RETRIEVAL_SERVICE)),
         implementation: {
           Search: unary((request: SearchRequest__Output) => current().search(request, deadlineOf(request))),
           SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>((requests, writer, context) =>

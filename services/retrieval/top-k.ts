@@ -41,11 +41,44 @@ export class TopK {
 
   /** The kept candidates, best first (equal scores by ascending slot); empties the heap. */
   drain(): { slots: Int32Array; scores: Float32Array } {
-    const order = Array.from({ length: this.count }, (_, i) => i);
-    order.sort((a, b) => this.scores[b] - this.scores[a] || this.slots[a] - this.slots[b]);
-    const result = { slots: Int32Array.from(order, (i) => this.slots[i]), scores: Float32Array.from(order, (i) => this.scores[i]) };
+    const count = this.count;
+    // Heapsort in place: re-heaped with the slot as tie-break (worst = lower score, then higher
+    // slot, at the root), then each worst moved behind the shrinking heap. No sort closure, no index array.
+    for (let i = (count >> 1) - 1; i >= 0; i--) this.settleDown(i, count);
+    for (let end = count - 1; end > 0; end--) {
+      this.swap(0, end);
+      this.settleDown(0, end);
+    }
     this.count = 0;
-    return result;
+    return { slots: this.slots.slice(0, count), scores: this.scores.slice(0, count) };
+  }
+
+  /** Whether candidate a ranks below candidate b (lower score, or equal score and higher slot). */
+  private worse(a: number, b: number): boolean {
+    return this.scores[a] < this.scores[b] || (this.scores[a] === this.scores[b] && this.slots[a] > this.slots[b]);
+  }
+
+  private swap(a: number, b: number): void {
+    const score = this.scores[a];
+    const slot = this.slots[a];
+    this.scores[a] = this.scores[b];
+    this.slots[a] = this.slots[b];
+    this.scores[b] = score;
+    this.slots[b] = slot;
+  }
+
+  /** Moves the candidate at `start` down until no child within `size` is worse. */
+  private settleDown(start: number, size: number): void {
+    let i = start;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) return;
+      const right = left + 1;
+      const child = right < size && this.worse(right, left) ? right : left;
+      if (!this.worse(child, i)) return;
+      this.swap(i, child);
+      i = child;
+    }
   }
 
   private siftDown(slot: number, score: number): void {

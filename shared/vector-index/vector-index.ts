@@ -113,14 +113,18 @@ export class VectorIndex {
     const query = queries.subarray(offset, offset + this.options.dim);
     const matches = this.index.search(query, Math.min(count, size), 1);
     const found = matches.keys.length;
+    // The keys as 32-bit words, read without a BigInt per key: a slot is below 2^31, so one
+    // word of its key is zero whatever the byte order and the other is the slot.
+    const words = new Uint32Array(matches.keys.buffer, matches.keys.byteOffset, 2 * found);
     const slots = new Int32Array(found);
     const similarities = new Float32Array(found);
     let n = 0;
     for (let i = 0; i < found; i++) {
-      const key = matches.keys[i];
+      const low = words[2 * i];
+      const high = words[2 * i + 1];
       // USearch pads a short answer with the all-ones key.
-      if (key === 0xffffffffffffffffn) continue;
-      slots[n] = Number(key);
+      if (low === 0xffffffff && high === 0xffffffff) continue;
+      slots[n] = low | high;
       // The ip metric reports 1 - dot.
       similarities[n] = 1 - matches.distances[i];
       n++;

@@ -73,7 +73,7 @@ function runCall(
     dispose();
     const final = context.signal.aborted ? abortedOutcome(context.signal) : outcome;
     if (!context.signal.aborted) answer(outcome);
-    endRpcSpan(span, final.code, final.details);
+    if (span !== undefined) endRpcSpan(span, final.code, final.details);
     recordRpc(deps, context.path, grpcStatus[final.code] ?? String(final.code), kind, startedMs);
   };
   // Completing inside the span's context keeps the trace id on the log lines it writes.
@@ -86,8 +86,7 @@ function runCall(
 }
 
 function recordRpc(deps: HandlerDeps, path: string, code: string, kind: RpcKind, startedMs: number): void {
-  const [service = '', method = ''] = path.replace(/^\//, '').split('/');
-  deps.rpcMetrics.record({ service, method, code, kind }, (performance.now() - startedMs) / 1000);
+  deps.rpcMetrics.record(path, code, kind, (performance.now() - startedMs) / 1000);
 }
 
 /** One request of the stream `streamPath`: traced and recorded like a call of its unary method. */

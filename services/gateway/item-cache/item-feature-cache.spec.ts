@@ -44,6 +44,17 @@ describe('ItemFeatureCache', () => {
     assert.deepEqual(cache.stats(), { hits: 2, misses: 3, fetches: 1, entries: 3 });
   });
 
+  it('answers from memory without waiting only when every id is cached', async () => {
+    const source = catalog({ a: { genre: 'x' }, b: { genre: 'y' } });
+    const cache = new ItemFeatureCache({ fetch: source.fetch });
+    assert.equal(cache.cachedMany(['a']), undefined);
+    await cache.getMany(['a', 'missing']);
+    assert.equal(cache.cachedMany(['a', 'b']), undefined, 'b was never fetched');
+    assert.deepEqual(cache.cachedMany(['a', 'missing', 'a']), new Map([['a', { genre: 'x' }], ['missing', undefined]]));
+    assert.deepEqual(source.calls, [['a', 'missing']]);
+    assert.deepEqual(cache.stats(), { hits: 2, misses: 2, fetches: 1, entries: 2 });
+  });
+
   it('evicts the least recently used entry beyond maxEntries', async () => {
     const source = catalog({ a: { genre: 'x' }, b: { genre: 'y' }, c: { genre: 'z' } });
     const cache = new ItemFeatureCache({ fetch: source.fetch, maxEntries: 2 });

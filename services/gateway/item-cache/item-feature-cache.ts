@@ -60,7 +60,35 @@ export class ItemFeatureCache<V> {
   }
 
   /** The items by id; an id maps to undefined when the item does not exist. */
-  async getMany(itemIds: readonly string[]): Promise<Map<string, V | undefined>> {
+  getMany(itemIds: readonly string[]): Promise<Map<string, V | undefined>> {
+    const cached = this.cachedMany(itemIds);
+    return cached === undefined ? this.fetchMany(itemIds) : Promise.resolve(cached);
+  }
+
+  /**
+   * The items by id when every one of them is cached and fresh (the usual case for a hot
+   * catalog), without waiting; undefined, counting nothing, when any must be fetched.
+   */
+  cachedMany(itemIds: readonly string[]): Map<string, V | undefined> | undefined {
+    const nowMs = this.now();
+    for (const id of itemIds) {
+      const entry = this.entries.get(id);
+      if (entry === undefined || entry.expiresAtMs <= nowMs) return undefined;
+    }
+    const result = new Map<string, V | undefined>();
+    for (const id of itemIds) {
+      if (result.has(id)) continue;
+      const entry = this.entries.get(id) as Entry<V>;
+      // Re-insert to mark it most recently used.
+      this.entries.delete(id);
+      this.entries.set(id, entry);
+      result.set(id, entry.value);
+      this.counters.hits++;
+    }
+    return result;
+  }
+
+  private async fetchMany(itemIds: readonly string[]): Promise<Map<string, V | undefined>> {
     const result = new Map<string, V | undefined>();
     const waiting: [string, Promise<V | undefined>][] = [];
     const missing: string[] = [];

@@ -24,6 +24,9 @@ export const DEFAULT_RECONNECT_DELAY_MS = 500;
 interface Pending<Res> {
   resolve(response: Res): void;
   reject(error: DlrsError): void;
+  /** The request's budget signal and the listener that drops the request when it aborts. */
+  signal: AbortSignal;
+  onAbort(): void;
 }
 
 /**
@@ -63,16 +66,7 @@ export class StreamMultiplexer<Req, Res> {
         reject(abortError(budget.signal));
       };
       budget.signal.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, {
-        resolve: (response) => {
-          budget.signal.removeEventListener('abort', onAbort);
-          resolve(response);
-        },
-        reject: (error) => {
-          budget.signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      });
+      this.pending.set(id, { resolve, reject, signal: budget.signal, onAbort });
       call.write(build(id));
     });
   }
@@ -99,6 +93,7 @@ export class StreamMultiplexer<Req, Res> {
       const waiting = this.pending.get(id);
       if (waiting === undefined) return;
       this.pending.delete(id);
+      waiting.signal.removeEventListener('abort', waiting.onAbort);
       waiting.resolve(response);
     });
     call.on('error', (error: unknown) => this.broken(call, DlrsError.from(error).message));
@@ -112,7 +107,10 @@ export class StreamMultiplexer<Req, Res> {
     this.call = undefined;
     this.brokenAtMs = this.now();
     const error = new DlrsError('UNAVAILABLE', `the ${this.options.name} stream broke: ${why}`);
-    for (const waiting of this.pending.values()) waiting.reject(error);
+    for (const waiting of this.pending.values()) {
+      waiting.signal.removeEventListener('abort', waiting.onAbort);
+      waiting.reject(error);
+    }
     this.pending.clear();
     call.cancel();
   }

@@ -70,6 +70,20 @@ describe('ItemFeatureCache', () => {
     assert.deepEqual(source.calls, [['b']], 'b was evicted');
   });
 
+  it('keeps an item used at least once per half of maxEntries new entries, however many come', async () => {
+    const items: Record<string, Features> = { hot: { genre: 'x' } };
+    for (let i = 0; i < 40; i++) items[`cold${i}`] = { genre: 'y' };
+    const source = catalog(items);
+    const cache = new ItemFeatureCache({ fetch: source.fetch, maxEntries: 6 });
+    await cache.getMany(['hot']);
+    for (let i = 0; i < 40; i += 3) {
+      await cache.getMany([`cold${i}`, `cold${i + 1}`, `cold${i + 2}`].filter((id) => id in items));
+      await cache.getMany(['hot']);
+    }
+    assert.equal(source.calls.filter((ids) => ids.includes('hot')).length, 1);
+    assert.equal(cache.stats().entries, 6);
+  });
+
   it('refetches after the TTL, sooner for items that were not found', async () => {
     let nowMs = 0;
     const source = catalog({ a: { genre: 'x' } });

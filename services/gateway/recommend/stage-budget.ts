@@ -2,6 +2,7 @@ import { SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { DlrsError } from '../../../shared/errors/index.js';
 import { isUnsampled } from '../../../shared/telemetry/index.js';
 import type { CallBudget } from './ports.js';
+import { StageSignal } from './stage-signal.js';
 
 /** Fractions of a request's time budget, cumulative by stage end; the rest answers the caller. */
 export interface StageShares {
@@ -44,7 +45,7 @@ export function runStage<T>(stage: string, deadlineMs: number, callerSignal: Abo
 
 function withinBudget<T>(stage: string, deadlineMs: number, callerSignal: AbortSignal, call: (budget: CallBudget) => Promise<T>, nowMs: number): Promise<T> {
   if (callerSignal.aborted) return Promise.reject(new DlrsError('CANCELLED', 'the request was cancelled'));
-  const controller = new AbortController();
+  const signal = new StageSignal();
   return new Promise<T>((resolve, reject) => {
     // Whichever comes first settles the stage: the answer, the caller's abort, or the stage deadline.
     let settled = false;
@@ -57,7 +58,7 @@ function withinBudget<T>(stage: string, deadlineMs: number, callerSignal: AbortS
     };
     const stop = (error: DlrsError): void => {
       if (!finish()) return;
-      controller.abort(error);
+      signal.abort(error);
       reject(error);
     };
     const onCallerAbort = (): void => stop(new DlrsError('CANCELLED', 'the request was cancelled'));
@@ -65,7 +66,7 @@ function withinBudget<T>(stage: string, deadlineMs: number, callerSignal: AbortS
     callerSignal.addEventListener('abort', onCallerAbort, { once: true });
     let answered: Promise<T>;
     try {
-      answered = call({ deadlineMs, signal: controller.signal });
+      answered = call({ deadlineMs, signal });
     } catch (error) {
       if (finish()) reject(error);
       return;

@@ -1,5 +1,6 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { DlrsError } from '../../../shared/errors/index.js';
+import type { CancelSignal } from '../../../shared/grpc/index.js';
 import type { CallBudget } from '../recommend/ports.js';
 
 /** Options of a {@link StreamMultiplexer}. */
@@ -25,7 +26,7 @@ interface Pending<Res> {
   resolve(response: Res): void;
   reject(error: DlrsError): void;
   /** The request's budget signal and the listener that drops the request when it aborts. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   onAbort(): void;
 }
 
@@ -116,6 +117,6 @@ export class StreamMultiplexer<Req, Res> {
   }
 }
 
-function abortError(signal: AbortSignal): DlrsError {
+function abortError(signal: CancelSignal): DlrsError {
   return signal.reason instanceof DlrsError ? signal.reason : new DlrsError('CANCELLED', 'the call was cancelled');
 }

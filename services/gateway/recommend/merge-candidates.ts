@@ -14,10 +14,15 @@ export interface MergedCandidates {
   readonly biases: Buffer;
 }
 
+/** Whether this machine stores floats little-endian, as the wire does: then the bytes can be read as they are. */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** One shard's answer as a run of rows, best first, with the merge's position in it. */
 interface Run {
   readonly result: SearchResult__Output;
   readonly rows: number;
+  /** The similarities as floats. */
+  readonly similarities: Float32Array;
   /** Row indices best first; undefined when the rows already are (the shards answer best first). */
   readonly order: Int32Array | undefined;
   /** Rows that made the cut. */
@@ -43,7 +48,10 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
     if (result.embeddings.length !== n * rowBytes) throw new Error(`embeddings hold ${result.embeddings.length} bytes for ${n} items of dimension ${dim}`);
     if (result.biases.length !== 4 * n) throw new Error(`biases hold ${result.biases.length} bytes for ${n} items`);
   }
-  const runs: Run[] = results.map((result) => ({ result, rows: result.itemIds.length, order: bestFirstOrder(result), taken: new Uint8Array(result.itemIds.length), next: 0 }));
+  const runs: Run[] = results.map((result) => {
+    const similarities = floatsOf(result.similarities);
+    return { result, rows: result.itemIds.length, similarities, order: bestFirstOrder(result.itemIds, similarities), taken: new Uint8Array(result.itemIds.length), next: 0 };
+  });
   // An id taken from one result is skipped in the others: it was taken at its best similarity.
   const seen = results.length > 1 ? new Set<string>() : undefined;
   let kept = 0;
@@ -54,7 +62,7 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
     for (const run of runs) {
       if (run.next >= run.rows) continue;
       const row = run.order === undefined ? run.next : run.order[run.next];
-      const similarity = run.result.similarities.readFloatLE(4 * row);
+      const similarity = run.similarities[row];
       if (best === undefined || similarity > bestSimilarity || (similarity === bestSimilarity && run.result.itemIds[row] < best.result.itemIds[bestRow])) {
         best = run;
         bestRow = row;
@@ -74,7 +82,7 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
   const merged = { itemIds: new Array<string>(kept), similarities: new Float32Array(kept), embeddings: Buffer.allocUnsafe(kept * rowBytes), biases: Buffer.allocUnsafe(4 * kept) };
   // Winners in (result, row) order, so that consecutive rows of a result are copied in one go.
   let j = 0;
-  for (const { result, rows, taken } of runs) {
+  for (const { result, rows, similarities, taken } of runs) {
     for (let first = 0; first < rows; ) {
       if (taken[first] === 0) {
         first++;
@@ -86,7 +94,7 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
       result.biases.copy(merged.biases, 4 * j, 4 * first, 4 * end);
       for (let row = first; row < end; row++, j++) {
         merged.itemIds[j] = result.itemIds[row];
-        merged.similarities[j] = result.similarities.readFloatLE(4 * row);
+        merged.similarities[j] = similarities[row];
       }
       first = end;
     }
@@ -94,14 +102,18 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
   return merged;
 }
 
-/** The result's rows by similarity, best first, ties by id; undefined when they are in that order already. */
-function bestFirstOrder(result: SearchResult__Output): Int32Array | undefined {
-  const { itemIds, similarities } = result;
-  const before = (a: number, b: number): boolean => {
-    const sa = similarities.readFloatLE(4 * a);
-    const sb = similarities.readFloatLE(4 * b);
-    return sa > sb || (sa === sb && itemIds[a] <= itemIds[b]);
-  };
+/** Little-endian float32 bytes as floats: a view when the bytes allow one, else a copy. */
+function floatsOf(bytes: Buffer): Float32Array {
+  const count = bytes.length / 4;
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, count);
+  const floats = new Float32Array(count);
+  for (let i = 0; i < count; i++) floats[i] = bytes.readFloatLE(4 * i);
+  return floats;
+}
+
+/** The rows by similarity, best first, ties by id; undefined when they are in that order already. */
+function bestFirstOrder(itemIds: readonly string[], similarities: Float32Array): Int32Array | undefined {
+  const before = (a: number, b: number): boolean => similarities[a] > similarities[b] || (similarities[a] === similarities[b] && itemIds[a] <= itemIds[b]);
   let sorted = true;
   for (let row = 1; row < itemIds.length && sorted; row++) sorted = before(row - 1, row);
   if (sorted) return undefined;

@@ -60,9 +60,11 @@ export function summariseProfile(profile: CpuProfile): ProfileSummary {
   return summary;
 }
 
-const PROJECT_URL = /\/(services|shared|bench|bin)\/(?!generated)/;
+/** Frames of the project's own code (not generated code, not packages). */
+export const PROJECT_URL = /\/(services|shared|bench|bin)\/(?!generated)/;
 
-function nameOf(frame: ProfileNode['callFrame']): string {
+/** `function file:line` of a frame. */
+export function nameOf(frame: ProfileNode['callFrame']): string {
   return `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
 }
 
@@ -71,7 +73,7 @@ function add(map: Map<string, number>, key: string, ms: number): void {
 }
 
 /** node_modules/<package>, node:<module>, the project folder (services/gateway, shared/grpc…), or V8's own entries. */
-function placeOf(url: string, functionName: string): string {
+export function placeOf(url: string, functionName: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (modules) return modules[1];

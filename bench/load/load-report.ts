@@ -28,5 +28,6 @@ export function formatLoadResult(result: LoadResult): string {
     lines.push(`  degraded    ${degraded} of ${result.answersInspected} answers (${((100 * degraded) / result.answersInspected).toFixed(1)} %): ${counts(result.degradedAnswers)}`);
   }
   if (result.mode === 'open-loop') lines.push(`  send lag    max ${ms(result.maxSendLagMs)} ms behind the schedule (counted in the latencies)`);
+  lines.push(`  generator   ${ms(result.cpuMsPerCall)} ms CPU per call`);
   return lines.join('\n');
 }

@@ -38,6 +38,8 @@ export interface LoadResult {
   degradedAnswers: Record<string, number>;
   /** Open loop: the longest a call waited past its due time before it was sent (the generator or the in-flight cap falling behind). */
   maxSendLagMs: number;
+  /** CPU (user + system, all threads) of this generator per call, warm-up included: what the load itself takes from a shared machine. */
+  cpuMsPerCall: number;
 }
 
 function addCounts(into: Map<string, number>, from: Map<string, number>): void {
@@ -151,12 +153,17 @@ function openLoop({ config, target, clients, measurement, startMs }: Loop, rps: 
   });
 }
 
+function cpuMsPer({ user, system }: NodeJS.CpuUsage, calls: number): number {
+  return calls === 0 ? 0 : (user + system) / 1000 / calls;
+}
+
 /** Runs the load described by `config` against its host and returns what it measured. */
 export async function runLoad(config: LoadConfig): Promise<LoadResult> {
   const target = createCallTarget(config.call, config.messages, config.metadata, config.decodeAnswers);
   const clients = openClients(config.host, config.connections);
   try {
     await waitForClients(clients, config.host, config.connectTimeoutMs);
+    const cpuBefore = process.cpuUsage();
     const startMs = performance.now();
     const measurement = new Measurement(config);
     const loop = { config, target, clients, measurement, startMs };
@@ -182,6 +189,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
       answersInspected: measurement.answersInspected,
       degradedAnswers: Object.fromEntries(measurement.degradedAnswers),
       maxSendLagMs: measurement.maxSendLagMs,
+      cpuMsPerCall: cpuMsPer(process.cpuUsage(cpuBefore), recorder.count + measurement.warmupCalls),
     };
   } finally {
     for (const client of clients) client.close();

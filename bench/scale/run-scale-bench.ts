@@ -67,6 +67,9 @@ async function main(): Promise<void> {
       tracing: { type: 'string', default: '1' },
       // V8 CPU profiles of every service over the measured levels (start-up left out); bench/e2e/summarise-cpu-profile.ts reads them.
       'cpu-prof-dir': { type: 'string' },
+      // Sampled allocation profiles of every service over the measured levels.
+      'heap-prof-dir': { type: 'string' },
+      // GC pauses and event-loop delay per level, one JSON line per level and service.
       'pause-log-dir': { type: 'string' },
       // Extra Node/V8 flags for every service (e.g. --max-semi-space-size=64), for tuning experiments.
       'service-node-options': { type: 'string' },
@@ -89,7 +92,7 @@ async function main(): Promise<void> {
       bundleDir,
       dataDir: join(dir, values.bundle === undefined ? 'serve' : 'serve-other-bundle'),
       shards: 2,
-      env: { ...tracingEnv(tracing, receiver.endpoint), ...diagnosticsEnv({ cpuProfileDir: values['cpu-prof-dir'], pauseLogDir: values['pause-log-dir'], nodeOptions: values['service-node-options'] }) },
+      env: { ...tracingEnv(tracing, receiver.endpoint), ...diagnosticsEnv({ cpuProfileDir: values['cpu-prof-dir'], heapProfileDir: values['heap-prof-dir'], pauseLogDir: values['pause-log-dir'], nodeOptions: values['service-node-options'] }) },
       gatewayEnv: { DLRS_DEFAULT_TIMEOUT_MS: RECOMMEND_TIMEOUT_MS },
       startTimeoutMs: START_TIMEOUT_MS,
       onLine: (name, line) => {
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
         if (message !== undefined) log(`${name}: ${message}`);
       },
     }).finally(() => clearInterval(ticker));
-    const diagnose = values['cpu-prof-dir'] !== undefined || values['pause-log-dir'] !== undefined;
+    const diagnose = values['cpu-prof-dir'] !== undefined || values['heap-prof-dir'] !== undefined || values['pause-log-dir'] !== undefined;
     if (diagnose) signalDiagnostics(topology.processes);
     log(`topology ready in ${((Date.now() - startedMs) / 1000).toFixed(0)} s; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     try {

@@ -58,13 +58,13 @@ export function scaleTable(levels: readonly ScaleLevel[], settings: ScaleSetting
       return `| ${targetRps} | ${load.ratePerSecond.toFixed(0)} | ${l.p50Ms.toFixed(1)} | ${l.p90Ms.toFixed(1)} | ${l.p99Ms.toFixed(1)} | ${l.p999Ms.toFixed(1)} | ${failed(load)} | ${degraded(load)} | ${load.maxSendLagMs.toFixed(0)} | ${loadAverage.toFixed(1)} |`;
     }),
     '',
-    'CPU per Recommend (ms, user + system, all threads; warm-up included), by process:',
+    'CPU per Recommend (ms, user + system, all threads; warm-up included), by process; the load generator shares the machine:',
     '',
-    `| offered req/s | ${names.join(' | ')} | total |`,
-    `|---:|${names.map(() => '---:|').join('')}---:|`,
-    ...levels.map(({ targetRps, cpuMsPerRequest }) => {
+    `| offered req/s | ${names.join(' | ')} | total | load generator |`,
+    `|---:|${names.map(() => '---:|').join('')}---:|---:|`,
+    ...levels.map(({ targetRps, cpuMsPerRequest, load }) => {
       const values = names.map((name) => cpuMsPerRequest.get(name) ?? 0);
-      return `| ${targetRps} | ${values.map((ms) => ms.toFixed(2)).join(' | ')} | ${values.reduce((a, b) => a + b, 0).toFixed(2)} |`;
+      return `| ${targetRps} | ${values.map((ms) => ms.toFixed(2)).join(' | ')} | ${values.reduce((a, b) => a + b, 0).toFixed(2)} | ${load.cpuMsPerCall.toFixed(2)} |`;
     }),
     '',
     'Stage split of the sampled Recommend requests (share of their mean latency; in brackets the part inside the tier):',

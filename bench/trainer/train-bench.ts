@@ -1,6 +1,9 @@
 // Trainer benchmark: GEMM kernel GFLOP/s, then a full training per thread count on
 // ml-latest-small (or --data): examples/s, FLOPs per example, GFLOP/s, wall time and
 // validation MAP@10 against popularity. Prints a table and writes reports/bench-trainer.json.
+// FLOPs per example differ by thread count, and rightly: each thread's sampled softmax ranks its
+// slice's in-batch targets plus the uniform extras (batch 1024: 1 thread 1024 + 256 candidates
+// per row, 2 threads 512 + 256), so one thread computes a larger softmax for the same examples.
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -84,6 +87,7 @@ for (const workers of values.workers.split(',').map(Number)) {
   );
   console.log(JSON.stringify(row));
   runs.push(row);
+  if (runs.length > 1) console.log(`(kFLOP/example differs by thread count: the softmax's in-batch candidates are the targets of each thread's slice, ${config.batch} / threads, plus ${config.sampledCandidates} uniform)`);
 }
 await mkdir('reports', { recursive: true });
 await writeFile(values.out, `${JSON.stringify({ kernels, runs }, null, 2)}\n`);

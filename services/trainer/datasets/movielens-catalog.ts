@@ -132,9 +132,8 @@ export interface MovieLensFile {
   header?: string[];
 }
 
-/** Reads `user, item, rating, timestamp (s)` rows into `interactions` as `rating` events. */
-export async function readRatings(file: MovieLensFile, films: Map<string, number>, interactions: InteractionsBuilder, policy: BadRowPolicy): Promise<void> {
-  const rating = interactions.eventTypeCode('rating');
+/** The data rows of a file of four columns, split; the header is checked and bad rows are reported. */
+async function* fourColumnRows(file: MovieLensFile, columns: string, policy: BadRowPolicy): AsyncGenerator<{ fields: string[]; line: number }> {
   for await (const { text, line } of readLines(file.path, file.encoding)) {
     if (file.hasHeader && line === 1) {
       if (file.header !== undefined) expectHeader(file.path, file.split(text), file.header);
@@ -142,10 +141,15 @@ export async function readRatings(file: MovieLensFile, films: Map<string, number
     }
     const fields = splitOrReport(file, text, line, policy);
     if (fields === undefined) continue;
-    if (fields.length !== 4) {
-      policy.report(file.path, line, `expected 4 fields (user, item, rating, timestamp), got ${fields.length}`);
-      continue;
-    }
+    if (fields.length !== 4) policy.report(file.path, line, `expected 4 fields (${columns}), got ${fields.length}`);
+    else yield { fields, line };
+  }
+}
+
+/** Reads `user, item, rating, timestamp (s)` rows into `interactions` as `rating` events. */
+export async function readRatings(file: MovieLensFile, films: Map<string, number>, interactions: InteractionsBuilder, policy: BadRowPolicy): Promise<void> {
+  const rating = interactions.eventTypeCode('rating');
+  for await (const { fields, line } of fourColumnRows(file, 'user, item, rating, timestamp', policy)) {
     const itemRow = films.get(fields[1]);
     const value = parseNumber(fields[2]);
     const seconds = parseNumber(fields[3]);
@@ -159,17 +163,7 @@ export async function readRatings(file: MovieLensFile, films: Map<string, number
 
 /** Reads `user, item, tag, timestamp` rows into `tags`. */
 export async function readTags(file: MovieLensFile, films: Map<string, number>, tags: TagCollector, policy: BadRowPolicy): Promise<void> {
-  for await (const { text, line } of readLines(file.path, file.encoding)) {
-    if (file.hasHeader && line === 1) {
-      if (file.header !== undefined) expectHeader(file.path, file.split(text), file.header);
-      continue;
-    }
-    const fields = splitOrReport(file, text, line, policy);
-    if (fields === undefined) continue;
-    if (fields.length !== 4) {
-      policy.report(file.path, line, `expected 4 fields (user, item, tag, timestamp), got ${fields.length}`);
-      continue;
-    }
+  for await (const { fields, line } of fourColumnRows(file, 'user, item, tag, timestamp', policy)) {
     const itemRow = films.get(fields[1]);
     const seconds = parseNumber(fields[3]);
     if (itemRow === undefined) policy.report(file.path, line, `unknown movie id '${fields[1]}'`);

@@ -7,7 +7,8 @@
 // so that a change to the gateway's hot path can be measured apart from the tiers.
 //
 //   npx tsx bench/gateway/run-gateway-bench.ts [--bundle DIR] [--rps 300] [--duration-s 20]
-//     [--warmup-s 8] [--tracing 1] [--cpu-prof-dir DIR] [--runs 1]
+//     [--warmup-s 10] [--tracing 1] [--runs 1] [--cpu-prof-dir DIR] [--heap-prof-dir DIR]
+//     [--node-options=FLAGS]
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -56,11 +57,13 @@ async function main(): Promise<void> {
       bundle: { type: 'string', default: '.data/bench-scale/bundle' },
       rps: { type: 'string', default: '300' },
       'duration-s': { type: 'string', default: '20' },
-      'warmup-s': { type: 'string', default: '8' },
+      'warmup-s': { type: 'string', default: '10' },
       tracing: { type: 'string', default: '1' },
       runs: { type: 'string', default: '1' },
       // A V8 CPU profile of the gateway over the measured phase (bench/e2e/summarise-cpu-profile.ts reads it); GC figures are then left out.
       'cpu-prof-dir': { type: 'string' },
+      // A sampled allocation profile over the measured phase (bench/e2e/summarise-heap-profile.ts reads it); GC figures are then left out.
+      'heap-prof-dir': { type: 'string' },
       'node-options': { type: 'string' },
     },
   });
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     const requestsFile = join(work, 'requests.json');
     await writeFile(requestsFile, JSON.stringify(requestPool()));
     const [tracing] = parseTracing(values.tracing);
-    const profiling = values['cpu-prof-dir'] !== undefined;
+    const profiling = values['cpu-prof-dir'] !== undefined || values['heap-prof-dir'] !== undefined;
     const pauseLogDir = join(work, 'pauses');
     const [port] = await freePorts('127.0.0.1', 1);
     const gateway = startDlrsProcess({
@@ -89,7 +92,7 @@ async function main(): Promise<void> {
         DLRS_RETRIEVAL_ADDRESSES: addresses.shards.join(','),
         DLRS_DEFAULT_TIMEOUT_MS: RECOMMEND_TIMEOUT_MS,
         ...tracingEnv(tracing, receiver.endpoint),
-        ...diagnosticsEnv({ cpuProfileDir: values['cpu-prof-dir'], pauseLogDir: profiling ? undefined : pauseLogDir, nodeOptions: values['node-options'] }),
+        ...diagnosticsEnv({ cpuProfileDir: values['cpu-prof-dir'], heapProfileDir: values['heap-prof-dir'], pauseLogDir: profiling ? undefined : pauseLogDir, nodeOptions: values['node-options'] }),
       },
     });
     try {

@@ -1,4 +1,5 @@
 import type { SearchResult__Output } from '../../../shared/generated/dlrs/v1/SearchResult.js';
+import { ReusableIdSet } from './reusable-id-set.js';
 
 /**
  * The merged candidates in the columns ranking takes: row i is one item. Rows are in the
@@ -16,6 +17,9 @@ export interface MergedCandidates {
 
 /** Whether this machine stores floats little-endian, as the wire does: then the bytes can be read as they are. */
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Ids taken by the merge running now (merges are synchronous, so one set serves them all). */
+const takenIds = new ReusableIdSet();
 
 /** One shard's answer as a run of rows, best first, with the merge's position in it. */
 interface Run {
@@ -53,7 +57,17 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
     return { result, rows: result.itemIds.length, similarities, order: bestFirstOrder(result.itemIds, similarities), taken: new Uint8Array(result.itemIds.length), next: 0 };
   });
   // An id taken from one result is skipped in the others: it was taken at its best similarity.
-  const seen = results.length > 1 ? new Set<string>() : undefined;
+  const seen = results.length > 1 ? takenIds : undefined;
+  try {
+    const kept = takeBest(runs, limit, seen);
+    return copyWinners(runs, kept, rowBytes);
+  } finally {
+    seen?.clear();
+  }
+}
+
+/** Marks the best `limit` rows over the runs as taken; returns how many were. */
+function takeBest(runs: Run[], limit: number, seen: ReusableIdSet | undefined): number {
   let kept = 0;
   while (kept < limit) {
     let best: Run | undefined;
@@ -71,14 +85,15 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
     }
     if (best === undefined) break;
     best.next++;
-    if (seen !== undefined) {
-      const itemId = best.result.itemIds[bestRow];
-      if (seen.has(itemId)) continue;
-      seen.add(itemId);
-    }
+    if (seen !== undefined && !seen.add(best.result.itemIds[bestRow])) continue;
     best.taken[bestRow] = 1;
     kept++;
   }
+  return kept;
+}
+
+/** The taken rows in the columns ranking takes. */
+function copyWinners(runs: Run[], kept: number, rowBytes: number): MergedCandidates {
   const merged = { itemIds: new Array<string>(kept), similarities: new Float32Array(kept), embeddings: Buffer.allocUnsafe(kept * rowBytes), biases: Buffer.allocUnsafe(4 * kept) };
   // Winners in (result, row) order, so that consecutive rows of a result are copied in one go.
   let j = 0;

@@ -64,8 +64,15 @@ export interface GatewayServiceDeps {
 export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation {
   const now = deps.now ?? Date.now;
   const degradedCounter = deps.metrics.counter<{ reason: string }>('dlrs_gateway_degraded', 'Recommendation answers that used a fallback, by reason');
-  const itemFeatures = async (itemIds: readonly string[]): Promise<Map<string, Item['features'] | undefined>> =>
-    new Map([...(await deps.itemCache.getMany(itemIds))].map(([id, item]) => [id, item?.features]));
+  const featuresOf = (items: ReadonlyMap<string, Item | undefined>): Map<string, Item['features'] | undefined> => {
+    const features = new Map<string, Item['features'] | undefined>();
+    for (const [id, item] of items) features.set(id, item?.features);
+    return features;
+  };
+  const itemFeatures = (itemIds: readonly string[]): Promise<Map<string, Item['features'] | undefined>> => {
+    const cached = deps.itemCache.cachedMany(itemIds);
+    return cached === undefined ? deps.itemCache.getMany(itemIds).then(featuresOf) : Promise.resolve(featuresOf(cached));
+  };
   const resolveDeps = { store: deps.store, spec: deps.spec, itemFeatures };
   const recommendDeps = {
     ranking: deps.ranking,
@@ -120,11 +127,12 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
   // Titles are display sugar: whatever the cache cannot give within half the time left is
   // left out, so that the answer still leaves before the deadline.
   const titlesOf = async (itemIds: string[], deadlineMs: number): Promise<Map<string, string>> => {
+    const cached = deps.itemCache.cachedMany(itemIds);
+    if (cached !== undefined) return titlesIn(cached);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, (deadlineMs - now()) / 2))));
     try {
-      const items = await Promise.race([deps.itemCache.getMany(itemIds).catch(() => undefined), late]);
-      return new Map([...(items ?? [])].flatMap(([id, item]) => (item?.title === undefined ? [] : [[id, item.title] as const])));
+      return titlesIn(await Promise.race([deps.itemCache.getMany(itemIds).catch(() => undefined), late]));
     } finally {
       clearTimeout(timer);
     }
@@ -211,6 +219,12 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
       return result;
     }),
   };
+}
+
+function titlesIn(items: ReadonlyMap<string, Item | undefined> | undefined): Map<string, string> {
+  const titles = new Map<string, string>();
+  for (const [id, item] of items ?? []) if (item?.title !== undefined) titles.set(id, item.title);
+  return titles;
 }
 
 function checkCount(count: number, max: number, field: string): void {

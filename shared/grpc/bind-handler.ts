@@ -73,21 +73,34 @@ function runCall(
     dispose();
     const final = context.signal.aborted ? abortedOutcome(context.signal) : outcome;
     if (!context.signal.aborted) answer(outcome);
-    endRpcSpan(span, final.code, final.details);
+    if (span !== undefined) endRpcSpan(span, final.code, final.details);
     recordRpc(deps, context.path, grpcStatus[final.code] ?? String(final.code), kind, startedMs);
   };
+  const completeSafely = (outcomeOf: () => Outcome): void => {
+    try {
+      complete(outcomeOf());
+    } catch (error) {
+      context.logger.error({ err: error }, 'failed to answer the call');
+    }
+  };
   // Completing inside the span's context keeps the trace id on the log lines it writes.
-  void otelContext.with(spanContext, () =>
-    work(context)
-      .catch((error: unknown) => outcomeOfError(error, context))
-      .then(complete)
-      .catch((error: unknown) => context.logger.error({ err: error }, 'failed to answer the call')),
-  );
+  otelContext.with(spanContext, () => {
+    let working: Promise<Outcome>;
+    try {
+      working = work(context);
+    } catch (error) {
+      completeSafely(() => outcomeOfError(error, context));
+      return;
+    }
+    working.then(
+      (outcome) => completeSafely(() => outcome),
+      (error: unknown) => completeSafely(() => outcomeOfError(error, context)),
+    );
+  });
 }
 
 function recordRpc(deps: HandlerDeps, path: string, code: string, kind: RpcKind, startedMs: number): void {
-  const [service = '', method = ''] = path.replace(/^\//, '').split('/');
-  deps.rpcMetrics.record({ service, method, code, kind }, (performance.now() - startedMs) / 1000);
+  deps.rpcMetrics.record(path, code, kind, (performance.now() - startedMs) / 1000);
 }
 
 /** One request of the stream `streamPath`: traced and recorded like a call of its unary method. */
@@ -117,7 +130,7 @@ function bindUnary(handler: UnaryHandler<never, unknown>, deps: HandlerDeps): ha
       deps,
       'unary',
       // proto-loader decoded the request with the method's own type, which the handler declares.
-      async (context) => ({ ...OK_OUTCOME, response: await handler.handle(call.request as never, context) }),
+      (context) => handler.handle(call.request as never, context).then((response): Outcome => ({ code: OK_OUTCOME.code, details: OK_OUTCOME.details, response })),
       (outcome) =>
         outcome.code === grpcStatus.OK
           ? callback(null, outcome.response)

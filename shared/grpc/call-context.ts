@@ -51,8 +51,24 @@ export function createCallContext(
   call.on('cancelled', onCancelled);
   // grpc-js answers DEADLINE_EXCEEDED itself but does not always tell the handler; this timer does.
   const timer = Number.isFinite(deadlineMs) ? setTimeout(abortForDeadline, Math.max(0, deadlineMs - Date.now())) : undefined;
+  // The method's logger and the stream request runner are made on first use: most calls log
+  // nothing, and only streams run stream requests.
+  let methodLogger: Logger | undefined;
+  let runner: StreamRequestRunner | undefined;
+  const context: CallContext = {
+    deadline,
+    signal: controller.signal,
+    metadata: call.metadata,
+    path,
+    get logger() {
+      return (methodLogger ??= logger.child({ method: path }));
+    },
+    streamRequest(requestPath, traceContext, work, failureOf) {
+      return (runner ??= streamRequest(path))(requestPath, traceContext, work, failureOf);
+    },
+  };
   return {
-    context: { deadline, signal: controller.signal, metadata: call.metadata, path, logger: logger.child({ method: path }), streamRequest: streamRequest(path) },
+    context,
     dispose() {
       clearTimeout(timer);
       call.off('cancelled', onCancelled);

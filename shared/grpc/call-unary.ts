@@ -1,11 +1,12 @@
 import { Metadata } from '@grpc/grpc-js';
 import type { CallOptions, ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
 import { DlrsError } from '../errors/index.js';
+import type { CancelSignal } from './cancel-signal.js';
 
 /** Options of {@link callUnary}. */
 export interface UnaryCallOptions {
   /** Cancels the call when aborted (e.g. the handler's own `context.signal`). */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Absolute deadline; pass the handler's `context.deadline` to propagate it. The client default applies when absent. */
   deadline?: Date | number;
   metadata?: Metadata;

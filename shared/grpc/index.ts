@@ -8,6 +8,7 @@ export { findService, serviceNameOf } from './find-service.js';
 export { createGrpcClient, grpcTarget, DEFAULT_CLIENT_DEADLINE_MS } from './create-grpc-client.js';
 export type { GrpcClientOptions, ClientTlsOptions, ServiceClientConstructor } from './create-grpc-client.js';
 export { callUnary } from './call-unary.js';
+export type { CancelSignal } from './cancel-signal.js';
 export type { UnaryCallOptions, UnaryInvoker } from './call-unary.js';
 export { traceClientInterceptor, startServerSpan } from './grpc-tracing.js';
 export { traceStreamCall, traceStreamRequest } from './stream-request-tracing.js';

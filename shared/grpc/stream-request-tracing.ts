@@ -1,7 +1,8 @@
 import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from '@opentelemetry/api';
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { DlrsError, GRPC_STATUS_BY_CODE } from '../errors/index.js';
+import { isUnsampled } from '../telemetry/index.js';
 import { TRACER_NAME, endRpcSpan, rpcAttributes } from './grpc-tracing.js';
 
 /**
@@ -27,7 +28,9 @@ const STREAM_ATTRIBUTE = 'dlrs.rpc.stream';
  * finds in the answer). The stream's metadata carries only the context of the call that opened
  * it, so without this a trace stops at the caller.
  */
-export async function traceStreamCall<T>(path: string, stream: string, send: (traceContext: TraceContextCarrier) => Promise<T>, failureOf: (answer: T) => InBandStatus | undefined): Promise<T> {
+export function traceStreamCall<T>(path: string, stream: string, send: (traceContext: TraceContextCarrier) => Promise<T>, failureOf: (answer: T) => InBandStatus | undefined): Promise<T> {
+  const active = context.active();
+  if (isUnsampled(active)) return send(unsampledCarrier(active));
   const { name, attributes } = rpcAttributes(path);
   const span = trace.getTracer(TRACER_NAME).startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...attributes, [STREAM_ATTRIBUTE]: stream } });
   const carrier: TraceContextCarrier = {};
@@ -49,10 +52,27 @@ export async function traceStreamRequest<T>(
 ): Promise<T> {
   const carried = traceContext !== null && traceContext !== undefined && Object.keys(traceContext).length > 0;
   const parent = carried ? propagation.extract(ROOT_CONTEXT, traceContext) : context.active();
+  if (isUnsampled(parent)) return context.with(parent, work);
   const { name, attributes } = rpcAttributes(path);
   const spanAttributes: Attributes = { ...attributes, [STREAM_ATTRIBUTE]: stream };
   const span = trace.getTracer(TRACER_NAME).startSpan(name, { kind: SpanKind.SERVER, attributes: spanAttributes }, parent);
   return context.with(trace.setSpan(parent, span), () => settleSpan(span, work, failureOf));
+}
+
+/**
+ * The carried context of an unsampled trace, made once per context: a request's calls on
+ * several streams share it (frozen, as several request messages hold it).
+ */
+const unsampledCarriers = new WeakMap<Context, TraceContextCarrier>();
+
+function unsampledCarrier(ctx: Context): TraceContextCarrier {
+  let carrier = unsampledCarriers.get(ctx);
+  if (carrier === undefined) {
+    carrier = {};
+    propagation.inject(ctx, carrier);
+    unsampledCarriers.set(ctx, Object.freeze(carrier));
+  }
+  return carrier;
 }
 
 async function settleSpan<T>(span: Span, work: () => Promise<T>, failureOf: (answer: T) => InBandStatus | undefined): Promise<T> {

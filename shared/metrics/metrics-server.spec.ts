@@ -8,7 +8,7 @@ describe('startMetricsServer', () => {
     let ready = false;
     const server = await startMetricsServer({ host: '127.0.0.1', port: 0, metrics, isReady: () => ready, logger: createLogger({ level: 'silent' }) });
     try {
-      createRpcMetrics(metrics).record({ service: 'dlrs.testing.v1.Echo', method: 'Say', code: 'OK', kind: 'unary' }, 0.002);
+      createRpcMetrics(metrics).record('/dlrs.testing.v1.Echo/Say', 'OK', 'unary', 0.002);
       metrics.gauge('dlrs_index_items', 'items in the index').record(42);
       const base = `http://127.0.0.1:${server.port}`;
       const scrape = await fetch(`${base}/metrics`);

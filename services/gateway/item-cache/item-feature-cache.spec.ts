@@ -44,6 +44,17 @@ describe('ItemFeatureCache', () => {
     assert.deepEqual(cache.stats(), { hits: 2, misses: 3, fetches: 1, entries: 3 });
   });
 
+  it('answers from memory without waiting only when every id is cached', async () => {
+    const source = catalog({ a: { genre: 'x' }, b: { genre: 'y' } });
+    const cache = new ItemFeatureCache({ fetch: source.fetch });
+    assert.equal(cache.cachedMany(['a']), undefined);
+    await cache.getMany(['a', 'missing']);
+    assert.equal(cache.cachedMany(['a', 'b']), undefined, 'b was never fetched');
+    assert.deepEqual(cache.cachedMany(['a', 'missing', 'a']), new Map([['a', { genre: 'x' }], ['missing', undefined]]));
+    assert.deepEqual(source.calls, [['a', 'missing']]);
+    assert.deepEqual(cache.stats(), { hits: 2, misses: 2, fetches: 1, entries: 2 });
+  });
+
   it('evicts the least recently used entry beyond maxEntries', async () => {
     const source = catalog({ a: { genre: 'x' }, b: { genre: 'y' }, c: { genre: 'z' } });
     const cache = new ItemFeatureCache({ fetch: source.fetch, maxEntries: 2 });
@@ -57,6 +68,20 @@ describe('ItemFeatureCache', () => {
     assert.deepEqual(source.calls, [], 'a was used recently, c is new');
     await cache.getMany(['b']);
     assert.deepEqual(source.calls, [['b']], 'b was evicted');
+  });
+
+  it('keeps an item used at least once per half of maxEntries new entries, however many come', async () => {
+    const items: Record<string, Features> = { hot: { genre: 'x' } };
+    for (let i = 0; i < 40; i++) items[`cold${i}`] = { genre: 'y' };
+    const source = catalog(items);
+    const cache = new ItemFeatureCache({ fetch: source.fetch, maxEntries: 6 });
+    await cache.getMany(['hot']);
+    for (let i = 0; i < 40; i += 3) {
+      await cache.getMany([`cold${i}`, `cold${i + 1}`, `cold${i + 2}`].filter((id) => id in items));
+      await cache.getMany(['hot']);
+    }
+    assert.equal(source.calls.filter((ids) => ids.includes('hot')).length, 1);
+    assert.equal(cache.stats().entries, 6);
   });
 
   it('refetches after the TTL, sooner for items that were not found', async () => {

@@ -4,7 +4,7 @@ export type FetchItems<V> = (itemIds: readonly string[]) => Promise<ReadonlyMap<
 /** Options of {@link ItemFeatureCache}. */
 export interface ItemFeatureCacheOptions<V> {
   fetch: FetchItems<V>;
-  /** Entries kept, found and not-found alike; the least recently used go first. */
+  /** Entries kept, found and not-found alike; the least recently used go first (approximately, see touch). */
   maxEntries?: number;
   /** How long a fetched item is trusted (catalog changes may bypass the gateway). */
   ttlMs?: number;
@@ -35,10 +35,12 @@ export const DEFAULT_ITEM_CACHE_NOT_FOUND_TTL_MS = 30 * 1000;
 interface Entry<V> {
   value: V | undefined;
   expiresAtMs: number;
+  /** The cache's placement count when the entry was last put at the recent end. */
+  placedAt: number;
 }
 
 /**
- * An LRU cache of item features in front of a batch fetch (retrieval's GetItems). Misses of
+ * An approximately LRU cache of item features in front of a batch fetch (retrieval's GetItems). Misses of
  * one call are fetched in one batch; concurrent calls share the fetch of an id in flight.
  * A failed fetch is not cached and fails the calls that waited for it.
  */
@@ -50,9 +52,14 @@ export class ItemFeatureCache<V> {
   private readonly ttlMs: number;
   private readonly notFoundTtlMs: number;
   private readonly now: () => number;
+  /** Entries put at the recent end so far (stores and moves). */
+  private placements = 0;
+  /** A hit moves its entry to the recent end only when it was placed at least this many placements ago. */
+  private readonly moveAfterPlacements: number;
 
   constructor(private readonly options: ItemFeatureCacheOptions<V>) {
     this.maxEntries = options.maxEntries ?? DEFAULT_ITEM_CACHE_MAX_ENTRIES;
+    this.moveAfterPlacements = Math.max(1, Math.floor(this.maxEntries / 2));
     this.ttlMs = options.ttlMs ?? DEFAULT_ITEM_CACHE_TTL_MS;
     this.notFoundTtlMs = options.notFoundTtlMs ?? DEFAULT_ITEM_CACHE_NOT_FOUND_TTL_MS;
     this.now = options.now ?? Date.now;
@@ -60,7 +67,33 @@ export class ItemFeatureCache<V> {
   }
 
   /** The items by id; an id maps to undefined when the item does not exist. */
-  async getMany(itemIds: readonly string[]): Promise<Map<string, V | undefined>> {
+  getMany(itemIds: readonly string[]): Promise<Map<string, V | undefined>> {
+    const cached = this.cachedMany(itemIds);
+    return cached === undefined ? this.fetchMany(itemIds) : Promise.resolve(cached);
+  }
+
+  /**
+   * The items by id when every one of them is cached and fresh (the usual case for a hot
+   * catalog), without waiting; undefined, counting nothing, when any must be fetched.
+   */
+  cachedMany(itemIds: readonly string[]): Map<string, V | undefined> | undefined {
+    const nowMs = this.now();
+    for (const id of itemIds) {
+      const entry = this.entries.get(id);
+      if (entry === undefined || entry.expiresAtMs <= nowMs) return undefined;
+    }
+    const result = new Map<string, V | undefined>();
+    for (const id of itemIds) {
+      if (result.has(id)) continue;
+      const entry = this.entries.get(id) as Entry<V>;
+      this.touch(id, entry);
+      result.set(id, entry.value);
+      this.counters.hits++;
+    }
+    return result;
+  }
+
+  private async fetchMany(itemIds: readonly string[]): Promise<Map<string, V | undefined>> {
     const result = new Map<string, V | undefined>();
     const waiting: [string, Promise<V | undefined>][] = [];
     const missing: string[] = [];
@@ -68,9 +101,7 @@ export class ItemFeatureCache<V> {
     for (const id of new Set(itemIds)) {
       const entry = this.entries.get(id);
       if (entry !== undefined && entry.expiresAtMs > nowMs) {
-        // Re-insert to mark it most recently used.
-        this.entries.delete(id);
-        this.entries.set(id, entry);
+        this.touch(id, entry);
         result.set(id, entry.value);
         this.counters.hits++;
         continue;
@@ -111,14 +142,25 @@ export class ItemFeatureCache<V> {
         this.inFlight.delete(id);
         if (found === undefined) continue;
         const value = found.get(id);
-        this.store(id, { value, expiresAtMs: nowMs + (value === undefined ? this.notFoundTtlMs : this.ttlMs) });
+        this.store(id, { value, expiresAtMs: nowMs + (value === undefined ? this.notFoundTtlMs : this.ttlMs), placedAt: 0 });
       }
     };
     void batch.then(settle, () => settle(undefined));
     return perId;
   }
 
+  /**
+   * Marks a hit as recently used. Moving an entry to the Map's recent end (a delete and a set
+   * in a map of up to maxEntries) is most of what a hit costs, so an entry placed within the
+   * last maxEntries / 2 placements stays where it is: the order is approximately LRU, and an
+   * item used at least once per maxEntries / 2 placements is never evicted.
+   */
+  private touch(id: string, entry: Entry<V>): void {
+    if (this.placements - entry.placedAt >= this.moveAfterPlacements) this.store(id, entry);
+  }
+
   private store(id: string, entry: Entry<V>): void {
+    entry.placedAt = ++this.placements;
     this.entries.delete(id);
     this.entries.set(id, entry);
     if (this.entries.size > this.maxEntries) {

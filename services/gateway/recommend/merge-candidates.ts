@@ -1,4 +1,5 @@
 import type { SearchResult__Output } from '../../../shared/generated/dlrs/v1/SearchResult.js';
+import { ReusableIdSet } from './reusable-id-set.js';
 
 /**
  * The merged candidates in the columns ranking takes: row i is one item. Rows are in the
@@ -14,74 +15,122 @@ export interface MergedCandidates {
   readonly biases: Buffer;
 }
 
+/** Whether this machine stores floats little-endian, as the wire does: then the bytes can be read as they are. */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Ids taken by the merge running now (merges are synchronous, so one set serves them all). */
+const takenIds = new ReusableIdSet();
+
+/** One shard's answer as a run of rows, best first, with the merge's position in it. */
+interface Run {
+  readonly result: SearchResult__Output;
+  readonly rows: number;
+  /** The similarities as floats. */
+  readonly similarities: Float32Array;
+  /** Row indices best first; undefined when the rows already are (the shards answer best first). */
+  readonly order: Int32Array | undefined;
+  /** Rows that made the cut. */
+  readonly taken: Uint8Array;
+  /** How far the merge has read into the run. */
+  next: number;
+}
+
 /**
  * The best `limit` candidates over several shards' results, by similarity (ties by item
  * id, so merges are deterministic), each item once: an item answered by two shards (while
- * the catalog is resharded) keeps its best similarity. The winners' rows are copied into
- * the request ranking takes in runs (a shard's answer is best first, so its winners are
- * usually one run), without an object or a view per candidate. Throws when a result's byte
- * arrays do not match its ids and `dim`.
+ * the catalog is resharded) keeps its best similarity. A shard answers best first, so the
+ * results are merged as sorted runs (a result that is not sorted is sorted first), and each
+ * result's winners are usually its first rows, copied in one go into the columns ranking
+ * takes, without an object or a view per candidate. Throws when a result's byte arrays do
+ * not match its ids and `dim`.
  */
 export function mergeCandidates(results: readonly SearchResult__Output[], dim: number, limit: number): MergedCandidates {
   const rowBytes = 4 * dim;
-  let total = 0;
   for (const result of results) {
     const n = result.itemIds.length;
     if (result.similarities.length !== 4 * n) throw new Error(`similarities hold ${result.similarities.length} bytes for ${n} items`);
     if (result.embeddings.length !== n * rowBytes) throw new Error(`embeddings hold ${result.embeddings.length} bytes for ${n} items of dimension ${dim}`);
     if (result.biases.length !== 4 * n) throw new Error(`biases hold ${result.biases.length} bytes for ${n} items`);
-    total += n;
   }
-  // Every answered row as (result, row), its similarity and id; a repeated id keeps its best row.
-  const source = new Int32Array(2 * total);
-  const similarity = new Float32Array(total);
-  const ids: string[] = new Array<string>(total);
-  const seen = results.length > 1 ? new Map<string, number>() : undefined;
-  let count = 0;
-  results.forEach((result, r) => {
-    for (let i = 0; i < result.itemIds.length; i++) {
-      const itemId = result.itemIds[i];
-      const value = result.similarities.readFloatLE(4 * i);
-      const previous = seen?.get(itemId);
-      let at = count;
-      if (previous !== undefined) {
-        if (similarity[previous] >= value) continue;
-        at = previous;
-      } else {
-        seen?.set(itemId, count);
-        count++;
-      }
-      source[2 * at] = r;
-      source[2 * at + 1] = i;
-      similarity[at] = value;
-      ids[at] = itemId;
-    }
+  const runs: Run[] = results.map((result) => {
+    const similarities = floatsOf(result.similarities);
+    return { result, rows: result.itemIds.length, similarities, order: bestFirstOrder(result.itemIds, similarities), taken: new Uint8Array(result.itemIds.length), next: 0 };
   });
-  const order = Array.from({ length: count }, (_, i) => i);
-  order.sort((a, b) => similarity[b] - similarity[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
-  const kept = Math.min(limit, count);
-  const winner = new Uint8Array(count);
-  for (let j = 0; j < kept; j++) winner[order[j]] = 1;
-  // Winners in (result, row) order, so that consecutive rows of a result are copied in one go.
-  const rowsOf = results.map(() => [] as number[]);
-  for (let at = 0; at < count; at++) if (winner[at] === 1) rowsOf[source[2 * at]].push(at);
+  // An id taken from one result is skipped in the others: it was taken at its best similarity.
+  const seen = results.length > 1 ? takenIds : undefined;
+  try {
+    const kept = takeBest(runs, limit, seen);
+    return copyWinners(runs, kept, rowBytes);
+  } finally {
+    seen?.clear();
+  }
+}
+
+/** Marks the best `limit` rows over the runs as taken; returns how many were. */
+function takeBest(runs: Run[], limit: number, seen: ReusableIdSet | undefined): number {
+  let kept = 0;
+  while (kept < limit) {
+    let best: Run | undefined;
+    let bestRow = 0;
+    let bestSimilarity = 0;
+    for (const run of runs) {
+      if (run.next >= run.rows) continue;
+      const row = run.order === undefined ? run.next : run.order[run.next];
+      const similarity = run.similarities[row];
+      if (best === undefined || similarity > bestSimilarity || (similarity === bestSimilarity && run.result.itemIds[row] < best.result.itemIds[bestRow])) {
+        best = run;
+        bestRow = row;
+        bestSimilarity = similarity;
+      }
+    }
+    if (best === undefined) break;
+    best.next++;
+    if (seen !== undefined && !seen.add(best.result.itemIds[bestRow])) continue;
+    best.taken[bestRow] = 1;
+    kept++;
+  }
+  return kept;
+}
+
+/** The taken rows in the columns ranking takes. */
+function copyWinners(runs: Run[], kept: number, rowBytes: number): MergedCandidates {
   const merged = { itemIds: new Array<string>(kept), similarities: new Float32Array(kept), embeddings: Buffer.allocUnsafe(kept * rowBytes), biases: Buffer.allocUnsafe(4 * kept) };
+  // Winners in (result, row) order, so that consecutive rows of a result are copied in one go.
   let j = 0;
-  results.forEach((result, r) => {
-    const winners = rowsOf[r].sort((a, b) => source[2 * a + 1] - source[2 * b + 1]);
-    for (let w = 0; w < winners.length; ) {
-      const first = source[2 * winners[w] + 1];
-      let end = w + 1;
-      while (end < winners.length && source[2 * winners[end] + 1] === first + (end - w)) end++;
-      const rows = end - w;
-      result.embeddings.copy(merged.embeddings, j * rowBytes, first * rowBytes, (first + rows) * rowBytes);
-      result.biases.copy(merged.biases, 4 * j, 4 * first, 4 * (first + rows));
-      for (let n = w; n < end; n++, j++) {
-        merged.itemIds[j] = ids[winners[n]];
-        merged.similarities[j] = similarity[winners[n]];
+  for (const { result, rows, similarities, taken } of runs) {
+    for (let first = 0; first < rows; ) {
+      if (taken[first] === 0) {
+        first++;
+        continue;
       }
-      w = end;
+      let end = first + 1;
+      while (end < rows && taken[end] === 1) end++;
+      result.embeddings.copy(merged.embeddings, j * rowBytes, first * rowBytes, end * rowBytes);
+      result.biases.copy(merged.biases, 4 * j, 4 * first, 4 * end);
+      for (let row = first; row < end; row++, j++) {
+        merged.itemIds[j] = result.itemIds[row];
+        merged.similarities[j] = similarities[row];
+      }
+      first = end;
     }
-  });
+  }
   return merged;
+}
+
+/** Little-endian float32 bytes as floats: a view when the bytes allow one, else a copy. */
+function floatsOf(bytes: Buffer): Float32Array {
+  const count = bytes.length / 4;
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, count);
+  const floats = new Float32Array(count);
+  for (let i = 0; i < count; i++) floats[i] = bytes.readFloatLE(4 * i);
+  return floats;
+}
+
+/** The rows by similarity, best first, ties by id; undefined when they are in that order already. */
+function bestFirstOrder(itemIds: readonly string[], similarities: Float32Array): Int32Array | undefined {
+  const before = (a: number, b: number): boolean => similarities[a] > similarities[b] || (similarities[a] === similarities[b] && itemIds[a] <= itemIds[b]);
+  let sorted = true;
+  for (let row = 1; row < itemIds.length && sorted; row++) sorted = before(row - 1, row);
+  if (sorted) return undefined;
+  return Int32Array.from(itemIds, (_, row) => row).sort((a, b) => (a === b ? 0 : before(a, b) ? -1 : 1));
 }

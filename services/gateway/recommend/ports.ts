@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../../shared/grpc/index.js';
 import type { EmbedUsersRequest } from '../../../shared/generated/dlrs/v1/EmbedUsersRequest.js';
 import type { EmbedUsersResponse__Output } from '../../../shared/generated/dlrs/v1/EmbedUsersResponse.js';
 import type { RankRequest } from '../../../shared/generated/dlrs/v1/RankRequest.js';
@@ -9,7 +10,7 @@ import type { SearchResponse__Output } from '../../../shared/generated/dlrs/v1/S
 export interface CallBudget {
   /** Absolute deadline, ms since the epoch; passed on as the gRPC deadline. */
   deadlineMs: number;
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
 /** The ranking tier as the orchestration sees it (a unary client or a RankStream multiplexer). */

@@ -1,6 +1,8 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { DlrsError } from '../../../shared/errors/index.js';
+import { isUnsampled } from '../../../shared/telemetry/index.js';
 import type { CallBudget } from './ports.js';
+import { StageSignal } from './stage-signal.js';
 
 /** Fractions of a request's time budget, cumulative by stage end; the rest answers the caller. */
 export interface StageShares {
@@ -24,9 +26,11 @@ const TRACER_NAME = 'dlrs-gateway';
  * Runs one stage's downstream call with its own budget: the call is cancelled when the
  * caller's signal aborts or `deadlineMs` passes, and the promise rejects at that moment
  * even if the callee ignores cancellation, so a stage never overruns its share. The stage
- * is a span (`gateway <stage>`), parent of the unary client calls made inside it.
+ * is a span (`gateway <stage>`), parent of the unary client calls made inside it, unless the
+ * request's trace is unsampled (then no span would be recorded anyway).
  */
 export function runStage<T>(stage: string, deadlineMs: number, callerSignal: AbortSignal, call: (budget: CallBudget) => Promise<T>, nowMs: number): Promise<T> {
+  if (isUnsampled(context.active())) return withinBudget(stage, deadlineMs, callerSignal, call, nowMs);
   return trace.getTracer(TRACER_NAME).startActiveSpan(`gateway ${stage}`, async (span) => {
     try {
       return await withinBudget(stage, deadlineMs, callerSignal, call, nowMs);
@@ -39,24 +43,41 @@ export function runStage<T>(stage: string, deadlineMs: number, callerSignal: Abo
   });
 }
 
-async function withinBudget<T>(stage: string, deadlineMs: number, callerSignal: AbortSignal, call: (budget: CallBudget) => Promise<T>, nowMs: number): Promise<T> {
-  if (callerSignal.aborted) throw new DlrsError('CANCELLED', 'the request was cancelled');
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let onCallerAbort: (() => void) | undefined;
-  const cut = new Promise<never>((_, reject) => {
+function withinBudget<T>(stage: string, deadlineMs: number, callerSignal: AbortSignal, call: (budget: CallBudget) => Promise<T>, nowMs: number): Promise<T> {
+  if (callerSignal.aborted) return Promise.reject(new DlrsError('CANCELLED', 'the request was cancelled'));
+  const signal = new StageSignal();
+  return new Promise<T>((resolve, reject) => {
+    // Whichever comes first settles the stage: the answer, the caller's abort, or the stage deadline.
+    let settled = false;
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      callerSignal.removeEventListener('abort', onCallerAbort);
+      return true;
+    };
     const stop = (error: DlrsError): void => {
-      controller.abort(error);
+      if (!finish()) return;
+      signal.abort(error);
       reject(error);
     };
-    onCallerAbort = () => stop(new DlrsError('CANCELLED', 'the request was cancelled'));
+    const onCallerAbort = (): void => stop(new DlrsError('CANCELLED', 'the request was cancelled'));
+    const timer = setTimeout(() => stop(new DlrsError('DEADLINE_EXCEEDED', `no answer from ${stage} within its share of the deadline`)), Math.max(0, deadlineMs - nowMs));
     callerSignal.addEventListener('abort', onCallerAbort, { once: true });
-    timer = setTimeout(() => stop(new DlrsError('DEADLINE_EXCEEDED', `no answer from ${stage} within its share of the deadline`)), Math.max(0, deadlineMs - nowMs));
+    let answered: Promise<T>;
+    try {
+      answered = call({ deadlineMs, signal });
+    } catch (error) {
+      if (finish()) reject(error);
+      return;
+    }
+    answered.then(
+      (answer) => {
+        if (finish()) resolve(answer);
+      },
+      (error: unknown) => {
+        if (finish()) reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([call({ deadlineMs, signal: controller.signal }), cut]);
-  } finally {
-    clearTimeout(timer);
-    if (onCallerAbort) callerSignal.removeEventListener('abort', onCallerAbort);
-  }
 }

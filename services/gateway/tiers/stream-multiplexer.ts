@@ -1,5 +1,6 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { DlrsError } from '../../../shared/errors/index.js';
+import type { CancelSignal } from '../../../shared/grpc/index.js';
 import type { CallBudget } from '../recommend/ports.js';
 
 /** Options of a {@link StreamMultiplexer}. */
@@ -24,6 +25,9 @@ export const DEFAULT_RECONNECT_DELAY_MS = 500;
 interface Pending<Res> {
   resolve(response: Res): void;
   reject(error: DlrsError): void;
+  /** The request's budget signal and the listener that drops the request when it aborts. */
+  signal: CancelSignal;
+  onAbort(): void;
 }
 
 /**
@@ -63,16 +67,7 @@ export class StreamMultiplexer<Req, Res> {
         reject(abortError(budget.signal));
       };
       budget.signal.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, {
-        resolve: (response) => {
-          budget.signal.removeEventListener('abort', onAbort);
-          resolve(response);
-        },
-        reject: (error) => {
-          budget.signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      });
+      this.pending.set(id, { resolve, reject, signal: budget.signal, onAbort });
       call.write(build(id));
     });
   }
@@ -99,6 +94,7 @@ export class StreamMultiplexer<Req, Res> {
       const waiting = this.pending.get(id);
       if (waiting === undefined) return;
       this.pending.delete(id);
+      waiting.signal.removeEventListener('abort', waiting.onAbort);
       waiting.resolve(response);
     });
     call.on('error', (error: unknown) => this.broken(call, DlrsError.from(error).message));
@@ -112,12 +108,15 @@ export class StreamMultiplexer<Req, Res> {
     this.call = undefined;
     this.brokenAtMs = this.now();
     const error = new DlrsError('UNAVAILABLE', `the ${this.options.name} stream broke: ${why}`);
-    for (const waiting of this.pending.values()) waiting.reject(error);
+    for (const waiting of this.pending.values()) {
+      waiting.signal.removeEventListener('abort', waiting.onAbort);
+      waiting.reject(error);
+    }
     this.pending.clear();
     call.cancel();
   }
 }
 
-function abortError(signal: AbortSignal): DlrsError {
+function abortError(signal: CancelSignal): DlrsError {
   return signal.reason instanceof DlrsError ? signal.reason : new DlrsError('CANCELLED', 'the call was cancelled');
 }

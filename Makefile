@@ -6,7 +6,7 @@ SPECS := 'bin/**/*.spec.ts' 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval bench-e2e bench-scale drills loadtest loadtest-local image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval bench-e2e bench-scale bench-gateway drills loadtest loadtest-local image image-gpu render clean
 
 help: ## List the targets.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -82,6 +82,9 @@ bench-e2e: $(E2E_BUNDLE)/manifest.json ## Demo topology as processes, 100k items
 # The 1M-item bundle (trained briefly on few interactions) and the shards' snapshots stay in .data/bench-scale: a re-run starts in seconds.
 bench-scale: ## 1M items (dim 64), 2 shards + ranking + gateway: Recommend k=10 of 300 at rising open-loop rates until p99 > 50 ms; table, stage split, plot in reports/bench-scale/.
 	$(NODE_TS) bench/scale/run-scale-bench.ts $(if $(RATES),--rates $(RATES)) $(if $(DURATION_S),--duration-s $(DURATION_S))
+
+bench-gateway: ## The gateway process alone against stand-in tiers at RPS (default 300): its CPU per Recommend and scavenges per 1000 requests (RUNS= repeats).
+	$(NODE_TS) bench/gateway/run-gateway-bench.ts $(if $(RPS),--rps $(RPS)) $(if $(RUNS),--runs $(RUNS))
 
 drills: ## Fault and overload drills on the demo topology (synthetic:small, trained once into .data/drills): a PASS/FAIL table, Markdown in reports/drills/ (ONLY=overload,slow,... for some).
 	$(NODE_TS) bench/drills/run-drills.ts $(if $(ONLY),--only $(ONLY))

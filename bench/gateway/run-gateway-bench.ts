@@ -24,6 +24,7 @@ import { startOtlpReceiver } from '../../test/fixtures/otlp-receiver.js';
 import { diagnosticsEnv } from '../e2e/diagnostics-env.js';
 import { processCpuMs } from '../e2e/process-cpu.js';
 import { parseTracing, tracingEnv } from '../e2e/tracing-setting.js';
+import { ensureScaleBundle } from '../scale/scale-bundle.js';
 import type { LoadResult } from '../load/load-runner.js';
 
 const run = promisify(execFile);
@@ -54,7 +55,8 @@ interface Measured {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      bundle: { type: 'string', default: '.data/bench-scale/bundle' },
+      // The 1M bundle of bench-scale by default (built into .data/bench-scale on first use).
+      bundle: { type: 'string' },
       rps: { type: 'string', default: '300' },
       'duration-s': { type: 'string', default: '20' },
       'warmup-s': { type: 'string', default: '10' },
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
     },
   });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const bundleDir = values.bundle ?? (await ensureScaleBundle(resolve('.data/bench-scale'), log));
   const work = await mkdtemp(join(tmpdir(), 'dlrs-gateway-bench-'));
   const tiers = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', STAND_IN_TIERS], { stdio: ['ignore', 'pipe', 'inherit'] });
   const receiver = await startOtlpReceiver();
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
     const [port] = await freePorts('127.0.0.1', 1);
     const gateway = startDlrsProcess({
       name: 'gateway',
-      args: ['serve', 'gateway', '--bundle', resolve(values.bundle)],
+      args: ['serve', 'gateway', '--bundle', resolve(bundleDir)],
       env: {
         DLRS_HOST: '127.0.0.1',
         DLRS_PORT: String(port),

@@ -2,8 +2,10 @@
 // Rank (unary) and RankStream at several concurrencies, with batching on and off (or, with
 // --call embed, users/s of EmbedUsers, one gateway-like profile per request; with --call recommend,
 // what one Recommend asks of ranking: EmbedUsers of one profile, then Rank of its candidates), and the
-// server's event-loop delay p99, and where the CPU went per call: the client process, the server's
-// main thread, inference (and the server's other threads: process CPU minus the two). Mode `echo`
+// server's event-loop delay p99, and where the CPU went per call: the client process, the server
+// process, its main thread (CPU time of the thread where Linux tells it, else its busy time), its
+// other threads (process minus main: inference workers, onnxruntime, GC helpers), and the wall
+// time of the inference runs. Mode `echo`
 // answers without parsing or inference: the gRPC transport's ceiling for requests of this size.
 //   node --import tsx bench/ranking/service-load.ts [--bundle DIR] [--dim 64] [--candidates 300] [--seconds 3] [--concurrency 1,8,64,256]
 //     [--call rank|embed|recommend] [--top-k 10] [--profile-events 5-60] [--modes on,delay,off,echo] [--transports unary,stream] [--encoding float32|float16]
@@ -178,8 +180,8 @@ const profileWhat = `1 profile of ${PROFILE_COUNT} built from the bundle's items
 const rankWhat = `Rank with ${candidates} candidates (embeddings as ${values.encoding}), top_k ${request.topK}`;
 const what = embed ? `EmbedUsers with ${profileWhat}` : recommend ? `Recommend: EmbedUsers with ${profileWhat}, then ${rankWhat}` : rankWhat;
 console.log(`${what}, d=${dim}, ${values.bundle ?? 'contract-shaped RankNet (random weights)'}, ${seconds} s per cell, client in this process, server in its own`);
-console.log('                                                                            server loop  |  CPU ms per call                  | rows per');
-console.log(`mode          transport  conc   ${embed ? ' users/s' : 'scores/s'}   calls/s   p50_ms   p99_ms  errors  p99_ms max_ms | client server main   infer other | batch`);
+console.log('                                                                            server loop  |  CPU ms per call            | run ms | rows per');
+console.log(`mode          transport  conc   ${embed ? ' users/s' : 'scores/s'}   calls/s   p50_ms   p99_ms  errors  p99_ms max_ms | client server   main  other |  infer | batch`);
 const Ranking = loadProtos().grpcObject.dlrs.v1.Ranking;
 for (const mode of values.modes.split(',')) {
   const settings = MODES[mode];
@@ -217,9 +219,10 @@ for (const mode of values.modes.split(',')) {
         '|',
         perCall((clientCpuUs.user + clientCpuUs.system) / 1000),
         perCall(server.cpuMs),
-        perCall(server.mainBusyMs),
+        perCall(server.mainCpuMs ?? server.mainBusyMs),
+        perCall(server.cpuMs - (server.mainCpuMs ?? server.mainBusyMs)),
+        '|',
         perCall(server.inferenceMs),
-        perCall(server.cpuMs - server.mainBusyMs - server.inferenceMs),
         '|',
         meanBatchRows(server.batches[embed ? 'user' : 'rank']).padStart(6),
       ];

@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../shared/workers/index.js';
 import type { Logger } from '../../shared/logging/index.js';
-import { ELEMENT_BYTES, elementCount, tensorView } from './inference-messages.js';
-import type { SessionReport, SessionSettings, SlabTensor, TensorShape, WireTensor, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
+import { ELEMENT_BYTES, RUN_HEADER_BYTES, elementCount, readRunUs, runIdOf, tensorView, writeRunHeader } from './inference-messages.js';
+import type { HeaderTensor, SessionReport, SessionSettings, SlabTensor, TensorShape, WireTensor, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
 import { DlrsError } from '../../shared/errors/index.js';
 
 /** How to start an {@link InferencePool}. */
@@ -113,6 +113,8 @@ export class InferencePool {
   private readonly workers: PoolWorker[] = [];
   /** Replacement workers being started. */
   private replacing = 0;
+  /** The networks in the setup's order: a run header names its network by index. */
+  private readonly networks: string[];
 
   private constructor(
     workers: PoolWorker[],
@@ -121,6 +123,7 @@ export class InferencePool {
     /** The sessions each network got in the first worker (all workers are built alike). */
     readonly sessions: Record<string, SessionReport>,
   ) {
+    this.networks = Object.keys(setup.models);
     for (const entry of workers) this.adopt(entry);
   }
 
@@ -219,13 +222,20 @@ export class InferencePool {
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
-  /** Gives a job to an idle worker: its inputs are written into the worker's slab (grown first when too small), then the worker is told where. */
+  /** Gives a job to an idle worker: its inputs are written into the worker's slab (grown first when too small), then the slab is posted to it. */
   private assign(entry: PoolWorker, job: Job): void {
-    const inputs = layOut(job.job.inputs, 0);
+    const inputs = layOut(job.job.inputs, RUN_HEADER_BYTES);
     const outputs = layOut(job.job.outputs, inputs.endBytes);
     const slab = entry.slab !== undefined && entry.slab.byteLength >= outputs.endBytes ? entry.slab : new ArrayBuffer(Math.max(MIN_SLAB_BYTES, 2 ** Math.ceil(Math.log2(outputs.endBytes))));
     entry.slab = slab;
     try {
+      const report = this.sessions[job.network];
+      writeRunHeader(slab, {
+        id: job.id,
+        network: this.networks.indexOf(job.network),
+        inputs: inputs.tensors.map((tensor) => headerTensor(tensor, report?.inputNames, job.network, 'input')),
+        outputs: outputs.tensors.map((tensor) => headerTensor(tensor, report?.outputNames, job.network, 'output')),
+      });
       job.job.write(Object.fromEntries(inputs.tensors.map((tensor) => [tensor.name, tensorView(slab, tensor)])));
     } catch (error) {
       job.reject(error instanceof Error ? error : new Error(String(error)));
@@ -238,7 +248,7 @@ export class InferencePool {
     entry.jobStartMs = performance.now();
     job.outputs = outputs.tensors;
     entry.slab = undefined;
-    const request: WorkerRequest = { kind: 'run', id: job.id, network: job.network, slab, inputs: inputs.tensors, outputs: outputs.tensors };
+    const request: WorkerRequest = slab;
     entry.worker.postMessage(request, [slab]);
   }
 
@@ -257,13 +267,20 @@ export class InferencePool {
 
   private onMessage(entry: PoolWorker, message: WorkerResponse): void {
     const job = entry.job;
-    if (job === undefined || (message.kind !== 'result' && message.kind !== 'error') || message.id !== job.id) return;
-    entry.slab = message.slab;
-    // Copied before the worker is released: its next job reuses the slab.
-    const outputs = message.kind === 'result' ? copyOutputs(message.slab, job.outputs) : {};
-    this.release(entry);
-    if (message.kind === 'result') job.resolve({ outputs, runUs: message.runUs });
-    else job.reject(new DlrsError('INTERNAL', 'inference failed', { cause: new Error(message.message) }));
+    if (job === undefined) return;
+    if (message instanceof ArrayBuffer) {
+      if (runIdOf(message) !== job.id) return;
+      entry.slab = message;
+      // Copied before the worker is released: its next job reuses the slab.
+      const outputs = copyOutputs(message, job.outputs);
+      const runUs = readRunUs(message);
+      this.release(entry);
+      job.resolve({ outputs, runUs });
+    } else if (message.kind === 'error' && message.id === job.id) {
+      entry.slab = message.slab;
+      this.release(entry);
+      job.reject(new DlrsError('INTERNAL', 'inference failed', { cause: new Error(message.message) }));
+    }
   }
 
   /** A worker that dies takes its batch with it (UNAVAILABLE); the pool goes on with the others and starts a replacement. */
@@ -280,6 +297,13 @@ export class InferencePool {
     else if (this.workers.length === 0) this.failWaiting();
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
+}
+
+/** A laid-out tensor as the run header names it: by its index among the network's input or output names. */
+function headerTensor(tensor: SlabTensor, names: readonly string[] | undefined, network: string, kind: 'input' | 'output'): HeaderTensor {
+  const name = names?.indexOf(tensor.name) ?? -1;
+  if (name < 0) throw new DlrsError('INTERNAL', 'inference failed', { cause: new Error(`network ${network} has no ${kind} ${tensor.name}`) });
+  return { name, type: tensor.type, dims: tensor.dims, byteOffset: tensor.byteOffset };
 }
 
 /** The outputs of a finished job, copied out of the slab. */
@@ -302,10 +326,10 @@ function startWorker(index: number, worker: Worker): Promise<{ entry: PoolWorker
     const onMessage = (message: WorkerResponse): void => {
       worker.off('error', onError);
       worker.off('message', onMessage);
-      if (message.kind === 'ready') resolve({ entry: { index, worker, job: undefined, jobStartMs: 0, slab: undefined }, ready: message });
+      if (!(message instanceof ArrayBuffer) && message.kind === 'ready') resolve({ entry: { index, worker, job: undefined, jobStartMs: 0, slab: undefined }, ready: message });
       else {
         void worker.terminate();
-        reject(new DlrsError('FAILED_PRECONDITION', message.kind === 'failed' ? message.message : 'the inference worker did not start'));
+        reject(new DlrsError('FAILED_PRECONDITION', !(message instanceof ArrayBuffer) && message.kind === 'failed' ? message.message : 'the inference worker did not start'));
       }
     };
     worker.on('message', onMessage);

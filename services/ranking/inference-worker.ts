@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { elementCount, tensorView } from './inference-messages.js';
+import { elementCount, readRunHeader, tensorView, writeRunUs } from './inference-messages.js';
 import type { ProviderFailure, SessionReport, SessionSettings, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
 
 /** onnxruntime's own log level while a provider may still fall back: the failure is reported to the main thread instead. */
@@ -70,29 +70,31 @@ async function main(): Promise<void> {
     post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     return;
   }
-  port.on('message', (request: WorkerRequest) => {
-    void run(request).then((response) => port.postMessage(response, [request.slab]));
+  const networks = Object.keys(setup.models);
+  port.on('message', (slab: WorkerRequest) => {
+    void run(slab).then((response) => port.postMessage(response, [slab]));
   });
 
-  async function run(request: WorkerRequest): Promise<WorkerResponse> {
-    const { id, slab } = request;
+  async function run(slab: ArrayBuffer): Promise<WorkerResponse> {
+    const { id, network, inputs, outputs } = readRunHeader(slab);
     try {
-      const session = sessions.get(request.network);
-      if (session === undefined) throw new Error(`no session for network ${request.network}`);
+      const session = sessions.get(networks[network]);
+      if (session === undefined) throw new Error(`no session for network #${network}`);
       const feeds: Record<string, ort.Tensor> = {};
-      for (const tensor of request.inputs) feeds[tensor.name] = new ort.Tensor(tensor.type, tensorView(slab, tensor), tensor.dims);
+      for (const tensor of inputs) feeds[session.inputNames[tensor.name]] = new ort.Tensor(tensor.type, tensorView(slab, tensor), tensor.dims);
       const startMs = performance.now();
       const results = await session.run(feeds);
-      const runUs = (performance.now() - startMs) * 1000;
-      for (const tensor of request.outputs) {
-        const result = results[tensor.name];
+      writeRunUs(slab, (performance.now() - startMs) * 1000);
+      for (const tensor of outputs) {
+        const name = session.outputNames[tensor.name];
+        const result = results[name];
         const expected = elementCount(tensor.dims);
         if (result === undefined || result.type !== tensor.type || result.size !== expected) {
-          throw new Error(`output ${tensor.name} is ${result === undefined ? 'missing' : `${result.type} of ${result.size} values`}; ${tensor.type} of ${expected} values expected`);
+          throw new Error(`output ${name} is ${result === undefined ? 'missing' : `${result.type} of ${result.size} values`}; ${tensor.type} of ${expected} values expected`);
         }
         tensorView(slab, tensor).set(result.data as Float32Array | Int32Array);
       }
-      return { kind: 'result', id, runUs, slab };
+      return slab;
     } catch (error) {
       return { kind: 'error', id, message: error instanceof Error ? error.message : String(error), slab };
     }

@@ -10,7 +10,7 @@ import { serveRankStream } from './rank-stream.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { RankingService } from './ranking-service.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
-import { TINY_SERVING, tinyDescription, tinyUserEncoder, writeTinyModels } from './testing/tiny-serving.js';
+import { TINY_SERVING, tinyDescription, tinyUserFeeds, writeTinyModels } from './testing/tiny-serving.js';
 
 const DIM = 4;
 const LIMITS = { maxCandidates: 500, maxProfiles: 8 };
@@ -125,7 +125,7 @@ describe('RankingService', () => {
     assert.equal(response.count, 2);
     assert.equal(response.dim, DIM);
     const session = await ort.InferenceSession.create(first.userNet);
-    const feeds = tinyUserEncoder(profiles);
+    const feeds = tinyUserFeeds(profiles);
     const expected = await session.run(Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)])));
     await session.release();
     const embeddings = floats(response.embeddings);

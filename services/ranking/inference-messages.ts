@@ -82,10 +82,14 @@ export type WorkerResponse =
 /** Bytes at the start of a slab that hold the run header; tensors come after. */
 export const RUN_HEADER_BYTES = 512;
 
-/** Int32 words of the fixed part of a run header: id, network, input count, output count, then runUs as a float64. */
-const HEADER_FIXED_WORDS = 6;
+/** Int32 words of the fixed part of a run header: id, network, input count, output count, runUs as a float64, the non-finite flag, padding. */
+const HEADER_FIXED_WORDS = 8;
 /** Where the worker writes the time inside session.run(): a float64 right after the four int32 fields. */
 const RUN_US_FLOAT64_INDEX = 2;
+/** Where the worker writes 1 when an input it was asked to check holds a NaN or an infinity. */
+const NON_FINITE_WORD = 6;
+/** Set in a tensor's type word: the worker checks its values for NaN and infinities. */
+const CHECK_FINITE_FLAG = 0x100;
 /** Tensor types by their code in a run header. */
 const TENSOR_TYPES: readonly TensorType[] = ['float32', 'int32'];
 
@@ -102,6 +106,8 @@ export interface RunHeader {
 export interface HeaderTensor extends TensorShape {
   name: number;
   byteOffset: number;
+  /** An input the worker checks for NaN and infinities before the run. */
+  checkFinite: boolean;
 }
 
 /**
@@ -115,11 +121,12 @@ export function writeRunHeader(slab: ArrayBuffer, header: RunHeader): void {
   words[1] = header.network;
   words[2] = header.inputs.length;
   words[3] = header.outputs.length;
+  words[NON_FINITE_WORD] = 0;
   let at = HEADER_FIXED_WORDS;
   const write = (tensor: HeaderTensor): void => {
     if (at + 4 + tensor.dims.length > words.length) throw new RangeError(`the run's tensors do not fit in a ${RUN_HEADER_BYTES}-byte header`);
     words[at] = tensor.name;
-    words[at + 1] = TENSOR_TYPES.indexOf(tensor.type);
+    words[at + 1] = TENSOR_TYPES.indexOf(tensor.type) | (tensor.checkFinite ? CHECK_FINITE_FLAG : 0);
     words[at + 2] = tensor.byteOffset;
     words[at + 3] = tensor.dims.length;
     words.set(tensor.dims, at + 4);
@@ -136,7 +143,14 @@ export function readRunHeader(slab: ArrayBuffer): RunHeader {
   const read = (count: number): HeaderTensor[] =>
     Array.from({ length: count }, () => {
       const rank = words[at + 3];
-      const tensor = { name: words[at], type: TENSOR_TYPES[words[at + 1]], byteOffset: words[at + 2], dims: Array.from(words.subarray(at + 4, at + 4 + rank)) };
+      const typeWord = words[at + 1];
+      const tensor = {
+        name: words[at],
+        type: TENSOR_TYPES[typeWord & ~CHECK_FINITE_FLAG],
+        byteOffset: words[at + 2],
+        dims: Array.from(words.subarray(at + 4, at + 4 + rank)),
+        checkFinite: (typeWord & CHECK_FINITE_FLAG) !== 0,
+      };
       at += 4 + rank;
       return tensor;
     });
@@ -152,6 +166,16 @@ export function runIdOf(slab: ArrayBuffer): number {
 /** Records the time inside session.run() in the run header (worker side). */
 export function writeRunUs(slab: ArrayBuffer, runUs: number): void {
   new Float64Array(slab, 0, RUN_US_FLOAT64_INDEX + 1)[RUN_US_FLOAT64_INDEX] = runUs;
+}
+
+/** Records in the run header that a checked input holds a NaN or an infinity (worker side). */
+export function markNonFinite(slab: ArrayBuffer): void {
+  new Int32Array(slab, 0, NON_FINITE_WORD + 1)[NON_FINITE_WORD] = 1;
+}
+
+/** Whether the worker found a NaN or an infinity in a checked input. */
+export function readNonFinite(slab: ArrayBuffer): boolean {
+  return new Int32Array(slab, 0, NON_FINITE_WORD + 1)[NON_FINITE_WORD] !== 0;
 }
 
 /** The time inside session.run() the worker recorded in the run header. */

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../shared/workers/index.js';
 import type { Logger } from '../../shared/logging/index.js';
-import { ELEMENT_BYTES, RUN_HEADER_BYTES, elementCount, readRunUs, runIdOf, tensorView, writeRunHeader } from './inference-messages.js';
+import { ELEMENT_BYTES, RUN_HEADER_BYTES, elementCount, readNonFinite, readRunUs, runIdOf, tensorView, writeRunHeader } from './inference-messages.js';
 import type { HeaderTensor, SessionReport, SessionSettings, SlabTensor, TensorShape, WireTensor, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
 import { DlrsError } from '../../shared/errors/index.js';
 
@@ -27,6 +27,11 @@ export interface InferenceJob {
   inputs: Record<string, TensorShape>;
   outputs: Record<string, TensorShape>;
   write(inputs: Record<string, Float32Array | Int32Array>): void;
+  /**
+   * Float32 inputs the worker checks for NaN and infinities before the run, where they are
+   * aligned and off the main thread; the result says whether it found one.
+   */
+  finiteInputs?: readonly string[];
 }
 
 /** A job that copies ready tensors into the slab (tests, benchmarks, warm-up-like callers). */
@@ -46,6 +51,8 @@ export interface InferenceResult {
   outputs: WireTensorMap;
   /** Time inside session.run(), in the worker. */
   runUs: number;
+  /** Whether one of the job's `finiteInputs` holds a NaN or an infinity. */
+  nonFinite: boolean;
 }
 
 /** Counters of a pool, for metrics. */
@@ -233,8 +240,8 @@ export class InferencePool {
       writeRunHeader(slab, {
         id: job.id,
         network: this.networks.indexOf(job.network),
-        inputs: inputs.tensors.map((tensor) => headerTensor(tensor, report?.inputNames, job.network, 'input')),
-        outputs: outputs.tensors.map((tensor) => headerTensor(tensor, report?.outputNames, job.network, 'output')),
+        inputs: inputs.tensors.map((tensor) => headerTensor(tensor, report?.inputNames, job.network, 'input', job.job.finiteInputs?.includes(tensor.name) ?? false)),
+        outputs: outputs.tensors.map((tensor) => headerTensor(tensor, report?.outputNames, job.network, 'output', false)),
       });
       job.job.write(Object.fromEntries(inputs.tensors.map((tensor) => [tensor.name, tensorView(slab, tensor)])));
     } catch (error) {
@@ -274,8 +281,9 @@ export class InferencePool {
       // Copied before the worker is released: its next job reuses the slab.
       const outputs = copyOutputs(message, job.outputs);
       const runUs = readRunUs(message);
+      const nonFinite = readNonFinite(message);
       this.release(entry);
-      job.resolve({ outputs, runUs });
+      job.resolve({ outputs, runUs, nonFinite });
     } else if (message.kind === 'error' && message.id === job.id) {
       entry.slab = message.slab;
       this.release(entry);
@@ -300,10 +308,10 @@ export class InferencePool {
 }
 
 /** A laid-out tensor as the run header names it: by its index among the network's input or output names. */
-function headerTensor(tensor: SlabTensor, names: readonly string[] | undefined, network: string, kind: 'input' | 'output'): HeaderTensor {
+function headerTensor(tensor: SlabTensor, names: readonly string[] | undefined, network: string, kind: 'input' | 'output', checkFinite: boolean): HeaderTensor {
   const name = names?.indexOf(tensor.name) ?? -1;
   if (name < 0) throw new DlrsError('INTERNAL', 'inference failed', { cause: new Error(`network ${network} has no ${kind} ${tensor.name}`) });
-  return { name, type: tensor.type, dims: tensor.dims, byteOffset: tensor.byteOffset };
+  return { name, type: tensor.type, dims: tensor.dims, byteOffset: tensor.byteOffset, checkFinite };
 }
 
 /** The outputs of a finished job, copied out of the slab. */

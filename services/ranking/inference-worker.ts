@@ -3,7 +3,8 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { elementCount, readRunHeader, tensorView, writeRunUs } from './inference-messages.js';
+import { firstNonFiniteWord } from './float32-bytes.js';
+import { elementCount, markNonFinite, readRunHeader, tensorView, writeRunUs } from './inference-messages.js';
 import type { ProviderFailure, SessionReport, SessionSettings, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
 
 /** onnxruntime's own log level while a provider may still fall back: the failure is reported to the main thread instead. */
@@ -81,7 +82,11 @@ async function main(): Promise<void> {
       const session = sessions.get(networks[network]);
       if (session === undefined) throw new Error(`no session for network #${network}`);
       const feeds: Record<string, ort.Tensor> = {};
-      for (const tensor of inputs) feeds[session.inputNames[tensor.name]] = new ort.Tensor(tensor.type, tensorView(slab, tensor), tensor.dims);
+      for (const tensor of inputs) {
+        const view = tensorView(slab, tensor);
+        if (tensor.checkFinite && tensor.type === 'float32' && firstNonFiniteWord(new Uint32Array(view.buffer, view.byteOffset, view.length), view.length) >= 0) markNonFinite(slab);
+        feeds[session.inputNames[tensor.name]] = new ort.Tensor(tensor.type, view, tensor.dims);
+      }
       const startMs = performance.now();
       const results = await session.run(feeds);
       writeRunUs(slab, (performance.now() - startMs) * 1000);

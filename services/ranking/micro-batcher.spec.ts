@@ -50,6 +50,15 @@ describe('MicroBatcher', () => {
     assert.deepEqual(results, [[2], [4, 6], [8]]);
   });
 
+  it('fails alone a request the runner answers with an Error; the others of its batch get their outputs', async () => {
+    const runner: BatchRunner<number[], number[]> = async (inputs) => inputs.map((rows) => (rows.some(Number.isNaN) ? new DlrsError('INVALID_ARGUMENT', 'not a number') : rows.map((x) => 2 * x)));
+    const batcher = new MicroBatcher(runner, options({ maxBatchRows: 4, maxQueueDelayUs: SLOW_DELAY_US }));
+    const [first, bad, last] = [[1], [Number.NaN, 3], [4]].map((rows) => batcher.submit(rows, rows.length));
+    assert.deepEqual(await first, [2]);
+    assert.equal((await rejection(bad)).code, 'INVALID_ARGUMENT');
+    assert.deepEqual(await last, [8]);
+  });
+
   it('flushes a partial batch once its oldest row has waited maxQueueDelayUs', async () => {
     const { runner, batches } = recordingRunner(true);
     const batcher = new MicroBatcher(runner, options({ maxBatchRows: 100, maxQueueDelayUs: 20_000 }));

@@ -5,10 +5,11 @@ import { DlrsError } from '../../shared/errors/index.js';
 
 /**
  * Runs one batch: `inputs[k]` holds `rowCounts[k]` rows; the answer holds one output per
- * input, in the same order. Packing the rows into tensors and splitting the result back
- * is the runner's business; the batcher only counts rows.
+ * input, in the same order, or an Error in place of the output of a request that fails alone
+ * (the batch ran; that request's input was bad). Packing the rows into tensors and splitting
+ * the result back is the runner's business; the batcher only counts rows.
  */
-export type BatchRunner<I, O> = (inputs: readonly I[], rowCounts: readonly number[]) => Promise<readonly O[]>;
+export type BatchRunner<I, O> = (inputs: readonly I[], rowCounts: readonly number[]) => Promise<readonly (O | Error)[]>;
 
 /** The dynamic batcher's knobs (named after Triton's dynamic batcher). */
 export interface MicroBatcherOptions {
@@ -256,7 +257,11 @@ export class MicroBatcher<I, O> {
     try {
       const outputs = await this.runner(batch.map((entry) => entry.input), rowCounts);
       if (outputs.length !== batch.length) throw new Error(`the batch runner returned ${outputs.length} outputs for ${batch.length} inputs`);
-      batch.forEach((entry, k) => settle(entry, outputs[k]));
+      batch.forEach((entry, k) => {
+        const output = outputs[k];
+        if (output instanceof Error) settle(entry, undefined, output);
+        else settle(entry, output);
+      });
       return true;
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));

@@ -113,6 +113,14 @@ describe('RankingService', () => {
     assert.deepEqual(response.order, sorted.slice(0, 5));
   });
 
+  it('refuses candidates holding a NaN with INVALID_ARGUMENT naming item_embeddings, while a request batched with them is scored', async () => {
+    const items = random(4 * DIM);
+    items[DIM + 2] = Number.NaN;
+    const [bad, good] = await Promise.allSettled([service.rank(rankRequest(4, { itemEmbeddings: float32Bytes(items) }), {}), service.rank(rankRequest(3), {})]);
+    assert.ok(bad.status === 'rejected' && bad.reason instanceof DlrsError && bad.reason.code === 'INVALID_ARGUMENT' && bad.reason.field === 'item_embeddings');
+    assert.ok(good.status === 'fulfilled' && floats(good.value.scores).length === 3);
+  });
+
   it('refuses a model version it does not serve with FAILED_PRECONDITION', async () => {
     assert.equal(await code(service.rank(rankRequest(3, { modelVersion: 'other' }), {})), 'FAILED_PRECONDITION');
     assert.equal(await code(service.rank(rankRequest(3, { modelVersion: 'tiny-1' }), {})), 'OK');

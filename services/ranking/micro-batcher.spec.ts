@@ -102,6 +102,21 @@ describe('MicroBatcher', () => {
     assert.deepEqual(expired, [2]);
   });
 
+  it('rejects a request with DEADLINE_EXCEEDED once its timeoutMs passes, queued or running', async () => {
+    const { runner, batches, release } = recordingRunner(false);
+    const batcher = new MicroBatcher(runner, options({}));
+    const running = batcher.submit([0], 1, { timeoutMs: 5 });
+    const queued = batcher.submit([1], 1, { timeoutMs: 5 });
+    const patient = batcher.submit([2], 1, { timeoutMs: 60_000 });
+    assert.equal((await rejection(running)).code, 'DEADLINE_EXCEEDED');
+    assert.match((await rejection(queued)).message, /5 ms passed/);
+    assert.equal(batcher.queuedRows, 1, 'the queued request\'s row was freed');
+    await release();
+    await release();
+    assert.deepEqual(await patient, [4]);
+    assert.deepEqual(batches, [[1], [1]]);
+  });
+
   it('frees the rows of a cancelled request and rejects it with CANCELLED', async () => {
     const { runner, batches, release } = recordingRunner(false);
     const batcher = new MicroBatcher(runner, options({}));

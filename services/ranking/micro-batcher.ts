@@ -43,6 +43,12 @@ export interface SubmitOptions {
   deadlineAtMs?: number;
   /** Aborting it rejects the request (with the abort reason when it is a DlrsError, CANCELLED otherwise) and frees its queued rows. */
   signal?: AbortSignal;
+  /**
+   * The request's own budget from submission (a stream request has no call deadline): when it
+   * passes, the request is rejected with DEADLINE_EXCEEDED, queued or running, and its rows are
+   * dropped before inference. Cheaper than an AbortController and a timer per request.
+   */
+  timeoutMs?: number;
 }
 
 type EntryState = 'queued' | 'running' | 'settled';
@@ -116,7 +122,8 @@ export class MicroBatcher<I, O> {
   submit(input: I, rows: number, options: SubmitOptions = {}): Promise<O> {
     if (this.closing) return Promise.reject(new DlrsError('UNAVAILABLE', 'the model is being unloaded'));
     if (!Number.isInteger(rows) || rows < 1) return Promise.reject(new RangeError(`rows must be an integer >= 1, got ${rows}`));
-    const { signal, deadlineAtMs } = options;
+    const { signal, timeoutMs } = options;
+    const deadlineAtMs = timeoutMs === undefined ? options.deadlineAtMs : Math.min(options.deadlineAtMs ?? Number.POSITIVE_INFINITY, Date.now() + timeoutMs);
     if (signal?.aborted) return Promise.reject(abortError(signal));
     if (this.queuedRowCount + rows > this.options.maxQueueRows) {
       this.observer.onRejected?.(rows);
@@ -126,6 +133,7 @@ export class MicroBatcher<I, O> {
     }
     return new Promise<O>((resolve, reject) => {
       const onAbort = (): void => this.cancel(entry, abortError(signal as AbortSignal));
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.cancel(entry, new DlrsError('DEADLINE_EXCEEDED', `the request's ${timeoutMs} ms passed`)), timeoutMs);
       const entry: Entry<I, O> = {
         input,
         rows,
@@ -135,7 +143,10 @@ export class MicroBatcher<I, O> {
         span: trace.getActiveSpan(),
         resolve,
         reject,
-        detach: () => signal?.removeEventListener('abort', onAbort),
+        detach: () => {
+          signal?.removeEventListener('abort', onAbort);
+          clearTimeout(timer);
+        },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(entry);

@@ -193,8 +193,14 @@ describe('MicroBatcher batch spans', () => {
       }));
       await release();
       await Promise.all(submitted);
-      await batcher.close();
+      // Requests outside any trace: their batch gets no span (it would link nothing).
+      const untraced = batcher.submit([3], 1);
+      const closed = batcher.close();
+      await release();
+      await untraced;
+      await closed;
       const spans = await tracing.finishedSpans();
+      assert.equal(spans.filter((span) => span.name === 'test batch').length, 1, 'no span for the untraced batch');
       const batch = spans.find((span) => span.name === 'test batch');
       assert.ok(batch, 'a batch span');
       assert.equal(batch.parentSpanContext, undefined, 'a batch is a root of its own');

@@ -238,7 +238,7 @@ export class MicroBatcher<I, O> {
     this.inFlight += 1;
     const span = this.batchSpan(batch, rows);
     void this.execute(batch, rowCounts).then((ok) => {
-      span.end();
+      span?.end();
       this.observer.onBatchDone?.(rows, (performance.now() - startMs) * 1000, ok);
       this.inFlight -= 1;
       this.pump();
@@ -248,9 +248,11 @@ export class MicroBatcher<I, O> {
   /**
    * A batch serves requests of many traces, so its span is a root of its own, linked to each
    * request's span; each request's span links back to it and names it in `dlrs.batch_id`.
+   * A batch none of whose requests is traced (sampled) gets no span: it would link nothing.
    */
-  private batchSpan(batch: Entry<I, O>[], rows: number): Span {
+  private batchSpan(batch: Entry<I, O>[], rows: number): Span | undefined {
     const requestSpans = batch.flatMap((entry) => (entry.span?.isRecording() ? [entry.span] : []));
+    if (requestSpans.length === 0) return undefined;
     const span = trace.getTracer(TRACER_NAME).startSpan(
       this.batchSpanName,
       { root: true, attributes: { 'dlrs.batch.rows': rows, 'dlrs.batch.requests': batch.length }, links: requestSpans.map((s) => ({ context: s.spanContext() })) },

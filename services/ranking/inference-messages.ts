@@ -62,32 +62,39 @@ export interface SlabTensor extends TensorShape {
 
 /**
  * Main thread -> worker: the slab itself, one ArrayBuffer per worker that goes back and forth,
- * transferred (never copied). The main thread writes a run header at its start (see
- * {@link writeRunHeader}) and packs the batch's inputs after it; the worker runs on views of
- * it, writes the outputs into it at the places named and sends it back. A message that is one
- * transferred buffer costs the least to post and to receive (no object to clone).
+ * transferred (never copied). The main thread writes a header at its start naming one or more
+ * runs (see {@link writeRunHeader}: the batches waiting when the worker got free) and packs
+ * their inputs after it; the worker runs them one after another on views of it, writes the
+ * outputs into it at the places named and sends it back. A message that is one transferred
+ * buffer costs the least to post and to receive (no object to clone), and one message for
+ * several waiting batches spares the wake-ups of a round trip each.
  */
 export type WorkerRequest = ArrayBuffer;
 
 /**
- * Worker -> main thread. A successful run's answer is the slab alone (its outputs and the run's
- * header, with the time inside session.run(), are in it); a failed run names its error.
+ * Worker -> main thread. The answer to a request is the slab alone when every run succeeded
+ * (the outputs and each run's header, with the time inside session.run(), are in it); with
+ * the errors of the runs that failed otherwise.
  */
 export type WorkerResponse =
   | ArrayBuffer
   | { kind: 'ready'; sessions: Record<string, SessionReport>; warmupMs: number }
   | { kind: 'failed'; message: string }
-  | { kind: 'error'; id: number; message: string; slab: ArrayBuffer };
+  | { kind: 'errors'; errors: RunError[]; slab: ArrayBuffer };
 
-/** Bytes at the start of a slab that hold the run header; tensors come after. */
-export const RUN_HEADER_BYTES = 512;
+/** A run that failed in the worker. */
+export interface RunError {
+  id: number;
+  message: string;
+}
 
-/** Int32 words of the fixed part of a run header: id, network, input count, output count, runUs as a float64, the non-finite flag, padding. */
-const HEADER_FIXED_WORDS = 8;
-/** Where the worker writes the time inside session.run(): a float64 right after the four int32 fields. */
-const RUN_US_FLOAT64_INDEX = 2;
-/** Where the worker writes 1 when an input it was asked to check holds a NaN or an infinity. */
-const NON_FINITE_WORD = 6;
+/** Bytes at the start of a slab that hold the header of its runs; tensors come after. */
+export const RUN_HEADER_BYTES = 1024;
+
+/** Int32 words of a run's fixed part: id, network, input count, output count, runUs (whole µs), non-finite flag. */
+const RUN_FIXED_WORDS = 6;
+/** Words of one tensor before its dims: name, type (and flags), byte offset, rank. */
+const TENSOR_FIXED_WORDS = 4;
 /** Set in a tensor's type word: the worker checks its values for NaN and infinities. */
 const CHECK_FINITE_FLAG = 0x100;
 /** Tensor types by their code in a run header. */
@@ -110,77 +117,93 @@ export interface HeaderTensor extends TensorShape {
   checkFinite: boolean;
 }
 
+/** A run as the worker read it, with where its answers go in the header. */
+export interface ReadRun extends RunHeader {
+  /** Index of the run's first header word. */
+  at: number;
+}
+
+/** The header words one run takes. */
+export function runHeaderWords(run: { inputs: readonly TensorShape[]; outputs: readonly TensorShape[] }): number {
+  const tensorWords = (tensors: readonly TensorShape[]): number => tensors.reduce((sum, tensor) => sum + TENSOR_FIXED_WORDS + tensor.dims.length, 0);
+  return RUN_FIXED_WORDS + tensorWords(run.inputs) + tensorWords(run.outputs);
+}
+
+/** Header words available to runs (the first holds their count). */
+export const RUN_HEADER_CAPACITY_WORDS = RUN_HEADER_BYTES / 4 - 1;
+
 /**
- * Writes a run's header into the start of `slab`: int32 words id, network, input count,
- * output count, a float64 slot for runUs, then per tensor (inputs, then outputs) name, type
- * code, byte offset, rank and dims. Throws when it does not fit in {@link RUN_HEADER_BYTES}.
+ * Writes the header of `runs` into the start of `slab`: their count, then per run the int32
+ * words id, network, input count, output count, runUs and non-finite slots, then per tensor
+ * (inputs, then outputs) name, type code, byte offset, rank and dims. Throws when they do not
+ * fit in {@link RUN_HEADER_BYTES}.
  */
-export function writeRunHeader(slab: ArrayBuffer, header: RunHeader): void {
+export function writeRunHeader(slab: ArrayBuffer, runs: readonly RunHeader[]): void {
   const words = new Int32Array(slab, 0, RUN_HEADER_BYTES / 4);
-  words[0] = header.id;
-  words[1] = header.network;
-  words[2] = header.inputs.length;
-  words[3] = header.outputs.length;
-  words[NON_FINITE_WORD] = 0;
-  let at = HEADER_FIXED_WORDS;
+  words[0] = runs.length;
+  let at = 1;
   const write = (tensor: HeaderTensor): void => {
-    if (at + 4 + tensor.dims.length > words.length) throw new RangeError(`the run's tensors do not fit in a ${RUN_HEADER_BYTES}-byte header`);
+    if (at + TENSOR_FIXED_WORDS + tensor.dims.length > words.length) throw new RangeError(`the runs' tensors do not fit in a ${RUN_HEADER_BYTES}-byte header`);
     words[at] = tensor.name;
     words[at + 1] = TENSOR_TYPES.indexOf(tensor.type) | (tensor.checkFinite ? CHECK_FINITE_FLAG : 0);
     words[at + 2] = tensor.byteOffset;
     words[at + 3] = tensor.dims.length;
-    words.set(tensor.dims, at + 4);
-    at += 4 + tensor.dims.length;
+    words.set(tensor.dims, at + TENSOR_FIXED_WORDS);
+    at += TENSOR_FIXED_WORDS + tensor.dims.length;
   };
-  header.inputs.forEach(write);
-  header.outputs.forEach(write);
+  for (const run of runs) {
+    if (at + RUN_FIXED_WORDS > words.length) throw new RangeError(`the runs do not fit in a ${RUN_HEADER_BYTES}-byte header`);
+    words.set([run.id, run.network, run.inputs.length, run.outputs.length, 0, 0], at);
+    at += RUN_FIXED_WORDS;
+    run.inputs.forEach(write);
+    run.outputs.forEach(write);
+  }
 }
 
-/** Reads the run header at the start of `slab` (the worker's side of {@link writeRunHeader}). */
-export function readRunHeader(slab: ArrayBuffer): RunHeader {
+/** Reads the runs of the header at the start of `slab` (the worker's side of {@link writeRunHeader}). */
+export function readRunHeader(slab: ArrayBuffer): ReadRun[] {
   const words = new Int32Array(slab, 0, RUN_HEADER_BYTES / 4);
-  let at = HEADER_FIXED_WORDS;
+  let at = 1;
   const read = (count: number): HeaderTensor[] =>
     Array.from({ length: count }, () => {
-      const rank = words[at + 3];
       const typeWord = words[at + 1];
+      const rank = words[at + 3];
       const tensor = {
         name: words[at],
         type: TENSOR_TYPES[typeWord & ~CHECK_FINITE_FLAG],
         byteOffset: words[at + 2],
-        dims: Array.from(words.subarray(at + 4, at + 4 + rank)),
+        dims: Array.from(words.subarray(at + TENSOR_FIXED_WORDS, at + TENSOR_FIXED_WORDS + rank)),
         checkFinite: (typeWord & CHECK_FINITE_FLAG) !== 0,
       };
-      at += 4 + rank;
+      at += TENSOR_FIXED_WORDS + rank;
       return tensor;
     });
-  const inputs = read(words[2]);
-  return { id: words[0], network: words[1], inputs, outputs: read(words[3]) };
+  return Array.from({ length: words[0] }, () => {
+    const runAt = at;
+    at += RUN_FIXED_WORDS;
+    const inputs = read(words[runAt + 2]);
+    return { at: runAt, id: words[runAt], network: words[runAt + 1], inputs, outputs: read(words[runAt + 3]) };
+  });
 }
 
-/** The id of the run whose header is in `slab`. */
-export function runIdOf(slab: ArrayBuffer): number {
-  return new Int32Array(slab, 0, 1)[0];
+/** What a worker records of a run in its header: the time inside session.run(), and whether a checked input held a NaN or an infinity. */
+export function writeRunAnswer(slab: ArrayBuffer, run: ReadRun, runUs: number, nonFinite: boolean): void {
+  const words = new Int32Array(slab, 0, RUN_HEADER_BYTES / 4);
+  words[run.at + 4] = Math.round(runUs);
+  words[run.at + 5] = nonFinite ? 1 : 0;
 }
 
-/** Records the time inside session.run() in the run header (worker side). */
-export function writeRunUs(slab: ArrayBuffer, runUs: number): void {
-  new Float64Array(slab, 0, RUN_US_FLOAT64_INDEX + 1)[RUN_US_FLOAT64_INDEX] = runUs;
-}
-
-/** Records in the run header that a checked input holds a NaN or an infinity (worker side). */
-export function markNonFinite(slab: ArrayBuffer): void {
-  new Int32Array(slab, 0, NON_FINITE_WORD + 1)[NON_FINITE_WORD] = 1;
-}
-
-/** Whether the worker found a NaN or an infinity in a checked input. */
-export function readNonFinite(slab: ArrayBuffer): boolean {
-  return new Int32Array(slab, 0, NON_FINITE_WORD + 1)[NON_FINITE_WORD] !== 0;
-}
-
-/** The time inside session.run() the worker recorded in the run header. */
-export function readRunUs(slab: ArrayBuffer): number {
-  return new Float64Array(slab, 0, RUN_US_FLOAT64_INDEX + 1)[RUN_US_FLOAT64_INDEX];
+/** The ids of the runs in the header and what the worker recorded of each, in header order. */
+export function readRunAnswers(slab: ArrayBuffer): { id: number; runUs: number; nonFinite: boolean }[] {
+  const words = new Int32Array(slab, 0, RUN_HEADER_BYTES / 4);
+  let at = 1;
+  return Array.from({ length: words[0] }, () => {
+    const answer = { id: words[at], runUs: words[at + 4], nonFinite: words[at + 5] !== 0 };
+    let tensors = words[at + 2] + words[at + 3];
+    at += RUN_FIXED_WORDS;
+    for (; tensors > 0; tensors -= 1) at += TENSOR_FIXED_WORDS + words[at + 3];
+    return answer;
+  });
 }
 
 /** Bytes of one element of a tensor type. */

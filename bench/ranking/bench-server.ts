@@ -6,7 +6,7 @@
 // Started by service-load.ts over IPC: it answers 'stats' with what happened since the last
 // 'stats' (event-loop delay, process CPU, main-thread busy time, inference time, batches).
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../shared/logging/index.js';
 import type { RankRequest__Output } from '../../shared/generated/dlrs/v1/RankRequest.js';
@@ -35,6 +35,9 @@ export interface BenchServerStats {
   mainBusyMs: number;
   /** Main-thread CPU time (Linux: the thread's utime + stime; undefined elsewhere). */
   mainCpuMs: number | undefined;
+  /** Minor GCs (scavenges) of the main thread's heap, and their total pause: the cost of its allocation. */
+  scavenges: number;
+  scavengeMs: number;
   /** Time the inference workers spent running batches. */
   inferenceMs: number;
   /** Batches run per network (`rank`, `user`), and their rows. */
@@ -148,6 +151,16 @@ const target = values.echo ? await serveEcho() : await serveRanking();
 const delay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
 delay.enable();
 
+// Scavenges counted from the GC entries, reset at every 'stats'.
+const gc = { scavenges: 0, scavengeMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if ((entry.detail as { kind?: number } | undefined)?.kind !== perfConstants.NODE_PERFORMANCE_GC_MINOR) continue;
+    gc.scavenges += 1;
+    gc.scavengeMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 let mark = { cpu: process.cpuUsage(), mainCpuMs: mainThreadCpuMs(), elu: performance.eventLoopUtilization(), inferenceUs: target.inferenceUs(), batches: await batchTotals(target.metricsPort) };
 process.on('message', (message: string) => {
   if (message === 'stats') {
@@ -162,9 +175,12 @@ process.on('message', (message: string) => {
         cpuMs: (cpu.user + cpu.system) / 1000,
         mainBusyMs: elu.active,
         mainCpuMs: mainCpuMs === undefined || mark.mainCpuMs === undefined ? undefined : mainCpuMs - mark.mainCpuMs,
+        ...gc,
         inferenceMs: (inferenceUs - mark.inferenceUs) / 1000,
         batches: batchesSince(batches, mark.batches),
       };
+      gc.scavenges = 0;
+      gc.scavengeMs = 0;
       mark = { cpu: process.cpuUsage(), mainCpuMs, elu: performance.eventLoopUtilization(), inferenceUs, batches };
       delay.reset();
       process.send?.(stats);

@@ -4,8 +4,8 @@
 // what one Recommend asks of ranking: EmbedUsers of one profile, then Rank of its candidates), and the
 // server's event-loop delay p99, and where the CPU went per call: the client process, the server
 // process, its main thread (CPU time of the thread where Linux tells it, else its busy time), its
-// other threads (process minus main: inference workers, onnxruntime, GC helpers), and the wall
-// time of the inference runs. Mode `echo`
+// other threads (process minus main: inference workers, onnxruntime, GC helpers), the wall
+// time of the inference runs, and the main thread's scavenges (minor GCs) per 1,000 calls. Mode `echo`
 // answers without parsing or inference: the gRPC transport's ceiling for requests of this size.
 //   node --import tsx bench/ranking/service-load.ts [--bundle DIR] [--dim 64] [--candidates 300] [--seconds 3] [--concurrency 1,8,64,256]
 //     [--call rank|embed|recommend] [--top-k 10] [--profile-events 5-60] [--modes on,delay,off,echo] [--transports unary,stream] [--encoding float32|float16]
@@ -180,8 +180,8 @@ const profileWhat = `1 profile of ${PROFILE_COUNT} built from the bundle's items
 const rankWhat = `Rank with ${candidates} candidates (embeddings as ${values.encoding}), top_k ${request.topK}`;
 const what = embed ? `EmbedUsers with ${profileWhat}` : recommend ? `Recommend: EmbedUsers with ${profileWhat}, then ${rankWhat}` : rankWhat;
 console.log(`${what}, d=${dim}, ${values.bundle ?? 'contract-shaped RankNet (random weights)'}, ${seconds} s per cell, client in this process, server in its own`);
-console.log('                                                                            server loop  |  CPU ms per call            | run ms | rows per');
-console.log(`mode          transport  conc   ${embed ? ' users/s' : 'scores/s'}   calls/s   p50_ms   p99_ms  errors  p99_ms max_ms | client server   main  other |  infer | batch`);
+console.log('                                                                            server loop  |  CPU ms per call            | run ms | rows per | scavenges per 1k calls');
+console.log(`mode          transport  conc   ${embed ? ' users/s' : 'scores/s'}   calls/s   p50_ms   p99_ms  errors  p99_ms max_ms | client server   main  other |  infer | batch    |  count  pause_ms`);
 const Ranking = loadProtos().grpcObject.dlrs.v1.Ranking;
 for (const mode of values.modes.split(',')) {
   const settings = MODES[mode];
@@ -225,6 +225,9 @@ for (const mode of values.modes.split(',')) {
         perCall(server.inferenceMs),
         '|',
         meanBatchRows(server.batches[embed ? 'user' : 'rank']).padStart(6),
+        '   |',
+        ((1000 * server.scavenges) / Math.max(1, calls)).toFixed(1).padStart(6),
+        ((1000 * server.scavengeMs) / Math.max(1, calls)).toFixed(1).padStart(8),
       ];
       console.log(row.join(' '));
     }

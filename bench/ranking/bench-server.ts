@@ -7,6 +7,7 @@
 // 'stats' (event-loop delay, process CPU, main-thread busy time, inference time, batches).
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { PerformanceEntry } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../shared/logging/index.js';
 import type { RankRequest__Output } from '../../shared/generated/dlrs/v1/RankRequest.js';
@@ -155,7 +156,7 @@ delay.enable();
 const gc = { scavenges: 0, scavengeMs: 0 };
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
-    if ((entry.detail as { kind?: number } | undefined)?.kind !== perfConstants.NODE_PERFORMANCE_GC_MINOR) continue;
+    if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== perfConstants.NODE_PERFORMANCE_GC_MINOR) continue;
     gc.scavenges += 1;
     gc.scavengeMs += entry.duration;
   }

@@ -17,16 +17,17 @@ function lcg(seed: number): () => number {
 
 /**
  * `count` user profiles as the gateway sends them to EmbedUsers: built by shared/features from
- * histories of the bundle's items (views and purchases over time), as the profile store keeps them.
+ * histories of `events.min`-`events.max` events on the bundle's items (views and purchases over
+ * time), as the profile store keeps them.
  */
-export async function benchProfiles(bundleDir: string, count: number): Promise<UserProfile[]> {
+export async function benchProfiles(bundleDir: string, count: number, events: { min: number; max: number } = PROFILE_EVENTS): Promise<UserProfile[]> {
   const bundle = await readBundle(bundleDir);
   const spec = bundle.manifest.featureSpec;
   const byId = new Map<string, Item>(bundle.items.map((item) => [item.id, item]));
   const random = lcg(count);
   return Array.from({ length: count }, (_, user) => {
-    const events = Math.floor(PROFILE_EVENTS.min + random() * (PROFILE_EVENTS.max - PROFILE_EVENTS.min + 1));
-    const history = Array.from({ length: events }, (__, k) => ({
+    const length = Math.floor(events.min + random() * (events.max - events.min + 1));
+    const history = Array.from({ length }, (__, k) => ({
       itemId: bundle.items[Math.floor(random() * bundle.items.length)].id,
       timestamp: 1_700_000_000_000 + k * 60_000,
       eventType: random() < 0.9 ? 'view' : 'purchase',

@@ -5,7 +5,9 @@
 // parsing or inference: the transport's own ceiling for requests of this size.
 // Started by service-load.ts over IPC: it answers 'stats' with what happened since the last
 // 'stats' (event-loop delay, process CPU, main-thread busy time, inference time, batches).
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { PerformanceEntry } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../shared/logging/index.js';
 import type { RankRequest__Output } from '../../shared/generated/dlrs/v1/RankRequest.js';
@@ -30,8 +32,13 @@ export interface BenchServerStats {
   eventLoopMaxMs: number;
   /** Process CPU time (all threads). */
   cpuMs: number;
-  /** Main-thread busy time (event-loop utilisation × wall time). */
+  /** Main-thread busy time (event-loop utilisation × wall time: it counts the time the thread waits for a core too). */
   mainBusyMs: number;
+  /** Main-thread CPU time (Linux: the thread's utime + stime; undefined elsewhere). */
+  mainCpuMs: number | undefined;
+  /** Minor GCs (scavenges) of the main thread's heap, and their total pause: the cost of its allocation. */
+  scavenges: number;
+  scavengeMs: number;
   /** Time the inference workers spent running batches. */
   inferenceMs: number;
   /** Batches run per network (`rank`, `user`), and their rows. */
@@ -42,6 +49,21 @@ export interface BenchServerStats {
 export interface BatchTotals {
   batches: number;
   rows: number;
+}
+
+/** Linux's clock ticks per second (USER_HZ), the unit of /proc's CPU times. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The main thread's CPU time in ms from /proc (its task id is the process id), undefined where there is no /proc. */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
 }
 
 const { values } = parseArgs({ options: { bundle: { type: 'string' }, dim: { type: 'string', default: '64' }, echo: { type: 'boolean', default: false } } });
@@ -130,22 +152,37 @@ const target = values.echo ? await serveEcho() : await serveRanking();
 const delay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
 delay.enable();
 
-let mark = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), inferenceUs: target.inferenceUs(), batches: await batchTotals(target.metricsPort) };
+// Scavenges counted from the GC entries, reset at every 'stats'.
+const gc = { scavenges: 0, scavengeMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== perfConstants.NODE_PERFORMANCE_GC_MINOR) continue;
+    gc.scavenges += 1;
+    gc.scavengeMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
+let mark = { cpu: process.cpuUsage(), mainCpuMs: mainThreadCpuMs(), elu: performance.eventLoopUtilization(), inferenceUs: target.inferenceUs(), batches: await batchTotals(target.metricsPort) };
 process.on('message', (message: string) => {
   if (message === 'stats') {
     void batchTotals(target.metricsPort).then((batches) => {
       const cpu = process.cpuUsage(mark.cpu);
       const elu = performance.eventLoopUtilization(mark.elu);
       const inferenceUs = target.inferenceUs();
+      const mainCpuMs = mainThreadCpuMs();
       const stats: BenchServerStats = {
         eventLoopP99Ms: delay.percentile(99) / 1e6,
         eventLoopMaxMs: delay.max / 1e6,
         cpuMs: (cpu.user + cpu.system) / 1000,
         mainBusyMs: elu.active,
+        mainCpuMs: mainCpuMs === undefined || mark.mainCpuMs === undefined ? undefined : mainCpuMs - mark.mainCpuMs,
+        ...gc,
         inferenceMs: (inferenceUs - mark.inferenceUs) / 1000,
         batches: batchesSince(batches, mark.batches),
       };
-      mark = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), inferenceUs, batches };
+      gc.scavenges = 0;
+      gc.scavengeMs = 0;
+      mark = { cpu: process.cpuUsage(), mainCpuMs, elu: performance.eventLoopUtilization(), inferenceUs, batches };
       delay.reset();
       process.send?.(stats);
     });

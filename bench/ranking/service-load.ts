@@ -1,11 +1,14 @@
 // The ranking service under load from a separate client process: scores/s and p50/p99 latency of
 // Rank (unary) and RankStream at several concurrencies, with batching on and off (or, with
-// --call embed, users/s of EmbedUsers, one gateway-like profile per request), and the
-// server's event-loop delay p99, and where the CPU went per call: the client process, the server's
-// main thread, inference (and the server's other threads: process CPU minus the two). Mode `echo`
+// --call embed, users/s of EmbedUsers, one gateway-like profile per request; with --call recommend,
+// what one Recommend asks of ranking: EmbedUsers of one profile, then Rank of its candidates), and the
+// server's event-loop delay p99, and where the CPU went per call: the client process, the server
+// process, its main thread (CPU time of the thread where Linux tells it, else its busy time), its
+// other threads (process minus main: inference workers, onnxruntime, GC helpers), the wall
+// time of the inference runs, and the main thread's scavenges (minor GCs) per 1,000 calls. Mode `echo`
 // answers without parsing or inference: the gRPC transport's ceiling for requests of this size.
 //   node --import tsx bench/ranking/service-load.ts [--bundle DIR] [--dim 64] [--candidates 300] [--seconds 3] [--concurrency 1,8,64,256]
-//     [--call rank|embed] [--modes on,delay,off,echo] [--transports unary,stream] [--encoding float32|float16]
+//     [--call rank|embed|recommend] [--top-k 10] [--profile-events 5-60] [--modes on,delay,off,echo] [--transports unary,stream] [--encoding float32|float16]
 //     [--cpu-prof DIR] (V8 CPU profiles of the server's threads into DIR) [--server-node-flags=--max-semi-space-size=64]
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -42,6 +45,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,8,64,256' },
     call: { type: 'string', default: 'rank' },
+    'top-k': { type: 'string', default: '10' },
+    'profile-events': { type: 'string', default: `${PROFILE_EVENTS.min}-${PROFILE_EVENTS.max}` },
     encoding: { type: 'string', default: 'float32' },
     modes: { type: 'string', default: 'on,delay,off,echo' },
     transports: { type: 'string', default: 'unary,stream' },
@@ -78,12 +83,16 @@ const request: RankRequest = {
   userBias: 0.1,
   itemEmbeddings: embeddingBytes(random(candidates * dim)),
   itemBiases: Buffer.from(random(candidates).buffer),
+  topK: Number(values['top-k']),
 };
-if (values.call !== 'rank' && values.call !== 'embed') throw new Error(`--call takes rank or embed, got ${values.call}`);
+if (values.call !== 'rank' && values.call !== 'embed' && values.call !== 'recommend') throw new Error(`--call takes rank, embed or recommend, got ${values.call}`);
+/** EmbedUsers calls only; with `recommend`, each call is an EmbedUsers then a Rank. */
 const embed = values.call === 'embed';
-if (embed && values.bundle === undefined) throw new Error('--call embed needs --bundle: profiles are built from its items and feature spec');
-const profiles = embed ? await benchProfiles(values.bundle as string, PROFILE_COUNT) : [];
-/** Rows per request: candidates scored, or users embedded. */
+const recommend = values.call === 'recommend';
+if ((embed || recommend) && values.bundle === undefined) throw new Error(`--call ${values.call} needs --bundle: profiles are built from its items and feature spec`);
+const [minEvents, maxEvents = minEvents] = values['profile-events'].split('-').map(Number);
+const profiles = embed || recommend ? await benchProfiles(values.bundle as string, PROFILE_COUNT, { min: minEvents, max: maxEvents }) : [];
+/** Rows per request: candidates scored, or users embedded (a Recommend counts its candidates). */
 const rowsPerCall = embed ? 1 : candidates;
 /** The request of the n-th call. */
 const embedRequest = (n: number): EmbedUsersRequest => ({ profiles: [profiles[n % profiles.length]] });
@@ -136,12 +145,11 @@ async function drive(concurrency: number, durationMs: number, call: () => Promis
 function unaryCall(client: RankingClient): () => Promise<void> {
   let next = 0;
   const deadline = (): { deadline: number } => ({ deadline: Date.now() + 30_000 });
-  return () =>
-    new Promise((resolve, reject) => {
-      const done = (error: Error | null): void => (error ? reject(error) : resolve());
-      if (embed) client.EmbedUsers(embedRequest(next++), deadline(), done);
-      else client.Rank(request, deadline(), done);
-    });
+  const embedUsers = (): Promise<void> =>
+    new Promise((resolve, reject) => client.EmbedUsers(embedRequest(next++), deadline(), (error) => (error ? reject(error) : resolve())));
+  const rank = (): Promise<void> => new Promise((resolve, reject) => client.Rank(request, deadline(), (error) => (error ? reject(error) : resolve())));
+  if (recommend) return async () => embedUsers().then(rank);
+  return embed ? embedUsers : rank;
 }
 
 /** One RankStream shared by all callers, requests correlated by id. */
@@ -156,21 +164,24 @@ function streamCall(client: RankingClient): { call: () => Promise<void>; close()
     else waiter?.resolve();
   });
   stream.on('error', () => undefined);
+  const send = (embedUsers: boolean): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const requestId = String(next++);
+      waiting.set(requestId, { resolve, reject });
+      stream.write(embedUsers ? { requestId, embedUsers: embedRequest(next) } : { requestId, rank: request });
+    });
   return {
-    call: () =>
-      new Promise<void>((resolve, reject) => {
-        const requestId = String(next++);
-        waiting.set(requestId, { resolve, reject });
-        stream.write(embed ? { requestId, embedUsers: embedRequest(next) } : { requestId, rank: request });
-      }),
+    call: recommend ? async () => send(true).then(() => send(false)) : () => send(embed),
     close: () => stream.end(),
   };
 }
 
-const what = embed ? `EmbedUsers with 1 profile of ${PROFILE_COUNT} built from the bundle's items (${PROFILE_EVENTS.min}-${PROFILE_EVENTS.max} events each)` : `Rank with ${candidates} candidates (embeddings as ${values.encoding})`;
+const profileWhat = `1 profile of ${PROFILE_COUNT} built from the bundle's items (${minEvents}-${maxEvents} events each)`;
+const rankWhat = `Rank with ${candidates} candidates (embeddings as ${values.encoding}), top_k ${request.topK}`;
+const what = embed ? `EmbedUsers with ${profileWhat}` : recommend ? `Recommend: EmbedUsers with ${profileWhat}, then ${rankWhat}` : rankWhat;
 console.log(`${what}, d=${dim}, ${values.bundle ?? 'contract-shaped RankNet (random weights)'}, ${seconds} s per cell, client in this process, server in its own`);
-console.log('                                                                            server loop  |  CPU ms per call                  | rows per');
-console.log(`mode          transport  conc   ${embed ? ' users/s' : 'scores/s'}   calls/s   p50_ms   p99_ms  errors  p99_ms max_ms | client server main   infer other | batch`);
+console.log('                                                                            server loop  |  CPU ms per call            | run ms | rows per | scavenges per 1k calls');
+console.log(`mode          transport  conc   ${embed ? ' users/s' : 'scores/s'}   calls/s   p50_ms   p99_ms  errors  p99_ms max_ms | client server   main  other |  infer | batch    |  count  pause_ms`);
 const Ranking = loadProtos().grpcObject.dlrs.v1.Ranking;
 for (const mode of values.modes.split(',')) {
   const settings = MODES[mode];
@@ -208,11 +219,15 @@ for (const mode of values.modes.split(',')) {
         '|',
         perCall((clientCpuUs.user + clientCpuUs.system) / 1000),
         perCall(server.cpuMs),
-        perCall(server.mainBusyMs),
+        perCall(server.mainCpuMs ?? server.mainBusyMs),
+        perCall(server.cpuMs - (server.mainCpuMs ?? server.mainBusyMs)),
+        '|',
         perCall(server.inferenceMs),
-        perCall(server.cpuMs - server.mainBusyMs - server.inferenceMs),
         '|',
         meanBatchRows(server.batches[embed ? 'user' : 'rank']).padStart(6),
+        '   |',
+        ((1000 * server.scavenges) / Math.max(1, calls)).toFixed(1).padStart(6),
+        ((1000 * server.scavengeMs) / Math.max(1, calls)).toFixed(1).padStart(8),
       ];
       console.log(row.join(' '));
     }

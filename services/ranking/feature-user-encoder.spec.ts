@@ -4,6 +4,7 @@ import type { FeatureSpec, Item, UserProfile } from '../../shared/features/index
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { featureUserEncoder } from './feature-user-encoder.js';
+import type { TensorShape } from './inference-messages.js';
 import { DlrsError } from '../../shared/errors/index.js';
 
 const SPEC: FeatureSpec = {
@@ -23,6 +24,16 @@ const ITEMS: Record<string, Item['features']> = {
   i9: { genres: ['comedy', 'western'], studio: 'c', year: 2020 },
 };
 
+/** Views of a batch of `rows` rows of the encoder's inputs, filled with garbage like a reused slab. */
+function dirtyViews(shapes: Record<string, TensorShape>): Record<string, Float32Array | Int32Array> {
+  return Object.fromEntries(
+    Object.entries(shapes).map(([name, shape]) => {
+      const length = shape.dims.reduce((a, b) => a * b, 1);
+      return [name, shape.type === 'int32' ? new Int32Array(length).fill(-7) : new Float32Array(length).fill(Number.NaN)];
+    }),
+  );
+}
+
 /** A profile as the ranking service receives it: sent by the gateway's code path and decoded by grpc-js. */
 function toWire(profile: UserProfile): UserProfile__Output {
   const method = loadProtos().grpcObject.dlrs.v1.Ranking.service.EmbedUsers;
@@ -31,7 +42,7 @@ function toWire(profile: UserProfile): UserProfile__Output {
 }
 
 describe('featureUserEncoder', () => {
-  it('gives, after the wire, the tensors the profile learner\'s profile gives (the trainer\'s path)', () => {
+  it('writes, after the wire, the tensors the profile learner\'s profile gives (the trainer\'s path), over every value of its rows', () => {
     const events = [
       { userId: 'u1', itemId: 'i1', timestamp: 1, eventType: 'view' },
       { userId: 'u1', itemId: 'i2', timestamp: 2, eventType: 'purchase' },
@@ -40,12 +51,22 @@ describe('featureUserEncoder', () => {
     ];
     const profile = buildProfile(SPEC, events, (id) => ITEMS[id]);
     const expected = encodeUsers(SPEC, [profile, buildProfile(SPEC, [], () => undefined)]);
-    const actual = featureUserEncoder(SPEC)([toWire(profile), toWire(buildProfile(SPEC, [], () => undefined))]);
-    assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort());
+    const encoder = featureUserEncoder(SPEC);
+    const rows = encoder.read([toWire(profile), toWire(buildProfile(SPEC, [], () => undefined))]);
+    assert.equal(rows.count, 2);
+    // Written at rows 1-2 of a batch of 4 whose memory held an earlier batch.
+    const shapes = encoder.inputs(4);
+    const views = dirtyViews(shapes);
+    rows.write(views, 1);
+    assert.deepEqual(Object.keys(shapes).sort(), Object.keys(expected).sort());
     for (const [name, tensor] of Object.entries(expected)) {
-      assert.deepEqual(actual[name].dims, tensor.dims, name);
+      assert.deepEqual(shapes[name].dims, [4, ...tensor.dims.slice(1)], name);
+      assert.equal(shapes[name].type, tensor.type, name);
+      const width = tensor.dims[1];
+      const written = views[name].subarray(width, 3 * width);
       // Bag weights travel as float32 on the wire: equal to the trainer's tensors within float32 rounding.
-      tensor.data.forEach((value, k) => assert.ok(Math.abs(actual[name].data[k] - value) <= 1e-6, `${name}[${k}]: ${actual[name].data[k]} vs ${value}`));
+      tensor.data.forEach((value, k) => assert.ok(Math.abs(written[k] - value) <= 1e-6, `${name}[${k}]: ${written[k]} vs ${value}`));
+      assert.ok(views[name].subarray(0, width).every((value) => value === -7 || Number.isNaN(value)), `${name}: row 0 is not the encoder's`);
     }
   });
 
@@ -61,7 +82,7 @@ describe('featureUserEncoder', () => {
     ];
     for (const [overrides, field] of cases) {
       assert.throws(
-        () => featureUserEncoder(SPEC)([base, { ...base, ...overrides }]),
+        () => featureUserEncoder(SPEC).read([base, { ...base, ...overrides }]),
         (error: unknown) => error instanceof DlrsError && error.code === 'INVALID_ARGUMENT' && error.field === field,
         field,
       );

@@ -8,21 +8,39 @@ if (endianness() !== 'LE') throw new Error('dlrs ranking needs a little-endian h
 const FLOAT32_EXPONENT_MASK = 0x7f800000;
 
 /**
- * Checks that `bytes` holds little-endian float32 rows of `width` values, all finite, without
- * copying them (the bytes of a received message are seldom 4-byte aligned; they are read in
- * place). Throws INVALID_ARGUMENT naming `field` otherwise. Returns the number of rows.
+ * Checks that `bytes` holds little-endian float32 rows of `width` values, all finite. Throws
+ * INVALID_ARGUMENT naming `field` otherwise. Returns the number of rows.
  */
 export function checkFloat32Rows(bytes: Uint8Array, width: number, field: string): number {
+  const rows = float32RowCount(bytes, width, field);
+  checkFinite(bytes, width, field);
+  return rows;
+}
+
+/**
+ * The number of little-endian float32 rows of `width` values in `bytes`, whose values are not
+ * read (the inference worker checks big inputs where they are aligned, off the main thread).
+ * Throws INVALID_ARGUMENT naming `field` when the length is not a multiple of a row.
+ */
+export function float32RowCount(bytes: Uint8Array, width: number, field: string): number {
   const rowBytes = 4 * width;
   if (bytes.byteLength % rowBytes !== 0) {
     throw new DlrsError('INVALID_ARGUMENT', `${bytes.byteLength} bytes is not a multiple of 4 × ${width} (little-endian float32 rows of width ${width})`, { field });
   }
+  return bytes.byteLength / rowBytes;
+}
+
+/**
+ * Checks that every float32 of `bytes` (rows of `width` values) is finite, reading them in
+ * place when aligned (the bytes of a received message seldom are: then through one copy).
+ * Throws INVALID_ARGUMENT naming `field`, the value and its row otherwise.
+ */
+export function checkFinite(bytes: Uint8Array, width: number, field: string): void {
   const bad = firstNonFinite(bytes);
   if (bad >= 0) {
     const value = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat32(4 * bad, true);
     throw new DlrsError('INVALID_ARGUMENT', `value ${bad} (row ${Math.floor(bad / width)}) is ${value}; values must be finite`, { field });
   }
-  return bytes.byteLength / rowBytes;
 }
 
 /** Where unaligned bytes are copied to be read as words: one memcpy beats reading them byte by byte. */
@@ -38,6 +56,11 @@ function firstNonFinite(bytes: Uint8Array): number {
     new Uint8Array(scratch.buffer, 0, bytes.byteLength).set(bytes);
     words = scratch;
   }
+  return firstNonFiniteWord(words, count);
+}
+
+/** The index of the first NaN or infinite float32 among the first `count` words, -1 when all are finite. */
+export function firstNonFiniteWord(words: Uint32Array, count: number): number {
   for (let k = 0; k < count; k += 1) if ((words[k] & FLOAT32_EXPONENT_MASK) === FLOAT32_EXPONENT_MASK) return k;
   return -1;
 }

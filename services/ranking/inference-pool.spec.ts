@@ -109,6 +109,22 @@ describe('InferencePool', function () {
     assert.equal((pool as InferencePool).stats().size, 2);
   });
 
+  it('fails alone a bad run among batches that waited together for a worker', async () => {
+    const direct = await ort.InferenceSession.create(modelPath);
+    const cases = Array.from({ length: 12 }, (_, k) => rankFeeds(2 + k));
+    const bad = rankFeeds(3);
+    bad.e_i = { type: 'float32', dims: [3, DIM - 1], data: randomRows(3, DIM - 1) };
+    const expected = await Promise.all(cases.map(async (feeds) => Array.from((await direct.run(copyFeeds(feeds))).p.data as Float32Array)));
+    const runs = cases.map((feeds) => (pool as InferencePool).run('rank', rankJob(feeds)));
+    // Queued behind the others: it travels with some of them in one message.
+    const failing = (pool as InferencePool).run('rank', rankJob(bad));
+    runs.push(...cases.map((feeds) => (pool as InferencePool).run('rank', rankJob(feeds))));
+    await assert.rejects(failing, (error: Error & { code?: string }) => error.code === 'INTERNAL');
+    const results = await Promise.all(runs);
+    results.forEach((result, k) => assert.deepEqual(Array.from(result.outputs.p.data), expected[k % cases.length]));
+    await direct.release();
+  });
+
   it('replaces a worker that dies and keeps answering', async () => {
     const live = pool as InferencePool;
     // The pool's workers are private; a test reaches one to kill it as a native crash would.

@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../shared/workers/index.js';
 import type { Logger } from '../../shared/logging/index.js';
-import { ELEMENT_BYTES, elementCount, tensorView } from './inference-messages.js';
-import type { SessionReport, SessionSettings, SlabTensor, TensorShape, WireTensor, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
+import { ELEMENT_BYTES, RUN_HEADER_BYTES, RUN_HEADER_CAPACITY_WORDS, elementCount, readRunAnswers, runHeaderWords, tensorView, writeRunHeader } from './inference-messages.js';
+import type { HeaderTensor, RunHeader, SessionReport, SessionSettings, SlabTensor, TensorShape, WireTensor, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
 import { DlrsError } from '../../shared/errors/index.js';
 
 /** How to start an {@link InferencePool}. */
@@ -27,6 +27,11 @@ export interface InferenceJob {
   inputs: Record<string, TensorShape>;
   outputs: Record<string, TensorShape>;
   write(inputs: Record<string, Float32Array | Int32Array>): void;
+  /**
+   * Float32 inputs the worker checks for NaN and infinities before the run, where they are
+   * aligned and off the main thread; the result says whether it found one.
+   */
+  finiteInputs?: readonly string[];
 }
 
 /** A job that copies ready tensors into the slab (tests, benchmarks, warm-up-like callers). */
@@ -46,6 +51,8 @@ export interface InferenceResult {
   outputs: WireTensorMap;
   /** Time inside session.run(), in the worker. */
   runUs: number;
+  /** Whether one of the job's `finiteInputs` holds a NaN or an infinity. */
+  nonFinite: boolean;
 }
 
 /** Counters of a pool, for metrics. */
@@ -72,7 +79,8 @@ interface Job {
 interface PoolWorker {
   index: number;
   worker: Worker;
-  job: Job | undefined;
+  /** The jobs of the message the worker is running, in header order; empty when it is idle. */
+  jobs: Job[];
   jobStartMs: number;
   /** The worker's slab while it is here (the worker holds it during a run; undefined before the first run or after a failed one). */
   slab: ArrayBuffer | undefined;
@@ -82,6 +90,11 @@ interface PoolWorker {
 const SLAB_ALIGNMENT_BYTES = 64;
 /** A worker's first slab: 1 MiB holds a batch of about 3,000 RankNet rows of d = 32; it grows (doubling) when a batch needs more. */
 const MIN_SLAB_BYTES = 1 << 20;
+/**
+ * Most batches one message carries to a worker that got free while several waited: each
+ * batcher keeps at most a pool's worth in flight, so with two networks a few wait at most.
+ */
+const MAX_RUNS_PER_MESSAGE = 4;
 
 /** Places tensors one after another in a slab, aligned; returns them and the end. */
 function layOut(shapes: Record<string, TensorShape>, startBytes: number): { tensors: SlabTensor[]; endBytes: number } {
@@ -97,8 +110,9 @@ function layOut(shapes: Record<string, TensorShape>, startBytes: number): { tens
 
 /**
  * onnxruntime sessions in worker threads: `run()` hands a batch to a free worker or queues it
- * until one is free. Each worker has one slab (an ArrayBuffer transferred to it with a batch and
- * back with the answer): a batch is packed straight into it, and no buffer is allocated per batch.
+ * until one is free; a worker that gets free takes the batches waiting (up to a few) in one
+ * message. Each worker has one slab (an ArrayBuffer transferred to it with its batches and
+ * back with the answers): batches are packed straight into it, no buffer is allocated per batch.
  * (A SharedArrayBuffer would spare the transfers, but V8 copies into shared memory element by
  * element, 5-20× slower than into a plain buffer, and onnxruntime-node takes no shared tensors.)
  */
@@ -113,6 +127,8 @@ export class InferencePool {
   private readonly workers: PoolWorker[] = [];
   /** Replacement workers being started. */
   private replacing = 0;
+  /** The networks in the setup's order: a run header names its network by index. */
+  private readonly networks: string[];
 
   private constructor(
     workers: PoolWorker[],
@@ -121,6 +137,7 @@ export class InferencePool {
     /** The sessions each network got in the first worker (all workers are built alike). */
     readonly sessions: Record<string, SessionReport>,
   ) {
+    this.networks = Object.keys(setup.models);
     for (const entry of workers) this.adopt(entry);
   }
 
@@ -170,7 +187,7 @@ export class InferencePool {
   /** The pool's counters now. */
   stats(): InferencePoolStats {
     const nowMs = performance.now();
-    const running = this.workers.filter((entry) => entry.job !== undefined);
+    const running = this.workers.filter((entry) => entry.jobs.length > 0);
     const runningUs = running.reduce((sum, entry) => sum + (nowMs - entry.jobStartMs) * 1000, 0);
     return { size: this.workers.length, busy: running.length, waiting: this.waiting.length, busyUs: this.busyUs + runningUs };
   }
@@ -190,9 +207,14 @@ export class InferencePool {
     entry.worker.on('message', (message: WorkerResponse) => this.onMessage(entry, message));
     entry.worker.on('error', (error) => this.onWorkerLost(entry, error));
     entry.worker.on('exit', (code) => this.onWorkerLost(entry, new Error(`inference worker exited with code ${code}`)));
-    const next = this.waiting.shift();
-    if (next === undefined) this.idle.push(entry);
-    else this.assign(entry, next);
+    this.next(entry);
+  }
+
+  /** Gives a free worker the waiting jobs, or makes it idle. */
+  private next(entry: PoolWorker): void {
+    const job = this.waiting.shift();
+    if (job === undefined) this.idle.push(entry);
+    else this.assign(entry, job);
   }
 
   /** Starts a worker in place of a lost one; a replacement that fails to start is logged, not retried (no crash loop). */
@@ -219,51 +241,89 @@ export class InferencePool {
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
-  /** Gives a job to an idle worker: its inputs are written into the worker's slab (grown first when too small), then the worker is told where. */
-  private assign(entry: PoolWorker, job: Job): void {
-    const inputs = layOut(job.job.inputs, 0);
-    const outputs = layOut(job.job.outputs, inputs.endBytes);
-    const slab = entry.slab !== undefined && entry.slab.byteLength >= outputs.endBytes ? entry.slab : new ArrayBuffer(Math.max(MIN_SLAB_BYTES, 2 ** Math.ceil(Math.log2(outputs.endBytes))));
+  /**
+   * Gives `first` to a free worker, with the jobs waiting behind it that fit in the slab as it
+   * is and in the header (one message, one wake-up, for batches that would go one after
+   * another): their inputs are written into the worker's slab (grown first when `first` needs
+   * it), then the slab is posted to it.
+   */
+  private assign(entry: PoolWorker, first: Job): void {
+    const runs: { job: Job; inputs: SlabTensor[]; outputs: SlabTensor[] }[] = [];
+    let endBytes = RUN_HEADER_BYTES;
+    let headerWords = 0;
+    for (let job: Job | undefined = first; job !== undefined; job = runs.length < MAX_RUNS_PER_MESSAGE ? this.waiting.shift() : undefined) {
+      const inputs = layOut(job.job.inputs, endBytes);
+      const outputs = layOut(job.job.outputs, inputs.endBytes);
+      const words = runHeaderWords({ inputs: inputs.tensors, outputs: outputs.tensors });
+      if (runs.length > 0 && (outputs.endBytes > (entry.slab?.byteLength ?? MIN_SLAB_BYTES) || headerWords + words > RUN_HEADER_CAPACITY_WORDS)) {
+        this.waiting.unshift(job);
+        break;
+      }
+      runs.push({ job, inputs: inputs.tensors, outputs: outputs.tensors });
+      endBytes = outputs.endBytes;
+      headerWords += words;
+    }
+    const slab = entry.slab !== undefined && entry.slab.byteLength >= endBytes ? entry.slab : new ArrayBuffer(Math.max(MIN_SLAB_BYTES, 2 ** Math.ceil(Math.log2(endBytes))));
     entry.slab = slab;
-    try {
-      job.job.write(Object.fromEntries(inputs.tensors.map((tensor) => [tensor.name, tensorView(slab, tensor)])));
-    } catch (error) {
-      job.reject(error instanceof Error ? error : new Error(String(error)));
-      const next = this.waiting.shift();
-      if (next === undefined) this.idle.push(entry);
-      else this.assign(entry, next);
+    const headers: RunHeader[] = [];
+    for (const { job, inputs, outputs } of runs) {
+      try {
+        const report = this.sessions[job.network];
+        const header = {
+          id: job.id,
+          network: this.networks.indexOf(job.network),
+          inputs: inputs.map((tensor) => headerTensor(tensor, report?.inputNames, job.network, 'input', job.job.finiteInputs?.includes(tensor.name) ?? false)),
+          outputs: outputs.map((tensor) => headerTensor(tensor, report?.outputNames, job.network, 'output', false)),
+        };
+        if (runHeaderWords(header) > RUN_HEADER_CAPACITY_WORDS) throw new RangeError(`the run's tensors do not fit in a ${RUN_HEADER_BYTES}-byte header`);
+        job.job.write(Object.fromEntries(inputs.map((tensor) => [tensor.name, tensorView(slab, tensor)])));
+        job.outputs = outputs;
+        entry.jobs.push(job);
+        headers.push(header);
+      } catch (error) {
+        job.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    if (entry.jobs.length === 0) {
+      this.next(entry);
       return;
     }
-    entry.job = job;
+    writeRunHeader(slab, headers);
     entry.jobStartMs = performance.now();
-    job.outputs = outputs.tensors;
     entry.slab = undefined;
-    const request: WorkerRequest = { kind: 'run', id: job.id, network: job.network, slab, inputs: inputs.tensors, outputs: outputs.tensors };
+    const request: WorkerRequest = slab;
     entry.worker.postMessage(request, [slab]);
   }
 
   private release(entry: PoolWorker): void {
     this.busyUs += (performance.now() - entry.jobStartMs) * 1000;
-    entry.job = undefined;
-    const next = this.waiting.shift();
-    if (next === undefined) this.idle.push(entry);
-    else this.assign(entry, next);
+    entry.jobs = [];
+    this.next(entry);
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   private isIdle(): boolean {
-    return this.waiting.length === 0 && this.workers.every((entry) => entry.job === undefined);
+    return this.waiting.length === 0 && this.workers.every((entry) => entry.jobs.length === 0);
   }
 
+  /** The answer to a message: each job resolved with its outputs (copied out of the slab first: the worker's next message reuses it), or rejected with its run's error. */
   private onMessage(entry: PoolWorker, message: WorkerResponse): void {
-    const job = entry.job;
-    if (job === undefined || (message.kind !== 'result' && message.kind !== 'error') || message.id !== job.id) return;
-    entry.slab = message.slab;
-    // Copied before the worker is released: its next job reuses the slab.
-    const outputs = message.kind === 'result' ? copyOutputs(message.slab, job.outputs) : {};
+    const jobs = entry.jobs;
+    const slab = message instanceof ArrayBuffer ? message : message.kind === 'errors' ? message.slab : undefined;
+    if (jobs.length === 0 || slab === undefined) return;
+    const answers = readRunAnswers(slab);
+    if (answers.length !== jobs.length || answers.some((answer, k) => answer.id !== jobs[k].id)) return;
+    entry.slab = slab;
+    const errors = message instanceof ArrayBuffer || message.kind !== 'errors' ? undefined : message.errors;
+    const outcomes = jobs.map((job, k) => {
+      const failed = errors?.find((error) => error.id === job.id);
+      return failed !== undefined ? { job, failed } : { job, result: { outputs: copyOutputs(slab, job.outputs), runUs: answers[k].runUs, nonFinite: answers[k].nonFinite } };
+    });
     this.release(entry);
-    if (message.kind === 'result') job.resolve({ outputs, runUs: message.runUs });
-    else job.reject(new DlrsError('INTERNAL', 'inference failed', { cause: new Error(message.message) }));
+    for (const { job, failed, result } of outcomes) {
+      if (result !== undefined) job.resolve(result);
+      else job.reject(new DlrsError('INTERNAL', 'inference failed', { cause: new Error(failed?.message) }));
+    }
   }
 
   /** A worker that dies takes its batch with it (UNAVAILABLE); the pool goes on with the others and starts a replacement. */
@@ -274,12 +334,19 @@ export class InferencePool {
     const idleIndex = this.idle.indexOf(entry);
     if (idleIndex >= 0) this.idle.splice(idleIndex, 1);
     this.logger.error({ worker: entry.index, err: error, remaining: this.workers.length }, 'inference worker lost');
-    entry.job?.reject(new DlrsError('UNAVAILABLE', 'the inference worker stopped', { cause: error }));
-    entry.job = undefined;
+    for (const job of entry.jobs) job.reject(new DlrsError('UNAVAILABLE', 'the inference worker stopped', { cause: error }));
+    entry.jobs = [];
     if (!this.closed) void this.replace(entry.index);
     else if (this.workers.length === 0) this.failWaiting();
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
+}
+
+/** A laid-out tensor as the run header names it: by its index among the network's input or output names. */
+function headerTensor(tensor: SlabTensor, names: readonly string[] | undefined, network: string, kind: 'input' | 'output', checkFinite: boolean): HeaderTensor {
+  const name = names?.indexOf(tensor.name) ?? -1;
+  if (name < 0) throw new DlrsError('INTERNAL', 'inference failed', { cause: new Error(`network ${network} has no ${kind} ${tensor.name}`) });
+  return { name, type: tensor.type, dims: tensor.dims, byteOffset: tensor.byteOffset, checkFinite };
 }
 
 /** The outputs of a finished job, copied out of the slab. */
@@ -302,10 +369,10 @@ function startWorker(index: number, worker: Worker): Promise<{ entry: PoolWorker
     const onMessage = (message: WorkerResponse): void => {
       worker.off('error', onError);
       worker.off('message', onMessage);
-      if (message.kind === 'ready') resolve({ entry: { index, worker, job: undefined, jobStartMs: 0, slab: undefined }, ready: message });
+      if (!(message instanceof ArrayBuffer) && message.kind === 'ready') resolve({ entry: { index, worker, jobs: [], jobStartMs: 0, slab: undefined }, ready: message });
       else {
         void worker.terminate();
-        reject(new DlrsError('FAILED_PRECONDITION', message.kind === 'failed' ? message.message : 'the inference worker did not start'));
+        reject(new DlrsError('FAILED_PRECONDITION', !(message instanceof ArrayBuffer) && message.kind === 'failed' ? message.message : 'the inference worker did not start'));
       }
     };
     worker.on('message', onMessage);

@@ -3,8 +3,9 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { elementCount, tensorView } from './inference-messages.js';
-import type { ProviderFailure, SessionReport, SessionSettings, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
+import { firstNonFiniteWord } from './float32-bytes.js';
+import { elementCount, readRunHeader, tensorView, writeRunAnswer } from './inference-messages.js';
+import type { ProviderFailure, ReadRun, RunError, SessionReport, SessionSettings, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
 
 /** onnxruntime's own log level while a provider may still fall back: the failure is reported to the main thread instead. */
 const QUIET_LOG_SEVERITY = 4;
@@ -70,31 +71,45 @@ async function main(): Promise<void> {
     post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     return;
   }
-  port.on('message', (request: WorkerRequest) => {
-    void run(request).then((response) => port.postMessage(response, [request.slab]));
+  const networks = Object.keys(setup.models);
+  port.on('message', (slab: WorkerRequest) => {
+    void runAll(slab).then((errors) => port.postMessage(errors.length === 0 ? slab : ({ kind: 'errors', errors, slab } satisfies WorkerResponse), [slab]));
   });
 
-  async function run(request: WorkerRequest): Promise<WorkerResponse> {
-    const { id, slab } = request;
-    try {
-      const session = sessions.get(request.network);
-      if (session === undefined) throw new Error(`no session for network ${request.network}`);
-      const feeds: Record<string, ort.Tensor> = {};
-      for (const tensor of request.inputs) feeds[tensor.name] = new ort.Tensor(tensor.type, tensorView(slab, tensor), tensor.dims);
-      const startMs = performance.now();
-      const results = await session.run(feeds);
-      const runUs = (performance.now() - startMs) * 1000;
-      for (const tensor of request.outputs) {
-        const result = results[tensor.name];
-        const expected = elementCount(tensor.dims);
-        if (result === undefined || result.type !== tensor.type || result.size !== expected) {
-          throw new Error(`output ${tensor.name} is ${result === undefined ? 'missing' : `${result.type} of ${result.size} values`}; ${tensor.type} of ${expected} values expected`);
-        }
-        tensorView(slab, tensor).set(result.data as Float32Array | Int32Array);
+  /** Runs the message's runs one after another; returns the errors of those that failed. */
+  async function runAll(slab: ArrayBuffer): Promise<RunError[]> {
+    const errors: RunError[] = [];
+    for (const run of readRunHeader(slab)) {
+      try {
+        await runOne(slab, run);
+      } catch (error) {
+        errors.push({ id: run.id, message: error instanceof Error ? error.message : String(error) });
       }
-      return { kind: 'result', id, runUs, slab };
-    } catch (error) {
-      return { kind: 'error', id, message: error instanceof Error ? error.message : String(error), slab };
+    }
+    return errors;
+  }
+
+  async function runOne(slab: ArrayBuffer, run: ReadRun): Promise<void> {
+    const session = sessions.get(networks[run.network]);
+    if (session === undefined) throw new Error(`no session for network #${run.network}`);
+    const feeds: Record<string, ort.Tensor> = {};
+    let nonFinite = false;
+    for (const tensor of run.inputs) {
+      const view = tensorView(slab, tensor);
+      if (tensor.checkFinite && tensor.type === 'float32' && firstNonFiniteWord(new Uint32Array(view.buffer, view.byteOffset, view.length), view.length) >= 0) nonFinite = true;
+      feeds[session.inputNames[tensor.name]] = new ort.Tensor(tensor.type, view, tensor.dims);
+    }
+    const startMs = performance.now();
+    const results = await session.run(feeds);
+    writeRunAnswer(slab, run, (performance.now() - startMs) * 1000, nonFinite);
+    for (const tensor of run.outputs) {
+      const name = session.outputNames[tensor.name];
+      const result = results[name];
+      const expected = elementCount(tensor.dims);
+      if (result === undefined || result.type !== tensor.type || result.size !== expected) {
+        throw new Error(`output ${name} is ${result === undefined ? 'missing' : `${result.type} of ${result.size} values`}; ${tensor.type} of ${expected} values expected`);
+      }
+      tensorView(slab, tensor).set(result.data as Float32Array | Int32Array);
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../../shared/logging/index.js';
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
-import type { SessionSettings, WireTensorMap } from './inference-messages.js';
+import type { SessionSettings, TensorShape } from './inference-messages.js';
 import { InferencePool } from './inference-pool.js';
 import { MicroBatcher } from './micro-batcher.js';
 import type { BatchObserver, MicroBatcherOptions, SubmitOptions } from './micro-batcher.js';
@@ -9,8 +9,24 @@ import type { InferenceListener, RankRows } from './rank-net-runner.js';
 import { USER_NETWORK, userNetRunner } from './user-net-runner.js';
 import type { UserEmbeddings } from './user-net-runner.js';
 
-/** Turns validated profiles into UserNet input tensors; throws INVALID_ARGUMENT naming the field for a profile the model cannot read. */
-export type UserEncoder = (profiles: readonly UserProfile__Output[]) => WireTensorMap;
+/**
+ * How a model reads EmbedUsers profiles: checked when the request arrives (INVALID_ARGUMENT
+ * naming the field), written straight into a batch's UserNet inputs (a worker's slab) when the
+ * batch runs, so that no tensor is built per request.
+ */
+export interface UserEncoder {
+  /** UserNet's input tensors for a batch of `rows` rows. */
+  inputs(rows: number): Record<string, TensorShape>;
+  /** Checks the profiles; throws INVALID_ARGUMENT naming the field for a profile the model cannot read. */
+  read(profiles: readonly UserProfile__Output[]): UserRows;
+}
+
+/** One request's profiles as a {@link UserEncoder} read them, to be written into a batch. */
+export interface UserRows {
+  count: number;
+  /** Writes the rows over rows [start, start + count) of the batch's input views, every value of them. */
+  write(views: Readonly<Record<string, Float32Array | Int32Array>>, start: number): void;
+}
 
 /** A model bundle as the ranking service needs it. */
 export interface ModelDescription {
@@ -63,7 +79,7 @@ export class LoadedModel {
     readonly description: ModelDescription,
     readonly info: ServedModelInfo,
     readonly pool: InferencePool,
-    private readonly userBatcher: MicroBatcher<WireTensorMap, UserEmbeddings>,
+    private readonly userBatcher: MicroBatcher<UserRows, UserEmbeddings>,
     private readonly rankBatcher: MicroBatcher<RankRows, Float32Array>,
   ) {}
 
@@ -79,7 +95,7 @@ export class LoadedModel {
     const user = observe?.(USER_NETWORK);
     const rank = observe?.(RANK_NETWORK);
     const inFlight = { maxBatchesInFlight: settings.poolSize };
-    const userBatcher = new MicroBatcher(userNetRunner(pool, description.dim, user?.onRun), { ...settings.userBatcher, ...inFlight }, user?.batch, 'usernet batch');
+    const userBatcher = new MicroBatcher(userNetRunner(pool, description.dim, description.encodeUsers, user?.onRun), { ...settings.userBatcher, ...inFlight }, user?.batch, 'usernet batch');
     const rankBatcher = new MicroBatcher(rankNetRunner(pool, description.dim, rank?.onRun), { ...settings.rankBatcher, ...inFlight }, rank?.batch, 'ranknet batch');
     const info = { modelVersion: description.modelVersion, dim: description.dim, bundlePath: description.bundlePath, loadedAtMs: Date.now() };
     return new LoadedModel(description, info, pool, userBatcher, rankBatcher);
@@ -90,9 +106,9 @@ export class LoadedModel {
     return this.rankBatcher.submit(rows, candidates, options);
   }
 
-  /** Embeds one request's encoded profiles (queued into the UserNet batcher). */
-  embed(feeds: WireTensorMap, profiles: number, options: SubmitOptions): Promise<UserEmbeddings> {
-    return this.userBatcher.submit(feeds, profiles, options);
+  /** Embeds one request's profiles, read by the model's encoder (queued into the UserNet batcher). */
+  embed(rows: UserRows, options: SubmitOptions): Promise<UserEmbeddings> {
+    return this.userBatcher.submit(rows, rows.count, options);
   }
 
   /** Rows waiting in the two batchers. */

@@ -50,6 +50,15 @@ describe('MicroBatcher', () => {
     assert.deepEqual(results, [[2], [4, 6], [8]]);
   });
 
+  it('fails alone a request the runner answers with an Error; the others of its batch get their outputs', async () => {
+    const runner: BatchRunner<number[], number[]> = async (inputs) => inputs.map((rows) => (rows.some(Number.isNaN) ? new DlrsError('INVALID_ARGUMENT', 'not a number') : rows.map((x) => 2 * x)));
+    const batcher = new MicroBatcher(runner, options({ maxBatchRows: 4, maxQueueDelayUs: SLOW_DELAY_US }));
+    const [first, bad, last] = [[1], [Number.NaN, 3], [4]].map((rows) => batcher.submit(rows, rows.length));
+    assert.deepEqual(await first, [2]);
+    assert.equal((await rejection(bad)).code, 'INVALID_ARGUMENT');
+    assert.deepEqual(await last, [8]);
+  });
+
   it('flushes a partial batch once its oldest row has waited maxQueueDelayUs', async () => {
     const { runner, batches } = recordingRunner(true);
     const batcher = new MicroBatcher(runner, options({ maxBatchRows: 100, maxQueueDelayUs: 20_000 }));
@@ -91,6 +100,21 @@ describe('MicroBatcher', () => {
     assert.deepEqual(await onTime, [4]);
     assert.deepEqual(batches, [[1], [1]], 'the expired rows never reached the runner');
     assert.deepEqual(expired, [2]);
+  });
+
+  it('rejects a request with DEADLINE_EXCEEDED once its timeoutMs passes, queued or running', async () => {
+    const { runner, batches, release } = recordingRunner(false);
+    const batcher = new MicroBatcher(runner, options({}));
+    const running = batcher.submit([0], 1, { timeoutMs: 5 });
+    const queued = batcher.submit([1], 1, { timeoutMs: 5 });
+    const patient = batcher.submit([2], 1, { timeoutMs: 60_000 });
+    assert.equal((await rejection(running)).code, 'DEADLINE_EXCEEDED');
+    assert.match((await rejection(queued)).message, /5 ms passed/);
+    assert.equal(batcher.queuedRows, 1, 'the queued request\'s row was freed');
+    await release();
+    await release();
+    assert.deepEqual(await patient, [4]);
+    assert.deepEqual(batches, [[1], [1]]);
   });
 
   it('frees the rows of a cancelled request and rejects it with CANCELLED', async () => {
@@ -169,8 +193,14 @@ describe('MicroBatcher batch spans', () => {
       }));
       await release();
       await Promise.all(submitted);
-      await batcher.close();
+      // Requests outside any trace: their batch gets no span (it would link nothing).
+      const untraced = batcher.submit([3], 1);
+      const closed = batcher.close();
+      await release();
+      await untraced;
+      await closed;
       const spans = await tracing.finishedSpans();
+      assert.equal(spans.filter((span) => span.name === 'test batch').length, 1, 'no span for the untraced batch');
       const batch = spans.find((span) => span.name === 'test batch');
       assert.ok(batch, 'a batch span');
       assert.equal(batch.parentSpanContext, undefined, 'a batch is a root of its own');

@@ -5,10 +5,11 @@ import { DlrsError } from '../../shared/errors/index.js';
 
 /**
  * Runs one batch: `inputs[k]` holds `rowCounts[k]` rows; the answer holds one output per
- * input, in the same order. Packing the rows into tensors and splitting the result back
- * is the runner's business; the batcher only counts rows.
+ * input, in the same order, or an Error in place of the output of a request that fails alone
+ * (the batch ran; that request's input was bad). Packing the rows into tensors and splitting
+ * the result back is the runner's business; the batcher only counts rows.
  */
-export type BatchRunner<I, O> = (inputs: readonly I[], rowCounts: readonly number[]) => Promise<readonly O[]>;
+export type BatchRunner<I, O> = (inputs: readonly I[], rowCounts: readonly number[]) => Promise<readonly (O | Error)[]>;
 
 /** The dynamic batcher's knobs (named after Triton's dynamic batcher). */
 export interface MicroBatcherOptions {
@@ -42,6 +43,12 @@ export interface SubmitOptions {
   deadlineAtMs?: number;
   /** Aborting it rejects the request (with the abort reason when it is a DlrsError, CANCELLED otherwise) and frees its queued rows. */
   signal?: AbortSignal;
+  /**
+   * The request's own budget from submission (a stream request has no call deadline): when it
+   * passes, the request is rejected with DEADLINE_EXCEEDED, queued or running, and its rows are
+   * dropped before inference. Cheaper than an AbortController and a timer per request.
+   */
+  timeoutMs?: number;
 }
 
 type EntryState = 'queued' | 'running' | 'settled';
@@ -115,7 +122,8 @@ export class MicroBatcher<I, O> {
   submit(input: I, rows: number, options: SubmitOptions = {}): Promise<O> {
     if (this.closing) return Promise.reject(new DlrsError('UNAVAILABLE', 'the model is being unloaded'));
     if (!Number.isInteger(rows) || rows < 1) return Promise.reject(new RangeError(`rows must be an integer >= 1, got ${rows}`));
-    const { signal, deadlineAtMs } = options;
+    const { signal, timeoutMs } = options;
+    const deadlineAtMs = timeoutMs === undefined ? options.deadlineAtMs : Math.min(options.deadlineAtMs ?? Number.POSITIVE_INFINITY, Date.now() + timeoutMs);
     if (signal?.aborted) return Promise.reject(abortError(signal));
     if (this.queuedRowCount + rows > this.options.maxQueueRows) {
       this.observer.onRejected?.(rows);
@@ -125,6 +133,7 @@ export class MicroBatcher<I, O> {
     }
     return new Promise<O>((resolve, reject) => {
       const onAbort = (): void => this.cancel(entry, abortError(signal as AbortSignal));
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.cancel(entry, new DlrsError('DEADLINE_EXCEEDED', `the request's ${timeoutMs} ms passed`)), timeoutMs);
       const entry: Entry<I, O> = {
         input,
         rows,
@@ -134,7 +143,10 @@ export class MicroBatcher<I, O> {
         span: trace.getActiveSpan(),
         resolve,
         reject,
-        detach: () => signal?.removeEventListener('abort', onAbort),
+        detach: () => {
+          signal?.removeEventListener('abort', onAbort);
+          clearTimeout(timer);
+        },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(entry);
@@ -226,7 +238,7 @@ export class MicroBatcher<I, O> {
     this.inFlight += 1;
     const span = this.batchSpan(batch, rows);
     void this.execute(batch, rowCounts).then((ok) => {
-      span.end();
+      span?.end();
       this.observer.onBatchDone?.(rows, (performance.now() - startMs) * 1000, ok);
       this.inFlight -= 1;
       this.pump();
@@ -236,9 +248,11 @@ export class MicroBatcher<I, O> {
   /**
    * A batch serves requests of many traces, so its span is a root of its own, linked to each
    * request's span; each request's span links back to it and names it in `dlrs.batch_id`.
+   * A batch none of whose requests is traced (sampled) gets no span: it would link nothing.
    */
-  private batchSpan(batch: Entry<I, O>[], rows: number): Span {
+  private batchSpan(batch: Entry<I, O>[], rows: number): Span | undefined {
     const requestSpans = batch.flatMap((entry) => (entry.span?.isRecording() ? [entry.span] : []));
+    if (requestSpans.length === 0) return undefined;
     const span = trace.getTracer(TRACER_NAME).startSpan(
       this.batchSpanName,
       { root: true, attributes: { 'dlrs.batch.rows': rows, 'dlrs.batch.requests': batch.length }, links: requestSpans.map((s) => ({ context: s.spanContext() })) },
@@ -256,7 +270,11 @@ export class MicroBatcher<I, O> {
     try {
       const outputs = await this.runner(batch.map((entry) => entry.input), rowCounts);
       if (outputs.length !== batch.length) throw new Error(`the batch runner returned ${outputs.length} outputs for ${batch.length} inputs`);
-      batch.forEach((entry, k) => settle(entry, outputs[k]));
+      batch.forEach((entry, k) => {
+        const output = outputs[k];
+        if (output instanceof Error) settle(entry, undefined, output);
+        else settle(entry, output);
+      });
       return true;
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));

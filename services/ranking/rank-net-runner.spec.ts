@@ -4,6 +4,7 @@ import type { InferencePool } from './inference-pool.js';
 import { rankNetRunner } from './rank-net-runner.js';
 import type { RankRows } from './rank-net-runner.js';
 import { float32Bytes } from './float32-bytes.js';
+import { DlrsError } from '../../shared/errors/index.js';
 import { startTinyPool, writeTinyModels } from './testing/tiny-serving.js';
 
 const DIM = 6;
@@ -53,9 +54,30 @@ describe('rankNetRunner', () => {
         b_i: new ort.Tensor('float32', request.itemBiases, [n, 1]),
       });
       const want = expected.p.data as Float32Array;
-      assert.equal(scores[k].length, n);
-      scores[k].forEach((score, j) => assert.ok(Math.abs(score - want[j]) <= 1e-6, `request ${k} row ${j}: ${score} vs ${want[j]}`));
+      const got = scores[k];
+      assert.ok(got instanceof Float32Array);
+      assert.equal(got.length, n);
+      got.forEach((score, j) => assert.ok(Math.abs(score - want[j]) <= 1e-6, `request ${k} row ${j}: ${score} vs ${want[j]}`));
     }
     await direct.release();
+  });
+
+  it('fails alone the request whose candidates hold a NaN or an infinity, naming the field, value and row', async () => {
+    const good = (n: number): RankRows => ({ userEmbedding: float32Bytes(random(DIM)), userBias: 0, itemEmbeddings: float32Bytes(random(n * DIM)), itemBiases: float32Bytes(random(n)) });
+    const badEmbedding = random(4 * DIM);
+    badEmbedding[2 * DIM + 1] = Number.NaN;
+    const badBiases = random(2);
+    badBiases[1] = Number.NEGATIVE_INFINITY;
+    const rows = [good(3), { ...good(4), itemEmbeddings: unaligned(badEmbedding) }, good(2), { ...good(2), itemBiases: float32Bytes(badBiases) }];
+    const answers = await rankNetRunner(pool, DIM)(rows, [3, 4, 2, 2]);
+    assert.ok(answers[0] instanceof Float32Array && answers[0].length === 3 && answers[0].every(Number.isFinite));
+    assert.ok(answers[2] instanceof Float32Array && answers[2].length === 2);
+    const [embeddingError, biasError] = [answers[1], answers[3]];
+    assert.ok(embeddingError instanceof DlrsError && embeddingError.code === 'INVALID_ARGUMENT' && embeddingError.field === 'item_embeddings');
+    assert.match(embeddingError.message, new RegExp(`value ${2 * DIM + 1} \\(row 2\\) is NaN`));
+    assert.ok(biasError instanceof DlrsError && biasError.field === 'item_biases' && /value 1 \(row 1\) is -Infinity/.test(biasError.message));
+    // The slab is reused: the next batch, all finite, is not taken for a bad one.
+    const next = await rankNetRunner(pool, DIM)([good(5)], [5]);
+    assert.ok(next[0] instanceof Float32Array);
   });
 });

@@ -1,6 +1,7 @@
 import { bytesOf } from './float32-bytes.js';
 import type { InferencePool } from './inference-pool.js';
 import type { BatchRunner } from './micro-batcher.js';
+import { checkCandidatesFinite } from './rank-request.js';
 
 /** One Rank request's rows, as little-endian float32 bytes (the request's own, not copied): one user against n candidates. */
 export interface RankRows {
@@ -19,6 +20,19 @@ export type InferenceListener = (rows: number, runUs: number) => void;
 
 /** The network name under which the pool holds rank_net.onnx. */
 export const RANK_NETWORK = 'rank';
+
+/** The inputs that carry the candidates' values as the requests sent them (e_u is checked with the request; b_u too). */
+const CANDIDATE_INPUTS = ['e_i', 'b_i'];
+
+/** The error of a request whose candidates hold a NaN or an infinity, undefined when they are all finite. */
+function nonFiniteError(rows: RankRows, dim: number): Error | undefined {
+  try {
+    checkCandidatesFinite(rows, dim);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
 
 /** rank_net.onnx's inputs, as views over the worker's slab. */
 interface RankInputs {
@@ -51,25 +65,28 @@ function packRankRows(inputs: readonly RankRows[], rowCounts: readonly number[],
 
 /**
  * A batch runner for RankNet: the requests' candidates become the rows of one batch, each
- * row paired with its request's user; the scores p are split back per request.
+ * row paired with its request's user; the scores p are split back per request. The worker
+ * checks the candidates for NaN and infinities; when it finds one, each request is checked
+ * and the one holding it fails alone (INVALID_ARGUMENT), the others get their scores.
  */
 export function rankNetRunner(pool: InferencePool, dim: number, onRun?: InferenceListener): BatchRunner<RankRows, Float32Array> {
   return async (inputs, rowCounts) => {
     const total = rowCounts.reduce((sum, n) => sum + n, 0);
     const rowsOf = (width: number): { type: 'float32'; dims: number[] } => ({ type: 'float32', dims: [total, width] });
-    const { outputs, runUs } = await pool.run(RANK_NETWORK, {
+    const { outputs, runUs, nonFinite } = await pool.run(RANK_NETWORK, {
       inputs: { e_u: rowsOf(dim), e_i: rowsOf(dim), b_u: rowsOf(1), b_i: rowsOf(1) },
       outputs: { p: rowsOf(1) },
       write: (views) => packRankRows(inputs, rowCounts, dim, views as unknown as RankInputs),
+      finiteInputs: CANDIDATE_INPUTS,
     });
     onRun?.(total, runUs);
     const p = outputs.p;
     if (p === undefined || p.type !== 'float32' || p.data.length !== total) throw new Error(`rank_net returned no float32 p of ${total} rows`);
     let offset = 0;
-    return rowCounts.map((n) => {
+    return rowCounts.map((n, k) => {
       const scores = p.data.subarray(offset, offset + n);
       offset += n;
-      return scores;
+      return nonFinite ? (nonFiniteError(inputs[k], dim) ?? scores) : scores;
     });
   };
 }

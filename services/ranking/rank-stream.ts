@@ -75,30 +75,20 @@ async function handle(service: RankingService, message: RankStreamRequest__Outpu
   if (message.call === 'rank' && rank) {
     return options.streamRequest('/dlrs.v1.Ranking/Rank', traceContext, async () => ({
       requestId,
-      rank: await withDeadline(rank.timeoutMs, options, (submit) => service.rank({ ...rank, requestId }, submit)),
+      rank: await service.rank({ ...rank, requestId }, streamSubmit(rank.timeoutMs, options)),
     }));
   }
   if (message.call === 'embedUsers' && embedUsers) {
     return options.streamRequest('/dlrs.v1.Ranking/EmbedUsers', traceContext, async () => ({
       requestId,
-      embedUsers: await withDeadline(embedUsers.timeoutMs, options, (submit) => service.embedUsers({ ...embedUsers, requestId }, submit)),
+      embedUsers: await service.embedUsers({ ...embedUsers, requestId }, streamSubmit(embedUsers.timeoutMs, options)),
     }));
   }
   throw new DlrsError('INVALID_ARGUMENT', 'must hold rank or embed_users', { field: 'call' });
 }
 
 
-/** Runs `work` under the request's own deadline, tied to the stream's lifetime. */
-async function withDeadline<T>(requestTimeoutMs: number, options: RankStreamOptions, work: (submit: SubmitOptions) => Promise<T>): Promise<T> {
-  const timeoutMs = requestTimeoutMs > 0 ? requestTimeoutMs : options.defaultTimeoutMs;
-  const controller = new AbortController();
-  const onStreamEnd = (): void => controller.abort(options.signal.reason);
-  options.signal.addEventListener('abort', onStreamEnd, { once: true });
-  const timer = setTimeout(() => controller.abort(new DlrsError('DEADLINE_EXCEEDED', `the request's ${timeoutMs} ms passed`)), timeoutMs);
-  try {
-    return await work({ deadlineAtMs: Date.now() + timeoutMs, signal: controller.signal });
-  } finally {
-    clearTimeout(timer);
-    options.signal.removeEventListener('abort', onStreamEnd);
-  }
+/** A stream request's batcher options: its own time budget, and the stream's end. */
+function streamSubmit(requestTimeoutMs: number, options: RankStreamOptions): SubmitOptions {
+  return { signal: options.signal, timeoutMs: requestTimeoutMs > 0 ? requestTimeoutMs : options.defaultTimeoutMs };
 }

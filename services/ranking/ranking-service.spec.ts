@@ -10,7 +10,7 @@ import { serveRankStream } from './rank-stream.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { RankingService } from './ranking-service.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
-import { TINY_SERVING, tinyDescription, tinyUserEncoder, writeTinyModels } from './testing/tiny-serving.js';
+import { TINY_SERVING, tinyDescription, tinyUserFeeds, writeTinyModels } from './testing/tiny-serving.js';
 
 const DIM = 4;
 const LIMITS = { maxCandidates: 500, maxProfiles: 8 };
@@ -113,6 +113,14 @@ describe('RankingService', () => {
     assert.deepEqual(response.order, sorted.slice(0, 5));
   });
 
+  it('refuses candidates holding a NaN with INVALID_ARGUMENT naming item_embeddings, while a request batched with them is scored', async () => {
+    const items = random(4 * DIM);
+    items[DIM + 2] = Number.NaN;
+    const [bad, good] = await Promise.allSettled([service.rank(rankRequest(4, { itemEmbeddings: float32Bytes(items) }), {}), service.rank(rankRequest(3), {})]);
+    assert.ok(bad.status === 'rejected' && bad.reason instanceof DlrsError && bad.reason.code === 'INVALID_ARGUMENT' && bad.reason.field === 'item_embeddings');
+    assert.ok(good.status === 'fulfilled' && floats(good.value.scores).length === 3);
+  });
+
   it('refuses a model version it does not serve with FAILED_PRECONDITION', async () => {
     assert.equal(await code(service.rank(rankRequest(3, { modelVersion: 'other' }), {})), 'FAILED_PRECONDITION');
     assert.equal(await code(service.rank(rankRequest(3, { modelVersion: 'tiny-1' }), {})), 'OK');
@@ -125,7 +133,7 @@ describe('RankingService', () => {
     assert.equal(response.count, 2);
     assert.equal(response.dim, DIM);
     const session = await ort.InferenceSession.create(first.userNet);
-    const feeds = tinyUserEncoder(profiles);
+    const feeds = tinyUserFeeds(profiles);
     const expected = await session.run(Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)])));
     await session.release();
     const embeddings = floats(response.embeddings);

@@ -99,8 +99,7 @@ export class RankingService {
     if (count > this.limits.maxProfiles) {
       throw new DlrsError('INVALID_ARGUMENT', `holds ${count} profiles; at most ${this.limits.maxProfiles} are allowed`, { field: 'profiles' });
     }
-    const feeds = model.description.encodeUsers(request.profiles);
-    const { embeddings, biases } = await model.embed(feeds, count, options);
+    const { embeddings, biases } = await model.embed(model.description.encodeUsers.read(request.profiles), options);
     return {
       requestId: request.requestId,
       modelVersion: model.info.modelVersion,

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import type { WireTensorMap } from './inference-messages.js';
 import type { InferencePool } from './inference-pool.js';
-import { startTinyPool, writeTinyModels } from './testing/tiny-serving.js';
-import { userNetRunner } from './user-net-runner.js';
+import { startTinyPool, tinyUserEncoder, writeTinyModels } from './testing/tiny-serving.js';
+import { tensorUserRows, userNetRunner } from './user-net-runner.js';
+import type { UserEmbeddings } from './user-net-runner.js';
 
 const DIM = 4;
 
@@ -35,15 +36,16 @@ describe('userNetRunner', () => {
     models.remove();
   });
 
-  it('stacks the requests\' UserNet inputs into one batch and splits e_u and b_u back', async () => {
+  it('writes the requests\' UserNet inputs into one batch and splits e_u and b_u back', async () => {
     const direct = await ort.InferenceSession.create(models.userNet);
     const expected = await Promise.all([userFeeds(2, 1), userFeeds(1, 4)].map((feeds) => direct.run(toOrt(feeds))));
-    const results = await userNetRunner(pool, DIM)([userFeeds(2, 1), userFeeds(1, 4)], [2, 1]);
+    const results = await userNetRunner(pool, DIM, tinyUserEncoder)([tensorUserRows(userFeeds(2, 1)), tensorUserRows(userFeeds(1, 4))], [2, 1]);
     results.forEach((result, k) => {
+      assert.ok(!(result instanceof Error));
       assertClose(result.embeddings, expected[k].e_u.data as Float32Array);
       assertClose(result.biases, expected[k].b_u.data as Float32Array);
     });
-    assert.equal(results[0].embeddings.length, 2 * DIM);
+    assert.equal((results[0] as UserEmbeddings).embeddings.length, 2 * DIM);
     await direct.release();
   });
 });

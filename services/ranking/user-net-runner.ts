@@ -1,5 +1,6 @@
 import type { InferencePool } from './inference-pool.js';
-import type { TensorShape, WireTensor, WireTensorMap } from './inference-messages.js';
+import type { WireTensor, WireTensorMap } from './inference-messages.js';
+import type { UserEncoder, UserRows } from './loaded-model.js';
 import type { BatchRunner } from './micro-batcher.js';
 import type { InferenceListener } from './rank-net-runner.js';
 
@@ -12,41 +13,49 @@ export interface UserEmbeddings {
 /** The network name under which the pool holds user_net.onnx. */
 export const USER_NETWORK = 'user';
 
+/** Values per row of a [B, ...] tensor. */
+function rowWidth(tensor: { dims: readonly number[] }): number {
+  return tensor.dims.slice(1).reduce((a, b) => a * b, 1);
+}
+
 /** Rows [start, start + rows) of a [B, ...] tensor's data. */
 function rowSlice(tensor: WireTensor, start: number, rows: number): Float32Array | Int32Array {
-  const width = tensor.dims.slice(1).reduce((a, b) => a * b, 1);
+  const width = rowWidth(tensor);
   return tensor.data.subarray(start * width, (start + rows) * width);
 }
 
-/** The stacked batch's input shapes: each request's tensors, [rows, ...] each, along the batch dimension. */
-function stackedShapes(first: WireTensorMap, total: number): Record<string, TensorShape> {
-  return Object.fromEntries(Object.entries(first).map(([name, tensor]) => [name, { type: tensor.type, dims: [total, ...tensor.dims.slice(1)] }]));
-}
-
-/** Writes the requests' tensors one after another into the batch's views. */
-function stack(inputs: readonly WireTensorMap[], views: Record<string, Float32Array | Int32Array>): void {
-  for (const [name, view] of Object.entries(views)) {
-    let offset = 0;
-    for (const input of inputs) {
-      const part = input[name];
-      if (part === undefined || part.data.constructor !== view.constructor) throw new Error(`user_net input ${name} is missing or has another type in one request`);
-      view.set(part.data, offset);
-      offset += part.data.length;
-    }
-  }
+/** Ready UserNet input tensors of `[rows, ...]` each as {@link UserRows}: copied into the batch when it runs. */
+export function tensorUserRows(feeds: WireTensorMap): UserRows {
+  const count = Object.values(feeds)[0]?.dims[0] ?? 0;
+  return {
+    count,
+    write(views, start) {
+      for (const [name, view] of Object.entries(views)) {
+        const part = feeds[name];
+        if (part === undefined || part.data.constructor !== view.constructor) throw new Error(`user_net input ${name} is missing or has another type in one request`);
+        view.set(part.data, start * rowWidth(part));
+      }
+    },
+  };
 }
 
 /**
- * A batch runner for UserNet: each request brings its encoded UserNet input tensors
- * (docs/model-contract.md); they are stacked into one batch and e_u, b_u are split back.
+ * A batch runner for UserNet: each request's profiles are written by the model's encoder
+ * straight into the batch's inputs (docs/model-contract.md), and e_u, b_u are split back.
  */
-export function userNetRunner(pool: InferencePool, dim: number, onRun?: InferenceListener): BatchRunner<WireTensorMap, UserEmbeddings> {
+export function userNetRunner(pool: InferencePool, dim: number, encoder: Pick<UserEncoder, 'inputs'>, onRun?: InferenceListener): BatchRunner<UserRows, UserEmbeddings> {
   return async (inputs, rowCounts) => {
     const total = rowCounts.reduce((sum, n) => sum + n, 0);
     const { outputs, runUs } = await pool.run(USER_NETWORK, {
-      inputs: stackedShapes(inputs[0], total),
+      inputs: encoder.inputs(total),
       outputs: { e_u: { type: 'float32', dims: [total, dim] }, b_u: { type: 'float32', dims: [total, 1] } },
-      write: (views) => stack(inputs, views),
+      write: (views) => {
+        let start = 0;
+        for (const rows of inputs) {
+          rows.write(views, start);
+          start += rows.count;
+        }
+      },
     });
     onRun?.(total, runUs);
     const { e_u: eU, b_u: bU } = outputs;

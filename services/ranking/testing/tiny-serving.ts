@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferencePool } from '../inference-pool.js';
+import type { WireTensorMap } from '../inference-messages.js';
 import type { ModelDescription, ServingSettings, UserEncoder } from '../loaded-model.js';
 import { DlrsError } from '../../../shared/errors/index.js';
 import { RANK_NETWORK } from '../rank-net-runner.js';
-import { USER_NETWORK } from '../user-net-runner.js';
+import { USER_NETWORK, tensorUserRows } from '../user-net-runner.js';
 import { createLogger } from '../../../shared/logging/index.js';
+import type { UserProfile__Output } from '../../../shared/generated/dlrs/v1/UserProfile.js';
 import { tinyRankNet, tinyUserNet } from './tiny-models.js';
 import type { TinyInput } from './tiny-models.js';
 
@@ -45,7 +47,7 @@ const TINY_GENRES = ['<oov>', 'action', 'comedy', 'drama', 'horror'];
  * A stand-in for the shared feature encoder over the tiny UserNet's inputs: the profile's
  * "genre" weights as a distribution, and the first three recent items (ids by their numeric suffix).
  */
-export const tinyUserEncoder: UserEncoder = (profiles) => {
+export function tinyUserFeeds(profiles: readonly UserProfile__Output[]): WireTensorMap {
   const rows = profiles.length;
   const dist = new Float32Array(rows * 5);
   const bagIds = new Int32Array(rows * 3);
@@ -66,6 +68,12 @@ export const tinyUserEncoder: UserEncoder = (profiles) => {
     user_bag_ids: { type: 'int32', dims: [rows, 3], data: bagIds },
     user_bag_weights: { type: 'float32', dims: [rows, 3], data: bagWeights },
   };
+}
+
+/** The tiny UserNet's encoder: {@link tinyUserFeeds}, computed when the request arrives. */
+export const tinyUserEncoder: UserEncoder = {
+  inputs: (rows) => Object.fromEntries(TINY_USER_INPUTS.map((input) => [input.name, { type: input.type, dims: [rows, input.width] }])),
+  read: (profiles) => tensorUserRows(tinyUserFeeds(profiles)),
 };
 
 /** Serving settings for tests: one CPU worker, small batches. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Attributes, Counter, Gauge, Histogram, ObservableCounter } from '@opentelemetry/api';
+import type { Attributes, Counter, Gauge, Histogram } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
@@ -17,11 +17,6 @@ export const DEFAULT_SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 export interface MetricsRegistry {
   /** A monotonic counter; Prometheus shows it as `<name>_total`, so `name` must not end in `_total`. */
   counter<A extends Attributes = Attributes>(name: string, description: string): Counter<A>;
-  /**
-   * A monotonic counter whose values are read at each scrape from the callbacks added to it
-   * (for counts a hot path keeps itself); shown like {@link counter}, with the same naming rule.
-   */
-  observableCounter<A extends Attributes = Attributes>(name: string, description: string): ObservableCounter<A>;
   /** A histogram; `name` ends with its unit (`dlrs_rank_batch_rows`, `dlrs_rpc_duration_seconds`). */
   histogram<A extends Attributes = Attributes>(name: string, description: string, bucketBoundaries?: readonly number[]): Histogram<A>;
   /**
@@ -68,10 +63,6 @@ export function createMetricsRegistry(options: { serviceName: string }): Metrics
     counter(name, description) {
       checkName(name, 'counter');
       return meter.createCounter(name, { description });
-    },
-    observableCounter(name, description) {
-      checkName(name, 'counter');
-      return meter.createObservableCounter(name, { description });
     },
     histogram(name, description, bucketBoundaries = DEFAULT_SECONDS_BUCKETS) {
       checkName(name, 'histogram');

@@ -18,6 +18,8 @@ export interface DrillContext {
   deadlineMs: number;
   /** Full-path Recommend calls per second the topology sustained when measured (set before the drills). */
   capacityRps: number;
+  /** Share of capacityRps the fault drills (slow, kill, rollout) load the topology with. */
+  faultLoadShare: number;
   /** The bundle served at the start, and the one the rollout drill switches to. */
   bundles: { current: ModelBundle; next: ModelBundle };
   /** Progress lines. */

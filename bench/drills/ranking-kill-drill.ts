@@ -10,7 +10,6 @@ import type { DrillResult } from './drill-result.js';
 const LOAD_MS = 8000;
 const KILL_AT_MS = 2000;
 const DOWN_MS = 2000;
-const LOAD_SHARE = 0.5;
 /** After the restart, answers must be whole again; the gateway reopens its stream within this. */
 const RECONNECT_GRACE_MS = 1500;
 const AFTER_MS = 3000;
@@ -21,10 +20,10 @@ const AFTER_MS = 3000;
  */
 export async function rankingKillDrill(context: DrillContext): Promise<DrillResult> {
   const { deadlineMs, capacityRps, topology } = context;
-  const rps = LOAD_SHARE * capacityRps;
+  const rps = context.faultLoadShare * capacityRps;
   const record = new DrillRecord(
     'kill ranking',
-    `open loop at ${LOAD_SHARE}x capacity (${Math.round(rps)}/s); SIGKILL of ranking at ${KILL_AT_MS / 1000} s, restarted ${DOWN_MS / 1000} s later`,
+    `open loop at ${context.faultLoadShare}x capacity (${Math.round(rps)}/s); SIGKILL of ranking at ${KILL_AT_MS / 1000} s, restarted ${DOWN_MS / 1000} s later`,
     'no call fails; while down, answers flagged RANKING_UNAVAILABLE within the deadline (UserNet runs in ranking too, so the gateway documents popular items, POPULAR_FALLBACK, rather than retrieval order); whole answers when ranking is back',
   );
   const address = topology.gatewayAddress;

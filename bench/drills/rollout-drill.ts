@@ -15,7 +15,6 @@ import type { DrillResult } from './drill-result.js';
 
 const LOAD_MS = 14_000;
 const SWITCH_AT_MS = 2000;
-const LOAD_SHARE = 0.5;
 const PROBE_INTERVAL_MS = 50;
 /** Users whose answers are checked item by item against each version's reference answers. */
 const CHECKED_USERS = 20;
@@ -83,10 +82,10 @@ function checkAgainst(answer: ProbeAnswer, references: ReadonlyMap<string, Refer
 export async function rolloutDrill(context: DrillContext): Promise<DrillResult> {
   const { deadlineMs, capacityRps, topology, bundles } = context;
   const [from, to] = [bundles.current.manifest.modelVersion, bundles.next.manifest.modelVersion];
-  const rps = LOAD_SHARE * capacityRps;
+  const rps = context.faultLoadShare * capacityRps;
   const record = new DrillRecord(
     'model rollout',
-    `open loop at ${LOAD_SHARE}x capacity (${Math.round(rps)}/s); at ${SWITCH_AT_MS / 1000} s LoadModel(${to}) on ranking and every shard at once (serving ${from}); ${LOAD_MS / 1000} s in all`,
+    `open loop at ${context.faultLoadShare}x capacity (${Math.round(rps)}/s); at ${SWITCH_AT_MS / 1000} s LoadModel(${to}) on ranking and every shard at once (serving ${from}); ${LOAD_MS / 1000} s in all`,
     `no call fails; every answer names ${from} or ${to} (or none, with POPULAR_FALLBACK) and its items' similarities are that version's (reference answers of each version); ${to} whole answers once every service has switched`,
   );
   const address = topology.gatewayAddress;

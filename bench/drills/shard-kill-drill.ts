@@ -20,7 +20,6 @@ const SNAPSHOT_AT_MS = 1000;
 const KILL_AT_MS = 3000;
 /** The shard stays down this long before it is started again. */
 const DOWN_MS = 2000;
-const LOAD_SHARE = 0.5;
 /** Items per UpsertItems: both shards get some in most calls. */
 const ITEMS_PER_UPSERT = 4;
 /** After the restart, answers must be whole again; the gateway reopens its stream within this. */
@@ -35,10 +34,10 @@ const AFTER_MS = 3000;
 export async function shardKillDrill(context: DrillContext): Promise<DrillResult> {
   const { deadlineMs, capacityRps, topology, shardCount } = context;
   const name = `retrieval ${SHARD}`;
-  const rps = LOAD_SHARE * capacityRps;
+  const rps = context.faultLoadShare * capacityRps;
   const record = new DrillRecord(
     'kill -9 shard',
-    `open loop at ${LOAD_SHARE}x capacity (${Math.round(rps)}/s) and UpsertItems (${ITEMS_PER_UPSERT} new items per call) through the gateway; Snapshot of ${name} at ${SNAPSHOT_AT_MS / 1000} s; SIGKILL at ${KILL_AT_MS / 1000} s; restarted ${DOWN_MS / 1000} s later on the same data dir; GetItems of every acknowledged id`,
+    `open loop at ${context.faultLoadShare}x capacity (${Math.round(rps)}/s) and UpsertItems (${ITEMS_PER_UPSERT} new items per call) through the gateway; Snapshot of ${name} at ${SNAPSHOT_AT_MS / 1000} s; SIGKILL at ${KILL_AT_MS / 1000} s; restarted ${DOWN_MS / 1000} s later on the same data dir; GetItems of every acknowledged id`,
     'no call fails; while down (answers that fell back before the search aside), answers flagged SHARD_UNAVAILABLE within the deadline; the shard comes back from snapshot + log holding every acknowledged upsert; whole answers again',
   );
   const address = topology.gatewayAddress;

@@ -11,7 +11,6 @@ import { mib, sampleRss } from './process-memory.js';
 const WINDOWS = 3;
 const WINDOW_MS = 3000;
 /** The share of the capacity sent. */
-const LOAD_SHARE = 0.5;
 /** Not growing: a later window's p99 at most this many times the first's, plus {@link GROWTH_SLACK_MS}. */
 const GROWTH_FACTOR = 1.25;
 /** Scheduling noise of a shared 2-core machine. */
@@ -36,10 +35,10 @@ const RECOVERY_ALLOWANCE_MS = 1000;
 export async function slowDependencyDrill(context: DrillContext): Promise<DrillResult> {
   const { deadlineMs, capacityRps, slowShardProxy: proxy } = context;
   const delayMs = deadlineMs;
-  const rps = LOAD_SHARE * capacityRps;
+  const rps = context.faultLoadShare * capacityRps;
   const record = new DrillRecord(
     'slow dependency',
-    `a TCP proxy holds every byte to ${context.slowShard} for ${delayMs} ms (the deadline); open loop at ${LOAD_SHARE}x capacity (${Math.round(rps)}/s), ${WINDOWS} windows of ${WINDOW_MS / 1000} s; then the delay is lifted for ${AFTER_MS / 1000} s`,
+    `a TCP proxy holds every byte to ${context.slowShard} for ${delayMs} ms (the deadline); open loop at ${context.faultLoadShare}x capacity (${Math.round(rps)}/s), ${WINDOWS} windows of ${WINDOW_MS / 1000} s; then the delay is lifted for ${AFTER_MS / 1000} s`,
     `no call fails or runs into its deadline; >= ${MIN_CUT_SHARE * 100} % answers flagged SHARD_UNAVAILABLE; p99 <= deadline and not growing across windows; bytes held at the proxy (in flight to the shard) not growing; whole answers within ${RECOVERY_ALLOWANCE_MS} ms of the proxy passing on what it held`,
   );
   await proxy.setDelayMs(delayMs);

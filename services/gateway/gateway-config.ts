@@ -48,11 +48,13 @@ const DEFAULT_MAX_ITEMS_PER_CALL = 1000;
 /** Enough to keep both tiers busy for one client's stream without letting it starve the others. */
 const DEFAULT_MAX_IN_FLIGHT_PER_STREAM = 64;
 /**
- * Why 96: the reference machine (2 cores, all tiers) completes 150–280 Recommend/s, so 96 admitted
- * requests queue for at most about 0.3–0.6 s, inside the default 1 s budget; beyond it a request is
- * refused at once instead of waiting into its deadline. Scale with the tiers' capacity.
+ * Why 256: the reference machine (2 cores, all tiers) completes about 600 Recommend/s, so 256
+ * admitted requests queue for at most about 0.4 s, inside the default 1 s budget; and at half that
+ * rate a degraded tier (a slow or dead shard holds each request for its search share, ~0.6 s) keeps
+ * about 190 in flight, which must still be answered, not refused. Beyond it a request is refused
+ * at once instead of waiting into its deadline. Scale with the tiers' capacity.
  */
-const DEFAULT_MAX_RECOMMENDS_IN_FLIGHT = 96;
+const DEFAULT_MAX_RECOMMENDS_IN_FLIGHT = 256;
 /** A recommendation that takes longer than a second is too late for a page view. */
 const DEFAULT_TIMEOUT_MS = 1000;
 

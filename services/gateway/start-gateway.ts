@@ -19,7 +19,7 @@ import { EmbeddedProfileStore, RedisProfileStore } from './profile-store/index.j
 import type { ProfileStore } from './profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from './profiles/index.js';
 import type { RankingPort, RetrievalShardPort } from './recommend/index.js';
-import { shardedCatalog, streamingRankingPort, streamingShardPort, unaryRankingPort, unaryShardPort } from './tiers/index.js';
+import { searchStreamDecodingClient, shardedCatalog, streamingRankingPort, streamingShardPort, unaryRankingPort, unaryShardPort } from './tiers/index.js';
 
 /** What the gateway takes from the model bundle and the sharding rule. */
 export interface GatewayModel {
@@ -88,8 +88,9 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
     const { Ranking, Retrieval } = loadProtos().grpcObject.dlrs.v1;
     const rankingClient = createGrpcClient(Ranking as unknown as ServiceClientConstructor<RankingClient>, { addresses: config.rankingAddress, tls, idempotentMethods: RANKING_IDEMPOTENT_METHODS });
     closers.push(() => rankingClient.close());
+    const RetrievalDecoding = searchStreamDecodingClient(Retrieval);
     const shardClients = config.retrievalAddresses.map((address) =>
-      createGrpcClient(Retrieval as unknown as ServiceClientConstructor<RetrievalClient>, { addresses: address, tls, idempotentMethods: RETRIEVAL_IDEMPOTENT_METHODS }),
+      createGrpcClient(RetrievalDecoding as unknown as ServiceClientConstructor<RetrievalClient>, { addresses: address, tls, idempotentMethods: RETRIEVAL_IDEMPOTENT_METHODS }),
     );
     for (const client of shardClients) closers.push(() => client.close());
     let ranking: RankingPort;

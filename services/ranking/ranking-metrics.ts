@@ -1,13 +1,10 @@
-import type { Attributes, Counter, Gauge, Histogram } from '@opentelemetry/api';
+import type { Gauge } from '@opentelemetry/api';
+import type { CounterSeries, HistogramSeries, MetricsRegistry } from '../../shared/metrics/index.js';
 import type { InferencePoolStats } from './inference-pool.js';
 import type { NetworkObserver } from './loaded-model.js';
 
 /** The instrument factory of shared/metrics' MetricsRegistry (the part this module uses). */
-export interface MetricInstruments {
-  counter<A extends Attributes = Attributes>(name: string, description: string): Counter<A>;
-  histogram<A extends Attributes = Attributes>(name: string, description: string, bucketBoundaries?: readonly number[]): Histogram<A>;
-  gauge<A extends Attributes = Attributes>(name: string, description: string): Gauge<A>;
-}
+export type MetricInstruments = Pick<MetricsRegistry, 'boundCounter' | 'boundHistogram' | 'gauge'>;
 
 type NetworkLabels = { network: string };
 type RequestLabels = { network: string; code: string };
@@ -31,20 +28,32 @@ export interface RankingMetrics {
   stop(): void;
 }
 
-/** Creates the ranking metrics (`dlrs_ranking_*`) on a metrics registry. */
+/** The bound series of one (network, code) of the per-request metrics. */
+interface RequestSeries {
+  readonly requests: CounterSeries;
+  readonly duration: HistogramSeries;
+}
+
+/**
+ * Creates the ranking metrics (`dlrs_ranking_*`) on a metrics registry. The per-request and
+ * per-batch ones are bound instruments: their series are found per network (and code) once,
+ * not by hashing labels on every record.
+ */
 export function createRankingMetrics(metrics: MetricInstruments): RankingMetrics {
-  const requests: Counter<RequestLabels> = metrics.counter('dlrs_ranking_requests', 'Rank and EmbedUsers requests (unary and on RankStream), by network and status code');
-  const requestDuration: Histogram<RequestLabels> = metrics.histogram(
+  const requests = metrics.boundCounter<RequestLabels>('dlrs_ranking_requests', 'Rank and EmbedUsers requests (unary and on RankStream), by network and status code');
+  const requestDuration = metrics.boundHistogram<RequestLabels>(
     'dlrs_ranking_request_duration_seconds',
     'Rank and EmbedUsers request latency inside the service (queue + batch), unary and on RankStream alike',
     FAST_SECONDS_BUCKETS,
   );
-  const batchRows: Histogram<NetworkLabels> = metrics.histogram('dlrs_ranking_batch_rows', 'Rows per executed batch (the mean is the effective batch size)', BATCH_ROWS_BUCKETS);
-  const queueDelay: Histogram<NetworkLabels> = metrics.histogram('dlrs_ranking_queue_delay_seconds', 'Time a request waited in the batcher before its batch ran', FAST_SECONDS_BUCKETS);
-  const inference: Histogram<NetworkLabels> = metrics.histogram('dlrs_ranking_inference_seconds', 'Time inside onnxruntime session.run() per batch', FAST_SECONDS_BUCKETS);
-  const rejected: Counter<NetworkLabels> = metrics.counter('dlrs_ranking_rejected_rows', 'Rows refused because the batcher queue was full (RESOURCE_EXHAUSTED)');
-  const expired: Counter<NetworkLabels> = metrics.counter('dlrs_ranking_expired_rows', 'Rows dropped before inference because their deadline had passed');
-  const cancelled: Counter<NetworkLabels> = metrics.counter('dlrs_ranking_cancelled_rows', 'Rows of requests cancelled by their callers');
+  const batchRows = metrics.boundHistogram<NetworkLabels>('dlrs_ranking_batch_rows', 'Rows per executed batch (the mean is the effective batch size)', BATCH_ROWS_BUCKETS);
+  const queueDelay = metrics.boundHistogram<NetworkLabels>('dlrs_ranking_queue_delay_seconds', 'Time a request waited in the batcher before its batch ran', FAST_SECONDS_BUCKETS);
+  const inference = metrics.boundHistogram<NetworkLabels>('dlrs_ranking_inference_seconds', 'Time inside onnxruntime session.run() per batch', FAST_SECONDS_BUCKETS);
+  const rejected = metrics.boundCounter<NetworkLabels>('dlrs_ranking_rejected_rows', 'Rows refused because the batcher queue was full (RESOURCE_EXHAUSTED)');
+  const expired = metrics.boundCounter<NetworkLabels>('dlrs_ranking_expired_rows', 'Rows dropped before inference because their deadline had passed');
+  const cancelled = metrics.boundCounter<NetworkLabels>('dlrs_ranking_cancelled_rows', 'Rows of requests cancelled by their callers');
+  // network → code → its series.
+  const requestSeries = new Map<string, Map<string, RequestSeries>>();
   const utilisation: Gauge = metrics.gauge('dlrs_ranking_worker_utilisation_ratio', 'Share of the last second the inference workers spent running batches');
   const queueRows: Gauge<NetworkLabels> = metrics.gauge('dlrs_ranking_queue_rows', 'Rows waiting in the batcher');
   let timer: NodeJS.Timeout | undefined;
@@ -52,22 +61,32 @@ export function createRankingMetrics(metrics: MetricInstruments): RankingMetrics
   return {
     observe(network) {
       const labels = { network };
+      const [rowsOfBatch, delayOfQueue, runOfBatch] = [batchRows.series(labels), queueDelay.series(labels), inference.series(labels)];
+      const [rejectedRows, expiredRows, cancelledRows] = [rejected.series(labels), expired.series(labels), cancelled.series(labels)];
       return {
         batch: {
           onBatch(rows, queueDelaysUs) {
-            batchRows.record(rows, labels);
-            for (const delayUs of queueDelaysUs) queueDelay.record(delayUs / 1e6, labels);
+            rowsOfBatch.record(rows);
+            for (const delayUs of queueDelaysUs) delayOfQueue.record(delayUs / 1e6);
           },
-          onRejected: (rows) => rejected.add(rows, labels),
-          onExpired: (rows) => expired.add(rows, labels),
-          onCancelled: (rows) => cancelled.add(rows, labels),
+          onRejected: (rows) => rejectedRows.add(rows),
+          onExpired: (rows) => expiredRows.add(rows),
+          onCancelled: (rows) => cancelledRows.add(rows),
         },
-        onRun: (_rows, runUs) => inference.record(runUs / 1e6, labels),
+        onRun: (_rows, runUs) => runOfBatch.record(runUs / 1e6),
       };
     },
     request(network, code, durationSeconds) {
-      requests.add(1, { network, code });
-      requestDuration.record(durationSeconds, { network, code });
+      let byCode = requestSeries.get(network);
+      if (byCode === undefined) requestSeries.set(network, (byCode = new Map()));
+      let series = byCode.get(code);
+      if (series === undefined) {
+        const labels = { network, code };
+        series = { requests: requests.series(labels), duration: requestDuration.series(labels) };
+        byCode.set(code, series);
+      }
+      series.requests.add(1);
+      series.duration.record(durationSeconds);
     },
     startSampling(sample) {
       if (timer !== undefined) return;

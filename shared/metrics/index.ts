@@ -4,3 +4,4 @@ export { startMetricsServer } from './metrics-server.js';
 export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';
 export { createRpcMetrics } from './rpc-metrics.js';
 export type { RpcKind, RpcMetrics } from './rpc-metrics.js';
+export type { BoundCounter, BoundHistogram, CounterSeries, HistogramSeries } from './bound-instruments.js';

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Attributes, Counter, Gauge, Histogram, ObservableCounter } from '@opentelemetry/api';
+import type { Attributes, Counter, Gauge, Histogram } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { BoundInstruments } from './bound-instruments.js';
+import type { BoundCounter, BoundHistogram } from './bound-instruments.js';
 
 /** Suffixes a histogram or gauge name must end with, so the unit is in the name. */
 export const METRIC_UNIT_SUFFIXES = ['_seconds', '_bytes', '_rows', '_items', '_ratio', '_requests', '_streams', '_info'] as const;
@@ -15,13 +17,15 @@ export const DEFAULT_SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 export interface MetricsRegistry {
   /** A monotonic counter; Prometheus shows it as `<name>_total`, so `name` must not end in `_total`. */
   counter<A extends Attributes = Attributes>(name: string, description: string): Counter<A>;
-  /**
-   * A monotonic counter whose values are read at each scrape from the callbacks added to it
-   * (for counts a hot path keeps itself); shown like {@link counter}, with the same naming rule.
-   */
-  observableCounter<A extends Attributes = Attributes>(name: string, description: string): ObservableCounter<A>;
   /** A histogram; `name` ends with its unit (`dlrs_rank_batch_rows`, `dlrs_rpc_duration_seconds`). */
   histogram<A extends Attributes = Attributes>(name: string, description: string, bucketBoundaries?: readonly number[]): Histogram<A>;
+  /**
+   * A histogram for per-request records: label sets are bound once with `series(labels)` and
+   * recording skips the SDK's label hashing; named and shown like {@link histogram}.
+   */
+  boundHistogram<A extends Attributes = Attributes>(name: string, description: string, bucketBoundaries?: readonly number[]): BoundHistogram<A>;
+  /** A monotonic counter for per-request adds, bound like {@link boundHistogram}; named and shown like {@link counter}. */
+  boundCounter<A extends Attributes = Attributes>(name: string, description: string): BoundCounter<A>;
   /** A gauge set to the latest value; `name` ends with its unit (`dlrs_index_items`). */
   gauge<A extends Attributes = Attributes>(name: string, description: string): Gauge<A>;
   /** Answers a scrape with the Prometheus text format. */
@@ -49,11 +53,10 @@ function checkName(name: string, kind: 'counter' | 'histogram' | 'gauge'): void 
  * servers in one process (tests) keep separate metrics.
  */
 export function createMetricsRegistry(options: { serviceName: string }): MetricsRegistry {
-  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
-    readers: [exporter],
-  });
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName });
+  const bound = new BoundInstruments(resource);
+  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, metricProducers: [bound] });
+  const provider = new MeterProvider({ resource, readers: [exporter] });
   const meter = provider.getMeter('dlrs');
   let stopped: Promise<void> | undefined;
   return {
@@ -61,13 +64,17 @@ export function createMetricsRegistry(options: { serviceName: string }): Metrics
       checkName(name, 'counter');
       return meter.createCounter(name, { description });
     },
-    observableCounter(name, description) {
-      checkName(name, 'counter');
-      return meter.createObservableCounter(name, { description });
-    },
     histogram(name, description, bucketBoundaries = DEFAULT_SECONDS_BUCKETS) {
       checkName(name, 'histogram');
       return meter.createHistogram(name, { description, advice: { explicitBucketBoundaries: [...bucketBoundaries] } });
+    },
+    boundHistogram(name, description, bucketBoundaries = DEFAULT_SECONDS_BUCKETS) {
+      checkName(name, 'histogram');
+      return bound.histogram(name, description, bucketBoundaries);
+    },
+    boundCounter(name, description) {
+      checkName(name, 'counter');
+      return bound.counter(name, description);
     },
     gauge(name, description) {
       checkName(name, 'gauge');

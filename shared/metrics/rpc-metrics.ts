@@ -1,4 +1,4 @@
-import type { Histogram } from '@opentelemetry/api';
+import type { CounterSeries, HistogramSeries } from './bound-instruments.js';
 import type { MetricsRegistry } from './metrics-registry.js';
 
 /** How a call travelled: a unary call, a whole bidi stream, or one request multiplexed on a stream. */
@@ -17,48 +17,45 @@ export interface RpcMetrics {
   record(path: string, code: string, kind: RpcKind, durationSeconds: number): void;
 }
 
-/** The labels of one (method, kind, code) and how many calls ended so. */
-interface LabelledCount {
-  readonly labels: RpcLabels;
-  count: number;
+/** The bound series of one (method, kind, code). */
+interface RpcSeries {
+  readonly calls: CounterSeries;
+  readonly duration: HistogramSeries;
 }
 
 /**
  * Creates `dlrs_rpc_requests_total{service,method,code,kind}` and `dlrs_rpc_duration_seconds{service,method,code,kind}`.
- * Every call records, so the label objects are made once per (method, kind, code) and the
- * request count is kept here and read at scrape time: the metrics SDK hashes a call's labels
- * on each record, which is a few microseconds per call.
+ * Every call records, so both are bound instruments whose series are looked up per
+ * (method, kind, code) through nested maps of the strings the call already has: the metrics
+ * SDK's own instruments hash and sort a call's labels on each record.
  */
 export function createRpcMetrics(metrics: MetricsRegistry): RpcMetrics {
-  const duration: Histogram<RpcLabels> = metrics.histogram(
+  const duration = metrics.boundHistogram<RpcLabels>(
     'dlrs_rpc_duration_seconds',
     'gRPC call latency by method and status code: per call, per stream (kind bidi) and per request on a stream (kind stream_request)',
   );
-  // path → kind → code → its labels and count.
-  const byPath = new Map<string, Map<RpcKind, Map<string, LabelledCount>>>();
-  const counted: LabelledCount[] = [];
-  metrics.observableCounter<RpcLabels>('dlrs_rpc_requests', 'gRPC calls finished, by method and status code').addCallback((result) => {
-    for (const { labels, count } of counted) result.observe(count, labels);
-  });
-  const entryOf = (path: string, code: string, kind: RpcKind): LabelledCount => {
+  const calls = metrics.boundCounter<RpcLabels>('dlrs_rpc_requests', 'gRPC calls finished, by method and status code');
+  // path → kind → code → its series.
+  const byPath = new Map<string, Map<RpcKind, Map<string, RpcSeries>>>();
+  const seriesOf = (path: string, code: string, kind: RpcKind): RpcSeries => {
     let byKind = byPath.get(path);
     if (byKind === undefined) byPath.set(path, (byKind = new Map()));
     let byCode = byKind.get(kind);
     if (byCode === undefined) byKind.set(kind, (byCode = new Map()));
-    let entry = byCode.get(code);
-    if (entry === undefined) {
+    let series = byCode.get(code);
+    if (series === undefined) {
       const [service = '', method = ''] = path.replace(/^\//, '').split('/');
-      entry = { labels: { service, method, code, kind }, count: 0 };
-      byCode.set(code, entry);
-      counted.push(entry);
+      const labels = { service, method, code, kind };
+      series = { calls: calls.series(labels), duration: duration.series(labels) };
+      byCode.set(code, series);
     }
-    return entry;
+    return series;
   };
   return {
     record(path, code, kind, durationSeconds) {
-      const entry = entryOf(path, code, kind);
-      entry.count++;
-      duration.record(durationSeconds, entry.labels);
+      const series = seriesOf(path, code, kind);
+      series.calls.add(1);
+      series.duration.record(durationSeconds);
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Item } from '../../../shared/features/index.js';
 import type { RankingClient } from '../../../shared/generated/dlrs/v1/Ranking.js';
 import type { RankStreamRequest__Output } from '../../../shared/generated/dlrs/v1/RankStreamRequest.js';
 import type { RankStreamResponse } from '../../../shared/generated/dlrs/v1/RankStreamResponse.js';
+import { searchStreamDecodingClient } from '../tiers/index.js';
 import type { RetrievalClient } from '../../../shared/generated/dlrs/v1/Retrieval.js';
 import type { SearchRequest__Output } from '../../../shared/generated/dlrs/v1/SearchRequest.js';
 import type { SearchResponse } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
@@ -220,7 +221,7 @@ export function rankingClient(address: string): RankingClient {
   return new (loadProtos().grpcObject.dlrs.v1.Ranking)(address, grpc.credentials.createInsecure());
 }
 
-/** A client of a fake (or real) retrieval shard. */
+/** A client of a fake (or real) retrieval shard, reading SearchStream answers as the gateway does. */
 export function retrievalClient(address: string): RetrievalClient {
-  return new (loadProtos().grpcObject.dlrs.v1.Retrieval)(address, grpc.credentials.createInsecure());
+  return new (searchStreamDecodingClient(loadProtos().grpcObject.dlrs.v1.Retrieval))(address, grpc.credentials.createInsecure()) as unknown as RetrievalClient;
 }

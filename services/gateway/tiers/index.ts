@@ -5,3 +5,4 @@ export type { Closable } from './stream-ports.js';
 export { unaryRankingPort, unaryShardPort } from './unary-ports.js';
 export { rawFeatures, shardedCatalog } from './sharded-catalog.js';
 export type { ShardedCatalog } from './sharded-catalog.js';
+export { searchStreamDecodingClient } from './decode-search-stream-response.js';

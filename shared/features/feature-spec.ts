@@ -51,8 +51,6 @@ export function eventWeight(spec: FeatureSpec, eventType: string, explicitWeight
 
 /** Lookup tables derived from a spec once and cached per spec object (specs are treated as immutable). */
 export interface CompiledSpec {
-  /** Feature name → spec position. */
-  featureIndex: Map<string, number>;
   itemIndex: Map<string, number>;
   /** Per spec feature: value → vocabulary index (undefined for continuous features). */
   valueIndex: (Map<string, number> | undefined)[];
@@ -69,7 +67,6 @@ export function compileSpec(spec: FeatureSpec): CompiledSpec {
   let compiled = compiledSpecs.get(spec);
   if (compiled === undefined) {
     compiled = {
-      featureIndex: new Map(spec.features.map((f, i) => [f.name, i])),
       itemIndex: indexOf(spec.itemIds),
       valueIndex: spec.features.map((f) => (f.kind === 'continuous' ? undefined : indexOf(f.vocabulary))),
       vocabularyFeatures: positions(spec, (f) => f.kind !== 'continuous'),

@@ -120,7 +120,7 @@ export class ProfileSnapshotEncoder {
 
   /** Writes the profile of the events added since `reset()` into `batch` row `row`. */
   writeRow(batch: UserBatch, row: number): void {
-    for (let k = 0; k < this.acc.length; k++) writeDistRow(batch.dist[k], row, this.acc[k], this.touched[k], this.touchedCount[k], this.totals[k]);
+    for (let k = 0; k < this.acc.length; k++) writeDistRow(batch.dist[k], row, this.acc[k], this.totals[k]);
     for (let c = 0; c < this.continuousFeatures.length; c++) {
       writeContinuousCell(batch, row, c, this.continuousFeatures[c], this.contWeight[c], this.contMean[c], this.contM2[c]);
     }

@@ -63,57 +63,42 @@ export function encodeUsers(spec: FeatureSpec, profiles: readonly UserProfile[])
 
 /**
  * Writes `profile` into batch row `row`. `scratch` (one Float64Array(V_f) per categorical/multi
- * feature, all zeros, as `new Float64Array` gives it) may be passed to avoid allocating per row;
- * it is left all zeros again. Only the profile's own values are touched, never the whole vocabulary.
+ * feature) may be passed to avoid allocating per row; it is overwritten.
  */
 export function writeProfileRow(batch: UserBatch, row: number, profile: UserProfile, scratch?: Float64Array[]): void {
   const { spec } = batch;
   const compiled = compileSpec(spec);
-  const { vocabularyFeatures, continuousFeatures } = compiled;
-  for (let k = 0; k < vocabularyFeatures.length; k++) {
-    const f = vocabularyFeatures[k];
+  compiled.vocabularyFeatures.forEach((f, k) => {
     const name = spec.features[f].name;
-    const width = vocabularySize(spec, f);
-    const acc = scratch?.[k] ?? new Float64Array(width);
+    const acc = scratch?.[k] ?? new Float64Array(vocabularySize(spec, f));
+    acc.fill(0);
     const lookup = compiled.valueIndex[f] as Map<string, number>;
-    const values = Object.hasOwn(profile.values, name) ? profile.values[name] : undefined;
-    const keys = values === undefined ? [] : Object.keys(values);
-    const indices = touchedScratch(keys.length);
-    // Summed in key order: several unknown values share the OOV slot, and the sum must be bit-identical.
-    for (let t = 0; t < keys.length; t++) {
-      const index = lookup.get(keys[t]) ?? 0;
-      acc[index] += (values as Record<string, number>)[keys[t]];
-      indices[t] = index;
-    }
-    writeDistRow(batch.dist[k], row, acc, indices, keys.length, Object.hasOwn(profile.valueTotals, name) ? profile.valueTotals[name] : 0);
-    for (let t = 0; t < keys.length; t++) acc[indices[t]] = 0;
-  }
-  for (let c = 0; c < continuousFeatures.length; c++) {
-    const feature = spec.features[continuousFeatures[c]] as ContinuousFeature;
+    const values = Object.hasOwn(profile.values, name) ? profile.values[name] : {};
+    for (const [value, weight] of Object.entries(values)) acc[lookup.get(value) ?? 0] += weight;
+    writeDistRow(batch.dist[k], row, acc, Object.hasOwn(profile.valueTotals, name) ? profile.valueTotals[name] : 0);
+  });
+  compiled.continuousFeatures.forEach((f, c) => {
+    const feature = spec.features[f] as ContinuousFeature;
     const stats = Object.hasOwn(profile.continuous, feature.name) ? profile.continuous[feature.name] : undefined;
     writeContinuousCell(batch, row, c, feature, stats?.weight ?? 0, stats?.mean ?? 0, stats?.m2 ?? 0);
-  }
-  const count = Math.min(spec.bagLength, profile.recent.length);
-  const bag = bagScratch(count);
+  });
+  const n = spec.bagLength;
+  const ids = new Int32Array(n);
+  const weights = new Float64Array(n);
+  const count = Math.min(n, profile.recent.length);
   for (let j = 0; j < count; j++) {
-    bag.ids[j] = compiled.itemIndex.get(profile.recent[j].itemId) ?? 0;
-    bag.weights[j] = profile.recent[j].weight;
+    ids[j] = compiled.itemIndex.get(profile.recent[j].itemId) ?? 0;
+    weights[j] = profile.recent[j].weight;
   }
-  writeBagRow(batch, row, bag.ids, bag.weights, count);
+  writeBagRow(batch, row, ids, weights, count);
 }
 
-/**
- * Writes one distribution row: zeros, then `acc[i] / total` at the `count` vocabulary indices
- * `indices` lists (repeats allowed), the only non-zero entries of `acc`; all zeros when the total is 0.
- */
-export function writeDistRow(out: Float32Array, row: number, acc: Float64Array, indices: ArrayLike<number>, count: number, total: number): void {
-  const offset = row * acc.length;
-  out.fill(0, offset, offset + acc.length);
-  if (!(total > 0)) return;
-  for (let t = 0; t < count; t++) {
-    const index = indices[t];
-    out[offset + index] = acc[index] / total;
-  }
+/** Writes one distribution row: `acc[i] / total`, or all zeros when the total is 0. */
+export function writeDistRow(out: Float32Array, row: number, acc: Float64Array, total: number): void {
+  const width = acc.length;
+  const offset = row * width;
+  if (total > 0) for (let i = 0; i < width; i++) out[offset + i] = acc[i] / total;
+  else out.fill(0, offset, offset + width);
 }
 
 /** Writes continuous feature c's two `user_cont` cells from its weighted Welford state. */
@@ -140,23 +125,6 @@ export function writeBagRow(batch: UserBatch, row: number, ids: ArrayLike<number
     batch.bagIds[offset + j] = present ? ids[j] : 0;
     batch.bagWeights[offset + j] = present && total > 0 ? weights[j] / total : 0;
   }
-}
-
-// Row writers run synchronously on one thread, so module-wide buffers (grown on demand) spare an allocation per row.
-let touchedIndices = new Int32Array(64);
-const bagBuffers = { ids: new Int32Array(64), weights: new Float64Array(64) };
-
-function touchedScratch(count: number): Int32Array {
-  if (touchedIndices.length < count) touchedIndices = new Int32Array(2 * count);
-  return touchedIndices;
-}
-
-function bagScratch(count: number): { ids: Int32Array; weights: Float64Array } {
-  if (bagBuffers.ids.length < count) {
-    bagBuffers.ids = new Int32Array(2 * count);
-    bagBuffers.weights = new Float64Array(2 * count);
-  }
-  return bagBuffers;
 }
 
 function vocabularySize(spec: FeatureSpec, f: number): number {

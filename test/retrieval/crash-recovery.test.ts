@@ -9,6 +9,7 @@ import { credentials } from '@grpc/grpc-js';
 import type { RetrievalClient } from '../../shared/generated/dlrs/v1/Retrieval.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { call } from '../fixtures/retrieval-shard.js';
+import { OWN_CONNECTION } from '../fixtures/runtime-clients.js';
 
 const SERVE = fileURLToPath(new URL('../fixtures/serve-stand-in-shard.ts', import.meta.url));
 
@@ -22,7 +23,7 @@ async function startShard(dataDir: string): Promise<{ client: RetrievalClient; k
     child.once('exit', (code) => reject(new Error(`shard process exited with ${code} before serving`)));
   });
   const Client = loadProtos().grpcObject.dlrs.v1.Retrieval;
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), OWN_CONNECTION);
   return {
     client,
     kill: async () => {

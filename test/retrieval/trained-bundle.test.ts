@@ -10,6 +10,7 @@ import { readBundle } from '../../shared/bundle/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { runTrain } from '../../services/trainer/train-command.js';
 import { call, f32, floats } from '../fixtures/retrieval-shard.js';
+import { OWN_CONNECTION } from '../fixtures/runtime-clients.js';
 
 const RUN_RETRIEVAL = fileURLToPath(new URL('../fixtures/run-retrieval.ts', import.meta.url));
 
@@ -40,7 +41,7 @@ describe('runRetrieval (dlrs serve retrieval) with a trained bundle', function (
         if (parsed.msg === 'retrieval listening' && parsed.port !== undefined) resolve(parsed.port);
       });
     });
-    const client = new (loadProtos().grpcObject.dlrs.v1.Retrieval)(`127.0.0.1:${port}`, credentials.createInsecure());
+    const client = new (loadProtos().grpcObject.dlrs.v1.Retrieval)(`127.0.0.1:${port}`, credentials.createInsecure(), OWN_CONNECTION);
     try {
       await new Promise<void>((resolve, reject) => client.waitForReady(Date.now() + 10_000, (error) => (error ? reject(error) : resolve())));
       let stats = await call(client.Stats.bind(client), {}).catch(() => undefined);

@@ -2,21 +2,9 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { SearchResponse } from '../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { SearchResult } from '../../shared/generated/dlrs/v1/SearchResult.js';
 import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
+import { STREAM_REQUEST_ID, STREAM_RESPONSE, RESPONSE_REQUEST_ID, RESPONSE_MODEL_VERSION, RESPONSE_SHARD, RESPONSE_DIM, RESPONSE_RESULTS, RESULT_ITEM_ID, RESULT_SIMILARITIES, RESULT_EMBEDDINGS, RESULT_BIASES } from '../../shared/proto/index.js';
 
 type Serialize<T> = (message: T) => Buffer;
-
-// Field tags (field number << 3 | wire type) of proto/dlrs/v1/retrieval.proto: 2 = length-delimited, 0 = varint.
-const STREAM_REQUEST_ID = (1 << 3) | 2;
-const STREAM_RESPONSE = (2 << 3) | 2;
-const RESPONSE_REQUEST_ID = (1 << 3) | 2;
-const RESPONSE_MODEL_VERSION = (2 << 3) | 2;
-const RESPONSE_SHARD = (3 << 3) | 0;
-const RESPONSE_DIM = (4 << 3) | 0;
-const RESPONSE_RESULTS = (5 << 3) | 2;
-const RESULT_ITEM_ID = (1 << 3) | 2;
-const RESULT_SIMILARITIES = (2 << 3) | 2;
-const RESULT_EMBEDDINGS = (3 << 3) | 2;
-const RESULT_BIASES = (4 << 3) | 2;
 
 /**
  * The Retrieval service definition with serializers of the search answers

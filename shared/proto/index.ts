@@ -1,2 +1,3 @@
 export { loadProtos, PROTO_ROOT, PROTO_FILES, PROTO_LOADER_OPTIONS } from './load-protos.js';
 export type { DlrsProtos, LoadedProtos } from './load-protos.js';
+export { STREAM_REQUEST_ID, STREAM_RESPONSE, RESPONSE_REQUEST_ID, RESPONSE_MODEL_VERSION, RESPONSE_SHARD, RESPONSE_DIM, RESPONSE_RESULTS, RESULT_ITEM_ID, RESULT_SIMILARITIES, RESULT_EMBEDDINGS, RESULT_BIASES } from './search-answer-tags.js';

@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { SearchResponse } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { SearchStreamResponse } from '../../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import { findService } from '../../../shared/grpc/index.js';
+import { protoText, searchResponseArbitrary } from '../../../shared/proto/testing/search-response-arbitrary.js';
 import { loadProtos } from '../../../shared/proto/index.js';
 import { decodeSearchStreamResponse, withSearchStreamDecoding } from './decode-search-stream-response.js';
 
 const generic = findService([loadProtos().packageDefinition], 'dlrs.v1.Retrieval');
 const fast = withSearchStreamDecoding(generic);
 
-const text = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ minLength: 200, maxLength: 300 }));
-const bytes = fc.option(fc.uint8Array({ maxLength: 300 }), { nil: undefined });
-const response: fc.Arbitrary<SearchResponse> = fc.record(
-  {
-    requestId: text,
-    modelVersion: text,
-    shard: fc.oneof(fc.constant(0), fc.nat(300), fc.constant(0xffffffff)),
-    dim: fc.oneof(fc.constant(0), fc.nat(2000)),
-    results: fc.array(fc.record({ itemIds: fc.array(text, { maxLength: 40 }), similarities: bytes, embeddings: bytes, biases: bytes }, { requiredKeys: ['itemIds'] }), { maxLength: 3 }),
-  },
-  { requiredKeys: [] },
-);
 
 /** What each deserializer makes of `wire`: the message, or that it threw. */
 function bothDecode(wire: Buffer): [unknown, unknown] {
@@ -37,7 +25,7 @@ function bothDecode(wire: Buffer): [unknown, unknown] {
 describe('withSearchStreamDecoding', () => {
   it('decodes SearchStream answers as the proto-loader deserializer does', () => {
     fc.assert(
-      fc.property(response, text, (message, requestId) => {
+      fc.property(searchResponseArbitrary, protoText, (message, requestId) => {
         const [fastDecoded, genericDecoded] = bothDecode(generic.SearchStream.responseSerialize({ requestId, response: message } satisfies SearchStreamResponse));
         assert.notEqual(genericDecoded, 'threw');
         assert.deepEqual(fastDecoded, genericDecoded);

@@ -21,6 +21,8 @@ export interface AppendOnlyLogOptions {
   fs?: DurableFs;
   /** Told when the log stops being writable (with the error) and when it is writable again (undefined). */
   onWritableChange?: (failure: Error | undefined) => void;
+  /** Told when a compaction put its rewrite in place, with the sizes before and after. */
+  onCompacted?: (fromBytes: number, toBytes: number) => void;
   /** Told about a compaction that was abandoned; the old file stays in use and the rewrite is retried later. */
   onCompactionFailed?: (error: Error, retryInMs: number) => void;
   /** The clock of the retry backoff. */
@@ -124,8 +126,9 @@ export class AppendOnlyLog {
   /** Replays the file at `options.path` (created when absent) and opens it for appending. */
   static async open(options: AppendOnlyLogOptions): Promise<AppendOnlyLog> {
     const fs = options.fs ?? nodeDurableFs;
-    // A leftover rewrite never replaced the log: the log is still the truth.
-    await fs.rm(options.path + COMPACTION_SUFFIX, { force: true });
+    // A leftover rewrite never replaced the log: the log is still the truth. One that cannot be
+    // removed only makes compactions fail (and be retried); the log still serves.
+    await fs.rm(options.path + COMPACTION_SUFFIX, { force: true }).catch(() => undefined);
     // Opened for appending first, so that the file exists; read through a handle of its own.
     const handle = await fs.open(options.path, 'a');
     try {
@@ -332,8 +335,10 @@ export class AppendOnlyLog {
         }
         switched = true;
         const previous = this.handle;
+        const fromBytes = this.durableBytes;
         this.handle = appender;
         this.durableBytes = bytes;
+        this.options.onCompacted?.(fromBytes, bytes);
         this.counters.compactions++;
         await previous.close().catch(() => undefined);
         try {

@@ -26,6 +26,8 @@ export interface EmbeddedProfileStoreOptions<P> {
   onEvicted?: (reason: ProfileEvictionReason, count: number) => void;
   /** Told when the store cannot write (the error) and when it can again (undefined): readiness follows it. */
   onWritableChange?: (failure: Error | undefined) => void;
+  /** Told when a compaction rewrote the file, with its sizes before and after. */
+  onCompacted?: (fromBytes: number, toBytes: number) => void;
   /** Told about an abandoned compaction (the old file stays in use; retried after `retryInMs`). */
   onCompactionFailed?: (error: Error, retryInMs: number) => void;
   /** The file layer; the real file system when absent. */
@@ -134,6 +136,7 @@ export class EmbeddedProfileStore<P, E extends IdempotentEvent> implements Profi
       shouldCompact: (fileBytes) => fileBytes > store.compactionMinBytes && fileBytes > store.compactionRatio * store.liveChars,
       snapshot: () => store.snapshot(),
       onWritableChange: options.onWritableChange,
+      onCompacted: options.onCompacted,
       onCompactionFailed: options.onCompactionFailed,
     });
     store.sweepExpired();

@@ -4,3 +4,5 @@ export { DEFAULT_COMPACTION_MIN_BYTES, DEFAULT_COMPACTION_RATIO, DEFAULT_MAX_PRO
 export type { EmbeddedProfileStoreOptions, EmbeddedProfileStoreStats, ProfileEvictionReason } from './embedded-profile-store.js';
 export { DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_MAX_ATTEMPTS, RedisProfileStore } from './redis-profile-store.js';
 export type { RedisProfileStoreOptions } from './redis-profile-store.js';
+export { monitorProfileStore } from './profile-store-monitor.js';
+export type { ProfileStoreMonitor } from './profile-store-monitor.js';

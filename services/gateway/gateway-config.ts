@@ -135,6 +135,13 @@ export function loadGatewayConfig(options: { env?: Env; file?: string } = {}): G
   if ((config.internalTlsCertPath === undefined) !== (config.internalTlsKeyPath === undefined)) {
     problems.push('DLRS_INTERNAL_TLS_CERT_PATH and DLRS_INTERNAL_TLS_KEY_PATH go together (a client certificate needs its key)');
   }
+  if (config.interactionLogMaxTotalBytes > 0 && config.interactionLogMaxTotalBytes < config.interactionLogMaxFileBytes) {
+    problems.push(`DLRS_INTERACTION_LOG_MAX_TOTAL_BYTES=${config.interactionLogMaxTotalBytes} is below DLRS_INTERACTION_LOG_MAX_FILE_BYTES=${config.interactionLogMaxFileBytes}: the log could not keep one whole file`);
+  }
+  // A writer appends to a file for up to its maximum age: a shorter retention could delete it meanwhile.
+  if (config.interactionLogRetentionMs > 0 && config.interactionLogRetentionMs <= config.interactionLogMaxFileAgeMs) {
+    problems.push(`DLRS_INTERACTION_LOG_RETENTION_MS=${config.interactionLogRetentionMs} must exceed DLRS_INTERACTION_LOG_MAX_FILE_AGE_MS=${config.interactionLogMaxFileAgeMs}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

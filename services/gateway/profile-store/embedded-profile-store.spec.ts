@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, cp, mkdir, mkdtemp, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readFile, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -251,6 +251,49 @@ describe('EmbeddedProfileStore', () => {
       await reopened.close();
     });
 
+    it('abandons a compaction that fails at any step (open, write, sync, rename): rewrite removed, old file kept, retried later', async () => {
+      const fs = new FaultyDurableFs();
+      let clockMs = 1_000_000;
+      const failures: Error[] = [];
+      let compacted: () => void = () => undefined;
+      const rewritten = new Promise<void>((resolve) => (compacted = resolve));
+      const store = await open({ fs, compactionMinBytes: 2048, now: () => clockMs, onCompactionFailed: (error) => failures.push(error), onCompacted: () => compacted() });
+      const expected = new Map<string, string[]>();
+      let n = 0;
+      const steps = [
+        { op: 'open', error: 'EACCES' },
+        { op: 'write', error: 'ENOSPC' },
+        { op: 'datasync', error: 'EIO' },
+        { op: 'rename', error: 'EIO' },
+      ] as const;
+      for (const [index, step] of steps.entries()) {
+        const fault = fs.inject({ op: step.op, path: '.compact', error: step.error });
+        while (failures.length === index) {
+          assert.ok(n < 2000, `a compaction is tried once the file passes 2 KiB (${step.op})`);
+          await store.apply(`u${n % 3}`, [ev(`e${n}`)], appendLabels);
+          expected.set(`u${n % 3}`, [...(expected.get(`u${n % 3}`) ?? []), `e${n++}`]);
+        }
+        assert.match(failures[index].message, new RegExp(step.error), step.op);
+        fault.remove();
+        assert.equal(store.writeFailure, undefined, `${step.op}: appends go on`);
+        assert.deepEqual((await readdir(dir)).sort(), ['profiles.aof'], `${step.op}: the rewrite was removed`);
+        const crashed = await afterCrash();
+        await expectState(crashed, expected, ['u0', 'u1', 'u2'], `a crash after a compaction failed at ${step.op}`);
+        await crashed.close();
+        // The next try waits for the backoff, which doubles: 1 s, 2 s, 4 s, …
+        clockMs += 1000 * 2 ** index;
+      }
+      assert.equal(store.stats().compactions, 0);
+      await store.apply('u0', [ev('last')], appendLabels);
+      expected.get('u0')?.push('last');
+      await rewritten;
+      assert.equal(store.stats().compactionFailures, 4);
+      await store.close();
+      const reopened = await open();
+      await expectState(reopened, expected, ['u0', 'u1', 'u2'], 'after the compaction succeeded');
+      await reopened.close();
+    });
+
     it('acknowledges appends while a slow compaction runs, and a crash before, during or after it replays every acknowledged write', async () => {
       const gate = gatedRewrites(nodeDurableFs);
       const store = await open({ compactionMinBytes: 2048, fs: gate.fs });
@@ -335,19 +378,19 @@ describe('EmbeddedProfileStore', () => {
     });
 
     it('keeps the file bounded under a stream of new users: compaction drops the evicted ones', async () => {
-      const store = await open({ maxUsers: 20, compactionMinBytes: 8192 });
-      for (let i = 0; i < 1500; i++) await store.apply(`user-${i}`, [ev(`e${i}`)], appendLabels);
+      const store = await open({ maxUsers: 10, compactionMinBytes: 4096 });
+      for (let i = 0; i < 400; i++) await store.apply(`user-${i}`, [ev(`e${i}`)], appendLabels);
       const stats = store.stats();
-      assert.equal(stats.users, 20);
-      assert.equal(stats.evictions.cap, 1480);
+      assert.equal(stats.users, 10);
+      assert.equal(stats.evictions.cap, 390);
       assert.ok(stats.compactions > 0);
       await store.close();
       const size = (await stat(join(dir, 'profiles.aof'))).size;
-      assert.ok(size < 3 * 8192, `the file holds about the live users and the last appends, not all 1500: ${size} bytes`);
-      const reopened = await open({ maxUsers: 20 });
-      assert.equal(reopened.stats().users, 20);
-      assert.deepEqual((await reopened.get('user-1499'))?.applied, ['e1499']);
-      assert.equal(await reopened.get('user-1479'), undefined);
+      assert.ok(size < 2 * 4096, `the file holds about the live users and the last appends, not all 400: ${size} bytes`);
+      const reopened = await open({ maxUsers: 10 });
+      assert.equal(reopened.stats().users, 10);
+      assert.deepEqual((await reopened.get('user-399'))?.applied, ['e399']);
+      assert.equal(await reopened.get('user-389'), undefined);
       await reopened.close();
     });
   });

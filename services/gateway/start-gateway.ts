@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeatureSpec, Item } from '../../shared/features/index.js';
-import { createGrpcClient, createGrpcServer, findService } from '../../shared/grpc/index.js';
 import type { DurableFs } from '../../shared/durable-io/index.js';
+import { createGrpcClient, createGrpcServer, findService } from '../../shared/grpc/index.js';
 import type { ClientTlsOptions, GrpcServer, ServiceClientConstructor } from '../../shared/grpc/index.js';
 import type { RankingClient } from '../../shared/generated/dlrs/v1/Ranking.js';
 import type { RetrievalClient } from '../../shared/generated/dlrs/v1/Retrieval.js';

@@ -18,7 +18,7 @@ export interface FaultRule {
   times?: number;
   /** Fail the call with this error, doing nothing. */
   error?: FaultCode;
-  /** For 'write': write only this many bytes of those asked (fewer than asked) and report that. */
+  /** For 'write': write at most this many bytes of those asked, and report how many were written. */
   shortWriteBytes?: number;
 }
 
@@ -151,7 +151,7 @@ class FaultyDurableFile implements DurableFile {
   async write(data: Uint8Array, position?: number): Promise<number> {
     const rule = this.check('write', [this.path]);
     // A short write puts part of the data on disk, as a nearly full disk does.
-    if (rule?.shortWriteBytes !== undefined) return this.inner.write(data.subarray(0, Math.min(rule.shortWriteBytes, Math.max(0, data.byteLength - 1))), position);
+    if (rule?.shortWriteBytes !== undefined) return this.inner.write(data.subarray(0, Math.min(rule.shortWriteBytes, data.byteLength)), position);
     return this.inner.write(data, position);
   }
 

@@ -34,7 +34,7 @@ function featureMessage(value: Item['features'][string]): FeatureValue {
 }
 
 /** A new item `id` with the features of catalog item `source`, as UpsertItems takes it. */
-export function drillItem(source: Item, id: string): ItemMessage {
+export function drillItem(source: Item, id: string): ItemMessage & { id: string } {
   return { id, title: `drill ${id}`, features: Object.fromEntries(Object.entries(source.features).map(([name, value]) => [name, featureMessage(value)])) };
 }
 

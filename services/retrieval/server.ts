@@ -78,6 +78,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
   const ready = (async () => {
     const startedMs = Date.now();
     logger.info({ shard: `${config.shard.index}/${config.shard.count}`, dataDir: config.dataDir, modelVersion: model.modelVersion }, 'loading the shard');
+    if (config.walRepair !== 'off') logger.warn({ walRepair: config.walRepair }, 'DLRS_WAL_REPAIR is set: a damaged write-ahead log will be cut at the damage instead of refusing the start; unset it once the shard is up');
     shard = await DurableShard.open(
       {
         dataDir: config.dataDir,
@@ -85,6 +86,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
         tuning: { ...DEFAULT_SEARCH_TUNING, exactScanMaxItems: config.exactScanMaxItems },
         snapshotAfterRecords: config.snapshotAfterRecords,
         snapshotsKept: config.snapshotsKept,
+        walRepair: config.walRepair,
         logger,
       },
       recoveryModelOf(model, config.shard),

@@ -42,13 +42,13 @@ interface Cut {
 export async function readLog(dir: string, afterSeq: number, options: ReadLogOptions = {}): Promise<LogEntry[]> {
   const fs = options.fs ?? nodeDurableFs;
   const events: LogEvent[] = [];
-  const bytesOf = new Map<string, Buffer>();
+  const sizeOf = new Map<string, number>();
   for (const segment of await listSegments(fs, dir)) {
-    const bytes = await fs.readFile(segment.path);
-    bytesOf.set(segment.path, bytes);
-    const scanned = scanSegment(bytes);
+    const scanned = scanSegment(await fs.readFile(segment.path));
+    sizeOf.set(segment.path, scanned.sizeBytes);
     const inSegment: LogEvent[] = [...scanned.records.map((record) => ({ segment, offset: record.offset, record })), ...scanned.stops.map((stop) => ({ segment, offset: stop.offset, stop }))];
-    events.push(...inSegment.sort((a, b) => a.offset - b.offset));
+    // A loop, not push(...): a segment may hold more records than a call takes arguments.
+    for (const event of inSegment.sort((a, b) => a.offset - b.offset)) events.push(event);
   }
   const torn: LogEvent[] = [];
   let cut: Cut | undefined;
@@ -88,7 +88,7 @@ export async function readLog(dir: string, afterSeq: number, options: ReadLogOpt
   // Torn tails before the cut only: they hold nothing anybody was told is stored.
   for (const event of torn) {
     await truncateSegment(fs, event.segment, event.offset);
-    options.logger?.info({ segment: event.segment.path, offset: event.offset, bytes: (bytesOf.get(event.segment.path)?.length ?? 0) - event.offset, reason: 'stop' in event ? event.stop.reason : '' }, 'torn write-ahead log tail cut off (never acknowledged)');
+    options.logger?.info({ segment: event.segment.path, offset: event.offset, bytes: (sizeOf.get(event.segment.path) ?? 0) - event.offset, reason: 'stop' in event ? event.stop.reason : '' }, 'torn write-ahead log tail cut off (never acknowledged)');
   }
   const kept = cut === undefined ? events : events.slice(0, cut.index);
   if (cut !== undefined) {
@@ -101,7 +101,7 @@ export async function readLog(dir: string, afterSeq: number, options: ReadLogOpt
           'Restore the data directory from a backup, or start once with DLRS_WAL_REPAIR=drop-damaged to drop the log from this point on.',
       );
     }
-    const savedTo = await dropFrom(fs, dir, cut, bytesOf);
+    const savedTo = await dropFrom(fs, dir, cut);
     options.logger?.warn(
       { segment: cut.segment.path, offset: cut.offset, reason: cut.reason, droppedRecords: dropped.length, droppedSeqs: seqRanges(dropped), savedTo },
       `DLRS_WAL_REPAIR=drop-damaged: dropped the log from ${where} on`,
@@ -119,9 +119,9 @@ function nextRecordAfter(events: readonly LogEvent[], index: number): LogEntry |
 }
 
 /** Moves the log from the cut on aside: the rest of the cut segment into `<segment>.dropped-<offset>`, later segments renamed `<segment>.dropped`. */
-async function dropFrom(fs: DurableFs, dir: string, cut: Cut, bytesOf: ReadonlyMap<string, Buffer>): Promise<string[]> {
+async function dropFrom(fs: DurableFs, dir: string, cut: Cut): Promise<string[]> {
   const savedTo: string[] = [];
-  const rest = (bytesOf.get(cut.segment.path) ?? Buffer.alloc(0)).subarray(cut.offset);
+  const rest = (await fs.readFile(cut.segment.path)).subarray(cut.offset);
   const restPath = `${cut.segment.path}.dropped-${cut.offset}`;
   const file = await fs.open(restPath, 'w');
   try {

@@ -115,9 +115,7 @@ function scanFrames(bytes: Buffer, start: number, headerBytes: number): Omit<Sca
     stops.push({ offset, ...frame });
     if (frame.kind === 'torn') break;
     const rest = scanFrom(bytes, offset + 1, headerBytes);
-    records.push(...rest.records);
-    stops.push(...rest.stops);
-    break;
+    return { records: records.concat(rest.records), stops: stops.concat(rest.stops) };
   }
   return { records, stops };
 }
@@ -125,6 +123,8 @@ function scanFrames(bytes: Buffer, start: number, headerBytes: number): Omit<Sca
 /** Scans on from the next intact frame at or after `from` (none: nothing more is readable). */
 function scanFrom(bytes: Buffer, from: number, headerBytes: number): Omit<ScannedSegment, 'sizeBytes'> {
   for (let offset = from; offset + headerBytes <= bytes.length; offset++) {
+    // Most offsets hold no plausible length: skip them without computing a CRC.
+    if (bytes.readUInt32LE(offset) > bytes.length - offset - headerBytes) continue;
     const frame = readFrame(bytes, offset, headerBytes);
     if ('entry' in frame) return scanFrames(bytes, offset, headerBytes);
   }

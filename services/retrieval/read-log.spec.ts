@@ -69,8 +69,11 @@ describe('readLog', () => {
       const where = await writeTwoSegments();
       const second = where.get(2) as { offset: number; end: number };
       await flip(FIRST, delta < 0 ? second.end + delta : second.offset + delta);
+      const tornSecond = Buffer.concat([await readFile(join(dir, SECOND)), Buffer.from([40, 0, 0])]);
+      await writeFile(join(dir, SECOND), tornSecond);
       await assert.rejects(readLog(dir, 0), (error: DlrsError) => refusal(FIRST, second.offset)(error) && error.message.includes('5 intact records follow: seqs 3..7'));
       assert.deepEqual(await readdir(dir), [FIRST, SECOND], 'a refused replay changes nothing');
+      assert.equal((await stat(join(dir, SECOND))).size, tornSecond.length, 'not even a torn tail');
     });
 
     it(`refuses a flipped byte in the ${part} of the last record, naming segment and offset`, async () => {

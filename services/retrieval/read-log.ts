@@ -85,22 +85,22 @@ export async function readLog(dir: string, afterSeq: number, options: ReadLogOpt
       previousSeq = seq;
     }
   }
-  // Torn tails before the cut only: they hold nothing anybody was told is stored.
+  const dropped = cut === undefined ? [] : events.slice(cut.index).flatMap((event) => ('record' in event ? [event.record.entry.seq] : []));
+  const where = cut === undefined ? '' : `write-ahead log segment ${cut.segment.path}, byte offset ${cut.offset}`;
+  if (cut !== undefined && options.repair !== 'drop-damaged') {
+    throw new DlrsError(
+      'FAILED_PRECONDITION',
+      `${where}: ${cut.reason}; replay cannot go on without losing acknowledged records (${dropped.length} intact records follow: ${seqRanges(dropped)}). ` +
+        'Restore the data directory from a backup, or start once with DLRS_WAL_REPAIR=drop-damaged to drop the log from this point on.',
+    );
+  }
+  // Torn tails (before the cut: the loop stopped there) hold nothing anybody was told is stored.
   for (const event of torn) {
     await truncateSegment(fs, event.segment, event.offset);
     options.logger?.info({ segment: event.segment.path, offset: event.offset, bytes: (sizeOf.get(event.segment.path) ?? 0) - event.offset, reason: 'stop' in event ? event.stop.reason : '' }, 'torn write-ahead log tail cut off (never acknowledged)');
   }
   const kept = cut === undefined ? events : events.slice(0, cut.index);
   if (cut !== undefined) {
-    const dropped = events.slice(cut.index).flatMap((event) => ('record' in event ? [event.record.entry.seq] : []));
-    const where = `write-ahead log segment ${cut.segment.path}, byte offset ${cut.offset}`;
-    if (options.repair !== 'drop-damaged') {
-      throw new DlrsError(
-        'FAILED_PRECONDITION',
-        `${where}: ${cut.reason}; replay cannot go on without losing acknowledged records (${dropped.length} intact records follow: ${seqRanges(dropped)}). ` +
-          'Restore the data directory from a backup, or start once with DLRS_WAL_REPAIR=drop-damaged to drop the log from this point on.',
-      );
-    }
     const savedTo = await dropFrom(fs, dir, cut);
     options.logger?.warn(
       { segment: cut.segment.path, offset: cut.offset, reason: cut.reason, droppedRecords: dropped.length, droppedSeqs: seqRanges(dropped), savedTo },

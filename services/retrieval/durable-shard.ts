@@ -96,9 +96,12 @@ export class DurableShard {
   }
 
   /**
-   * Recovers the shard from `dataDir`: newest snapshot (or the initial catalog)
-   * plus the log tail. Data embedded by another model version is re-embedded.
-   * A snapshot is written at once when none matched the served version.
+   * Recovers the shard from `dataDir`: newest intact snapshot (or the initial
+   * catalog) plus the log tail. Data embedded by another model version is
+   * re-embedded. A snapshot is written at once when none matched the served
+   * version or a damaged one was skipped. Rejects with FAILED_PRECONDITION,
+   * naming the file, when the snapshots and the log cannot rebuild every
+   * acknowledged write (see read-log.ts for the log's checks and repair).
    */
   static async open(options: DurableShardOptions, model: RecoveryModel): Promise<DurableShard> {
     const fs = options.fs ?? nodeDurableFs;
@@ -123,30 +126,30 @@ export class DurableShard {
       await state.upsert(items, embedded.embeddings, embedded.biases);
     }
     const snapshotSeq = snapshot?.meta.seq ?? 0;
-    let tail: LogEntry[];
+    let log: WriteAheadLog;
+    let lastSeq: number;
     try {
-      tail = await readLog(options.dataDir, snapshotSeq, { fs, repair: options.walRepair, logger });
+      const tail = await readLog(options.dataDir, snapshotSeq, { fs, repair: options.walRepair, logger });
+      lastSeq = tail.at(-1)?.seq ?? snapshotSeq;
+      const newestSkipped = snapshot?.skipped[0];
+      if (newestSkipped !== undefined && lastSeq < newestSkipped.seq) {
+        throw new DlrsError(
+          'FAILED_PRECONDITION',
+          `snapshot ${newestSkipped.path} is damaged and the log after the older snapshot ends at seq ${lastSeq}, short of its seq ${newestSkipped.seq}; restore the data directory from a backup`,
+        );
+      }
+      for (const entry of tail) await applyRecord(state, entry, model);
+      if (tail.length > 0) logger.info({ records: tail.length }, 'log replayed');
+      // The log has stood in for the damaged snapshots: set them aside so they no longer count among those kept.
+      for (const damaged of snapshot?.skipped ?? []) logger.warn({ path: damaged.path, movedTo: await setSnapshotAside(damaged.path, fs) }, 'damaged snapshot set aside');
+      log = await WriteAheadLog.open({ dir: options.dataDir, nextSeq: lastSeq + 1, fs, logger });
     } catch (error) {
       await state.close();
       throw error;
     }
-    const lastSeq = tail.at(-1)?.seq ?? snapshotSeq;
-    const skipped = snapshot?.skipped ?? [];
-    const newestSkipped = skipped[0];
-    if (newestSkipped !== undefined && lastSeq < newestSkipped.seq) {
-      await state.close();
-      throw new DlrsError(
-        'FAILED_PRECONDITION',
-        `snapshot ${newestSkipped.path} is damaged and the log after the older snapshot ends at seq ${lastSeq}, short of its seq ${newestSkipped.seq}; restore the data directory from a backup`,
-      );
-    }
-    for (const entry of tail) await applyRecord(state, entry, model);
-    if (tail.length > 0) logger.info({ records: tail.length }, 'log replayed');
-    // The log has stood in for the damaged snapshots: set them aside so they no longer count among those kept.
-    for (const damaged of skipped) logger.warn({ path: damaged.path, movedTo: await setSnapshotAside(damaged.path, fs) }, 'damaged snapshot set aside');
-    const log = await WriteAheadLog.open({ dir: options.dataDir, nextSeq: lastSeq + 1, fs, logger });
     const shard = new DurableShard(options, fs, model, state, log, lastSeq, snapshotSeq, snapshot?.meta.createdAtMs ?? 0);
-    if (snapshot === undefined || snapshot.meta.modelVersion !== model.modelVersion || skipped.length > 0) await shard.snapshot();
+    // A fresh snapshot also replaces a damaged one among those kept.
+    if (snapshot === undefined || snapshot.meta.modelVersion !== model.modelVersion || snapshot.skipped.length > 0) await shard.snapshot();
     return shard;
   }
 

@@ -23,8 +23,6 @@ export interface DrillContext {
   faultLoadShare: number;
   /** The bundle served at the start, and the one the rollout drill switches to. */
   bundles: { current: ModelBundle; next: ModelBundle };
-  /** API tokens of narrower scopes than the topology's own: `read` only, and `write` (read,write). */
-  scopedTokens: { read: string; write: string };
   /** What the topology's processes print, by service name. */
   output: ServiceOutput;
   /** Progress lines. */

@@ -4,7 +4,6 @@
 // row per drill (what was done, what was expected, what happened, PASS/FAIL) and writes the
 // same as Markdown under reports/drills/. Exit code 1 when a drill fails.
 // Usage: run-drills.ts [--only name,name] [--deadline-ms N]
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -48,8 +47,6 @@ const DATA = 'synthetic:small';
 const EPOCHS = 1;
 const SEEDS = { current: 1, next: 2 } as const;
 const SHARDS = 2;
-/** 24 random bytes per drill token, as the topology's own. */
-const TOKEN_BYTES = 24;
 /** Users given a stored profile, asked for in turn. */
 const USERS = 200;
 /** Events of each user's history recorded before the drills. */
@@ -100,7 +97,6 @@ interface Stack {
   proxy: DelayProxyProcess;
   dataDir: string;
   requests: RecommendRequest[];
-  scopedTokens: DrillContext['scopedTokens'];
   output: ServiceOutput;
 }
 
@@ -110,12 +106,9 @@ async function startStack(bundle: ModelBundle, slowShard: string): Promise<Stack
   let proxy: DelayProxyProcess | undefined;
   log('starting the topology');
   const output = new ServiceOutput();
-  // Tokens of narrower scopes beside the topology's own, for the wrong-scope drill.
-  const scopedTokens = { read: randomBytes(TOKEN_BYTES).toString('base64url'), write: randomBytes(TOKEN_BYTES).toString('base64url') };
   const topology = await startTopology({
     bundleDir: bundle.dir,
     dataDir,
-    extraApiTokens: { [scopedTokens.read]: ['read'], [scopedTokens.write]: ['read', 'write'] },
     onLine: (name, line) => output.add(name, line),
     shards: SHARDS,
     rankingEnv: { DLRS_WORKERS: '1' },
@@ -136,7 +129,7 @@ async function startStack(bundle: ModelBundle, slowShard: string): Promise<Stack
     client.close();
   }
   const requests = users.map((user) => ({ requestId: '', userId: user.userId, k: K, candidates: CANDIDATES }));
-  return { topology, proxy, dataDir, requests, scopedTokens, output };
+  return { topology, proxy, dataDir, requests, output };
 }
 
 async function stopStack(stack: Stack): Promise<void> {
@@ -203,7 +196,6 @@ async function main(): Promise<number> {
         capacityRps,
         faultLoadShare: Number(values['load-share']),
         bundles,
-        scopedTokens: stack.scopedTokens,
         output: stack.output,
         log,
       };

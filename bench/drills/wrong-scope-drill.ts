@@ -4,11 +4,12 @@ import { DrillRecord } from './drill-result.js';
 import type { DrillResult } from './drill-result.js';
 import { authorizationMetadata, callPublicMethod, callTarget, observeTarget } from './public-calls.js';
 import type { PublicMethod } from './public-calls.js';
+import type { Topology } from '../../test/fixtures/serve-topology.js';
 
 /** Calls a token may not make (Session: its event needs write), and one it may make, which shows the token is valid. */
-const CASES: ReadonlyArray<{ scope: 'read' | 'write'; refused: readonly PublicMethod[]; allowed: PublicMethod }> = [
-  { scope: 'read', refused: ['RecordInteractions', 'Session', 'UpsertItems', 'DeleteItems', 'DeleteProfile'], allowed: 'Recommend' },
-  { scope: 'write', refused: ['UpsertItems', 'DeleteItems', 'DeleteProfile'], allowed: 'Recommend' },
+const CASES: ReadonlyArray<{ scopes: string; token: (topology: Topology) => string; refused: readonly PublicMethod[]; allowed: PublicMethod }> = [
+  { scopes: 'read', token: (topology) => topology.readOnlyToken, refused: ['RecordInteractions', 'Session', 'UpsertItems', 'DeleteItems', 'DeleteProfile'], allowed: 'Recommend' },
+  { scopes: 'read,write (a bare token)', token: (topology) => topology.readWriteToken, refused: ['UpsertItems', 'DeleteItems', 'DeleteProfile'], allowed: 'Recommend' },
 ];
 
 /**
@@ -20,21 +21,21 @@ export async function wrongScopeDrill(context: DrillContext): Promise<DrillResul
   const target = callTarget(context, 'wrong-scope');
   const record = new DrillRecord(
     'wrong scope',
-    `a token with scope read calls ${CASES[0].refused.join(', ')}; a token with scopes read,write calls ${CASES[1].refused.join(', ')}; each also calls Recommend`,
+    `a token with scope read calls ${CASES[0].refused.join(', ')}; a bare token (read,write) calls ${CASES[1].refused.join(', ')}; each also calls Recommend`,
     'every refused call PERMISSION_DENIED, Recommend OK; the profile, the catalog item and the new id as before; no process ends',
   );
   const before = await observeTarget(context, target);
   const unexpected: string[] = [];
   let refused = 0;
-  for (const { scope, refused: methods, allowed } of CASES) {
-    const metadata = (): ReturnType<typeof authorizationMetadata> => authorizationMetadata(`Bearer ${context.scopedTokens[scope]}`);
+  for (const { scopes, token, refused: methods, allowed } of CASES) {
+    const metadata = (): ReturnType<typeof authorizationMetadata> => authorizationMetadata(`Bearer ${token(topology)}`);
     for (const method of methods) {
       const status = await callPublicMethod(topology.gatewayAddress, method, metadata(), target);
       if (status === 'PERMISSION_DENIED') refused++;
-      else unexpected.push(`${method} with the ${scope} token: ${status}`);
+      else unexpected.push(`${method} with the ${scopes} token: ${status}`);
     }
     const status = await callPublicMethod(topology.gatewayAddress, allowed, metadata(), target);
-    if (status !== 'OK') unexpected.push(`${allowed} with the ${scope} token: ${status} (expected OK)`);
+    if (status !== 'OK') unexpected.push(`${allowed} with the ${scopes} token: ${status} (expected OK)`);
   }
   const after = await observeTarget(context, target);
   record.note(`${refused} calls PERMISSION_DENIED`);

@@ -10,6 +10,7 @@ import { countsOf } from './answer-probe.js';
 import { DrillRecord } from './drill-result.js';
 import type { DrillResult } from './drill-result.js';
 import { mib } from './process-memory.js';
+import { untilEveryShardAnswers } from './shard-answers.js';
 import { shardWriter } from './shard-upserts.js';
 
 const run = promisify(execFile);
@@ -29,6 +30,8 @@ const MAX_FILL_MS = 60_000;
 /** After space returns, writes must succeed again within this many tries, one every RETRY_INTERVAL_MS. */
 const RECOVERY_TRIES = 20;
 const RETRY_INTERVAL_MS = 250;
+/** After the shard's restarts, the gateway's reconnection backoff may take this long to reach it again. */
+const RECONNECT_MAX_MS = 30_000;
 /** Upserts after the recovery, each of which must be acknowledged. */
 const CALLS_AFTER_RECOVERY = 5;
 
@@ -173,7 +176,9 @@ export async function diskFullDrill(context: DrillContext): Promise<DrillResult>
     await topology.restart(name);
   }
   const missingAtEnd = await missingOnShard(topology.service(name).address, acknowledged);
-  record.note(`tmpfs unmounted, ${name} back on its directory: ${missingAtEnd.length} acknowledged items missing`);
+  const reconnectMs = await untilEveryShardAnswers(context, RECONNECT_MAX_MS);
+  record.note(`tmpfs unmounted, ${name} back on its directory: ${missingAtEnd.length} acknowledged items missing; the gateway reaches it again ${reconnectMs === undefined ? `not within ${RECONNECT_MAX_MS / 1000} s` : `after ${(reconnectMs / 1000).toFixed(1)} s`}`);
+  record.check(reconnectMs !== undefined, `answers still lack ${name} ${RECONNECT_MAX_MS / 1000} s after its last restart`);
   record.check(missingAtEnd.length === 0, `back on its directory ${missingAtEnd.length} acknowledged items are missing`);
   const dead = deadServices(context);
   record.check(dead.length === 0, `ended: ${dead.join(', ')}`);

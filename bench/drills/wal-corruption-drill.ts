@@ -7,6 +7,7 @@ import { deadServices } from './drill-context.js';
 import type { DrillContext } from './drill-context.js';
 import { DrillRecord } from './drill-result.js';
 import type { DrillResult } from './drill-result.js';
+import { untilEveryShardAnswers } from './shard-answers.js';
 import { shardUpserts } from './shard-upserts.js';
 import { logEntry, logText } from './service-output.js';
 
@@ -17,6 +18,8 @@ const ITEMS_PER_UPSERT = 4;
 /** The shard's refusal names the segment and offset like this (services/retrieval/read-log.ts). */
 const REFUSAL = /segment (\S+), byte offset (\d+)/;
 const SNAPSHOT_DIR = /^snapshot-(\d+)$/;
+/** After the shard was down for a while, the gateway's reconnection backoff may take this long to reach it again. */
+const RECONNECT_MAX_MS = 30_000;
 
 /** A record of the log, where it is and the ids it carries. */
 interface LoggedRecord {
@@ -139,7 +142,9 @@ export async function walCorruptionDrill(context: DrillContext): Promise<DrillRe
     await topology.restart(name);
   }
   const missingAfterRestore = await missingOnShard(topology.service(name).address, acknowledged);
-  record.note(`restored from the copy: SERVING, ${missingAfterRestore.length} acknowledged items missing`);
+  const reconnectMs = await untilEveryShardAnswers(context, RECONNECT_MAX_MS);
+  record.note(`restored from the copy: SERVING, ${missingAfterRestore.length} acknowledged items missing; the gateway reaches it again ${reconnectMs === undefined ? `not within ${RECONNECT_MAX_MS / 1000} s` : `after ${(reconnectMs / 1000).toFixed(1)} s`}`);
+  record.check(reconnectMs !== undefined, `answers still lack ${name} ${RECONNECT_MAX_MS / 1000} s after the restore`);
   record.check(missingAfterRestore.length === 0, `after the restore ${missingAfterRestore.length} acknowledged items are missing`);
   const dead = deadServices(context);
   record.check(dead.length === 0, `ended: ${dead.join(', ')}`);

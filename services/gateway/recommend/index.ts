@@ -1,4 +1,4 @@
-export { DEFAULT_CANDIDATES, DEFAULT_K, parseRecommendRequest } from './parse-recommend-request.js';
+export { DEFAULT_CANDIDATES, DEFAULT_K, checkRequestEnvelope, parseRecommendRequest } from './parse-recommend-request.js';
 export type { RecommendLimits, ResolveUserDeps } from './parse-recommend-request.js';
 export type { CallBudget, RankingPort, RetrievalShardPort } from './ports.js';
 export { POPULAR_FILTER_OVERFETCH, recommend } from './recommend.js';

@@ -41,7 +41,7 @@ export function testCatalog(): FakeItem[][] {
 }
 
 /** Generous limits, except small in-flight bounds so that backpressure and admission are exercised. */
-export const TEST_LIMITS: GatewayLimits = { maxK: 50, maxCandidates: 500, maxExcludeIds: 100, maxContextInteractions: 50, maxEventsPerBatch: 100, maxItemsPerCall: 100, maxInFlightPerStream: 2, maxRecommendsInFlight: 3, defaultTimeoutMs: 2000 };
+export const TEST_LIMITS: GatewayLimits = { maxK: 50, maxCandidates: 500, maxExcludeIds: 100, maxContextInteractions: 50, maxEventsPerBatch: 100, maxItemsPerCall: 100, maxInFlightPerStream: 2, maxRecommendsInFlight: 3, defaultTimeoutMs: 2000, maxTimeoutMs: 60_000, maxEventWeight: 100, maxEventFutureMs: 300_000 };
 
 /** A gateway on a real gRPC server in front of in-test Retrieval/Ranking gRPC servers. */
 export interface TestGateway {

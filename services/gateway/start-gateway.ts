@@ -120,6 +120,7 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
     const server = createGrpcServer({
       logger,
       config,
+      publicEdge: config,
       name: 'gateway',
       metrics,
       packageDefinitions: [packageDefinition],

@@ -117,10 +117,10 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   // does not wait for window updates. The public edge keeps HTTP/2's 64 KiB.
   const receiveWindow = publicEdge === undefined ? widenReceiveWindow(server, config.maxMessageBytes) : undefined;
   if (receiveWindow?.applied === false) logger.warn('this grpc-js version hides the HTTP/2 settings: streams keep the 64 KiB receive window, which slows large requests on long-lived streams');
-  const pingViolations = metrics.counter('dlrs_grpc_ping_violations', 'Connections closed with GOAWAY (too_many_pings) for pinging faster than the public edge allows');
   const afterBind = (): void => {
     receiveWindow?.afterBind();
     if (publicEdge === undefined || publicEdge.publicMinPingIntervalMs === 0) return;
+    const pingViolations = metrics.counter('dlrs_grpc_ping_violations', 'Connections closed with GOAWAY (too_many_pings) for pinging faster than the public edge allows');
     const policy = { minPingIntervalMs: publicEdge.publicMinPingIntervalMs, maxPingStrikes: publicEdge.publicMaxPingStrikes };
     const watched = onHttp2Session(server, (session) => enforcePingPolicy(session, policy, () => pingViolations.add(1)));
     if (!watched) logger.warn('this grpc-js version hides its HTTP/2 servers: client pings are not rate-limited');

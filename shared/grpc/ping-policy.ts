@@ -11,10 +11,10 @@ export interface PingPolicy {
 
 /**
  * Bytes the server may write between two pings without having sent the client anything but
- * the PING ACK (17 bytes, about 40 inside a TLS record). An answer (HEADERS, DATA, trailers)
- * writes more.
+ * the PING ACK: 17 bytes, 39 in a TLS 1.3 record. The smallest answer (HEADERS, DATA and
+ * trailers, at least 35 bytes) with its ACK writes more.
  */
-const PING_ACK_WIRE_BYTES_MAX = 64;
+const PING_ACK_WIRE_BYTES_MAX = 48;
 /** The GOAWAY debug data gRPC clients look for to slow their keepalive down. */
 const TOO_MANY_PINGS = Buffer.from('too_many_pings');
 

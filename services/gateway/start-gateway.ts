@@ -65,7 +65,12 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
         : await EmbeddedProfileStore.open({ path: join(config.dataDir, PROFILE_STORE_FILE), dedupeWindowPerUser: config.dedupeWindowPerUser });
     closers.push(() => store.close());
 
-    const popularity = new PopularityTracker({ halfLifeMs: config.popularityHalfLifeMs, capacity: config.popularityCapacity });
+    const popularity = new PopularityTracker({
+      halfLifeMs: config.popularityHalfLifeMs,
+      capacity: config.popularityCapacity,
+      // Also for events of the log recorded before weights were capped.
+      maxWeight: config.maxEventWeight,
+    });
     let log: InteractionLogWriter | undefined;
     if (config.interactionLog) {
       const logDir = join(config.dataDir, INTERACTION_LOG_DIR);

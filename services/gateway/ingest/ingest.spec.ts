@@ -133,6 +133,14 @@ describe('event ingestion', () => {
       assert.deepEqual(deps.popularity.top(2).map((p) => [p.itemId, p.score]), [['i2', 4], ['i1', 2]]);
     });
 
+    it('counts the popularity of catalog items only, while the profile still gets the unknown item', async () => {
+      const result = await recordEvents(deps, parseUserEvents([userEvent('u1', 'not-in-catalog', { weight: 100 }), userEvent('u1', 'i1')], eventLimits(10), 0));
+      assert.equal(result.accepted, 2);
+      assert.deepEqual(deps.popularity.top(5).map((p) => p.itemId), ['i1']);
+      assert.deepEqual(result.profiles.get('u1')?.learned.recent.map((r) => r.itemId), ['i1', 'not-in-catalog']);
+      assert.equal((await readLog()).length, 2, 'the log keeps both for training');
+    });
+
     it('fails with UNAVAILABLE and applies nothing when item features cannot be fetched', async () => {
       deps.itemFeatures = async () => {
         throw new DlrsError('UNAVAILABLE', 'retrieval is down');

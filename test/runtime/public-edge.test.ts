@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { connect, constants } from 'node:http2';
 import type { ClientHttp2Session } from 'node:http2';
 import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
-import { DlrsError } from '../../shared/errors/index.js';
+import { failureOf } from '../../shared/errors/testing/failure-of.js';
 import { echoClientConstructor, startEchoServer, testPublicEdgeConfig } from '../fixtures/echo-service.js';
 import type { EchoClient, EchoServerHandle, SayResponse } from '../fixtures/echo-service.js';
 
@@ -40,16 +40,6 @@ async function rawSay(session: ClientHttp2Session, text: string): Promise<string
   stream.end(Buffer.concat([prefix, payload]));
   await once(stream, 'close');
   return status;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<DlrsError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DlrsError, `expected a DlrsError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('public edge: a server facing the public has bounded HTTP/2 and messages, internal servers do not', () => {

@@ -112,6 +112,20 @@ describe('gateway under bad input (real gRPC server, in-test tiers)', () => {
   });
 
   const budget = () => ({ deadline: Date.now() + 5000 });
+  // Writes the requests on one RecommendStream, closes it and collects every answer until the stream ends.
+  const streamAnswers = async (requests: readonly RecommendRequest[]): Promise<RecommendStreamResponse__Output[]> => {
+    const stream = gateway.client.RecommendStream();
+    const answers: RecommendStreamResponse__Output[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('data', (message: RecommendStreamResponse__Output) => answers.push(message));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    for (const request of requests) stream.write(request);
+    stream.end();
+    await done;
+    return answers;
+  };
 
   describe('random and malformed requests (fast-check)', () => {
     it('answers every Recommend with items or INVALID_ARGUMENT/NOT_FOUND naming the field', async () => {
@@ -133,16 +147,7 @@ describe('gateway under bad input (real gRPC server, in-test tiers)', () => {
 
     it('answers each request of a RecommendStream exactly once and keeps serving afterwards', async () => {
       const requests = fc.sample(recommendRequest, { numRuns: 40, seed: 7 }).map((generated, i) => ({ ...toMessage(generated), requestId: `s${i}` }));
-      const stream = gateway.client.RecommendStream();
-      const answers: RecommendStreamResponse__Output[] = [];
-      const done = new Promise<void>((resolve, reject) => {
-        stream.on('data', (message: RecommendStreamResponse__Output) => answers.push(message));
-        stream.on('end', resolve);
-        stream.on('error', reject);
-      });
-      for (const request of requests) stream.write(request);
-      stream.end();
-      await done;
+      const answers = await streamAnswers(requests);
       assert.deepEqual(answers.map((a) => a.requestId).sort(), requests.map((r) => r.requestId).sort());
       for (const answer of answers) {
         if (answer.error) assert.ok(ALLOWED.has(DlrsError.fromGrpc({ code: answer.error.code, details: answer.error.message }).code), answer.error.message);
@@ -215,16 +220,7 @@ describe('gateway under bad input (real gRPC server, in-test tiers)', () => {
         { requestId: 's3', userId: 'u', timeoutMs: 60_001 },
         { requestId: 's4', userId: 'u', k: 2 },
       ];
-      const stream = gateway.client.RecommendStream();
-      const answers: RecommendStreamResponse__Output[] = [];
-      const done = new Promise<void>((resolve, reject) => {
-        stream.on('data', (message: RecommendStreamResponse__Output) => answers.push(message));
-        stream.on('end', resolve);
-        stream.on('error', reject);
-      });
-      for (const request of requests) stream.write(request);
-      stream.end();
-      await done;
+      const answers = await streamAnswers(requests);
       const byId = new Map(answers.map((answer) => [answer.requestId, answer]));
       assert.equal(byId.get(long(257))?.error?.field, 'request_id');
       assert.equal(byId.get('s2')?.error?.field, 'trace_context["traceparent"]');

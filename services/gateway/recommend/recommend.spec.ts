@@ -144,6 +144,7 @@ describe('recommend over in-test Retrieval/Ranking gRPC servers', () => {
     const outcome = await run(base, query({ profile: undefined, excludeIds: [] }));
     assert.deepEqual(outcome.items.map((i) => i.itemId), ['b', 'a', 'd']);
     assert.equal(outcome.items[0].score, 1, 'normalised to the best item the catalog has');
+    assert.equal(base.popularity.top(1)[0].itemId, 'b', 'the missing item is forgotten');
   });
 
   it("reports a tier's INVALID_ARGUMENT (the caller's filter) instead of degrading", async () => {

@@ -177,7 +177,8 @@ function rankedItems(scores: Buffer, order: readonly number[], candidates: Merge
 }
 
 // Only items the catalog has right now: popularity may remember an item deleted behind the
-// gateway's back (on a shard directly) or counted before a restart from an older log.
+// gateway's back (on a shard directly) or counted before a restart from an older log. Those
+// are forgotten as they are found, so that they stop taking the places of items that exist.
 async function popularItems(deps: RecommendDeps, query: RecommendQuery, deadlineMs: number, signal: AbortSignal, now: () => number): Promise<RecommendedItem[]> {
   const excluded = new Set(query.excludeIds);
   const candidates = deps.popularity.top(POPULAR_OVERFETCH * query.k, (itemId) => excluded.has(itemId));
@@ -186,6 +187,7 @@ async function popularItems(deps: RecommendDeps, query: RecommendQuery, deadline
   const filter = query.filter !== undefined && query.filter.clauses.length > 0 ? query.filter : undefined;
   const top = candidates.filter((p) => {
     const itemFeatures = features.get(p.itemId);
+    if (itemFeatures === undefined) deps.popularity.remove(p.itemId);
     return itemFeatures !== undefined && (filter === undefined || matchesFilter(itemFeatures, filter));
   });
   const best = top[0]?.score ?? 1;

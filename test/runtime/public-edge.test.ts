@@ -74,6 +74,37 @@ describe('public edge: a server facing the public has bounded HTTP/2 and message
     }
   });
 
+  it('closes a connection without calls after the idle time, and one with a call running after its maximum age', async () => {
+    const handle = await startEchoServer({
+      publicEdge: testPublicEdgeConfig({ DLRS_PUBLIC_MAX_CONNECTION_IDLE_MS: '1000', DLRS_PUBLIC_MAX_CONNECTION_AGE_MS: '1500', DLRS_PUBLIC_MAX_CONNECTION_AGE_GRACE_MS: '0' }),
+    });
+    const idle = connect(`http://${handle.address}`);
+    const busy = connect(`http://${handle.address}`);
+    for (const session of [idle, busy]) session.on('error', () => undefined);
+    try {
+      const idleGoaway = once(idle, 'goaway');
+      const busyGoaway = once(busy, 'goaway');
+      // A call that would run for a minute keeps `busy` from being idle; its age ends it all the same.
+      const payload = Buffer.from([0x0a, 0x04, ...Buffer.from('slow'), 0x10, 0xe0, 0xd4, 0x03]);
+      const prefix = Buffer.alloc(5);
+      prefix.writeUInt32BE(payload.length, 1);
+      const call = busy.request({ ':method': 'POST', ':path': '/dlrs.testing.v1.Echo/SlowSay', 'content-type': 'application/grpc', te: 'trailers' });
+      call.on('error', () => undefined);
+      call.resume();
+      call.end(Buffer.concat([prefix, payload]));
+      const [[idleCode], [busyCode]] = (await Promise.all([idleGoaway, busyGoaway])) as [number][];
+      assert.equal(idleCode, constants.NGHTTP2_NO_ERROR);
+      assert.equal(busyCode, constants.NGHTTP2_NO_ERROR);
+      await once(call, 'close');
+      assert.equal(handle.probe.calls.SlowSay, 1, 'the long call was running');
+      assert.equal(handle.probe.slowFinished, 0, 'the long call was cut, not finished');
+    } finally {
+      idle.destroy();
+      busy.destroy();
+      await handle.server.shutdown('test done');
+    }
+  });
+
   it('refuses a message over 1 MiB with RESOURCE_EXHAUSTED and keeps serving; an internal server takes it', async () => {
     const text = 'x'.repeat(1024 * 1024 + 1);
     const refused = await failureOf(callUnary<SayResponse>((md, options, cb) => publicClient.Say({ text }, md, options, cb)));

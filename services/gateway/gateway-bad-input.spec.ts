@@ -7,6 +7,7 @@ import type { RecommendRequest } from '../../shared/generated/dlrs/v1/RecommendR
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import type { RecommendStreamResponse__Output } from '../../shared/generated/dlrs/v1/RecommendStreamResponse.js';
 import type { RecordInteractionsResponse__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
+import type { SessionRequest } from '../../shared/generated/dlrs/v1/SessionRequest.js';
 import type { UserEvent } from '../../shared/generated/dlrs/v1/UserEvent.js';
 import { readInteractionLog } from '../../shared/interaction-log/index.js';
 import { startTestGateway } from './testing/start-test-gateway.js';
@@ -291,11 +292,14 @@ describe('gateway under bad input (real gRPC server, in-test tiers)', () => {
       assert.equal(gateway.shards.reduce((sum, shard) => sum + (shard.calls.get('DeleteItems') ?? 0), 0), 0);
     });
 
-    for (const [field, messages] of [
+    const sessionCases: [string, SessionRequest[]][] = [
       ['start.user_id', [{ start: { userId: long(257) } }]],
+      ['start.k', [{ start: { userId: 'refused-session-user', k: 51 } }]],
+      ['start.filter.clauses[0].field', [{ start: { userId: 'refused-session-user', filter: { clauses: [{ field: long(129), equals: 'drama' }] } } }]],
       ['event.weight', [{ start: { userId: 'refused-session-user' } }, { event: view('a', { weight: 3e38 }) }]],
       ['event.item_id', [{ start: { userId: 'refused-session-user' } }, { event: view(long(257)) }]],
-    ] as const) {
+    ];
+    for (const [field, messages] of sessionCases) {
       it(`Session: ${field} ends the session with INVALID_ARGUMENT; the bad event is not recorded`, async () => {
         const session = gateway.client.Session();
         const ended = new Promise<unknown>((resolve) => {

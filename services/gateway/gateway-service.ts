@@ -180,7 +180,10 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           const userId = requireId(message.start.userId, 'start.user_id');
           const { k, candidates, filter } = message.start;
           start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {} } };
-          await writer.write({ eventId: '', recommendations: await serveRecommend(start.request, deadlineOf(context), context.signal) });
+          const first = await serveRecommend(start.request, deadlineOf(context), context.signal).catch((error: unknown) => {
+            throw underField(error, 'start');
+          });
+          await writer.write({ eventId: '', recommendations: first });
           continue;
         }
         if (message.message !== 'event' || !message.event) throw new DlrsError('INVALID_ARGUMENT', 'after start, a session carries events only', { field: 'event' });
@@ -229,6 +232,12 @@ function titlesIn(items: ReadonlyMap<string, Item | undefined> | undefined): Map
   const titles = new Map<string, string>();
   for (const [id, item] of items ?? []) if (item?.title !== undefined) titles.set(id, item.title);
   return titles;
+}
+
+// A session's start is checked as a Recommend request: its fields are named within `start`.
+function underField(error: unknown, parent: string): unknown {
+  if (!(error instanceof DlrsError) || error.field === undefined) return error;
+  return new DlrsError(error.code, error.rawMessage, { field: `${parent}.${error.field}`, cause: error.cause });
 }
 
 function checkCount(count: number, max: number, field: string): void {

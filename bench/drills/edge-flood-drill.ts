@@ -8,6 +8,7 @@ import { DrillRecord } from './drill-result.js';
 import type { DrillResult } from './drill-result.js';
 import { startEdgeFlood } from './edge-flood.js';
 import type { EdgeFloodOptions } from './edge-flood.js';
+import { cpuSeconds } from './process-cpu.js';
 import { mib, sampleRss } from './process-memory.js';
 
 /** The gateway's Deployment: its container's memory limit is what the flood must stay under. */
@@ -24,7 +25,10 @@ const GRPC_UNAUTHENTICATED = '16';
  * The flood: 16 connections trying to keep 200 streams each (twice the public edge's default
  * limit) with bodies claiming 8 MiB (eight times the public message limit, half the internal
  * one) of which 64 KiB are sent, 4 connections sending complete 2 MiB bodies, 4 connections
- * pinging back to back; at most 2,000 connections and 200,000 streams in all.
+ * pinging back to back; at most 2,000 connections and 200,000 streams in all, opened at up to
+ * 1,000 streams and 20 connections a second. The rates bound the flood's own CPU: on two
+ * shared cores an attacker opening streams as fast as it can takes a core from the gateway,
+ * which no limit inside the gateway can give back (that is a network rate limiter's job).
  */
 const FLOOD: Omit<EdgeFloodOptions, 'address'> = {
   streamConnections: 16,
@@ -37,6 +41,8 @@ const FLOOD: Omit<EdgeFloodOptions, 'address'> = {
   pingsInFlight: 8,
   maxConnections: 2000,
   maxStreams: 200_000,
+  streamsPerSecond: 1000,
+  connectionsPerSecond: 20,
 };
 
 const QUANTITY_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
@@ -77,22 +83,30 @@ export async function edgeFloodDrill(context: DrillContext): Promise<DrillResult
   const limit = await gatewayMemoryLimitBytes();
   const record = new DrillRecord(
     'edge flood',
-    `open loop at ${context.faultLoadShare}x capacity (${Math.round(rps)}/s) with the API token, ${PHASE_MS / 1000} s quiet, then ${PHASE_MS / 1000} s beside a flood without tokens: ${FLOOD.streamConnections} connections x ${FLOOD.streamsPerConnection} streams with unfinished bodies claiming ${mib(FLOOD.bodyBytes)}, ${FLOOD.oversizedConnections} connections sending ${mib(FLOOD.oversizedBodyBytes)} bodies, ${FLOOD.pingConnections} connections pinging back to back (reconnecting when closed; at most ${FLOOD.maxConnections} connections, ${FLOOD.maxStreams} streams)`,
+    `open loop at ${context.faultLoadShare}x capacity (${Math.round(rps)}/s) with the API token, ${PHASE_MS / 1000} s quiet, then ${PHASE_MS / 1000} s beside a flood without tokens: ${FLOOD.streamConnections} connections x ${FLOOD.streamsPerConnection} streams with unfinished bodies claiming ${mib(FLOOD.bodyBytes)}, ${FLOOD.oversizedConnections} connections sending ${mib(FLOOD.oversizedBodyBytes)} bodies, ${FLOOD.pingConnections} connections pinging back to back (reconnecting when closed; at most ${FLOOD.streamsPerSecond} new streams and ${FLOOD.connectionsPerSecond} new connections a second, ${FLOOD.maxConnections} connections, ${FLOOD.maxStreams} streams)`,
     `legitimate p99 <= ${MAX_P99_FACTOR}x quiet, no legitimate call fails; every flood stream refused (UNAUTHENTICATED or reset), ping floods get GOAWAY; gateway RSS < the pod limit (${limit.quantity}, deploy/k8s/base/gateway.yaml); no process ends`,
   );
   const legitimate = (): ReturnType<typeof runPhase> =>
     runPhase({ address, metadata: topology.gatewayMetadata, messages: context.requests, rps, concurrency: inFlightCapFor(rps, deadlineMs), durationMs: PHASE_MS, timeoutMs: deadlineMs, warmupMs: WARMUP_MS });
+  const gatewayCpu = (): Promise<number | undefined> => cpuSeconds(topology.service('gateway').process.pid);
+  const quietCpuStart = await gatewayCpu();
   const quiet = await legitimate();
+  const quietCpu = ((await gatewayCpu()) ?? 0) - (quietCpuStart ?? 0);
   record.note(`quiet: ${describeLoad(quiet)}`);
 
   const gatewayPid = (): ReadonlyMap<string, number | undefined> => new Map([['gateway', topology.service('gateway').process.pid]]);
   const sampler = sampleRss(gatewayPid, RSS_SAMPLE_MS);
+  const floodCpuStart = await gatewayCpu();
+  const ownCpuStart = process.cpuUsage();
   const flood = startEdgeFlood({ ...FLOOD, address });
   const loaded = await legitimate();
   const stats = await flood.stop();
+  const floodCpu = ((await gatewayCpu()) ?? 0) - (floodCpuStart ?? 0);
+  const ownCpu = process.cpuUsage(ownCpuStart);
   const peakRss = (await sampler.stop()).get('gateway');
   record.note(`during the flood: ${describeLoad(loaded)}`);
   record.note(`quiet p99 ${quiet.latency.p99Ms.toFixed(1)} ms, flood p99 ${loaded.latency.p99Ms.toFixed(1)} ms; gateway peak RSS ${mib(peakRss)} (limit ${limit.quantity})`);
+  record.note(`CPU: gateway ${quietCpu.toFixed(1)} s quiet, ${floodCpu.toFixed(1)} s during the flood; the flood itself ${((ownCpu.user + ownCpu.system) / 1e6).toFixed(1)} s (each phase ${PHASE_MS / 1000} s)`);
   record.note(
     `flood: ${stats.connectionsOpened} connections opened (${stats.connectionsFailed} failed), GOAWAY ${counts(stats.goaways)}; ${stats.streamsOpened} streams opened: grpc-status ${counts(stats.grpcStatuses)}, reset ${counts(stats.streamResets)}, ${stats.streamsOpenAtStop} still open at the end; pings ${stats.pingsSent} sent, ${stats.pingsAnswered} answered`,
   );

@@ -31,6 +31,37 @@ export interface EdgeFloodOptions {
   /** Ceilings: no more connections or streams than these are opened, whatever the time left. */
   maxConnections: number;
   maxStreams: number;
+  /** Rates: new streams and new connections per second at most (the flood's own CPU is bounded, not the server's answers). */
+  streamsPerSecond: number;
+  connectionsPerSecond: number;
+}
+
+/** The rate limiters release their queued openings this often. */
+const RELEASE_INTERVAL_MS = 10;
+
+/** Runs queued tasks at most `perSecond` a second, in order. */
+class RateLimiter {
+  private readonly queue: (() => void)[] = [];
+  private credit = 0;
+
+  constructor(private readonly perSecond: number) {}
+
+  push(task: () => void): void {
+    this.queue.push(task);
+  }
+
+  /** Called every RELEASE_INTERVAL_MS: runs what the rate allows. */
+  release(): void {
+    this.credit = Math.min(this.credit + (this.perSecond * RELEASE_INTERVAL_MS) / 1000, Math.max(1, this.perSecond / 10));
+    while (this.credit >= 1 && this.queue.length > 0) {
+      this.credit--;
+      this.queue.shift()?.();
+    }
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+  }
 }
 
 /** What the flood did and how the server answered it. */
@@ -117,9 +148,16 @@ export function startEdgeFlood(options: EdgeFloodOptions): EdgeFlood {
   const unfinishedStart = Buffer.concat([grpcPrefix(options.bodyBytes), Buffer.alloc(options.sentBodyBytes)]);
   const oversized = Buffer.concat([grpcPrefix(options.oversizedBodyBytes), Buffer.alloc(options.oversizedBodyBytes)]);
   let stopped = false;
+  const streamRate = new RateLimiter(options.streamsPerSecond);
+  const connectionRate = new RateLimiter(options.connectionsPerSecond);
+  const releaser = setInterval(() => {
+    connectionRate.release();
+    streamRate.release();
+  }, RELEASE_INTERVAL_MS);
 
   /** Opens a connection that runs `work` once connected and is replaced when the server ends it. */
-  const connection = (work: (session: ClientHttp2Session) => void): void => {
+  const connection = (work: (session: ClientHttp2Session) => void): void => connectionRate.push(() => openConnection(work));
+  const openConnection = (work: (session: ClientHttp2Session) => void): void => {
     if (stopped || stats.connectionsOpened >= options.maxConnections) return;
     stats.connectionsOpened++;
     const session = connect(`http://${options.address}`);
@@ -137,11 +175,12 @@ export function startEdgeFlood(options: EdgeFloodOptions): EdgeFlood {
       sessions.delete(session);
       if (!connected) return;
       // A connection the server ended is opened again: the attacker does not give up.
-      setImmediate(() => connection(work));
+      connection(work);
     });
   };
 
-  const openStream = (session: ClientHttp2Session, send: (stream: ClientHttp2Stream) => void, onClosed: () => void): void => {
+  const openStream = (session: ClientHttp2Session, send: (stream: ClientHttp2Stream) => void, onClosed: () => void): void => streamRate.push(() => request(session, send, onClosed));
+  const request = (session: ClientHttp2Session, send: (stream: ClientHttp2Stream) => void, onClosed: () => void): void => {
     if (stopped || session.closed || session.destroyed || stats.streamsOpened >= options.maxStreams) return;
     let stream: ClientHttp2Stream;
     try {
@@ -172,7 +211,7 @@ export function startEdgeFlood(options: EdgeFloodOptions): EdgeFlood {
 
   // Unfinished bodies: each stream claims bodyBytes, sends a part and never ends; a closed one is replaced.
   const keepStreamsOpen = (session: ClientHttp2Session): void => {
-    const refill = (): void => openStream(session, (stream) => stream.write(unfinishedStart), () => setImmediate(refill));
+    const refill = (): void => openStream(session, (stream) => stream.write(unfinishedStart), refill);
     for (let i = 0; i < options.streamsPerConnection; i++) refill();
   };
   // Oversized complete bodies, one after another on each connection.
@@ -181,7 +220,7 @@ export function startEdgeFlood(options: EdgeFloodOptions): EdgeFlood {
       openStream(
         session,
         (stream) => stream.end(oversized),
-        () => setImmediate(next),
+        next,
       );
     next();
   };
@@ -207,6 +246,9 @@ export function startEdgeFlood(options: EdgeFloodOptions): EdgeFlood {
   return {
     async stop() {
       stopped = true;
+      clearInterval(releaser);
+      streamRate.clear();
+      connectionRate.clear();
       stats.streamsOpenAtStop = openStreams.size;
       const closing = [...sessions].map(
         (session) =>

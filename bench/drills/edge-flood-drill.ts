@@ -116,7 +116,7 @@ export async function edgeFloodDrill(context: DrillContext): Promise<DrillResult
   record.check(loaded.calls > 0 && failedCalls(loaded) === 0, `during the flood ${failedCalls(loaded)} of ${loaded.calls} legitimate calls failed (${statusLine(loaded.statusCounts)})`);
   record.check(peakRss !== undefined && peakRss < limit.bytes, `gateway peak RSS ${mib(peakRss)} >= the pod limit ${limit.quantity}`);
   const answeredOtherwise = Object.entries(stats.grpcStatuses).filter(([status]) => status !== GRPC_UNAUTHENTICATED);
-  record.check(stats.streamsOpened > 0, 'the flood opened no stream');
+  record.check((stats.grpcStatuses[GRPC_UNAUTHENTICATED] ?? 0) > 0, `no flood stream was answered UNAUTHENTICATED (${stats.streamsOpened} opened)`);
   record.check(answeredOtherwise.length === 0, `flood streams answered with grpc-status ${answeredOtherwise.map(([status, n]) => `${status} (${n})`).join(', ')} instead of UNAUTHENTICATED`);
   record.check((stats.goaways.ENHANCE_YOUR_CALM ?? 0) > 0, `no ping flood got GOAWAY ENHANCE_YOUR_CALM (${stats.pingsSent} pings sent)`);
   const dead = deadServices(context);

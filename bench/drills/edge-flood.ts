@@ -2,7 +2,7 @@
 // many connections, each keeping many gRPC streams open with bodies that claim more than the
 // message limit and never end, complete oversized bodies, and back-to-back pings. Bounded in
 // connections, streams and time; loopback only.
-import { connect } from 'node:http2';
+import { connect, constants } from 'node:http2';
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders } from 'node:http2';
 
 /** The gRPC length prefix: a flag byte and a 4-byte big-endian length. */
@@ -76,7 +76,7 @@ export interface EdgeFloodStats {
   grpcStatuses: Record<string, number>;
   /** Streams reset (RST_STREAM) without a grpc-status, by error code name. */
   streamResets: Record<string, number>;
-  /** Streams still open when the flood stopped (the server let them hang). */
+  /** Streams neither answered nor reset when the flood stopped (opened last, or left hanging by the server). */
   streamsOpenAtStop: number;
   pingsSent: number;
   pingsAnswered: number;
@@ -190,10 +190,14 @@ export function startEdgeFlood(options: EdgeFloodOptions): EdgeFlood {
     }
     stats.streamsOpened++;
     openStreams.add(stream);
-    let status: string | undefined;
+    let answered = false;
     const grpcStatusOf = (headers: IncomingHttpHeaders): void => {
       const value = headers['grpc-status'];
-      if (typeof value === 'string') status = value;
+      if (typeof value !== 'string' || answered) return;
+      answered = true;
+      bump(stats.grpcStatuses, value);
+      // The server is done with the call (our side of the stream is still open): free the slot for the next.
+      if (!stream.closed) stream.close(constants.NGHTTP2_CANCEL);
     };
     stream.on('response', grpcStatusOf);
     stream.on('trailers', grpcStatusOf);
@@ -202,8 +206,7 @@ export function startEdgeFlood(options: EdgeFloodOptions): EdgeFlood {
     stream.on('close', () => {
       openStreams.delete(stream);
       if (stopped) return;
-      if (status !== undefined) bump(stats.grpcStatuses, status);
-      else bump(stats.streamResets, codeName(stream.rstCode ?? 0));
+      if (!answered) bump(stats.streamResets, codeName(stream.rstCode ?? 0));
       onClosed();
     });
     send(stream);

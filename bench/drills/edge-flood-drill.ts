@@ -26,7 +26,7 @@ const GRPC_UNAUTHENTICATED = '16';
  * limit) with bodies claiming 8 MiB (eight times the public message limit, half the internal
  * one) of which 64 KiB are sent, 4 connections sending complete 2 MiB bodies, 4 connections
  * pinging back to back; at most 2,000 connections and 200,000 streams in all, opened at up to
- * 1,000 streams and 20 connections a second. The rates bound the flood's own CPU: on two
+ * 500 streams and 10 connections a second. The rates bound the flood's own CPU: on two
  * shared cores an attacker opening streams as fast as it can takes a core from the gateway,
  * which no limit inside the gateway can give back (that is a network rate limiter's job).
  */
@@ -41,8 +41,8 @@ const FLOOD: Omit<EdgeFloodOptions, 'address'> = {
   pingsInFlight: 8,
   maxConnections: 2000,
   maxStreams: 200_000,
-  streamsPerSecond: 1000,
-  connectionsPerSecond: 20,
+  streamsPerSecond: 500,
+  connectionsPerSecond: 10,
 };
 
 const QUANTITY_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };

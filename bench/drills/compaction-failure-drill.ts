@@ -78,7 +78,7 @@ export async function compactionFailureDrill(context: DrillContext): Promise<Dri
   const record = new DrillRecord(
     'compaction failure',
     `a directory put at the embedded profile store's compaction target (${PROFILE_STORE_FILE}${COMPACTION_TARGET_SUFFIX}); RecordInteractions of ${EVENTS_PER_CALL} events with ${EVENT_ID_CHARS}-byte event ids for ${USERS} new users in turn until the store's file is past its compaction size and a compaction was abandoned, GetProfile and health checks every ${SAMPLE_INTERVAL_MS} ms beside; the directory removed, writes until a compaction succeeds; the gateway restarted (SIGKILL)`,
-    'every write and read OK; compaction abandoned while the target is unwritable, then done once it is writable; health SERVING at the end of each phase; each profile counts every acknowledged event, before and after the restart; no other process ends',
+    'every write and read OK; compaction abandoned while the target is unwritable, then done once it is writable; health SERVING at the end; each profile counts every acknowledged event, before and after the restart; no other process ends',
   );
   const client: RecommenderClient = new (loadProtos().grpcObject.dlrs.v1.Recommender)(topology.gatewayAddress, credentials.createInsecure(), {
     'grpc.use_local_subchannel_pool': 1,

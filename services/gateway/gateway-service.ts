@@ -180,6 +180,8 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           continue;
         }
         if (message.message !== 'event' || !message.event) throw new DlrsError('INVALID_ARGUMENT', 'after start, a session carries events only', { field: 'event' });
+        // Opening a session needs read (its answers); each event it records needs write as well.
+        context.requireScope('write');
         const event = parseInteraction(message.event, 'event', now());
         await recordEvents(ingestDeps, [{ userId: start.userId, event }]);
         const request = { ...start.request, requestId: event.eventId ?? '' };

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeatureSpec, Item } from '../../shared/features/index.js';
 import { createGrpcClient, createGrpcServer, findService } from '../../shared/grpc/index.js';
@@ -9,7 +9,8 @@ import { InteractionLogWriter } from '../../shared/interaction-log/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import { createMetricsRegistry } from '../../shared/metrics/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
-import { readApiTokens, withApiTokens } from './api-tokens.js';
+import { firstTokenOf, watchTokenFile } from '../../shared/auth/index.js';
+import { API_TOKEN_FILE_FORMAT, apiTokenAuthorizer } from './api-token-authorizer.js';
 import { INTERACTION_LOG_DIR, PROFILE_STORE_FILE, gatewayLimits } from './gateway-config.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { gatewayService } from './gateway-service.js';
@@ -44,6 +45,8 @@ const POPULARITY_SEED_HALF_LIVES = 10;
 /** Retried on UNAVAILABLE by the client: they change nothing, or write the same result again. */
 const RANKING_IDEMPOTENT_METHODS = ['EmbedUsers', 'Rank', 'GetModel'];
 const RETRIEVAL_IDEMPOTENT_METHODS = ['Search', 'GetItems', 'Stats', 'UpsertItems', 'DeleteItems'];
+/** The retrieval methods the gateway calls that need the internal token. */
+const RETRIEVAL_ADMIN_METHODS = ['UpsertItems', 'DeleteItems'];
 
 /**
  * Builds and starts the gateway of `config`: profile store, interaction log, popularity
@@ -81,6 +84,14 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
       logger.info({ interactions: seeded, items: popularity.size }, 'popularity seeded from the interaction log');
     }
 
+    const tokens = config.apiTokensFile === undefined ? undefined : await watchTokenFile({ path: config.apiTokensFile, format: API_TOKEN_FILE_FORMAT, logger });
+    if (tokens === undefined) logger.warn('API tokens are off (DLRS_ALLOW_ANONYMOUS=true): anyone who reaches the port may read, write and administer');
+    else closers.push(() => tokens.close());
+    // Catalog writes reach the shards' admin methods, which ask for the internal token.
+    const internalToken =
+      config.internalTokenFile === undefined
+        ? undefined
+        : { token: firstTokenOf(await readFile(config.internalTokenFile, 'utf8'), config.internalTokenFile), methods: RETRIEVAL_ADMIN_METHODS };
     const tls: ClientTlsOptions | undefined =
       config.internalTlsCaPath === undefined && config.internalTlsCertPath === undefined
         ? undefined
@@ -90,7 +101,7 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
     closers.push(() => rankingClient.close());
     const RetrievalDecoding = searchStreamDecodingClient(Retrieval);
     const shardClients = config.retrievalAddresses.map((address) =>
-      createGrpcClient(RetrievalDecoding as unknown as ServiceClientConstructor<RetrievalClient>, { addresses: address, tls, idempotentMethods: RETRIEVAL_IDEMPOTENT_METHODS }),
+      createGrpcClient(RetrievalDecoding as unknown as ServiceClientConstructor<RetrievalClient>, { addresses: address, tls, idempotentMethods: RETRIEVAL_IDEMPOTENT_METHODS, bearerToken: internalToken }),
     );
     for (const client of shardClients) closers.push(() => client.close());
     let ranking: RankingPort;
@@ -115,7 +126,6 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
 
     const metrics = createMetricsRegistry({ serviceName: 'gateway' });
     const service = gatewayService({ store, spec: () => model.spec, itemCache, popularity, log, ranking, shards, catalog, limits: gatewayLimits(config), metrics });
-    const tokens = config.apiTokensFile === undefined ? undefined : await readApiTokens(config.apiTokensFile);
     const { packageDefinition } = loadProtos();
     const server = createGrpcServer({
       logger,
@@ -123,11 +133,12 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
       name: 'gateway',
       metrics,
       packageDefinitions: [packageDefinition],
-      services: [{ definition: findService([packageDefinition], 'dlrs.v1.Recommender'), implementation: tokens ? withApiTokens(service, tokens) : service }],
+      services: [{ definition: findService([packageDefinition], 'dlrs.v1.Recommender'), implementation: service }],
+      authorize: tokens === undefined ? undefined : apiTokenAuthorizer(() => tokens.current()),
     });
     const { port, metricsPort } = await server.start();
     server.setReady(true);
-    logger.info({ port, shards: shardCount, profileStore: config.profileStore, streams: config.useStreams, apiTokens: tokens?.length ?? 0 }, 'gateway serving');
+    logger.info({ port, shards: shardCount, profileStore: config.profileStore, streams: config.useStreams, apiTokens: tokens?.current().size ?? 'off' }, 'gateway serving');
     let stopped: Promise<void> | undefined;
     return {
       server,

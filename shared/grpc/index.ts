@@ -4,6 +4,7 @@ export { installSignalHandlers } from './signal-handlers.js';
 export { unary, bidi } from './method-handlers.js';
 export type { UnaryHandler, BidiHandler, MethodHandler, ServiceImplementation, StreamWriter } from './method-handlers.js';
 export type { CallContext } from './call-context.js';
+export type { CallAuthorizer, CallCredentials, CallGrant } from './authorizing-interceptor.js';
 export { findService, serviceNameOf } from './find-service.js';
 export { createGrpcClient, grpcTarget, DEFAULT_CLIENT_DEADLINE_MS } from './create-grpc-client.js';
 export type { GrpcClientOptions, ClientTlsOptions, ServiceClientConstructor } from './create-grpc-client.js';

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { ConfigError } from '../../shared/config/index.js';
 import { gatewayLimits, loadGatewayConfig } from './gateway-config.js';
 
+const ANONYMOUS = { DLRS_ALLOW_ANONYMOUS: 'true' };
+
 describe('gateway configuration', () => {
   it('defaults to the single-machine layout with the embedded store', () => {
-    const config = loadGatewayConfig({ env: {} });
+    const config = loadGatewayConfig({ env: ANONYMOUS });
     assert.equal(config.port, 50051);
     assert.equal(config.rankingAddress, '127.0.0.1:50052');
     assert.deepEqual(config.retrievalAddresses, ['127.0.0.1:50053']);
@@ -17,7 +19,7 @@ describe('gateway configuration', () => {
 
   it('reads shard addresses in order and the Redis store from DLRS_* variables', () => {
     const config = loadGatewayConfig({
-      env: { DLRS_RETRIEVAL_ADDRESSES: 'shard0:50053, shard1:50053', DLRS_PROFILE_STORE: 'redis', DLRS_REDIS_URL: 'redis://redis:6379', DLRS_DEFAULT_TIMEOUT_MS: '250ms' },
+      env: { ...ANONYMOUS, DLRS_RETRIEVAL_ADDRESSES: 'shard0:50053, shard1:50053', DLRS_PROFILE_STORE: 'redis', DLRS_REDIS_URL: 'redis://redis:6379', DLRS_DEFAULT_TIMEOUT_MS: '250ms' },
     });
     assert.deepEqual(config.retrievalAddresses, ['shard0:50053', 'shard1:50053']);
     assert.equal(config.redisUrl, 'redis://redis:6379');
@@ -26,9 +28,22 @@ describe('gateway configuration', () => {
 
   it('names every inconsistent setting', () => {
     assert.throws(
-      () => loadGatewayConfig({ env: { DLRS_PROFILE_STORE: 'redis', DLRS_MAX_K: '500', DLRS_MAX_CANDIDATES: '100' } }),
+      () => loadGatewayConfig({ env: { ...ANONYMOUS, DLRS_PROFILE_STORE: 'redis', DLRS_MAX_K: '500', DLRS_MAX_CANDIDATES: '100' } }),
       (error) => error instanceof ConfigError && error.problems.length === 2 && /DLRS_REDIS_URL is required/.test(error.message) && /DLRS_MAX_K=500/.test(error.message),
     );
-    assert.throws(() => loadGatewayConfig({ env: { DLRS_RETRIEVAL_ADDRESSES: 'no-port' } }), /DLRS_RETRIEVAL_ADDRESSES/);
+    assert.throws(() => loadGatewayConfig({ env: { ...ANONYMOUS, DLRS_RETRIEVAL_ADDRESSES: 'no-port' } }), /DLRS_RETRIEVAL_ADDRESSES/);
+  });
+
+  it('requires API tokens unless anonymous access is asked for explicitly', () => {
+    assert.throws(
+      () => loadGatewayConfig({ env: {} }),
+      (error) => error instanceof ConfigError && /DLRS_API_TOKENS_FILE is required/.test(error.message) && /DLRS_ALLOW_ANONYMOUS=true/.test(error.message),
+    );
+    const tokensFile = new URL('../../package.json', import.meta.url).pathname;
+    assert.equal(loadGatewayConfig({ env: { DLRS_API_TOKENS_FILE: tokensFile } }).apiTokensFile, tokensFile);
+    assert.equal(loadGatewayConfig({ env: ANONYMOUS }).allowAnonymous, true);
+    assert.throws(() => loadGatewayConfig({ env: { ...ANONYMOUS, DLRS_API_TOKENS_FILE: tokensFile } }), /contradict each other/);
+    assert.throws(() => loadGatewayConfig({ env: { DLRS_ALLOW_ANONYMOUS: 'maybe' } }), /DLRS_ALLOW_ANONYMOUS/);
+    assert.throws(() => loadGatewayConfig({ env: { DLRS_API_TOKENS_FILE: '/nonexistent/tokens' } }), /DLRS_API_TOKENS_FILE/);
   });
 });

@@ -3,9 +3,9 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { callUnary } from '../../shared/grpc/index.js';
+import type { UnaryInvoker } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import type { RecordInteractionsResponse__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
@@ -137,7 +137,7 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
     it('refuses a missing or unknown token as UNAUTHENTICATED and a missing scope as PERMISSION_DENIED', async () => {
       const { client } = await startWithTokens();
       const call = (method: string, token?: string): Promise<unknown> => {
-        const requests: Record<string, (md: Metadata, o: { deadline: number }, cb: (e: ServiceError | null, r?: unknown) => void) => unknown> = {
+        const requests: Record<string, UnaryInvoker<unknown>> = {
           Recommend: (md, o, cb) => client.Recommend({ userId: 'u1', k: 2 }, md, o, cb),
           GetProfile: (md, o, cb) => client.GetProfile({ userId: 'nobody' }, md, o, cb),
           RecordInteractions: (md, o, cb) => client.RecordInteractions({ events: [{ userId: 'u9', interaction: { itemId: 'b', eventType: 'purchase', eventId: `e-${method}-${token}` } }] }, md, o, cb),

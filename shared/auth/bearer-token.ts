@@ -10,8 +10,3 @@ export function bearerTokenOf(values: readonly unknown[]): string | undefined {
   const token = value.slice(BEARER_PREFIX.length).trim();
   return token === '' ? undefined : token;
 }
-
-/** The metadata value that presents `token`. */
-export function bearerValue(token: string): string {
-  return `${BEARER_PREFIX}${token}`;
-}

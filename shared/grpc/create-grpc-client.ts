@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import { credentials as grpcCredentials } from '@grpc/grpc-js';
 import type { ChannelCredentials, Client, ClientOptions, ServiceDefinition } from '@grpc/grpc-js';
-import { bearerValue } from '../auth/index.js';
-import { authorizationInterceptor, defaultDeadlineInterceptor } from './client-interceptors.js';
+import { bearerTokenInterceptor, defaultDeadlineInterceptor } from './client-interceptors.js';
 import { serviceNameOf } from './find-service.js';
 import { traceClientInterceptor } from './grpc-tracing.js';
 
@@ -125,7 +124,7 @@ export function createGrpcClient<C extends Client>(ServiceClient: ServiceClientC
     interceptors: [
       traceClientInterceptor,
       defaultDeadlineInterceptor(options.defaultDeadlineMs ?? DEFAULT_CLIENT_DEADLINE_MS),
-      ...(options.bearerToken === undefined ? [] : [authorizationInterceptor(bearerValue(options.bearerToken.token), options.bearerToken.methods)]),
+      ...(options.bearerToken === undefined ? [] : [bearerTokenInterceptor(options.bearerToken.token, options.bearerToken.methods)]),
     ],
   };
   if (options.tls?.serverNameOverride !== undefined) clientOptions['grpc.ssl_target_name_override'] = options.tls.serverNameOverride;

@@ -7,6 +7,7 @@ export type { CallContext } from './call-context.js';
 export type { CallAuthorizer, CallCredentials, CallGrant } from './authorizing-interceptor.js';
 export { findService, serviceNameOf } from './find-service.js';
 export { createGrpcClient, grpcTarget, DEFAULT_CLIENT_DEADLINE_MS } from './create-grpc-client.js';
+export { bearerTokenInterceptor } from './client-interceptors.js';
 export type { GrpcClientOptions, ClientTlsOptions, ServiceClientConstructor } from './create-grpc-client.js';
 export { callUnary } from './call-unary.js';
 export type { CancelSignal } from './cancel-signal.js';

@@ -105,7 +105,7 @@ async function startStack(bundle: ModelBundle, slowShard: string): Promise<Stack
   if (proxy === undefined) throw new Error(`no proxy in front of ${slowShard}`);
   const catalog = await loadDemoCatalog(bundle, DATA, HISTORY_LENGTH);
   const users = catalog.histories.slice(0, USERS);
-  const client = recommenderClient(topology.gatewayAddress);
+  const client = recommenderClient(topology.gatewayAddress, topology.apiToken);
   try {
     const recorded = await recordHistories(client, users);
     log(`profiles of ${users.length} users recorded (${recorded.accepted} events)`);
@@ -124,7 +124,7 @@ async function stopStack(stack: Stack): Promise<void> {
 
 /** Whether the topology serves whole answers now; otherwise the most frequent reason. */
 async function wholeAnswers(stack: Stack, deadlineMs: number): Promise<{ whole: boolean; why: string }> {
-  const probe = startAnswerProbe(stack.topology.gatewayAddress, stack.requests, { intervalMs: GATE_INTERVAL_MS, deadlineMs });
+  const probe = startAnswerProbe(stack.topology.gatewayAddress, stack.requests, { intervalMs: GATE_INTERVAL_MS, deadlineMs, apiToken: stack.topology.apiToken });
   await new Promise((resolve) => setTimeout(resolve, GATE_MS));
   const answers = await probe.stop();
   const whole = answers.filter((a) => a.status === 'OK' && a.response?.degraded === false).length;
@@ -152,9 +152,9 @@ async function main(): Promise<number> {
   let capacityRps: number;
   let stack = await startStack(bundles.current, slowShard);
   try {
-    const warm = await runPhase({ address: stack.topology.gatewayAddress, messages: stack.requests, concurrency: 4, durationMs: 2000, timeoutMs: deadlineMs });
+    const warm = await runPhase({ address: stack.topology.gatewayAddress, metadata: stack.topology.gatewayMetadata, messages: stack.requests, concurrency: 4, durationMs: 2000, timeoutMs: deadlineMs });
     log(`warm-up: ${describeLoad(warm)}`);
-    const capacity = await runPhase({ address: stack.topology.gatewayAddress, messages: stack.requests, concurrency: CAPACITY_CONCURRENCY, durationMs: CAPACITY_MS, timeoutMs: deadlineMs, warmupMs: 1000 });
+    const capacity = await runPhase({ address: stack.topology.gatewayAddress, metadata: stack.topology.gatewayMetadata, messages: stack.requests, concurrency: CAPACITY_CONCURRENCY, durationMs: CAPACITY_MS, timeoutMs: deadlineMs, warmupMs: 1000 });
     // Whole answers only: a degraded answer skipped work and would overstate what the topology sustains.
     capacityRps = (((capacity.statusCounts.OK ?? 0) - degradedCount(capacity)) * 1000) / Math.max(1, capacity.elapsedMs);
     log(`capacity (closed loop, concurrency ${CAPACITY_CONCURRENCY}): ${describeLoad(capacity)}`);

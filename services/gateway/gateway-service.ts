@@ -1,6 +1,7 @@
 import { DlrsError } from '../../shared/errors/index.js';
 import type { FeatureSpec, Item } from '../../shared/features/index.js';
 import { profileToMessage } from '../../shared/features/index.js';
+import type { Logger } from '../../shared/logging/index.js';
 import type { MetricsRegistry } from '../../shared/metrics/index.js';
 import { bidi, streamErrorStatus, unary } from '../../shared/grpc/index.js';
 import type { CallContext, ServiceImplementation, StreamWriter } from '../../shared/grpc/index.js';
@@ -56,6 +57,8 @@ export interface GatewayServiceDeps {
   catalog: ShardedCatalog;
   limits: GatewayLimits;
   metrics: MetricsRegistry;
+  /** Gets the causes the public answers leave out (a fallback's downstream error). */
+  logger: Logger;
   stageShares?: StageShares;
   now?: () => number;
 }
@@ -81,6 +84,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     itemFeatures,
     stageShares: deps.stageShares,
     onDegraded: (reason: string) => degradedCounter.add(1, { reason }),
+    logger: deps.logger.child({ component: 'recommend' }),
     now,
   };
   const ingestDeps = { store: deps.store, spec: deps.spec, itemFeatures, popularity: deps.popularity, log: deps.log, now };

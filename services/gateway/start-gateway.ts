@@ -117,7 +117,7 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
       shards = shardClients.map((client, shard) => unaryShardPort(shard, client));
     }
     const shardCount = shardClients.length;
-    const catalog = shardedCatalog(shardClients, (itemId) => model.shardOf(itemId, shardCount));
+    const catalog = shardedCatalog(shardClients, (itemId) => model.shardOf(itemId, shardCount), logger.child({ component: 'catalog' }));
     const itemCache = new ItemFeatureCache<Item>({
       fetch: (itemIds) => catalog.getItems(itemIds, { deadlineMs: Date.now() + config.defaultTimeoutMs, signal: AbortSignal.timeout(config.defaultTimeoutMs) }),
       maxEntries: config.itemCacheMaxEntries,
@@ -125,7 +125,7 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
     });
 
     const metrics = createMetricsRegistry({ serviceName: 'gateway' });
-    const service = gatewayService({ store, spec: () => model.spec, itemCache, popularity, log, ranking, shards, catalog, limits: gatewayLimits(config), metrics });
+    const service = gatewayService({ store, spec: () => model.spec, itemCache, popularity, log, ranking, shards, catalog, limits: gatewayLimits(config), metrics, logger });
     const { packageDefinition } = loadProtos();
     const server = createGrpcServer({
       logger,

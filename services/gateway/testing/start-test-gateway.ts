@@ -65,14 +65,15 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
   const logDir = join(dir, 'log');
   const log = await InteractionLogWriter.open({ dir: logDir, writerId: 'gw' });
   const shardClients = shards.map((s) => retrievalClient(s.address));
-  const catalog = shardedCatalog(shardClients, testShardOf);
+  const logs = createMemorySink();
+  const logger = createLogger({ level: 'debug', destination: logs });
+  const catalog = shardedCatalog(shardClients, testShardOf, logger);
   const rankingPort = streamingRankingPort(rankingClient(ranking.address));
   const shardPorts = shardClients.map((c, i) => streamingShardPort(i, c));
   const metrics = createMetricsRegistry({ serviceName: 'gateway' });
-  const logs = createMemorySink();
   const { packageDefinition } = loadProtos();
   const server = createGrpcServer({
-    logger: createLogger({ level: 'debug', destination: logs }),
+    logger,
     config: loadConfig(defineConfig(serverConfigShape({ port: 0, metricsPort: 0 })), { env: { DLRS_HOST: '127.0.0.1', DLRS_SHUTDOWN_TIMEOUT_MS: '1000' } }),
     name: 'gateway',
     metrics,
@@ -91,6 +92,7 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
           catalog,
           limits,
           metrics,
+          logger,
         }),
       },
     ],

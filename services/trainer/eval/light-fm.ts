@@ -7,7 +7,7 @@ import { catalogKnownTo } from './known-tags.js';
 import { FeatureVocabulary } from './light-fm-features.js';
 import type { FeatureRows } from './light-fm-features.js';
 import { LightFmModel } from './light-fm-model.js';
-import type { LightFmLoss } from './light-fm-model.js';
+import type { LightFmSettings } from './light-fm-model.js';
 import type { FitContext, Params, Ranker, Recommender } from './recommender.js';
 import { factorScorer, scoreRanker } from './score-ranker.js';
 import type { SplitMode } from './split.js';
@@ -39,8 +39,8 @@ export interface LightFmFeatures {
   readonly users: ReadonlyMap<string, CatalogColumn>;
 }
 
-/** `{ dim, loss, learningRate, l2, epochs }` from a grid point. */
-export function lightFmSettings(params: Params): { dim: number; loss: LightFmLoss; learningRate: number; l2: number; epochs: number } {
+/** `{ dim, loss, learningRate, l2, epochs }` from a grid point (`dim`, `loss`, `lr`, `l2`, `epochs`; `loss: 'bpr'` selects BPR). */
+export function lightFmSettings(params: Params): LightFmSettings & { epochs: number } {
   const loss = params.loss === 'bpr' ? 'bpr' : 'warp';
   return { dim: Number(params.dim), loss, learningRate: Number(params.lr), l2: Number(params.l2), epochs: Number(params.epochs) };
 }

@@ -3,7 +3,7 @@ export { baselinesFor } from './baselines.js';
 export { ease, easeRowScorer, easeScorer } from './ease.js';
 export type { EaseRowScorer, EaseSide } from './ease.js';
 export { ials } from './ials.js';
-export { fitLightFm, lightFmCf, lightFmHybrid, lightFmSettings } from './light-fm.js';
+export { featuresOnlyScorer, fitLightFm, lightFmCf, lightFmHybrid, lightFmSettings } from './light-fm.js';
 export type { LightFmFeatures, LightFmFit } from './light-fm.js';
 export { CONTINUOUS_BINS, FeatureVocabulary } from './light-fm-features.js';
 export type { FeatureRows } from './light-fm-features.js';

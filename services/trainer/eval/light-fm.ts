@@ -10,6 +10,7 @@ import { LightFmModel } from './light-fm-model.js';
 import type { LightFmSettings } from './light-fm-model.js';
 import type { FitContext, Params, Ranker, Recommender } from './recommender.js';
 import { factorScorer, scoreRanker } from './score-ranker.js';
+import type { UserScorer } from './score-ranker.js';
 import type { SplitMode } from './split.js';
 import type { TrainData } from './train-data.js';
 
@@ -111,6 +112,17 @@ export function lightFmHybrid(dataset: Dataset): Recommender {
       return Promise.resolve([lightFmRanker('LightFM hybrid', data, fit)]);
     },
   };
+}
+
+/**
+ * Scores every catalog item for a user from its features alone, every identity feature left
+ * out (the cold-start protocol's view of new items): `columns` are the catalog's feature
+ * columns (default: those of the fit; pass fewer, e.g. without tags, to restrict what a new
+ * item is known by). Feature values the fit never saw are dropped.
+ */
+export function featuresOnlyScorer(fit: LightFmFit, numItems: number, columns: ReadonlyMap<string, CatalogColumn> = fit.itemColumns): UserScorer {
+  const rows = fit.itemVocabulary.rows(numItems, columns, () => false);
+  return factorScorer(fit.model.userFactors(fit.users), fit.model.itemFactors(rows), fit.model.dim + 1);
 }
 
 /**

@@ -5,7 +5,7 @@ import { CONTINUOUS_BINS, FeatureVocabulary } from './light-fm-features.js';
 describe('FeatureVocabulary', () => {
   const genres: CatalogColumn = { kind: 'multi', levels: ['a', 'b'], offsets: Int32Array.of(0, 2, 3, 3), codes: Int32Array.of(0, 1, 1) };
   const year: CatalogColumn = { kind: 'continuous', values: Float64Array.of(1990, 2010, NaN) };
-  const columns = new Map([['genres', genres], ['year', year]]);
+  const columns = new Map<string, CatalogColumn>([['genres', genres], ['year', year]]);
 
   it('gives seen rows an identity, then one feature per level and per year bin, with weights summing to 1', () => {
     const vocabulary = new FeatureVocabulary([true, false, true], columns);

@@ -53,7 +53,9 @@ let cached: { data: TrainData; features: LightFmFeatures; key: string; seed: num
 /**
  * Fits a LightFM-style model on `data` with the given features. Identity features cover the
  * users and items with train interactions; others have only their features (none in CF).
- * Negatives are drawn from the items that have any feature.
+ * Negatives are drawn from the items that have any feature. The returned fit is the cached run:
+ * a later call on the same data, features, settings and seed with more epochs trains it further,
+ * so read what you need (factors, scores) before the next call.
  */
 export function fitLightFm(data: TrainData, features: LightFmFeatures, params: Params, seed: number): LightFmFit {
   const { epochs, ...settings } = lightFmSettings(params);

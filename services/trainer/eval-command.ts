@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from './datasets/index.js';
 import type { Dataset } from './datasets/index.js';
-import { BASELINES, itemIdOrder, runEvaluation, writeReport } from './eval/index.js';
+import { baselinesFor, itemIdOrder, runEvaluation, writeReport } from './eval/index.js';
 import type { HeldOutPart, Recommender, SplitMode } from './eval/index.js';
 import { TRAIN_DEFAULTS, deepRecommender, resolveTrainConfig } from './training/index.js';
 import type { TrainConfig } from './training/index.js';
@@ -27,7 +27,7 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png.
                   test part and evaluates on the validation part (never reads test)
   --out DIR       report root (default ${DEFAULT_REPORT_DIR})
   --seed N        seed of initialisations and the bootstrap (default ${DEFAULT_EVAL_SEED})
-  --models LIST   models to run, of ${BASELINES.map((b) => b.name).join(', ')} and Deep (default all)
+  --models LIST   models to run by name, e.g. 'EASE,Recency EASE,SKNN,LightFM hybrid,Deep' (default all)
   --deep JSON     training options of the deep model over the trainer's defaults, e.g. '{"dim":64}'
                   (for tuning runs with --held-out validation)`;
 
@@ -67,7 +67,8 @@ export async function runEval(argv: string[], candidates?: CandidateFactory): Pr
   const { refit, ...deepOptions } = options.deep;
   const grid = refit === undefined ? undefined : [{ refit, epochs: deepOptions.epochs ?? TRAIN_DEFAULTS.epochs }];
   const factory = candidates ?? ((d: Dataset, spec: string) => [deepRecommender(d, spec, deepOptions, grid)]);
-  const all = [...BASELINES, ...factory(dataset, options.data)];
+  const baselines = baselinesFor(dataset);
+  const all = [...baselines, ...factory(dataset, options.data)];
   const known = all.map((m) => m.name.toLowerCase());
   const unknown = options.models?.filter((w) => !known.includes(w)) ?? [];
   if (unknown.length > 0) {
@@ -83,8 +84,8 @@ export async function runEval(argv: string[], candidates?: CandidateFactory): Pr
     heldOut: options.heldOut,
     itemOrder: itemIdOrder(items.ids),
     seed: options.seed,
-    baselines: BASELINES.filter(chosen),
-    candidates: all.filter((m) => !BASELINES.includes(m) && chosen(m)),
+    baselines: baselines.filter(chosen),
+    candidates: all.filter((m) => !baselines.includes(m) && chosen(m)),
     progress,
   });
   // Tuning runs must never overwrite the protocol's report.

@@ -1,4 +1,4 @@
-// Ranking metrics of the offline evaluation protocol (docs/evaluation.md, "Metrics").
+// Ranking metrics of the offline evaluation protocol (docs/evaluation.md, "Ranking and metrics").
 import { heldOutItems } from './split.js';
 import type { HeldOut } from './split.js';
 

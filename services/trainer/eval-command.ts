@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from './datasets/index.js';
 import type { Dataset } from './datasets/index.js';
-import { BASELINES, featurePopularity, itemIdOrder, randomNewItems, runColdItemsEvaluation, runEvaluation, writeColdItemsReport, writeReport } from './eval/index.js';
+import { baselinesFor, featurePopularity, itemIdOrder, lightFmColdItems, randomNewItems, runColdItemsEvaluation, runEvaluation, writeColdItemsReport, writeReport } from './eval/index.js';
 import type { ColdItemRecommender, HeldOutPart, Recommender, SplitMode } from './eval/index.js';
 import { THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_DEFAULTS, deepColdItems, deepRecommender, resolveTrainConfig } from './training/index.js';
 import type { TrainConfig } from './training/index.js';
@@ -43,9 +43,10 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png; with
                   test part and evaluates on the validation part (never reads test; temporal splits only)
   --out DIR       report root (default ${DEFAULT_REPORT_DIR})
   --seed N        first seed: of the split's new items, initialisations and the bootstrap (default ${DEFAULT_EVAL_SEED})
-  --seeds N       stochastic models (the deep model, iALS, random) are fitted on seeds N..N+count-1 (default ${DEFAULT_EVAL_SEEDS})
-  --models LIST   models to run by key (default all): ${[...BASELINES.map((b) => b.name), 'Deep', THESIS_VARIANT.name].map(modelKey).join(', ')};
-                  with cold-items: ${['Feature popularity', 'Random', 'Deep'].map(modelKey).join(', ')}
+  --seeds N       stochastic models (the deep model, iALS, LightFM, random) are fitted on seeds N..N+count-1 (default ${DEFAULT_EVAL_SEEDS})
+  --models LIST   models to run by name, case and punctuation ignored (default all), e.g.
+                  'EASE,Recency EASE,SKNN,LightFM hybrid,Deep,Deep thesis objective';
+                  with cold-items: 'Feature popularity,Random,LightFM hybrid,Deep'
   --deep JSON     training options of the deep model over the trainer's defaults, e.g. '{"dim":64}'
                   (for tuning runs with --held-out validation)`;
 
@@ -87,7 +88,7 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
   const { refit, ...deepOptions } = options.deep;
   if (options.split === 'cold-items') {
     const cold = coldCandidates ?? ((d: Dataset, spec: string) => [deepColdItems(d, spec, deepOptions)]);
-    const coldBaselines: readonly ColdItemRecommender[] = [featurePopularity, randomNewItems];
+    const coldBaselines: readonly ColdItemRecommender[] = [featurePopularity, randomNewItems, lightFmColdItems(dataset)];
     const models = [...coldBaselines, ...cold(dataset, options.data)];
     if (!knownModels(options.models, models)) return 2;
     const pick = (m: ColdItemRecommender): boolean => options.models === undefined || options.models.includes(modelKey(m.name));
@@ -98,7 +99,8 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
       seeds: options.seeds,
       baselines: coldBaselines.filter(pick),
       candidates: models.filter((m) => !coldBaselines.includes(m) && pick(m)),
-      unable: BASELINES.map((b) => b.name),
+      // Every main-protocol baseline without a cold-start form of its own.
+      unable: baselinesFor(dataset).map((b) => b.name).filter((n) => !models.some((m) => m.name === n)),
       progress,
     });
     const written = await writeColdItemsReport(`${options.out}/${name}-cold-items`, name, result);
@@ -110,7 +112,8 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
   const factory =
     candidates ??
     ((d: Dataset, spec: string) => [deepRecommender(d, spec, deepOptions, grid), deepRecommender(d, spec, { ...deepOptions, ...THESIS_OBJECTIVE }, grid, THESIS_VARIANT)]);
-  const all = [...BASELINES, ...factory(dataset, options.data)];
+  const baselines = baselinesFor(dataset);
+  const all = [...baselines, ...factory(dataset, options.data)];
   if (!knownModels(options.models, all)) return 2;
   const chosen = (m: Recommender): boolean => options.models === undefined || options.models.includes(modelKey(m.name));
   const result = await runEvaluation({
@@ -122,8 +125,8 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
     itemOrder: itemIdOrder(items.ids),
     seed: options.seed,
     seeds: options.seeds,
-    baselines: BASELINES.filter(chosen),
-    candidates: all.filter((m) => !BASELINES.includes(m) && chosen(m)),
+    baselines: baselines.filter(chosen),
+    candidates: all.filter((m) => !baselines.includes(m) && chosen(m)),
     progress,
   });
   // Tuning runs must never overwrite the protocol's report.

@@ -41,7 +41,7 @@ export function coldItemsMarkdown(result: ColdItemsResult, context: ColdReportCo
     '',
     'Values are means over test users (averaged over seeds for stochastic models) with a percentile bootstrap 95 % interval over users.',
     ...(result.unable.length > 0
-      ? [`${result.unable.join(', ')}: cannot score new items — they learn one parameter vector (or count) per item from its interactions, and a new item has none.`]
+      ? [`${result.unable.join(', ')}: cannot score new items — each knows an item only through its interactions (a count, a factor vector, its co-occurrences with other items), and a new item has none.`]
       : []),
     '',
     `![cold-start metrics](${context.plotFile})`,

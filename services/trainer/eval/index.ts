@@ -1,7 +1,18 @@
 // The offline evaluation: protocol, baselines and report, for `dlrs eval` and the trainer's deep model.
-export { BASELINES } from './baselines.js';
-export { ease, easeScorer } from './ease.js';
+export { baselinesFor } from './baselines.js';
+export { ease, easeRowScorer, easeScorer } from './ease.js';
+export type { EaseRowScorer, EaseSide } from './ease.js';
 export { ials } from './ials.js';
+export { fitLightFm, lightFmCf, lightFmHybrid, lightFmSettings } from './light-fm.js';
+export { LIGHTFM_COLD_PARAMS, lightFmColdItems } from './light-fm-cold-items.js';
+export type { LightFmFeatures, LightFmFit } from './light-fm.js';
+export { CONTINUOUS_BINS, FeatureVocabulary } from './light-fm-features.js';
+export type { FeatureRows } from './light-fm-features.js';
+export { LightFmModel, WARP_MAX_SAMPLED } from './light-fm-model.js';
+export type { LightFmLoss, LightFmSettings, WarpStep } from './light-fm-model.js';
+export { recencyEase } from './recency-ease.js';
+export { sequenceKnn, sequenceKnnScorer } from './sequence-knn.js';
+export { recencyWeights, timeOrderedRows } from './train-sequences.js';
 export { popularity } from './popularity.js';
 export { pureSvd } from './pure-svd.js';
 export { DEFAULT_BOOTSTRAP_SAMPLES, bootstrapMean, pairedBootstrap } from './bootstrap.js';

@@ -122,12 +122,9 @@ export function deepColdItems(dataset: Dataset, data: string, base: Partial<Trai
       const { prepared, model } = await fitter.fit(train, {}, context);
       const isNew = new Uint8Array(train.numItems);
       for (const i of context.newItems) isNew[i] = 1;
+      // Every old item is excluded (the users' train items among them): only new items are ranked.
       const old = Int32Array.from({ length: train.numItems }, (_, i) => i).filter((i) => isNew[i] === 0);
-      return COLD_FORMS.map((form) => {
-        const ranker = modelRanker(form, model, prepared, train, () => old);
-        // A two-stage list may be padded with excluded items when there are fewer new items than C.
-        return { name: ranker.name, recommend: async (users, k) => (await ranker.recommend(users, k)).map((list) => list.filter((i) => isNew[i] === 1)) } satisfies Ranker;
-      });
+      return COLD_FORMS.map((form) => modelRanker(form, model, prepared, train, () => old));
     },
   };
 }

@@ -8,8 +8,8 @@ import type { Params } from './recommender.js';
 
 /**
  * Its settings on new items, not tuned on the cold split (docs/evaluation.md, "Cold-start
- * items"): the thesis' 64 dimensions and WARP, with the learning rate, L2 and epoch count from
- * the hybrid's validation grid (docs/experiments.md, "Cold-start items").
+ * items"): the thesis' 64 dimensions and WARP, and a point inside the hybrid's validation grid
+ * for the learning rate, L2 and epochs (docs/experiments.md, "Cold-start items and seeds").
  */
 export const LIGHTFM_COLD_PARAMS: Params = { dim: 64, loss: 'warp', lr: 0.05, l2: 1e-5, epochs: 30 };
 

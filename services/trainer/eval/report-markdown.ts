@@ -54,6 +54,8 @@ export function reportMarkdown(result: EvaluationResult, context: ReportContext)
     '',
     `![MAP@k over k](${context.plotFile})`,
     '',
+    'The thesis\' figure compares its deep model with CF and CF-CBF: here LightFM CF and LightFM hybrid, beside every other model.',
+    '',
   ];
   const comparisons = result.comparisons;
   if (comparisons.length > 0) {

@@ -1,6 +1,6 @@
 // A LightFM-style factorisation model (Kula 2015): user and item vectors are the weighted sums of
 // their features' embeddings, plus an item bias; trained by WARP or BPR with Adagrad.
-import { SeededRandom } from '../../../shared/random/index.js';
+import type { SeededRandom } from '../../../shared/random/index.js';
 import type { FeatureRows } from './light-fm-features.js';
 import type { Csr } from './train-data.js';
 import { rowOf } from './train-data.js';

@@ -12,8 +12,8 @@ import { rowOf } from './train-data.js';
 const LAST_N = [5, 10, 20];
 /** Recency half-life over those items, in positions. */
 const HALF_LIVES = [2, 5, 10];
-/** Co-occurrence window in positions (each side). */
-const WINDOWS = [10, 20, 50, 100];
+/** Co-occurrence window in positions (each side); 10 and 20 were weaker, 400 no better (docs/experiments.md). */
+const WINDOWS = [50, 100, 200];
 
 export const sequenceKnn: Recommender = {
   name: 'SKNN',

@@ -29,7 +29,7 @@ export function modelKey(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-const USAGE = `Usage: dlrs eval [--data SPEC] [--split user|global|cold-items] [--held-out test|validation] [--out DIR] [--seed N] [--seeds N] [--models a,b]
+const USAGE = `Usage: dlrs eval [--data SPEC] [--split user|global|cold-items] [--held-out test|validation] [--out DIR] [--seed N] [--seeds COUNT] [--models a,b]
 
 Runs the offline evaluation protocol (docs/evaluation.md) and writes
 DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png; with
@@ -43,7 +43,8 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png; with
                   test part and evaluates on the validation part (never reads test; temporal splits only)
   --out DIR       report root (default ${DEFAULT_REPORT_DIR})
   --seed N        first seed: of the split's new items, initialisations and the bootstrap (default ${DEFAULT_EVAL_SEED})
-  --seeds N       stochastic models (the deep model, iALS, LightFM, random) are fitted on seeds N..N+count-1 (default ${DEFAULT_EVAL_SEEDS})
+  --seeds COUNT   stochastic models (the deep model, iALS, LightFM, random) are fitted once per seed,
+                  --seed … --seed + COUNT − 1 (default ${DEFAULT_EVAL_SEEDS})
   --models LIST   models to run by name, case and punctuation ignored (default all), e.g.
                   'EASE,Recency EASE,SKNN,LightFM hybrid,Deep,Deep thesis objective';
                   with cold-items: 'Feature popularity,Random,LightFM hybrid,Deep'

@@ -19,8 +19,8 @@ export const ease: Recommender = {
 
 /**
  * Writes the EASE scores x·B of an input row x into `out` (numItems long): x holds `items` with
- * `weights` (1 each when absent). Scores of the row's own items are not meaningful (B has a zero
- * diagonal only in the binary case's sense) and are excluded by the rankers anyway.
+ * `weights` (1 each when absent). The scores of the row's own items are meaningless; the rankers
+ * exclude them.
  */
 export type EaseRowScorer = (items: ArrayLike<number>, weights: ArrayLike<number> | undefined, out: Float32Array) => void;
 

@@ -3,7 +3,7 @@ export { baselinesFor } from './baselines.js';
 export { ease, easeRowScorer, easeScorer } from './ease.js';
 export type { EaseRowScorer, EaseSide } from './ease.js';
 export { ials } from './ials.js';
-export { fitLightFm, lightFmCf, lightFmHybrid, lightFmSettings } from './light-fm.js';
+export { featuresOnlyScorer, fitLightFm, lightFmCf, lightFmHybrid, lightFmSettings } from './light-fm.js';
 export { LIGHTFM_COLD_PARAMS, lightFmColdItems } from './light-fm-cold-items.js';
 export type { LightFmFeatures, LightFmFit } from './light-fm.js';
 export { CONTINUOUS_BINS, FeatureVocabulary } from './light-fm-features.js';

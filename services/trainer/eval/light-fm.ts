@@ -10,10 +10,11 @@ import { LightFmModel } from './light-fm-model.js';
 import type { LightFmSettings } from './light-fm-model.js';
 import type { FitContext, Params, Ranker, Recommender } from './recommender.js';
 import { factorScorer, scoreRanker } from './score-ranker.js';
+import type { UserScorer } from './score-ranker.js';
 import type { SplitMode } from './split.js';
 import type { TrainData } from './train-data.js';
 
-/** The thesis' comparison uses 64-dimensional LightFM models on MovieLens. */
+/** 64 dimensions, the size of the reference LightFM figures on this protocol (docs/experiments.md); the thesis' hybrid used 700. */
 const DIMS = [64];
 /** LightFM's default rate; 0.01–0.2 were no better on ml-latest-small's validation split (docs/experiments.md). */
 const LEARNING_RATES = [0.05];
@@ -52,7 +53,9 @@ let cached: { data: TrainData; features: LightFmFeatures; key: string; seed: num
 /**
  * Fits a LightFM-style model on `data` with the given features. Identity features cover the
  * users and items with train interactions; others have only their features (none in CF).
- * Negatives are drawn from the items that have any feature.
+ * Negatives are drawn from the items that have any feature. The returned fit is the cached run:
+ * a later call on the same data, features, settings and seed with more epochs trains it further,
+ * so read what you need (factors, scores) before the next call.
  */
 export function fitLightFm(data: TrainData, features: LightFmFeatures, params: Params, seed: number): LightFmFit {
   const { epochs, ...settings } = lightFmSettings(params);
@@ -113,6 +116,17 @@ export function lightFmHybrid(dataset: Dataset): Recommender {
       return Promise.resolve([lightFmRanker('LightFM hybrid', data, fit)]);
     },
   };
+}
+
+/**
+ * Scores every catalog item for a user from its features alone, every identity feature left
+ * out (the cold-start protocol's view of new items): `columns` are the catalog's feature
+ * columns (default: those of the fit; pass fewer, e.g. without tags, to restrict what a new
+ * item is known by). Feature values the fit never saw are dropped.
+ */
+export function featuresOnlyScorer(fit: LightFmFit, numItems: number, columns: ReadonlyMap<string, CatalogColumn> = fit.itemColumns): UserScorer {
+  const rows = fit.itemVocabulary.rows(numItems, columns, () => false);
+  return factorScorer(fit.model.userFactors(fit.users), fit.model.itemFactors(rows), fit.model.dim + 1);
 }
 
 /**

@@ -86,6 +86,7 @@ const NO_FEATURES: LightFmFeatures = { items: new Map(), users: new Map() };
 export const lightFmCf: Recommender = {
   name: 'LightFM CF',
   grid: GRID,
+  stochastic: true,
   fit: (data, params, context) => {
     const fit = fitLightFm(data, NO_FEATURES, params, context.seed);
     return Promise.resolve([lightFmRanker('LightFM CF', data, fit)]);
@@ -109,6 +110,7 @@ export function lightFmHybrid(dataset: Dataset): Recommender {
   return {
     name: 'LightFM hybrid',
     grid: GRID,
+    stochastic: true,
     fit: (data, params, context) => {
       const fit = fitLightFm(data, featuresFor(data, context), params, context.seed);
       return Promise.resolve([lightFmRanker('LightFM hybrid', data, fit)]);

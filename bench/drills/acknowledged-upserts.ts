@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { credentials } from '@grpc/grpc-js';
 import type { Item } from '../../shared/features/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { bearerTokenInterceptor, callUnary } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
 import type { FeatureValue } from '../../shared/generated/dlrs/v1/FeatureValue.js';
@@ -42,8 +42,8 @@ export function drillItem(source: Item, id: string): ItemMessage & { id: string 
  * Upserts `itemsPerCall` new items (ids `${prefix}-n`, features of catalog items) through the
  * gateway, one call after another, and records which were acknowledged.
  */
-export function startUpsertWriter(gateway: string, catalog: readonly Item[], prefix: string, itemsPerCall: number): UpsertWriter {
-  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(gateway, credentials.createInsecure());
+export function startUpsertWriter(gateway: string, apiToken: string, catalog: readonly Item[], prefix: string, itemsPerCall: number): UpsertWriter {
+  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(gateway, credentials.createInsecure(), { interceptors: [bearerTokenInterceptor(apiToken)] });
   const acknowledged: AcknowledgedUpsert[] = [];
   const failed = new Map<string, number>();
   let stopped = false;

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { credentials } from '@grpc/grpc-js';
 import { DlrsError } from '../../shared/errors/index.js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { bearerTokenInterceptor, callUnary } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import type { RecommendRequest } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
@@ -28,8 +28,8 @@ export interface AnswerProbe {
  * each with its own deadline, and keeps every answer whole. Beside the load generator (which
  * counts), the probe lets a drill look inside answers and at when things happened.
  */
-export function startAnswerProbe(address: string, requests: readonly RecommendRequest[], options: { intervalMs: number; deadlineMs: number }): AnswerProbe {
-  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+export function startAnswerProbe(address: string, requests: readonly RecommendRequest[], options: { intervalMs: number; deadlineMs: number; apiToken: string }): AnswerProbe {
+  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1, interceptors: [bearerTokenInterceptor(options.apiToken)] });
   const answers: ProbeAnswer[] = [];
   const calls: Promise<void>[] = [];
   let n = 0;

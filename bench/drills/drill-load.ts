@@ -11,6 +11,8 @@ const CONNECTIONS = 4;
 /** One phase of load on the gateway. */
 export interface LoadPhase {
   address: string;
+  /** Sent with every call: the API token (the topology's `gatewayMetadata`). */
+  metadata: Readonly<Record<string, string>>;
   /** `dlrs.v1.Recommender.Recommend` unless said otherwise. */
   call?: string;
   messages: readonly unknown[];
@@ -48,7 +50,7 @@ export function runPhase(phase: LoadPhase): Promise<LoadResult> {
     timeoutMs: phase.timeoutMs,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     messages: phase.messages,
-    metadata: {},
+    metadata: phase.metadata,
     decodeAnswers: true,
   };
   generator ??= spawnLoadProcess();

@@ -44,7 +44,7 @@ export async function malformedRequestsDrill(context: DrillContext): Promise<Dri
     `${DURATION_MS / 1000} s at capacity (${Math.round(capacityRps)}/s) of unary Recommend cycling through ${bad.length} malformed requests and 1 valid; then RecommendStream, each stream ${STREAM_LENGTH} requests (${badOnStream} malformed), at the same request rate`,
     'every malformed request INVALID_ARGUMENT, every valid one answered; streams stay open (status OK, one answer per request); no process ends',
   );
-  const unary = await runPhase({ address, messages: unaryMessages, rps: capacityRps, concurrency: inFlightCapFor(capacityRps, deadlineMs), durationMs: DURATION_MS, timeoutMs: deadlineMs });
+  const unary = await runPhase({ address, metadata: context.topology.gatewayMetadata, messages: unaryMessages, rps: capacityRps, concurrency: inFlightCapFor(capacityRps, deadlineMs), durationMs: DURATION_MS, timeoutMs: deadlineMs });
   record.note(`unary: ${describeLoad(unary)}`);
   const expectedValid = Math.floor(unary.calls / unaryMessages.length);
   const invalid = unary.statusCounts.INVALID_ARGUMENT ?? 0;
@@ -55,6 +55,7 @@ export async function malformedRequestsDrill(context: DrillContext): Promise<Dri
   const streamsPerSecond = capacityRps / STREAM_LENGTH;
   const streams = await runPhase({
     address,
+    metadata: context.topology.gatewayMetadata,
     call: 'dlrs.v1.Recommender.RecommendStream',
     messages: streamMessages,
     rps: streamsPerSecond,

@@ -19,8 +19,8 @@ export interface ObservedPhase {
 export async function runObservedPhase(context: DrillContext, rps: number, durationMs: number): Promise<ObservedPhase> {
   const { deadlineMs } = context;
   const address = context.topology.gatewayAddress;
-  const probe = startAnswerProbe(address, context.requests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs });
-  const result = await runPhase({ address, messages: context.requests, rps, concurrency: inFlightCapFor(rps, deadlineMs), durationMs, timeoutMs: deadlineMs });
+  const probe = startAnswerProbe(address, context.requests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs, apiToken: context.topology.apiToken });
+  const result = await runPhase({ address, metadata: context.topology.gatewayMetadata, messages: context.requests, rps, concurrency: inFlightCapFor(rps, deadlineMs), durationMs, timeoutMs: deadlineMs });
   const probed = await probe.stop();
   const details = frequentDetails(probed);
   return { result, probed, summary: `${describeLoad(result)}${details === 'none' ? '' : ` (probe: ${details})`}` };

@@ -35,15 +35,15 @@ export async function overloadDrill(context: DrillContext): Promise<DrillResult>
     `excess shed early (RESOURCE_EXHAUSTED) or answered degraded: <= ${MAX_TIMEOUT_SHARE * 100} % DEADLINE_EXCEEDED, no other error; p99 of admitted <= deadline; RSS growth <= ${mib(MAX_RSS_GROWTH_BYTES)}; afterwards back to the baseline: failed and degraded shares within ${RECOVERY_SHARE_SLACK * 100} points of it, p99 <= ${RECOVERY_P99_FACTOR}x + ${RECOVERY_SLACK_MS} ms`,
   );
   const light = (): ReturnType<typeof runPhase> =>
-    runPhase({ address, messages: context.requests, rps: capacityRps * LIGHT_SHARE, concurrency: inFlightCapFor(capacityRps, deadlineMs), durationMs: LIGHT_MS, timeoutMs: deadlineMs, warmupMs: 500 });
+    runPhase({ address, metadata: context.topology.gatewayMetadata, messages: context.requests, rps: capacityRps * LIGHT_SHARE, concurrency: inFlightCapFor(capacityRps, deadlineMs), durationMs: LIGHT_MS, timeoutMs: deadlineMs, warmupMs: 500 });
   const baseline = await light();
   record.note(`baseline ${LIGHT_SHARE}x: ${describeLoad(baseline)}`);
   const before = await rssNow(servicePids(context));
 
   const overloadRps = 2 * capacityRps;
   const sampler = sampleRss(() => servicePids(context), 250);
-  const probe = startAnswerProbe(address, context.requests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs });
-  const overload = await runPhase({ address, messages: context.requests, rps: overloadRps, concurrency: inFlightCapFor(overloadRps, deadlineMs), durationMs: OVERLOAD_MS, timeoutMs: deadlineMs });
+  const probe = startAnswerProbe(address, context.requests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs, apiToken: context.topology.apiToken });
+  const overload = await runPhase({ address, metadata: context.topology.gatewayMetadata, messages: context.requests, rps: overloadRps, concurrency: inFlightCapFor(overloadRps, deadlineMs), durationMs: OVERLOAD_MS, timeoutMs: deadlineMs });
   const probed = await probe.stop();
   const peak = await sampler.stop();
   record.note(`2x (${Math.round(overloadRps)}/s): ${describeLoad(overload)}; generator send lag max ${overload.maxSendLagMs.toFixed(0)} ms`);

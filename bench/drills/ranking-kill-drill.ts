@@ -27,8 +27,8 @@ export async function rankingKillDrill(context: DrillContext): Promise<DrillResu
     'no call fails; while down, answers flagged RANKING_UNAVAILABLE within the deadline (UserNet runs in ranking too, so the gateway documents popular items, POPULAR_FALLBACK, rather than retrieval order); whole answers when ranking is back',
   );
   const address = topology.gatewayAddress;
-  const probe = startAnswerProbe(address, context.requests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs });
-  const load = runPhase({ address, messages: context.requests, rps, concurrency: inFlightCapFor(rps, deadlineMs), durationMs: LOAD_MS, timeoutMs: deadlineMs });
+  const probe = startAnswerProbe(address, context.requests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs, apiToken: topology.apiToken });
+  const load = runPhase({ address, metadata: topology.gatewayMetadata, messages: context.requests, rps, concurrency: inFlightCapFor(rps, deadlineMs), durationMs: LOAD_MS, timeoutMs: deadlineMs });
   const startMs = performance.now();
   await pause(KILL_AT_MS);
   const killedMs = performance.now();

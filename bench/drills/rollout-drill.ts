@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { credentials } from '@grpc/grpc-js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { bearerTokenInterceptor, callUnary } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import type { ModelInfo__Output } from '../../shared/generated/dlrs/v1/ModelInfo.js';
 import type { RecommendRequest } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
@@ -36,8 +36,8 @@ const REFERENCE_RETRY_PAUSE_MS = 200;
 type Reference = Map<string, Map<string, number>>;
 
 /** Every checked user's reference answer: item id → similarity, from whole answers of `version`. */
-async function referenceAnswers(address: string, requests: readonly RecommendRequest[], version: string, deadlineMs: number): Promise<Reference> {
-  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(address, credentials.createInsecure());
+async function referenceAnswers(address: string, apiToken: string, requests: readonly RecommendRequest[], version: string, deadlineMs: number): Promise<Reference> {
+  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(address, credentials.createInsecure(), { interceptors: [bearerTokenInterceptor(apiToken)] });
   try {
     const reference: Reference = new Map();
     for (const request of requests) {
@@ -90,15 +90,17 @@ export async function rolloutDrill(context: DrillContext): Promise<DrillResult> 
   );
   const address = topology.gatewayAddress;
   const checkedRequests = context.requests.slice(0, CHECKED_USERS);
-  const references = new Map<string, Reference>([[from, await referenceAnswers(address, checkedRequests, from, deadlineMs)]]);
-  const probe = startAnswerProbe(address, checkedRequests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs });
-  const load = runPhase({ address, messages: context.requests, rps, concurrency: inFlightCapFor(rps, deadlineMs), durationMs: LOAD_MS, timeoutMs: deadlineMs });
+  const references = new Map<string, Reference>([[from, await referenceAnswers(address, topology.apiToken, checkedRequests, from, deadlineMs)]]);
+  const probe = startAnswerProbe(address, checkedRequests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs, apiToken: topology.apiToken });
+  const load = runPhase({ address, metadata: topology.gatewayMetadata, messages: context.requests, rps, concurrency: inFlightCapFor(rps, deadlineMs), durationMs: LOAD_MS, timeoutMs: deadlineMs });
   await pause(SWITCH_AT_MS);
   const startedMs = performance.now();
   const protos = loadProtos().grpcObject.dlrs.v1;
+  // LoadModel is an admin method: the operator presents the internal token.
+  const admin = { interceptors: [bearerTokenInterceptor(topology.internalToken)] };
   const tiers = [
-    { name: 'ranking', client: new protos.Ranking(topology.service('ranking').address, credentials.createInsecure()) },
-    ...Array.from({ length: context.shardCount }, (_, i) => ({ name: `retrieval ${i}`, client: new protos.Retrieval(topology.service(`retrieval ${i}`).address, credentials.createInsecure()) })),
+    { name: 'ranking', client: new protos.Ranking(topology.service('ranking').address, credentials.createInsecure(), admin) },
+    ...Array.from({ length: context.shardCount }, (_, i) => ({ name: `retrieval ${i}`, client: new protos.Retrieval(topology.service(`retrieval ${i}`).address, credentials.createInsecure(), admin) })),
   ];
   const switched = await Promise.all(
     tiers.map(async ({ name, client }) => {
@@ -117,7 +119,7 @@ export async function rolloutDrill(context: DrillContext): Promise<DrillResult> 
   await pause(Math.max(0, allSwitchedMs + SETTLE_MS + AFTER_SETTLE_MS - performance.now()));
   const probed = await probe.stop();
   record.note(`load: ${describeLoad(during)}`);
-  references.set(to, await referenceAnswers(address, checkedRequests, to, deadlineMs));
+  references.set(to, await referenceAnswers(address, topology.apiToken, checkedRequests, to, deadlineMs));
 
   const versions = countsOf(probed.map((a) => (a.response === undefined ? a.status : a.response.modelVersion || '(none)')));
   record.note(`probe: ${probed.length} calls: ${countsOf(probed.map(answerKind))}; versions ${versions}`);

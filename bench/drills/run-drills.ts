@@ -16,6 +16,7 @@ import { startTopology } from '../../test/fixtures/serve-topology.js';
 import type { Topology } from '../../test/fixtures/serve-topology.js';
 import type { ModelBundle } from '../../shared/bundle/index.js';
 import type { RecommendRequest } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
+import { accessDrill } from './access-drill.js';
 import { answerKind, countsOf, frequentDetails, startAnswerProbe } from './answer-probe.js';
 import { spawnDelayProxy } from './delay-proxy-process.js';
 import type { DelayProxyProcess } from './delay-proxy-process.js';
@@ -74,6 +75,7 @@ const GATE_WHOLE_SHARE = 0.8;
 /** The drills in the order they run; the rollout last, since it changes the served model. */
 const DRILLS: ReadonlyArray<readonly [string, (context: DrillContext) => Promise<DrillResult>]> = [
   ['overload', overloadDrill],
+  ['access', accessDrill],
   ['malformed', malformedRequestsDrill],
   ['no-token', noTokenDrill],
   ['wrong-scope', wrongScopeDrill],
@@ -121,7 +123,7 @@ async function startStack(bundle: ModelBundle, slowShard: string): Promise<Stack
   if (proxy === undefined) throw new Error(`no proxy in front of ${slowShard}`);
   const catalog = await loadDemoCatalog(bundle, DATA, HISTORY_LENGTH);
   const users = catalog.histories.slice(0, USERS);
-  const client = recommenderClient(topology.gatewayAddress);
+  const client = recommenderClient(topology.gatewayAddress, topology.apiToken);
   try {
     const recorded = await recordHistories(client, users);
     log(`profiles of ${users.length} users recorded (${recorded.accepted} events)`);
@@ -140,7 +142,7 @@ async function stopStack(stack: Stack): Promise<void> {
 
 /** Whether the topology serves whole answers now; otherwise the most frequent reason. */
 async function wholeAnswers(stack: Stack, deadlineMs: number): Promise<{ whole: boolean; why: string }> {
-  const probe = startAnswerProbe(stack.topology.gatewayAddress, stack.requests, { intervalMs: GATE_INTERVAL_MS, deadlineMs });
+  const probe = startAnswerProbe(stack.topology.gatewayAddress, stack.requests, { intervalMs: GATE_INTERVAL_MS, deadlineMs, apiToken: stack.topology.apiToken });
   await new Promise((resolve) => setTimeout(resolve, GATE_MS));
   const answers = await probe.stop();
   const whole = answers.filter((a) => a.status === 'OK' && a.response?.degraded === false).length;
@@ -168,9 +170,9 @@ async function main(): Promise<number> {
   let capacityRps: number;
   let stack = await startStack(bundles.current, slowShard);
   try {
-    const warm = await runPhase({ address: stack.topology.gatewayAddress, messages: stack.requests, concurrency: 4, durationMs: 2000, timeoutMs: deadlineMs });
+    const warm = await runPhase({ address: stack.topology.gatewayAddress, metadata: stack.topology.gatewayMetadata, messages: stack.requests, concurrency: 4, durationMs: 2000, timeoutMs: deadlineMs });
     log(`warm-up: ${describeLoad(warm)}`);
-    const capacity = await runPhase({ address: stack.topology.gatewayAddress, messages: stack.requests, concurrency: CAPACITY_CONCURRENCY, durationMs: CAPACITY_MS, timeoutMs: deadlineMs, warmupMs: 1000 });
+    const capacity = await runPhase({ address: stack.topology.gatewayAddress, metadata: stack.topology.gatewayMetadata, messages: stack.requests, concurrency: CAPACITY_CONCURRENCY, durationMs: CAPACITY_MS, timeoutMs: deadlineMs, warmupMs: 1000 });
     // Whole answers only: a degraded answer skipped work and would overstate what the topology sustains.
     capacityRps = (((capacity.statusCounts.OK ?? 0) - degradedCount(capacity)) * 1000) / Math.max(1, capacity.elapsedMs);
     log(`capacity (closed loop, concurrency ${CAPACITY_CONCURRENCY}): ${describeLoad(capacity)}`);

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { credentials } from '@grpc/grpc-js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { bearerTokenInterceptor, callUnary } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import type { SnapshotResponse__Output } from '../../shared/generated/dlrs/v1/SnapshotResponse.js';
 import { idsOfShard, missingOnShard, startUpsertWriter } from './acknowledged-upserts.js';
@@ -41,12 +41,12 @@ export async function shardKillDrill(context: DrillContext): Promise<DrillResult
     'no call fails; while down (answers that fell back before the search aside), answers flagged SHARD_UNAVAILABLE within the deadline; the shard comes back from snapshot + log holding every acknowledged upsert; whole answers again',
   );
   const address = topology.gatewayAddress;
-  const writer = startUpsertWriter(address, context.bundles.current.items, `drill-kill-${Date.now()}`, ITEMS_PER_UPSERT);
-  const probe = startAnswerProbe(address, context.requests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs });
-  const load = runPhase({ address, messages: context.requests, rps, concurrency: inFlightCapFor(rps, deadlineMs), durationMs: LOAD_MS, timeoutMs: deadlineMs });
+  const writer = startUpsertWriter(address, topology.apiToken, context.bundles.current.items, `drill-kill-${Date.now()}`, ITEMS_PER_UPSERT);
+  const probe = startAnswerProbe(address, context.requests, { intervalMs: PROBE_INTERVAL_MS, deadlineMs, apiToken: topology.apiToken });
+  const load = runPhase({ address, metadata: topology.gatewayMetadata, messages: context.requests, rps, concurrency: inFlightCapFor(rps, deadlineMs), durationMs: LOAD_MS, timeoutMs: deadlineMs });
   const startMs = performance.now();
   await pause(SNAPSHOT_AT_MS);
-  const shardClient = new (loadProtos().grpcObject.dlrs.v1.Retrieval)(topology.service(name).address, credentials.createInsecure());
+  const shardClient = new (loadProtos().grpcObject.dlrs.v1.Retrieval)(topology.service(name).address, credentials.createInsecure(), { interceptors: [bearerTokenInterceptor(topology.internalToken)] });
   const snapshot = await callUnary<SnapshotResponse__Output>((md, o, cb) => shardClient.Snapshot({}, md, o, cb), { deadline: Date.now() + 10_000 });
   shardClient.close();
   record.note(`snapshot of ${snapshot.itemCount} items at ${((performance.now() - startMs) / 1000).toFixed(1)} s`);

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { credentials } from '@grpc/grpc-js';
 import { readBundle } from '../../shared/bundle/index.js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { bearerTokenInterceptor, callUnary } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import { loadProtos } from '../../shared/proto/index.js';
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       address: { type: 'string' },
+      /** The API token, sent as authorization: Bearer <token>. */
+      token: { type: 'string' },
       bundle: { type: 'string' },
       concurrency: { type: 'string', default: '1' },
       'warmup-s': { type: 'string', default: '2' },
@@ -41,13 +43,13 @@ async function main(): Promise<void> {
       'request-pool': { type: 'string', default: '0' },
     },
   });
-  if (values.address === undefined || values.bundle === undefined) throw new Error('--address and --bundle are required');
+  if (values.address === undefined || values.bundle === undefined || values.token === undefined) throw new Error('--address, --token and --bundle are required');
   const concurrency = Number(values.concurrency);
   const k = Number(values.k);
   const candidates = Number(values.candidates);
   const { items } = await readBundle(values.bundle);
   const random = new SeededRandom(Number(values.seed));
-  const client: RecommenderClient = new (loadProtos().grpcObject.dlrs.v1.Recommender)(values.address, credentials.createInsecure());
+  const client: RecommenderClient = new (loadProtos().grpcObject.dlrs.v1.Recommender)(values.address, credentials.createInsecure(), { interceptors: [bearerTokenInterceptor(values.token)] });
   const randomContext = (): { itemId: string; eventType: string }[] => Array.from({ length: CONTEXT_ITEMS }, () => ({ itemId: items[random.int(items.length)].id, eventType: 'view' }));
   const pool = Array.from({ length: Number(values['request-pool']) }, randomContext);
   let next = 0;

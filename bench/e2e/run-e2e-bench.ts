@@ -84,7 +84,7 @@ async function main(): Promise<void> {
         for (const concurrency of levels) {
           receiver.clear();
           const cpuBefore = topologyCpuMs(topology.processes);
-          const args = ['--address', topology.gatewayAddress, '--bundle', bundleDir, '--concurrency', String(concurrency), '--duration-s', values['duration-s'], '--warmup-s', values['warmup-s'], '--k', values.k, '--candidates', values.candidates, '--request-pool', values['request-pool']];
+          const args = ['--address', topology.gatewayAddress, '--token', topology.apiToken, '--bundle', bundleDir, '--concurrency', String(concurrency), '--duration-s', values['duration-s'], '--warmup-s', values['warmup-s'], '--k', values.k, '--candidates', values.candidates, '--request-pool', values['request-pool']];
           const { stdout } = await run(process.execPath, ['--import', 'tsx', '--no-warnings', LOAD_SCRIPT, ...args], { maxBuffer: 1 << 20 });
           const load = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
           const cpuAfter = topologyCpuMs(topology.processes);

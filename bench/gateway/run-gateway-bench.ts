@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { startDlrsProcess } from '../../bin/demo/child-process.js';
 import { freePorts } from '../../bin/demo/free-ports.js';
+import { provisionTokens } from '../../bin/demo/provision-tokens.js';
 import { waitForServing } from '../../bin/demo/wait-for-serving.js';
 import { SeededRandom } from '../../shared/random/index.js';
 import { startOtlpReceiver } from '../../test/fixtures/otlp-receiver.js';
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     const profiling = values['cpu-prof-dir'] !== undefined || values['heap-prof-dir'] !== undefined;
     const pauseLogDir = join(work, 'pauses');
     const [port] = await freePorts('127.0.0.1', 1);
+    const tokens = await provisionTokens(work);
     const gateway = startDlrsProcess({
       name: 'gateway',
       args: ['serve', 'gateway', '--bundle', resolve(bundleDir)],
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
         DLRS_RANKING_ADDRESS: addresses.ranking,
         DLRS_RETRIEVAL_ADDRESSES: addresses.shards.join(','),
         DLRS_DEFAULT_TIMEOUT_MS: RECOMMEND_TIMEOUT_MS,
+        ...tokens.gatewayEnv,
         ...tracingEnv(tracing, receiver.endpoint),
         ...diagnosticsEnv({ cpuProfileDir: values['cpu-prof-dir'], heapProfileDir: values['heap-prof-dir'], pauseLogDir: profiling ? undefined : pauseLogDir, nodeOptions: values['node-options'] }),
       },
@@ -102,7 +105,7 @@ async function main(): Promise<void> {
       await waitForServing(gateway, `127.0.0.1:${port}`, { timeoutMs: START_TIMEOUT_MS });
       const pid = gateway.pid ?? 0;
       const load = async (seconds: number, jsonFile: string): Promise<LoadResult> => {
-        const args = ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', values.rps, '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${seconds}s`, '--timeout', '10s', '--data-file', requestsFile, '--json', jsonFile, `127.0.0.1:${port}`];
+        const args = ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', values.rps, '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${seconds}s`, '--timeout', '10s', '--data-file', requestsFile, '--json', jsonFile, '--metadata', JSON.stringify({ authorization: `Bearer ${tokens.apiToken}` }), `127.0.0.1:${port}`];
         await run(process.execPath, [DLRS_BIN, ...args], { maxBuffer: 1 << 20 });
         return JSON.parse(await readFile(jsonFile, 'utf8')) as LoadResult;
       };

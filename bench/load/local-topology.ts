@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
 import type { ModelBundle } from '../../shared/bundle/index.js';
 import type { RecordInteractionsResponse__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { bearerTokenInterceptor, callUnary } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { startCluster } from '../../bin/demo/demo-cluster.js';
 import { ensureBundle } from '../../bin/demo/ensure-bundle.js';
@@ -36,8 +36,8 @@ function benchLoad(args: string[]): Promise<number> {
 }
 
 /** Records a few views of catalog items for each user id, so that each has a stored profile. */
-async function recordProfiles(address: string, userIds: string[], bundle: ModelBundle): Promise<RecordInteractionsResponse__Output> {
-  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(address, credentials.createInsecure());
+async function recordProfiles(address: string, apiToken: string, userIds: string[], bundle: ModelBundle): Promise<RecordInteractionsResponse__Output> {
+  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(address, credentials.createInsecure(), { interceptors: [bearerTokenInterceptor(apiToken)] });
   try {
     const events = userIds.flatMap((userId, u) =>
       Array.from({ length: EVENTS_PER_USER }, (_, i) => {
@@ -68,10 +68,10 @@ const runDir = await mkdtemp(join(WORK_DIR, 'run-'));
 const cluster = await startCluster({ bundleDir: bundle.dir, runDir, signal, onServing: (s) => console.log(`${s.process.name.padEnd(13)} SERVING at ${s.address}`) });
 let failed = 0;
 try {
-  const recorded = await recordProfiles(cluster.gateway.address, userIds, bundle);
+  const recorded = await recordProfiles(cluster.gateway.address, cluster.apiToken, userIds, bundle);
   console.log(`profiles for ${userIds.length} users of the request data: ${recorded.accepted} events recorded\n`);
   for (const file of files) {
-    if ((await benchLoad(['--config', file, ...options, cluster.gateway.address])) !== 0) failed++;
+    if ((await benchLoad(['--config', file, '--metadata', JSON.stringify({ authorization: `Bearer ${cluster.apiToken}` }), ...options, cluster.gateway.address])) !== 0) failed++;
     console.log('');
   }
 } finally {

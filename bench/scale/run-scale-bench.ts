@@ -111,7 +111,7 @@ async function main(): Promise<void> {
         const jsonFile = join(dir, `load-${rps}.json`);
         // The load's warm-up lies within its duration: measured time = duration-s after it.
         const warmupS = Number(values['warmup-s']) + (levels.length === 0 ? FIRST_RATE_EXTRA_WARMUP_S : 0);
-        const args = ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', String(rps), '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${Number(values['duration-s']) + warmupS}s`, '--warmup', `${warmupS}s`, '--timeout', '10s', '--data-file', requestsFile, '--json', jsonFile, topology.gatewayAddress];
+        const args = ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', String(rps), '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${Number(values['duration-s']) + warmupS}s`, '--warmup', `${warmupS}s`, '--timeout', '10s', '--data-file', requestsFile, '--json', jsonFile, '--metadata', JSON.stringify(topology.gatewayMetadata), topology.gatewayAddress];
         await run(process.execPath, [DLRS_BIN, ...args], { maxBuffer: 1 << 20 });
         const load = JSON.parse(await readFile(jsonFile, 'utf8')) as LoadResult;
         const cpuAfter = topologyCpuMs(topology.processes);

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePorts } from './free-ports.js';
+import { provisionTokens } from './provision-tokens.js';
 import { describeExit, startDlrsProcess } from './child-process.js';
 import type { DlrsProcess } from './child-process.js';
 import { waitForServing } from './wait-for-serving.js';
@@ -36,6 +37,8 @@ export interface DemoService {
 /** The running services: the gateway's address is the one clients use. */
 export interface DemoCluster {
   gateway: DemoService;
+  /** The API token the demo's clients present (scopes read, write, admin); the files are in runDir. */
+  apiToken: string;
   services: DemoService[];
   /** Stops every process (SIGTERM, then SIGKILL after a grace period); resolves with one line per process. */
   stop(): Promise<string[]>;
@@ -44,7 +47,7 @@ export interface DemoCluster {
 /** Options of {@link startCluster}. */
 export interface ClusterOptions {
   bundleDir: string;
-  /** Holds the shards' and the gateway's data folders and every service's log file. */
+  /** Holds the shards' and the gateway's data folders, every service's log file and the tokens. */
   runDir: string;
   signal: AbortSignal;
   /** Called as each service reports SERVING. */
@@ -97,30 +100,27 @@ export async function startCluster(options: ClusterOptions): Promise<DemoCluster
     options.onServing(service);
   };
   try {
+    // Closed by default, like a deployment: the gateway asks for API tokens, the tiers' admin methods for the internal token.
+    const tokens = await provisionTokens(runDir);
     const shards = await Promise.all(
       shardPorts.map(async (port, index) => {
         const dataDir = join(runDir, `retrieval-${index}`);
         await mkdir(dataDir, { recursive: true });
-        return launch(`retrieval ${index}/${SHARD_COUNT}`, ['serve', 'retrieval', '--bundle', bundleDir, '--shard', `${index}/${SHARD_COUNT}`, '--data-dir', dataDir], commonEnv(port), port);
+        return launch(`retrieval ${index}/${SHARD_COUNT}`, ['serve', 'retrieval', '--bundle', bundleDir, '--shard', `${index}/${SHARD_COUNT}`, '--data-dir', dataDir], { ...commonEnv(port), ...tokens.tierEnv }, port);
       }),
     );
-    const ranking = launch('ranking', ['serve', 'ranking', '--bundle', bundleDir], { ...commonEnv(rankingPort), DLRS_WORKERS: String(RANKING_WORKERS) }, rankingPort);
+    const ranking = launch('ranking', ['serve', 'ranking', '--bundle', bundleDir], { ...commonEnv(rankingPort), ...tokens.tierEnv, DLRS_WORKERS: String(RANKING_WORKERS) }, rankingPort);
     await Promise.all([...shards, ranking].map(serving));
     const gatewayDir = join(runDir, 'gateway');
     await mkdir(gatewayDir, { recursive: true });
     const gateway = launch(
       'gateway',
       ['serve', 'gateway', '--bundle', bundleDir],
-      gatewayEnv(
-        gatewayPort,
-        ranking.address,
-        shards.map((s) => s.address),
-        gatewayDir,
-      ),
+      { ...gatewayEnv(gatewayPort, ranking.address, shards.map((s) => s.address), gatewayDir), ...tokens.gatewayEnv },
       gatewayPort,
     );
     await serving(gateway);
-    return { gateway, services: started, stop };
+    return { gateway, apiToken: tokens.apiToken, services: started, stop };
   } catch (error) {
     await stop();
     throw error;

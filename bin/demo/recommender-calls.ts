@@ -11,9 +11,9 @@ const EVENTS_PER_BATCH = 1000;
 /** A demo call that has not answered after 5 s will not: the services are on this machine. */
 export const CALL_DEADLINE_MS = 5000;
 
-/** A Recommender client for the gateway at `address`. */
-export function recommenderClient(address: string): RecommenderClient {
-  return createGrpcClient(loadProtos().grpcObject.dlrs.v1.Recommender, { addresses: address, defaultDeadlineMs: CALL_DEADLINE_MS });
+/** A Recommender client for the gateway at `address`, presenting the API token `apiToken` on every call. */
+export function recommenderClient(address: string, apiToken: string): RecommenderClient {
+  return createGrpcClient(loadProtos().grpcObject.dlrs.v1.Recommender, { addresses: address, defaultDeadlineMs: CALL_DEADLINE_MS, bearerToken: { token: apiToken } });
 }
 
 /** One Recommend call. */

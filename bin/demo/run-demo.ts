@@ -62,8 +62,9 @@ async function demo(options: DemoOptions, signal: AbortSignal, state: { cluster?
     signal,
     onServing: (s) => print(`  ${s.process.name.padEnd(13)} pid ${String(s.process.pid).padEnd(7)} ${s.address.padEnd(16)} SERVING after ${seconds(s.startMs)}   log ${shortPath(s.logFile)}`),
   });
-  const client = recommenderClient(state.cluster.gateway.address);
+  const client = recommenderClient(state.cluster.gateway.address, state.cluster.apiToken);
   state.client = client;
+  print(`  API tokens in ${shortPath(join(runDir, 'api-tokens'))}: every call sends authorization: Bearer <token>`);
 
   print(`\n[3/6] recommendations (Recommend by user id, after recording the users' histories)`);
   const recorded = spread(catalog.histories, RECORDED_USERS);

@@ -101,8 +101,15 @@ export const gatewayConfigDefinition = defineConfig(
     internalTlsCaPath: filePathField({ mustExist: true }).optional(),
     internalTlsCertPath: filePathField({ mustExist: true }).optional(),
     internalTlsKeyPath: filePathField({ mustExist: true }).optional(),
-    /** A file with one API token per line; when set, calls need `authorization: Bearer <token>`. */
+    /**
+     * The API tokens: lines `TOKEN [scope,…]` (scopes read, write, admin; a bare token is
+     * read,write). Required unless allowAnonymous; re-read when it changes and on SIGHUP.
+     */
     apiTokensFile: filePathField({ mustExist: true }).optional(),
+    /** Serve without API tokens (anyone who reaches the port may read, write and administer); logged as a warning. */
+    allowAnonymous: booleanField().default(false),
+    /** The internal token presented to retrieval shards on catalog writes (their DLRS_INTERNAL_TOKEN_FILE holds it too). */
+    internalTokenFile: filePathField({ mustExist: true }).optional(),
     /** Holds the embedded profile store (`profiles.aof`) and the interaction log (`interactions/`). */
     dataDir: filePathField().default(DEFAULT_DATA_DIR),
     profileStore: enumField(['embedded', 'redis']).default('embedded'),
@@ -154,6 +161,12 @@ export function loadGatewayConfig(options: { env?: Env; file?: string } = {}): G
   if (config.maxK > config.maxCandidates) problems.push(`DLRS_MAX_K=${config.maxK} exceeds DLRS_MAX_CANDIDATES=${config.maxCandidates}: such a k could never be served`);
   if ((config.internalTlsCertPath === undefined) !== (config.internalTlsKeyPath === undefined)) {
     problems.push('DLRS_INTERNAL_TLS_CERT_PATH and DLRS_INTERNAL_TLS_KEY_PATH go together (a client certificate needs its key)');
+  }
+  if (config.apiTokensFile === undefined && !config.allowAnonymous) {
+    problems.push('DLRS_API_TOKENS_FILE is required: name a file of API tokens (lines "TOKEN read,write,admin"), or set DLRS_ALLOW_ANONYMOUS=true to serve without authentication');
+  }
+  if (config.apiTokensFile !== undefined && config.allowAnonymous) {
+    problems.push('DLRS_API_TOKENS_FILE and DLRS_ALLOW_ANONYMOUS=true contradict each other: unset one of them');
   }
   if (config.interactionLogMaxTotalBytes > 0 && config.interactionLogMaxTotalBytes < config.interactionLogMaxFileBytes) {
     problems.push(`DLRS_INTERACTION_LOG_MAX_TOTAL_BYTES=${config.interactionLogMaxTotalBytes} is below DLRS_INTERACTION_LOG_MAX_FILE_BYTES=${config.interactionLogMaxFileBytes}: the log could not keep one whole file`);

@@ -198,4 +198,23 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
     const deleted = await callUnary<DeleteItemsResponse__Output>((md, o, cb) => client.DeleteItems({ itemIds: ['xnew', 'ghost'] }, md, o, cb), budget());
     assert.deepEqual(deleted, { deleted: 1, notFound: ['ghost'] });
   });
+
+  it('tells a client which shard failed and with which code, never the downstream error or its address', async () => {
+    await record([{ userId: 'u1', interaction: { itemId: 'c', eventType: 'purchase', timestampMs: 1000, eventId: 'e1' } }]);
+    await shards[1].stop();
+    const answer = await recommendFor({ userId: 'u1', k: 3 });
+    assert.deepEqual(answer.degradedReasons, ['SHARD_UNAVAILABLE']);
+    assert.equal(answer.degradedDetail, 'shard 1: UNAVAILABLE');
+    const refused = await callUnary((md, o, cb) => client.UpsertItems({ items: [{ id: 'xnew', features: {} }] }, md, o, cb), budget()).then(
+      () => assert.fail('the write to a stopped shard was acknowledged'),
+      (error: unknown) => DlrsError.from(error),
+    );
+    assert.deepEqual([refused.code, refused.message], ['UNAVAILABLE', 'shard 1 failed with UNAVAILABLE']);
+    const leak = /\d{1,3}(\.\d{1,3}){3}|ECONNREFUSED|No connection|connect|localhost|:\d{2,5}/i;
+    for (const text of [answer.degradedDetail, refused.message]) assert.doesNotMatch(text, leak);
+    // The cause is logged for the operator.
+    const causes = [...gateway.logs.find('answer degraded'), ...gateway.logs.find('catalog call to a shard failed')].map((line) => JSON.stringify(line.err));
+    assert.equal(causes.length, 2);
+    for (const cause of causes) assert.match(cause, /ECONNREFUSED|No connection established/);
+  });
 });

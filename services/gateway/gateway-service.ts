@@ -1,6 +1,7 @@
 import { DlrsError } from '../../shared/errors/index.js';
 import type { FeatureSpec, Item } from '../../shared/features/index.js';
 import { profileToMessage } from '../../shared/features/index.js';
+import type { Logger } from '../../shared/logging/index.js';
 import type { MetricsRegistry } from '../../shared/metrics/index.js';
 import { bidi, streamErrorStatus, unary } from '../../shared/grpc/index.js';
 import type { CallContext, ServiceImplementation, StreamWriter } from '../../shared/grpc/index.js';
@@ -57,6 +58,8 @@ export interface GatewayServiceDeps {
   catalog: ShardedCatalog;
   limits: GatewayLimits;
   metrics: MetricsRegistry;
+  /** Gets the causes the public answers leave out (a fallback's downstream error). */
+  logger: Logger;
   stageShares?: StageShares;
   now?: () => number;
 }
@@ -82,6 +85,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     itemFeatures,
     stageShares: deps.stageShares,
     onDegraded: (reason: string) => degradedCounter.add(1, { reason }),
+    logger: deps.logger.child({ component: 'recommend' }),
     now,
   };
   const ingestDeps = { store: deps.store, spec: deps.spec, itemFeatures, popularity: deps.popularity, log: deps.log, now };
@@ -187,6 +191,8 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           continue;
         }
         if (message.message !== 'event' || !message.event) throw new DlrsError('INVALID_ARGUMENT', 'after start, a session carries events only', { field: 'event' });
+        // Opening a session needs read (its answers); each event it records needs write as well.
+        context.requireScope('write');
         const event = parseInteraction(message.event, 'event', deps.limits, now());
         await recordEvents(ingestDeps, [{ userId: start.userId, event }]);
         const request = { ...start.request, requestId: event.eventId ?? '' };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
@@ -7,9 +7,11 @@ import { FaultyDurableFs } from '../../shared/durable-io/index.js';
 import type { DurableFs } from '../../shared/durable-io/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { callUnary } from '../../shared/grpc/index.js';
+import type { UnaryInvoker } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import type { RecordInteractionsResponse__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
+import type { SessionResponse__Output } from '../../shared/generated/dlrs/v1/SessionResponse.js';
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
@@ -30,9 +32,11 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
   let shards: FakeShard[];
   const running: RunningGateway[] = [];
   const clients: RecommenderClient[] = [];
+  let logs = createMemorySink();
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dlrs-start-gateway-'));
+    logs = createMemorySink();
     ranking = await startFakeRanking();
     shards = await Promise.all(testCatalog().map((items, i) => startFakeShard(i, items, 'm1', (id) => testShardOf(id) === i)));
   });
@@ -54,10 +58,11 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
         DLRS_RANKING_ADDRESS: ranking.address,
         DLRS_RETRIEVAL_ADDRESSES: shards.map((s) => s.address).join(','),
         DLRS_DATA_DIR: join(dir, 'data'),
+        ...(env.DLRS_API_TOKENS_FILE === undefined ? { DLRS_ALLOW_ANONYMOUS: 'true' } : {}),
         ...env,
       },
     });
-    const gateway = await startGateway(config, MODEL, createLogger({ level: 'silent', destination: createMemorySink() }), startOptions);
+    const gateway = await startGateway(config, MODEL, createLogger({ level: 'info', destination: logs }), startOptions);
     running.push(gateway);
     const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${gateway.port}`, credentials.createInsecure());
     clients.push(client);
@@ -139,5 +144,107 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
       for (const gateway of running.splice(0)) await gateway.stop('test done');
       await redis.stop();
     }
+  });
+
+  describe('API tokens with scopes', () => {
+    const TOKENS = ['# scopes per token', 'reader read', 'writer', 'admin-only admin', 'everything read,write,admin', ''].join('\n');
+    const codeOf = async (call: Promise<unknown>): Promise<string> => {
+      try {
+        await call;
+        return 'OK';
+      } catch (error) {
+        return DlrsError.from(error).code;
+      }
+    };
+    const startWithTokens = async (text = TOKENS): Promise<{ client: RecommenderClient; tokensFile: string }> => {
+      const tokensFile = join(dir, 'tokens');
+      await writeFile(tokensFile, text);
+      return { client: await start({ DLRS_API_TOKENS_FILE: tokensFile }), tokensFile };
+    };
+
+    it('refuses a missing or unknown token as UNAUTHENTICATED and a missing scope as PERMISSION_DENIED', async () => {
+      const { client } = await startWithTokens();
+      const call = (method: string, token?: string): Promise<unknown> => {
+        const requests: Record<string, UnaryInvoker<unknown>> = {
+          Recommend: (md, o, cb) => client.Recommend({ userId: 'u1', k: 2 }, md, o, cb),
+          GetProfile: (md, o, cb) => client.GetProfile({ userId: 'nobody' }, md, o, cb),
+          RecordInteractions: (md, o, cb) => client.RecordInteractions({ events: [{ userId: 'u9', interaction: { itemId: 'b', eventType: 'purchase', eventId: `e-${method}-${token}` } }] }, md, o, cb),
+          DeleteProfile: (md, o, cb) => client.DeleteProfile({ userId: 'u9' }, md, o, cb),
+          UpsertItems: (md, o, cb) => client.UpsertItems({ items: [{ id: 'new', title: 'New', features: {} }] }, md, o, cb),
+          DeleteItems: (md, o, cb) => client.DeleteItems({ itemIds: ['gone'] }, md, o, cb),
+        };
+        return callUnary((md, o, cb) => requests[method](md, o, cb), options(token));
+      };
+      const observed: Record<string, Record<string, string>> = {};
+      for (const token of [undefined, 'unknown', 'reader', 'writer', 'admin-only', 'everything']) {
+        const row: Record<string, string> = {};
+        for (const method of ['Recommend', 'GetProfile', 'RecordInteractions', 'DeleteProfile', 'UpsertItems', 'DeleteItems']) row[method] = await codeOf(call(method, token));
+        observed[token ?? '(none)'] = row;
+      }
+      const row = (recommend: string, getProfile: string, record: string, deleteProfile: string, upsert: string, deleteItems: string) => ({
+        Recommend: recommend, GetProfile: getProfile, RecordInteractions: record, DeleteProfile: deleteProfile, UpsertItems: upsert, DeleteItems: deleteItems,
+      });
+      const U = 'UNAUTHENTICATED';
+      const P = 'PERMISSION_DENIED';
+      assert.deepEqual(observed, {
+        '(none)': row(U, U, U, U, U, U),
+        unknown: row(U, U, U, U, U, U),
+        reader: row('OK', 'NOT_FOUND', P, P, P, P),
+        writer: row('OK', 'NOT_FOUND', 'OK', P, P, P),
+        'admin-only': row(P, P, P, 'OK', 'OK', 'OK'),
+        everything: row('OK', 'NOT_FOUND', 'OK', 'OK', 'OK', 'OK'),
+      });
+    });
+
+    it('lets a read-only token open a Session but not send events in it', async () => {
+      const { client } = await startWithTokens();
+      const runSession = (token: string): Promise<{ pushes: number; code: string }> =>
+        new Promise((resolve) => {
+          const metadata = new Metadata();
+          metadata.set('authorization', `Bearer ${token}`);
+          const session = client.Session(metadata, { deadline: Date.now() + 5000 });
+          let pushes = 0;
+          session.on('data', (message: SessionResponse__Output) => {
+            pushes += 1;
+            if (message.eventId === '') session.write({ event: { itemId: 'b', eventType: 'view', eventId: `s-${token}` } });
+            else session.end();
+          });
+          session.on('error', (error) => resolve({ pushes, code: DlrsError.from(error).code }));
+          session.on('end', () => resolve({ pushes, code: 'OK' }));
+          session.write({ start: { userId: `live-${token}`, k: 2 } });
+        });
+      assert.deepEqual(await runSession('reader'), { pushes: 1, code: 'PERMISSION_DENIED' });
+      assert.equal(await codeOf(callUnary((md, o, cb) => client.GetProfile({ userId: 'live-reader' }, md, o, cb), options('everything'))), 'NOT_FOUND', 'the refused event was not recorded');
+      assert.deepEqual(await runSession('writer'), { pushes: 2, code: 'OK' });
+      assert.equal(await codeOf(callUnary((md, o, cb) => client.GetProfile({ userId: 'live-writer' }, md, o, cb), options('everything'))), 'OK');
+    });
+
+    it('takes a replaced token file without a restart and keeps the old tokens when the new file is broken', async () => {
+      const { client, tokensFile } = await startWithTokens('first read\n');
+      const recommendCode = (token: string): Promise<string> => codeOf(recommendFor(client, 'u1', token));
+      /** Reloads now (SIGHUP) and resolves once the reload was tried: it runs on its own. */
+      const reload = async (): Promise<void> => {
+        const tried = (): number => logs.find(/^token file (not )?reloaded/).length;
+        const before = tried();
+        process.emit('SIGHUP', 'SIGHUP');
+        while (tried() === before) await new Promise((resolve) => setImmediate(resolve));
+      };
+      assert.equal(await recommendCode('first'), 'OK');
+      // Replaced atomically, as an orchestrator writes it.
+      await writeFile(`${tokensFile}.next`, 'second read\n');
+      await rename(`${tokensFile}.next`, tokensFile);
+      await reload();
+      assert.equal(await recommendCode('second'), 'OK');
+      assert.equal(await recommendCode('first'), 'UNAUTHENTICATED');
+      await writeFile(tokensFile, 'third read,superuser\n');
+      await reload();
+      assert.equal(await recommendCode('third'), 'UNAUTHENTICATED', 'a broken file is not taken');
+      assert.equal(await recommendCode('second'), 'OK', 'the previous tokens stay');
+      assert.equal(logs.find('token file not reloaded: keeping the previous tokens').length, 1);
+    });
+
+    it('refuses to start on a token file with a bad line', async () => {
+      await assert.rejects(startWithTokens('good read\nbad read,everything\n'), /tokens:2: unknown scope "everything"/);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeatureSpec, Item } from '../../shared/features/index.js';
 import type { DurableFs } from '../../shared/durable-io/index.js';
@@ -10,7 +10,8 @@ import { InteractionLogWriter } from '../../shared/interaction-log/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import { createMetricsRegistry } from '../../shared/metrics/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
-import { readApiTokens, withApiTokens } from './api-tokens.js';
+import { firstTokenOf, watchTokenFile } from '../../shared/auth/index.js';
+import { API_TOKEN_FILE_FORMAT, apiTokenAuthorizer } from './api-token-authorizer.js';
 import { INTERACTION_LOG_DIR, PROFILE_STORE_FILE, gatewayLimits } from './gateway-config.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { gatewayService } from './gateway-service.js';
@@ -45,6 +46,8 @@ const POPULARITY_SEED_HALF_LIVES = 10;
 /** Retried on UNAVAILABLE by the client: they change nothing, or write the same result again. */
 const RANKING_IDEMPOTENT_METHODS = ['EmbedUsers', 'Rank', 'GetModel'];
 const RETRIEVAL_IDEMPOTENT_METHODS = ['Search', 'GetItems', 'Stats', 'UpsertItems', 'DeleteItems'];
+/** The retrieval methods the gateway calls that need the internal token. */
+const RETRIEVAL_ADMIN_METHODS = ['UpsertItems', 'DeleteItems'];
 
 /**
  * Builds and starts the gateway of `config`: profile store, interaction log, popularity
@@ -104,6 +107,14 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
       logger.info({ interactions: seeded, items: popularity.size }, 'popularity seeded from the interaction log');
     }
 
+    const tokens = config.apiTokensFile === undefined ? undefined : await watchTokenFile({ path: config.apiTokensFile, format: API_TOKEN_FILE_FORMAT, logger });
+    if (tokens === undefined) logger.warn('API tokens are off (DLRS_ALLOW_ANONYMOUS=true): anyone who reaches the port may read, write and administer');
+    else closers.push(() => tokens.close());
+    // Catalog writes reach the shards' admin methods, which ask for the internal token.
+    const internalToken =
+      config.internalTokenFile === undefined
+        ? undefined
+        : { token: firstTokenOf(await readFile(config.internalTokenFile, 'utf8'), config.internalTokenFile), methods: RETRIEVAL_ADMIN_METHODS };
     const tls: ClientTlsOptions | undefined =
       config.internalTlsCaPath === undefined && config.internalTlsCertPath === undefined
         ? undefined
@@ -113,7 +124,7 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
     closers.push(() => rankingClient.close());
     const RetrievalDecoding = searchStreamDecodingClient(Retrieval);
     const shardClients = config.retrievalAddresses.map((address) =>
-      createGrpcClient(RetrievalDecoding as unknown as ServiceClientConstructor<RetrievalClient>, { addresses: address, tls, idempotentMethods: RETRIEVAL_IDEMPOTENT_METHODS }),
+      createGrpcClient(RetrievalDecoding as unknown as ServiceClientConstructor<RetrievalClient>, { addresses: address, tls, idempotentMethods: RETRIEVAL_IDEMPOTENT_METHODS, bearerToken: internalToken }),
     );
     for (const client of shardClients) closers.push(() => client.close());
     let ranking: RankingPort;
@@ -129,15 +140,14 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
       shards = shardClients.map((client, shard) => unaryShardPort(shard, client));
     }
     const shardCount = shardClients.length;
-    const catalog = shardedCatalog(shardClients, (itemId) => model.shardOf(itemId, shardCount));
+    const catalog = shardedCatalog(shardClients, (itemId) => model.shardOf(itemId, shardCount), logger.child({ component: 'catalog' }));
     const itemCache = new ItemFeatureCache<Item>({
       fetch: (itemIds) => catalog.getItems(itemIds, { deadlineMs: Date.now() + config.defaultTimeoutMs, signal: AbortSignal.timeout(config.defaultTimeoutMs) }),
       maxEntries: config.itemCacheMaxEntries,
       ttlMs: config.itemCacheTtlMs,
     });
 
-    const service = gatewayService({ store, spec: () => model.spec, itemCache, popularity, log, ranking, shards, catalog, limits: gatewayLimits(config), metrics });
-    const tokens = config.apiTokensFile === undefined ? undefined : await readApiTokens(config.apiTokensFile);
+    const service = gatewayService({ store, spec: () => model.spec, itemCache, popularity, log, ranking, shards, catalog, limits: gatewayLimits(config), metrics, logger });
     const { packageDefinition } = loadProtos();
     const server = createGrpcServer({
       logger,
@@ -146,13 +156,14 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
       name: 'gateway',
       metrics,
       packageDefinitions: [packageDefinition],
-      services: [{ definition: findService([packageDefinition], 'dlrs.v1.Recommender'), implementation: tokens ? withApiTokens(service, tokens) : service }],
+      services: [{ definition: findService([packageDefinition], 'dlrs.v1.Recommender'), implementation: service }],
+      authorize: tokens === undefined ? undefined : apiTokenAuthorizer(() => tokens.current()),
     });
     const { port, metricsPort } = await server.start();
     // Readiness follows the store: a gateway that cannot keep writes leaves the rotation.
     server.setReady(storeMonitor.failure === undefined);
     storeMonitor.onChange((failure) => server.setReady(failure === undefined));
-    logger.info({ port, shards: shardCount, profileStore: config.profileStore, streams: config.useStreams, apiTokens: tokens?.length ?? 0 }, 'gateway serving');
+    logger.info({ port, shards: shardCount, profileStore: config.profileStore, streams: config.useStreams, apiTokens: tokens?.current().size ?? 'off' }, 'gateway serving');
     let stopped: Promise<void> | undefined;
     return {
       server,

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  adminConfigShape,
   defineConfig,
   durationMsField,
   enumField,
@@ -50,6 +51,7 @@ const DEFAULT_STREAM_MAX_IN_FLIGHT = 1024;
 export const rankingConfigDefinition = defineConfig(
   {
     ...serverConfigShape({ port: DEFAULT_PORT, metricsPort: DEFAULT_METRICS_PORT }),
+    ...adminConfigShape(),
     /** The model bundle to serve; `--bundle` overrides it. */
     bundle: filePathField({ mustExist: true }).optional(),
     providers: enumListField(['cuda', 'cpu']).default([...DEFAULT_PROVIDERS]),

@@ -1,3 +1,6 @@
+import { dirname } from 'node:path';
+import { openAdminAccess } from '../../shared/auth/index.js';
+import { confineBundlePath } from '../../shared/bundle/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import type { EmbedUsersRequest__Output } from '../../shared/generated/dlrs/v1/EmbedUsersRequest.js';
 import type { LoadModelRequest__Output } from '../../shared/generated/dlrs/v1/LoadModelRequest.js';
@@ -67,9 +70,13 @@ export async function startRankingServer(options: RankingServerOptions): Promise
     return state.service;
   };
   const protos = loadProtos();
+  // LoadModel reads files and replaces the model: it needs an internal token or an allowed client certificate.
+  const admin = await openAdminAccess(config, ['/dlrs.v1.Ranking/LoadModel'], logger);
+  const bundleRoot = config.bundleRoot ?? dirname(options.bundlePath);
   const server = createGrpcServer({
     logger: options.logger,
     config,
+    authorize: admin.authorize,
     packageDefinitions: [protos.packageDefinition],
     name: 'ranking',
     metrics,
@@ -89,7 +96,7 @@ export async function startRankingServer(options: RankingServerOptions): Promise
             }),
           ),
           GetModel: unary(async () => serving().getModel()),
-          LoadModel: unary((request: LoadModelRequest__Output) => serving().loadModel(request.bundlePath)),
+          LoadModel: unary(async (request: LoadModelRequest__Output) => serving().loadModel(await confineBundlePath(bundleRoot, request.bundlePath))),
         },
       },
     ],
@@ -100,6 +107,7 @@ export async function startRankingServer(options: RankingServerOptions): Promise
     first = await loadModel(options.bundlePath);
   } catch (error) {
     await server.shutdown('the first model failed to load');
+    admin.close();
     await metrics.shutdown();
     throw error;
   }
@@ -118,6 +126,7 @@ export async function startRankingServer(options: RankingServerOptions): Promise
     close(reason) {
       closing ??= (async () => {
         await server.shutdown(reason);
+        admin.close();
         rankingMetrics.stop();
         await ready.close();
         await metrics.shutdown();

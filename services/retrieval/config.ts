@@ -1,4 +1,4 @@
-import { ConfigError, defineConfig, enumField, integerField, loadConfig, processEnv, serverConfigShape, stringField } from '../../shared/config/index.js';
+import { ConfigError, adminConfigShape, defineConfig, enumField, integerField, loadConfig, processEnv, serverConfigShape, stringField } from '../../shared/config/index.js';
 import type { Config, Env } from '../../shared/config/index.js';
 import type { ShardIdentity } from './decode-request.js';
 import { DEFAULT_SNAPSHOT_AFTER_RECORDS, DEFAULT_SNAPSHOTS_KEPT } from './durable-shard.js';
@@ -23,6 +23,7 @@ const DEFAULT_ADD_THREADS = 1;
 /** The retrieval service's settings, from DLRS_* variables (docs: deploy/README.md); the CLI flags override them. */
 export const RETRIEVAL_CONFIG = defineConfig({
   ...serverConfigShape({ port: 50053, metricsPort: 9466 }),
+  ...adminConfigShape(),
   /** The model bundle directory (--bundle). */
   bundle: stringField(),
   /** This shard's index, 0 ≤ index < shardCount (--shard i/S). */

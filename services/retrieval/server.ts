@@ -1,3 +1,6 @@
+import { dirname } from 'node:path';
+import { openAdminAccess } from '../../shared/auth/index.js';
+import { confineBundlePath } from '../../shared/bundle/index.js';
 import type { DurableFs } from '../../shared/durable-io/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
@@ -20,6 +23,9 @@ import type { ModelOpener, ServedModel } from './served-model.js';
 
 /** The fully qualified name of the served service. */
 export const RETRIEVAL_SERVICE = 'dlrs.v1.Retrieval';
+
+/** Methods that change the shard or read files: they need an internal token or an allowed client certificate. */
+export const RETRIEVAL_ADMIN_METHODS = ['UpsertItems', 'DeleteItems', 'Snapshot', 'LoadModel'];
 
 /** A started retrieval shard. */
 export interface RetrievalServer {
@@ -46,10 +52,13 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
     return service;
   };
   const { packageDefinition } = loadProtos();
+  const admin = await openAdminAccess(config, RETRIEVAL_ADMIN_METHODS.map((method) => `/${RETRIEVAL_SERVICE}/${method}`), logger);
+  const bundleRoot = config.bundleRoot ?? dirname(config.bundle);
   const server = createGrpcServer({
     logger: options.logger,
     config,
     name: 'retrieval',
+    authorize: admin.authorize,
     packageDefinitions: [packageDefinition],
     services: [
       {
@@ -69,7 +78,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
           GetItems: unary(async (request: GetItemsRequest__Output) => current().getItems(request)),
           Stats: unary(async () => current().stats()),
           Snapshot: unary(() => current().snapshot()),
-          LoadModel: unary((request: LoadModelRequest__Output) => current().loadModel(request)),
+          LoadModel: unary(async (request: LoadModelRequest__Output) => current().loadModel({ ...request, bundlePath: await confineBundlePath(bundleRoot, request.bundlePath) })),
         },
       },
     ],
@@ -111,6 +120,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
   const close = (reason: string): Promise<void> => {
     closing ??= (async () => {
       await server.shutdown(reason);
+      admin.close();
       await ready.catch(() => undefined);
       await shard?.close();
     })();

@@ -5,3 +5,4 @@ export { readBundle } from './read-bundle.js';
 export type { ModelBundle } from './read-bundle.js';
 export { writeBundle } from './write-bundle.js';
 export type { BundleContents } from './write-bundle.js';
+export { confineBundlePath } from './confine-bundle-path.js';

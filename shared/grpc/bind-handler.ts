@@ -1,12 +1,13 @@
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { context as otelContext } from '@opentelemetry/api';
-import { Metadata, status as grpcStatus } from '@grpc/grpc-js';
-import type { ServerDuplexStream, ServerUnaryCall, UntypedHandleCall, handleBidiStreamingCall, handleUnaryCall } from '@grpc/grpc-js';
-import { DlrsError, toGrpcStatus } from '../errors/index.js';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import type { Metadata, ServerDuplexStream, ServerUnaryCall, UntypedHandleCall, handleBidiStreamingCall, handleUnaryCall } from '@grpc/grpc-js';
+import { DlrsError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { RpcKind, RpcMetrics } from '../metrics/index.js';
 import { createCallContext } from './call-context.js';
+import { callStatusOf } from './call-status.js';
 import type { CallContext, StreamRequestRunner } from './call-context.js';
 import { endRpcSpan, startServerSpan } from './grpc-tracing.js';
 import type { BidiHandler, MethodHandler, StreamWriter, UnaryHandler } from './method-handlers.js';
@@ -41,10 +42,7 @@ function outcomeOfError(thrown: unknown, context: CallContext): Outcome {
   } else {
     context.logger.debug({ code: error.code, field: error.field, sent: error.message }, 'handler rejected the call');
   }
-  const mapped = toGrpcStatus(error);
-  const metadata = new Metadata();
-  for (const [key, value] of Object.entries(mapped.trailers)) metadata.set(key, value);
-  return { code: mapped.code, details: mapped.details, metadata };
+  return callStatusOf(error);
 }
 
 /** How a call the client already left ended: the abort reason says why. */

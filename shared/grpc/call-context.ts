@@ -1,5 +1,6 @@
 import type { Metadata, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
 import { DlrsError } from '../errors/index.js';
+import { grantOf } from './authorizing-interceptor.js';
 import type { Logger } from '../logging/index.js';
 import type { InBandStatus, TraceContextCarrier } from './stream-request-tracing.js';
 
@@ -15,6 +16,12 @@ export interface CallContext {
   readonly path: string;
   /** Logger bound to the method; log lines carry the trace id. */
   readonly logger: Logger;
+  /**
+   * Throws PERMISSION_DENIED unless the call's credentials grant `scope`, for rights that depend
+   * on a message rather than the method (a Session's events). A server without an authorizer,
+   * or an authorizer that restricts nothing, grants every scope.
+   */
+  requireScope(scope: string): void;
   /**
    * Runs one request of a multiplexed stream as if it were a call of the unary method `path`
    * (e.g. `/dlrs.v1.Ranking/Rank`): its own span, continuing the trace the request carries, and
@@ -59,6 +66,7 @@ export function createCallContext(
   // nothing, and only streams run stream requests.
   let methodLogger: Logger | undefined;
   let runner: StreamRequestRunner | undefined;
+  const grant = grantOf(call.metadata);
   const context: CallContext = {
     deadline,
     signal: controller.signal,
@@ -66,6 +74,9 @@ export function createCallContext(
     path,
     get logger() {
       return (methodLogger ??= logger.child({ method: path }));
+    },
+    requireScope(scope) {
+      if (grant !== undefined && !grant.has(scope)) throw new DlrsError('PERMISSION_DENIED', `this needs an API token with scope ${scope}`);
     },
     streamRequest(requestPath, traceContext, work, failureOf) {
       return (runner ??= streamRequest(path))(requestPath, traceContext, work, failureOf);

@@ -13,3 +13,20 @@ export function defaultDeadlineInterceptor(defaultDeadlineMs: number): Intercept
     return new InterceptingCall(nextCall(withDeadline));
   };
 }
+
+/**
+ * Sends `authorization: Bearer <token>` on every call, or only on calls of `methods` (names as
+ * in the .proto) so that a credential meant for admin methods does not travel with every request.
+ */
+export function bearerTokenInterceptor(token: string, methods?: readonly string[]): Interceptor {
+  return (options, nextCall) => {
+    const method = options.method_definition.path.slice(options.method_definition.path.lastIndexOf('/') + 1);
+    if (methods !== undefined && !methods.includes(method)) return new InterceptingCall(nextCall(options));
+    return new InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set('authorization', `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
+  };
+}

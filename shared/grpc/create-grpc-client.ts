@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import { credentials as grpcCredentials } from '@grpc/grpc-js';
 import type { ChannelCredentials, Client, ClientOptions, ServiceDefinition } from '@grpc/grpc-js';
-import { defaultDeadlineInterceptor } from './client-interceptors.js';
+import { bearerTokenInterceptor, defaultDeadlineInterceptor } from './client-interceptors.js';
 import { serviceNameOf } from './find-service.js';
 import { traceClientInterceptor } from './grpc-tracing.js';
 
@@ -37,6 +37,8 @@ export interface GrpcClientOptions {
   idempotentMethods?: readonly string[];
   /** Attempts of an idempotent call, the first included. */
   maxAttempts?: number;
+  /** A bearer token to present, on every call or only on `methods` (names as in the .proto). */
+  bearerToken?: { token: string; methods?: readonly string[] };
 }
 
 /** A unary call without a deadline waits at most 5 s: longer than any healthy dlrs call, short enough to free resources. */
@@ -119,7 +121,11 @@ export function createGrpcClient<C extends Client>(ServiceClient: ServiceClientC
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
     'grpc-node.flow_control_window': DEFAULT_CLIENT_FLOW_CONTROL_WINDOW_BYTES,
-    interceptors: [traceClientInterceptor, defaultDeadlineInterceptor(options.defaultDeadlineMs ?? DEFAULT_CLIENT_DEADLINE_MS)],
+    interceptors: [
+      traceClientInterceptor,
+      defaultDeadlineInterceptor(options.defaultDeadlineMs ?? DEFAULT_CLIENT_DEADLINE_MS),
+      ...(options.bearerToken === undefined ? [] : [bearerTokenInterceptor(options.bearerToken.token, options.bearerToken.methods)]),
+    ],
   };
   if (options.tls?.serverNameOverride !== undefined) clientOptions['grpc.ssl_target_name_override'] = options.tls.serverNameOverride;
   return new ServiceClient(grpcTarget(options.addresses), channelCredentials(options.tls), clientOptions);

@@ -8,6 +8,8 @@ import type { PublicEdgeConfig, ServerConfig } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import { createMetricsRegistry, createRpcMetrics, startMetricsServer } from '../metrics/index.js';
 import type { MetricsRegistry, MetricsServer } from '../metrics/index.js';
+import { authorizingInterceptor } from './authorizing-interceptor.js';
+import type { CallAuthorizer } from './authorizing-interceptor.js';
 import { bindHandler } from './bind-handler.js';
 import { serviceNameOf } from './find-service.js';
 import type { ServiceImplementation } from './method-handlers.js';
@@ -33,6 +35,11 @@ export interface GrpcServerOptions {
   name?: string;
   /** The service's metrics registry, to add its own instruments; one is created when absent. */
   metrics?: MetricsRegistry;
+  /**
+   * Decides on every call from its metadata and TLS peer before the body is read (health and
+   * reflection included: the authorizer lets through what it does not guard). None: all pass.
+   */
+  authorize?: CallAuthorizer;
   /**
    * Set on a server that faces the public: its limits replace the internal ones (message size,
    * and the large receive window, which it does not get); absent on internal servers.
@@ -111,8 +118,19 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const metrics = options.metrics ?? createMetricsRegistry({ serviceName: options.name ?? 'dlrs' });
   const ownsMetrics = options.metrics === undefined;
   const deps = { logger: options.logger.child({ component: 'rpc' }), rpcMetrics: createRpcMetrics(metrics) };
+  const authorize = options.authorize;
+  const interceptors =
+    authorize === undefined
+      ? []
+      : [
+          authorizingInterceptor(authorize, ({ path, streaming, error }) => {
+            // Debug only: a client without a token would otherwise fill the log at its own pace.
+            deps.logger.debug({ method: path, code: error.code, sent: error.message }, 'call refused before its body was read');
+            deps.rpcMetrics.record(path, error.code, streaming ? 'bidi' : 'unary', 0);
+          }),
+        ];
   const { publicEdge } = options;
-  const server = new Server(publicEdge === undefined ? internalServerOptions(config) : publicServerOptions(config, publicEdge));
+  const server = new Server({ ...(publicEdge === undefined ? internalServerOptions(config) : publicServerOptions(config, publicEdge)), interceptors });
   // Internal servers: as large as the largest message accepted, so that a stream of big requests
   // does not wait for window updates. The public edge keeps HTTP/2's 64 KiB.
   const receiveWindow = publicEdge === undefined ? widenReceiveWindow(server, config.maxMessageBytes) : undefined;

@@ -1,6 +1,7 @@
 // dlrs bench load against the real serving path (test/fixtures/serving-stack.ts: a trained tiny
 // bundle, ranking, a retrieval shard, the gateway): the deploy/ghz request data is accepted,
-// and a short run counts its calls and their status codes.
+// and a short run counts its calls and their status codes. The gateway asks for an API token,
+// which the runs send as metadata, as ghz would (--metadata).
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
@@ -17,17 +18,23 @@ import type { ServingStack } from '../fixtures/serving-stack.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GHZ_DIR = join(ROOT, 'deploy/ghz');
 const RECOMMEND = 'dlrs.v1.Recommender.Recommend';
+const TOKEN = 'load-test-token';
+/** The metadata every run sends: a read-only API token is all a load of recommendations needs. */
+const AUTH = { metadata: { authorization: `Bearer ${TOKEN}` } };
 
 describe('dlrs bench load against a real gateway', function () {
   this.timeout(120_000);
   let topology: ServingStack;
+  let tokenDir: string;
   const cwd = process.cwd();
 
   before(async () => {
-    topology = await startServingStack({ shards: 1 });
+    tokenDir = await mkdtemp(join(tmpdir(), 'dlrs-load-token-'));
+    await writeFile(join(tokenDir, 'tokens'), `${TOKEN} read\n`);
+    topology = await startServingStack({ shards: 1, gatewayEnv: { DLRS_API_TOKENS_FILE: join(tokenDir, 'tokens') } });
     // The gateway's first calls open its streams to ranking and may answer degraded
     // (RANKING_UNAVAILABLE) meanwhile; the checks below are about the request data.
-    await runLoad(resolveLoadConfig({ call: RECOMMEND, host: topology.address, concurrency: 2, connections: 1, total: 20, messages: [{ context: { interactions: [{ itemId: topology.bundle.items[0].id }] } }] }));
+    await runLoad(resolveLoadConfig({ call: RECOMMEND, host: topology.address, concurrency: 2, connections: 1, total: 20, messages: [{ context: { interactions: [{ itemId: topology.bundle.items[0].id }] } }] }, AUTH));
     // data-file paths in deploy/ghz are relative to the repository root, as for ghz.
     process.chdir(ROOT);
   });
@@ -35,6 +42,7 @@ describe('dlrs bench load against a real gateway', function () {
   after(async () => {
     process.chdir(cwd);
     await topology?.stop();
+    await rm(tokenDir, { recursive: true, force: true });
   });
 
   for (const file of readdirSync(GHZ_DIR).filter((f) => f.endsWith('.json'))) {
@@ -43,7 +51,7 @@ describe('dlrs bench load against a real gateway', function () {
       const streaming = settings.call?.endsWith('Stream') === true;
       const messages = settings.messages ?? [];
       // Each unary message once (they are used in turn), or one stream carrying them all.
-      const result = await runLoad(resolveLoadConfig(settings, { host: topology.address, concurrency: 1, connections: 1, total: streaming ? 1 : messages.length, skipFirst: 0 }));
+      const result = await runLoad(resolveLoadConfig(settings, AUTH, { host: topology.address, concurrency: 1, connections: 1, total: streaming ? 1 : messages.length, skipFirst: 0 }));
       assert.deepEqual(result.statusCounts, { OK: streaming ? 1 : messages.length });
       assert.deepEqual(result.messageErrors, {}, 'no request on the stream failed (INVALID_ARGUMENT or other)');
       if (streaming) assert.equal(result.streamMessages, messages.length, 'an answer per request');
@@ -55,9 +63,14 @@ describe('dlrs bench load against a real gateway', function () {
     });
   }
 
+  it('is refused UNAUTHENTICATED without the token', async function () {
+    const result = await runLoad(resolveLoadConfig({ call: RECOMMEND, host: topology.address, concurrency: 1, connections: 1, total: 3, messages: [{ userId: '1', k: 5 }] }));
+    assert.deepEqual(result.statusCounts, { UNAUTHENTICATED: 3 });
+  });
+
   it('counts calls and their status codes in a short closed-loop run', async function () {
     // Every other request names no user: INVALID_ARGUMENT.
-    const result = await runLoad(resolveLoadConfig({ call: RECOMMEND, host: topology.address, concurrency: 4, connections: 2, durationMs: 1000, timeoutMs: 5000, messages: [{ userId: '1', k: 5 }, { k: 5 }] }));
+    const result = await runLoad(resolveLoadConfig({ call: RECOMMEND, host: topology.address, concurrency: 4, connections: 2, durationMs: 1000, timeoutMs: 5000, messages: [{ userId: '1', k: 5 }, { k: 5 }] }, AUTH));
     assert.ok(result.calls > 0);
     assert.deepEqual(Object.keys(result.statusCounts).sort(), ['INVALID_ARGUMENT', 'OK']);
     assert.equal(result.statusCounts.OK + result.statusCounts.INVALID_ARGUMENT, result.calls);
@@ -69,7 +82,7 @@ describe('dlrs bench load against a real gateway', function () {
   });
 
   it('sends exactly rate × duration calls in an open-loop run, warm-up left out', async function () {
-    const result = await runLoad(resolveLoadConfig({ call: RECOMMEND, host: topology.address, rps: 50, durationMs: 1000, warmupMs: 200, concurrency: 16, connections: 1, timeoutMs: 5000, messages: [{ userId: '1', k: 5 }] }));
+    const result = await runLoad(resolveLoadConfig({ call: RECOMMEND, host: topology.address, rps: 50, durationMs: 1000, warmupMs: 200, concurrency: 16, connections: 1, timeoutMs: 5000, messages: [{ userId: '1', k: 5 }] }, AUTH));
     assert.equal(result.mode, 'open-loop');
     // Calls are due every 20 ms: 10 of the 50 fall in the 200 ms warm-up.
     assert.equal(result.warmupCalls, 10);
@@ -82,7 +95,7 @@ describe('dlrs bench load against a real gateway', function () {
     try {
       const jsonPath = join(dir, 'result.json');
       const data = JSON.stringify([{ requestId: 'a{{.RequestNumber}}', userId: '{{randomInt 1 50}}', k: 3 }, { requestId: 'b{{.RequestNumber}}', userId: '7', k: 3 }]);
-      const code = await runBenchLoad(['--config', 'deploy/ghz/recommend-stream-c4.json', '--total', '20', '--skip-first', '0', '--data', data, '--json', jsonPath, topology.address]);
+      const code = await runBenchLoad(['--config', 'deploy/ghz/recommend-stream-c4.json', '--total', '20', '--skip-first', '0', '--data', data, '--json', jsonPath, '--metadata', JSON.stringify(AUTH.metadata), topology.address]);
       assert.equal(code, 0);
       const result = JSON.parse(await readFile(jsonPath, 'utf8')) as LoadResult;
       assert.equal(result.call, 'dlrs.v1.Recommender.RecommendStream');

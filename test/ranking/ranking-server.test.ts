@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { DlrsError } from '../../shared/errors/index.js';
 import type { RankingClient } from '../../shared/generated/dlrs/v1/Ranking.js';
@@ -17,6 +20,7 @@ import type { ModelDescription } from '../../services/ranking/loaded-model.js';
 import { startRankingServer } from '../../services/ranking/server.js';
 import type { RankingServer } from '../../services/ranking/server.js';
 import { tinyDescription, writeTinyModels } from '../../services/ranking/testing/tiny-serving.js';
+import { readInternalToken, writeInternalTokenFile } from '../fixtures/internal-token.js';
 import { checkHealth, healthClient } from '../fixtures/runtime-clients.js';
 
 const DIM = 8;
@@ -88,10 +92,14 @@ describe('ranking server (gRPC on 127.0.0.1)', function () {
   let ranking: RankingServer;
   let starting: Promise<RankingServer>;
   let client: RankingClient;
+  let tokenDir: string;
+  let internalTokenFile: string;
 
-  before(() => {
+  before(async () => {
+    tokenDir = await mkdtemp(join(tmpdir(), 'dlrs-ranking-token-'));
+    internalTokenFile = await writeInternalTokenFile(tokenDir);
     const config = loadRankingConfig({
-      env: { DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_WORKERS: '1', DLRS_MAX_BATCH_ROWS: '1024' },
+      env: { DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_WORKERS: '1', DLRS_MAX_BATCH_ROWS: '1024', DLRS_INTERNAL_TOKEN_FILE: internalTokenFile },
     });
     starting = startRankingServer({
       config,
@@ -111,6 +119,7 @@ describe('ranking server (gRPC on 127.0.0.1)', function () {
     await ranking?.close('tests done');
     first.remove();
     second.remove();
+    await rm(tokenDir, { recursive: true, force: true });
   });
 
   it('reports NOT_SERVING until the model is warm, then SERVING', async () => {
@@ -126,7 +135,7 @@ describe('ranking server (gRPC on 127.0.0.1)', function () {
     } finally {
       health.close();
     }
-    client = createGrpcClient(loadProtos().grpcObject.dlrs.v1.Ranking, { addresses: `127.0.0.1:${ranking.port}` });
+    client = createGrpcClient(loadProtos().grpcObject.dlrs.v1.Ranking, { addresses: `127.0.0.1:${ranking.port}`, bearerToken: { token: await readInternalToken(internalTokenFile), methods: ['LoadModel'] } });
   });
 
   it('Rank answers what a direct onnxruntime session answers, within 1e-6, with the top-k order', async () => {
@@ -182,6 +191,20 @@ describe('ranking server (gRPC on 127.0.0.1)', function () {
     assert.equal(answers.get('bad')?.error?.code, 3);
     assert.equal(answers.get('bad')?.error?.field, 'item_biases');
     assert.equal(answers.get('user')?.embedUsers?.count, 1);
+  });
+
+  it('LoadModel needs the internal token and a bundle under the bundle root', async () => {
+    const anonymous = createGrpcClient(loadProtos().grpcObject.dlrs.v1.Ranking, { addresses: `127.0.0.1:${ranking.port}` });
+    try {
+      assert.equal((await failure(callUnary((md, opts, cb) => anonymous.LoadModel({ bundlePath: second.dir }, md, opts, cb)))).code, 'UNAUTHENTICATED');
+      assert.equal((await callUnary<ModelInfo__Output>((md, opts, cb) => anonymous.GetModel({}, md, opts, cb))).modelVersion, 'tiny-1', 'reads need no token');
+    } finally {
+      anonymous.close();
+    }
+    for (const bundlePath of ['/etc', '/nonexistent/bundle']) {
+      const refused = await failure(callUnary((md, opts, cb) => client.LoadModel({ bundlePath }, md, opts, cb)));
+      assert.deepEqual([refused.code, refused.message], ['INVALID_ARGUMENT', 'bundle_path: is not a model bundle under the configured bundle root']);
+    }
   });
 
   it('LoadModel switches under concurrent unary and stream load with no failed request', async () => {

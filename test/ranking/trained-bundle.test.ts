@@ -20,6 +20,7 @@ import { float32Bytes } from '../../services/ranking/float32-bytes.js';
 import { startRankingServer } from '../../services/ranking/server.js';
 import type { RankingServer } from '../../services/ranking/server.js';
 import { runTrain } from '../../services/trainer/train-command.js';
+import { readInternalToken, writeInternalTokenFile } from '../fixtures/internal-token.js';
 
 const TOLERANCE = 1e-6;
 
@@ -60,9 +61,11 @@ describe('ranking on a bundle the trainer wrote (dlrs train --data synthetic:tin
     assert.equal(await runTrain(trainArgs(join(root, 'b'), 8)), 0);
     first = await readBundle(join(root, 'a'));
     second = await readBundle(join(root, 'b'));
-    const config = loadRankingConfig({ env: { DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_WORKERS: '1' } });
+    // LoadModel needs the internal token; both bundles are under the default bundle root.
+    const internalTokenFile = await writeInternalTokenFile(root);
+    const config = loadRankingConfig({ env: { DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_WORKERS: '1', DLRS_INTERNAL_TOKEN_FILE: internalTokenFile } });
     ranking = await startRankingServer({ config, logger: createLogger({ level: 'silent' }), bundlePath: first.dir, describe: describeBundle });
-    client = createGrpcClient(loadProtos().grpcObject.dlrs.v1.Ranking, { addresses: `127.0.0.1:${ranking.port}` });
+    client = createGrpcClient(loadProtos().grpcObject.dlrs.v1.Ranking, { addresses: `127.0.0.1:${ranking.port}`, bearerToken: { token: await readInternalToken(internalTokenFile), methods: ['LoadModel'] } });
   });
 
   after(async () => {

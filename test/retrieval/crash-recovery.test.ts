@@ -11,15 +11,17 @@ import { FaultyDurableFs } from '../../shared/durable-io/index.js';
 import type { DlrsError } from '../../shared/errors/index.js';
 import type { RetrievalClient } from '../../shared/generated/dlrs/v1/Retrieval.js';
 import { loadProtos } from '../../shared/proto/index.js';
+import { bearerTokenInterceptor } from '../../shared/grpc/index.js';
 import { scanSegment, segmentName } from '../../services/retrieval/wal-segment.js';
 import { call, standInCatalog, standInModel, startStandInShard } from '../fixtures/retrieval-shard.js';
+import { readInternalToken, writeInternalTokenFile } from '../fixtures/internal-token.js';
 import { OWN_CONNECTION } from '../fixtures/runtime-clients.js';
 
 const SERVE = fileURLToPath(new URL('../fixtures/serve-stand-in-shard.ts', import.meta.url));
 
 /** Starts the shard process and resolves with a client once it serves. */
-async function startShard(dataDir: string): Promise<{ client: RetrievalClient; kill: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startShard(dataDir: string, internalTokenFile: string): Promise<{ client: RetrievalClient; kill: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, dataDir, internalTokenFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.startsWith('port ')) resolve(Number(line.slice(5)));
@@ -27,7 +29,8 @@ async function startShard(dataDir: string): Promise<{ client: RetrievalClient; k
     child.once('exit', (code) => reject(new Error(`shard process exited with ${code} before serving`)));
   });
   const Client = loadProtos().grpcObject.dlrs.v1.Retrieval;
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), OWN_CONNECTION);
+  const token = await readInternalToken(internalTokenFile);
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), { ...OWN_CONNECTION, interceptors: [bearerTokenInterceptor(token)] });
   return {
     client,
     kill: async () => {
@@ -44,15 +47,20 @@ const red = { color: { text: 'red' } };
 describe('retrieval shard crash recovery', function () {
   this.timeout(60_000);
   let dataDir: string;
+  let tokenDir: string;
+  let internalTokenFile: string;
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dlrs-crash-'));
+    tokenDir = await mkdtemp(join(tmpdir(), 'dlrs-crash-token-'));
+    internalTokenFile = await writeInternalTokenFile(tokenDir);
   });
   afterEach(async () => {
     await rm(dataDir, { recursive: true, force: true });
+    await rm(tokenDir, { recursive: true, force: true });
   });
 
   it('keeps every acknowledged upsert and delete after kill -9 of the server', async () => {
-    const first = await startShard(dataDir);
+    const first = await startShard(dataDir, internalTokenFile);
     const upserts = Array.from({ length: 30 }, (_, b) =>
       call(first.client.UpsertItems.bind(first.client), {
         items: Array.from({ length: 4 }, (_, i) => ({ id: `crash-${b}-${i}`, features: { color: { text: 'green' }, year: { number: 2000 + b } } })),
@@ -62,7 +70,7 @@ describe('retrieval shard crash recovery', function () {
     await Promise.all([...upserts, ...deletes]);
     await first.kill();
 
-    const second = await startShard(dataDir);
+    const second = await startShard(dataDir, internalTokenFile);
     try {
       const wanted = Array.from({ length: 30 }, (_, b) => Array.from({ length: 4 }, (_, i) => `crash-${b}-${i}`)).flat();
       const got = await call(second.client.GetItems.bind(second.client), { itemIds: [...wanted, 'item-1', 'item-2', 'item-7', 'item-3'] });

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { credentials } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import { DlrsError } from '../../shared/errors/index.js';
 import type { Item } from '../../shared/features/index.js';
@@ -6,7 +10,8 @@ import type { SearchRequest } from '../../shared/generated/dlrs/v1/SearchRequest
 import type { SearchResponse__Output } from '../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { SearchStreamResponse__Output } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import { shardOf } from '../../shared/sharding/index.js';
-import { checkHealth, healthClient } from '../fixtures/runtime-clients.js';
+import { loadProtos } from '../../shared/proto/index.js';
+import { OWN_CONNECTION, checkHealth, healthClient } from '../fixtures/runtime-clients.js';
 import { call, f32, floats, STAND_IN_DIM, standInCatalog, standInModel, startStandInShard } from '../fixtures/retrieval-shard.js';
 import type { StandInShard } from '../fixtures/retrieval-shard.js';
 
@@ -180,6 +185,7 @@ describe('retrieval shard over gRPC', function () {
 
   it('switches to a new model atomically; the old version is then refused', async () => {
     const before = await search({ dim: STAND_IN_DIM, queries: f32(QUERY), k: 5, modelVersion: 'standin1' });
+    await mkdir(join(shard.bundleRoot, 'bundle-v2'));
     const info = await call(shard.client.LoadModel.bind(shard.client), { bundlePath: 'bundle-v2' });
     assert.equal(info.modelVersion, 'standin2');
     assert.equal(info.bundlePath, 'bundle-v2');
@@ -229,6 +235,79 @@ describe('retrieval shards', function () {
     } finally {
       health.close();
       await shard.stop();
+    }
+  });
+});
+
+describe('retrieval admin methods', function () {
+  this.timeout(30_000);
+  const catalog = standInCatalog(20);
+  const anonymousClient = (shard: StandInShard) => new (loadProtos().grpcObject.dlrs.v1.Retrieval)(`127.0.0.1:${shard.server.port}`, credentials.createInsecure(), OWN_CONNECTION);
+
+  it('need the internal token; searches and reads do not', async () => {
+    const shard = await startStandInShard({ model: await standInModel(catalog, 1) });
+    const client = anonymousClient(shard);
+    try {
+      assert.equal((await call(client.Stats.bind(client), {})).itemCount, 20);
+      assert.equal((await call(client.GetItems.bind(client), { itemIds: [catalog[0].id] })).items.length, 1);
+      await expectError(call(client.UpsertItems.bind(client), { items: [{ id: 'new', features: {} }] }), 'UNAUTHENTICATED');
+      await expectError(call(client.DeleteItems.bind(client), { itemIds: [catalog[0].id] }), 'UNAUTHENTICATED');
+      await expectError(call(client.Snapshot.bind(client), {}), 'UNAUTHENTICATED');
+      await expectError(call(client.LoadModel.bind(client), { bundlePath: 'x' }), 'UNAUTHENTICATED');
+      assert.equal((await call(client.Stats.bind(client), {})).itemCount, 20, 'nothing was written');
+      assert.equal((await call(shard.client.Snapshot.bind(shard.client), {})).itemCount, 20, 'the token opens them');
+    } finally {
+      client.close();
+      await shard.stop();
+    }
+  });
+
+  it('are refused when neither a token nor client certificates are configured, unless explicitly opened', async () => {
+    const closed = await startStandInShard({ model: await standInModel(catalog, 1), internalTokenFile: false });
+    try {
+      await expectError(call(closed.client.Snapshot.bind(closed.client), {}), 'PERMISSION_DENIED');
+      assert.equal(closed.logs.find(/admin methods are refused/).length, 1);
+    } finally {
+      await closed.stop();
+    }
+    const open = await startStandInShard({ model: await standInModel(catalog, 1), internalTokenFile: false, env: { DLRS_ALLOW_INSECURE_ADMIN: 'true' } });
+    const client = anonymousClient(open);
+    try {
+      assert.equal((await call(client.Snapshot.bind(client), {})).itemCount, 20);
+      assert.equal(open.logs.find(/admin methods are open to anyone/).length, 1);
+    } finally {
+      client.close();
+      await open.stop();
+    }
+  });
+
+  it('LoadModel reads bundles only under the bundle root, with one error for outside and missing paths', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'dlrs-outside-'));
+    const opened: string[] = [];
+    const shard = await startStandInShard({ model: await standInModel(catalog, 1), openModel: async (path) => (opened.push(path), standInModel(catalog, 2, path)) });
+    try {
+      await mkdir(join(outside, 'bundle'));
+      await symlink(join(outside, 'bundle'), join(shard.bundleRoot, 'escape'));
+      const messages = new Set<string>();
+      for (const bundlePath of [join(outside, 'bundle'), '../', '../../etc', '/etc', 'missing', join(outside, 'missing'), 'escape']) {
+        await assert.rejects(call(shard.client.LoadModel.bind(shard.client), { bundlePath }), (thrown: ServiceError) => {
+          const error = DlrsError.fromGrpc(thrown);
+          assert.equal(error.code, 'INVALID_ARGUMENT', `${bundlePath}: ${error.message}`);
+          assert.equal(error.field, 'bundle_path');
+          messages.add(error.message);
+          return true;
+        });
+      }
+      assert.deepEqual([...messages], ['bundle_path: is not a model bundle under the configured bundle root']);
+      assert.deepEqual(opened, [], 'no bundle outside the root was opened');
+      await mkdir(join(shard.bundleRoot, 'v2'));
+      const info = await call(shard.client.LoadModel.bind(shard.client), { bundlePath: 'v2' });
+      assert.equal(info.modelVersion, 'standin2');
+      assert.deepEqual(opened.length, 1);
+      assert.match(opened[0], /\/bundles\/v2$/);
+    } finally {
+      await shard.stop();
+      await rm(outside, { recursive: true, force: true });
     }
   });
 });

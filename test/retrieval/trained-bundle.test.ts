@@ -7,9 +7,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
 import { readBundle } from '../../shared/bundle/index.js';
+import { bearerTokenInterceptor } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { runTrain } from '../../services/trainer/train-command.js';
 import { call, f32, floats } from '../fixtures/retrieval-shard.js';
+import { readInternalToken, writeInternalTokenFile } from '../fixtures/internal-token.js';
 import { OWN_CONNECTION } from '../fixtures/runtime-clients.js';
 
 const RUN_RETRIEVAL = fileURLToPath(new URL('../fixtures/run-retrieval.ts', import.meta.url));
@@ -30,8 +32,10 @@ describe('runRetrieval (dlrs serve retrieval) with a trained bundle', function (
 
   it('serves the bundle catalog embedded by its ItemNet, switches to another bundle, and stops on SIGTERM', async () => {
     const bundle = await readBundle(join(root, 'bundle'));
+    // LoadModel needs the internal token; bundle-2 is beside the served bundle, under the default bundle root.
+    const internalTokenFile = await writeInternalTokenFile(root);
     const child = spawn(process.execPath, ['--import', 'tsx', RUN_RETRIEVAL, '--bundle', join(root, 'bundle'), '--shard', '0/1', '--data-dir', join(root, 'data')], {
-      env: { ...process.env, DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0' },
+      env: { ...process.env, DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_INTERNAL_TOKEN_FILE: internalTokenFile },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -41,7 +45,8 @@ describe('runRetrieval (dlrs serve retrieval) with a trained bundle', function (
         if (parsed.msg === 'retrieval listening' && parsed.port !== undefined) resolve(parsed.port);
       });
     });
-    const client = new (loadProtos().grpcObject.dlrs.v1.Retrieval)(`127.0.0.1:${port}`, credentials.createInsecure(), OWN_CONNECTION);
+    const token = await readInternalToken(internalTokenFile);
+    const client = new (loadProtos().grpcObject.dlrs.v1.Retrieval)(`127.0.0.1:${port}`, credentials.createInsecure(), { ...OWN_CONNECTION, interceptors: [bearerTokenInterceptor(token)] });
     try {
       await new Promise<void>((resolve, reject) => client.waitForReady(Date.now() + 10_000, (error) => (error ? reject(error) : resolve())));
       let stats = await call(client.Stats.bind(client), {}).catch(() => undefined);

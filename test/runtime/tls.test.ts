@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
+import { internalAdminAuthorizer } from '../../shared/auth/index.js';
 import { ConfigError } from '../../shared/config/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
@@ -22,6 +23,18 @@ function selfSigned(dir: string, name: string): { certPath: string; keyPath: str
     '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', `/CN=${name}`,
     '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
   ], { stdio: 'ignore' });
+  return { certPath, keyPath };
+}
+
+/** Writes a CA, then a client certificate it signs with the SAN `DNS:<name>`; returns the paths. */
+function caSigned(dir: string, ca: { certPath: string; keyPath: string }, name: string): { certPath: string; keyPath: string } {
+  const certPath = join(dir, `${name}.crt`);
+  const keyPath = join(dir, `${name}.key`);
+  const csrPath = join(dir, `${name}.csr`);
+  const extPath = join(dir, `${name}.ext`);
+  writeFileSync(extPath, `subjectAltName=DNS:${name}\n`);
+  execFileSync('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', csrPath, '-subj', `/CN=${name}`], { stdio: 'ignore' });
+  execFileSync('openssl', ['x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-out', certPath, '-days', '1', '-extfile', extPath], { stdio: 'ignore' });
   return { certPath, keyPath };
 }
 
@@ -86,6 +99,24 @@ describe('TLS', () => {
       assert.equal(await say(handle, { caPath: server.certPath, certPath: client.certPath, keyPath: client.keyPath }), 'secret');
       const anonymous = await say(handle, { caPath: server.certPath }).catch((error: unknown) => error);
       assert.ok(anonymous instanceof DlrsError && anonymous.code === 'UNAVAILABLE', String(anonymous));
+    } finally {
+      await handle.server.shutdown('test done');
+    }
+  });
+
+  it('admits admin calls only from client certificates whose SAN is allowed, not any certificate of the CA', async () => {
+    const ca = selfSigned(dir, 'client-ca');
+    const allowed = caSigned(dir, ca, 'gateway.dlrs.internal');
+    const other = caSigned(dir, ca, 'someone-else.dlrs.internal');
+    const handle = await startEchoServer({
+      config: testServerConfig({ DLRS_TLS_CERT_PATH: server.certPath, DLRS_TLS_KEY_PATH: server.keyPath, DLRS_TLS_CA_PATH: ca.certPath }),
+      authorize: internalAdminAuthorizer({ adminPaths: ['/dlrs.testing.v1.Echo/Say'], clientSans: ['gateway.dlrs.internal'], allowInsecure: false }),
+    });
+    try {
+      assert.equal(await say(handle, { caPath: server.certPath, ...allowed }), 'secret');
+      const refused = await say(handle, { caPath: server.certPath, ...other }).catch((error: unknown) => error);
+      assert.ok(refused instanceof DlrsError && refused.code === 'PERMISSION_DENIED', String(refused));
+      assert.equal(handle.probe.calls.Say, 1, 'the refused call never reached the handler');
     } finally {
       await handle.server.shutdown('test done');
     }

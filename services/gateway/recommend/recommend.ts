@@ -5,6 +5,7 @@ import type { DegradedReason__Output } from '../../../shared/generated/dlrs/v1/D
 import type { RankRequest } from '../../../shared/generated/dlrs/v1/RankRequest.js';
 import type { SearchResponse__Output } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { UserProfile } from '../../../shared/generated/dlrs/v1/UserProfile.js';
+import type { Logger } from '../../../shared/logging/index.js';
 import type { PopularityTracker } from '../popularity/index.js';
 import { matchesFilter } from './matches-filter.js';
 import { mergeCandidates } from './merge-candidates.js';
@@ -44,6 +45,7 @@ export interface RecommendOutcome {
   /** Empty when no model was involved (popular fallback). */
   modelVersion: string;
   degradedReasons: DegradedReasonName[];
+  /** Public: stages, shard indexes and status codes only (`shard 1: UNAVAILABLE`), never a downstream message. */
   degradedDetail: string;
 }
 
@@ -67,6 +69,8 @@ export interface RecommendDeps {
   stageShares?: StageShares;
   /** Counts each degraded mode once per request (metrics). */
   onDegraded?: (reason: DegradedReasonName) => void;
+  /** Gets the full cause of each fallback (downstream messages, addresses), which the answer leaves out. */
+  logger?: Logger;
   now?: () => number;
 }
 
@@ -90,7 +94,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   const shares = deps.stageShares ?? DEFAULT_STAGE_SHARES;
   const startMs = now();
   const stageEnd = (cumulativeShare: number): number => startMs + (deadlineMs - startMs) * cumulativeShare;
-  const degraded = new DegradedModes(deps.onDegraded);
+  const degraded = new DegradedModes(deps.onDegraded, deps.logger, query.requestId);
   const popular = async (): Promise<RecommendOutcome> => {
     degraded.add('POPULAR_FALLBACK', 'popular items');
     // Filtering popular items may fetch item features: within the stages' share, like a Rank.
@@ -110,7 +114,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     user = { modelVersion: response.modelVersion, dim: response.dim, embedding: response.embeddings, bias: response.biases };
   } catch (error) {
     rethrowIfCancelled(signal);
-    degraded.add('RANKING_UNAVAILABLE', `embed users: ${describe(error)}`);
+    degraded.add('RANKING_UNAVAILABLE', 'embed users', error);
     return popular();
   }
 
@@ -135,7 +139,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
       continue;
     }
     rethrowCallerFault(problem, signal);
-    degraded.add('SHARD_UNAVAILABLE', `shard ${deps.shards[i].shard}: ${describe(problem)}`);
+    degraded.add('SHARD_UNAVAILABLE', `shard ${deps.shards[i].shard}`, problem);
   }
   if (results.length === 0) return popular();
   const candidates = mergeCandidates(results, user.dim, query.candidates);
@@ -146,7 +150,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     return { items: rankedItems(ranked.scores, ranked.order, candidates, query.k), modelVersion: user.modelVersion, ...degraded.summary() };
   } catch (error) {
     rethrowIfCancelled(signal);
-    degraded.add('RANKING_UNAVAILABLE', `rank: ${describe(error)}`);
+    degraded.add('RANKING_UNAVAILABLE', 'rank', error);
     const best = candidates.itemIds.map((_, i) => i).sort((a, b) => candidates.similarities[b] - candidates.similarities[a]);
     const items = best.slice(0, query.k).map((i) => ({ itemId: candidates.itemIds[i], score: candidates.similarities[i], similarity: candidates.similarities[i] }));
     return { items, modelVersion: user.modelVersion, ...degraded.summary() };
@@ -212,24 +216,34 @@ function rethrowCallerFault(error: unknown, signal: AbortSignal): void {
   if (error instanceof DlrsError && error.code === 'INVALID_ARGUMENT') throw error;
 }
 
-function describe(error: unknown): string {
-  const dlrs = DlrsError.from(error);
-  return dlrs.code === 'INTERNAL' && !(error instanceof DlrsError) ? 'internal error' : `${dlrs.code}: ${dlrs.message}`;
-}
-
-/** The degraded modes of one request: each reason once, with its details. */
+/**
+ * The degraded modes of one request: each reason once, with public details (where and which
+ * status code); the cause, which may hold downstream messages and addresses, goes to the log,
+ * whose lines carry the request's trace id.
+ */
 class DegradedModes {
   private readonly reasons = new Set<DegradedReasonName>();
   private readonly details: string[] = [];
 
-  constructor(private readonly onDegraded: ((reason: DegradedReasonName) => void) | undefined) {}
+  constructor(
+    private readonly onDegraded: ((reason: DegradedReasonName) => void) | undefined,
+    private readonly logger: Logger | undefined,
+    private readonly requestId: string,
+  ) {}
 
-  add(reason: DegradedReasonName, detail: string): void {
+  /** `where` names the stage or shard; `cause` (what failed there) is logged, only its code is shown. */
+  add(reason: DegradedReasonName, where: string, cause?: unknown): void {
     if (!this.reasons.has(reason)) {
       this.reasons.add(reason);
       this.onDegraded?.(reason);
     }
-    this.details.push(detail);
+    if (cause === undefined) {
+      this.details.push(where);
+      return;
+    }
+    const code = DlrsError.from(cause).code;
+    this.details.push(`${where}: ${code}`);
+    this.logger?.warn({ err: cause, reason, where, code, requestId: this.requestId }, 'answer degraded');
   }
 
   summary(): { degradedReasons: DegradedReasonName[]; degradedDetail: string } {

@@ -65,16 +65,17 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
   const logDir = join(dir, 'log');
   const log = await InteractionLogWriter.open({ dir: logDir, writerId: 'gw' });
   const shardClients = shards.map((s) => retrievalClient(s.address));
-  const catalog = shardedCatalog(shardClients, testShardOf);
+  const logs = createMemorySink();
+  const logger = createLogger({ level: 'debug', destination: logs });
+  const catalog = shardedCatalog(shardClients, testShardOf, logger);
   const rankingPort = streamingRankingPort(rankingClient(ranking.address));
   const shardPorts = shardClients.map((c, i) => streamingShardPort(i, c));
   const metrics = createMetricsRegistry({ serviceName: 'gateway' });
-  const logs = createMemorySink();
   const { packageDefinition } = loadProtos();
   // The gateway's own server settings: the public edge's limits (1 MiB messages, …) included.
   const config = loadConfig(defineConfig({ ...serverConfigShape({ port: 0, metricsPort: 0 }), ...publicEdgeConfigShape() }), { env: { DLRS_HOST: '127.0.0.1', DLRS_SHUTDOWN_TIMEOUT_MS: '1000' } });
   const server = createGrpcServer({
-    logger: createLogger({ level: 'debug', destination: logs }),
+    logger,
     config,
     publicEdge: config,
     name: 'gateway',
@@ -94,6 +95,7 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
           catalog,
           limits,
           metrics,
+          logger,
         }),
       },
     ],

@@ -7,6 +7,7 @@ import type { Item as ItemMessage } from '../../../shared/generated/dlrs/v1/Item
 import type { GetItemsResponse__Output } from '../../../shared/generated/dlrs/v1/GetItemsResponse.js';
 import type { RetrievalClient } from '../../../shared/generated/dlrs/v1/Retrieval.js';
 import type { UpsertItemsResponse__Output } from '../../../shared/generated/dlrs/v1/UpsertItemsResponse.js';
+import type { Logger } from '../../../shared/logging/index.js';
 import type { CallBudget } from '../recommend/index.js';
 
 /** The catalog spread over the retrieval shards: every item lives on the shard `shardOf` names. */
@@ -22,9 +23,12 @@ export interface ShardedCatalog {
 /**
  * The catalog over one client per shard (index = shard number). A call touching several
  * shards runs on them in parallel and fails when any of them fails, naming the shard; parts
- * already written on other shards stay written, and a retry rewrites them harmlessly.
+ * already written on other shards stay written, and a retry rewrites them harmlessly. A
+ * shard's failure reaches the caller as its shard index and status code; only a shard's
+ * INVALID_ARGUMENT keeps its message, which names the caller's field at fault. The full
+ * cause (downstream text, addresses) goes to `logger`.
  */
-export function shardedCatalog(clients: readonly RetrievalClient[], shardOf: (itemId: string) => number): ShardedCatalog {
+export function shardedCatalog(clients: readonly RetrievalClient[], shardOf: (itemId: string) => number, logger?: Logger): ShardedCatalog {
   const route = <T>(values: readonly T[], idOf: (value: T) => string): Map<number, T[]> => {
     const byShard = new Map<number, T[]>();
     for (const value of values) {
@@ -44,7 +48,9 @@ export function shardedCatalog(clients: readonly RetrievalClient[], shardOf: (it
           return await call(client, part);
         } catch (error) {
           const failure = DlrsError.from(error);
-          throw new DlrsError(failure.code, `shard ${shard}: ${failure.rawMessage}`, { field: failure.field, cause: error });
+          if (failure.code === 'INVALID_ARGUMENT') throw new DlrsError(failure.code, `shard ${shard}: ${failure.rawMessage}`, { field: failure.field, cause: error });
+          logger?.warn({ err: error, shard, code: failure.code }, 'catalog call to a shard failed');
+          throw new DlrsError(failure.code, `shard ${shard} failed with ${failure.code}`, { cause: error });
         }
       }),
     );

@@ -1,5 +1,5 @@
 import type { TensorMap } from '../../../shared/features/index.js';
-import { floatInput, gatherFeed, INPUT_NAMES } from '../model/index.js';
+import { floatInput, gatherFeed, INPUT_NAMES, intInput } from '../model/index.js';
 import type { Model } from '../model/index.js';
 import { bceWithLogits, correctSampledLogits, cosineLoss, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy } from '../nn/index.js';
 import type { LossResult } from '../nn/index.js';
@@ -64,7 +64,8 @@ export class GradientStep {
     let targetCols: Int32Array;
     if (config.fullSoftmax) {
       candidates = Int32Array.from({ length: data.catalogSize }, (_, r) => r);
-      itemFeed = data.catalog;
+      // The id dropout below writes into the feed: the catalog itself must stay intact.
+      itemFeed = config.itemIdDropout > 0 ? gatherFeed(data.catalog, candidates) : data.catalog;
       targetCols = targets;
     } else {
       const s = config.sampledCandidates;
@@ -75,6 +76,7 @@ export class GradientStep {
       targetCols = Int32Array.from({ length: m }, (_, r) => r);
     }
     const n = candidates.length;
+    if (config.itemIdDropout > 0) dropItemIds(itemFeed, config.itemIdDropout, rng);
     const u = model.user.forward(feed, m);
     const it = model.item.forward(itemFeed, n);
     const logits = this.scratchLogits(m * n);
@@ -172,7 +174,9 @@ export class GradientStep {
       for (let j = 1; j < per; j++) rows[r * per + j] = this.negatives.sample(e, positive, rng);
     }
     const u = model.user.forward(feed, m);
-    const it = model.item.forward(gatherFeed(data.catalog, rows), m * per);
+    const itemFeed = gatherFeed(data.catalog, rows);
+    if (config.itemIdDropout > 0) dropItemIds(itemFeed, config.itemIdDropout, rng);
+    const it = model.item.forward(itemFeed, m * per);
     const dEu = new Float32Array(m * d);
     const dBu = new Float32Array(m);
     const dEi = new Float32Array(m * per * d);
@@ -287,6 +291,16 @@ function gatherRows(src: Float32Array, rows: ArrayLike<number>, width: number): 
 }
 
 /** Input dropout on the history: drops bag entries at random and renormalises the weights. */
+/**
+ * Replaces each row's item id by the out-of-vocabulary id 0 with probability `rate` (the rows
+ * are a gathered copy), so that ItemNet also learns to place an item from its features alone,
+ * which is all a new item without train events has.
+ */
+function dropItemIds(feed: TensorMap, rate: number, rng: SeededRandom): void {
+  const ids = intInput(feed, INPUT_NAMES.itemId);
+  for (let r = 0; r < ids.length; r++) if (rng.next() < rate) ids[r] = 0;
+}
+
 function dropHistory(feed: TensorMap, bag: number, rate: number, rng: SeededRandom): void {
   const weights = floatInput(feed, INPUT_NAMES.userBagWeights);
   const rows = weights.length / bag;

@@ -7,8 +7,8 @@ export type { DataRecipe, FitScope, PreparedData, UserEvents } from './prepare-d
 export { runTraining } from './run-training.js';
 export type { RunTrainingOptions, TrainingRun } from './run-training.js';
 export { NEG_RATIO_THESIS, resolveTrainConfig, TRAIN_DEFAULTS } from './train-config.js';
-export { deepRecommender, prepareTrainingDataFromEvents } from './deep-recommender.js';
-export type { EventsRecipe } from './deep-recommender.js';
+export { THESIS_OBJECTIVE, THESIS_VARIANT, deepColdItems, deepRecommender, prepareTrainingDataFromEvents } from './deep-recommender.js';
+export type { DeepVariant, EventsRecipe, Form } from './deep-recommender.js';
 export type { NegativeSampler, Objective, TrainConfig } from './train-config.js';
 export { trainModel } from './train-model.js';
 export type { EpochReport, StepProgress, TrainModelOptions, TrainOutcome } from './train-model.js';

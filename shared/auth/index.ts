@@ -1,0 +1,11 @@
+export { TokenTable } from './token-table.js';
+export type { TokenEntry } from './token-table.js';
+export { parseTokenFile, firstTokenOf } from './parse-token-file.js';
+export type { TokenFileFormat } from './parse-token-file.js';
+export { watchTokenFile, DEFAULT_TOKEN_FILE_POLL_MS } from './token-file-watcher.js';
+export type { TokenFileWatcher, TokenFileWatcherOptions } from './token-file-watcher.js';
+export { AUTHORIZATION_METADATA_KEY, bearerTokenOf } from './bearer-token.js';
+export { internalAdminAuthorizer, subjectAltNames, INTERNAL_TOKEN_FILE_FORMAT } from './internal-admin-authorizer.js';
+export type { InternalAdminOptions } from './internal-admin-authorizer.js';
+export { openAdminAccess } from './admin-access.js';
+export type { AdminAccess } from './admin-access.js';

@@ -122,9 +122,9 @@ function ingressProblems(ingress: K8sObject, policy: ExposurePolicy): string[] {
   return problems;
 }
 
-/** A redis:// or rediss:// URL without a password (or not a Redis URL at all). */
-function redisUrlWithoutPassword(url: string): boolean {
-  return !/^rediss?:\/\/[^:@/]*:[^@/]+@/.test(url);
+/** True for a redis:// or rediss:// URL that carries a password (`redis://[user]:PASSWORD@host...`). */
+export function redisUrlHasPassword(url: string): boolean {
+  return /^rediss?:\/\/[^:@/]*:[^@/]+@/.test(url);
 }
 
 function redisProblems(objects: K8sObject[]): string[] {
@@ -135,12 +135,12 @@ function redisProblems(objects: K8sObject[]): string[] {
   if (secretRef === undefined) {
     const literal = envValue(objects, container, 'DLRS_REDIS_URL');
     if (literal === undefined) return ['dlrs-gateway: DLRS_PROFILE_STORE=redis without DLRS_REDIS_URL'];
-    return [`dlrs-gateway: DLRS_REDIS_URL is not read from a Secret${redisUrlWithoutPassword(literal) ? ' and Redis has no password' : ''}`];
+    return [`dlrs-gateway: DLRS_REDIS_URL is not read from a Secret${!redisUrlHasPassword(literal) ? ' and Redis has no password' : ''}`];
   }
   const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === secretRef.name) as (K8sObject & { stringData?: Record<string, string>; data?: Record<string, string> }) | undefined;
   if (secret === undefined) return [];
   const url = secret.stringData?.[secretRef.key] ?? Buffer.from(secret.data?.[secretRef.key] ?? '', 'base64').toString('utf8');
-  return redisUrlWithoutPassword(url) ? [`Secret ${secret.metadata.name}: the Redis URL has no password`] : [];
+  return !redisUrlHasPassword(url) ? [`Secret ${secret.metadata.name}: the Redis URL has no password`] : [];
 }
 
 /** Secrets in the manifests mean values in the repository, and an apply overwrites the real ones. */

@@ -24,7 +24,7 @@ export interface EnvVar {
 /** A gRPC or HTTP probe. */
 export interface Probe {
   grpc?: { port: number; service?: string };
-  httpGet?: { port: number | string; path?: string; scheme?: string };
+  httpGet?: { port: number | string; path?: string };
 }
 
 /** The container fields the checks read. */
@@ -258,7 +258,8 @@ function admitted(objects: K8sObject[], direction: Direction, subject: PodTempla
  * of a pod of `target` (named ports resolve on the target's containers).
  */
 export function ingressAllowed(objects: K8sObject[], target: PodTemplate, port: number, source: TrafficPeer): boolean {
-  const namedPort = (name: string): number | undefined => target.spec.containers.map((c) => resolvePort(c, name)?.containerPort).find((p) => p !== undefined) ?? -1;
+  // A name no container of the target declares matches no port (-1).
+  const namedPort = (name: string): number => target.spec.containers.map((c) => resolvePort(c, name)?.containerPort).find((p) => p !== undefined) ?? -1;
   return admitted(objects, 'Ingress', target, source, { port, protocol: 'TCP' }, namedPort);
 }
 

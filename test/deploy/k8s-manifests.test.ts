@@ -14,6 +14,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { renderKustomization } from './kustomize-render.js';
 import type { K8sObject } from './kustomize-render.js';
+import { sizeBytesField } from '../../shared/config/index.js';
 import { closedByDefaultProblems, redisUrlHasPassword } from './closed-by-default-problems.js';
 import { configMapData, egressAllowed, envValue, find, findGenerated, ingressAllowed, podTemplates, resolvePort, secretFileAt, selects, templateOf } from './k8s-model.js';
 import type { Container, LabelSelector, PodTemplate, Probe, TrafficPeer } from './k8s-model.js';
@@ -90,6 +91,33 @@ function secretKeys(objects: K8sObject[], name: string): Set<string> {
   const documented = readmeSecrets().get(name);
   assert.ok(documented, `Secret ${name} is neither in the manifests nor created by a command of deploy/README.md`);
   return documented.keys;
+}
+
+/** Bytes of a Kubernetes quantity such as 2Gi or 500M (the forms a sizeLimit takes here). */
+function quantityBytes(quantity: string): number {
+  const units: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+  const match = /^(\d+)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
+  if (!match) throw new Error(`quantity ${quantity} is outside the forms these checks read`);
+  return Number(match[1]) * units[match[2] ?? ''];
+}
+
+/**
+ * What lets the gateway's data volume (the interaction log; the embedded profile store) grow
+ * unbounded or past its limit: no sizeLimit, or a log retention total that does not fit under it.
+ */
+function dataVolumeProblems(objects: K8sObject[]): string[] {
+  const t = templateOf(objects, 'Deployment', 'dlrs-gateway');
+  const c = dlrsContainer(t);
+  const dataDir = envValue(objects, c, 'DLRS_DATA_DIR');
+  const volume = t.spec.volumes?.find((v) => v.name === c.volumeMounts?.find((m) => m.mountPath === dataDir)?.name);
+  if (volume?.emptyDir === undefined) return [`DLRS_DATA_DIR=${dataDir} is not an emptyDir volume`];
+  if (volume.emptyDir.sizeLimit === undefined) return [`the data volume ${volume.name} has no sizeLimit`];
+  const limitBytes = quantityBytes(volume.emptyDir.sizeLimit);
+  const retained = envValue(objects, c, 'DLRS_INTERACTION_LOG_MAX_TOTAL_BYTES');
+  if (retained === undefined) return [];
+  const retainedBytes = sizeBytesField().parse(retained);
+  // 0 is "no bound"; the profile store shares the volume, so the log may not fill all of it.
+  return retainedBytes > 0 && retainedBytes < limitBytes ? [] : [`DLRS_INTERACTION_LOG_MAX_TOTAL_BYTES=${retained} does not fit under the data volume's sizeLimit ${volume.emptyDir.sizeLimit}`];
 }
 
 /** A deep copy to break on purpose. */
@@ -381,6 +409,10 @@ for (const overlay of k8sOverlays()) {
       assert.ok(!egressAllowed(objects, collector, pod(ranking), tcp(50051)), 'the collector calls no tier');
     });
 
+    it('bounds the gateway data volume with a sizeLimit the retained interaction log fits under', function () {
+      assert.deepEqual(dataVolumeProblems(objects), []);
+    });
+
     it(`is closed by default${overlay === DEV_OVERLAY ? ' but for the open, labelled dev gateway' : ''}`, function () {
       assert.deepEqual(closedByDefaultProblems(objects, exposurePolicyOf(overlay)), []);
       // The gateway refuses to start without a token file unless anonymous callers are allowed.
@@ -492,6 +524,23 @@ describe('deploy/k8s closed by default: each check reports a deliberately opened
     assertReports(problemsAfter(DEV_OVERLAY, (o) => withoutEnv(gateway(o), 'DLRS_INTERNAL_TOKEN_FILE')), /^dlrs-gateway: DLRS_INTERNAL_TOKEN_FILE is not set$/);
     assertReports(problemsAfter('cpu', (o) => withoutEnv(containerOf(o, 'Deployment', 'dlrs-ranking'), 'DLRS_BUNDLE_ROOT')), /^dlrs-ranking: DLRS_BUNDLE_ROOT is not set/);
     assertReports(problemsAfter('cpu', (o) => setEnv(containerOf(o, 'Deployment', 'dlrs-ranking'), 'DLRS_BUNDLE_ROOT', '/data')), /^dlrs-ranking: DLRS_BUNDLE=\/bundles\/dlrs-train is outside DLRS_BUNDLE_ROOT=\/data$/);
+  });
+});
+
+describe('deploy/k8s data volume bound: the check reports a broken render', function () {
+  it('no sizeLimit, or a retained log total of 0 (unbounded) or beyond the limit', function () {
+    const objects = renderKustomization(`${OVERLAYS_DIR}cpu`);
+    const broken = (edit: (t: PodTemplate, c: Container) => void): string[] => {
+      const copy = copyOf(objects);
+      const t = templateOf(copy, 'Deployment', 'dlrs-gateway');
+      edit(t, dlrsContainer(t));
+      return dataVolumeProblems(copy);
+    };
+    const setRetained = (value: string) => (_: PodTemplate, c: Container) => c.env?.push({ name: 'DLRS_INTERACTION_LOG_MAX_TOTAL_BYTES', value });
+    assert.deepEqual(broken(setRetained('1GiB')), [], 'a total under the limit fits');
+    assert.match(broken(setRetained('4GiB')).join(), /MAX_TOTAL_BYTES=4GiB does not fit under the data volume's sizeLimit 2Gi/);
+    assert.match(broken(setRetained('0')).join(), /MAX_TOTAL_BYTES=0 does not fit/);
+    assert.match(broken((t) => delete t.spec.volumes?.find((v) => v.name === 'data')?.emptyDir?.sizeLimit).join(), /the data volume data has no sizeLimit/);
   });
 });
 

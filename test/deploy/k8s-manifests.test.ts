@@ -84,12 +84,10 @@ function readmeSecrets(): Map<string, DocumentedSecret> {
   return secrets;
 }
 
-/** The keys a Secret has: rendered (data, stringData) or created by a command of the README. */
-function secretKeys(objects: K8sObject[], name: string): Set<string> {
-  const rendered = objects.find((o) => o.kind === 'Secret' && o.metadata.name === name) as (K8sObject & { data?: object; stringData?: object }) | undefined;
-  if (rendered) return new Set(Object.keys({ ...rendered.data, ...rendered.stringData }));
+/** The keys of a Secret the pods use: the user creates it with a command of the README (none is committed). */
+function secretKeys(name: string): Set<string> {
   const documented = readmeSecrets().get(name);
-  assert.ok(documented, `Secret ${name} is neither in the manifests nor created by a command of deploy/README.md`);
+  assert.ok(documented, `Secret ${name} is not created by a command of deploy/README.md`);
   return documented.keys;
 }
 
@@ -118,11 +116,6 @@ function dataVolumeProblems(objects: K8sObject[]): string[] {
   const retainedBytes = sizeBytesField().parse(retained);
   // 0 is "no bound"; the profile store shares the volume, so the log may not fill all of it.
   return retainedBytes > 0 && retainedBytes < limitBytes ? [] : [`DLRS_INTERACTION_LOG_MAX_TOTAL_BYTES=${retained} does not fit under the data volume's sizeLimit ${volume.emptyDir.sizeLimit}`];
-}
-
-/** A deep copy to break on purpose. */
-function copyOf(objects: K8sObject[]): K8sObject[] {
-  return structuredClone(objects);
 }
 
 for (const overlay of k8sOverlays()) {
@@ -182,30 +175,30 @@ for (const overlay of k8sOverlays()) {
       }
     });
 
-    it('every referenced ConfigMap, Secret (and key), PVC and volume exists (Secrets: or is created by a command of deploy/README.md)', function () {
+    it('every referenced ConfigMap, Secret (and key), PVC and volume exists (a Secret: created by a command of deploy/README.md)', function () {
       for (const t of podTemplates(objects)) {
         const where = t.owner.metadata.name;
         const volumeNames = new Set([...(t.spec.volumes ?? []).map((v) => v.name), ...t.claimTemplates]);
         for (const volume of t.spec.volumes ?? []) {
           if (volume.configMap) find(objects, 'ConfigMap', volume.configMap.name);
-          if (volume.secret) secretKeys(objects, volume.secret.secretName);
+          if (volume.secret) secretKeys(volume.secret.secretName);
           if (volume.persistentVolumeClaim) find(objects, 'PersistentVolumeClaim', volume.persistentVolumeClaim.claimName);
         }
         for (const c of [...t.spec.containers, ...(t.spec.initContainers ?? [])]) {
           for (const mount of c.volumeMounts ?? []) assert.ok(volumeNames.has(mount.name), `${where}/${c.name}: volume ${mount.name} is declared`);
           for (const source of c.envFrom ?? []) {
             if (source.configMapRef) find(objects, 'ConfigMap', source.configMapRef.name);
-            if (source.secretRef) secretKeys(objects, source.secretRef.name);
+            if (source.secretRef) secretKeys(source.secretRef.name);
           }
           for (const env of c.env ?? []) {
             assert.equal([env.value, env.valueFrom].filter((x) => x !== undefined).length, 1, `${where}/${c.name} env ${env.name}: exactly one of value, valueFrom`);
             const cmRef = env.valueFrom?.configMapKeyRef;
             if (cmRef) assert.ok(cmRef.key in configMapData(objects, cmRef.name), `${where}: ConfigMap ${cmRef.name} has key ${cmRef.key}`);
             const secretRef = env.valueFrom?.secretKeyRef;
-            if (secretRef) assert.ok(secretKeys(objects, secretRef.name).has(secretRef.key), `${where}: Secret ${secretRef.name} has key ${secretRef.key}`);
+            if (secretRef) assert.ok(secretKeys(secretRef.name).has(secretRef.key), `${where}: Secret ${secretRef.name} has key ${secretRef.key}`);
             // A path variable naming a file of a mounted Secret: the Secret has that key.
             const file = env.value === undefined ? undefined : secretFileAt(t.spec, c, env.value);
-            if (file) assert.ok(secretKeys(objects, file.secretName).has(file.key), `${where}: ${env.name}=${env.value}: Secret ${file.secretName} has key ${file.key}`);
+            if (file) assert.ok(secretKeys(file.secretName).has(file.key), `${where}: ${env.name}=${env.value}: Secret ${file.secretName} has key ${file.key}`);
           }
         }
       }
@@ -440,7 +433,7 @@ describe('deploy/k8s closed by default: each check reports a deliberately opened
   /** The problems of `overlay`'s render after `open` has changed a copy of it. */
   function problemsAfter(overlay: string, open: (objects: K8sObject[]) => void): string[] {
     if (!renders.has(overlay)) renders.set(overlay, renderKustomization(`${OVERLAYS_DIR}${overlay}`));
-    const objects = copyOf(renders.get(overlay) as K8sObject[]);
+    const objects = structuredClone(renders.get(overlay) as K8sObject[]);
     open(objects);
     return closedByDefaultProblems(objects, exposurePolicyOf(overlay));
   }
@@ -531,7 +524,7 @@ describe('deploy/k8s data volume bound: the check reports a broken render', func
   it('no sizeLimit, or a retained log total of 0 (unbounded) or beyond the limit', function () {
     const objects = renderKustomization(`${OVERLAYS_DIR}cpu`);
     const broken = (edit: (t: PodTemplate, c: Container) => void): string[] => {
-      const copy = copyOf(objects);
+      const copy = structuredClone(objects);
       const t = templateOf(copy, 'Deployment', 'dlrs-gateway');
       edit(t, dlrsContainer(t));
       return dataVolumeProblems(copy);

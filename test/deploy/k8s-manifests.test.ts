@@ -515,6 +515,11 @@ describe('deploy/k8s closed by default: each check reports a deliberately opened
   it('a tier or the gateway without the internal admin token, or a tier without a bundle root', function () {
     assertReports(problemsAfter('cpu', (o) => withoutEnv(containerOf(o, 'StatefulSet', 'dlrs-retrieval'), 'DLRS_INTERNAL_TOKEN_FILE')), /^dlrs-retrieval: DLRS_INTERNAL_TOKEN_FILE is not set$/);
     assertReports(problemsAfter(DEV_OVERLAY, (o) => withoutEnv(gateway(o), 'DLRS_INTERNAL_TOKEN_FILE')), /^dlrs-gateway: DLRS_INTERNAL_TOKEN_FILE is not set$/);
+    const otherSecret = (o: K8sObject[]) => {
+      const volume = templateOf(o, 'Deployment', 'dlrs-ranking').spec.volumes?.find((v) => v.name === 'internal-token');
+      if (volume?.secret) volume.secret.secretName = 'dlrs-ranking-token';
+    };
+    assertReports(problemsAfter('gpu', otherSecret), /^the gateway and the tiers read the internal token from different Secret keys: dlrs-internal-token\/token, dlrs-ranking-token\/token$/);
     assertReports(problemsAfter('cpu', (o) => withoutEnv(containerOf(o, 'Deployment', 'dlrs-ranking'), 'DLRS_BUNDLE_ROOT')), /^dlrs-ranking: DLRS_BUNDLE_ROOT is not set/);
     assertReports(problemsAfter('cpu', (o) => setEnv(containerOf(o, 'Deployment', 'dlrs-ranking'), 'DLRS_BUNDLE_ROOT', '/data')), /^dlrs-ranking: DLRS_BUNDLE=\/bundles\/dlrs-train is outside DLRS_BUNDLE_ROOT=\/data$/);
   });

@@ -12,10 +12,10 @@ import { rankingConfigDefinition } from '../../services/ranking/config.js';
 import { RETRIEVAL_CONFIG } from '../../services/retrieval/config.js';
 import { configMapData, podTemplates } from './k8s-model.js';
 import type { Container } from './k8s-model.js';
+import { k8sOverlays, OVERLAYS_DIR } from './k8s-overlays.js';
 import { renderKustomization } from './kustomize-render.js';
 
 const DEPLOY = fileURLToPath(new URL('../../deploy/', import.meta.url));
-const OVERLAYS = ['cpu', 'gpu', 'dev'];
 const SERVICES = ['gateway', 'ranking', 'retrieval'] as const;
 type Service = (typeof SERVICES)[number];
 
@@ -72,9 +72,9 @@ describe('the configuration contract (deploy/README.md, manifests, service confi
     }
   });
 
-  for (const overlay of OVERLAYS) {
+  for (const overlay of k8sOverlays()) {
     it(`overlay ${overlay}: every DLRS_* variable a container gets is read by its service (or expanded by Kubernetes for the trainer)`, function () {
-      const objects = renderKustomization(join(DEPLOY, 'k8s/overlays', overlay));
+      const objects = renderKustomization(join(OVERLAYS_DIR, overlay));
       const trainerOnly = new Set(readmeContract().filter((row) => row.services.includes('trainer (manifests)')).map((row) => row.variable));
       const seen = new Set<string>();
       for (const template of podTemplates(objects)) {

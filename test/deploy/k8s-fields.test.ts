@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { renderKustomization } from './kustomize-render.js';
 import type { K8sObject } from './kustomize-render.js';
+import { k8sOverlays, OVERLAYS_DIR } from './k8s-overlays.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -49,7 +50,7 @@ describe('deploy/k8s fields', function () {
   this.timeout(60_000);
 
   it('every object of every overlay uses only fields its Kubernetes kind defines', function () {
-    const objects = ['cpu', 'gpu', 'dev'].flatMap((overlay) => renderKustomization(`${ROOT}deploy/k8s/overlays/${overlay}`));
+    const objects = k8sOverlays().flatMap((overlay) => renderKustomization(`${OVERLAYS_DIR}${overlay}`));
     assert.deepEqual(typeErrors(objects), []);
   });
 

@@ -1,6 +1,6 @@
 // Read-side helpers over rendered Kubernetes objects for the deploy checks: typed views of
-// workloads and containers, env resolution through ConfigMaps, label selection, and an
-// evaluator of NetworkPolicy ingress rules.
+// workloads and containers, env resolution through ConfigMaps, files of mounted Secrets, label
+// selection, and an evaluator of NetworkPolicy ingress and egress rules.
 import type { K8sObject } from './kustomize-render.js';
 
 /** A container port. */
@@ -32,7 +32,7 @@ export interface Container {
   name: string;
   image: string;
   args?: string[];
-  ports?: ContainerPort[];
+  ports?: (ContainerPort & { hostPort?: number })[];
   env?: EnvVar[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   readinessProbe?: Probe;
@@ -40,16 +40,16 @@ export interface Container {
   startupProbe?: Probe;
   resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
   securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean; runAsNonRoot?: boolean; capabilities?: { drop?: string[] } };
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
 }
 
 /** A volume of a pod. */
 export interface Volume {
   name: string;
   configMap?: { name: string };
-  secret?: { secretName: string };
+  secret?: { secretName: string; items?: { key: string; path: string }[]; defaultMode?: number };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
-  emptyDir?: Record<string, unknown>;
+  emptyDir?: { sizeLimit?: string; medium?: string };
 }
 
 /** The pod spec fields the checks read. */
@@ -62,6 +62,7 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   nodeSelector?: Record<string, string>;
   tolerations?: { key?: string; operator?: string; effect?: string }[];
+  hostNetwork?: boolean;
 }
 
 /** A pod template of a workload, with the workload it belongs to. */
@@ -166,11 +167,39 @@ export function resolvePort(container: Container, port: number | string): Contai
   return container.ports?.find((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port));
 }
 
-/** Where a connection comes from, for NetworkPolicy evaluation. */
-export type TrafficSource =
+/** A Secret key, as a container sees it in a file. */
+export interface SecretFile {
+  secretName: string;
+  key: string;
+}
+
+/**
+ * The Secret key a container reads at `path`: the file of a secret volume mounted (whole, no
+ * subPath) at the path's directory. Undefined when the path is not such a file.
+ */
+export function secretFileAt(spec: PodSpec, container: Container, path: string): SecretFile | undefined {
+  const slash = path.lastIndexOf('/');
+  const directory = path.slice(0, slash);
+  const file = path.slice(slash + 1);
+  const mount = container.volumeMounts?.find((m) => m.mountPath.replace(/\/+$/, '') === directory && m.subPath === undefined);
+  const secret = spec.volumes?.find((v) => v.name === mount?.name)?.secret;
+  if (!secret) return undefined;
+  if (secret.items === undefined) return { secretName: secret.secretName, key: file };
+  const item = secret.items.find((i) => i.path === file);
+  return item && { secretName: secret.secretName, key: item.key };
+}
+
+/** One end of a connection, for NetworkPolicy evaluation (the policies' namespace is the pods'). */
+export type TrafficPeer =
   | { kind: 'pod'; podLabels: Record<string, string> }
   | { kind: 'namespace'; namespaceLabels: Record<string, string>; podLabels: Record<string, string> }
   | { kind: 'external' };
+
+/** A connection's destination port. */
+export interface TrafficPort {
+  port: number;
+  protocol: 'TCP' | 'UDP';
+}
 
 interface PolicyPeer {
   podSelector?: LabelSelector;
@@ -178,40 +207,66 @@ interface PolicyPeer {
   ipBlock?: { cidr: string };
 }
 
-interface IngressRule {
+interface PolicyRule {
   from?: PolicyPeer[];
+  to?: PolicyPeer[];
   ports?: { port?: number | string; protocol?: string }[];
+}
+
+type Direction = 'Ingress' | 'Egress';
+
+/**
+ * Whether the policies admit `peer` in `direction` for the pod of `subject`: isolated in that
+ * direction when any policy of that policyType selects the pod, then admitted when any rule
+ * of those allows it. `namedPort` resolves a port name of a rule (undefined: not evaluable).
+ */
+function admitted(objects: K8sObject[], direction: Direction, subject: PodTemplate, peer: TrafficPeer, port: TrafficPort, namedPort: (name: string) => number | undefined): boolean {
+  const policyTypes = (policy: K8sObject): string[] => field<string[]>(policy, 'spec', 'policyTypes') ?? (field(policy, 'spec', 'egress') === undefined ? ['Ingress'] : ['Ingress', 'Egress']);
+  const policies = objects.filter((o) => o.kind === 'NetworkPolicy' && policyTypes(o).includes(direction) && selects(field<LabelSelector>(o, 'spec', 'podSelector'), subject.labels));
+  if (policies.length === 0) return true;
+  const portMatches = (rule: PolicyRule): boolean =>
+    rule.ports === undefined ||
+    rule.ports.some((p) => {
+      if ((p.protocol ?? 'TCP') !== port.protocol) return false;
+      if (p.port === undefined) return true;
+      if (typeof p.port === 'number') return p.port === port.port;
+      const resolved = namedPort(p.port);
+      if (resolved === undefined) throw new Error(`named port '${p.port}' in an ${direction.toLowerCase()} rule is not evaluated by these checks`);
+      return resolved === port.port;
+    });
+  const peerMatches = (rulePeer: PolicyPeer): boolean => {
+    if (rulePeer.ipBlock) return peer.kind === 'external';
+    if (rulePeer.namespaceSelector) {
+      // A namespaceSelector alone admits every pod of the selected namespaces.
+      if (peer.kind !== 'namespace' || !selects(rulePeer.namespaceSelector, peer.namespaceLabels)) return false;
+      return rulePeer.podSelector === undefined || selects(rulePeer.podSelector, peer.podLabels);
+    }
+    // A podSelector alone: pods of the policy's own namespace.
+    return peer.kind === 'pod' && selects(rulePeer.podSelector, peer.podLabels);
+  };
+  const rules = (policy: K8sObject): PolicyRule[] => field<PolicyRule[]>(policy, 'spec', direction === 'Ingress' ? 'ingress' : 'egress') ?? [];
+  return policies.some((policy) =>
+    rules(policy).some((rule) => {
+      const peers = direction === 'Ingress' ? rule.from : rule.to;
+      return portMatches(rule) && (peers === undefined || peers.some(peerMatches));
+    }),
+  );
 }
 
 /**
  * Whether a NetworkPolicy-enforcing cluster admits a TCP connection from `source` to `port`
- * of a pod of `target` (same namespace as the policies): isolated when any policy with
- * policyType Ingress selects the pod, then admitted when any rule of those allows it.
+ * of a pod of `target` (named ports resolve on the target's containers).
  */
-export function ingressAllowed(objects: K8sObject[], target: PodTemplate, port: number, source: TrafficSource): boolean {
-  const policies = objects.filter(
-    (o) => o.kind === 'NetworkPolicy' && (field<string[]>(o, 'spec', 'policyTypes') ?? ['Ingress']).includes('Ingress') && selects(field<LabelSelector>(o, 'spec', 'podSelector'), target.labels),
-  );
-  if (policies.length === 0) return true;
-  const portMatches = (rule: IngressRule): boolean =>
-    rule.ports === undefined ||
-    rule.ports.some((p) => {
-      if (p.protocol !== undefined && p.protocol !== 'TCP') return false;
-      if (p.port === undefined) return true;
-      if (typeof p.port === 'number') return p.port === port;
-      return target.spec.containers.some((c) => resolvePort(c, p.port as string)?.containerPort === port);
-    });
-  const peerMatches = (peer: PolicyPeer): boolean => {
-    if (peer.ipBlock) return source.kind === 'external';
-    if (peer.namespaceSelector) {
-      // A namespaceSelector alone admits every pod of the selected namespaces.
-      if (source.kind !== 'namespace' || !selects(peer.namespaceSelector, source.namespaceLabels)) return false;
-      return peer.podSelector === undefined || selects(peer.podSelector, source.podLabels);
-    }
-    // A podSelector alone: pods of the policy's own namespace.
-    return source.kind === 'pod' && selects(peer.podSelector, source.podLabels);
-  };
-  return policies.some((policy) =>
-    (field<IngressRule[]>(policy, 'spec', 'ingress') ?? []).some((rule) => portMatches(rule) && (rule.from === undefined || rule.from.some(peerMatches))),
-  );
+export function ingressAllowed(objects: K8sObject[], target: PodTemplate, port: number, source: TrafficPeer): boolean {
+  // A name no container of the target declares matches no port (-1).
+  const namedPort = (name: string): number => target.spec.containers.map((c) => resolvePort(c, name)?.containerPort).find((p) => p !== undefined) ?? -1;
+  return admitted(objects, 'Ingress', target, source, { port, protocol: 'TCP' }, namedPort);
+}
+
+/**
+ * Whether a NetworkPolicy-enforcing cluster lets a pod of `source` open a connection to
+ * `port` of `destination` (egress rules with named ports are not evaluated: they throw).
+ */
+export function egressAllowed(objects: K8sObject[], source: PodTemplate, destination: TrafficPeer, port: TrafficPort): boolean {
+  return admitted(objects, 'Egress', source, destination, port, () => undefined);
 }

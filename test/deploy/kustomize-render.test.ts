@@ -4,12 +4,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { configMapHashSuffix, renderKustomization, strategicMerge } from './kustomize-render.js';
 import type { Json, K8sObject } from './kustomize-render.js';
+import { k8sOverlays, OVERLAYS_DIR } from './k8s-overlays.js';
 
-const OVERLAYS_DIR = fileURLToPath(new URL('../../deploy/k8s/overlays/', import.meta.url));
 
 /** kustomize releases before v5 (e.g. in Debian's kubernetes-client 1.20) lack `labels`. */
 const MIN_KUSTOMIZE_MAJOR = 5;
@@ -41,7 +40,7 @@ function withKustomization(files: Record<string, string>, run: (dir: string) => 
 }
 
 describe('test/deploy/kustomize-render', function () {
-  for (const overlay of ['cpu', 'gpu', 'dev']) {
+  for (const overlay of k8sOverlays()) {
     it(`renders overlay ${overlay} exactly as kubectl kustomize does`, function () {
       const theirs = kubectlKustomize(`${OVERLAYS_DIR}${overlay}`);
       if (typeof theirs === 'string') {
@@ -71,6 +70,16 @@ describe('test/deploy/kustomize-render', function () {
       containers: [{ name: 'a', image: 'i', env: [{ name: 'Y', value: '2' }, { name: 'Z', value: '3' }, { name: 'X', value: '1' }] }],
       tolerations: [{ key: 'k2' }],
     });
+  });
+
+  it('deletes an element of a keyed list on `$patch: delete`, and rejects any other directive', function () {
+    const base: Json = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], volumes: [{ name: 'v', emptyDir: {} }] };
+    assert.deepEqual(strategicMerge(base, { env: [{ name: 'A', $patch: 'delete' }, { name: 'C', value: '3' }], volumes: [{ name: 'v', $patch: 'delete' }] }, ''), {
+      env: [{ name: 'C', value: '3' }, { name: 'B', value: '2' }],
+      volumes: [],
+    });
+    assert.throws(() => strategicMerge(base, { env: [{ name: 'A', value: '0', $patch: 'delete' }] }, ''), /\$patch.*outside the supported subset/);
+    assert.throws(() => strategicMerge(base, { $patch: 'replace', env: [] }, ''), /\$patch.*outside the supported subset/);
   });
 
   it('rejects kustomization fields and patch forms outside the subset instead of ignoring them', function () {

@@ -3,7 +3,8 @@
 // tests render with both and require identical objects (kustomize-render.test.ts).
 //
 // Supported kustomization fields: resources (files and kustomization directories), patches
-// (strategic-merge patch files by `path`, matched by kind and name), namespace, labels
+// (strategic-merge patch files by `path`, matched by kind and name; `$patch: delete` on an
+// element of a list merged by key), namespace, labels
 // (pairs, includeTemplates; not includeSelectors), images (name, newName, newTag, digest) and
 // configMapGenerator (literals, files; kustomize's content-hash name suffix and the rewriting
 // of references to it). Anything else is rejected, not ignored.
@@ -163,11 +164,14 @@ function applyPatchFile(dir: string, entry: JsonObject, objects: K8sObject[]): v
   }
 }
 
-/** Strategic merge of `patch` into `base` for the list kinds in LIST_MERGE_KEYS; null deletes. */
+/**
+ * Strategic merge of `patch` into `base` for the list kinds in LIST_MERGE_KEYS; null deletes a
+ * field, `$patch: delete` on an element of such a list deletes the element.
+ */
 export function strategicMerge(base: Json, patch: Json, field: string): Json {
   if (isObject(patch)) {
     for (const key of Object.keys(patch)) {
-      if (key.startsWith('$')) throw new Error(`strategic-merge directive '${key}' is outside the supported subset`);
+      if (key.startsWith('$')) throw new Error(`strategic-merge directive '${key}' is outside the supported subset (only \`$patch: delete\` on an element of ${Object.keys(LIST_MERGE_KEYS).join(', ')})`);
     }
     const result: JsonObject = isObject(base) ? { ...base } : {};
     for (const [key, value] of Object.entries(patch)) {
@@ -180,8 +184,9 @@ export function strategicMerge(base: Json, patch: Json, field: string): Json {
     const key = LIST_MERGE_KEYS[field];
     const keyOf = (item: Json): Json => (isObject(item) ? item[key] : null);
     const patchKeys = new Set(patch.map(keyOf));
+    const deletes = (item: Json): boolean => isObject(item) && item.$patch === 'delete' && Object.keys(item).length === 2 && item[key] !== undefined;
     // kustomize (kyaml) order: the patch's elements first, in the patch's order, then the rest.
-    const merged = patch.map((item) => {
+    const merged = patch.filter((item) => !deletes(item)).map((item) => {
       const original = base.find((b) => keyOf(b) === keyOf(item));
       return original === undefined ? stripNulls(item) : strategicMerge(original, item, field);
     });

@@ -12,14 +12,18 @@ import type { DrillResult } from './drill-result.js';
 import { mib } from './process-memory.js';
 import { untilEveryShardAnswers } from './shard-answers.js';
 import { shardWriter } from './shard-upserts.js';
+import { logEntry, logText } from './service-output.js';
 
 const run = promisify(execFile);
+
+/** pino's level number of `warn`. */
+const WARN_LEVEL = 40;
 
 const SHARD = 0;
 /** The tmpfs holds the shard's data and this much more: room for the log to grow before the filler takes most of it. */
 const TMPFS_HEADROOM_BYTES = 16 * 2 ** 20;
-/** The filler leaves this much free: a few upserts fill it. */
-const FREE_AFTER_FILLER_BYTES = 256 * 1024;
+/** The filler leaves this much free: some upserts are acknowledged, then a few more fill it. */
+const FREE_AFTER_FILLER_BYTES = 1024 * 1024;
 /** Items per UpsertItems: a log record of tens of KiB. */
 const ITEMS_PER_UPSERT = 50;
 /** The disk counts as full after this many refusals in a row. */
@@ -96,6 +100,10 @@ export async function diskFullDrill(context: DrillContext): Promise<DrillResult>
   try {
     await cp(onDisk, dir, { recursive: true });
     await topology.restart(name);
+    // The gateway must reach the shard again first: refusals while it reconnects are not a full disk.
+    const reachedMs = await untilEveryShardAnswers(context, RECONNECT_MAX_MS);
+    if (reachedMs === undefined) throw new Error(`the gateway did not reach ${name} on the tmpfs within ${RECONNECT_MAX_MS / 1000} s`);
+    const fillMark = context.output.mark(name);
     const filler = join(dir, 'filler');
     await writeFile(filler, Buffer.alloc(Math.max(0, (await freeBytes(dir)) - FREE_AFTER_FILLER_BYTES)));
     record.note(`tmpfs of ${mib(sizeBytes)} (data ${mib(usedBytes)}), ${Math.round((await freeBytes(dir)) / 1024)} KiB free after the filler`);
@@ -116,7 +124,12 @@ export async function diskFullDrill(context: DrillContext): Promise<DrillResult>
       }
     }
     const acknowledgedWhileFull = acknowledged.length;
-    record.note(`filling: ${calls} calls, ${acknowledgedWhileFull / ITEMS_PER_UPSERT} acknowledged, refused: ${countsOf(refusals)}; ${Math.round((await freeBytes(dir)) / 1024)} KiB free`);
+    // Why the shard refused, in its own words (the first warning or error it logged while filling).
+    const firstComplaint = context.output.since(name, fillMark).find((line) => Number(logEntry(line)?.level ?? 0) >= WARN_LEVEL);
+    if (firstComplaint !== undefined) record.note(`${name} logged: ${logText(firstComplaint).slice(0, 300)}`);
+    const freeWhenRefused = await freeBytes(dir);
+    record.note(`filling: ${calls} calls, ${acknowledgedWhileFull / ITEMS_PER_UPSERT} acknowledged, refused: ${countsOf(refusals)}; ${Math.round(freeWhenRefused / 1024)} KiB free`);
+    record.check(freeWhenRefused < FREE_AFTER_FILLER_BYTES / 2, `the refusals came with ${Math.round(freeWhenRefused / 1024)} KiB still free: not for a full disk`);
     record.check(inARow === REFUSALS_IN_A_ROW, `writes were not refused after ${calls} calls (${Math.round((Date.now() - fillStartMs) / 1000)} s): the disk never filled`);
     record.check(
       refusals.every((code) => code === 'UNAVAILABLE'),

@@ -5,7 +5,7 @@ import type { LoadModelRequest__Output } from '../../shared/generated/dlrs/v1/Lo
 import type { SearchRequest__Output } from '../../shared/generated/dlrs/v1/SearchRequest.js';
 import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import type { UpsertItemsRequest__Output } from '../../shared/generated/dlrs/v1/UpsertItemsRequest.js';
-import { bidi, createGrpcServer, findService, unary } from '../../shared/grpc/index.js';
+import { bidi, createGrpcServer, findService, serveMultiplexedStream, unary } from '../../shared/grpc/index.js';
 import type { GrpcServer } from '../../shared/grpc/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
@@ -14,7 +14,7 @@ import { DurableShard } from './durable-shard.js';
 import { withSearchEncoding } from './encode-search-response.js';
 import { DEFAULT_SEARCH_TUNING } from './filtered-search.js';
 import { recoveryModelOf, RetrievalService } from './retrieval-service.js';
-import { serveSearchStream } from './search-stream.js';
+import { searchStream } from './search-stream.js';
 import type { ModelOpener, ServedModel } from './served-model.js';
 
 /** The fully qualified name of the served service. */
@@ -44,6 +44,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
     if (service === undefined) throw new DlrsError('UNAVAILABLE', 'the shard is still loading its index');
     return service;
   };
+  const searchStreamOptions = searchStream((request, deadlineAtMs) => current().search(request, deadlineAtMs), config.searchStreamMaxInFlight);
   const { packageDefinition } = loadProtos();
   const server = createGrpcServer({
     logger: options.logger,
@@ -55,14 +56,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
         definition: withSearchEncoding(findService([packageDefinition], RETRIEVAL_SERVICE)),
         implementation: {
           Search: unary((request: SearchRequest__Output) => current().search(request, deadlineOf(request))),
-          SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>((requests, writer, context) =>
-            serveSearchStream(requests, writer, (request, deadlineAtMs) => current().search(request, deadlineAtMs), {
-              maxInFlight: config.searchStreamMaxInFlight,
-              logger,
-              signal: context.signal,
-              streamRequest: context.streamRequest,
-            }),
-          ),
+          SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>((requests, writer, context) => serveMultiplexedStream(requests, writer, context, searchStreamOptions)),
           UpsertItems: unary((request: UpsertItemsRequest__Output) => current().upsertItems(request)),
           DeleteItems: unary((request: DeleteItemsRequest__Output) => current().deleteItems(request)),
           GetItems: unary(async (request: GetItemsRequest__Output) => current().getItems(request)),

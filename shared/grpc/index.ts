@@ -13,4 +13,5 @@ export type { UnaryCallOptions, UnaryInvoker } from './call-unary.js';
 export { traceClientInterceptor, startServerSpan } from './grpc-tracing.js';
 export { traceStreamCall, traceStreamRequest } from './stream-request-tracing.js';
 export type { TraceContextCarrier, InBandStatus } from './stream-request-tracing.js';
-export { streamErrorStatus } from './stream-error-status.js';
+export { serveMultiplexedStream } from './serve-multiplexed-stream.js';
+export type { MultiplexedStreamOptions, MultiplexedStreamCall, MultiplexedRequest, MultiplexedAnswer, StreamOverflow } from './serve-multiplexed-stream.js';

@@ -7,7 +7,7 @@ import { BASELINES, itemIdOrder, runEvaluation, writeReport } from './eval/index
 import type { HeldOutPart, Recommender, SplitMode } from './eval/index.js';
 import { TRAIN_DEFAULTS, deepRecommender, resolveTrainConfig } from './training/index.js';
 import type { TrainConfig } from './training/index.js';
-import { stderrProgress } from './progress/index.js';
+import { formatStepProgress, stderrProgress } from './progress/index.js';
 
 /** The dataset `make eval` reports on, relative to the repository root. */
 export const DEFAULT_EVAL_DATA = 'movielens:../shared/data/movielens/ml-latest-small';
@@ -66,7 +66,7 @@ export async function runEval(argv: string[], candidates?: CandidateFactory): Pr
   // The deep model: one fit, early-stopped on the validation rule inside train; `--deep` overrides its options.
   const { refit, ...deepOptions } = options.deep;
   const grid = refit === undefined ? undefined : [{ refit, epochs: deepOptions.epochs ?? TRAIN_DEFAULTS.epochs }];
-  const factory = candidates ?? ((d: Dataset, spec: string) => [deepRecommender(d, spec, deepOptions, grid)]);
+  const factory = candidates ?? ((d: Dataset, spec: string) => [deepRecommender(d, spec, deepOptions, grid, (p) => stderrProgress().status(`Deep: ${formatStepProgress(p)}`))]);
   const all = [...BASELINES, ...factory(dataset, options.data)];
   const known = all.map((m) => m.name.toLowerCase());
   const unknown = options.models?.filter((w) => !known.includes(w)) ?? [];

@@ -5,7 +5,6 @@ import type { Events } from '../eval/split.js';
 import type { TrainData } from '../eval/train-data.js';
 import { rowOf } from '../eval/train-data.js';
 import type { Model } from '../model/index.js';
-import { formatStepProgress, stderrProgress } from '../progress/index.js';
 import { GradientWorkerPool } from './gradient-worker-pool.js';
 import { embedCatalog, rankUsers } from './model-ranker.js';
 import type { RankingMode } from './model-ranker.js';
@@ -14,7 +13,7 @@ import type { FitScope, PreparedData } from './prepare-data.js';
 import { resolveTrainConfig } from './train-config.js';
 import type { TrainConfig } from './train-config.js';
 import { trainModel } from './train-model.js';
-import type { TrainOutcome } from './train-model.js';
+import type { StepProgress, TrainOutcome } from './train-model.js';
 import { heldOutMap10 } from './validate.js';
 
 /** Worker-side rebuild of a deep fit's data: the dataset by name plus the exact train events. */
@@ -49,9 +48,10 @@ const FORMS: readonly { label: string; mode: RankingMode; candidates: number }[]
  * contain would otherwise never be fitted). It returns the two-stage, retrieval-only and
  * gold-standard rankers over the refitted weights. `data` is the `--data` name the dataset
  * was loaded from (workers reload it); grid points override `base`. A grid point with
- * `refit: 1` skips the first stage and fits all events for exactly `epochs` epochs.
+ * `refit: 1` skips the first stage and fits all events for exactly `epochs` epochs. `onStep`
+ * hears each training step's progress (the command shows it; the model prints nothing itself).
  */
-export function deepRecommender(dataset: Dataset, data: string, base: Partial<TrainConfig>, grid: readonly Params[] = [{}]): Recommender {
+export function deepRecommender(dataset: Dataset, data: string, base: Partial<TrainConfig>, grid: readonly Params[] = [{}], onStep?: (progress: StepProgress) => void): Recommender {
   return {
     name: 'Deep',
     grid,
@@ -59,11 +59,11 @@ export function deepRecommender(dataset: Dataset, data: string, base: Partial<Tr
       const { refit, ...overrides } = params;
       let config = resolveTrainConfig({ seed: context.seed, ...base, ...(overrides as Partial<TrainConfig>) });
       if (refit !== 1) {
-        const stopped = await fitEvents(dataset, data, train.events, config, true, context);
+        const stopped = await fitEvents(dataset, data, train.events, config, true, context, onStep);
         config = resolveTrainConfig({ ...config, epochs: stopped.outcome.bestEpoch });
         context.progress(`refit on all ${train.events.user.length} train events for ${config.epochs} epochs`);
       }
-      const { prepared, outcome } = await fitEvents(dataset, data, train.events, config, false, context);
+      const { prepared, outcome } = await fitEvents(dataset, data, train.events, config, false, context, onStep);
       return FORMS.map((form) => modelRanker(form.label, outcome.model, prepared, train, form.mode, form.candidates));
     },
   };
@@ -77,6 +77,7 @@ async function fitEvents(
   config: TrainConfig,
   validation: boolean,
   context: FitContext,
+  onStep: ((progress: StepProgress) => void) | undefined,
 ): Promise<{ prepared: PreparedData; outcome: TrainOutcome }> {
   // The events are the evaluation's train part: the inner split follows its rule, and tags stop at it.
   const scope: FitScope = { validation, split: context.split, trainPart: true };
@@ -93,7 +94,7 @@ async function fitEvents(
     validate: validation ? (model) => heldOutMap10(model, prepared, prepared.fit, prepared.validation, 'two-stage', config.candidates) : undefined,
     parallel: { create: (model) => GradientWorkerPool.start(model, config.workers, factory, config) },
     log: context.progress,
-    progress: (p) => stderrProgress().status(`Deep: ${formatStepProgress(p)}`),
+    progress: onStep,
   });
   return { prepared, outcome };
 }

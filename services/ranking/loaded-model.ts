@@ -1,5 +1,5 @@
 import type { Logger } from '../../shared/logging/index.js';
-import type { SessionSettings, TensorShape } from './inference-messages.js';
+import type { SessionSettings } from './inference-messages.js';
 import { InferencePool } from './inference-pool.js';
 import { MicroBatcher } from './micro-batcher.js';
 import type { BatchObserver, MicroBatcherOptions, SubmitOptions } from './micro-batcher.js';

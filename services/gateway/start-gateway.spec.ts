@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
 import { DlrsError } from '../../shared/errors/index.js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { OWN_CONNECTION, callUnary } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import type { RecordInteractionsResponse__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
@@ -56,7 +56,7 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
     });
     const gateway = await startGateway(config, MODEL, createLogger({ level: 'silent', destination: createMemorySink() }));
     running.push(gateway);
-    const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${gateway.port}`, credentials.createInsecure());
+    const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${gateway.port}`, credentials.createInsecure(), OWN_CONNECTION);
     clients.push(client);
     return client;
   }

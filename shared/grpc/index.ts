@@ -5,7 +5,7 @@ export { unary, bidi } from './method-handlers.js';
 export type { UnaryHandler, BidiHandler, MethodHandler, ServiceImplementation, StreamWriter } from './method-handlers.js';
 export type { CallContext } from './call-context.js';
 export { findService, serviceNameOf } from './find-service.js';
-export { createGrpcClient, grpcTarget, DEFAULT_CLIENT_DEADLINE_MS } from './create-grpc-client.js';
+export { createGrpcClient, grpcTarget, DEFAULT_CLIENT_DEADLINE_MS, OWN_CONNECTION } from './create-grpc-client.js';
 export type { GrpcClientOptions, ClientTlsOptions, ServiceClientConstructor } from './create-grpc-client.js';
 export { callUnary } from './call-unary.js';
 export type { CancelSignal } from './cancel-signal.js';

@@ -4,7 +4,7 @@
 // the dashboard reads must come from the tier that owns it, and every panel must show data.
 import assert from 'node:assert/strict';
 import { credentials } from '@grpc/grpc-js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { OWN_CONNECTION, callUnary } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import type { RecommendStreamResponse__Output } from '../../shared/generated/dlrs/v1/RecommendStreamResponse.js';
@@ -55,7 +55,7 @@ describe('deploy/: the real services emit what the dashboard reads, scraped by a
       this.skip();
     }
     stack = await startServingStack();
-    const recommender = new (loadProtos().grpcObject.dlrs.v1.Recommender)(stack.address, credentials.createInsecure());
+    const recommender = new (loadProtos().grpcObject.dlrs.v1.Recommender)(stack.address, credentials.createInsecure(), OWN_CONNECTION);
     client = recommender;
     const budget = () => ({ deadline: Date.now() + CALL_BUDGET_MS });
     const recommend = (userId: string) => callUnary<RecommendResponse__Output>((md, o, cb) => recommender.Recommend({ userId, k: 5 }, md, o, cb), budget());

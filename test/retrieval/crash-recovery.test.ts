@@ -9,7 +9,7 @@ import { credentials } from '@grpc/grpc-js';
 import type { RetrievalClient } from '../../shared/generated/dlrs/v1/Retrieval.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { call } from '../fixtures/retrieval-shard.js';
-import { OWN_CONNECTION } from '../fixtures/runtime-clients.js';
+import { OWN_CONNECTION } from '../../shared/grpc/index.js';
 
 const SERVE = fileURLToPath(new URL('../fixtures/serve-stand-in-shard.ts', import.meta.url));
 

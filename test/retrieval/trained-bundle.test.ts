@@ -10,7 +10,7 @@ import { readBundle } from '../../shared/bundle/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { runTrain } from '../../services/trainer/train-command.js';
 import { call, f32, floats } from '../fixtures/retrieval-shard.js';
-import { OWN_CONNECTION } from '../fixtures/runtime-clients.js';
+import { OWN_CONNECTION } from '../../shared/grpc/index.js';
 
 const RUN_RETRIEVAL = fileURLToPath(new URL('../fixtures/run-retrieval.ts', import.meta.url));
 

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials, status } from '@grpc/grpc-js';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { DlrsError, INTERNAL_ERROR_MESSAGE } from '../../shared/errors/index.js';
-import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
+import { OWN_CONNECTION, callUnary, createGrpcClient } from '../../shared/grpc/index.js';
 import { ECHO_SERVICE, echoClientConstructor, startEchoServer, testServerConfig } from '../fixtures/echo-service.js';
 import type { EchoClient, EchoServerHandle, SayResponse } from '../fixtures/echo-service.js';
 import { checkHealth, decodeFileDescriptor, healthClient, reflect, reflectionClient } from '../fixtures/runtime-clients.js';
@@ -274,7 +274,7 @@ describe('gRPC server bootstrap', () => {
   it('plain clients without the factory also work (insecure channel)', async () => {
     const handle = await startEchoServer();
     const Echo = echoClientConstructor(handle.packageDefinition);
-    const client = new Echo(handle.address, credentials.createInsecure());
+    const client = new Echo(handle.address, credentials.createInsecure(), OWN_CONNECTION);
     try {
       const response = await callUnary<SayResponse>((md, options, cb) => client.Say({ text: 'raw' }, md, options, cb));
       assert.equal(response.text, 'raw');

@@ -13,6 +13,7 @@ import type { RetrievalClient } from '../../../shared/generated/dlrs/v1/Retrieva
 import type { SearchRequest__Output } from '../../../shared/generated/dlrs/v1/SearchRequest.js';
 import type { SearchResponse } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { SearchStreamResponse } from '../../../shared/generated/dlrs/v1/SearchStreamResponse.js';
+import { OWN_CONNECTION } from '../../../shared/grpc/index.js';
 import { loadProtos } from '../../../shared/proto/index.js';
 import { matchesFilter } from '../recommend/matches-filter.js';
 
@@ -218,10 +219,10 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
 
 /** A client of the fake (or real) ranking tier. */
 export function rankingClient(address: string): RankingClient {
-  return new (loadProtos().grpcObject.dlrs.v1.Ranking)(address, grpc.credentials.createInsecure());
+  return new (loadProtos().grpcObject.dlrs.v1.Ranking)(address, grpc.credentials.createInsecure(), OWN_CONNECTION);
 }
 
 /** A client of a fake (or real) retrieval shard, reading SearchStream answers as the gateway does. */
 export function retrievalClient(address: string): RetrievalClient {
-  return new (searchStreamDecodingClient(loadProtos().grpcObject.dlrs.v1.Retrieval))(address, grpc.credentials.createInsecure()) as unknown as RetrievalClient;
+  return new (searchStreamDecodingClient(loadProtos().grpcObject.dlrs.v1.Retrieval))(address, grpc.credentials.createInsecure(), OWN_CONNECTION) as unknown as RetrievalClient;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { defineConfig, loadConfig, serverConfigShape } from '../../../shared/config/index.js';
 import type { FeatureSpec, Item } from '../../../shared/features/index.js';
-import { createGrpcServer, findService } from '../../../shared/grpc/index.js';
+import { OWN_CONNECTION, createGrpcServer, findService } from '../../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../../shared/generated/dlrs/v1/Recommender.js';
 import { InteractionLogWriter } from '../../../shared/interaction-log/index.js';
 import { createLogger, createMemorySink } from '../../../shared/logging/index.js';
@@ -97,7 +97,7 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
   });
   const { port, metricsPort } = await server.start();
   server.setReady(true);
-  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${port}`, credentials.createInsecure());
+  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${port}`, credentials.createInsecure(), OWN_CONNECTION);
   return {
     client,
     ranking,

@@ -68,8 +68,9 @@ function gatewayEnv(rankingAddress: string, shardAddresses: string[], dataDir: s
 
 /**
  * Starts two retrieval shards and ranking side by side, then the gateway pointing at them,
- * each as `dlrs serve ...` on a loopback port of its own choosing (read from its log), and waits until each is SERVING. On any
- * failure (or abort) the processes already started are stopped before the error is thrown.
+ * each as `dlrs serve ...` on a loopback port the kernel chooses (read from its log), and waits
+ * until each is SERVING. On any failure (or abort) the processes already started are stopped
+ * before the error is thrown.
  */
 export async function startCluster(options: ClusterOptions): Promise<DemoCluster> {
   const { bundleDir, runDir } = options;
@@ -84,17 +85,19 @@ export async function startCluster(options: ClusterOptions): Promise<DemoCluster
     }
     return lines;
   };
+  /** Starts a service and resolves once it is SERVING. */
   const launch = async (name: string, args: string[], env: Record<string, string>): Promise<DemoService> => {
+    const spawnedMs = Date.now();
     const logFile = join(runDir, `${name.replace(/[^a-z0-9]+/g, '-')}.log`);
     const process = startDlrsProcess({ name, args, env, logFile });
     const service: DemoService = { process, address: '', logFile, startMs: 0 };
     started.push(service);
-    service.address = `${DEMO_HOST}:${await waitForPort(process, { timeoutMs: STARTUP_TIMEOUT_MS, signal: options.signal })}`;
-    return service;
-  };
-  const serving = async (service: DemoService): Promise<void> => {
-    service.startMs = await waitForServing(service.process, service.address, { timeoutMs: STARTUP_TIMEOUT_MS, signal: options.signal });
+    const waiting = { timeoutMs: STARTUP_TIMEOUT_MS, signal: options.signal };
+    service.address = `${DEMO_HOST}:${await waitForPort(process, waiting)}`;
+    await waitForServing(process, service.address, waiting);
+    service.startMs = Date.now() - spawnedMs;
     options.onServing(service);
+    return service;
   };
   try {
     const [ranking, ...shards] = await Promise.all([
@@ -105,7 +108,6 @@ export async function startCluster(options: ClusterOptions): Promise<DemoCluster
         return launch(`retrieval ${index}/${SHARD_COUNT}`, ['serve', 'retrieval', '--bundle', bundleDir, '--shard', `${index}/${SHARD_COUNT}`, '--data-dir', dataDir], commonEnv());
       }),
     ]);
-    await Promise.all([...shards, ranking].map(serving));
     const gatewayDir = join(runDir, 'gateway');
     await mkdir(gatewayDir, { recursive: true });
     const gateway = await launch(
@@ -117,7 +119,6 @@ export async function startCluster(options: ClusterOptions): Promise<DemoCluster
         gatewayDir,
       ),
     );
-    await serving(gateway);
     return { gateway, services: started, stop };
   } catch (error) {
     await stop();

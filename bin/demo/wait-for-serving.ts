@@ -51,7 +51,7 @@ export class StartupError extends Error {
  * Polls grpc.health.v1.Health/Check on `address` until it says SERVING. Rejects with a
  * {@link StartupError} when the process ends first, when `timeoutMs` passes, or when `signal` aborts.
  */
-export async function waitForServing(process: DlrsProcess, address: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<number> {
+export async function waitForServing(process: DlrsProcess, address: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
   const startedMs = Date.now();
   const client = new (healthClientClass())(address, credentials.createInsecure(), OWN_CONNECTION);
   try {
@@ -59,7 +59,7 @@ export async function waitForServing(process: DlrsProcess, address: string, opti
       if (options.signal?.aborted === true) throw new StartupError(process, 'was still starting when the demo was interrupted');
       if (process.hasExited) throw new StartupError(process, `ended before it was serving (${describeExit(await process.exited)})`);
       const lastStatus = await check(client);
-      if (lastStatus === 'SERVING') return Date.now() - startedMs;
+      if (lastStatus === 'SERVING') return;
       if (Date.now() - startedMs > options.timeoutMs) throw new StartupError(process, `was not SERVING after ${options.timeoutMs / 1000} s (health: ${lastStatus})`);
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
     }

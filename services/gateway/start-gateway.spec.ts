@@ -18,6 +18,7 @@ import { startFakeRanking, startFakeShard } from './testing/fake-tiers.js';
 import type { FakeRanking, FakeShard } from './testing/fake-tiers.js';
 import { redisServerMissing, startRedisServer } from './testing/start-redis-server.js';
 import { TEST_SPEC, testCatalog, testShardOf } from './testing/start-test-gateway.js';
+import { skipForMissingTool } from '../../shared/testing/index.js';
 
 const MODEL = { spec: TEST_SPEC, shardOf: (itemId: string) => testShardOf(itemId) };
 
@@ -90,10 +91,7 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
 
   it('shares profiles between two replicas through Redis and checks API tokens', async function () {
     const missing = redisServerMissing();
-    if (missing !== undefined) {
-      console.log(missing);
-      this.skip();
-    }
+    if (missing !== undefined) skipForMissingTool(this, missing);
     const redis = await startRedisServer();
     try {
       const tokens = join(dir, 'tokens');

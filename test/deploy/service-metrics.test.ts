@@ -14,6 +14,7 @@ import type { ServingStack } from '../fixtures/serving-stack.js';
 import { dashboard, metricContract, metricNamesIn, substituteVariables } from './dashboard-contract.js';
 import { hasCommand, settle, startPrometheus } from './prometheus-server.js';
 import type { PrometheusServer } from './prometheus-server.js';
+import { skipForMissingTool } from '../../shared/testing/index.js';
 
 /** The tiers, as the scrape targets' `component` label names them. */
 const COMPONENTS = ['gateway', 'ranking', 'retrieval'];
@@ -50,10 +51,7 @@ describe('deploy/: the real services emit what the dashboard reads, scraped by a
   });
 
   it('every dashboard metric comes from the tier that owns it, and every panel query returns data', async function () {
-    if (!hasCommand('prometheus')) {
-      console.log('      skipped: prometheus is not installed (apt-get install prometheus)');
-      this.skip();
-    }
+    if (!hasCommand('prometheus')) skipForMissingTool(this, 'prometheus is not installed (apt-get install prometheus)');
     stack = await startServingStack();
     const recommender = new (loadProtos().grpcObject.dlrs.v1.Recommender)(stack.address, credentials.createInsecure(), OWN_CONNECTION);
     client = recommender;

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { InferencePool, copyJob } from './inference-pool.js';
 import type { InferenceJob } from './inference-pool.js';
+import { RUN_HEADER_BYTES, writeRunHeader } from './inference-messages.js';
 import type { WireTensorMap } from './inference-messages.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import { tinyRankNet } from './testing/tiny-models.js';
@@ -154,6 +155,34 @@ describe('InferencePool', function () {
     while (sink.find('inference worker replaced').length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(live.stats().size, 2);
     assert.equal(sink.find('inference worker lost').length, 1);
+  });
+
+  it('fails the runs of a worker that answers runs it was not given, logs it, and replaces the worker', async () => {
+    const strayLogs = createMemorySink();
+    const small = await InferencePool.start({
+      models: { rank: modelPath },
+      size: 1,
+      session: { providers: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+      warmupBatchRows: [1],
+      logger: createLogger({ level: 'debug', destination: strayLogs }),
+    });
+    try {
+      const running = small.run('rank', rankJob(rankFeeds(4)));
+      // The pool's workers are private; a test reaches one to answer for it as a confused worker would.
+      const entry = (small as unknown as { workers: { jobs: unknown[]; worker: { emit(event: string, message: unknown): boolean } }[] }).workers[0];
+      assert.equal(entry.jobs.length, 1, 'the run went to the worker');
+      const stray = new ArrayBuffer(RUN_HEADER_BYTES);
+      writeRunHeader(stray, [{ id: 987_654, network: 0, inputs: [], outputs: [] }]);
+      entry.worker.emit('message', stray);
+      await assert.rejects(running, (error: Error & { code?: string; cause?: Error }) => error.code === 'INTERNAL' && /answered runs \[987654\]/.test(error.cause?.message ?? ''));
+      const logged = strayLogs.find('inference worker answered runs it was not given');
+      assert.deepEqual(logged.map((line) => line.answered), [[987_654]]);
+      const after = await small.run('rank', rankJob(rankFeeds(2)));
+      assert.equal(after.outputs.p.data.length, 2, 'the replacement answers');
+      assert.equal(strayLogs.find('inference worker replaced').length, 1);
+    } finally {
+      await small.close();
+    }
   });
 
   it('refuses to start when no provider can load the model', async function () {

@@ -53,6 +53,8 @@ const RETRIEVAL_IDEMPOTENT_METHODS = ['Search', 'GetItems', 'Stats', 'UpsertItem
  */
 export async function startGateway(config: GatewayConfig, model: GatewayModel, logger: Logger): Promise<RunningGateway> {
   const closers: (() => Promise<void> | void)[] = [];
+  // Each component logs under its own name, so that a line says which part of the gateway wrote it.
+  const componentLogger = (component: string): Logger => logger.child({ component });
   try {
     await mkdir(config.dataDir, { recursive: true });
     const store: ProfileStore<StoredProfile, GatewayEvent> =
@@ -60,7 +62,7 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
         ? new RedisProfileStore({
             connection: config.redisUrl,
             dedupeWindowPerUser: config.dedupeWindowPerUser,
-            onConnectionError: (error) => logger.warn({ err: error }, 'profile store (Redis) connection error'),
+            onConnectionError: (error) => componentLogger('profile-store').warn({ err: error }, 'profile store (Redis) connection error'),
           })
         : await EmbeddedProfileStore.open({ path: join(config.dataDir, PROFILE_STORE_FILE), dedupeWindowPerUser: config.dedupeWindowPerUser });
     closers.push(() => store.close());
@@ -73,12 +75,12 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
         dir: logDir,
         maxFileBytes: config.interactionLogMaxFileBytes,
         maxFileAgeMs: config.interactionLogMaxFileAgeMs,
-        onError: (error) => logger.warn({ err: error }, 'interaction log write failed; records dropped'),
+        onError: (error) => componentLogger('interaction-log').warn({ err: error }, 'interaction log write failed; records dropped'),
       });
       log = writer;
       closers.push(() => writer.close());
       const seeded = await seedPopularity(popularity, logDir, model.spec, Date.now() - POPULARITY_SEED_HALF_LIVES * config.popularityHalfLifeMs);
-      logger.info({ interactions: seeded, items: popularity.size }, 'popularity seeded from the interaction log');
+      componentLogger('popularity').info({ interactions: seeded, items: popularity.size }, 'popularity seeded from the interaction log');
     }
 
     const tls: ClientTlsOptions | undefined =
@@ -96,8 +98,9 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
     let ranking: RankingPort;
     let shards: RetrievalShardPort[];
     if (config.useStreams) {
-      const rankingPort = streamingRankingPort(rankingClient);
-      const shardPorts = shardClients.map((client, shard) => streamingShardPort(shard, client));
+      const streams = { logger: componentLogger('tiers') };
+      const rankingPort = streamingRankingPort(rankingClient, streams);
+      const shardPorts = shardClients.map((client, shard) => streamingShardPort(shard, client, streams));
       closers.push(() => rankingPort.close(), ...shardPorts.map((port) => () => port.close()));
       ranking = rankingPort;
       shards = shardPorts;

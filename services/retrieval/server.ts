@@ -6,7 +6,7 @@ import type { SearchRequest__Output } from '../../shared/generated/dlrs/v1/Searc
 import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import type { UpsertItemsRequest__Output } from '../../shared/generated/dlrs/v1/UpsertItemsRequest.js';
 import { bidi, createGrpcServer, findService, serveMultiplexedStream, unary } from '../../shared/grpc/index.js';
-import type { GrpcServer } from '../../shared/grpc/index.js';
+import type { CallContext, GrpcServer } from '../../shared/grpc/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import type { RetrievalConfig } from './config.js';
@@ -55,7 +55,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
       {
         definition: withSearchEncoding(findService([packageDefinition], RETRIEVAL_SERVICE)),
         implementation: {
-          Search: unary((request: SearchRequest__Output) => current().search(request, deadlineOf(request))),
+          Search: unary((request: SearchRequest__Output, context) => current().search(request, deadlineOf(request, context))),
           SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>((requests, writer, context) => serveMultiplexedStream(requests, writer, context, searchStreamOptions)),
           UpsertItems: unary((request: UpsertItemsRequest__Output) => current().upsertItems(request)),
           DeleteItems: unary((request: DeleteItemsRequest__Output) => current().deleteItems(request)),
@@ -109,7 +109,8 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
   return { server, port, metricsPort, ready, close };
 }
 
-/** The time a unary Search must be answered by, from its timeout_ms (0 = none; the call's gRPC deadline applies as well). */
-function deadlineOf(request: SearchRequest__Output): number {
-  return request.timeoutMs > 0 ? Date.now() + request.timeoutMs : Number.POSITIVE_INFINITY;
+/** The time a unary Search must be answered by: the sooner of its timeout_ms (0 = none) and the call's gRPC deadline. */
+function deadlineOf(request: SearchRequest__Output, context: CallContext): number {
+  const callDeadlineMs = context.deadline instanceof Date ? context.deadline.getTime() : context.deadline;
+  return Math.min(callDeadlineMs, request.timeoutMs > 0 ? Date.now() + request.timeoutMs : Number.POSITIVE_INFINITY);
 }

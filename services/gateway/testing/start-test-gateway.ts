@@ -66,10 +66,11 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
   const log = await InteractionLogWriter.open({ dir: logDir, writerId: 'gw' });
   const shardClients = shards.map((s) => retrievalClient(s.address));
   const catalog = shardedCatalog(shardClients, testShardOf);
-  const rankingPort = streamingRankingPort(rankingClient(ranking.address));
-  const shardPorts = shardClients.map((c, i) => streamingShardPort(i, c));
-  const metrics = createMetricsRegistry({ serviceName: 'gateway' });
   const logs = createMemorySink();
+  const streams = { logger: createLogger({ level: 'debug', destination: logs }).child({ component: 'tiers' }) };
+  const rankingPort = streamingRankingPort(rankingClient(ranking.address), streams);
+  const shardPorts = shardClients.map((c, i) => streamingShardPort(i, c, streams));
+  const metrics = createMetricsRegistry({ serviceName: 'gateway' });
   const { packageDefinition } = loadProtos();
   const server = createGrpcServer({
     logger: createLogger({ level: 'debug', destination: logs }),

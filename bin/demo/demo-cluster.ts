@@ -6,7 +6,7 @@ import { waitForPort, waitForServing } from './wait-for-serving.js';
 
 /** The demo serves on loopback only: nothing leaves the machine. */
 export const DEMO_HOST = '127.0.0.1';
-/** Two shards show the gateway's fan-out and merge, as the issue asks. */
+/** Two shards show the gateway's fan-out and merge. */
 export const SHARD_COUNT = 2;
 /**
  * A shard embeds and indexes its half of the catalog before it serves, and ranking warms its

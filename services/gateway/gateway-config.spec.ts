@@ -31,4 +31,20 @@ describe('gateway configuration', () => {
     );
     assert.throws(() => loadGatewayConfig({ env: { DLRS_RETRIEVAL_ADDRESSES: 'no-port' } }), /DLRS_RETRIEVAL_ADDRESSES/);
   });
+
+  it('bounds growth by default and names a bad or inconsistent bound', () => {
+    const config = loadGatewayConfig({ env: {} });
+    assert.equal(config.maxProfiles, 20_000);
+    assert.equal(config.profileTtlMs, 90 * 24 * 3_600_000);
+    assert.equal(config.interactionLogRetentionMs, 30 * 24 * 3_600_000);
+    assert.equal(config.interactionLogMaxTotalBytes, 2 * 1024 ** 3);
+    const set = loadGatewayConfig({ env: { DLRS_MAX_PROFILES: '500', DLRS_PROFILE_TTL_MS: '0', DLRS_INTERACTION_LOG_MAX_TOTAL_BYTES: '512MiB', DLRS_INTERACTION_LOG_RETENTION_MS: '168h' } });
+    assert.deepEqual([set.maxProfiles, set.profileTtlMs, set.interactionLogMaxTotalBytes, set.interactionLogRetentionMs], [500, 0, 512 * 1024 ** 2, 168 * 3_600_000]);
+    assert.throws(() => loadGatewayConfig({ env: { DLRS_MAX_PROFILES: '0' } }), /DLRS_MAX_PROFILES="0" is invalid/);
+    assert.throws(() => loadGatewayConfig({ env: { DLRS_PROFILE_TTL_MS: 'a week' } }), /DLRS_PROFILE_TTL_MS="a week" is invalid/);
+    assert.throws(
+      () => loadGatewayConfig({ env: { DLRS_INTERACTION_LOG_MAX_TOTAL_BYTES: '1MiB', DLRS_INTERACTION_LOG_RETENTION_MS: '30m' } }),
+      (error) => error instanceof ConfigError && error.problems.length === 2 && /DLRS_INTERACTION_LOG_MAX_TOTAL_BYTES=1048576 is below/.test(error.message) && /DLRS_INTERACTION_LOG_RETENTION_MS=1800000 must exceed/.test(error.message),
+    );
+  });
 });

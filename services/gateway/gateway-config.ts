@@ -14,9 +14,9 @@ import {
 } from '../../shared/config/index.js';
 import type { Config, Env } from '../../shared/config/index.js';
 import { DEFAULT_ITEM_CACHE_MAX_ENTRIES, DEFAULT_ITEM_CACHE_TTL_MS } from './item-cache/index.js';
-import { DEFAULT_MAX_FILE_AGE_MS, DEFAULT_MAX_FILE_BYTES } from '../../shared/interaction-log/index.js';
+import { DEFAULT_MAX_FILE_AGE_MS, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES, DEFAULT_RETENTION_MS } from '../../shared/interaction-log/index.js';
 import { DEFAULT_POPULARITY_CAPACITY, DEFAULT_POPULARITY_HALF_LIFE_MS } from './popularity/index.js';
-import { DEFAULT_DEDUPE_WINDOW_PER_USER } from './profile-store/index.js';
+import { DEFAULT_DEDUPE_WINDOW_PER_USER, DEFAULT_MAX_PROFILES } from './profile-store/index.js';
 import type { GatewayLimits } from './gateway-service.js';
 
 /** The gateway's public gRPC port (gateway 50051, ranking 50052, retrieval 50053). */
@@ -33,6 +33,11 @@ const DEFAULT_DATA_DIR = 'data/gateway';
 export const PROFILE_STORE_FILE = 'profiles.aof';
 /** The interaction log's folder inside the data folder (what `dlrs train --data log:DIR` reads). */
 export const INTERACTION_LOG_DIR = 'interactions';
+/**
+ * A profile not written for 90 days describes a taste that has moved on (its bag of recent
+ * items is months old); such a user is served like a new one. 0 keeps profiles forever.
+ */
+const DEFAULT_PROFILE_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 /** Pages of results beyond 100 items are another product (search), not a recommendation. */
 const DEFAULT_MAX_K = 100;
 /** RankNet re-ranks C = 100 to 300 candidates; 1,000 leaves room below ranking's own 2,000. */
@@ -90,10 +95,18 @@ export const gatewayConfigDefinition = defineConfig(
     /** redis:// or rediss:// URL of the shared store (profileStore = redis). */
     redisUrl: stringField().optional(),
     dedupeWindowPerUser: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_DEDUPE_WINDOW_PER_USER),
+    /** The embedded store keeps at most this many profiles (the least recently written go first). */
+    maxProfiles: integerField({ min: 1, max: 100_000_000 }).default(DEFAULT_MAX_PROFILES),
+    /** A profile not written for this long is dropped (embedded) or expires (Redis key TTL); 0 = never. */
+    profileTtlMs: durationMsField({ min: 0 }).default(DEFAULT_PROFILE_TTL_MS),
     /** Append every event and served list to the interaction log, for training. */
     interactionLog: booleanField().default(true),
     interactionLogMaxFileBytes: sizeBytesField({ min: 1024 }).default(DEFAULT_MAX_FILE_BYTES),
     interactionLogMaxFileAgeMs: durationMsField({ min: 1000 }).default(DEFAULT_MAX_FILE_AGE_MS),
+    /** Log files older than this are deleted (0 = kept whatever their age). */
+    interactionLogRetentionMs: durationMsField({ min: 0 }).default(DEFAULT_RETENTION_MS),
+    /** The oldest log files are deleted while all of them together are larger (0 = no bound). */
+    interactionLogMaxTotalBytes: sizeBytesField({ min: 0 }).default(DEFAULT_MAX_TOTAL_BYTES),
     popularityHalfLifeMs: durationMsField({ min: 1000 }).default(DEFAULT_POPULARITY_HALF_LIFE_MS),
     popularityCapacity: integerField({ min: 1, max: 10_000_000 }).default(DEFAULT_POPULARITY_CAPACITY),
     itemCacheMaxEntries: integerField({ min: 1, max: 100_000_000 }).default(DEFAULT_ITEM_CACHE_MAX_ENTRIES),
@@ -121,6 +134,13 @@ export function loadGatewayConfig(options: { env?: Env; file?: string } = {}): G
   if (config.maxK > config.maxCandidates) problems.push(`DLRS_MAX_K=${config.maxK} exceeds DLRS_MAX_CANDIDATES=${config.maxCandidates}: such a k could never be served`);
   if ((config.internalTlsCertPath === undefined) !== (config.internalTlsKeyPath === undefined)) {
     problems.push('DLRS_INTERNAL_TLS_CERT_PATH and DLRS_INTERNAL_TLS_KEY_PATH go together (a client certificate needs its key)');
+  }
+  if (config.interactionLogMaxTotalBytes > 0 && config.interactionLogMaxTotalBytes < config.interactionLogMaxFileBytes) {
+    problems.push(`DLRS_INTERACTION_LOG_MAX_TOTAL_BYTES=${config.interactionLogMaxTotalBytes} is below DLRS_INTERACTION_LOG_MAX_FILE_BYTES=${config.interactionLogMaxFileBytes}: the log could not keep one whole file`);
+  }
+  // A writer appends to a file for up to its maximum age: a shorter retention could delete it meanwhile.
+  if (config.interactionLogRetentionMs > 0 && config.interactionLogRetentionMs <= config.interactionLogMaxFileAgeMs) {
+    problems.push(`DLRS_INTERACTION_LOG_RETENTION_MS=${config.interactionLogRetentionMs} must exceed DLRS_INTERACTION_LOG_MAX_FILE_AGE_MS=${config.interactionLogMaxFileAgeMs}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
+import { FaultyDurableFs } from '../../shared/durable-io/index.js';
+import type { DurableFs } from '../../shared/durable-io/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { OWN_CONNECTION, callUnary } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
@@ -19,6 +21,7 @@ import type { FakeRanking, FakeShard } from './testing/fake-tiers.js';
 import { redisServerMissing, startRedisServer } from './testing/start-redis-server.js';
 import { TEST_SPEC, testCatalog, testShardOf } from './testing/start-test-gateway.js';
 import { skipForMissingTool } from '../../shared/testing/index.js';
+import { checkHealth, healthClient } from '../../test/fixtures/runtime-clients.js';
 
 const MODEL = { spec: TEST_SPEC, shardOf: (itemId: string) => testShardOf(itemId) };
 
@@ -42,7 +45,7 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function start(env: Record<string, string> = {}): Promise<RecommenderClient> {
+  async function start(env: Record<string, string> = {}, startOptions: { fs?: DurableFs } = {}): Promise<RecommenderClient> {
     const config = loadGatewayConfig({
       env: {
         DLRS_HOST: '127.0.0.1',
@@ -55,7 +58,7 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
         ...env,
       },
     });
-    const gateway = await startGateway(config, MODEL, createLogger({ level: 'silent', destination: createMemorySink() }));
+    const gateway = await startGateway(config, MODEL, createLogger({ level: 'silent', destination: createMemorySink() }), startOptions);
     running.push(gateway);
     const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${gateway.port}`, credentials.createInsecure(), OWN_CONNECTION);
     clients.push(client);
@@ -71,6 +74,31 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
     callUnary<RecordInteractionsResponse__Output>((md, o, cb) => client.RecordInteractions({ events: [{ userId, interaction: { itemId, eventType: 'purchase', eventId } }] }, md, o, cb), options(token));
   const recommendFor = (client: RecommenderClient, userId: string, token?: string) =>
     callUnary<RecommendResponse__Output>((md, o, cb) => client.Recommend({ userId, k: 3 }, md, o, cb), options(token));
+
+  it('turns NOT_SERVING while the embedded store cannot write (ENOSPC), refuses writes with UNAVAILABLE, and serves again once space returns', async () => {
+    const fs = new FaultyDurableFs();
+    const client = await start({}, { fs });
+    const gateway = running[running.length - 1];
+    const health = healthClient(`127.0.0.1:${gateway.port}`);
+    const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${gateway.metricsPort}/metrics`)).text();
+    try {
+      await record(client, 'u1', 'b', 'e1');
+      assert.equal(await checkHealth(health, 'dlrs.v1.Recommender'), 'SERVING');
+      const full = fs.inject({ op: 'write', path: 'profiles.aof', error: 'ENOSPC' });
+      await assert.rejects(record(client, 'u1', 'xe', 'e2'), (error) => error instanceof DlrsError && error.code === 'UNAVAILABLE');
+      assert.equal(await checkHealth(health, 'dlrs.v1.Recommender'), 'NOT_SERVING');
+      assert.equal(await checkHealth(health, ''), 'NOT_SERVING');
+      const metrics = await scrape();
+      assert.match(metrics, /^dlrs_profile_store_writable_info(\{[^}]*\})? 0$/m);
+      assert.match(metrics, /^dlrs_profile_store_write_failures_total\{[^}]*code="ENOSPC"[^}]*\} 1$/m);
+      full.remove();
+      await record(client, 'u1', 'xe', 'e2');
+      assert.equal(await checkHealth(health, 'dlrs.v1.Recommender'), 'SERVING');
+      assert.match(await scrape(), /^dlrs_profile_store_writable_info(\{[^}]*\})? 1$/m);
+    } finally {
+      health.close();
+    }
+  });
 
   it('keeps profiles in its data folder and answers unknown users with popular items right after a restart', async () => {
     const first = await start();

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeatureSpec, Item } from '../../shared/features/index.js';
+import type { DurableFs } from '../../shared/durable-io/index.js';
 import { createGrpcClient, createGrpcServer, findService } from '../../shared/grpc/index.js';
 import type { ClientTlsOptions, GrpcServer, ServiceClientConstructor } from '../../shared/grpc/index.js';
 import type { RankingClient } from '../../shared/generated/dlrs/v1/Ranking.js';
@@ -15,7 +16,7 @@ import type { GatewayConfig } from './gateway-config.js';
 import { gatewayService } from './gateway-service.js';
 import { ItemFeatureCache } from './item-cache/index.js';
 import { PopularityTracker, seedPopularity } from './popularity/index.js';
-import { EmbeddedProfileStore, RedisProfileStore } from './profile-store/index.js';
+import { EmbeddedProfileStore, RedisProfileStore, monitorProfileStore } from './profile-store/index.js';
 import type { ProfileStore } from './profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from './profiles/index.js';
 import type { RankingPort, RetrievalShardPort } from './recommend/index.js';
@@ -49,22 +50,35 @@ const RETRIEVAL_IDEMPOTENT_METHODS = ['Search', 'GetItems', 'Stats', 'UpsertItem
  * Builds and starts the gateway of `config`: profile store, interaction log, popularity
  * (seeded from the log), item-feature cache, clients of ranking and every retrieval shard
  * (streams with unary fallback, or unary only), and the Recommender service behind API
- * tokens when configured. Health turns SERVING once it listens.
+ * tokens when configured. Health turns SERVING once it listens, and NOT_SERVING while the
+ * embedded profile store cannot write its file. `options.fs` is the file layer of the store
+ * and the log (a failing disk in tests).
  */
-export async function startGateway(config: GatewayConfig, model: GatewayModel, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, model: GatewayModel, logger: Logger, options: { fs?: DurableFs } = {}): Promise<RunningGateway> {
   const closers: (() => Promise<void> | void)[] = [];
   // Each component logs under its own name, so that a line says which part of the gateway wrote it.
   const componentLogger = (component: string): Logger => logger.child({ component });
   try {
     await mkdir(config.dataDir, { recursive: true });
+    const metrics = createMetricsRegistry({ serviceName: 'gateway' });
+    const storeMonitor = monitorProfileStore(metrics, componentLogger('profile-store'));
+    const ttlMs = config.profileTtlMs > 0 ? config.profileTtlMs : undefined;
     const store: ProfileStore<StoredProfile, GatewayEvent> =
       config.profileStore === 'redis' && config.redisUrl !== undefined
         ? new RedisProfileStore({
             connection: config.redisUrl,
             dedupeWindowPerUser: config.dedupeWindowPerUser,
+            ttlMs,
             onConnectionError: (error) => componentLogger('profile-store').warn({ err: error }, 'profile store (Redis) connection error'),
           })
-        : await EmbeddedProfileStore.open({ path: join(config.dataDir, PROFILE_STORE_FILE), dedupeWindowPerUser: config.dedupeWindowPerUser });
+        : await EmbeddedProfileStore.open({
+            path: join(config.dataDir, PROFILE_STORE_FILE),
+            dedupeWindowPerUser: config.dedupeWindowPerUser,
+            maxUsers: config.maxProfiles,
+            idleTtlMs: ttlMs,
+            fs: options.fs,
+            ...storeMonitor.hooks,
+          });
     closers.push(() => store.close());
 
     const popularity = new PopularityTracker({ halfLifeMs: config.popularityHalfLifeMs, capacity: config.popularityCapacity });
@@ -75,7 +89,11 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
         dir: logDir,
         maxFileBytes: config.interactionLogMaxFileBytes,
         maxFileAgeMs: config.interactionLogMaxFileAgeMs,
-        onError: (error) => componentLogger('interaction-log').warn({ err: error }, 'interaction log write failed; records dropped'),
+        retentionMs: config.interactionLogRetentionMs,
+        maxTotalBytes: config.interactionLogMaxTotalBytes,
+        fs: options.fs,
+        onError: (error) => componentLogger('interaction-log').warn({ err: error }, 'interaction log write or retention failed; records dropped'),
+        onRetention: (result) => componentLogger('interaction-log').info(result, 'interaction log files deleted by the retention'),
       });
       log = writer;
       closers.push(() => writer.close());
@@ -116,7 +134,6 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
       ttlMs: config.itemCacheTtlMs,
     });
 
-    const metrics = createMetricsRegistry({ serviceName: 'gateway' });
     const service = gatewayService({ store, spec: () => model.spec, itemCache, popularity, log, ranking, shards, catalog, limits: gatewayLimits(config), metrics });
     const tokens = config.apiTokensFile === undefined ? undefined : await readApiTokens(config.apiTokensFile);
     const { packageDefinition } = loadProtos();
@@ -129,7 +146,9 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
       services: [{ definition: findService([packageDefinition], 'dlrs.v1.Recommender'), implementation: tokens ? withApiTokens(service, tokens) : service }],
     });
     const { port, metricsPort } = await server.start();
-    server.setReady(true);
+    // Readiness follows the store: a gateway that cannot keep writes leaves the rotation.
+    server.setReady(storeMonitor.failure === undefined);
+    storeMonitor.onChange((failure) => server.setReady(failure === undefined));
     logger.info({ port, shards: shardCount, profileStore: config.profileStore, streams: config.useStreams, apiTokens: tokens?.length ?? 0 }, 'gateway serving');
     let stopped: Promise<void> | undefined;
     return {

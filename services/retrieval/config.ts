@@ -3,6 +3,7 @@ import type { Config, Env } from '../../shared/config/index.js';
 import type { ShardIdentity } from './decode-request.js';
 import { DEFAULT_SNAPSHOT_AFTER_RECORDS, DEFAULT_SNAPSHOTS_KEPT } from './durable-shard.js';
 import { DEFAULT_SEARCH_TUNING } from './filtered-search.js';
+import { WAL_REPAIRS } from './read-log.js';
 import { DEFAULT_EMBED_BATCH_ROWS } from './item-embedder.js';
 import { DEFAULT_HNSW_SETTINGS, QUANTIZATIONS } from '../../shared/vector-index/index.js';
 
@@ -43,6 +44,8 @@ export const RETRIEVAL_CONFIG = defineConfig({
   exactScanMaxItems: integerField({ min: 0, max: 100_000_000 }).default(DEFAULT_SEARCH_TUNING.exactScanMaxItems),
   snapshotAfterRecords: integerField({ min: 1, max: 1_000_000_000 }).default(DEFAULT_SNAPSHOT_AFTER_RECORDS),
   snapshotsKept: integerField({ min: 1, max: 100 }).default(DEFAULT_SNAPSHOTS_KEPT),
+  /** What start-up does with a damaged write-ahead log: refuse ('off'), or drop it from the damaged record on ('drop-damaged', logged; set it for one start only). */
+  walRepair: enumField(WAL_REPAIRS).default('off'),
   embedBatchRows: integerField({ min: 1, max: 65_536 }).default(DEFAULT_EMBED_BATCH_ROWS),
 });
 

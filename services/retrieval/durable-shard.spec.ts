@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DlrsError } from '../../shared/errors/index.js';
+import { FaultyDurableFs } from '../../shared/durable-io/index.js';
+import type { FaultRule } from '../../shared/durable-io/index.js';
 import type { Item } from '../../shared/features/index.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import type { MemorySink } from '../../shared/logging/index.js';
@@ -256,5 +259,107 @@ describe('DurableShard', function () {
     assert.deepEqual(new Set([...reopened.state.store.liveSlots()].map((slot) => reopened.state.store.idAt(slot))), new Set(['a', 'b', 'c', 'd']));
     assert.equal(logs.find('snapshot damaged, trying an older one').length, 1);
     await reopened.close();
+    const after = (await readdir(dataDir)).filter((name) => name.startsWith('snapshot-')).sort();
+    assert.ok(after.includes(`${snapshots[1]}.damaged`), `the damaged snapshot is set aside: ${after.join(', ')}`);
+    assert.equal(after.filter((name) => !name.includes('.')).length, 2, 'a fresh snapshot replaces it among those kept');
+  });
+
+  describe('under faults', () => {
+    const model: RecoveryModel = {
+      modelVersion: 'v1',
+      dim: DIM,
+      fields: [],
+      initialItems: () => Promise.resolve([{ id: 'a', features: {} }]),
+      embed: (items) => Promise.resolve({ embeddings: Float32Array.from(items.flatMap((item) => embeddingOf(item.id))), biases: new Float32Array(items.length) }),
+    };
+    const optionsWith = (fs?: FaultyDurableFs): DurableShardOptions => ({
+      dataDir,
+      index: { connectivity: 8, expansionAdd: 32, expansionSearch: 32, quantization: 'f32', addThreads: 1 },
+      snapshotAfterRecords: 1_000_000,
+      snapshotsKept: 2,
+      logger: createLogger({ level: 'info', destination: logs }),
+      fs,
+    });
+    const upsert = (shard: DurableShard, id: string): Promise<string> => shard.upsert([{ id, features: {} }], { embeddings: Float32Array.from(embeddingOf(id)), biases: Float32Array.of(0) }, 'v1');
+    const ids = (shard: DurableShard): Set<string> => new Set([...shard.state.store.liveSlots()].flatMap((slot) => shard.state.store.idAt(slot) ?? []));
+    const unavailable = (error: unknown): boolean => error instanceof DlrsError && error.code === 'UNAVAILABLE' && !error.message.includes(dataDir) && !/ENOSPC|EIO|EACCES/.test(error.message);
+
+    it('refuses writes on ENOSPC and EIO without changing the state, recovers when the disk does, and completes short writes', async () => {
+      const fs = new FaultyDurableFs();
+      const shard = await DurableShard.open(optionsWith(fs), model);
+      await upsert(shard, 'b');
+      const rules: FaultRule[] = [
+        { op: 'write', path: 'wal-', error: 'ENOSPC' },
+        { op: 'datasync', path: 'wal-', error: 'EIO' },
+      ];
+      for (const rule of rules) {
+        const fault = fs.inject(rule);
+        const refused = await Promise.allSettled([upsert(shard, 'lost'), shard.delete(['a']), upsert(shard, 'lost-too')]);
+        for (const outcome of refused) assert.ok(outcome.status === 'rejected' && unavailable(outcome.reason), `${rule.error}: ${JSON.stringify(outcome)}`);
+        assert.deepEqual(ids(shard), new Set(['a', 'b']), `${rule.error}: nothing unwritten is applied`);
+        fault.remove();
+      }
+      const logged = logs.find(/write-ahead log write failed/).map((line) => String((line.err as { message: string }).message));
+      assert.ok(logged.some((message) => message.startsWith('ENOSPC') && message.includes(dataDir)), 'the full cause is logged');
+      assert.ok(logged.some((message) => message.startsWith('EIO')));
+      await upsert(shard, 'c');
+      assert.deepEqual(await shard.delete(['a']), { deleted: 1, notFound: [] });
+      const short = fs.inject({ op: 'write', path: 'wal-', shortWriteBytes: 7, times: 200 });
+      await Promise.all(['d', 'e'].map((id) => upsert(shard, id)));
+      assert.ok(short.hits > 10, 'the writes were cut short');
+      await shard.close();
+      const reopened = await DurableShard.open(optionsWith(), model);
+      assert.deepEqual(ids(reopened), new Set(['b', 'c', 'd', 'e']), 'replay sees exactly the acknowledged writes');
+      await reopened.close();
+    });
+
+    it('keeps serving and keeps its log when a snapshot cannot be written (unwritable target)', async () => {
+      const fs = new FaultyDurableFs();
+      const shard = await DurableShard.open(optionsWith(fs), model);
+      await upsert(shard, 'b');
+      const fault = fs.inject({ op: 'open', path: '.tmp-', error: 'EACCES' });
+      await assert.rejects(shard.snapshot(), { code: 'EACCES' });
+      assert.deepEqual((await readdir(dataDir)).filter((name) => name.includes('.tmp-')), [], 'no partial snapshot is left');
+      await upsert(shard, 'c');
+      fault.remove();
+      await shard.close();
+      const reopened = await DurableShard.open(optionsWith(), model);
+      assert.deepEqual(ids(reopened), new Set(['a', 'b', 'c']));
+      await reopened.close();
+    });
+
+    it('detects a flipped byte in a snapshot file by its checksum and falls back to the older snapshot and the log', async () => {
+      const shard = await DurableShard.open(optionsWith(), model);
+      await upsert(shard, 'b');
+      await shard.snapshot();
+      await upsert(shard, 'c');
+      const newest = await shard.snapshot();
+      await upsert(shard, 'd');
+      await shard.close();
+      const embeddings = await readFile(join(newest.path, 'embeddings.f32'));
+      embeddings[5] ^= 0x01;
+      await writeFile(join(newest.path, 'embeddings.f32'), embeddings);
+      const reopened = await DurableShard.open(optionsWith(), model);
+      assert.deepEqual(ids(reopened), new Set(['a', 'b', 'c', 'd']));
+      assert.deepEqual(Array.from(reopened.state.store.embeddingAt(reopened.state.store.slotOf('c') as number)), embeddingOf('c').map(Math.fround), 'the damaged embedding is not served');
+      assert.match(String((logs.find('snapshot damaged, trying an older one')[0].err as { message: string }).message), /embeddings\.f32: content checksum/);
+      await reopened.close();
+    });
+
+    it('refuses to open, naming the snapshot, when no intact snapshot and log reconstruct the acknowledged state', async () => {
+      const shard = await DurableShard.open(optionsWith(), model);
+      await upsert(shard, 'b');
+      const older = await shard.snapshot();
+      await upsert(shard, 'c');
+      const newest = await shard.snapshot();
+      await shard.close();
+      const meta = await readFile(join(newest.path, 'meta.json'), 'utf8');
+      await writeFile(join(newest.path, 'meta.json'), meta.replace('"itemCount": 3', '"itemCount": 2'));
+      // The log after the older snapshot was lost as well: the older snapshot alone lacks 'c'.
+      for (const name of await readdir(dataDir)) if (name.startsWith('wal-')) await rm(join(dataDir, name));
+      await assert.rejects(DurableShard.open(optionsWith(), model), (error: DlrsError) => error.code === 'FAILED_PRECONDITION' && error.message.includes(newest.path));
+      await rm(older.path, { recursive: true });
+      await assert.rejects(DurableShard.open(optionsWith(), model), (error: DlrsError) => error.code === 'FAILED_PRECONDITION' && error.message.includes(newest.path));
+    });
   });
 });

@@ -1,15 +1,19 @@
-import { mkdir } from 'node:fs/promises';
 import type { AttributeField } from './attribute-index.js';
+import { DlrsError } from '../../shared/errors/index.js';
+import { nodeDurableFs } from '../../shared/durable-io/index.js';
+import type { DurableFs } from '../../shared/durable-io/index.js';
 import type { Item } from '../../shared/features/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import type { SearchTuning } from './filtered-search.js';
 import { IndexedStore } from './indexed-store.js';
 import type { DeleteResult } from './indexed-store.js';
-import { captureSnapshot, persistSnapshot, pruneSnapshots, readLatestSnapshot } from './snapshot.js';
+import type { LogEntry, LogRecord } from './log-record.js';
+import { readLog } from './read-log.js';
+import type { WalRepair } from './read-log.js';
+import { captureSnapshot, persistSnapshot, pruneSnapshots, readLatestSnapshot, setSnapshotAside } from './snapshot.js';
 import type { WrittenSnapshot } from './snapshot.js';
 import type { VectorIndexOptions } from '../../shared/vector-index/index.js';
-import { readLog, WriteAheadLog } from './write-ahead-log.js';
-import type { LogEntry } from './write-ahead-log.js';
+import { WriteAheadLog } from './write-ahead-log.js';
 
 /** Embeddings and biases of a list of items, row-aligned. */
 export interface EmbeddedItems {
@@ -28,8 +32,12 @@ export interface DurableShardOptions {
   snapshotAfterRecords: number;
   /** Snapshots kept on disk (the newest ones). */
   snapshotsKept: number;
-  /** Start-up phases and background snapshot failures are logged here. */
+  /** Start-up phases, log write failures and background snapshot failures are logged here. */
   logger: Logger;
+  /** What replay does with a damaged log: refuse to open (default 'off') or drop it from the damaged record on. */
+  walRepair?: WalRepair;
+  /** The file system underneath (tests inject faults here); the real one by default. */
+  fs?: DurableFs;
 }
 
 /** What a shard needs from the model while it recovers. */
@@ -63,6 +71,7 @@ export const DEFAULT_SNAPSHOT_AFTER_RECORDS = 100_000;
  */
 export class DurableShard {
   readonly options: Readonly<DurableShardOptions>;
+  private readonly fs: DurableFs;
   private current: IndexedStore;
   private readonly log: WriteAheadLog;
   private applying: Promise<unknown> = Promise.resolve();
@@ -75,8 +84,9 @@ export class DurableShard {
   private switching: Set<string> | undefined;
   private closed = false;
 
-  private constructor(options: DurableShardOptions, model: RecoveryModel, state: IndexedStore, log: WriteAheadLog, appliedSeq: number, snapshotSeq: number, snapshotAtMs: number) {
+  private constructor(options: DurableShardOptions, fs: DurableFs, model: RecoveryModel, state: IndexedStore, log: WriteAheadLog, appliedSeq: number, snapshotSeq: number, snapshotAtMs: number) {
     this.options = options;
+    this.fs = fs;
     this.model = model;
     this.current = state;
     this.log = log;
@@ -86,14 +96,22 @@ export class DurableShard {
   }
 
   /**
-   * Recovers the shard from `dataDir`: newest snapshot (or the initial catalog)
-   * plus the log tail. Data embedded by another model version is re-embedded.
-   * A snapshot is written at once when none matched the served version.
+   * Recovers the shard from `dataDir`: newest intact snapshot (or the initial
+   * catalog) plus the log tail. Data embedded by another model version is
+   * re-embedded. A snapshot is written at once when none matched the served
+   * version or a damaged one was skipped. Rejects with FAILED_PRECONDITION,
+   * naming the file, when the snapshots and the log cannot rebuild every
+   * acknowledged write (see read-log.ts for the log's checks and repair).
    */
   static async open(options: DurableShardOptions, model: RecoveryModel): Promise<DurableShard> {
-    await mkdir(options.dataDir, { recursive: true });
+    const fs = options.fs ?? nodeDurableFs;
+    await fs.mkdir(options.dataDir, { recursive: true });
     const { logger } = options;
-    const snapshot = await readLatestSnapshot(options.dataDir, options.index, options.tuning, (path, error) => logger.error({ err: error, path }, 'snapshot damaged, trying an older one'));
+    const snapshot = await readLatestSnapshot(options.dataDir, options.index, {
+      tuning: options.tuning,
+      fs,
+      onDamaged: (path, error) => logger.error({ err: error, path }, 'snapshot damaged, trying an older one'),
+    });
     if (snapshot !== undefined) logger.info({ items: snapshot.meta.itemCount, seq: snapshot.meta.seq, modelVersion: snapshot.meta.modelVersion }, 'snapshot loaded');
     let state: IndexedStore;
     if (snapshot !== undefined && snapshot.meta.modelVersion === model.modelVersion) {
@@ -108,13 +126,30 @@ export class DurableShard {
       await state.upsert(items, embedded.embeddings, embedded.biases);
     }
     const snapshotSeq = snapshot?.meta.seq ?? 0;
-    const tail = await readLog(options.dataDir, snapshotSeq);
-    for (const entry of tail) await applyRecord(state, entry, model);
-    if (tail.length > 0) logger.info({ records: tail.length }, 'log replayed');
-    const lastSeq = tail.at(-1)?.seq ?? snapshotSeq;
-    const log = await WriteAheadLog.open(options.dataDir, lastSeq + 1);
-    const shard = new DurableShard(options, model, state, log, lastSeq, snapshotSeq, snapshot?.meta.createdAtMs ?? 0);
-    if (snapshot === undefined || snapshot.meta.modelVersion !== model.modelVersion) await shard.snapshot();
+    let log: WriteAheadLog;
+    let lastSeq: number;
+    try {
+      const tail = await readLog(options.dataDir, snapshotSeq, { fs, repair: options.walRepair, logger });
+      lastSeq = tail.at(-1)?.seq ?? snapshotSeq;
+      const newestSkipped = snapshot?.skipped[0];
+      if (newestSkipped !== undefined && lastSeq < newestSkipped.seq) {
+        throw new DlrsError(
+          'FAILED_PRECONDITION',
+          `snapshot ${newestSkipped.path} is damaged and the log after the older snapshot ends at seq ${lastSeq}, short of its seq ${newestSkipped.seq}; restore the data directory from a backup`,
+        );
+      }
+      for (const entry of tail) await applyRecord(state, entry, model);
+      if (tail.length > 0) logger.info({ records: tail.length }, 'log replayed');
+      // The log has stood in for the damaged snapshots: set them aside so they no longer count among those kept.
+      for (const damaged of snapshot?.skipped ?? []) logger.warn({ path: damaged.path, movedTo: await setSnapshotAside(damaged.path, fs) }, 'damaged snapshot set aside');
+      log = await WriteAheadLog.open({ dir: options.dataDir, nextSeq: lastSeq + 1, fs, logger });
+    } catch (error) {
+      await state.close();
+      throw error;
+    }
+    const shard = new DurableShard(options, fs, model, state, log, lastSeq, snapshotSeq, snapshot?.meta.createdAtMs ?? 0);
+    // A fresh snapshot also replaces a damaged one among those kept.
+    if (snapshot === undefined || snapshot.meta.modelVersion !== model.modelVersion || snapshot.skipped.length > 0) await shard.snapshot();
     return shard;
   }
 
@@ -137,21 +172,16 @@ export class DurableShard {
    * Adds or replaces items embedded by `modelVersion`. Resolves once durable
    * and applied, with the model version whose embeddings were stored: items
    * embedded by a version the shard no longer serves are re-embedded first.
+   * Rejects with UNAVAILABLE, changing nothing, when the log write fails.
    */
   async upsert(items: readonly Item[], embedded: EmbeddedItems, modelVersion: string): Promise<string> {
-    const entry = { kind: 'upsert' as const, modelVersion, dim: embedded.embeddings.length / Math.max(1, items.length), items: [...items], ...embedded };
-    const { seq, durable } = this.log.append(entry);
-    const [, applied] = await Promise.all([durable, this.inOrder(seq, () => this.applyEntry({ ...entry, seq }))]);
-    this.snapshotWhenDue();
+    const applied = await this.mutate({ kind: 'upsert', modelVersion, dim: embedded.embeddings.length / Math.max(1, items.length), items: [...items], ...embedded });
     return applied.modelVersion;
   }
 
-  /** Removes items; resolves once durable and applied. */
+  /** Removes items; resolves once durable and applied (UNAVAILABLE, changing nothing, when the log write fails). */
   async delete(ids: readonly string[]): Promise<DeleteResult> {
-    const entry = { kind: 'delete' as const, ids: [...ids] };
-    const { seq, durable } = this.log.append(entry);
-    const [, applied] = await Promise.all([durable, this.inOrder(seq, () => this.applyEntry({ ...entry, seq }))]);
-    this.snapshotWhenDue();
+    const applied = await this.mutate({ kind: 'delete', ids: [...ids] });
     return applied.deleted ?? { deleted: 0, notFound: [] };
   }
 
@@ -219,6 +249,18 @@ export class DurableShard {
     return run;
   }
 
+  /** Logs a mutation and applies it once it is on disk: the served state never holds a write the log lacks. */
+  private async mutate(record: LogRecord): Promise<AppliedRecord> {
+    const { seq, durable } = this.log.append(record);
+    // Queued at once so mutations apply in log order; concurrent appends still share one fsync.
+    const applied = await this.inOrder(seq, async () => {
+      await durable;
+      return this.applyEntry({ ...record, seq });
+    });
+    this.snapshotWhenDue();
+    return applied;
+  }
+
   /** Applies a log record to the served state. */
   private async applyEntry(entry: LogEntry): Promise<AppliedRecord> {
     const ids = entry.kind === 'upsert' ? entry.items.map((item) => item.id) : entry.ids;
@@ -239,10 +281,10 @@ export class DurableShard {
 
   private async writeSnapshot(): Promise<WrittenSnapshot> {
     // Mutations wait while the state is captured (searches do not), so the index file and the store copies agree.
-    const captured = await this.inOrder(undefined, () => captureSnapshot(this.options.dataDir, this.current, this.appliedSeq));
+    const captured = await this.inOrder(undefined, () => captureSnapshot(this.options.dataDir, this.current, this.appliedSeq, this.fs));
     const seq = captured.meta.seq;
     const written = await persistSnapshot(captured);
-    const oldestKeptSeq = await pruneSnapshots(this.options.dataDir, this.options.snapshotsKept);
+    const oldestKeptSeq = await pruneSnapshots(this.options.dataDir, this.options.snapshotsKept, this.fs);
     // The log reaches back to the oldest snapshot kept, so that one can stand in for a damaged newest.
     await this.log.rotate(oldestKeptSeq);
     this.snapshotSeq = seq;

@@ -14,7 +14,7 @@ and snapshots; a restart recovers from it. The flags override DLRS_BUNDLE,
 DLRS_SHARD_INDEX + DLRS_SHARD_COUNT and DLRS_DATA_DIR. More settings:
 DLRS_PORT, DLRS_INDEX_QUANTIZATION (f32|f16|i8), DLRS_INDEX_CONNECTIVITY,
 DLRS_INDEX_EXPANSION_ADD, DLRS_INDEX_EXPANSION_SEARCH, DLRS_SEARCH_MAX_K,
-DLRS_SNAPSHOT_AFTER_RECORDS, … (services/retrieval/config.ts).`;
+DLRS_SNAPSHOT_AFTER_RECORDS, DLRS_WAL_REPAIR (off|drop-damaged), … (services/retrieval/config.ts).`;
 
 /**
  * `dlrs serve retrieval`: loads the configuration (flags over DLRS_* variables),

@@ -1,3 +1,4 @@
+import type { DurableFs } from '../../shared/durable-io/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
 import type { GetItemsRequest__Output } from '../../shared/generated/dlrs/v1/GetItemsRequest.js';
@@ -36,7 +37,7 @@ export interface RetrievalServer {
  * NOT_SERVING, calls UNAVAILABLE) while the shard recovers from its data
  * directory or embeds and indexes the bundle's catalog; then it serves.
  */
-export async function startRetrievalServer(options: { config: RetrievalConfig; model: ServedModel; openModel: ModelOpener; logger: Logger }): Promise<RetrievalServer> {
+export async function startRetrievalServer(options: { config: RetrievalConfig; model: ServedModel; openModel: ModelOpener; logger: Logger; fs?: DurableFs }): Promise<RetrievalServer> {
   const { config, model } = options;
   const logger = options.logger.child({ component: 'retrieval' });
   let service: RetrievalService | undefined;
@@ -72,6 +73,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
   const ready = (async () => {
     const startedMs = Date.now();
     logger.info({ shard: `${config.shard.index}/${config.shard.count}`, dataDir: config.dataDir, modelVersion: model.modelVersion }, 'loading the shard');
+    if (config.walRepair !== 'off') logger.warn({ walRepair: config.walRepair }, 'DLRS_WAL_REPAIR is set: a damaged write-ahead log will be cut at the damage instead of refusing the start; unset it once the shard is up');
     shard = await DurableShard.open(
       {
         dataDir: config.dataDir,
@@ -79,7 +81,9 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
         tuning: { ...DEFAULT_SEARCH_TUNING, exactScanMaxItems: config.exactScanMaxItems },
         snapshotAfterRecords: config.snapshotAfterRecords,
         snapshotsKept: config.snapshotsKept,
+        walRepair: config.walRepair,
         logger,
+        fs: options.fs,
       },
       recoveryModelOf(model, config.shard),
     );

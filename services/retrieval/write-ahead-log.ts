@@ -1,35 +1,10 @@
-import { open, readdir, readFile, rm } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
-import { endianness } from 'node:os';
-import type { Item } from '../../shared/features/index.js';
-
-// Floats are logged in host order, which must be the little-endian order of the contracts.
-if (endianness() !== 'LE') throw new Error('dlrs retrieval needs a little-endian host');
-
-/** An upsert as logged: raw items with the embeddings and biases a model version gave them. */
-export interface UpsertRecord {
-  kind: 'upsert';
-  modelVersion: string;
-  dim: number;
-  items: Item[];
-  /** items.length × dim float32. */
-  embeddings: Float32Array;
-  biases: Float32Array;
-}
-
-/** A delete as logged. */
-export interface DeleteRecord {
-  kind: 'delete';
-  ids: string[];
-}
-
-/** A mutation of the shard. */
-export type LogRecord = UpsertRecord | DeleteRecord;
-
-/** A mutation with its position in the log. */
-export type LogEntry = LogRecord & { seq: number };
+import { DlrsError } from '../../shared/errors/index.js';
+import { nodeDurableFs, syncDirectory, writeAll } from '../../shared/durable-io/index.js';
+import type { DurableFile, DurableFs } from '../../shared/durable-io/index.js';
+import type { Logger } from '../../shared/logging/index.js';
+import type { LogRecord } from './log-record.js';
+import { encodeRecord, listSegments, SEGMENT_MAGIC, segmentName } from './wal-segment.js';
 
 /** An appended record: its sequence number, and a promise that settles once it is on disk. */
 export interface Appended {
@@ -37,41 +12,61 @@ export interface Appended {
   durable: Promise<void>;
 }
 
-const SEGMENT_PREFIX = 'wal-';
-const SEGMENT_SUFFIX = '.log';
-const FRAME_HEADER_BYTES = 8;
-const KIND_UPSERT = 1;
-const KIND_DELETE = 2;
+/** Where the log lives and what it writes through. */
+export interface WriteAheadLogOptions {
+  dir: string;
+  /** The seq of the first record appended (one past the last record replayed, or past the snapshot's seq). */
+  nextSeq: number;
+  fs?: DurableFs;
+  /** Write failures are logged here with their cause (the callers see a plain UNAVAILABLE). */
+  logger: Logger;
+}
+
+/** What a caller whose record did not reach the disk is told; the cause (paths, errno) is logged, not sent. */
+export const LOG_WRITE_FAILED_MESSAGE = 'the shard could not write to its log (disk full or failing); nothing was stored, retry later';
 
 /**
- * An append-only log of shard mutations in segment files `wal-<first seq>.log`.
- * Each record is framed with its length and CRC-32, so a record torn by a crash
- * is recognised and ignored. Appends made while a write is in flight are
- * written and fsynced together (group commit): one fsync acknowledges many
- * concurrent requests.
+ * An append-only log of shard mutations in segment files `wal-<first seq>.log`
+ * (see wal-segment.ts for the format). Appends made while a write is in flight
+ * are written and fsynced together (group commit): one fsync acknowledges many
+ * concurrent requests. A failed write or fsync rejects the records it carried
+ * (and those queued behind it) with UNAVAILABLE; their seqs are given out
+ * again, and the next write first cuts the file back to the last durable
+ * record, so the log stays a gapless sequence of acknowledged records and
+ * recovers by itself once the disk takes writes again.
  */
 export class WriteAheadLog {
   readonly dir: string;
-  private handle: FileHandle;
+  private readonly fs: DurableFs;
+  private readonly logger: Logger;
+  private file: DurableFile;
+  /** Where the last durable record of the current segment ends. */
+  private endBytes: number;
+  /** The last seq on disk. */
+  private durableSeq: number;
   private nextSeq: number;
+  /** A failed write may have left bytes past endBytes: cut them before writing again. */
+  private tailUnknown = false;
+  /** A rotation failed: the next record must start a new segment. */
+  private segmentPending: { coveredSeq: number } | undefined;
   private pending: PendingWork[] = [];
   private working: Promise<void> | undefined;
-  private failure: unknown;
   private closed = false;
 
-  private constructor(dir: string, handle: FileHandle, nextSeq: number) {
-    this.dir = dir;
-    this.handle = handle;
-    this.nextSeq = nextSeq;
+  private constructor(options: WriteAheadLogOptions, fs: DurableFs, file: DurableFile) {
+    this.dir = options.dir;
+    this.fs = fs;
+    this.logger = options.logger;
+    this.file = file;
+    this.endBytes = SEGMENT_MAGIC.length;
+    this.durableSeq = options.nextSeq - 1;
+    this.nextSeq = options.nextSeq;
   }
 
-  /**
-   * Opens the log for appending in a fresh segment whose first record gets
-   * `nextSeq` (one past the last intact record read by {@link readLog}, or past
-   * the snapshot's seq).
-   */
-  static async open(dir: string, nextSeq: number): Promise<WriteAheadLog> {
-    return new WriteAheadLog(dir, await createSegment(dir, nextSeq), nextSeq);
+  /** Opens the log for appending in a fresh segment named after `nextSeq`. */
+  static async open(options: WriteAheadLogOptions): Promise<WriteAheadLog> {
+    const fs = options.fs ?? nodeDurableFs;
+    return new WriteAheadLog(options, fs, await createSegment(fs, options.dir, options.nextSeq));
   }
 
   /** The sequence number the next append gets. */
@@ -79,25 +74,23 @@ export class WriteAheadLog {
     return this.nextSeq;
   }
 
-  /** Appends a record; it is durable once `durable` resolves. Records keep the order of the calls. */
+  /** Appends a record; it is durable once `durable` resolves (it rejects with UNAVAILABLE when it did not reach the disk). Records keep the order of the calls. */
   append(record: LogRecord): Appended {
     const seq = this.nextSeq++;
-    const refused = this.refusal();
-    if (refused !== undefined) return { seq, durable: Promise.reject(refused) };
+    if (this.closed) return { seq, durable: Promise.reject(closedError()) };
     const buffer = encodeRecord({ ...record, seq });
-    const durable = new Promise<void>((resolve, reject) => this.pending.push({ kind: 'write', buffer, resolve, reject }));
+    const durable = new Promise<void>((resolve, reject) => this.pending.push({ kind: 'write', seq, buffer, resolve, reject }));
     this.working ??= this.work();
     return { seq, durable };
   }
 
   /**
    * Starts a new segment with the next append; then deletes the segments that
-   * hold only records up to `coveredSeq` (those a snapshot already contains).
+   * hold only records up to `coveredSeq` (those the oldest snapshot kept already contains).
    */
   rotate(coveredSeq: number): Promise<void> {
-    const refused = this.refusal();
-    if (refused !== undefined) return Promise.reject(refused);
-    const done = new Promise<void>((resolve, reject) => this.pending.push({ kind: 'rotate', firstSeq: this.nextSeq, coveredSeq, resolve, reject }));
+    if (this.closed) return Promise.reject(closedError());
+    const done = new Promise<void>((resolve, reject) => this.pending.push({ kind: 'rotate', coveredSeq, resolve, reject }));
     this.working ??= this.work();
     return done;
   }
@@ -107,12 +100,9 @@ export class WriteAheadLog {
     if (this.closed) return;
     this.closed = true;
     await this.working;
-    await this.handle.close();
-  }
-
-  private refusal(): Error | undefined {
-    if (this.closed) return new Error('the write-ahead log is closed');
-    return this.failure === undefined ? undefined : new Error('the write-ahead log failed', { cause: this.failure });
+    // Bytes of a failed write would be read back as records nobody was told about.
+    if (this.tailUnknown) await this.restoreTail().catch((error: unknown) => this.logger.warn({ err: error }, 'could not cut the failed write off the log at close'));
+    await this.file.close();
   }
 
   /** Runs queued writes and rotations one after another, so a rotation splits the records exactly at its seq. */
@@ -122,130 +112,95 @@ export class WriteAheadLog {
     while (this.pending.length > 0) {
       const rotateAt = this.pending.findIndex((p) => p.kind === 'rotate');
       const batch = this.pending.splice(0, rotateAt < 0 ? this.pending.length : Math.max(rotateAt, 1));
+      const first = batch[0];
       try {
-        const first = batch[0];
+        if (this.tailUnknown) await this.restoreTail();
         if (first.kind === 'rotate') {
-          await this.startSegment(first.firstSeq, first.coveredSeq);
+          await this.startSegment(first.coveredSeq);
         } else {
-          await this.handle.write(Buffer.concat(batch.map((p) => (p.kind === 'write' ? p.buffer : Buffer.alloc(0)))));
-          await this.handle.datasync();
+          if (this.segmentPending !== undefined) await this.startSegment(this.segmentPending.coveredSeq);
+          await this.writeBatch(batch);
         }
         for (const p of batch) p.resolve();
       } catch (error) {
-        // After a failed write or fsync the file's state is unknown: refuse everything after it.
-        this.failure = error;
-        for (const p of [...batch, ...this.pending]) p.reject(error);
-        this.pending = [];
+        this.fail(first.kind === 'rotate' ? 'rotate' : 'write', error, batch);
       }
     }
     this.working = undefined;
   }
 
-  private async startSegment(firstSeq: number, coveredSeq: number): Promise<void> {
-    const previous = this.handle;
-    this.handle = await createSegment(this.dir, firstSeq);
-    await previous.close();
-    const segments = await listSegments(this.dir);
-    for (let i = 0; i + 1 < segments.length; i++) {
-      // Segment i holds the records below the first seq of segment i + 1.
-      if (segments[i + 1].firstSeq <= coveredSeq + 1) await rm(segments[i].path, { force: true });
+  private async writeBatch(batch: readonly PendingWork[]): Promise<void> {
+    const buffer = Buffer.concat(batch.map((p) => (p.kind === 'write' ? p.buffer : Buffer.alloc(0))));
+    this.tailUnknown = true;
+    await writeAll(this.file, buffer, this.endBytes);
+    await this.file.datasync();
+    this.tailUnknown = false;
+    this.endBytes += buffer.length;
+    const last = batch.at(-1);
+    if (last?.kind === 'write') this.durableSeq = last.seq;
+  }
+
+  /** Rejects the batch and everything queued behind it; their seqs are given out again. */
+  private fail(what: 'write' | 'rotate', error: unknown, batch: readonly PendingWork[]): void {
+    const rejected = [...batch, ...this.pending];
+    this.pending = [];
+    this.nextSeq = this.durableSeq + 1;
+    this.logger.error({ err: error, segment: this.file.path, records: rejected.filter((p) => p.kind === 'write').length, lastDurableSeq: this.durableSeq }, `write-ahead log ${what} failed; the records were refused`);
+    const refusal = new DlrsError('UNAVAILABLE', LOG_WRITE_FAILED_MESSAGE, { cause: error });
+    for (const p of rejected) p.reject(refusal);
+  }
+
+  /** Cuts what a failed write may have left after the last durable record. */
+  private async restoreTail(): Promise<void> {
+    await this.file.truncate(this.endBytes);
+    await this.file.datasync();
+    this.tailUnknown = false;
+  }
+
+  /** Opens a new segment for seq durableSeq + 1, then deletes the segments `coveredSeq` makes unnecessary. */
+  private async startSegment(coveredSeq: number): Promise<void> {
+    // Until this succeeds no record may go to the old segment: a new one named after a seq it holds would confuse pruning.
+    this.segmentPending = { coveredSeq };
+    const next = await createSegment(this.fs, this.dir, this.durableSeq + 1);
+    const previous = this.file;
+    this.file = next;
+    this.endBytes = SEGMENT_MAGIC.length;
+    this.segmentPending = undefined;
+    await previous.close().catch((error: unknown) => this.logger.warn({ err: error, segment: previous.path }, 'closing a finished log segment failed'));
+    try {
+      const segments = await listSegments(this.fs, this.dir);
+      for (let i = 0; i + 1 < segments.length; i++) {
+        // Segment i holds the records below the first seq of segment i + 1.
+        if (segments[i + 1].firstSeq <= coveredSeq + 1) await this.fs.rm(segments[i].path, { force: true });
+      }
+    } catch (error) {
+      // Left-over segments cost only space; the next rotation deletes them.
+      this.logger.warn({ err: error }, 'deleting covered log segments failed');
     }
   }
 }
 
 type PendingWork =
-  | { kind: 'write'; buffer: Buffer; resolve: () => void; reject: (error: unknown) => void }
-  | { kind: 'rotate'; firstSeq: number; coveredSeq: number; resolve: () => void; reject: (error: unknown) => void };
+  | { kind: 'write'; seq: number; buffer: Buffer; resolve: () => void; reject: (error: unknown) => void }
+  | { kind: 'rotate'; coveredSeq: number; resolve: () => void; reject: (error: unknown) => void };
 
-/**
- * The intact records of every segment in `dir` with seq > `afterSeq`, in
- * order. A segment is read up to its first torn or corrupt record.
- */
-export async function readLog(dir: string, afterSeq: number): Promise<LogEntry[]> {
-  const entries: LogEntry[] = [];
-  for (const segment of await listSegments(dir)) {
-    const bytes = await readFile(segment.path);
-    let offset = 0;
-    while (offset + FRAME_HEADER_BYTES <= bytes.length) {
-      const length = bytes.readUInt32LE(offset);
-      const end = offset + FRAME_HEADER_BYTES + length;
-      if (end > bytes.length) break;
-      const payload = bytes.subarray(offset + FRAME_HEADER_BYTES, end);
-      if (crc32(payload) !== bytes.readUInt32LE(offset + 4)) break;
-      const entry = decodePayload(payload);
-      if (entry.seq > afterSeq) entries.push(entry);
-      offset = end;
-    }
-  }
-  entries.sort((a, b) => a.seq - b.seq);
-  return entries;
+function closedError(): DlrsError {
+  return new DlrsError('UNAVAILABLE', 'the shard is shutting down');
 }
 
-function encodeRecord(entry: LogEntry): Buffer {
-  const json = Buffer.from(
-    JSON.stringify(entry.kind === 'upsert' ? { seq: entry.seq, modelVersion: entry.modelVersion, dim: entry.dim, items: entry.items } : { seq: entry.seq, ids: entry.ids }),
-  );
-  const floats = entry.kind === 'upsert' ? [floatBytes(entry.embeddings), floatBytes(entry.biases)] : [];
-  const payload = Buffer.concat([Buffer.of(entry.kind === 'upsert' ? KIND_UPSERT : KIND_DELETE), uint32(json.length), json, ...floats]);
-  const header = Buffer.alloc(FRAME_HEADER_BYTES);
-  header.writeUInt32LE(payload.length, 0);
-  header.writeUInt32LE(crc32(payload), 4);
-  return Buffer.concat([header, payload]);
-}
-
-function decodePayload(payload: Buffer): LogEntry {
-  const kind = payload[0];
-  const jsonLength = payload.readUInt32LE(1);
-  const json: unknown = JSON.parse(payload.subarray(5, 5 + jsonLength).toString('utf8'));
-  if (kind === KIND_DELETE) {
-    const { seq, ids } = json as { seq: number; ids: string[] };
-    return { kind: 'delete', seq, ids };
-  }
-  const { seq, modelVersion, dim, items } = json as { seq: number; modelVersion: string; dim: number; items: Item[] };
-  const floats = payload.subarray(5 + jsonLength);
-  const embeddings = readFloats(floats, 0, items.length * dim);
-  const biases = readFloats(floats, items.length * dim * 4, items.length);
-  return { kind: 'upsert', seq, modelVersion, dim, items, embeddings, biases };
-}
-
-function floatBytes(values: Float32Array): Buffer {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-}
-
-function readFloats(bytes: Buffer, offset: number, count: number): Float32Array {
-  // Copied out: the payload's offset in its buffer need not be 4-byte aligned.
-  const copy = new Uint8Array(count * 4);
-  copy.set(bytes.subarray(offset, offset + count * 4));
-  return new Float32Array(copy.buffer);
-}
-
-function uint32(value: number): Buffer {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32LE(value, 0);
-  return bytes;
-}
-
-async function createSegment(dir: string, firstSeq: number): Promise<FileHandle> {
+/** Creates `wal-<firstSeq>.log` holding just the segment header, durably. */
+async function createSegment(fs: DurableFs, dir: string, firstSeq: number): Promise<DurableFile> {
   // A segment named after the next seq can only hold a torn, unacknowledged tail: start it empty.
-  const handle = await open(join(dir, `${SEGMENT_PREFIX}${String(firstSeq).padStart(16, '0')}${SEGMENT_SUFFIX}`), 'w');
-  await syncDirectory(dir);
-  return handle;
-}
-
-async function listSegments(dir: string): Promise<{ path: string; firstSeq: number }[]> {
-  const names = (await readdir(dir)).filter((name) => name.startsWith(SEGMENT_PREFIX) && name.endsWith(SEGMENT_SUFFIX));
-  return names
-    .map((name) => ({ path: join(dir, name), firstSeq: Number(name.slice(SEGMENT_PREFIX.length, -SEGMENT_SUFFIX.length)) }))
-    .filter((segment) => Number.isSafeInteger(segment.firstSeq))
-    .sort((a, b) => a.firstSeq - b.firstSeq);
-}
-
-/** Makes a created or renamed directory entry durable. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const file = await fs.open(join(dir, segmentName(firstSeq)), 'w');
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await writeAll(file, SEGMENT_MAGIC, 0);
+    await file.datasync();
+    await syncDirectory(fs, dir);
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    // An empty or partial header reads back as an empty segment; removing it keeps the directory tidy.
+    await fs.rm(file.path, { force: true }).catch(() => undefined);
+    throw error;
   }
+  return file;
 }

@@ -1,8 +1,11 @@
-import { mkdir, open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { nodeDurableFs, writeAll } from '../durable-io/index.js';
+import type { DurableFile, DurableFs } from '../durable-io/index.js';
+import { interactionLogFileName } from './interaction-log-file-name.js';
 import type { InteractionLogRecord } from './interaction-log-record.js';
+import { DEFAULT_MAX_TOTAL_BYTES, DEFAULT_RETENTION_MS, applyInteractionLogRetention } from './interaction-log-retention.js';
+import type { RetentionResult } from './interaction-log-retention.js';
 
 /** Options of {@link InteractionLogWriter.open}. */
 export interface InteractionLogWriterOptions {
@@ -14,8 +17,16 @@ export interface InteractionLogWriterOptions {
   maxFileAgeMs?: number;
   flushIntervalMs?: number;
   maxBufferBytes?: number;
-  /** Told about write errors; the writer keeps going with the next file. */
+  /** Files last written longer ago are deleted (0 = no age bound); default DEFAULT_RETENTION_MS. */
+  retentionMs?: number;
+  /** The oldest files are deleted while the folder's log files exceed this (0 = no bound); default DEFAULT_MAX_TOTAL_BYTES. */
+  maxTotalBytes?: number;
+  /** Told about write and deletion errors; the writer keeps going with the next file. */
   onError?: (error: Error) => void;
+  /** Told about each retention pass that deleted files. */
+  onRetention?: (result: RetentionResult) => void;
+  /** The file layer; the real file system when absent. */
+  fs?: DurableFs;
   /** The clock, for file names and file age. */
   now?: () => number;
 }
@@ -26,6 +37,8 @@ export interface InteractionLogWriterStats {
   /** Records dropped because the buffer was full (the disk could not keep up) or a write failed. */
   dropped: number;
   files: number;
+  /** Files deleted by the retention since open (by this writer). */
+  deletedFiles: number;
 }
 
 /** Large enough that a day of a busy gateway is a handful of files, small enough to copy around. */
@@ -40,31 +53,29 @@ export const DEFAULT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
 const EAGER_FLUSH_BYTES = 256 * 1024;
 
 /**
- * The file name of a log file: `interactions-<UTC start, yyyymmddThhmmssSSSZ>-<writerId>-<seq>.jsonl`,
- * with every character of the writer id other than letters, digits, `_` and `.` replaced by `_`.
- * Names sort by start time; `seq` orders the files a writer starts within one millisecond.
- */
-export function interactionLogFileName(startMs: number, writerId: string, seq: number): string {
-  const stamp = new Date(startMs).toISOString().replace(/[-:.]/g, '');
-  return `interactions-${stamp}-${writerId.replace(/[^A-Za-z0-9_.]/g, '_')}-${String(seq).padStart(6, '0')}.jsonl`;
-}
-
-/**
  * Appends interaction and impression records as JSON lines to rotating files. `append`
  * never blocks: records are buffered and written every `flushIntervalMs` or once the
  * buffer is large; a file is closed once it reaches `maxFileBytes` (passing it by at most
  * one line) and the next write after `maxFileAgeMs` starts a new file. A crash loses at most the unflushed buffer and may leave a partial
  * last line, which the reader skips.
+ *
+ * Retention: at open and whenever a file is started, files older than `retentionMs` and the
+ * oldest beyond `maxTotalBytes` are deleted (see applyInteractionLogRetention), so the
+ * folder stays bounded and a reader at start-up reads only what is retained.
  */
 export class InteractionLogWriter {
   private buffer: string[] = [];
   private bufferBytes = 0;
-  private file: { handle: FileHandle; bytes: number; openedAtMs: number } | undefined;
+  private file: { handle: DurableFile; name: string; bytes: number; openedAtMs: number } | undefined;
   private seq = 0;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly counters: InteractionLogWriterStats = { written: 0, dropped: 0, files: 0 };
+  private readonly counters: InteractionLogWriterStats = { written: 0, dropped: 0, files: 0, deletedFiles: 0 };
+  private retaining: Promise<void> | undefined;
+  private readonly fs: DurableFs;
+  private readonly retentionMs: number;
+  private readonly maxTotalBytes: number;
   private readonly writerId: string;
   private readonly maxFileBytes: number;
   private readonly maxFileAgeMs: number;
@@ -77,15 +88,23 @@ export class InteractionLogWriter {
     this.maxFileAgeMs = positive('maxFileAgeMs', options.maxFileAgeMs ?? DEFAULT_MAX_FILE_AGE_MS);
     this.maxBufferBytes = positive('maxBufferBytes', options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES);
     this.now = options.now ?? Date.now;
+    this.fs = options.fs ?? nodeDurableFs;
+    this.retentionMs = nonNegative('retentionMs', options.retentionMs ?? DEFAULT_RETENTION_MS);
+    this.maxTotalBytes = nonNegative('maxTotalBytes', options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES);
     const flushIntervalMs = positive('flushIntervalMs', options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
     this.timer = setInterval(() => void this.flush(), flushIntervalMs);
     this.timer.unref();
   }
 
-  /** Creates `options.dir` when needed; the first file is opened with the first write. */
+  /**
+   * Creates `options.dir` when needed and applies the retention to what is there before
+   * returning; the first file is opened with the first write.
+   */
   static async open(options: InteractionLogWriterOptions): Promise<InteractionLogWriter> {
-    await mkdir(options.dir, { recursive: true });
-    return new InteractionLogWriter(options);
+    await (options.fs ?? nodeDurableFs).mkdir(options.dir, { recursive: true });
+    const writer = new InteractionLogWriter(options);
+    await writer.retain();
+    return writer;
   }
 
   /** Buffers one record; false when it was dropped (closed, or the buffer is full). */
@@ -122,6 +141,7 @@ export class InteractionLogWriter {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.flush();
+    await this.retaining;
     await this.file?.handle.close();
     this.file = undefined;
   }
@@ -143,8 +163,7 @@ export class InteractionLogWriter {
           bytes += Buffer.byteLength(lines[done + taken]);
           taken++;
         }
-        const data = Buffer.from(chunk, 'utf8');
-        for (let offset = 0; offset < data.length; ) offset += (await file.handle.write(data, offset, data.length - offset)).bytesWritten;
+        await writeAll(file.handle, Buffer.from(chunk, 'utf8'));
         file.bytes = bytes;
         done += taken;
         this.counters.written += taken;
@@ -158,15 +177,31 @@ export class InteractionLogWriter {
     }
   }
 
-  private async currentFile(): Promise<{ handle: FileHandle; bytes: number; openedAtMs: number }> {
+  private async currentFile(): Promise<{ handle: DurableFile; name: string; bytes: number; openedAtMs: number }> {
     if (this.file && this.now() - this.file.openedAtMs >= this.maxFileAgeMs) await this.rotate();
     if (this.file === undefined) {
       const openedAtMs = this.now();
-      const handle = await open(join(this.options.dir, interactionLogFileName(openedAtMs, this.writerId, this.seq++)), 'wx');
-      this.file = { handle, bytes: 0, openedAtMs };
+      const name = interactionLogFileName(openedAtMs, this.writerId, this.seq++);
+      const handle = await this.fs.open(join(this.options.dir, name), 'wx');
+      this.file = { handle, name, bytes: 0, openedAtMs };
       this.counters.files++;
+      // Each new file may push the folder past its bounds; deleting never holds writes back.
+      this.retaining ??= this.retain().finally(() => {
+        this.retaining = undefined;
+      });
     }
     return this.file;
+  }
+
+  private async retain(): Promise<void> {
+    try {
+      const keep = new Set(this.file === undefined ? [] : [this.file.name]);
+      const result = await applyInteractionLogRetention(this.fs, this.options.dir, { retentionMs: this.retentionMs, maxTotalBytes: this.maxTotalBytes }, { nowMs: this.now(), keep });
+      this.counters.deletedFiles += result.deletedFiles;
+      if (result.deletedFiles > 0) this.options.onRetention?.(result);
+    } catch (error) {
+      this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private async rotate(): Promise<void> {
@@ -174,6 +209,11 @@ export class InteractionLogWriter {
     this.file = undefined;
     await file?.handle.close();
   }
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number, got ${value}`);
+  return value;
 }
 
 function positive(name: string, value: number): number {

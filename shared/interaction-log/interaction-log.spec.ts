@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { FaultyDurableFs } from '../durable-io/index.js';
 import { InteractionLogWriter, interactionLogFileName, readInteractionLog } from './index.js';
 import type { InteractionLogRecord, LoggedInteraction } from './index.js';
 
-async function readAll(dir: string): Promise<InteractionLogRecord[]> {
+async function readAll(dir: string, options: { modifiedSinceMs?: number } = {}): Promise<InteractionLogRecord[]> {
   const records: InteractionLogRecord[] = [];
-  for await (const record of readInteractionLog(dir)) records.push(record);
+  for await (const record of readInteractionLog(dir, options)) records.push(record);
   return records;
 }
+
+const itemIds = (records: InteractionLogRecord[]): string[] => records.map((r) => (r.type === 'interaction' ? r.itemId : ''));
 
 const interaction = (i: number): LoggedInteraction => ({ type: 'interaction', userId: `u${i % 3}`, itemId: `i${i}`, eventType: 'view', timestamp: 1_700_000_000_000 + i, eventId: `e${i}` });
 
@@ -40,7 +43,7 @@ describe('interaction log', () => {
     await writer.close();
     await writer.close();
     assert.deepEqual(await readAll(dir), records);
-    assert.deepEqual(writer.stats(), { written: 4, dropped: 0, files: 1 });
+    assert.deepEqual(writer.stats(), { written: 4, dropped: 0, files: 1, deletedFiles: 0 });
     assert.equal(writer.append(interaction(9)), false, 'a closed writer drops');
   });
 
@@ -93,7 +96,7 @@ describe('interaction log', () => {
     for (let i = 0; i < 10; i++) if (writer.append(interaction(i))) accepted++;
     await writer.close();
     assert.ok(accepted > 0 && accepted < 10, `${accepted} accepted`);
-    assert.deepEqual(writer.stats(), { written: accepted, dropped: 10 - accepted, files: 1 });
+    assert.deepEqual(writer.stats(), { written: accepted, dropped: 10 - accepted, files: 1, deletedFiles: 0 });
   });
 
   it('skips a last line cut short by a crash, and names the file and line of a damaged one elsewhere', async () => {
@@ -112,5 +115,79 @@ describe('interaction log', () => {
   it('ignores files that are not log files', async () => {
     await writeFile(join(dir, 'README.txt'), 'not a log');
     assert.deepEqual(await readAll(dir), []);
+  });
+
+  describe('retention', () => {
+    const DAY_MS = 24 * 60 * 60 * 1000;
+    // A log file of `writerId` started `ageMs` ago, last written then, holding interaction i.
+    async function oldFile(writerId: string, ageMs: number, i: number): Promise<string> {
+      const startMs = Date.now() - ageMs;
+      const name = interactionLogFileName(startMs, writerId, 0);
+      await writeFile(join(dir, name), JSON.stringify(interaction(i)) + '\n');
+      await utimes(join(dir, name), new Date(startMs), new Date(startMs));
+      return name;
+    }
+
+    it('deletes files older than retentionMs at open, so that start-up reads only what is retained', async () => {
+      await oldFile('gw', 40 * DAY_MS, 1);
+      await oldFile('other', 31 * DAY_MS, 2);
+      const recent = await oldFile('gw', 2 * DAY_MS, 3);
+      await writeFile(join(dir, 'notes.txt'), 'not a log');
+      const writer = await InteractionLogWriter.open({ dir, writerId: 'gw', retentionMs: 30 * DAY_MS });
+      assert.deepEqual((await readdir(dir)).sort(), [recent, 'notes.txt'], 'only log files are deleted');
+      assert.equal(writer.stats().deletedFiles, 2);
+      assert.deepEqual(itemIds(await readAll(dir)), ['i3']);
+      await writer.close();
+    });
+
+    it('deletes the oldest files while the folder exceeds maxTotalBytes, but never the newest file of another writer', async () => {
+      const otherWriters = await oldFile('replica-b', DAY_MS, 0);
+      const deleted: number[] = [];
+      const writer = await InteractionLogWriter.open({ dir, writerId: 'gw', maxFileBytes: 1000, maxTotalBytes: 3000, onRetention: (result) => deleted.push(result.deletedFiles) });
+      for (let i = 1; i <= 200; i++) {
+        writer.append(interaction(i));
+        if (i % 5 === 0) await writer.flush();
+      }
+      await writer.close();
+      const names = await readdir(dir);
+      let totalBytes = 0;
+      for (const name of names) totalBytes += (await stat(join(dir, name))).size;
+      const longestLine = JSON.stringify(interaction(200)).length + 1;
+      assert.ok(totalBytes <= 3000 + 1000 + longestLine, `${totalBytes} bytes kept: the bound plus the file being written`);
+      assert.ok(writer.stats().deletedFiles > 5 && deleted.length > 0);
+      assert.ok(names.includes(otherWriters), "another writer's newest file may still be written: kept");
+      const kept = itemIds(await readAll(dir)).filter((id) => id !== 'i0');
+      assert.equal(kept.at(-1), 'i200', 'the newest records are kept');
+      const first = Number(kept[0].slice(1));
+      assert.deepEqual(kept, Array.from({ length: 200 - first + 1 }, (_, k) => `i${first + k}`), 'what is kept is the most recent, without gaps');
+    });
+
+    it('reads only files written since modifiedSinceMs, and skips a file deleted after it was listed', async () => {
+      await oldFile('gw', 20 * DAY_MS, 1);
+      const second = await oldFile('gw', 2 * DAY_MS, 2);
+      await oldFile('gx', DAY_MS, 3);
+      assert.deepEqual(itemIds(await readAll(dir, { modifiedSinceMs: Date.now() - 10 * DAY_MS })), ['i2', 'i3']);
+      const reading = readInteractionLog(dir);
+      assert.deepEqual(itemIds([(await reading.next()).value as InteractionLogRecord]), ['i1']);
+      await rm(join(dir, second));
+      const rest: InteractionLogRecord[] = [];
+      for await (const record of reading) rest.push(record);
+      assert.deepEqual(itemIds(rest), ['i3']);
+    });
+
+    it('drops and counts what a full disk refuses, reports it, and writes again once space returns', async () => {
+      const fs = new FaultyDurableFs();
+      const errors: Error[] = [];
+      const writer = await InteractionLogWriter.open({ dir, writerId: 'gw', fs, onError: (error) => errors.push(error) });
+      const full = fs.inject({ op: 'write', path: 'interactions-', error: 'ENOSPC' });
+      writer.append(interaction(1));
+      await writer.flush();
+      assert.equal(writer.stats().dropped, 1);
+      assert.match(errors[0]?.message ?? '', /ENOSPC/);
+      full.remove();
+      writer.append(interaction(2));
+      await writer.close();
+      assert.deepEqual(itemIds(await readAll(dir)), ['i2']);
+    });
   });
 });

@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { credentials } from '@grpc/grpc-js';
+import { credentials, status } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
+import { FaultyDurableFs } from '../../shared/durable-io/index.js';
+import type { DlrsError } from '../../shared/errors/index.js';
 import type { RetrievalClient } from '../../shared/generated/dlrs/v1/Retrieval.js';
 import { loadProtos } from '../../shared/proto/index.js';
-import { call } from '../fixtures/retrieval-shard.js';
+import { scanSegment, segmentName } from '../../services/retrieval/wal-segment.js';
+import { call, standInCatalog, standInModel, startStandInShard } from '../fixtures/retrieval-shard.js';
 import { OWN_CONNECTION } from '../../shared/grpc/index.js';
 
 const SERVE = fileURLToPath(new URL('../fixtures/serve-stand-in-shard.ts', import.meta.url));
@@ -35,13 +39,15 @@ async function startShard(dataDir: string): Promise<{ client: RetrievalClient; k
   };
 }
 
+const red = { color: { text: 'red' } };
+
 describe('retrieval shard crash recovery', function () {
   this.timeout(60_000);
   let dataDir: string;
-  before(async () => {
+  beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dlrs-crash-'));
   });
-  after(async () => {
+  afterEach(async () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -67,6 +73,61 @@ describe('retrieval shard crash recovery', function () {
       assert.equal(stats.itemCount, 50 - 3 + wanted.length);
     } finally {
       await second.kill();
+    }
+  });
+
+  it('refuses to start on a damaged log record, naming segment and offset, and drops the log from there only when told to', async () => {
+    const model = await standInModel(standInCatalog(50), 1);
+    const first = await startStandInShard({ model, dataDir });
+    const ids = ['seq-1', 'seq-2', 'seq-3', 'seq-4', 'seq-5'];
+    for (const id of ids) await call(first.client.UpsertItems.bind(first.client), { items: [{ id, features: red }] });
+    await first.stop();
+    const segment = join(dataDir, segmentName(1));
+    const bytes = await readFile(segment);
+    const { records } = scanSegment(bytes);
+    assert.deepEqual(records.map((record) => record.entry.seq), [1, 2, 3, 4, 5]);
+    const damagedAt = records[1].offset;
+    bytes[damagedAt + 30] ^= 0x04;
+    await writeFile(segment, bytes);
+
+    const refused = await startStandInShard({ model, dataDir, waitUntilReady: false });
+    await assert.rejects(refused.server.ready, (error: DlrsError) => error.code === 'FAILED_PRECONDITION' && error.message.includes(`${segment}, byte offset ${damagedAt}:`) && error.message.includes('seqs 3..5'));
+    await assert.rejects(call(refused.client.GetItems.bind(refused.client), { itemIds: ids }), (error: ServiceError) => error.code === status.UNAVAILABLE, 'it never serves with acknowledged writes missing');
+    await refused.stop();
+
+    const repaired = await startStandInShard({ model, dataDir, env: { DLRS_WAL_REPAIR: 'drop-damaged' } });
+    try {
+      assert.equal(repaired.logs.find(/DLRS_WAL_REPAIR=drop-damaged: dropped/)[0]?.droppedSeqs, 'seqs 3..5');
+      const got = await call(repaired.client.GetItems.bind(repaired.client), { itemIds: ids });
+      assert.deepEqual(got.items.map((stored) => stored.item?.id), ['seq-1']);
+      assert.deepEqual(got.notFound, ['seq-2', 'seq-3', 'seq-4', 'seq-5'], 'the repair dropped what it said it dropped');
+    } finally {
+      await repaired.stop();
+    }
+  });
+
+  it('answers UNAVAILABLE without internals while the disk is full, acknowledges nothing it did not store, and recovers when space returns', async () => {
+    const fs = new FaultyDurableFs();
+    const model = await standInModel(standInCatalog(50), 1);
+    const shard = await startStandInShard({ model, dataDir, fs });
+    const upsert = (id: string): Promise<unknown> => call(shard.client.UpsertItems.bind(shard.client), { items: [{ id, features: red }] });
+    const plainUnavailable = (error: ServiceError): boolean => error.code === status.UNAVAILABLE && !error.details.includes(dataDir) && !error.details.includes('ENOSPC');
+    await upsert('before');
+    const full = fs.inject({ op: 'write', path: 'wal-', error: 'ENOSPC' });
+    await assert.rejects(upsert('during'), plainUnavailable);
+    await assert.rejects(call(shard.client.DeleteItems.bind(shard.client), { itemIds: ['item-1'] }), plainUnavailable);
+    assert.ok(shard.logs.find(/write-ahead log write failed/).length >= 2, 'the cause is logged');
+    full.remove();
+    await upsert('after');
+    const itemIds = ['before', 'during', 'after', 'item-1'];
+    assert.deepEqual((await call(shard.client.GetItems.bind(shard.client), { itemIds })).notFound, ['during']);
+    await shard.stop();
+
+    const restarted = await startStandInShard({ model, dataDir });
+    try {
+      assert.deepEqual((await call(restarted.client.GetItems.bind(restarted.client), { itemIds })).notFound, ['during'], 'replay sees exactly the acknowledged writes');
+    } finally {
+      await restarted.stop();
     }
   });
 });

@@ -58,6 +58,32 @@ describe('RedisProfileStore (real redis-server)', () => {
     }
   });
 
+  it('gives both keys of a user the TTL and refreshes it on every write, not on reads or duplicates', async () => {
+    const ttlMs = 3_600_000;
+    const store = new RedisProfileStore<ConformanceProfile, ConformanceEvent>({ connection: url(), keyPrefix: 'ttl:', ttlMs });
+    const admin = new Redis(url());
+    try {
+      await store.apply('u1', [{ eventId: 'a', label: 'a' }], appendLabels);
+      for (const key of ['ttl:{u1}:p', 'ttl:{u1}:ids']) {
+        const left = await admin.pttl(key);
+        assert.ok(left > ttlMs - 60_000 && left <= ttlMs, `${key} expires in ${left} ms`);
+      }
+      for (const key of ['ttl:{u1}:p', 'ttl:{u1}:ids']) await admin.pexpire(key, 10_000);
+      await store.get('u1');
+      await store.apply('u1', [{ eventId: 'a', label: 'a' }], appendLabels);
+      assert.ok((await admin.pttl('ttl:{u1}:p')) <= 10_000, 'a read or a duplicate does not refresh it');
+      await store.apply('u1', [{ eventId: 'b', label: 'b' }], appendLabels);
+      for (const key of ['ttl:{u1}:p', 'ttl:{u1}:ids']) assert.ok((await admin.pttl(key)) > ttlMs - 60_000, `${key} refreshed by a write`);
+      const untimed = new RedisProfileStore<ConformanceProfile, ConformanceEvent>({ connection: url(), keyPrefix: 'ttl:' });
+      await untimed.apply('u2', [{ eventId: 'a', label: 'a' }], appendLabels);
+      assert.equal(await admin.pttl('ttl:{u2}:p'), -1, 'without ttlMs the keys never expire');
+      await untimed.close();
+    } finally {
+      await store.close();
+      await admin.quit();
+    }
+  });
+
   it('retries when another writer changed the user in between, and gives up after maxAttempts', async () => {
     const client = new Redis(url());
     const store = new RedisProfileStore<ConformanceProfile, ConformanceEvent>({ connection: client, keyPrefix: 'conflict:', maxAttempts: 3 });

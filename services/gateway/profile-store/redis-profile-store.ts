@@ -18,6 +18,11 @@ export interface RedisProfileStoreOptions<P> {
   keyPrefix?: string;
   codec?: ProfileCodec<P>;
   dedupeWindowPerUser?: number;
+  /**
+   * A user's keys expire this long after the user's last write (refreshed by every write);
+   * absent = kept until deleted.
+   */
+  ttlMs?: number;
   /** How often an apply is retried when other writers changed the same user in between. */
   maxAttempts?: number;
   /** Passed to ioredis with a URL connection (timeouts, TLS, retry strategy), over DEFAULT_REDIS_OPTIONS. */
@@ -50,17 +55,23 @@ const MAX_BACKOFF_MS = 32;
 // Compare-and-set of one user's profile and remembered ids. The version is a random token,
 // not a counter, so that an erased and re-created profile never matches a stale read (ABA).
 // KEYS: profile hash (fields p = profile JSON, v = version token, n = id sequence), id zset.
-// ARGV: expected version ('' = no profile), new version, profile JSON, window size, fresh ids…
+// ARGV: expected version ('' = no profile), new version, profile JSON, window size, TTL in
+// ms ('0' = none), fresh ids…
 const COMPARE_AND_SET = `
 local current = redis.call('HGET', KEYS[1], 'v') or ''
 if current ~= ARGV[1] then return 0 end
 local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   n = n + 1
   redis.call('ZADD', KEYS[2], n, ARGV[i])
 end
 redis.call('HSET', KEYS[1], 'p', ARGV[3], 'v', ARGV[2], 'n', n)
 redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))
+local ttl = tonumber(ARGV[5])
+if ttl > 0 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[2], ttl)
+end
 return 1
 `;
 const COMPARE_AND_SET_SHA1 = createHash('sha1').update(COMPARE_AND_SET).digest('hex');
@@ -71,7 +82,9 @@ const COMPARE_AND_SET_SHA1 = createHash('sha1').update(COMPARE_AND_SET).digest('
  * in one transaction, runs the update in the gateway, and writes with a Lua compare-and-set
  * that fails when another writer changed the user in between; it then retries from the read.
  * Durability is Redis's: run it with `appendonly yes` (and `appendfsync always` for the
- * guarantee the embedded store gives). Needs Redis 6.2 or later (ZMSCORE).
+ * guarantee the embedded store gives). Needs Redis 6.2 or later (ZMSCORE). With `ttlMs`, a
+ * user's keys expire once the user has not been written for that long, so that Redis holds
+ * the active users, not every user ever seen.
  */
 export class RedisProfileStore<P, E extends IdempotentEvent> implements ProfileStore<P, E> {
   private readonly redis: Redis;
@@ -80,6 +93,7 @@ export class RedisProfileStore<P, E extends IdempotentEvent> implements ProfileS
   private readonly codec: ProfileCodec<P>;
   private readonly windowSize: number;
   private readonly maxAttempts: number;
+  private readonly ttlMs: number;
   private closing: Promise<void> | undefined;
 
   constructor(options: RedisProfileStoreOptions<P>) {
@@ -87,6 +101,8 @@ export class RedisProfileStore<P, E extends IdempotentEvent> implements ProfileS
     this.codec = options.codec ?? jsonProfileCodec<P>();
     this.windowSize = options.dedupeWindowPerUser ?? DEFAULT_DEDUPE_WINDOW_PER_USER;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_REDIS_MAX_ATTEMPTS;
+    this.ttlMs = options.ttlMs ?? 0;
+    if (options.ttlMs !== undefined && (!Number.isSafeInteger(options.ttlMs) || options.ttlMs < 1)) throw new RangeError(`ttlMs must be a positive integer, got ${options.ttlMs}`);
     if (!Number.isSafeInteger(this.windowSize) || this.windowSize < 1) throw new RangeError(`dedupeWindowPerUser must be a positive integer, got ${this.windowSize}`);
     if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${this.maxAttempts}`);
     this.ownsClient = typeof options.connection === 'string';
@@ -102,7 +118,7 @@ export class RedisProfileStore<P, E extends IdempotentEvent> implements ProfileS
       const { fresh, freshIds, duplicates } = selectFreshEvents(events, (id) => seen.has(id));
       if (fresh.length === 0) return { profile: json === undefined ? undefined : this.codec.decode(json), accepted: 0, applied: [], duplicates };
       const next = update(json === undefined ? undefined : this.codec.decode(json), fresh, userId);
-      const args = [version, randomUUID(), this.codec.encode(next), String(this.windowSize), ...freshIds];
+      const args = [version, randomUUID(), this.codec.encode(next), String(this.windowSize), String(this.ttlMs), ...freshIds];
       if ((await this.call('write a profile', () => this.compareAndSet([profileKey, idsKey], args))) === 1) return { profile: next, accepted: fresh.length, applied: fresh, duplicates };
       if (attempt >= this.maxAttempts) throw new DlrsError('UNAVAILABLE', `the profile of user ${JSON.stringify(userId)} changed concurrently ${attempt} times in a row; retry later`);
       await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));

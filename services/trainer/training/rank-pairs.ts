@@ -4,13 +4,17 @@ import type { SeededRandom } from '../../../shared/random/index.js';
 import { gatherRows } from './gather-rows.js';
 import { rankForwardMacs } from './operation-count.js';
 
+/** A tower's output rows: embeddings [*, d] and biases. */
+export interface TowerRows {
+  e: Float32Array;
+  b: Float32Array;
+}
+
 /** (user row, item row) pairs for RankNet, and where their gradients go. */
 export interface RankPairsOptions {
   /** The users' e_u [*, d] and b_u, and the items' e_i [*, d] and b_i, that the pairs index. */
-  eu: Float32Array;
-  bu: Float32Array;
-  ei: Float32Array;
-  bi: Float32Array;
+  users: TowerRows;
+  items: TowerRows;
   /** Pair q is user row pairUser[q] against item row pairItem[q]. */
   pairUser: readonly number[];
   pairItem: readonly number[];
@@ -36,10 +40,10 @@ export function rankPairs(model: Model, options: RankPairsOptions): { loss: numb
   const d = model.shape.dim;
   const p = pairUser.length;
   const out = model.rank.forward(
-    gatherRows(options.eu, pairUser, d),
-    gatherRows(options.ei, pairItem, d),
-    gatherRows(options.bu, pairUser, 1),
-    gatherRows(options.bi, pairItem, 1),
+    gatherRows(options.users.e, pairUser, d),
+    gatherRows(options.items.e, pairItem, d),
+    gatherRows(options.users.b, pairUser, 1),
+    gatherRows(options.items.b, pairItem, 1),
     p,
     { rate: options.dropout, rng: options.rng },
   );

@@ -133,21 +133,8 @@ export class SoftmaxObjective implements TrainingObjective {
           return softmaxCrossEntropy(z, m, per, zeros, rankScale);
         };
       }
-      const rank = rankPairs(model, {
-        eu: u.e,
-        bu: u.b,
-        ei: it.e,
-        bi: it.b,
-        pairUser,
-        pairItem,
-        lossOf,
-        dEu: config.rankDetach ? null : dEu,
-        dEi: config.rankDetach ? null : dEi,
-        dBu,
-        dBi,
-        dropout: config.rankDropout,
-        rng,
-      });
+      const [rankDEu, rankDEi] = config.rankDetach ? [null, null] : [dEu, dEi];
+      const rank = rankPairs(model, { users: u, items: it, pairUser, pairItem, lossOf, dEu: rankDEu, dEi: rankDEi, dBu, dBi, dropout: config.rankDropout, rng });
       aux = rank.loss;
       rankMacs = rank.macs;
     }

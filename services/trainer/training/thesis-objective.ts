@@ -3,6 +3,7 @@ import type { SeededRandom } from '../../../shared/random/index.js';
 import { gatherFeed } from '../model/index.js';
 import type { Model } from '../model/index.js';
 import { bceWithLogits, cosineLoss } from '../nn/index.js';
+import type { LossResult } from '../nn/index.js';
 import { gatherRows } from './gather-rows.js';
 import { NegativeSamplerImpl } from './negative-sampler.js';
 import { towerMacs } from './operation-count.js';
@@ -52,21 +53,8 @@ export class ThesisObjective implements TrainingObjective {
     const pairItem = Array.from({ length: m * per }, (_, p) => p);
     // Per-pair mean, as the thesis averages BCE over positives and negatives alike.
     const scale = 1 / (batchSize * per);
-    const rank = rankPairs(model, {
-      eu: u.e,
-      bu: u.b,
-      ei: it.e,
-      bi: it.b,
-      pairUser,
-      pairItem,
-      lossOf: (z) => bceWithLogits(z, labels, scale),
-      dEu,
-      dEi,
-      dBu,
-      dBi,
-      dropout: config.rankDropout,
-      rng,
-    });
+    const lossOf = (z: Float32Array): LossResult => bceWithLogits(z, labels, scale);
+    const rank = rankPairs(model, { users: u, items: it, pairUser, pairItem, lossOf, dEu, dEi, dBu, dBi, dropout: config.rankDropout, rng });
     let aux = 0;
     if (config.lambda > 0) {
       const eu = gatherRows(u.e, pairUser, d);

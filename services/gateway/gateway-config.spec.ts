@@ -30,6 +30,22 @@ describe('gateway configuration', () => {
       (error) => error instanceof ConfigError && error.problems.length === 2 && /DLRS_REDIS_URL is required/.test(error.message) && /DLRS_MAX_K=500/.test(error.message),
     );
     assert.throws(() => loadGatewayConfig({ env: { DLRS_RETRIEVAL_ADDRESSES: 'no-port' } }), /DLRS_RETRIEVAL_ADDRESSES/);
+    assert.throws(() => loadGatewayConfig({ env: { DLRS_DEFAULT_TIMEOUT_MS: '20s' } }), /DLRS_DEFAULT_TIMEOUT_MS=20000 exceeds DLRS_MAX_TIMEOUT_MS=10000/);
+  });
+
+  it('bounds the public edge and the values a client sends, each setting its own variable', () => {
+    const config = loadGatewayConfig({ env: {} });
+    assert.equal(config.publicMaxMessageBytes, 1024 * 1024, 'the public edge takes 1 MiB, the tiers 16 MiB');
+    assert.equal(config.maxMessageBytes, 16 * 1024 * 1024);
+    assert.deepEqual([config.publicMaxConcurrentStreams, config.publicMinPingIntervalMs, config.publicMaxPingStrikes], [100, 10_000, 2]);
+    assert.deepEqual(
+      [gatewayLimits(config).maxEventWeight, gatewayLimits(config).maxEventFutureMs, gatewayLimits(config).maxTimeoutMs],
+      [100, 300_000, 10_000],
+    );
+    const tuned = loadGatewayConfig({ env: { DLRS_PUBLIC_MAX_MESSAGE_BYTES: '256KiB', DLRS_MAX_EVENT_WEIGHT: '5', DLRS_PUBLIC_MAX_CONNECTION_AGE_MS: '1h' } });
+    assert.deepEqual([tuned.publicMaxMessageBytes, tuned.maxEventWeight, tuned.publicMaxConnectionAgeMs], [262_144, 5, 3_600_000]);
+    assert.throws(() => loadGatewayConfig({ env: { DLRS_PUBLIC_MAX_CONCURRENT_STREAMS: '0' } }), /DLRS_PUBLIC_MAX_CONCURRENT_STREAMS/);
+    assert.throws(() => loadGatewayConfig({ env: { DLRS_MAX_EVENT_WEIGHT: '3e38' } }), /DLRS_MAX_EVENT_WEIGHT/);
   });
 
   it('bounds growth by default and names a bad or inconsistent bound', () => {

@@ -8,6 +8,8 @@ import {
   filePathField,
   integerField,
   loadConfig,
+  numberField,
+  publicEdgeConfigShape,
   serverConfigShape,
   sizeBytesField,
   stringField,
@@ -62,6 +64,16 @@ const DEFAULT_MAX_IN_FLIGHT_PER_STREAM = 64;
 const DEFAULT_MAX_RECOMMENDS_IN_FLIGHT = 256;
 /** A recommendation that takes longer than a second is too late for a page view. */
 const DEFAULT_TIMEOUT_MS = 1000;
+/** A RecommendStream request may ask for ten times the default budget, never for minutes of the tiers' time. */
+const DEFAULT_MAX_TIMEOUT_MS = 10_000;
+/**
+ * Event types weigh 1 to a few (a purchase 3, a rating up to 5): an explicit weight a hundred
+ * times that is already a strong signal. One event must never outweigh a catalog's worth of
+ * interactions, in a profile or in the popular fallback.
+ */
+const DEFAULT_MAX_EVENT_WEIGHT = 100;
+/** Producers' clocks drift by seconds; five minutes covers a badly synchronised host, not a date typed wrong. */
+const DEFAULT_MAX_EVENT_FUTURE_MS = 5 * 60 * 1000;
 
 /** A comma-separated list of host:port addresses; shard i is the i-th. */
 function addressListField() {
@@ -76,6 +88,8 @@ function addressListField() {
 export const gatewayConfigDefinition = defineConfig(
   {
     ...serverConfigShape({ port: DEFAULT_PORT, metricsPort: DEFAULT_METRICS_PORT }),
+    /** The gateway's port faces the public: bounded messages, streams, connections and pings. */
+    ...publicEdgeConfigShape(),
     /** The model bundle the tiers serve: the gateway reads its feature spec (event weights, bag length, features). */
     bundle: filePathField({ mustExist: true }).optional(),
     rankingAddress: stringField().default(DEFAULT_RANKING_ADDRESS),
@@ -120,6 +134,11 @@ export const gatewayConfigDefinition = defineConfig(
     maxInFlightPerStream: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_IN_FLIGHT_PER_STREAM),
     maxRecommendsInFlight: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_RECOMMENDS_IN_FLIGHT),
     defaultTimeoutMs: durationMsField({ min: 1 }).default(DEFAULT_TIMEOUT_MS),
+    maxTimeoutMs: durationMsField({ min: 1 }).default(DEFAULT_MAX_TIMEOUT_MS),
+    /** The largest explicit event weight accepted (Interaction.weight). */
+    maxEventWeight: numberField({ min: 1, max: 1e6 }).default(DEFAULT_MAX_EVENT_WEIGHT),
+    /** How far ahead of the gateway's clock an event's timestamp may lie. */
+    maxEventFutureMs: durationMsField().default(DEFAULT_MAX_EVENT_FUTURE_MS),
   },
 );
 
@@ -131,6 +150,7 @@ export function loadGatewayConfig(options: { env?: Env; file?: string } = {}): G
   const config = loadConfig(gatewayConfigDefinition, options);
   const problems: string[] = [];
   if (config.profileStore === 'redis' && config.redisUrl === undefined) problems.push('DLRS_REDIS_URL is required when DLRS_PROFILE_STORE=redis');
+  if (config.defaultTimeoutMs > config.maxTimeoutMs) problems.push(`DLRS_DEFAULT_TIMEOUT_MS=${config.defaultTimeoutMs} exceeds DLRS_MAX_TIMEOUT_MS=${config.maxTimeoutMs}`);
   if (config.maxK > config.maxCandidates) problems.push(`DLRS_MAX_K=${config.maxK} exceeds DLRS_MAX_CANDIDATES=${config.maxCandidates}: such a k could never be served`);
   if ((config.internalTlsCertPath === undefined) !== (config.internalTlsKeyPath === undefined)) {
     problems.push('DLRS_INTERNAL_TLS_CERT_PATH and DLRS_INTERNAL_TLS_KEY_PATH go together (a client certificate needs its key)');
@@ -158,5 +178,8 @@ export function gatewayLimits(config: GatewayConfig): GatewayLimits {
     maxInFlightPerStream: config.maxInFlightPerStream,
     maxRecommendsInFlight: config.maxRecommendsInFlight,
     defaultTimeoutMs: config.defaultTimeoutMs,
+    maxTimeoutMs: config.maxTimeoutMs,
+    maxEventWeight: config.maxEventWeight,
+    maxEventFutureMs: config.maxEventFutureMs,
   };
 }

@@ -74,6 +74,24 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
     assert.match(scrape, /dlrs_gateway_degraded_total\{[^}]*reason="POPULAR_FALLBACK"[^}]*\} 1/);
   });
 
+  it('never puts an item the catalog lacks first in the popular fallback, however heavy its event', async () => {
+    await record([{ userId: 'u1', interaction: { itemId: 'b', eventType: 'view' } }]);
+    // 3e38: refused, and nothing of its batch is written.
+    await assert.rejects(
+      record([
+        { userId: 'u2', interaction: { itemId: 'a', eventType: 'view' } },
+        { userId: 'u2', interaction: { itemId: 'ghost', eventType: 'view', weight: 3e38 } },
+      ]),
+      (error: DlrsError) => error.code === 'INVALID_ARGUMENT' && error.field === 'events[1].interaction.weight' && /at most 100, got 3(\.\d+)?e\+38/.test(error.message),
+    );
+    await assert.rejects(getProfile('u2'), (error: DlrsError) => error.code === 'NOT_FOUND');
+    // The largest weight allowed, on an id retrieval does not know: the profile learns it, popularity does not.
+    assert.deepEqual(await record([{ userId: 'u3', interaction: { itemId: 'ghost', eventType: 'view', weight: 100 } }]), { accepted: 1, duplicates: 0 });
+    const popular = await recommendFor({ requestId: 'p1', userId: 'nobody', k: 5 });
+    assert.deepEqual(popular.items.map((i) => i.itemId), ['b']);
+    assert.equal((await getProfile('u3')).recentItems[0]?.itemId, 'ghost');
+  });
+
   it('rejects bad input with INVALID_ARGUMENT naming the field, and NOT_FOUND for a missing profile', async () => {
     const failure = async (promise: Promise<unknown>): Promise<DlrsError> => {
       try {

@@ -20,18 +20,19 @@ import type { UpsertItemsRequest__Output } from '../../shared/generated/dlrs/v1/
 import type { UpsertItemsResponse } from '../../shared/generated/dlrs/v1/UpsertItemsResponse.js';
 import type { UserProfile } from '../../shared/generated/dlrs/v1/UserProfile.js';
 import type { InteractionLogWriter } from '../../shared/interaction-log/index.js';
-import { parseInteraction, parseUserEvents, recordEvents, requireId } from './ingest/index.js';
+import { checkItem, requireId } from './field-limits/index.js';
+import { parseInteraction, parseUserEvents, recordEvents } from './ingest/index.js';
+import type { UserEventLimits } from './ingest/index.js';
 import type { ItemFeatureCache } from './item-cache/index.js';
 import type { PopularityTracker } from './popularity/index.js';
 import type { ProfileStore } from './profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from './profiles/index.js';
-import { parseRecommendRequest, recommend } from './recommend/index.js';
+import { checkRequestEnvelope, parseRecommendRequest, recommend } from './recommend/index.js';
 import type { RankingPort, RecommendLimits, RetrievalShardPort, StageShares } from './recommend/index.js';
 import type { ShardedCatalog } from './tiers/index.js';
 
 /** Bounds of the public API. */
-export interface GatewayLimits extends RecommendLimits {
-  maxEventsPerBatch: number;
+export interface GatewayLimits extends RecommendLimits, UserEventLimits {
   /** Items per UpsertItems / ids per DeleteItems. */
   maxItemsPerCall: number;
   /** Requests of one RecommendStream handled at once; the stream is read no further meanwhile. */
@@ -153,6 +154,8 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     defaultTimeoutMs: deps.limits.defaultTimeoutMs,
     methodOf: () => RECOMMEND_METHOD,
     timeoutMsOf: (request) => request.timeoutMs,
+    // Before the request's span: an oversized trace context never reaches the propagator.
+    admit: (request) => checkRequestEnvelope(request, deps.limits),
     serve: async (request, deadlineAtMs, signal) => ({ requestId: request.requestId, response: await serveRecommend(request, deadlineAtMs, signal) }),
     now,
   };
@@ -170,11 +173,14 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           const userId = requireId(message.start.userId, 'start.user_id');
           const { k, candidates, filter } = message.start;
           start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {} } };
-          await writer.write({ eventId: '', recommendations: await serveRecommend(start.request, deadlineOf(context), context.signal) });
+          const first = await serveRecommend(start.request, deadlineOf(context), context.signal).catch((error: unknown) => {
+            throw underField(error, 'start');
+          });
+          await writer.write({ eventId: '', recommendations: first });
           continue;
         }
         if (message.message !== 'event' || !message.event) throw new DlrsError('INVALID_ARGUMENT', 'after start, a session carries events only', { field: 'event' });
-        const event = parseInteraction(message.event, 'event', now());
+        const event = parseInteraction(message.event, 'event', deps.limits, now());
         await recordEvents(ingestDeps, [{ userId: start.userId, event }]);
         const request = { ...start.request, requestId: event.eventId ?? '' };
         await writer.write({ eventId: event.eventId ?? '', recommendations: await serveRecommend(request, deadlineOf(context), context.signal) });
@@ -182,7 +188,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     }),
 
     RecordInteractions: unary(async (request: RecordInteractionsRequest__Output): Promise<RecordInteractionsResponse> => {
-      const events = parseUserEvents(request.events, deps.limits.maxEventsPerBatch, now());
+      const events = parseUserEvents(request.events, deps.limits, now());
       const { accepted, duplicates } = await recordEvents(ingestDeps, events);
       return { accepted, duplicates };
     }),
@@ -198,7 +204,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
 
     UpsertItems: unary(async (request: UpsertItemsRequest__Output, context): Promise<UpsertItemsResponse> => {
       checkCount(request.items.length, deps.limits.maxItemsPerCall, 'items');
-      request.items.forEach((item, i) => requireId(item.id, `items[${i}].id`));
+      request.items.forEach((item, i) => checkItem(item, `items[${i}]`));
       const result = await deps.catalog.upsertItems(request.items, { deadlineMs: deadlineOf(context), signal: context.signal });
       deps.itemCache.invalidate(request.items.map((item) => item.id));
       return result;
@@ -219,6 +225,12 @@ function titlesIn(items: ReadonlyMap<string, Item | undefined> | undefined): Map
   const titles = new Map<string, string>();
   for (const [id, item] of items ?? []) if (item?.title !== undefined) titles.set(id, item.title);
   return titles;
+}
+
+// A session's start is checked as a Recommend request: its fields are named within `start`.
+function underField(error: unknown, parent: string): unknown {
+  if (!(error instanceof DlrsError) || error.field === undefined) return error;
+  return new DlrsError(error.code, error.rawMessage, { field: `${parent}.${error.field}`, cause: error.cause });
 }
 
 function checkCount(count: number, max: number, field: string): void {

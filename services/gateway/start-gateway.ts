@@ -81,7 +81,12 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
           });
     closers.push(() => store.close());
 
-    const popularity = new PopularityTracker({ halfLifeMs: config.popularityHalfLifeMs, capacity: config.popularityCapacity });
+    const popularity = new PopularityTracker({
+      halfLifeMs: config.popularityHalfLifeMs,
+      capacity: config.popularityCapacity,
+      // Also for events of the log recorded before weights were capped.
+      maxWeight: config.maxEventWeight,
+    });
     let log: InteractionLogWriter | undefined;
     if (config.interactionLog) {
       const logDir = join(config.dataDir, INTERACTION_LOG_DIR);
@@ -140,6 +145,7 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
     const server = createGrpcServer({
       logger,
       config,
+      publicEdge: config,
       name: 'gateway',
       metrics,
       packageDefinitions: [packageDefinition],

@@ -18,3 +18,5 @@ export { misspelledVariables } from './misspelled-variables.js';
 export type { Config, ConfigDefinition, ConfigShape, Env } from './load-config.js';
 export { serverConfigShape, LOG_LEVELS } from './server-config.js';
 export type { ServerConfig } from './server-config.js';
+export { publicEdgeConfigShape } from './public-edge-config.js';
+export type { PublicEdgeConfig } from './public-edge-config.js';

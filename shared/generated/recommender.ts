@@ -81,6 +81,12 @@ export interface ProtoGrpcType {
        * Recommender answers "which items for this user?" and keeps user profiles current
        * from interaction events. Authentication, when configured: metadata
        * `authorization: Bearer <token>`.
+       * 
+       * Limits: a request is at most 1 MiB on the wire (configurable; RESOURCE_EXHAUSTED beyond);
+       * strings are measured in bytes of UTF-8 and their caps are given beside each field
+       * (docs/limits.md lists them all). A value over its cap is refused with INVALID_ARGUMENT
+       * naming the field, e.g. `context.interactions[3].item_id: at most 256 bytes, got 300`; a
+       * refused batch writes nothing.
        */
       Recommender: SubtypeConstructor<typeof grpc.Client, _dlrs_v1_RecommenderClient> & { service: _dlrs_v1_RecommenderDefinition }
       RecordInteractionsRequest: MessageTypeDefinition<_dlrs_v1_RecordInteractionsRequest, _dlrs_v1_RecordInteractionsRequest__Output>

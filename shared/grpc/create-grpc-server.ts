@@ -1,16 +1,18 @@
 import { Server } from '@grpc/grpc-js';
-import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ChannelOptions, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
-import type { ServerConfig } from '../config/index.js';
+import type { PublicEdgeConfig, ServerConfig } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import { createMetricsRegistry, createRpcMetrics, startMetricsServer } from '../metrics/index.js';
 import type { MetricsRegistry, MetricsServer } from '../metrics/index.js';
 import { bindHandler } from './bind-handler.js';
 import { serviceNameOf } from './find-service.js';
 import type { ServiceImplementation } from './method-handlers.js';
+import { onHttp2Session } from './http2-sessions.js';
+import { enforcePingPolicy } from './ping-policy.js';
 import { widenReceiveWindow } from './server-receive-window.js';
 import { createServerCredentials } from './server-credentials.js';
 
@@ -31,6 +33,11 @@ export interface GrpcServerOptions {
   name?: string;
   /** The service's metrics registry, to add its own instruments; one is created when absent. */
   metrics?: MetricsRegistry;
+  /**
+   * Set on a server that faces the public: its limits replace the internal ones (message size,
+   * and the large receive window, which it does not get); absent on internal servers.
+   */
+  publicEdge?: PublicEdgeConfig;
 }
 
 /** A dlrs gRPC server with health, reflection, metrics and graceful shutdown. */
@@ -70,6 +77,33 @@ function checkImplementation(name: string, definition: ServiceDefinition, implem
   if (extra.length > 0) throw new Error(`${name} has no method(s) ${extra.join(', ')}`);
 }
 
+/** grpc-js options of an internal server (between dlrs tiers). */
+function internalServerOptions(config: ServerConfig): ChannelOptions {
+  return {
+    'grpc.max_receive_message_length': config.maxMessageBytes,
+    'grpc.max_send_message_length': config.maxMessageBytes,
+    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
+    // Long-lived streams between gateway and tiers idle between bursts; keep their connections probed.
+    'grpc.keepalive_permit_without_calls': 1,
+  };
+}
+
+/** grpc-js options of a server that faces the public: bounded messages, streams, connection lifetimes and memory. */
+function publicServerOptions(config: ServerConfig, edge: PublicEdgeConfig): ChannelOptions {
+  return {
+    'grpc.max_receive_message_length': edge.publicMaxMessageBytes,
+    'grpc.max_send_message_length': config.maxMessageBytes,
+    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
+    'grpc.max_concurrent_streams': edge.publicMaxConcurrentStreams,
+    'grpc.max_connection_age_ms': edge.publicMaxConnectionAgeMs,
+    'grpc.max_connection_age_grace_ms': edge.publicMaxConnectionAgeGraceMs,
+    'grpc.max_connection_idle_ms': edge.publicMaxConnectionIdleMs,
+    'grpc-node.max_session_memory': edge.publicMaxSessionMemoryMb,
+  };
+}
+
 /** Creates a dlrs gRPC server; nothing listens until start(). */
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const { config } = options;
@@ -77,17 +111,20 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const metrics = options.metrics ?? createMetricsRegistry({ serviceName: options.name ?? 'dlrs' });
   const ownsMetrics = options.metrics === undefined;
   const deps = { logger: options.logger.child({ component: 'rpc' }), rpcMetrics: createRpcMetrics(metrics) };
-  const server = new Server({
-    'grpc.max_receive_message_length': config.maxMessageBytes,
-    'grpc.max_send_message_length': config.maxMessageBytes,
-    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
-    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
-    // Long-lived streams between gateway and tiers idle between bursts; keep their connections probed.
-    'grpc.keepalive_permit_without_calls': 1,
-  });
-  // As large as the largest message accepted: a stream of big requests must not wait for window updates.
-  const receiveWindow = widenReceiveWindow(server, config.maxMessageBytes);
-  if (!receiveWindow.applied) logger.warn('this grpc-js version hides the HTTP/2 settings: streams keep the 64 KiB receive window, which slows large requests on long-lived streams');
+  const { publicEdge } = options;
+  const server = new Server(publicEdge === undefined ? internalServerOptions(config) : publicServerOptions(config, publicEdge));
+  // Internal servers: as large as the largest message accepted, so that a stream of big requests
+  // does not wait for window updates. The public edge keeps HTTP/2's 64 KiB.
+  const receiveWindow = publicEdge === undefined ? widenReceiveWindow(server, config.maxMessageBytes) : undefined;
+  if (receiveWindow?.applied === false) logger.warn('this grpc-js version hides the HTTP/2 settings: streams keep the 64 KiB receive window, which slows large requests on long-lived streams');
+  const afterBind = (): void => {
+    receiveWindow?.afterBind();
+    if (publicEdge === undefined || publicEdge.publicMinPingIntervalMs === 0) return;
+    const pingViolations = metrics.counter('dlrs_grpc_ping_violations', 'Connections closed with GOAWAY (too_many_pings) for pinging faster than the public edge allows');
+    const policy = { minPingIntervalMs: publicEdge.publicMinPingIntervalMs, maxPingStrikes: publicEdge.publicMaxPingStrikes };
+    const watched = onHttp2Session(server, (session) => enforcePingPolicy(session, policy, () => pingViolations.add(1)));
+    if (!watched) logger.warn('this grpc-js version hides its HTTP/2 servers: client pings are not rate-limited');
+  };
 
   const serviceNames = options.services.map(({ definition }) => serviceNameOf(definition));
   for (const [index, { definition, implementation }] of options.services.entries()) {
@@ -132,7 +169,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
       const port = await new Promise<number>((resolve, reject) => {
         server.bindAsync(hostPort(config.host, config.port), credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort)));
       });
-      receiveWindow.afterBind();
+      afterBind();
       metricsServer = await startMetricsServer({ host: config.host, port: config.metricsPort, metrics, isReady: () => ready, logger: options.logger });
       logger.info({ host: config.host, port, tls, services: serviceNames, metricsPort: metricsServer.port }, 'gRPC server listening');
       return { port, metricsPort: metricsServer.port };

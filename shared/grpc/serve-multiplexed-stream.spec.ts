@@ -213,6 +213,25 @@ describe('serveMultiplexedStream', () => {
     );
   });
 
+  it('answers a request its admission check refuses at once, without tracing or serving it', async () => {
+    const h = harness();
+    const { serve, started, release } = controlledServe();
+    const input = pushedRequests();
+    const admit = (r: Request): void => {
+      if (r.timeoutMs > 1000) throw new DlrsError('INVALID_ARGUMENT', 'at most 1000 ms', { field: 'timeout_ms' });
+    };
+    const served = serveMultiplexedStream(input.requests, writerOf(h), h.call, { ...options('wait', 4, serve), admit });
+    input.push(request('a', 5000));
+    input.push(request('b', 500));
+    await settle();
+    release('b');
+    input.end();
+    await served;
+    assert.deepEqual(started.map((s) => s.id), ['b']);
+    assert.deepEqual(h.traced.map((t) => t.traceparent), ['trace-of-b']);
+    assert.deepEqual([h.byId().get('a')?.error?.code, h.byId().get('a')?.error?.field], [status.INVALID_ARGUMENT, 'timeout_ms']);
+  });
+
   it('serves each request as its unary method in the trace it carries, with its in-band failure', async () => {
     const h = harness();
     const { serve, release } = controlledServe();

@@ -46,6 +46,8 @@ export interface MultiplexedStreamOptions<Req extends MultiplexedRequest, Res ex
   methodOf(request: Req): string;
   /** The request's own timeout in ms, counted from its arrival (0 = the default). */
   timeoutMsOf(request: Req): number;
+  /** Checks a request before it is traced and served; what it throws is sent as its ErrorStatus. */
+  admit?(request: Req): void;
   /**
    * Serves one request by `deadlineAtMs` (ms since the epoch; Infinity = none); `signal` aborts
    * when the call ends. What it throws is sent as the request's ErrorStatus.
@@ -98,7 +100,7 @@ export async function serveMultiplexedStream<Req extends MultiplexedRequest, Res
       while (inFlight.size >= maxInFlight) await new Promise<void>((resolve) => (slotFreed = resolve));
     }
     const id = request.requestId;
-    const refusal = refusalOf(id, inFlight, maxInFlight, stream);
+    const refusal = refusalOf(id, inFlight, maxInFlight, stream) ?? admissionError(options.admit, request);
     if (refusal !== undefined) {
       await send(failed(id, refusal));
       continue;
@@ -124,6 +126,17 @@ export async function serveMultiplexedStream<Req extends MultiplexedRequest, Res
     inFlight.set(id, task);
   }
   await Promise.all(inFlight.values());
+}
+
+/** What the stream's own check of a request threw, if it threw. */
+function admissionError<Req>(admit: ((request: Req) => void) | undefined, request: Req): DlrsError | undefined {
+  if (admit === undefined) return undefined;
+  try {
+    admit(request);
+    return undefined;
+  } catch (error) {
+    return DlrsError.from(error);
+  }
 }
 
 /** Why a request is answered at once instead of served, if it is. */

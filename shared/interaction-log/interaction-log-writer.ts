@@ -73,6 +73,7 @@ export class InteractionLogWriter {
   private closed = false;
   private readonly counters: InteractionLogWriterStats = { written: 0, dropped: 0, files: 0, deletedFiles: 0 };
   private retaining: Promise<void> | undefined;
+  private retainAgain = false;
   private readonly fs: DurableFs;
   private readonly retentionMs: number;
   private readonly maxTotalBytes: number;
@@ -186,11 +187,28 @@ export class InteractionLogWriter {
       this.file = { handle, name, bytes: 0, openedAtMs };
       this.counters.files++;
       // Each new file may push the folder past its bounds; deleting never holds writes back.
-      this.retaining ??= this.retain().finally(() => {
-        this.retaining = undefined;
-      });
+      this.scheduleRetention();
     }
     return this.file;
+  }
+
+  /**
+   * Starts a retention pass, or asks the running one to go again when it ends: a file started
+   * while a pass lists the folder would otherwise leave the folder over its bound until the next.
+   */
+  private scheduleRetention(): void {
+    if (this.retaining !== undefined) {
+      this.retainAgain = true;
+      return;
+    }
+    this.retaining = (async () => {
+      do {
+        this.retainAgain = false;
+        await this.retain();
+      } while (this.retainAgain);
+    })().finally(() => {
+      this.retaining = undefined;
+    });
   }
 
   private async retain(): Promise<void> {

@@ -4,7 +4,8 @@ import { connect } from 'node:http2';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials, status } from '@grpc/grpc-js';
 import type { ClientReadableStream } from '@grpc/grpc-js';
-import { DlrsError, INTERNAL_ERROR_MESSAGE } from '../../shared/errors/index.js';
+import { INTERNAL_ERROR_MESSAGE } from '../../shared/errors/index.js';
+import { failureOf } from '../../shared/errors/testing/failure-of.js';
 import { OWN_CONNECTION, callUnary, createGrpcClient } from '../../shared/grpc/index.js';
 import { ECHO_SERVICE, echoClientConstructor, startEchoServer, testServerConfig } from '../fixtures/echo-service.js';
 import type { EchoClient, EchoServerHandle, SayResponse } from '../fixtures/echo-service.js';
@@ -13,16 +14,6 @@ import type { ServingStatus } from '../fixtures/runtime-clients.js';
 
 function echoClient(handle: EchoServerHandle, options: { defaultDeadlineMs?: number } = {}): EchoClient {
   return createGrpcClient(echoClientConstructor(handle.packageDefinition), { addresses: handle.address, ...options });
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<DlrsError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DlrsError, `expected a DlrsError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('gRPC server bootstrap', () => {

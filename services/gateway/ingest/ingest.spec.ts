@@ -11,6 +11,7 @@ import { PopularityTracker } from '../popularity/index.js';
 import { EmbeddedProfileStore } from '../profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from '../profiles/index.js';
 import { parseUserEvents } from './parse-user-events.js';
+import type { UserEventLimits } from './parse-user-events.js';
 import { recordEvents } from './record-events.js';
 import type { RecordEventsDeps } from './record-events.js';
 
@@ -29,6 +30,10 @@ function userEvent(userId: string, itemId: string, extra: Partial<UserEvent__Out
   return { userId, interaction: { itemId, eventType: 'view', timestampMs: 1000, eventId: '', ...extra } };
 }
 
+function eventLimits(maxEventsPerBatch: number): UserEventLimits {
+  return { maxEventsPerBatch, maxEventWeight: 100, maxEventFutureMs: 60_000 };
+}
+
 function expectInvalid(field: string): (error: unknown) => boolean {
   return (error) => error instanceof DlrsError && error.code === 'INVALID_ARGUMENT' && error.field === field;
 }
@@ -36,7 +41,7 @@ function expectInvalid(field: string): (error: unknown) => boolean {
 describe('event ingestion', () => {
   describe('parseUserEvents', () => {
     it('keeps valid events, with the receive time for a zero timestamp', () => {
-      const parsed = parseUserEvents([userEvent('u1', 'i1', { eventId: 'e1', weight: 2 }), userEvent('u2', 'i2', { timestampMs: 0 })], 10, 5000);
+      const parsed = parseUserEvents([userEvent('u1', 'i1', { eventId: 'e1', weight: 2 }), userEvent('u2', 'i2', { timestampMs: 0 })], eventLimits(10), 5000);
       assert.deepEqual(parsed, [
         { userId: 'u1', event: { itemId: 'i1', eventType: 'view', timestamp: 1000, weight: 2, eventId: 'e1' } },
         { userId: 'u2', event: { itemId: 'i2', eventType: 'view', timestamp: 5000 } },
@@ -44,16 +49,27 @@ describe('event ingestion', () => {
     });
 
     it('names the bad field', () => {
-      assert.throws(() => parseUserEvents([], 10, 0), expectInvalid('events'));
-      assert.throws(() => parseUserEvents([userEvent('u', 'i'), userEvent('u', 'i')], 1, 0), expectInvalid('events'));
-      assert.throws(() => parseUserEvents([userEvent('u', 'i'), userEvent('', 'i')], 10, 0), expectInvalid('events[1].user_id'));
-      assert.throws(() => parseUserEvents([{ userId: 'u', interaction: null }], 10, 0), expectInvalid('events[0].interaction'));
-      assert.throws(() => parseUserEvents([userEvent('u', '')], 10, 0), expectInvalid('events[0].interaction.item_id'));
-      assert.throws(() => parseUserEvents([userEvent('u', 'x'.repeat(257))], 10, 0), expectInvalid('events[0].interaction.item_id'));
-      assert.throws(() => parseUserEvents([userEvent('u', 'i', { weight: 0 })], 10, 0), expectInvalid('events[0].interaction.weight'));
-      assert.throws(() => parseUserEvents([userEvent('u', 'i', { weight: Number.NaN })], 10, 0), expectInvalid('events[0].interaction.weight'));
-      assert.throws(() => parseUserEvents([userEvent('u', 'i', { timestampMs: -1 })], 10, 0), expectInvalid('events[0].interaction.timestamp_ms'));
-      assert.throws(() => parseUserEvents([userEvent('u', 'i', { eventType: 'v'.repeat(65) })], 10, 0), expectInvalid('events[0].interaction.event_type'));
+      assert.throws(() => parseUserEvents([], eventLimits(10), 0), expectInvalid('events'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'i'), userEvent('u', 'i')], eventLimits(1), 0), expectInvalid('events'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'i'), userEvent('', 'i')], eventLimits(10), 0), expectInvalid('events[1].user_id'));
+      assert.throws(() => parseUserEvents([{ userId: 'u', interaction: null }], eventLimits(10), 0), expectInvalid('events[0].interaction'));
+      assert.throws(() => parseUserEvents([userEvent('u', '')], eventLimits(10), 0), expectInvalid('events[0].interaction.item_id'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'x'.repeat(257))], eventLimits(10), 0), expectInvalid('events[0].interaction.item_id'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'i', { weight: 0 })], eventLimits(10), 0), expectInvalid('events[0].interaction.weight'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'i', { weight: Number.NaN })], eventLimits(10), 0), expectInvalid('events[0].interaction.weight'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'i', { timestampMs: -1 })], eventLimits(10), 0), expectInvalid('events[0].interaction.timestamp_ms'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'i', { eventType: 'v'.repeat(65) })], eventLimits(10), 0), expectInvalid('events[0].interaction.event_type'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'i', { eventType: 'é'.repeat(33) })], eventLimits(10), 0), expectInvalid('events[0].interaction.event_type'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'i', { eventId: 'e'.repeat(257) })], eventLimits(10), 0), expectInvalid('events[0].interaction.event_id'));
+    });
+
+    it('bounds explicit weights and timestamps in the future', () => {
+      assert.equal(parseUserEvents([userEvent('u', 'i', { weight: 100 })], eventLimits(10), 0)[0].event.weight, 100);
+      assert.throws(() => parseUserEvents([userEvent('u', 'i', { weight: 100.5 })], eventLimits(10), 0), expectInvalid('events[0].interaction.weight'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'i', { weight: 3e38 })], eventLimits(10), 0), /weight: must be finite, > 0 and at most 100, got 3e\+38/);
+      assert.equal(parseUserEvents([userEvent('u', 'i', { timestampMs: 70_000 })], eventLimits(10), 10_000)[0].event.timestamp, 70_000);
+      assert.throws(() => parseUserEvents([userEvent('u', 'i', { timestampMs: 70_001 })], eventLimits(10), 10_000), expectInvalid('events[0].interaction.timestamp_ms'));
+      assert.throws(() => parseUserEvents([userEvent('u', 'x'.repeat(300))], eventLimits(10), 0), /item_id: at most 256 bytes, got 300/);
     });
   });
 
@@ -96,7 +112,7 @@ describe('event ingestion', () => {
     };
 
     it('learns each user’s profile, fetching the items’ features once per batch', async () => {
-      const events = parseUserEvents([userEvent('u1', 'i1', { eventId: 'a' }), userEvent('u2', 'i2', { eventId: 'b', eventType: 'purchase' }), userEvent('u1', 'i2', { eventId: 'c' })], 10, 0);
+      const events = parseUserEvents([userEvent('u1', 'i1', { eventId: 'a' }), userEvent('u2', 'i2', { eventId: 'b', eventType: 'purchase' }), userEvent('u1', 'i2', { eventId: 'c' })], eventLimits(10), 0);
       const result = await recordEvents(deps, events);
       assert.equal(result.accepted, 3);
       assert.equal(result.duplicates, 0);
@@ -108,8 +124,8 @@ describe('event ingestion', () => {
     });
 
     it('logs and counts the popularity of applied events only, never duplicates', async () => {
-      await recordEvents(deps, parseUserEvents([userEvent('u1', 'i1', { eventId: 'a' }), userEvent('u1', 'i2', { eventId: 'b', eventType: 'purchase' })], 10, 0));
-      const again = await recordEvents(deps, parseUserEvents([userEvent('u1', 'i1', { eventId: 'a' }), userEvent('u1', 'i1', { eventId: 'c' })], 10, 0));
+      await recordEvents(deps, parseUserEvents([userEvent('u1', 'i1', { eventId: 'a' }), userEvent('u1', 'i2', { eventId: 'b', eventType: 'purchase' })], eventLimits(10), 0));
+      const again = await recordEvents(deps, parseUserEvents([userEvent('u1', 'i1', { eventId: 'a' }), userEvent('u1', 'i1', { eventId: 'c' })], eventLimits(10), 0));
       assert.deepEqual([again.accepted, again.duplicates], [1, 1]);
       const logged = await readLog();
       assert.deepEqual(logged.map((r) => (r.type === 'interaction' ? r.eventId : '')), ['a', 'b', 'c']);
@@ -117,11 +133,19 @@ describe('event ingestion', () => {
       assert.deepEqual(deps.popularity.top(2).map((p) => [p.itemId, p.score]), [['i2', 4], ['i1', 2]]);
     });
 
+    it('counts the popularity of catalog items only, while the profile still gets the unknown item', async () => {
+      const result = await recordEvents(deps, parseUserEvents([userEvent('u1', 'not-in-catalog', { weight: 100 }), userEvent('u1', 'i1')], eventLimits(10), 0));
+      assert.equal(result.accepted, 2);
+      assert.deepEqual(deps.popularity.top(5).map((p) => p.itemId), ['i1']);
+      assert.deepEqual(result.profiles.get('u1')?.learned.recent.map((r) => r.itemId), ['i1', 'not-in-catalog']);
+      assert.equal((await readLog()).length, 2, 'the log keeps both for training');
+    });
+
     it('fails with UNAVAILABLE and applies nothing when item features cannot be fetched', async () => {
       deps.itemFeatures = async () => {
         throw new DlrsError('UNAVAILABLE', 'retrieval is down');
       };
-      await assert.rejects(recordEvents(deps, parseUserEvents([userEvent('u1', 'i1', { eventId: 'a' })], 10, 0)), (error) => error instanceof DlrsError && error.code === 'UNAVAILABLE' && /retrieval is down/.test(error.message));
+      await assert.rejects(recordEvents(deps, parseUserEvents([userEvent('u1', 'i1', { eventId: 'a' })], eventLimits(10), 0)), (error) => error instanceof DlrsError && error.code === 'UNAVAILABLE' && /retrieval is down/.test(error.message));
       assert.equal(await store.get('u1'), undefined);
       assert.deepEqual(await readLog(), []);
     });

@@ -32,7 +32,7 @@ export interface RecordEventsResult {
 /**
  * Applies validated events: the features of all their items are fetched once, each user's
  * events are applied to the store in one atomic, idempotent step, and only the events
- * applied (not duplicates) reach the interaction log and the popularity tracker. When item
+ * applied (not duplicates) reach the interaction log, and those on catalog items the popularity tracker. When item
  * features cannot be fetched the batch fails with UNAVAILABLE rather than learning profiles
  * without them; a retry is safe for events with ids. A failure after some users were
  * applied fails the call too, and the retry finds those events as duplicates.
@@ -60,7 +60,8 @@ export async function recordEvents(deps: RecordEventsDeps, events: readonly User
     outcome.duplicates += result.duplicates;
     outcome.profiles.set(userId, result.profile);
     for (const event of result.applied) {
-      deps.popularity.record(event.itemId, eventWeight(spec, event.eventType, event.weight), event.timestamp);
+      // Popularity counts catalog items only: an id retrieval does not know (yet) is no candidate.
+      if (features.get(event.itemId) !== undefined) deps.popularity.record(event.itemId, eventWeight(spec, event.eventType, event.weight), event.timestamp);
       deps.log?.append({ type: 'interaction', userId, ...event });
     }
   }

@@ -28,6 +28,14 @@ describe('PopularityTracker', () => {
     assert.ok(Math.abs(tracker.top(1)[0].score - 1.5) < 1e-9, 'a late event decays by its own timestamp');
   });
 
+  it('cuts a weight down to maxWeight, so that one event cannot outweigh many', () => {
+    const tracker = new PopularityTracker({ now: () => t0, rankRefreshMs: 0, maxWeight: 100 });
+    tracker.record('stuffed', 3e38, t0);
+    for (let i = 0; i < 101; i++) tracker.record('liked', 1, t0);
+    assert.deepEqual(tracker.top(2).map((p) => [p.itemId, p.score]), [['liked', 101], ['stuffed', 100]]);
+    assert.throws(() => new PopularityTracker({ maxWeight: 0 }), /maxWeight/);
+  });
+
   it('treats a timestamp from the future as now and ignores bad weights', () => {
     const tracker = new PopularityTracker({ halfLifeMs: HOUR_MS, now: () => t0, rankRefreshMs: 0 });
     tracker.record('a', 1, t0);

@@ -6,6 +6,8 @@ export interface PopularityTrackerOptions {
   capacity?: number;
   /** How stale the ranking may be: new interactions re-rank at most this often (0 = at every read). */
   rankRefreshMs?: number;
+  /** One interaction counts at most this much (heavier weights are cut down to it). */
+  maxWeight?: number;
   /** The clock; timestamps later than it are treated as now. */
   now?: () => number;
 }
@@ -56,24 +58,27 @@ export class PopularityTracker {
   private readonly halfLifeMs: number;
   private readonly rankRefreshMs: number;
   private readonly capacity: number;
+  private readonly maxWeight: number;
   private readonly now: () => number;
 
   constructor(options: PopularityTrackerOptions = {}) {
     this.halfLifeMs = options.halfLifeMs ?? DEFAULT_POPULARITY_HALF_LIFE_MS;
     this.capacity = options.capacity ?? DEFAULT_POPULARITY_CAPACITY;
     this.rankRefreshMs = options.rankRefreshMs ?? DEFAULT_POPULARITY_RANK_REFRESH_MS;
+    this.maxWeight = options.maxWeight ?? Number.MAX_VALUE;
     this.now = options.now ?? Date.now;
+    if (!(this.maxWeight > 0)) throw new RangeError(`maxWeight must be a positive number, got ${this.maxWeight}`);
     if (!(this.halfLifeMs > 0) || !Number.isFinite(this.halfLifeMs)) throw new RangeError(`halfLifeMs must be a positive number, got ${this.halfLifeMs}`);
     if (!Number.isSafeInteger(this.capacity) || this.capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${this.capacity}`);
   }
 
-  /** Counts one interaction; a non-positive or non-finite weight or timestamp is ignored. */
+  /** Counts one interaction, its weight cut to maxWeight; a non-positive or non-finite weight or timestamp is ignored. */
   record(itemId: string, weight: number, timestampMs: number): void {
     if (!(weight > 0) || !Number.isFinite(weight) || !Number.isFinite(timestampMs)) return;
     const at = Math.min(timestampMs, this.now());
     this.landmarkMs ??= at;
     if ((at - this.landmarkMs) / this.halfLifeMs > MAX_HALF_LIVES_FROM_LANDMARK) this.moveLandmark(at);
-    this.scores.set(itemId, (this.scores.get(itemId) ?? 0) + weight * 2 ** ((at - this.landmarkMs) / this.halfLifeMs));
+    this.scores.set(itemId, (this.scores.get(itemId) ?? 0) + Math.min(weight, this.maxWeight) * 2 ** ((at - this.landmarkMs) / this.halfLifeMs));
     this.latestMs = Math.max(this.latestMs, at);
     this.changed = true;
     if (this.scores.size >= 2 * this.capacity) this.prune();

@@ -3,17 +3,37 @@ import { addEvent, createProfile, profileToMessage } from '../../../shared/featu
 import type { FeatureSpec, Item } from '../../../shared/features/index.js';
 import type { AttributeFilter__Output } from '../../../shared/generated/dlrs/v1/AttributeFilter.js';
 import type { RecommendRequest__Output } from '../../../shared/generated/dlrs/v1/RecommendRequest.js';
-import { parseInteraction, requireId } from '../ingest/index.js';
+import {
+  MAX_ATTRIBUTES,
+  MAX_ATTRIBUTE_KEY_BYTES,
+  MAX_ATTRIBUTE_VALUE_BYTES,
+  MAX_FEATURE_NAME_BYTES,
+  MAX_FEATURE_TEXTS,
+  MAX_FEATURE_TEXT_BYTES,
+  MAX_FILTER_CLAUSES,
+  MAX_REQUEST_ID_BYTES,
+  MAX_TRACE_CONTEXT_ENTRIES,
+  MAX_TRACE_CONTEXT_KEY_BYTES,
+  MAX_TRACE_CONTEXT_VALUE_BYTES,
+  checkBytes,
+  checkCount,
+  checkStringMap,
+  requireId,
+} from '../field-limits/index.js';
+import { parseInteraction } from '../ingest/index.js';
+import type { InteractionLimits } from '../ingest/index.js';
 import type { ProfileStore } from '../profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from '../profiles/index.js';
 import type { RecommendQuery } from './recommend.js';
 
 /** Bounds of a recommendation request. */
-export interface RecommendLimits {
+export interface RecommendLimits extends InteractionLimits {
   maxK: number;
   maxCandidates: number;
   maxExcludeIds: number;
   maxContextInteractions: number;
+  /** The largest timeout_ms a RecommendStream request may ask for. */
+  maxTimeoutMs: number;
 }
 
 /** What resolving the user needs. */
@@ -34,11 +54,12 @@ export const DEFAULT_CANDIDATES = 300;
  * from the inline context's interactions. Throws INVALID_ARGUMENT naming the field.
  */
 export async function parseRecommendRequest(request: RecommendRequest__Output, limits: RecommendLimits, deps: ResolveUserDeps, nowMs: number): Promise<{ userId: string; query: RecommendQuery }> {
+  checkRequestEnvelope(request, limits);
   const k = request.k === 0 ? DEFAULT_K : request.k;
   if (k > limits.maxK) throw invalid('k', `must be between 1 and ${limits.maxK}, got ${k}`);
   const candidates = request.candidates === 0 ? Math.min(limits.maxCandidates, Math.max(DEFAULT_CANDIDATES, k)) : request.candidates;
   if (candidates < k || candidates > limits.maxCandidates) throw invalid('candidates', `must be between k (${k}) and ${limits.maxCandidates}, got ${candidates}`);
-  if (request.excludeIds.length > limits.maxExcludeIds) throw invalid('exclude_ids', `holds ${request.excludeIds.length} ids; at most ${limits.maxExcludeIds} are allowed`);
+  checkCount(request.excludeIds.length, limits.maxExcludeIds, 'exclude_ids');
   request.excludeIds.forEach((id, i) => requireId(id, `exclude_ids[${i}]`));
   const spec = deps.spec();
   const filter = request.filter ?? undefined;
@@ -53,10 +74,9 @@ export async function parseRecommendRequest(request: RecommendRequest__Output, l
   }
   if (request.user === 'context' && request.context) {
     const { interactions, attributes } = request.context;
-    if (interactions.length > limits.maxContextInteractions) {
-      throw invalid('context.interactions', `holds ${interactions.length} interactions; at most ${limits.maxContextInteractions} are allowed`);
-    }
-    const events = interactions.map((interaction, i) => parseInteraction(interaction, `context.interactions[${i}]`, nowMs));
+    checkCount(interactions.length, limits.maxContextInteractions, 'context.interactions');
+    checkStringMap(attributes, { maxEntries: MAX_ATTRIBUTES, maxKeyBytes: MAX_ATTRIBUTE_KEY_BYTES, maxValueBytes: MAX_ATTRIBUTE_VALUE_BYTES }, 'context.attributes');
+    const events = interactions.map((interaction, i) => parseInteraction(interaction, `context.interactions[${i}]`, limits, nowMs));
     if (events.length === 0 && Object.keys(attributes).length === 0) return { userId: '', query: { ...base, profile: undefined } };
     let features: ReadonlyMap<string, Item['features'] | undefined>;
     try {
@@ -71,12 +91,25 @@ export async function parseRecommendRequest(request: RecommendRequest__Output, l
   throw invalid('user', 'user_id or context is required');
 }
 
+/**
+ * Checks what a request carries besides the query: request_id, trace_context and timeout_ms.
+ * RecommendStream runs it before the request's span starts, so that an oversized trace
+ * context never reaches the propagator.
+ */
+export function checkRequestEnvelope(request: RecommendRequest__Output, limits: Pick<RecommendLimits, 'maxTimeoutMs'>): void {
+  checkBytes(request.requestId, MAX_REQUEST_ID_BYTES, 'request_id');
+  checkStringMap(request.traceContext, { maxEntries: MAX_TRACE_CONTEXT_ENTRIES, maxKeyBytes: MAX_TRACE_CONTEXT_KEY_BYTES, maxValueBytes: MAX_TRACE_CONTEXT_VALUE_BYTES }, 'trace_context');
+  if (request.timeoutMs > limits.maxTimeoutMs) throw invalid('timeout_ms', `at most ${limits.maxTimeoutMs} ms, got ${request.timeoutMs}`);
+}
+
 // The tiers would reject these too, but only after the embedding was computed, and in
 // their words; the gateway knows the feature spec and answers at once.
 function checkFilter(filter: AttributeFilter__Output, spec: FeatureSpec): void {
   const kinds = new Map(spec.features.map((feature) => [feature.name, feature.kind]));
+  checkCount(filter.clauses.length, MAX_FILTER_CLAUSES, 'filter.clauses');
   filter.clauses.forEach((clause, i) => {
     const field = `filter.clauses[${i}]`;
+    checkBytes(clause.field, MAX_FEATURE_NAME_BYTES, `${field}.field`);
     const kind = kinds.get(clause.field);
     if (kind === undefined) throw invalid(`${field}.field`, `unknown feature '${clause.field}'; the model has ${[...kinds.keys()].join(', ') || 'none'}`);
     if (clause.condition === 'range') {
@@ -86,7 +119,13 @@ function checkFilter(filter: AttributeFilter__Output, spec: FeatureSpec): void {
       if (min !== undefined && max !== undefined && min > max) throw invalid(`${field}.range`, `min ${min} exceeds max ${max}`);
     } else if (clause.condition === 'equals' || clause.condition === 'anyOf') {
       if (kind === 'continuous') throw invalid(`${field}.${clause.condition === 'equals' ? 'equals' : 'any_of'}`, `applies to categorical features; '${clause.field}' is continuous`);
-      if (clause.condition === 'anyOf' && (clause.anyOf?.values.length ?? 0) === 0) throw invalid(`${field}.any_of`, 'needs at least one value');
+      if (clause.condition === 'equals') checkBytes(clause.equals ?? '', MAX_FEATURE_TEXT_BYTES, `${field}.equals`);
+      else {
+        const values = clause.anyOf?.values ?? [];
+        if (values.length === 0) throw invalid(`${field}.any_of`, 'needs at least one value');
+        checkCount(values.length, MAX_FEATURE_TEXTS, `${field}.any_of.values`);
+        values.forEach((value, j) => checkBytes(value, MAX_FEATURE_TEXT_BYTES, `${field}.any_of.values[${j}]`));
+      }
     } else {
       throw invalid(field, 'needs a condition: equals, any_of or range');
     }

@@ -140,6 +140,15 @@ describe('recommend over in-test Retrieval/Ranking gRPC servers', () => {
     assert.equal(ranking.calls.size, 0);
   });
 
+  it('never gives a popular item the catalog does not have (deleted behind the gateway, or counted from an old log)', async () => {
+    const base = deps('unary');
+    base.popularity.record('gone', 50, 10);
+    const outcome = await run(base, query({ profile: undefined, excludeIds: [] }));
+    assert.deepEqual(outcome.items.map((i) => i.itemId), ['b', 'a', 'd']);
+    assert.equal(outcome.items[0].score, 1, 'normalised to the best item the catalog has');
+    assert.equal(base.popularity.top(1)[0].itemId, 'b', 'the missing item is forgotten');
+  });
+
   it("reports a tier's INVALID_ARGUMENT (the caller's filter) instead of degrading", async () => {
     shards[0].behaviour.search = 'invalid';
     await assert.rejects(run(deps('stream')), (error: Error & { code?: string }) => error.code === 'INVALID_ARGUMENT' && /unknown feature/.test(error.message));

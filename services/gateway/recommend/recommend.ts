@@ -62,7 +62,7 @@ export interface RecommendDeps {
   ranking: RankingPort;
   shards: readonly RetrievalShardPort[];
   popularity: PopularityTracker;
-  /** Raw features by item id (the item-feature cache), for filtering popular items. */
+  /** Raw features by item id (the item-feature cache; undefined = not in the catalog), to check and filter popular items. */
   itemFeatures: (itemIds: readonly string[]) => Promise<ReadonlyMap<string, Item['features'] | undefined>>;
   stageShares?: StageShares;
   /** Counts each degraded mode once per request (metrics). */
@@ -71,10 +71,11 @@ export interface RecommendDeps {
 }
 
 /**
- * Popular items are filtered by the gateway itself; this many times k are looked at, so that
- * a filter matching one item in ten still fills the answer.
+ * Popular items are checked against the catalog and filtered by the gateway itself; this many
+ * times k are looked at, so that a filter matching one item in ten, or items deleted behind
+ * the gateway's back, still leave a full answer.
  */
-export const POPULAR_FILTER_OVERFETCH = 10;
+export const POPULAR_OVERFETCH = 10;
 
 /**
  * EmbedUsers → Search on every shard in parallel (each for its share of the candidates, see
@@ -175,19 +176,20 @@ function rankedItems(scores: Buffer, order: readonly number[], candidates: Merge
   });
 }
 
+// Only items the catalog has right now: popularity may remember an item deleted behind the
+// gateway's back (on a shard directly) or counted before a restart from an older log. Those
+// are forgotten as they are found, so that they stop taking the places of items that exist.
 async function popularItems(deps: RecommendDeps, query: RecommendQuery, deadlineMs: number, signal: AbortSignal, now: () => number): Promise<RecommendedItem[]> {
   const excluded = new Set(query.excludeIds);
-  const skip = (itemId: string): boolean => excluded.has(itemId);
-  const clauses = query.filter?.clauses ?? [];
-  let top = deps.popularity.top(clauses.length === 0 ? query.k : POPULAR_FILTER_OVERFETCH * query.k, skip);
-  if (clauses.length > 0 && query.filter !== undefined && top.length > 0) {
-    const filter = query.filter;
-    const features = await runStage('item features', deadlineMs, signal, () => deps.itemFeatures(top.map((p) => p.itemId)), now());
-    top = top.filter((p) => {
-      const itemFeatures = features.get(p.itemId);
-      return itemFeatures !== undefined && matchesFilter(itemFeatures, filter);
-    });
-  }
+  const candidates = deps.popularity.top(POPULAR_OVERFETCH * query.k, (itemId) => excluded.has(itemId));
+  if (candidates.length === 0) return [];
+  const features = await runStage('item features', deadlineMs, signal, () => deps.itemFeatures(candidates.map((p) => p.itemId)), now());
+  const filter = query.filter !== undefined && query.filter.clauses.length > 0 ? query.filter : undefined;
+  const top = candidates.filter((p) => {
+    const itemFeatures = features.get(p.itemId);
+    if (itemFeatures === undefined) deps.popularity.remove(p.itemId);
+    return itemFeatures !== undefined && (filter === undefined || matchesFilter(itemFeatures, filter));
+  });
   const best = top[0]?.score ?? 1;
   return top.slice(0, query.k).map((p) => ({ itemId: p.itemId, score: p.score / best, similarity: 0 }));
 }

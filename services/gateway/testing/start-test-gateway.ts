@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
-import { defineConfig, loadConfig, serverConfigShape } from '../../../shared/config/index.js';
+import { defineConfig, loadConfig, publicEdgeConfigShape, serverConfigShape } from '../../../shared/config/index.js';
 import type { FeatureSpec, Item } from '../../../shared/features/index.js';
 import { OWN_CONNECTION, createGrpcServer, findService } from '../../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../../shared/generated/dlrs/v1/Recommender.js';
@@ -41,7 +41,7 @@ export function testCatalog(): FakeItem[][] {
 }
 
 /** Generous limits, except small in-flight bounds so that backpressure and admission are exercised. */
-export const TEST_LIMITS: GatewayLimits = { maxK: 50, maxCandidates: 500, maxExcludeIds: 100, maxContextInteractions: 50, maxEventsPerBatch: 100, maxItemsPerCall: 100, maxInFlightPerStream: 2, maxRecommendsInFlight: 3, defaultTimeoutMs: 2000 };
+export const TEST_LIMITS: GatewayLimits = { maxK: 50, maxCandidates: 500, maxExcludeIds: 100, maxContextInteractions: 50, maxEventsPerBatch: 100, maxItemsPerCall: 100, maxInFlightPerStream: 2, maxRecommendsInFlight: 3, defaultTimeoutMs: 2000, maxTimeoutMs: 60_000, maxEventWeight: 100, maxEventFutureMs: 300_000 };
 
 /** A gateway on a real gRPC server in front of in-test Retrieval/Ranking gRPC servers. */
 export interface TestGateway {
@@ -72,9 +72,12 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
   const shardPorts = shardClients.map((c, i) => streamingShardPort(i, c, streams));
   const metrics = createMetricsRegistry({ serviceName: 'gateway' });
   const { packageDefinition } = loadProtos();
+  // The gateway's own server settings: the public edge's limits (1 MiB messages, …) included.
+  const config = loadConfig(defineConfig({ ...serverConfigShape({ port: 0, metricsPort: 0 }), ...publicEdgeConfigShape() }), { env: { DLRS_HOST: '127.0.0.1', DLRS_SHUTDOWN_TIMEOUT_MS: '1000' } });
   const server = createGrpcServer({
     logger: createLogger({ level: 'debug', destination: logs }),
-    config: loadConfig(defineConfig(serverConfigShape({ port: 0, metricsPort: 0 })), { env: { DLRS_HOST: '127.0.0.1', DLRS_SHUTDOWN_TIMEOUT_MS: '1000' } }),
+    config,
+    publicEdge: config,
     name: 'gateway',
     metrics,
     packageDefinitions: [packageDefinition],
@@ -85,7 +88,7 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
           store,
           spec: () => TEST_SPEC,
           itemCache: new ItemFeatureCache<Item>({ fetch: (ids) => catalog.getItems(ids, { deadlineMs: Date.now() + 2000, signal: new AbortController().signal }) }),
-          popularity: new PopularityTracker(),
+          popularity: new PopularityTracker({ maxWeight: limits.maxEventWeight }),
           log,
           ranking: rankingPort,
           shards: shardPorts,

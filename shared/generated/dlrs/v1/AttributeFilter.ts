@@ -9,7 +9,7 @@ import type { FilterClause as _dlrs_v1_FilterClause, FilterClause__Output as _dl
  */
 export interface AttributeFilter {
   /**
-   * The clauses, all of which must hold. Empty = no filter.
+   * The clauses, all of which must hold. Empty = no filter. At most 32 on the public API.
    */
   'clauses'?: (_dlrs_v1_FilterClause)[];
 }
@@ -21,7 +21,7 @@ export interface AttributeFilter {
  */
 export interface AttributeFilter__Output {
   /**
-   * The clauses, all of which must hold. Empty = no filter.
+   * The clauses, all of which must hold. Empty = no filter. At most 32 on the public API.
    */
   'clauses': (_dlrs_v1_FilterClause__Output)[];
 }

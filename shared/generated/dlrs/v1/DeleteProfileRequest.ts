@@ -6,7 +6,7 @@
  */
 export interface DeleteProfileRequest {
   /**
-   * The user id. Required.
+   * The user id. Required, 1 to 256 bytes.
    */
   'userId'?: (string);
 }
@@ -16,7 +16,7 @@ export interface DeleteProfileRequest {
  */
 export interface DeleteProfileRequest__Output {
   /**
-   * The user id. Required.
+   * The user id. Required, 1 to 256 bytes.
    */
   'userId': (string);
 }

@@ -8,7 +8,7 @@ import type { StringList as _dlrs_v1_StringList, StringList__Output as _dlrs_v1_
  */
 export interface FeatureValue {
   /**
-   * A categorical feature: one value, e.g. "diesel".
+   * A categorical feature: one value, e.g. "diesel"; at most 256 bytes.
    */
   'text'?: (string);
   /**
@@ -28,7 +28,7 @@ export interface FeatureValue {
  */
 export interface FeatureValue__Output {
   /**
-   * A categorical feature: one value, e.g. "diesel".
+   * A categorical feature: one value, e.g. "diesel"; at most 256 bytes.
    */
   'text'?: (string);
   /**

@@ -8,11 +8,11 @@ import type { Range as _dlrs_v1_Range, Range__Output as _dlrs_v1_Range__Output }
  */
 export interface FilterClause {
   /**
-   * The feature name, as in the model's feature spec. Required.
+   * The feature name, as in the model's feature spec. Required, at most 128 bytes.
    */
   'field'?: (string);
   /**
-   * Categorical: the value equals this. Multi-valued: the values contain this.
+   * Categorical: the value equals this. Multi-valued: the values contain this. At most 256 bytes.
    */
   'equals'?: (string);
   /**
@@ -31,11 +31,11 @@ export interface FilterClause {
  */
 export interface FilterClause__Output {
   /**
-   * The feature name, as in the model's feature spec. Required.
+   * The feature name, as in the model's feature spec. Required, at most 128 bytes.
    */
   'field': (string);
   /**
-   * Categorical: the value equals this. Multi-valued: the values contain this.
+   * Categorical: the value equals this. Multi-valued: the values contain this. At most 256 bytes.
    */
   'equals'?: (string);
   /**

@@ -6,7 +6,7 @@
  */
 export interface GetProfileRequest {
   /**
-   * The user id. Required.
+   * The user id. Required, 1 to 256 bytes.
    */
   'userId'?: (string);
 }
@@ -16,7 +16,7 @@ export interface GetProfileRequest {
  */
 export interface GetProfileRequest__Output {
   /**
-   * The user id. Required.
+   * The user id. Required, 1 to 256 bytes.
    */
   'userId': (string);
 }

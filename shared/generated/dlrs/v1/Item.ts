@@ -12,12 +12,13 @@ export interface Item {
    */
   'id'?: (string);
   /**
-   * Display title; never a model input. Optional.
+   * Display title; never a model input. Optional, at most 1,024 bytes.
    */
   'title'?: (string);
   /**
-   * Raw features by feature name. Unknown names are rejected (INVALID_ARGUMENT);
-   * missing features are encoded as out-of-vocabulary / the training mean.
+   * Raw features by feature name (at most 256 features, names of at most 128 bytes). Unknown
+   * names are rejected (INVALID_ARGUMENT); missing features are encoded as out-of-vocabulary /
+   * the training mean.
    */
   'features'?: ({[key: string]: _dlrs_v1_FeatureValue});
 }
@@ -32,12 +33,13 @@ export interface Item__Output {
    */
   'id': (string);
   /**
-   * Display title; never a model input. Optional.
+   * Display title; never a model input. Optional, at most 1,024 bytes.
    */
   'title': (string);
   /**
-   * Raw features by feature name. Unknown names are rejected (INVALID_ARGUMENT);
-   * missing features are encoded as out-of-vocabulary / the training mean.
+   * Raw features by feature name (at most 256 features, names of at most 128 bytes). Unknown
+   * names are rejected (INVALID_ARGUMENT); missing features are encoded as out-of-vocabulary /
+   * the training mean.
    */
   'features': ({[key: string]: _dlrs_v1_FeatureValue__Output});
 }

@@ -8,12 +8,12 @@ import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Outp
  */
 export interface RecommendRequest {
   /**
-   * Caller's correlation id, echoed back. Required on RecommendStream.
+   * Caller's correlation id, echoed back, at most 256 bytes. Required on RecommendStream.
    */
   'requestId'?: (string);
   /**
-   * A user with a stored profile (built from RecordInteractions / Session events).
-   * An unknown user gets the most popular items, flagged degraded.
+   * A user with a stored profile (built from RecordInteractions / Session events), 1 to 256
+   * bytes. An unknown user gets the most popular items, flagged degraded.
    */
   'userId'?: (string);
   /**
@@ -29,7 +29,7 @@ export interface RecommendRequest {
    */
   'candidates'?: (number);
   /**
-   * Items never to return.
+   * Items never to return: at most the configured maximum (default 1,000), each 1 to 256 bytes.
    */
   'excludeIds'?: (string)[];
   /**
@@ -41,7 +41,8 @@ export interface RecommendRequest {
    */
   'includeSeen'?: (boolean);
   /**
-   * On RecommendStream only: the request's time budget in ms (0 = the server's default).
+   * On RecommendStream only: the request's time budget in ms (0 = the server's default), at
+   * most the configured maximum (default 10,000).
    */
   'timeoutMs'?: (number);
   /**
@@ -49,6 +50,7 @@ export interface RecommendRequest {
    * optionally, `tracestate`, values as in the HTTP headers), so that each request of a
    * long-lived stream joins the caller's trace of that request; without it the request's span
    * is a child of the stream's. Unary Recommend takes the context from the call's metadata.
+   * At most 4 entries, keys of at most 64 bytes, values of at most 512 bytes.
    */
   'traceContext'?: ({[key: string]: string});
   /**
@@ -62,12 +64,12 @@ export interface RecommendRequest {
  */
 export interface RecommendRequest__Output {
   /**
-   * Caller's correlation id, echoed back. Required on RecommendStream.
+   * Caller's correlation id, echoed back, at most 256 bytes. Required on RecommendStream.
    */
   'requestId': (string);
   /**
-   * A user with a stored profile (built from RecordInteractions / Session events).
-   * An unknown user gets the most popular items, flagged degraded.
+   * A user with a stored profile (built from RecordInteractions / Session events), 1 to 256
+   * bytes. An unknown user gets the most popular items, flagged degraded.
    */
   'userId'?: (string);
   /**
@@ -83,7 +85,7 @@ export interface RecommendRequest__Output {
    */
   'candidates': (number);
   /**
-   * Items never to return.
+   * Items never to return: at most the configured maximum (default 1,000), each 1 to 256 bytes.
    */
   'excludeIds': (string)[];
   /**
@@ -95,7 +97,8 @@ export interface RecommendRequest__Output {
    */
   'includeSeen': (boolean);
   /**
-   * On RecommendStream only: the request's time budget in ms (0 = the server's default).
+   * On RecommendStream only: the request's time budget in ms (0 = the server's default), at
+   * most the configured maximum (default 10,000).
    */
   'timeoutMs': (number);
   /**
@@ -103,6 +106,7 @@ export interface RecommendRequest__Output {
    * optionally, `tracestate`, values as in the HTTP headers), so that each request of a
    * long-lived stream joins the caller's trace of that request; without it the request's span
    * is a child of the stream's. Unary Recommend takes the context from the call's metadata.
+   * At most 4 entries, keys of at most 64 bytes, values of at most 512 bytes.
    */
   'traceContext': ({[key: string]: string});
   /**

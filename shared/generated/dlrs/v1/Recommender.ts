@@ -22,6 +22,12 @@ import type { UserProfile as _dlrs_v1_UserProfile, UserProfile__Output as _dlrs_
  * Recommender answers "which items for this user?" and keeps user profiles current
  * from interaction events. Authentication, when configured: metadata
  * `authorization: Bearer <token>`.
+ * 
+ * Limits: a request is at most 1 MiB on the wire (configurable; RESOURCE_EXHAUSTED beyond);
+ * strings are measured in bytes of UTF-8 and their caps are given beside each field
+ * (docs/limits.md lists them all). A value over its cap is refused with INVALID_ARGUMENT
+ * naming the field, e.g. `context.interactions[3].item_id: at most 256 bytes, got 300`; a
+ * refused batch writes nothing.
  */
 export interface RecommenderClient extends grpc.Client {
   /**
@@ -150,6 +156,12 @@ export interface RecommenderClient extends grpc.Client {
  * Recommender answers "which items for this user?" and keeps user profiles current
  * from interaction events. Authentication, when configured: metadata
  * `authorization: Bearer <token>`.
+ * 
+ * Limits: a request is at most 1 MiB on the wire (configurable; RESOURCE_EXHAUSTED beyond);
+ * strings are measured in bytes of UTF-8 and their caps are given beside each field
+ * (docs/limits.md lists them all). A value over its cap is refused with INVALID_ARGUMENT
+ * naming the field, e.g. `context.interactions[3].item_id: at most 256 bytes, got 300`; a
+ * refused batch writes nothing.
  */
 export interface RecommenderHandlers extends grpc.UntypedServiceImplementation {
   /**

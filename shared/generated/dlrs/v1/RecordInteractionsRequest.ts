@@ -7,7 +7,8 @@ import type { UserEvent as _dlrs_v1_UserEvent, UserEvent__Output as _dlrs_v1_Use
  */
 export interface RecordInteractionsRequest {
   /**
-   * The events, 1 to the configured maximum, in any order of users.
+   * The events, 1 to the configured maximum (default 1,000), in any order of users. One bad
+   * event refuses the whole batch: nothing of it is recorded.
    */
   'events'?: (_dlrs_v1_UserEvent)[];
 }
@@ -17,7 +18,8 @@ export interface RecordInteractionsRequest {
  */
 export interface RecordInteractionsRequest__Output {
   /**
-   * The events, 1 to the configured maximum, in any order of users.
+   * The events, 1 to the configured maximum (default 1,000), in any order of users. One bad
+   * event refuses the whole batch: nothing of it is recorded.
    */
   'events': (_dlrs_v1_UserEvent__Output)[];
 }

@@ -7,7 +7,7 @@ import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Outp
  */
 export interface SessionStart {
   /**
-   * The user; required. Events of the session are recorded in this user's profile.
+   * The user; required, 1 to 256 bytes. Events of the session are recorded in this user's profile.
    */
   'userId'?: (string);
   /**
@@ -29,7 +29,7 @@ export interface SessionStart {
  */
 export interface SessionStart__Output {
   /**
-   * The user; required. Events of the session are recorded in this user's profile.
+   * The user; required, 1 to 256 bytes. Events of the session are recorded in this user's profile.
    */
   'userId': (string);
   /**

@@ -6,7 +6,8 @@
  */
 export interface StringList {
   /**
-   * The strings, in the order given.
+   * The strings, in the order given. On the public API (item features, filters): at most
+   * 256 strings of at most 256 bytes each.
    */
   'values'?: (string)[];
 }
@@ -16,7 +17,8 @@ export interface StringList {
  */
 export interface StringList__Output {
   /**
-   * The strings, in the order given.
+   * The strings, in the order given. On the public API (item features, filters): at most
+   * 256 strings of at most 256 bytes each.
    */
   'values': (string)[];
 }

@@ -7,7 +7,7 @@ import type { Interaction as _dlrs_v1_Interaction, Interaction__Output as _dlrs_
  */
 export interface UserEvent {
   /**
-   * The user. Required.
+   * The user. Required, 1 to 256 bytes.
    */
   'userId'?: (string);
   /**
@@ -21,7 +21,7 @@ export interface UserEvent {
  */
 export interface UserEvent__Output {
   /**
-   * The user. Required.
+   * The user. Required, 1 to 256 bytes.
    */
   'userId': (string);
   /**

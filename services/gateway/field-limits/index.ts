@@ -1,0 +1,19 @@
+export {
+  MAX_ATTRIBUTES,
+  MAX_ATTRIBUTE_KEY_BYTES,
+  MAX_ATTRIBUTE_VALUE_BYTES,
+  MAX_EVENT_TYPE_BYTES,
+  MAX_FEATURE_NAME_BYTES,
+  MAX_FEATURE_TEXTS,
+  MAX_FEATURE_TEXT_BYTES,
+  MAX_FILTER_CLAUSES,
+  MAX_ID_BYTES,
+  MAX_ITEM_FEATURES,
+  MAX_REQUEST_ID_BYTES,
+  MAX_TITLE_BYTES,
+  MAX_TRACE_CONTEXT_ENTRIES,
+  MAX_TRACE_CONTEXT_KEY_BYTES,
+  MAX_TRACE_CONTEXT_VALUE_BYTES,
+} from './field-limits.js';
+export { checkBytes, checkCount, checkStringMap, requireId } from './check-fields.js';
+export { checkItem } from './check-item.js';

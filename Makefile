@@ -38,8 +38,11 @@ build: ## Compile to dist/ (used by the container image).
 demo: ## Train on $(DATA), start the services, show recommendations.
 	./bin/dlrs.js demo --data $(DATA)
 
-eval: ## The MAP@k comparison on MovieLens latest-small; report in reports/.
+MOVIELENS_URL := https://files.grouplens.org/datasets/movielens/ml-latest-small.zip
+eval: ## The MAP@k comparison (3 seeds) and the cold-start items comparison on MovieLens latest-small (docs/evaluation.md); reports in reports/.
+	@test -f $(MOVIELENS)/ratings.csv || { echo "make eval: no MovieLens at $(MOVIELENS). Download $(MOVIELENS_URL) (GroupLens), unzip it so that $(MOVIELENS)/ratings.csv exists, or run make eval MOVIELENS=/path/to/ml-latest-small."; exit 1; }
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS)
+	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split cold-items
 
 bench-trainer: ## Training throughput, FLOPs and wall time on MovieLens latest-small.
 	$(NODE_TS) bench/trainer/train-bench.ts

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { popularity } from './eval/index.js';
-import type { Recommender } from './eval/index.js';
-import { datasetName, runEval } from './eval-command.js';
+import { featurePopularity, popularity } from './eval/index.js';
+import type { ColdItemRecommender, Recommender } from './eval/index.js';
+import { datasetName, modelKey, runEval } from './eval-command.js';
 
 describe('dlrs eval', () => {
   let dir = '';
@@ -57,7 +57,57 @@ describe('dlrs eval', () => {
     assert.equal(await runEval(['--deep', '{"dimm":8}']), 2, 'an unknown training option');
     assert.equal(await runEval(['--deep', '{"dim":7}']), 2, 'an invalid training option');
     assert.equal(await runEval(['--deep', '{"refit":2}']), 2);
+    assert.equal(await runEval(['--seeds', '0']), 2);
+    assert.equal(await runEval(['--split', 'cold-items', '--held-out', 'validation']), 2);
+    const errors: string[] = [];
+    console.error = (line: string) => errors.push(line);
     assert.equal(await runEval(['--data', `movielens:${join(dir, 'absent')}`, '--out', dir]), 1);
+    assert.match(errors.join('\n'), /ml-latest-small\.zip.*ratings\.csv exists/s, 'says where to get MovieLens and where to put it');
+  });
+
+  it('--split cold-items writes the cold-start report with the baselines, the candidates and who cannot score new items', async () => {
+    const seeds: number[] = [];
+    // A stochastic candidate: feature popularity under another name, recording its seeds.
+    const candidate: ColdItemRecommender = {
+      name: 'Candidate',
+      stochastic: true,
+      fit: async (data, context) => {
+        seeds.push(context.seed);
+        const [ranker] = await featurePopularity.fit(data, context);
+        return [{ name: 'Candidate', recommend: (users, k) => ranker.recommend(users, k) }];
+      },
+    };
+    const code = await runEval(['--data', 'synthetic:tiny', '--out', dir, '--split', 'cold-items', '--seed', '4', '--seeds', '2', '--models', 'Feature popularity,random,candidate'], undefined, () => [candidate]);
+    assert.equal(code, 0);
+    assert.deepEqual(seeds, [4, 5]);
+    const folder = join(dir, 'synthetic-tiny-cold-items');
+    for (const file of ['report.md', 'cold-items.svg', 'cold-items.png']) await access(join(folder, file));
+    const report = JSON.parse(await readFile(join(folder, 'report.json'), 'utf8')) as {
+      models: Array<{ name: string; metrics: Record<string, { mean: number }> }>;
+      unable: string[];
+      comparisons: Array<{ a: string; b: string; metric: string }>;
+    };
+    assert.deepEqual(report.models.map((m) => m.name), ['Feature popularity', 'Random', 'Candidate']);
+    assert.equal(report.models[2].metrics['recall@20'].mean, report.models[0].metrics['recall@20'].mean);
+    assert.ok(report.models[0].metrics['recall@20'].mean > report.models[1].metrics['recall@20'].mean, 'genres beat a random order');
+    // Every main baseline but LightFM hybrid, which has a cold-start form.
+    assert.deepEqual(report.unable, ['Popularity', 'PureSVD', 'iALS', 'EASE', 'LightFM CF', 'Recency EASE', 'SKNN']);
+    assert.deepEqual(report.comparisons.map((c) => `${c.a} vs ${c.b} ${c.metric}`), [
+      'Candidate vs Feature popularity recall@20',
+      'Candidate vs Feature popularity map@10',
+      'Candidate vs Random recall@20',
+      'Candidate vs Random map@10',
+    ]);
+    const markdown = await readFile(join(folder, 'report.md'), 'utf8');
+    assert.match(markdown, /\| EASE \| — \| — \| — \| — \|/);
+    assert.match(markdown, /cannot score new items/);
+    assert.match(markdown, /Protocol: docs\/evaluation\.md/);
+  });
+
+  it('names models for --models by lower-cased words joined by dashes', () => {
+    assert.equal(modelKey('Deep, thesis objective'), 'deep-thesis-objective');
+    assert.equal(modelKey('Feature popularity'), 'feature-popularity');
+    assert.equal(modelKey('iALS'), 'ials');
   });
 
   it('--held-out validation never reads test: it reports on the validation part into OUT/<dataset>-validation/', async () => {

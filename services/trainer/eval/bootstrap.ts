@@ -75,3 +75,26 @@ function quantile(sorted: Float64Array, q: number): number {
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
+
+/** A mean with its percentile bootstrap confidence interval over users. */
+export interface MeanInterval {
+  readonly mean: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** Resamples the values with replacement and takes percentile bounds of their mean. Deterministic for a seed. */
+export function bootstrapMean(values: Float64Array, options: BootstrapOptions): MeanInterval {
+  const samples = options.samples ?? DEFAULT_BOOTSTRAP_SAMPLES;
+  const tail = (1 - (options.confidence ?? 0.95)) / 2;
+  const n = values.length;
+  const rng = new SeededRandom(options.seed);
+  const means = new Float64Array(samples);
+  for (let s = 0; s < samples; s++) {
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += values[rng.int(n)];
+    means[s] = n === 0 ? 0 : sum / n;
+  }
+  means.sort();
+  return { mean: mean(values), low: quantile(means, tail), high: quantile(means, 1 - tail) };
+}

@@ -22,6 +22,7 @@ const INIT_SCALE = 0.01;
 /** iALS tuned over factors × α × λ. */
 export const ials: Recommender = {
   name: 'iALS',
+  stochastic: true,
   grid: FACTORS.flatMap((factors) => ALPHAS.flatMap((alpha) => LAMBDAS.map((lambda) => ({ factors, alpha, lambda })))),
   fit: (data, params, context) => {
     const dim = Number(params.factors);

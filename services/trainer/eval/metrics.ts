@@ -1,11 +1,11 @@
-// Ranking metrics of the offline evaluation protocol (../shared/docs/evaluation.md, "Ranking and metrics").
+// Ranking metrics of the offline evaluation protocol (docs/evaluation.md, "Ranking and metrics").
 import { heldOutItems } from './split.js';
 import type { HeldOut } from './split.js';
 
 /** The cut-offs of MAP@k the thesis reports. */
 export const MAP_CUTOFFS = [1, 5, 10, 30, 100] as const;
 /** Every metric a report carries, in table order. */
-export const METRIC_NAMES = ['map@1', 'map@5', 'map@10', 'map@30', 'map@100', 'recall@10', 'recall@100', 'ndcg@10'] as const;
+export const METRIC_NAMES = ['map@1', 'map@5', 'map@10', 'map@30', 'map@100', 'recall@10', 'recall@20', 'recall@100', 'ndcg@10'] as const;
 /** One metric's name, e.g. `map@10`. */
 export type MetricName = (typeof METRIC_NAMES)[number];
 /** How many items a model returns per user: the largest cut-off. */
@@ -64,6 +64,7 @@ export function evaluateRankings(rankings: readonly ArrayLike<number>[], test: H
     const ranked = rankings[k];
     for (const c of MAP_CUTOFFS) out[`map@${c}`][k] = averagePrecisionAt(ranked, relevant, c);
     out['recall@10'][k] = recallAt(ranked, relevant, 10);
+    out['recall@20'][k] = recallAt(ranked, relevant, 20);
     out['recall@100'][k] = recallAt(ranked, relevant, 100);
     out['ndcg@10'][k] = ndcgAt(ranked, relevant, 10);
   }

@@ -33,5 +33,10 @@ export interface Recommender {
   readonly name: string;
   /** Hyperparameter grid searched on validation; a single point means "not tuned". */
   readonly grid: readonly Params[];
+  /**
+   * The fit depends on the seed (random initialisation or sampling): the evaluation then fits
+   * it once per seed of the run and reports the mean and spread (docs/evaluation.md, "Seeds").
+   */
+  readonly stochastic?: boolean;
   fit(data: TrainData, params: Params, context: FitContext): Promise<readonly Ranker[]>;
 }

@@ -1,5 +1,7 @@
 // The human-readable report: split statistics, the metric table, tuning, comparisons and the figure.
 import { METRIC_NAMES } from './metrics.js';
+import type { MetricName } from './metrics.js';
+import { formatMetricName, formatRelative as pct } from './report-format.js';
 import type { EvaluationResult, ModelResult } from './run-evaluation.js';
 import type { SplitStats } from './split.js';
 
@@ -20,7 +22,6 @@ export const REFERENCE_MAP10: Readonly<Record<string, Readonly<Record<string, nu
 /** Allowed relative deviation from the reference MAP@10. */
 export const REFERENCE_TOLERANCE = 0.1;
 
-const pct = (v: number): string => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} %`;
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 const params = (p: object): string => Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(', ') || '—';
 
@@ -29,7 +30,7 @@ export function reportMarkdown(result: EvaluationResult, context: ReportContext)
   const lines: string[] = [
     `# dlrs offline evaluation — ${context.dataset}`,
     '',
-    `Protocol: ../shared/docs/evaluation.md. Split: **${result.split === 'user' ? 'per-user temporal' : 'global temporal'}**; seed ${result.seed}; generated ${context.generatedAt}; whole run ${seconds(result.elapsedMs)} s.`,
+    `Protocol: docs/evaluation.md. Split: **${result.split === 'user' ? 'per-user temporal' : 'global temporal'}**; seeds ${result.seeds.join(', ')} (stochastic models are fitted once per seed, the others once); generated ${context.generatedAt}; whole run ${seconds(result.elapsedMs)} s.`,
     'Every model ranks all catalog items for each test user, excluding the user\'s train items, and returns its top 100.',
     'Hyperparameters are chosen on validation (the same split rule applied inside train) by MAP@10, then the model is refitted on all of train.',
     ...(result.heldOut === 'validation'
@@ -45,33 +46,58 @@ export function reportMarkdown(result: EvaluationResult, context: ReportContext)
     '',
     '## Results (test)',
     '',
-    `| model | ${METRIC_NAMES.map((m) => m.replace('map', 'MAP').replace('recall', 'Recall').replace('ndcg', 'NDCG')).join(' | ')} | chosen hyperparameters | fit s | score s |`,
+    `| model | ${METRIC_NAMES.map(formatMetricName).join(' | ')} | chosen hyperparameters | fit s | score s |`,
     `| --- | ${METRIC_NAMES.map(() => '---:').join(' | ')} | --- | ---: | ---: |`,
     ...result.models.map(modelRow),
     '',
-    'Values are means over test users ± their standard error. Fit: final fit on all of train; score: ranking all items for every test user.',
+    'Values are means over test users ± their standard error; for a model fitted on several seeds, of each user\'s value averaged over the seeds (the mean over seeds). Fit: final fit on all of train; score: ranking all items for every test user (both per seed).',
     '',
     `![MAP@k over k](${context.plotFile})`,
+    '',
+    'The thesis\' figure compares its deep model with CF and CF-CBF: here LightFM CF and LightFM hybrid, beside every other model.',
     '',
   ];
   const comparisons = result.comparisons;
   if (comparisons.length > 0) {
     lines.push(
-      `## Against the best baseline (${result.bestBaseline}, by test MAP@10)`,
+      `## Against the best baseline (${result.bestBaseline}, by test MAP@10 on the mean over seeds)`,
       '',
       'Relative change of the mean (A / B − 1) with a paired bootstrap 95 % confidence interval over test users.',
+      '"pooled": each user\'s value averaged over the seeds; "seed N": the fits of seed N (the baseline\'s fit of the same seed when it is stochastic, its only fit otherwise).',
       '',
-      '| model A | vs | metric | A | B | change | 95 % CI |',
-      '| --- | --- | --- | ---: | ---: | ---: | --- |',
+      '| model A | vs | fits | metric | A | B | change | 95 % CI |',
+      '| --- | --- | --- | --- | ---: | ---: | ---: | --- |',
       ...comparisons.map(
         (c) =>
-          `| ${c.a} | ${c.b} | ${c.metric.toUpperCase()} | ${c.result.meanA.toFixed(4)} | ${c.result.meanB.toFixed(4)} | ${pct(c.result.relative)} | ${pct(c.result.low)} … ${pct(c.result.high)} |`,
+          `| ${c.a} | ${c.b} | ${c.seed === undefined ? 'pooled' : `seed ${c.seed}`} | ${formatMetricName(c.metric)} | ${c.result.meanA.toFixed(4)} | ${c.result.meanB.toFixed(4)} | ${pct(c.result.relative)} | ${pct(c.result.low)} … ${pct(c.result.high)} |`,
       ),
       '',
     );
   }
-  lines.push(...visitSection(result), ...familyShares(result.models), ...referenceCheck(result, context.dataset), ...tuningSection(result.models));
+  lines.push(...seedSection(result), ...visitSection(result), ...familyShares(result.models), ...referenceCheck(result, context.dataset), ...tuningSection(result.models));
   return lines.join('\n');
+}
+
+/** The metrics the seed-spread table shows. */
+const SPREAD_METRICS: readonly MetricName[] = ['map@5', 'map@10', 'recall@20', 'ndcg@10'];
+
+/** Mean ± sd over seeds of the stochastic models, and each seed's MAP@10. */
+function seedSection(result: EvaluationResult): string[] {
+  const seeded = result.models.filter((m) => m.seeds.length > 1);
+  if (seeded.length === 0) return [];
+  return [
+    '## Seed spread',
+    '',
+    'Models whose fit depends on the seed, fitted once per seed on all of train (hyperparameters and, for the deep model, the epoch count chosen once on validation): mean ± standard deviation over seeds of each seed\'s mean, and each seed\'s MAP@10.',
+    '',
+    `| model | ${SPREAD_METRICS.map(formatMetricName).join(' | ')} | MAP@10 per seed |`,
+    `| --- | ${SPREAD_METRICS.map(() => '---:').join(' | ')} | --- |`,
+    ...seeded.map(
+      (m) =>
+        `| ${m.name} | ${SPREAD_METRICS.map((n) => `${m.spread[n].mean.toFixed(4)} ± ${m.spread[n].sd.toFixed(4)}`).join(' | ')} | ${m.seeds.map((r) => `${r.seed}: ${r.means['map@10'].toFixed(4)}`).join(', ')} |`,
+    ),
+    '',
+  ];
 }
 
 /** MAP@10 on returning against continuing test users: where a sequence model and an order-free one part ways. */

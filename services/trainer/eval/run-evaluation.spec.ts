@@ -121,4 +121,59 @@ describe('eval runEvaluation and writeReport', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('fits a stochastic model once per seed and a deterministic one once, and compares per seed and pooled', async () => {
+    const fitted: number[] = [];
+    // Popularity with a seed-dependent twist: seed 3 ranks like popularity, the others like EASE.
+    const noisy: Recommender = {
+      name: 'Noisy',
+      grid: [{}],
+      stochastic: true,
+      fit: async (data, _params, context) => {
+        fitted.push(context.seed);
+        const [ranker] = context.seed === 3 ? await popularity.fit(data, {}, context) : await ease.fit(data, { lambda: 10 }, context);
+        return [{ name: 'Noisy', recommend: (users, k) => ranker.recommend(users, k) }];
+      },
+    };
+    const result = await runEvaluation({
+      log: groupsLog(),
+      numUsers: 60,
+      numItems: 40,
+      split: 'user',
+      seed: 3,
+      seeds: 3,
+      baselines: [popularity],
+      candidates: [noisy],
+      progress: () => undefined,
+    });
+    assert.deepEqual(fitted, [3, 4, 5]);
+    assert.deepEqual(result.seeds, [3, 4, 5]);
+    const [pop, model] = result.models;
+    assert.equal(pop.seeds.length, 1, 'a deterministic model is fitted once');
+    assert.deepEqual(model.seeds.map((r) => r.seed), [3, 4, 5]);
+    const perSeed = model.seeds.map((r) => r.means['map@10']);
+    assert.equal(perSeed[0], pop.metrics['map@10'].mean);
+    assert.ok(perSeed[1] > perSeed[0], 'knowing the group beats popularity');
+    const mean = (perSeed[0] + perSeed[1] + perSeed[2]) / 3;
+    assert.ok(Math.abs(model.metrics['map@10'].mean - mean) < 1e-12, 'the table shows the mean over seeds');
+    assert.ok(Math.abs(model.spread['map@10'].mean - mean) < 1e-12);
+    assert.ok(model.spread['map@10'].sd > 0);
+    assert.deepEqual(
+      result.comparisons.map((c) => `${c.metric}/${c.seed ?? 'pooled'}`),
+      ['map@5/pooled', 'map@10/pooled', 'map@10/3', 'map@10/4', 'map@10/5'],
+    );
+    assert.equal(result.comparisons[2].result.relative, 0, 'seed 3 ranks like the baseline');
+    const dir = await mkdtemp(join(tmpdir(), 'dlrs-eval-'));
+    try {
+      await writeReport(dir, 'groups', result);
+      const markdown = await readFile(join(dir, REPORT_FILES.markdown), 'utf8');
+      assert.match(markdown, /## Seed spread/);
+      assert.match(markdown, /\| Noisy \| Popularity \| seed 4 \| MAP@10 \|/);
+      const json = JSON.parse(await readFile(join(dir, REPORT_FILES.json), 'utf8')) as { models: Array<{ seeds: Array<{ seed: number; perUser?: unknown }> }> };
+      assert.deepEqual(json.models[1].seeds.map((r) => r.seed), [3, 4, 5]);
+      assert.equal(json.models[1].seeds[0].perUser, undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

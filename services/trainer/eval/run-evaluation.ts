@@ -3,7 +3,9 @@ import { pairedBootstrap } from './bootstrap.js';
 import type { RelativeImprovement } from './bootstrap.js';
 import { RANKING_LENGTH, evaluateRankings, summarizeMetrics } from './metrics.js';
 import type { MeanWithError, MetricName, PerUserMetrics } from './metrics.js';
-import type { Params, Ranker, Recommender } from './recommender.js';
+import type { Params, Recommender } from './recommender.js';
+import { fitAndTestSeeds, poolSeedRuns, runSeeds, seedSpread } from './seed-runs.js';
+import type { SeedRun, SeedSpread } from './seed-runs.js';
 import { dedupeEarliest, splitInteractions, splitStats } from './split.js';
 import type { HeldOut, InteractionLog, ItemOrder, SplitMode, SplitStats } from './split.js';
 import { groupMean, returningUsers } from './returning-users.js';
@@ -18,7 +20,13 @@ export interface EvaluationInput {
   readonly split: SplitMode;
   /** Item-id order of the catalog rows, for time ties (default: row order). */
   readonly itemOrder?: ItemOrder;
+  /** The first seed: of the tuning fits, the first final fit and the bootstrap. */
   readonly seed: number;
+  /**
+   * How many seeds (seed, seed + 1, …) stochastic models are fitted with on all of train
+   * (default 1); deterministic ones are fitted once.
+   */
+  readonly seeds?: number;
   /**
    * 'test' (default): the protocol. 'validation': a tuning run that never reads test — the
    * test part is dropped and the protocol runs on train alone, so "test" below means the
@@ -49,12 +57,18 @@ export interface ModelResult {
   readonly baseline: boolean;
   readonly params: Params;
   readonly tuning: readonly TuningPoint[];
-  /** Time of the final fit on all of train (shared by the rankers of one fit). */
+  /** Time of a final fit on all of train (shared by the rankers of one fit), mean over seeds. */
   readonly fitMs: number;
-  /** Time to rank all items for every test user. */
+  /** Time to rank all items for every test user, mean over seeds. */
   readonly scoreMs: number;
+  /** Over the per-user values averaged across seeds: the mean over seeds, ± its standard error over users. */
   readonly metrics: Record<MetricName, MeanWithError>;
+  /** Per-user values averaged across seeds (one seed: that seed's values). */
   readonly perUser: PerUserMetrics;
+  /** Every seed's final fit, in seed order (one entry for a deterministic model). */
+  readonly seeds: readonly SeedRun[];
+  /** Mean ± standard deviation over seeds of each metric's mean. */
+  readonly spread: Record<MetricName, SeedSpread>;
 }
 
 /** "A vs B" at one metric, paired over test users. */
@@ -62,6 +76,11 @@ export interface Comparison {
   readonly a: string;
   readonly b: string;
   readonly metric: MetricName;
+  /**
+   * The seed whose fits are compared (B's fit of the same seed when B is stochastic, its only
+   * fit otherwise); undefined: pooled, the per-user values averaged over seeds.
+   */
+  readonly seed?: number;
   readonly result: RelativeImprovement;
 }
 
@@ -70,6 +89,8 @@ export interface EvaluationResult {
   readonly split: SplitMode;
   readonly heldOut: HeldOutPart;
   readonly seed: number;
+  /** The seeds stochastic models were fitted with. */
+  readonly seeds: readonly number[];
   readonly test: SplitStats;
   readonly validation: SplitStats;
   readonly models: readonly ModelResult[];
@@ -96,7 +117,10 @@ const COMPARED_METRICS: readonly MetricName[] = ['map@5', 'map@10'];
 /** The metric validation tunes on: the one the thesis headlines. */
 const TUNING_METRIC: MetricName = 'map@10';
 
-/** Runs the protocol of ../shared/docs/evaluation.md over the given models. */
+/** The metric the per-seed comparisons report (the pooled ones report COMPARED_METRICS). */
+const PER_SEED_METRIC: MetricName = 'map@10';
+
+/** Runs the protocol of docs/evaluation.md over the given models. */
 export async function runEvaluation(input: EvaluationInput): Promise<EvaluationResult> {
   const { progress } = input;
   const started = performance.now();
@@ -128,6 +152,13 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
       const result = pairedBootstrap(model.perUser[metric], best.perUser[metric], { seed: input.seed });
       comparisons.push({ a: model.name, b: best.name, metric, result });
     }
+    // Per seed: each candidate family's first (tuned) form, so that the table stays readable.
+    if (model.baseline || model.seeds.length < 2 || models.find((m) => m.family === model.family) !== model) continue;
+    for (const run of model.seeds) {
+      const other = best.seeds.find((r) => r.seed === run.seed) ?? best.seeds[0];
+      const result = pairedBootstrap(run.perUser[PER_SEED_METRIC], other.perUser[PER_SEED_METRIC], { seed: input.seed });
+      comparisons.push({ a: model.name, b: best.name, metric: PER_SEED_METRIC, seed: run.seed, result });
+    }
   }
   const returning = returningUsers(events, testSplit.train, testSplit.test);
   const visits: VisitBreakdown = {
@@ -140,6 +171,7 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
     heldOut,
     visits,
     seed: input.seed,
+    seeds: runSeeds(input.seed, input.seeds ?? 1),
     test: testStats,
     validation: validationStats,
     models,
@@ -174,27 +206,29 @@ async function tuneAndTest(recommender: Recommender, baseline: boolean, validati
       }
     }
   }
-  const start = performance.now();
-  const rankers = await recommender.fit(full.data, chosen, context);
-  const fitMs = performance.now() - start;
-  const results: ModelResult[] = [];
-  for (const ranker of rankers) results.push(await testRanker(ranker, recommender.name, baseline, chosen, tuning, fitMs, full.test));
-  context.progress(`chosen ${JSON.stringify(chosen)}, fit ${(fitMs / 1000).toFixed(1)} s, test MAP@10 ${results.map((r) => `${r.name} ${r.metrics['map@10'].mean.toFixed(4)}`).join(', ')}`);
+  // Deterministic models are fitted once; stochastic ones once per seed of the run.
+  const seeds = runSeeds(input.seed, recommender.stochastic === true ? (input.seeds ?? 1) : 1);
+  const rankers = await fitAndTestSeeds(seeds, (seed) => recommender.fit(full.data, chosen, { ...context, seed }), full.test);
+  const results = rankers.map((r) => modelResult(r.name, r.runs, recommender.name, baseline, chosen, tuning));
+  context.progress(`chosen ${JSON.stringify(chosen)}, ${seeds.length} seed(s), fit ${(results[0].fitMs / 1000).toFixed(1)} s, test MAP@10 ${results.map((r) => `${r.name} ${r.metrics['map@10'].mean.toFixed(4)}`).join(', ')}`);
   return results;
 }
 
-async function testRanker(
-  ranker: Ranker,
-  family: string,
-  baseline: boolean,
-  params: Params,
-  tuning: readonly TuningPoint[],
-  fitMs: number,
-  test: HeldOut,
-): Promise<ModelResult> {
-  const start = performance.now();
-  const rankings = await ranker.recommend(test.users, RANKING_LENGTH);
-  const scoreMs = performance.now() - start;
-  const perUser = evaluateRankings(rankings, test);
-  return { name: ranker.name, family, baseline, params, tuning, fitMs, scoreMs, metrics: summarizeMetrics(perUser), perUser };
+/** One ranker's result over its seed runs (see ModelResult). */
+export function modelResult(name: string, runs: readonly SeedRun[], family: string, baseline: boolean, params: Params, tuning: readonly TuningPoint[]): ModelResult {
+  const perUser = poolSeedRuns(runs);
+  const meanOf = (f: (r: SeedRun) => number): number => runs.reduce((a, r) => a + f(r), 0) / runs.length;
+  return {
+    name,
+    family,
+    baseline,
+    params,
+    tuning,
+    fitMs: meanOf((r) => r.fitMs),
+    scoreMs: meanOf((r) => r.scoreMs),
+    metrics: summarizeMetrics(perUser),
+    perUser,
+    seeds: runs,
+    spread: seedSpread(runs),
+  };
 }

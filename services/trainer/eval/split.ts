@@ -1,4 +1,4 @@
-// The train/test split of the offline evaluation protocol (../shared/docs/evaluation.md, "Split").
+// The train/test split of the offline evaluation protocol (docs/evaluation.md, "Temporal split").
 
 /**
  * The columns of an interaction log the split reads: a structural subset of the dataset

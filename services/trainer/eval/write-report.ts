@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAP_CUTOFFS } from './metrics.js';
 import { renderMapPlot } from './map-plot.js';
+import { modelsForJson } from './report-format.js';
 import { reportMarkdown } from './report-markdown.js';
 import type { EvaluationResult } from './run-evaluation.js';
 
@@ -15,8 +16,12 @@ export async function writeReport(dir: string, dataset: string, result: Evaluati
   const splitName = result.split === 'user' ? 'per-user temporal split' : 'global temporal split';
   const plot = await renderMapPlot(`MAP@k on ${dataset} (${splitName})`, result.models.map((m) => ({ model: m.name, values: MAP_CUTOFFS.map((k) => m.metrics[`map@${k}`].mean) })));
   const generatedAt = new Date().toISOString();
-  // Per-user values stay out of the JSON: they are the bootstrap's input, and the intervals are already in it.
-  const json = { dataset, generatedAt, ...result, models: result.models.map(({ perUser: _perUser, ...rest }) => rest) };
+  const json = {
+    dataset,
+    generatedAt,
+    ...result,
+    models: modelsForJson(result.models),
+  };
   const files = [
     [REPORT_FILES.markdown, reportMarkdown(result, { dataset, plotFile: REPORT_FILES.png, generatedAt })],
     [REPORT_FILES.json, `${JSON.stringify(json, null, 2)}\n`],

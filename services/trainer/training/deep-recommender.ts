@@ -1,5 +1,7 @@
 import { loadDataset } from '../datasets/index.js';
 import type { Dataset } from '../datasets/index.js';
+import type { ColdItemRecommender } from '../eval/cold-item-recommender.js';
+import { withoutNewItemTags } from '../eval/cold-items-split.js';
 import type { FitContext, Params, Ranker, Recommender } from '../eval/recommender.js';
 import type { Events } from '../eval/split.js';
 import type { TrainData } from '../eval/train-data.js';
@@ -9,12 +11,15 @@ import { GradientWorkerPool } from './gradient-worker-pool.js';
 import { embedCatalog, rankUsers } from './model-ranker.js';
 import type { RankingMode } from './model-ranker.js';
 import { prepareFromEvents } from './prepare-data.js';
-import type { FitScope, PreparedData } from './prepare-data.js';
 import { profileFeed } from './profile-feed.js';
+import type { FitScope, PreparedData } from './prepare-data.js';
 import { resolveTrainConfig } from './train-config.js';
 import type { TrainConfig } from './train-config.js';
 import { trainModel } from './train-model.js';
 import type { StepProgress, TrainOutcome } from './train-model.js';
+
+/** Hears each training step's progress: the command shows it; the model prints nothing itself. */
+export type StepListener = (progress: StepProgress) => void;
 import { heldOutMap10 } from './validate.js';
 
 /** Worker-side rebuild of a deep fit's data: the dataset by name plus the exact train events. */
@@ -26,19 +31,49 @@ export interface EventsRecipe {
   readonly horizon: number;
   readonly sessionCut: number;
   readonly scope: FitScope;
+  /** Catalog rows of the cold-items split's new items, whose user tags the fit must not see. */
+  readonly newItems?: Int32Array;
 }
 
 /** The worker factory for `deepRecommender` fits (see DataFactory). */
 export async function prepareTrainingDataFromEvents(recipe: EventsRecipe): Promise<PreparedData['training']> {
-  return prepareFromEvents(await loadDataset(recipe.data), recipe.events, recipe, recipe.scope).training;
+  const dataset = await loadDataset(recipe.data);
+  return prepareFromEvents(recipe.newItems === undefined ? dataset : withoutNewItemTags(dataset, recipe.newItems), recipe.events, recipe, recipe.scope).training;
 }
 
 /** The deep model's ranked forms the evaluation reports, in order (the first is tuned). */
-const FORMS: readonly { label: string; mode: RankingMode; candidates: number }[] = [
+const FORMS: readonly Form[] = [
   { label: 'Deep, two-stage (C=100)', mode: 'two-stage', candidates: 100 },
   { label: 'Deep, two-stage (C=300)', mode: 'two-stage', candidates: 300 },
   { label: 'Deep, retrieval only', mode: 'retrieval', candidates: 100 },
   { label: 'Deep, gold standard', mode: 'gold', candidates: 0 },
+];
+
+/** One ranked form of a fitted deep model: a row of the report. */
+export interface Form {
+  readonly label: string;
+  readonly mode: RankingMode;
+  readonly candidates: number;
+}
+
+/** A deep model's report rows besides the default: its family name and the forms it reports. */
+export interface DeepVariant {
+  readonly name: string;
+  readonly forms: readonly Form[];
+}
+
+/** The thesis' objective (BCE on sampled negatives + cosine term) as one row, the service's two-stage form. */
+export const THESIS_VARIANT: DeepVariant = {
+  name: 'Deep, thesis objective',
+  forms: [{ label: 'Deep, thesis objective (BCE + cosine)', mode: 'two-stage', candidates: 100 }],
+};
+/** The training option the thesis variant sets over the trainer's defaults. */
+export const THESIS_OBJECTIVE: Partial<TrainConfig> = { objective: 'thesis' };
+
+/** The cold-start items rows: what the service would do (two-stage) and the towers alone. */
+const COLD_FORMS: readonly Form[] = [
+  { label: 'Deep, two-stage (C=100)', mode: 'two-stage', candidates: 100 },
+  { label: 'Deep, retrieval only', mode: 'retrieval', candidates: 100 },
 ];
 
 /**
@@ -49,24 +84,84 @@ const FORMS: readonly { label: string; mode: RankingMode; candidates: number }[]
  * contain would otherwise never be fitted). It returns the two-stage, retrieval-only and
  * gold-standard rankers over the refitted weights. `data` is the `--data` name the dataset
  * was loaded from (workers reload it); grid points override `base`. A grid point with
- * `refit: 1` skips the first stage and fits all events for exactly `epochs` epochs. `onStep`
- * hears each training step's progress (the command shows it; the model prints nothing itself).
+ * `refit: 1` skips the first stage and fits all events for exactly `epochs` epochs.
  */
-export function deepRecommender(dataset: Dataset, data: string, base: Partial<TrainConfig>, grid: readonly Params[] = [{}], onStep?: (progress: StepProgress) => void): Recommender {
+export function deepRecommender(
+  dataset: Dataset,
+  data: string,
+  base: Partial<TrainConfig>,
+  grid: readonly Params[] = [{}],
+  variant: DeepVariant = { name: 'Deep', forms: FORMS },
+  onStep?: StepListener,
+): Recommender {
+  const fitter = deepFitter(dataset, data, base, undefined, onStep);
+  return {
+    name: variant.name,
+    grid,
+    stochastic: true,
+    async fit(train: TrainData, params: Params, context: FitContext): Promise<readonly Ranker[]> {
+      const { prepared, model } = await fitter(train, params, context);
+      return variant.forms.map((form) => modelRanker(form, model, prepared, train));
+    },
+  };
+}
+
+/**
+ * The deep model on the cold-start items split: fitted as `deepRecommender` on train events
+ * without the new items, whose ItemNet inputs are their creation-time features and the
+ * out-of-vocabulary item id (`buildFeatureSpec` gives ids only to items with train events).
+ * The OOV id row adds the same vector to every new item's e_i and the same bias, a constant
+ * per user, so the order among new items comes from their features alone.
+ */
+export function deepColdItems(dataset: Dataset, data: string, base: Partial<TrainConfig>, onStep?: StepListener): ColdItemRecommender {
+  // One fitter per split (its new items), so that seeds share stage A's epoch count.
+  let fitter: { readonly newItems: Int32Array; readonly fit: DeepFitter } | null = null;
   return {
     name: 'Deep',
-    grid,
-    async fit(train: TrainData, params: Params, context: FitContext): Promise<readonly Ranker[]> {
-      const { refit, ...overrides } = params;
-      let config = resolveTrainConfig({ seed: context.seed, ...base, ...(overrides as Partial<TrainConfig>) });
-      if (refit !== 1) {
-        const stopped = await fitEvents(dataset, data, train.events, config, true, context, onStep);
-        config = resolveTrainConfig({ ...config, epochs: stopped.outcome.bestEpoch });
-        context.progress(`refit on all ${train.events.user.length} train events for ${config.epochs} epochs`);
+    stochastic: true,
+    async fit(train, context) {
+      if (fitter?.newItems !== context.newItems) {
+        fitter = { newItems: context.newItems, fit: deepFitter(withoutNewItemTags(dataset, context.newItems), data, base, context.newItems, onStep) };
       }
-      const { prepared, outcome } = await fitEvents(dataset, data, train.events, config, false, context, onStep);
-      return FORMS.map((form) => modelRanker(form.label, outcome.model, prepared, train, form.mode, form.candidates));
+      const { prepared, model } = await fitter.fit(train, {}, context);
+      const isNew = new Uint8Array(train.numItems);
+      for (const i of context.newItems) isNew[i] = 1;
+      // Every old item is excluded (the users' train items among them): only new items are ranked.
+      const old = Int32Array.from({ length: train.numItems }, (_, i) => i).filter((i) => isNew[i] === 0);
+      return COLD_FORMS.map((form) => modelRanker(form, model, prepared, train, () => old));
     },
+  };
+}
+
+/** Fits a deep model on a train part (see `deepFitter`). */
+type DeepFitter = (train: TrainData, params: Params, context: FitContext) => Promise<{ prepared: PreparedData; model: Model }>;
+
+/**
+ * Stage A (early stopping on the inner validation split) then the refit on all train events;
+ * a grid point with `refit: 1` skips stage A. The epoch count stage A chose is kept per train
+ * part and grid point: further seeds on the same part refit for it without repeating stage A
+ * (the epoch count is a hyperparameter, chosen once on validation, docs/evaluation.md "Seeds").
+ */
+function deepFitter(dataset: Dataset, data: string, base: Partial<TrainConfig>, newItems: Int32Array | undefined, onStep: StepListener | undefined): DeepFitter {
+  const chosenEpochs = new WeakMap<TrainData, Map<string, number>>();
+  return async (train, params, context) => {
+    const { refit, ...overrides } = params;
+    let config = resolveTrainConfig({ seed: context.seed, ...base, ...(overrides as Partial<TrainConfig>) });
+    if (refit !== 1) {
+      const key = JSON.stringify(overrides);
+      const known = chosenEpochs.get(train) ?? new Map<string, number>();
+      chosenEpochs.set(train, known);
+      let epochs = known.get(key);
+      if (epochs === undefined) {
+        const stopped = await fitEvents(dataset, data, train.events, config, true, context, newItems, onStep);
+        epochs = stopped.outcome.bestEpoch;
+        known.set(key, epochs);
+      }
+      config = resolveTrainConfig({ ...config, epochs });
+      context.progress(`refit on all ${train.events.user.length} train events for ${config.epochs} epochs (seed ${config.seed})`);
+    }
+    const { prepared, outcome } = await fitEvents(dataset, data, train.events, config, false, context, newItems, onStep);
+    return { prepared, model: outcome.model };
   };
 }
 
@@ -78,12 +173,22 @@ async function fitEvents(
   config: TrainConfig,
   validation: boolean,
   context: FitContext,
-  onStep: ((progress: StepProgress) => void) | undefined,
+  newItems: Int32Array | undefined,
+  onStep: StepListener | undefined,
 ): Promise<{ prepared: PreparedData; outcome: TrainOutcome }> {
   // The events are the evaluation's train part: the inner split follows its rule, and tags stop at it.
   const scope: FitScope = { validation, split: context.split, trainPart: true };
   const prepared = prepareFromEvents(dataset, events, config, scope);
-  const recipe: EventsRecipe = { data, events, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, sessionCut: config.sessionCut, scope };
+  const recipe: EventsRecipe = {
+    data,
+    events,
+    dim: config.dim,
+    bagLength: config.bagLength,
+    horizon: config.horizon,
+    sessionCut: config.sessionCut,
+    scope,
+    ...(newItems === undefined ? {} : { newItems }),
+  };
   const factory = {
     module: new URL(import.meta.url.endsWith('.ts') ? './deep-recommender.ts' : './deep-recommender.js', import.meta.url).href,
     exportName: 'prepareTrainingDataFromEvents',
@@ -100,15 +205,17 @@ async function fitEvents(
   return { prepared, outcome };
 }
 
-/** Rankings from the profiles of each user's train events, never a train item. */
-function modelRanker(name: string, model: Model, prepared: PreparedData, train: TrainData, mode: RankingMode, candidates: number): Ranker {
+/** Rankings from the profiles of each user's train events, never a train item (nor an `excluded` one). */
+function modelRanker(form: Form, model: Model, prepared: PreparedData, train: TrainData, excluded?: () => Int32Array): Ranker {
   let items: ReturnType<typeof embedCatalog> | null = null;
+  const { mode, candidates } = form;
   return {
-    name,
+    name: form.label,
     recommend: (users, k) => {
       items ??= embedCatalog(model, prepared.training.catalog, prepared.training.catalogSize);
       const feed = profileFeed(prepared.spec, prepared.encoded, prepared.train, users);
-      return Promise.resolve(rankUsers(model, items, feed, users.length, (r) => rowOf(train.byUser, users[r]), { mode, candidates, k }));
+      const exclude = excluded ?? ((r: number): Int32Array => rowOf(train.byUser, users[r]));
+      return Promise.resolve(rankUsers(model, items, feed, users.length, exclude, { mode, candidates, k }));
     },
   };
 }

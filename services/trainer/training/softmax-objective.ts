@@ -5,6 +5,7 @@ import type { Model } from '../model/index.js';
 import { bceWithLogits, correctSampledLogits, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy } from '../nn/index.js';
 import type { LossResult } from '../nn/index.js';
 import { topK } from '../eval/top-k.js';
+import { dropItemIds } from './item-id-dropout.js';
 import { AliasTable } from './negative-sampler.js';
 import { towerMacs } from './operation-count.js';
 import { rankPairs } from './rank-pairs.js';
@@ -46,7 +47,8 @@ export class SoftmaxObjective implements TrainingObjective {
     let targetCols: Int32Array;
     if (config.fullSoftmax) {
       candidates = Int32Array.from({ length: data.catalogSize }, (_, r) => r);
-      itemFeed = data.catalog;
+      // The id dropout below writes into the feed: the catalog itself must stay intact.
+      itemFeed = config.itemIdDropout > 0 ? gatherFeed(data.catalog, candidates) : data.catalog;
       targetCols = targets;
     } else {
       const s = config.sampledCandidates;
@@ -57,6 +59,7 @@ export class SoftmaxObjective implements TrainingObjective {
       targetCols = Int32Array.from({ length: m }, (_, r) => r);
     }
     const n = candidates.length;
+    if (config.itemIdDropout > 0) dropItemIds(itemFeed, config.itemIdDropout, rng);
     const u = model.user.forward(feed, m);
     const it = model.item.forward(itemFeed, n);
     const logits = this.scratchLogits(m * n);

@@ -5,6 +5,7 @@ import type { Model } from '../model/index.js';
 import { bceWithLogits, cosineLoss } from '../nn/index.js';
 import type { LossResult } from '../nn/index.js';
 import { gatherRows } from './gather-rows.js';
+import { dropItemIds } from './item-id-dropout.js';
 import { NegativeSamplerImpl } from './negative-sampler.js';
 import { towerMacs } from './operation-count.js';
 import { rankPairs } from './rank-pairs.js';
@@ -44,7 +45,9 @@ export class ThesisObjective implements TrainingObjective {
       for (let j = 1; j < per; j++) rows[r * per + j] = this.negatives.sample(e, positive, rng);
     }
     const u = model.user.forward(feed, m);
-    const it = model.item.forward(gatherFeed(data.catalog, rows), m * per);
+    const itemFeed = gatherFeed(data.catalog, rows);
+    if (config.itemIdDropout > 0) dropItemIds(itemFeed, config.itemIdDropout, rng);
+    const it = model.item.forward(itemFeed, m * per);
     const dEu = new Float32Array(m * d);
     const dBu = new Float32Array(m);
     const dEi = new Float32Array(m * per * d);

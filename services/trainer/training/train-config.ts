@@ -59,6 +59,11 @@ export interface TrainConfig {
   readonly bagHalfLife: number;
   /** Probability of dropping each history item from the bag in training (input dropout). */
   readonly historyDropout: number;
+  /**
+   * Probability of replacing a training item's id by the out-of-vocabulary id in ItemNet's
+   * input, so that its features alone learn to place it (the cold-start items case); 0 = off.
+   */
+  readonly itemIdDropout: number;
   readonly rankDropout: number;
   /** Weight of RankNet's BCE in the softmax objective. */
   readonly rankWeight: number;
@@ -114,6 +119,9 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   bagHalfLife: 5,
   // 0.3 kept the validation MAP@10 flatter after its peak than 0.1 (docs/experiments.md).
   historyDropout: 0.3,
+  // Off: on the cold-start items split (docs/experiments.md, "Cold-start items and seeds") it is a
+  // diagnostic, not tuned on validation.
+  itemIdDropout: 0,
   rankDropout: 0.2,
   rankWeight: 1,
   rankDetach: true,
@@ -153,6 +161,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   check('bagLength', int(c.bagLength, 1), 'an integer >= 1');
   check('bagHalfLife', c.bagHalfLife >= 0 && Number.isFinite(c.bagHalfLife), 'a number >= 0');
   check('historyDropout', c.historyDropout >= 0 && c.historyDropout < 1, 'a number in [0, 1)');
+  check('itemIdDropout', c.itemIdDropout >= 0 && c.itemIdDropout < 1, 'a number in [0, 1)');
   check('rankDropout', c.rankDropout >= 0 && c.rankDropout < 1, 'a number in [0, 1)');
   check('rankWeight', c.rankWeight >= 0 && Number.isFinite(c.rankWeight), 'a number >= 0');
   check('patience', int(c.patience, 1), 'an integer >= 1');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { INPUT_NAMES } from '../model/index.js';
 import type { Model } from '../model/index.js';
 import { GradientWorkerPool } from './gradient-worker-pool.js';
 import { topK } from '../eval/top-k.js';
@@ -11,12 +12,16 @@ import type { ToyArgs } from './toy-training-data.js';
 
 const ARGS: ToyArgs = { seed: 3, items: 120, clusters: 4, examples: 1500, dim: 16 };
 
-/** Share of same-cluster items in the top 10 by e_u·e_i: 0.25 by chance on 4 clusters. */
-function clusterPrecision(model: Model): number {
+/**
+ * Share of same-cluster items in the top 10 by e_u·e_i: 0.25 by chance on 4 clusters. With
+ * `withoutIds`, every item enters ItemNet with the out-of-vocabulary id, as a new item does.
+ */
+function clusterPrecision(model: Model, withoutIds = false): number {
   const data = toyTrainingData(ARGS);
   const users = Int32Array.from({ length: 100 }, (_, i) => i);
   const u = model.user.forward(data.userFeed(users), users.length);
-  const it = model.item.forward(data.catalog, data.catalogSize);
+  const catalog = withoutIds ? { ...data.catalog, [INPUT_NAMES.itemId]: { type: 'int32' as const, data: new Int32Array(data.catalogSize), dims: [data.catalogSize] } } : data.catalog;
+  const it = model.item.forward(catalog, data.catalogSize);
   const d = ARGS.dim;
   let hits = 0;
   for (let r = 0; r < users.length; r++) {
@@ -53,6 +58,13 @@ describe('trainModel on a toy clustered problem', () => {
     assert.ok(learningRate(config, 21, 10) < learningRate(config, 20, 10), 'decreasing');
     assert.equal(learningRate(resolveTrainConfig({ lr: 0.02, lrSchedule: 'constant' }), 500, 10), 0.02, 'constant stays');
     assert.ok(clusterPrecision(await train({ objective: 'softmax', workers: 1, lrSchedule: 'constant' })) > 0.6);
+  });
+
+  it('with item-id dropout (an option, off by default) ItemNet still learns, and places items from their features alone (every id out of vocabulary)', async () => {
+    assert.throws(() => resolveTrainConfig({ itemIdDropout: 1 }), /itemIdDropout/);
+    const model = await train({ objective: 'softmax', workers: 1, itemIdDropout: 0.5 });
+    assert.ok(clusterPrecision(model, true) > 0.6, `cluster precision@10 without ids ${clusterPrecision(model, true)}`);
+    assert.ok(clusterPrecision(model) > 0.6, 'and with them');
   });
 
   it('reports progress after every step, reaching the end of each epoch', async () => {

@@ -23,8 +23,9 @@ gen-check: ## Fail when shared/generated is stale.
 typecheck: ## TypeScript, strict.
 	npx tsc --noEmit -p tsconfig.json
 
-lint: ## ESLint (floating promises, type-only imports, no any).
+lint: ## ESLint (floating promises, type-only imports, no any) and no import cycles.
 	npx eslint .
+	node scripts/check-import-cycles.mjs
 
 unit: ## The mocha suites only.
 	$(MOCHA) $(SPECS)

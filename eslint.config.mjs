@@ -1,4 +1,4 @@
-// Lint rules the style guide asks for: no floating promises, type-only imports, no `any`.
+// Lint rules of the project's style: no floating promises, type-only imports, no `any`, no `export *`.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

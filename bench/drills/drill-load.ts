@@ -3,7 +3,7 @@ import type { LoadConfig } from '../load/load-config.js';
 import { spawnLoadProcess } from './load-process.js';
 import type { LoadProcess } from './load-process.js';
 
-/** The load generator waits this long for its connections; the services are on this machine. */
+/** The load generator waits this long for its connections; the services run on the same host. */
 const CONNECT_TIMEOUT_MS = 5000;
 /** Connections the load is spread over: more than one, as real clients would be. */
 const CONNECTIONS = 4;

@@ -52,7 +52,7 @@ const SHARDS = 2;
 const USERS = 200;
 /** Events of each user's history recorded before the drills. */
 const HISTORY_LENGTH = 10;
-/** A Recommend as the issue's benchmark asks it: k = 10 of 300 candidates. */
+/** A Recommend as `make bench-scale` asks it: k = 10 of 300 candidates. */
 const K = 10;
 const CANDIDATES = 300;
 /** Deadline of every drill call: the gateway's default budget, loose enough for a loaded shared 2-core machine. */

@@ -17,9 +17,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { startDlrsProcess } from '../../bin/demo/child-process.js';
-import { freePorts } from '../../bin/demo/free-ports.js';
 import { provisionTokens } from '../../bin/demo/provision-tokens.js';
-import { waitForServing } from '../../bin/demo/wait-for-serving.js';
+import { waitForPort, waitForServing } from '../../bin/demo/wait-for-serving.js';
 import { SeededRandom } from '../../shared/random/index.js';
 import { startOtlpReceiver } from '../../test/fixtures/otlp-receiver.js';
 import { diagnosticsEnv } from '../e2e/diagnostics-env.js';
@@ -82,14 +81,13 @@ async function main(): Promise<void> {
     const [tracing] = parseTracing(values.tracing);
     const profiling = values['cpu-prof-dir'] !== undefined || values['heap-prof-dir'] !== undefined;
     const pauseLogDir = join(work, 'pauses');
-    const [port] = await freePorts('127.0.0.1', 1);
     const tokens = await provisionTokens(work);
     const gateway = startDlrsProcess({
       name: 'gateway',
       args: ['serve', 'gateway', '--bundle', resolve(bundleDir)],
       env: {
         DLRS_HOST: '127.0.0.1',
-        DLRS_PORT: String(port),
+        DLRS_PORT: '0',
         DLRS_METRICS_PORT: '0',
         DLRS_SHUTDOWN_TIMEOUT_MS: '2000',
         DLRS_DATA_DIR: join(work, 'gateway'),
@@ -102,6 +100,7 @@ async function main(): Promise<void> {
       },
     });
     try {
+      const port = await waitForPort(gateway, { timeoutMs: START_TIMEOUT_MS });
       await waitForServing(gateway, `127.0.0.1:${port}`, { timeoutMs: START_TIMEOUT_MS });
       const pid = gateway.pid ?? 0;
       const load = async (seconds: number, jsonFile: string): Promise<LoadResult> => {

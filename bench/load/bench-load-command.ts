@@ -10,7 +10,7 @@ import { runLoad } from './load-runner.js';
 /** Without a configuration file: the public API on the port the images and ghz configurations use. */
 const DEFAULT_CALL = 'dlrs.v1.Recommender.Recommend';
 const DEFAULT_HOST = '127.0.0.1:50051';
-/** Generated requests ask what the issue's benchmark asks: 10 items out of 300 candidates. */
+/** Generated requests ask what `make bench-scale` asks: 10 items out of 300 candidates. */
 const DEFAULT_K = 10;
 const DEFAULT_CANDIDATES = 300;
 

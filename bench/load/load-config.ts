@@ -118,7 +118,7 @@ export function parseGhzConfig(raw: unknown, where: string): LoadSettings {
       case 'name': settings.name = text(where, key, value); break;
       case 'call': settings.call = text(where, key, value); break;
       case 'host': settings.host = text(where, key, value); break;
-      // Only plaintext is implemented: the targets are on this machine.
+      // Only plaintext is implemented: the targets run on the same host.
       case 'insecure': if (value !== true) fail(where, "only plaintext connections are implemented: 'insecure' must be true"); break;
       case 'concurrency': settings.concurrency = positiveInteger(where, key, value); break;
       case 'connections': settings.connections = positiveInteger(where, key, value); break;

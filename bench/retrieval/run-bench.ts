@@ -21,7 +21,7 @@ import { streamCpu } from './stream-cpu.js';
 import { clusteredVectors } from './synthetic-vectors.js';
 
 const DIM = 64;
-/** Why M = 16 and efConstruction = 128: the service's defaults (shared/vector-index); the reference figures use them. */
+/** Why M = 16 and efConstruction = 128: the service's defaults (shared/vector-index), which the published USearch figures use too. */
 const CONNECTIVITY = DEFAULT_HNSW_SETTINGS.connectivity;
 const EXPANSION_ADD = DEFAULT_HNSW_SETTINGS.expansionAdd;
 const KS = [10, 100, 300, 1000];

@@ -1,5 +1,5 @@
 // `make bench-scale`: a 1M-item catalog (dim 64) served by two retrieval shards, ranking and
-// the gateway, all on this machine as `dlrs serve` processes; Recommend (k = 10 out of 300
+// the gateway, all on one host as `dlrs serve` processes; Recommend (k = 10 out of 300
 // candidates) at rising open-loop request rates from `dlrs bench load` in its own process,
 // until p99 passes the limit. Prints a table (latency, throughput, CPU per request, the stage
 // split from the sampled traces) and writes a latency-versus-throughput plot (SVG + PNG).

@@ -12,9 +12,9 @@ import { catalogItem } from '../../shared/features/index.js';
 import { generateSynthetic } from '../../services/trainer/datasets/index.js';
 import type { SyntheticSize } from '../../services/trainer/datasets/index.js';
 
-/** A million items as the issue asks; few users so that one epoch and its validation take minutes. */
+/** A million items, the catalog size the benchmark is about; few users so that one epoch and its validation take minutes. */
 export const SCALE_DATA_SHAPE: SyntheticSize = Object.freeze({ users: 2_000, items: 1_000_000, interactions: 60_000, clusters: 200 });
-/** The issue's embedding width. */
+/** The embedding width of the benchmark: wider than the demo's, as a production catalog would use. */
 export const SCALE_DIM = 64;
 
 const DLRS_BIN = fileURLToPath(new URL('../../bin/dlrs.js', import.meta.url));

@@ -30,7 +30,7 @@ export interface ScaleSettings {
   warmupS: number;
 }
 
-/** The issue's goal, drawn on the plot. */
+/** The latency goal of the benchmark (p99 at most 25 ms), drawn on the plot. */
 const GOAL_P99_MS = 25;
 /** Plot area size in SVG units. */
 const PLOT_WIDTH = 520;
@@ -48,7 +48,7 @@ export function scaleTable(levels: readonly ScaleLevel[], settings: ScaleSetting
   const failed = (load: LoadResult): number => Object.entries(load.statusCounts).reduce((sum, [status, n]) => (status === 'OK' ? sum : sum + n), 0);
   const degraded = (load: LoadResult): number => Object.values(load.degradedAnswers).reduce((sum, n) => sum + n, 0);
   return [
-    `dlrs bench-scale: ${settings.items} items, 2 retrieval shards + ranking + gateway as processes on this machine, open-loop load from a separate process`,
+    `dlrs bench-scale: ${settings.items} items, 2 retrieval shards + ranking + gateway as processes on one host, open-loop load from a separate process`,
     `Recommend k=${settings.k} of ${settings.candidates} candidates, inline context of 5 items (a pool of 2000 requests), ${settings.durationS} s per rate after ${settings.warmupS} s warm-up, tracing sampled at ${settings.tracing}; stop when p99 > ${settings.p99LimitMs} ms (after a few levels at least)`,
     '',
     '| offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | failed | degraded | max send lag ms | load avg |',

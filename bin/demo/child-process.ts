@@ -36,6 +36,9 @@ export interface DlrsProcessOptions {
   onLine?: (line: string) => void;
 }
 
+/** What the shared gRPC server logs once bound, with the port it got (DLRS_PORT=0: the one the kernel chose). */
+const LISTENING_MESSAGE = 'gRPC server listening';
+
 /** Every child still running, killed when the demo's process exits whatever the reason. */
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -53,6 +56,12 @@ export class DlrsProcess {
   readonly name: string;
   /** Resolves when the process has ended. */
   readonly exited: Promise<ChildExit>;
+  /**
+   * The port its gRPC server bound, read from its log line; rejects when the process ends first.
+   * A service started with DLRS_PORT=0 binds a port no other program holds, so there is no race
+   * between choosing a port and binding it.
+   */
+  readonly grpcPort: Promise<number>;
   private readonly child: ChildProcess;
   private readonly tail: string[] = [];
   private exit: ChildExit | undefined;
@@ -62,6 +71,8 @@ export class DlrsProcess {
     this.name = options.name;
     this.child = spawn(process.execPath, [CLI_ENTRY, ...options.args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(this.child);
+    let listened: ((port: number) => void) | undefined;
+    const listening = new Promise<number>((resolve) => (listened = resolve));
     const log: WriteStream | undefined = options.logFile === undefined ? undefined : createWriteStream(options.logFile, { flags: 'a' });
     const streamsClosed = [this.child.stdout, this.child.stderr].map((stream) => {
       if (stream === null) return Promise.resolve();
@@ -70,6 +81,13 @@ export class DlrsProcess {
         this.tail.push(line);
         if (this.tail.length > TAIL_LINES) this.tail.shift();
         log?.write(`${line}\n`);
+        if (listened !== undefined && line.includes(LISTENING_MESSAGE)) {
+          const port = portOf(line);
+          if (port !== undefined) {
+            listened(port);
+            listened = undefined;
+          }
+        }
         options.onLine?.(line);
       });
       return new Promise<void>((resolve) => lines.once('close', resolve));
@@ -88,6 +106,14 @@ export class DlrsProcess {
       if (log !== undefined) await new Promise<void>((resolve) => log.end(resolve));
       return exit;
     });
+    this.grpcPort = Promise.race([
+      listening,
+      this.exited.then((exit): never => {
+        throw new Error(`${this.name} ended before its gRPC server listened (${describeExit(exit)})`);
+      }),
+    ]);
+    // Awaited by whoever needs the port; a process that ends first is reported by its exit as well.
+    this.grpcPort.catch(() => undefined);
   }
 
   /** The process id, undefined when it could not start. */
@@ -135,6 +161,16 @@ export function startDlrsProcess(options: DlrsProcessOptions): DlrsProcess {
 /** Describes how a process ended, e.g. `exit code 1` or `signal SIGKILL`. */
 export function describeExit(exit: ChildExit): string {
   return exit.signal !== null ? `signal ${exit.signal}` : `exit code ${exit.code ?? '?'}`;
+}
+
+/** The port of a gRPC server's listening log line (pino JSON), undefined when it names none. */
+function portOf(line: string): number | undefined {
+  try {
+    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    return entry.msg === LISTENING_MESSAGE && typeof entry.port === 'number' && entry.port > 0 ? entry.port : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readableLogLine(line: string): string {

@@ -1,14 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePorts } from './free-ports.js';
 import { provisionTokens } from './provision-tokens.js';
 import { describeExit, startDlrsProcess } from './child-process.js';
 import type { DlrsProcess } from './child-process.js';
-import { waitForServing } from './wait-for-serving.js';
+import { waitForPort, waitForServing } from './wait-for-serving.js';
 
 /** The demo serves on loopback only: nothing leaves the machine. */
 export const DEMO_HOST = '127.0.0.1';
-/** Two shards show the gateway's fan-out and merge, as the issue asks. */
+/** Two shards show the gateway's fan-out and merge. */
 export const SHARD_COUNT = 2;
 /**
  * A shard embeds and indexes its half of the catalog before it serves, and ranking warms its
@@ -54,15 +53,15 @@ export interface ClusterOptions {
   onServing(service: DemoService): void;
 }
 
-/** Settings every service shares: the deploy contract's DLRS_* names. */
-function commonEnv(port: number): Record<string, string> {
-  return { DLRS_HOST: DEMO_HOST, DLRS_PORT: String(port), DLRS_METRICS_PORT: '0', DLRS_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), DLRS_LOG_LEVEL: 'info' };
+/** Settings every service shares: the deploy contract's DLRS_* names; each binds a port the kernel chooses. */
+function commonEnv(): Record<string, string> {
+  return { DLRS_HOST: DEMO_HOST, DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), DLRS_LOG_LEVEL: 'info' };
 }
 
 /** The gateway's settings beside the common ones: where its tiers and its data are. */
-function gatewayEnv(port: number, rankingAddress: string, shardAddresses: string[], dataDir: string): Record<string, string> {
+function gatewayEnv(rankingAddress: string, shardAddresses: string[], dataDir: string): Record<string, string> {
   return {
-    ...commonEnv(port),
+    ...commonEnv(),
     DLRS_RANKING_ADDRESS: rankingAddress,
     DLRS_RETRIEVAL_ADDRESSES: shardAddresses.join(','),
     DLRS_DATA_DIR: dataDir,
@@ -72,12 +71,12 @@ function gatewayEnv(port: number, rankingAddress: string, shardAddresses: string
 
 /**
  * Starts two retrieval shards and ranking side by side, then the gateway pointing at them,
- * each as `dlrs serve ...` on a free loopback port, and waits until each is SERVING. On any
- * failure (or abort) the processes already started are stopped before the error is thrown.
+ * each as `dlrs serve ...` on a loopback port the kernel chooses (read from its log), and waits
+ * until each is SERVING. On any failure (or abort) the processes already started are stopped
+ * before the error is thrown.
  */
 export async function startCluster(options: ClusterOptions): Promise<DemoCluster> {
   const { bundleDir, runDir } = options;
-  const [rankingPort, gatewayPort, ...shardPorts] = await freePorts(DEMO_HOST, 2 + SHARD_COUNT);
   const started: DemoService[] = [];
   const stop = async (): Promise<string[]> => {
     // The gateway first, so that it never sees its tiers disappear under a call.
@@ -89,37 +88,45 @@ export async function startCluster(options: ClusterOptions): Promise<DemoCluster
     }
     return lines;
   };
-  const launch = (name: string, args: string[], env: Record<string, string>, port: number): DemoService => {
+  /** Starts a service and resolves once it is SERVING. */
+  const launch = async (name: string, args: string[], env: Record<string, string>): Promise<DemoService> => {
+    const spawnedMs = Date.now();
     const logFile = join(runDir, `${name.replace(/[^a-z0-9]+/g, '-')}.log`);
-    const service: DemoService = { process: startDlrsProcess({ name, args, env, logFile }), address: `${DEMO_HOST}:${port}`, logFile, startMs: 0 };
+    const process = startDlrsProcess({ name, args, env, logFile });
+    const service: DemoService = { process, address: '', logFile, startMs: 0 };
     started.push(service);
-    return service;
-  };
-  const serving = async (service: DemoService): Promise<void> => {
-    service.startMs = await waitForServing(service.process, service.address, { timeoutMs: STARTUP_TIMEOUT_MS, signal: options.signal });
+    const waiting = { timeoutMs: STARTUP_TIMEOUT_MS, signal: options.signal };
+    service.address = `${DEMO_HOST}:${await waitForPort(process, waiting)}`;
+    await waitForServing(process, service.address, waiting);
+    service.startMs = Date.now() - spawnedMs;
     options.onServing(service);
+    return service;
   };
   try {
     // Closed by default, like a deployment: the gateway asks for API tokens, the tiers' admin methods for the internal token.
     const tokens = await provisionTokens(runDir);
-    const shards = await Promise.all(
-      shardPorts.map(async (port, index) => {
+    const [ranking, ...shards] = await Promise.all([
+      launch('ranking', ['serve', 'ranking', '--bundle', bundleDir], { ...commonEnv(), ...tokens.tierEnv, DLRS_WORKERS: String(RANKING_WORKERS) }),
+      ...Array.from({ length: SHARD_COUNT }, async (_, index) => {
         const dataDir = join(runDir, `retrieval-${index}`);
         await mkdir(dataDir, { recursive: true });
-        return launch(`retrieval ${index}/${SHARD_COUNT}`, ['serve', 'retrieval', '--bundle', bundleDir, '--shard', `${index}/${SHARD_COUNT}`, '--data-dir', dataDir], { ...commonEnv(port), ...tokens.tierEnv }, port);
+        return launch(`retrieval ${index}/${SHARD_COUNT}`, ['serve', 'retrieval', '--bundle', bundleDir, '--shard', `${index}/${SHARD_COUNT}`, '--data-dir', dataDir], { ...commonEnv(), ...tokens.tierEnv });
       }),
-    );
-    const ranking = launch('ranking', ['serve', 'ranking', '--bundle', bundleDir], { ...commonEnv(rankingPort), ...tokens.tierEnv, DLRS_WORKERS: String(RANKING_WORKERS) }, rankingPort);
-    await Promise.all([...shards, ranking].map(serving));
+    ]);
     const gatewayDir = join(runDir, 'gateway');
     await mkdir(gatewayDir, { recursive: true });
-    const gateway = launch(
+    const gateway = await launch(
       'gateway',
       ['serve', 'gateway', '--bundle', bundleDir],
-      { ...gatewayEnv(gatewayPort, ranking.address, shards.map((s) => s.address), gatewayDir), ...tokens.gatewayEnv },
-      gatewayPort,
+      {
+        ...gatewayEnv(
+          ranking.address,
+          shards.map((s) => s.address),
+          gatewayDir,
+        ),
+        ...tokens.gatewayEnv,
+      },
     );
-    await serving(gateway);
     return { gateway, apiToken: tokens.apiToken, services: started, stop };
   } catch (error) {
     await stop();

@@ -27,7 +27,7 @@ const DEFAULT_SEED = 1;
 const DEFAULT_USERS = 3;
 /** Enough calls for a stable p99 (20 samples above it), done in seconds. */
 const DEFAULT_BURST_REQUESTS = 2000;
-/** The figure the issue's end-to-end benchmark reports among others; two cores are saturated by it. */
+/** One of the concurrencies `make bench-e2e` reports; it saturates two cores. */
 const DEFAULT_BURST_CONCURRENCY = 16;
 /** The burst stops starting calls after this long, so a loaded machine still finishes the demo in time. */
 const DEFAULT_BURST_MAX_SECONDS = 20;

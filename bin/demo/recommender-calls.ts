@@ -8,7 +8,7 @@ import type { UserHistory } from './demo-catalog.js';
 
 /** The gateway's default limit of events per RecordInteractions call. */
 const EVENTS_PER_BATCH = 1000;
-/** A demo call that has not answered after 5 s will not: the services are on this machine. */
+/** A demo call that has not answered after 5 s will not: the services run on the same host. */
 export const CALL_DEADLINE_MS = 5000;
 
 /** A Recommender client for the gateway at `address`, presenting the API token `apiToken` on every call. */

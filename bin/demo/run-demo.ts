@@ -17,7 +17,7 @@ import { showRecommendations } from './show-recommendations.js';
 const HISTORY_LENGTH = 10;
 /** Users whose histories are recorded: the burst spreads its calls over them. */
 const RECORDED_USERS = 200;
-/** The gateway's default candidate depth; the issue's benchmark uses the same. */
+/** The gateway's default candidate depth; `make bench-scale` uses the same. */
 const BURST_CANDIDATES = 300;
 /** Exit code of a run stopped by Ctrl-C, as shells report 128 + SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;

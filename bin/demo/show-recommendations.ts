@@ -6,7 +6,7 @@ import { degradedNote, recommend } from './recommender-calls.js';
 
 /** Recent items shown per user: enough to see a taste, few enough to read. */
 const RECENT_SHOWN = 5;
-/** The top 10, as the issue asks. */
+/** The top 10: the list a user would see. */
 export const TOP_K = 10;
 
 /** The top-k table of an answer: rank, score, retrieval similarity, item id, title. */

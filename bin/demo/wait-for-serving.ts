@@ -2,6 +2,7 @@ import { credentials, loadPackageDefinition } from '@grpc/grpc-js';
 import type { Client, ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { OWN_CONNECTION } from '../../shared/grpc/index.js';
 import { describeExit } from './child-process.js';
 import type { DlrsProcess } from './child-process.js';
 
@@ -15,7 +16,7 @@ export interface HealthClient extends Client {
   Check(request: { service: string }, options: { deadline: number }, callback: (error: ServiceError | null, response?: { status: string }) => void): ClientUnaryCall;
 }
 
-type HealthClientConstructor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => HealthClient;
+type HealthClientConstructor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options: typeof OWN_CONNECTION) => HealthClient;
 
 let HealthClientClass: HealthClientConstructor | undefined;
 
@@ -31,7 +32,7 @@ function healthClientClass(): HealthClientConstructor {
 
 /** A grpc.health.v1 client of the server at `address` (plaintext); close it when done. */
 export function createHealthClient(address: string): HealthClient {
-  return new (healthClientClass())(address, credentials.createInsecure());
+  return new (healthClientClass())(address, credentials.createInsecure(), OWN_CONNECTION);
 }
 
 /** The server's overall health (service ""): SERVING, NOT_SERVING, … or `unreachable (why)`. */
@@ -56,7 +57,7 @@ export class StartupError extends Error {
  * Polls grpc.health.v1.Health/Check on `address` until it says SERVING. Rejects with a
  * {@link StartupError} when the process ends first, when `timeoutMs` passes, or when `signal` aborts.
  */
-export async function waitForServing(process: DlrsProcess, address: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<number> {
+export async function waitForServing(process: DlrsProcess, address: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
   const startedMs = Date.now();
   const client = createHealthClient(address);
   try {
@@ -64,11 +65,31 @@ export async function waitForServing(process: DlrsProcess, address: string, opti
       if (options.signal?.aborted === true) throw new StartupError(process, 'was still starting when the demo was interrupted');
       if (process.hasExited) throw new StartupError(process, `ended before it was serving (${describeExit(await process.exited)})`);
       const lastStatus = await checkHealth(client);
-      if (lastStatus === 'SERVING') return Date.now() - startedMs;
+      if (lastStatus === 'SERVING') return;
       if (Date.now() - startedMs > options.timeoutMs) throw new StartupError(process, `was not SERVING after ${options.timeoutMs / 1000} s (health: ${lastStatus})`);
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
     }
   } finally {
     client.close();
+  }
+}
+
+/**
+ * The port `process`'s gRPC server bound (see {@link DlrsProcess.grpcPort}). Rejects with a
+ * {@link StartupError} when the process ends first, when `timeoutMs` passes, or when `signal` aborts.
+ */
+export async function waitForPort(process: DlrsProcess, options: { timeoutMs: number; signal?: AbortSignal }): Promise<number> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const stop = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+  let onStop: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    onStop = () => reject(new StartupError(process, options.signal?.aborted === true ? 'was still starting when the demo was interrupted' : `was not listening after ${options.timeoutMs / 1000} s`));
+    if (stop.aborted) onStop();
+    else stop.addEventListener('abort', onStop, { once: true });
+  });
+  try {
+    return await Promise.race([process.grpcPort.catch(async () => Promise.reject(new StartupError(process, `ended before it listened (${describeExit(await process.exited)})`))), stopped]);
+  } finally {
+    if (onStop !== undefined) stop.removeEventListener('abort', onStop);
   }
 }

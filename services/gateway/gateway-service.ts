@@ -3,8 +3,8 @@ import type { FeatureSpec, Item } from '../../shared/features/index.js';
 import { profileToMessage } from '../../shared/features/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import type { MetricsRegistry } from '../../shared/metrics/index.js';
-import { bidi, streamErrorStatus, unary } from '../../shared/grpc/index.js';
-import type { CallContext, ServiceImplementation, StreamWriter } from '../../shared/grpc/index.js';
+import { bidi, serveMultiplexedStream, unary } from '../../shared/grpc/index.js';
+import type { CallContext, MultiplexedStreamOptions, ServiceImplementation, StreamWriter } from '../../shared/grpc/index.js';
 import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
 import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
 import type { DeleteProfileRequest__Output } from '../../shared/generated/dlrs/v1/DeleteProfileRequest.js';
@@ -43,6 +43,9 @@ export interface GatewayLimits extends RecommendLimits, UserEventLimits {
   /** The budget of a request whose caller set no deadline (or timeout_ms on a stream). */
   defaultTimeoutMs: number;
 }
+
+/** The unary method a RecommendStream request is traced and counted as. */
+const RECOMMEND_METHOD = '/dlrs.v1.Recommender/Recommend';
 
 /** What the gateway's handlers use. */
 export interface GatewayServiceDeps {
@@ -142,39 +145,29 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
       clearTimeout(timer);
     }
   };
-  const deadlineOf = (context: CallContext, timeoutMs = 0): number => {
+  const deadlineOf = (context: CallContext): number => {
     const callerMs = typeof context.deadline === 'number' ? context.deadline : context.deadline.getTime();
-    return Math.min(callerMs, now() + (timeoutMs > 0 ? timeoutMs : deps.limits.defaultTimeoutMs));
+    return Math.min(callerMs, now() + deps.limits.defaultTimeoutMs);
+  };
+
+  // Backpressure: while a stream's bound is in flight it is not read, so the client's sends stall.
+  const recommendStream: MultiplexedStreamOptions<RecommendRequest__Output, RecommendStreamResponse> = {
+    stream: 'RecommendStream',
+    overflow: 'wait',
+    maxInFlight: deps.limits.maxInFlightPerStream,
+    defaultTimeoutMs: deps.limits.defaultTimeoutMs,
+    methodOf: () => RECOMMEND_METHOD,
+    timeoutMsOf: (request) => request.timeoutMs,
+    // Before the request's span: an oversized trace context never reaches the propagator.
+    admit: (request) => checkRequestEnvelope(request, deps.limits),
+    serve: async (request, deadlineAtMs, signal) => ({ requestId: request.requestId, response: await serveRecommend(request, deadlineAtMs, signal) }),
+    now,
   };
 
   return {
     Recommend: unary((request: RecommendRequest__Output, context) => serveRecommend(request, deadlineOf(context), context.signal)),
 
-    RecommendStream: bidi(async (requests: AsyncIterable<RecommendRequest__Output>, writer: StreamWriter<RecommendStreamResponse>, context) => {
-      const inFlight = new Set<Promise<void>>();
-      const send = (message: RecommendStreamResponse): Promise<void> => writer.write(message).catch(() => undefined);
-      for await (const request of requests) {
-        // Not reading further while at the bound is the backpressure: the client's sends stall.
-        while (inFlight.size >= deps.limits.maxInFlightPerStream) await Promise.race(inFlight);
-        const { requestId } = request;
-        try {
-          if (requestId === '') throw new DlrsError('INVALID_ARGUMENT', 'is required on RecommendStream', { field: 'request_id' });
-          checkRequestEnvelope(request, deps.limits);
-        } catch (error) {
-          await send({ requestId, error: streamErrorStatus(error, context.logger) });
-          continue;
-        }
-        // Each request its own span, in the caller's trace of that request when it sent one.
-        const served = context.streamRequest('/dlrs.v1.Recommender/Recommend', request.traceContext, () => serveRecommend(request, deadlineOf(context, request.timeoutMs), context.signal));
-        const task = served.then(
-          (response) => send({ requestId, response }),
-          (error: unknown) => send({ requestId, error: streamErrorStatus(error, context.logger) }),
-        );
-        inFlight.add(task);
-        void task.then(() => inFlight.delete(task));
-      }
-      await Promise.all(inFlight);
-    }),
+    RecommendStream: bidi((requests: AsyncIterable<RecommendRequest__Output>, writer: StreamWriter<RecommendStreamResponse>, context) => serveMultiplexedStream(requests, writer, context, recommendStream)),
 
     Session: bidi(async (requests: AsyncIterable<SessionRequest__Output>, writer: StreamWriter<SessionResponse>, context) => {
       let start: { userId: string; request: RecommendRequest__Output } | undefined;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
 import { writeBundle } from '../../shared/bundle/index.js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { OWN_CONNECTION, callUnary } from '../../shared/grpc/index.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import type { RecordInteractionsResponse__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
 import { loadProtos } from '../../shared/proto/index.js';
@@ -81,7 +81,7 @@ describe('dlrs serve gateway (runGateway) in a child process, in front of in-tes
         });
         child.once('exit', (code) => reject(new Error(`gateway exited early with ${code}: ${output}`)));
       });
-      const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${port}`, credentials.createInsecure());
+      const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${port}`, credentials.createInsecure(), OWN_CONNECTION);
       const metadata = new Metadata();
       metadata.set('authorization', 'Bearer run-token');
       const budget = { deadline: Date.now() + 10_000, metadata };

@@ -6,7 +6,7 @@ import { Metadata, credentials } from '@grpc/grpc-js';
 import { FaultyDurableFs } from '../../shared/durable-io/index.js';
 import type { DurableFs } from '../../shared/durable-io/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { OWN_CONNECTION, callUnary } from '../../shared/grpc/index.js';
 import type { UnaryInvoker } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
@@ -22,6 +22,7 @@ import { startFakeRanking, startFakeShard } from './testing/fake-tiers.js';
 import type { FakeRanking, FakeShard } from './testing/fake-tiers.js';
 import { redisServerMissing, startRedisServer } from './testing/start-redis-server.js';
 import { TEST_SPEC, testCatalog, testShardOf } from './testing/start-test-gateway.js';
+import { skipForMissingTool } from '../../shared/testing/index.js';
 import { checkHealth, healthClient } from '../../test/fixtures/runtime-clients.js';
 
 const MODEL = { spec: TEST_SPEC, shardOf: (itemId: string) => testShardOf(itemId) };
@@ -64,7 +65,7 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
     });
     const gateway = await startGateway(config, MODEL, createLogger({ level: 'info', destination: logs }), startOptions);
     running.push(gateway);
-    const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${gateway.port}`, credentials.createInsecure());
+    const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${gateway.port}`, credentials.createInsecure(), OWN_CONNECTION);
     clients.push(client);
     return client;
   }
@@ -123,10 +124,7 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
 
   it('shares profiles between two replicas through Redis and checks API tokens', async function () {
     const missing = redisServerMissing();
-    if (missing !== undefined) {
-      console.log(missing);
-      this.skip();
-    }
+    if (missing !== undefined) skipForMissingTool(this, missing);
     const redis = await startRedisServer();
     try {
       const tokens = join(dir, 'tokens');

@@ -59,10 +59,12 @@ const RETRIEVAL_ADMIN_METHODS = ['UpsertItems', 'DeleteItems'];
  */
 export async function startGateway(config: GatewayConfig, model: GatewayModel, logger: Logger, options: { fs?: DurableFs } = {}): Promise<RunningGateway> {
   const closers: (() => Promise<void> | void)[] = [];
+  // Each component logs under its own name, so that a line says which part of the gateway wrote it.
+  const componentLogger = (component: string): Logger => logger.child({ component });
   try {
     await mkdir(config.dataDir, { recursive: true });
     const metrics = createMetricsRegistry({ serviceName: 'gateway' });
-    const storeMonitor = monitorProfileStore(metrics, logger);
+    const storeMonitor = monitorProfileStore(metrics, componentLogger('profile-store'));
     const ttlMs = config.profileTtlMs > 0 ? config.profileTtlMs : undefined;
     const store: ProfileStore<StoredProfile, GatewayEvent> =
       config.profileStore === 'redis' && config.redisUrl !== undefined
@@ -70,7 +72,7 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
             connection: config.redisUrl,
             dedupeWindowPerUser: config.dedupeWindowPerUser,
             ttlMs,
-            onConnectionError: (error) => logger.warn({ err: error }, 'profile store (Redis) connection error'),
+            onConnectionError: (error) => componentLogger('profile-store').warn({ err: error }, 'profile store (Redis) connection error'),
           })
         : await EmbeddedProfileStore.open({
             path: join(config.dataDir, PROFILE_STORE_FILE),
@@ -98,13 +100,13 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
         retentionMs: config.interactionLogRetentionMs,
         maxTotalBytes: config.interactionLogMaxTotalBytes,
         fs: options.fs,
-        onError: (error) => logger.warn({ err: error }, 'interaction log write or retention failed; records dropped'),
-        onRetention: (result) => logger.info(result, 'interaction log files deleted by the retention'),
+        onError: (error) => componentLogger('interaction-log').warn({ err: error }, 'interaction log write or retention failed; records dropped'),
+        onRetention: (result) => componentLogger('interaction-log').info(result, 'interaction log files deleted by the retention'),
       });
       log = writer;
       closers.push(() => writer.close());
       const seeded = await seedPopularity(popularity, logDir, model.spec, Date.now() - POPULARITY_SEED_HALF_LIVES * config.popularityHalfLifeMs);
-      logger.info({ interactions: seeded, items: popularity.size }, 'popularity seeded from the interaction log');
+      componentLogger('popularity').info({ interactions: seeded, items: popularity.size }, 'popularity seeded from the interaction log');
     }
 
     const tokens = config.apiTokensFile === undefined ? undefined : await watchTokenFile({ path: config.apiTokensFile, format: API_TOKEN_FILE_FORMAT, logger });
@@ -130,8 +132,9 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
     let ranking: RankingPort;
     let shards: RetrievalShardPort[];
     if (config.useStreams) {
-      const rankingPort = streamingRankingPort(rankingClient);
-      const shardPorts = shardClients.map((client, shard) => streamingShardPort(shard, client));
+      const streams = { logger: componentLogger('tiers') };
+      const rankingPort = streamingRankingPort(rankingClient, streams);
+      const shardPorts = shardClients.map((client, shard) => streamingShardPort(shard, client, streams));
       closers.push(() => rankingPort.close(), ...shardPorts.map((port) => () => port.close()));
       ranking = rankingPort;
       shards = shardPorts;

@@ -3,7 +3,7 @@ import type { FeatureSpec, UserBatch } from '../../shared/features/index.js';
 import { createUserBatch, profileFromMessage, userBatchTensors, writeProfileRow } from '../../shared/features/index.js';
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
 import type { TensorShape } from './inference-messages.js';
-import type { UserEncoder } from './loaded-model.js';
+import type { UserEncoder } from './user-net-runner.js';
 
 /** The user's demographic or context attributes: the feature spec has no user features, so any is unknown. */
 function checkNoAttributes(profile: UserProfile__Output, field: string): void {

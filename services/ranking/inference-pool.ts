@@ -310,9 +310,13 @@ export class InferencePool {
   private onMessage(entry: PoolWorker, message: WorkerResponse): void {
     const jobs = entry.jobs;
     const slab = message instanceof ArrayBuffer ? message : message.kind === 'errors' ? message.slab : undefined;
-    if (jobs.length === 0 || slab === undefined) return;
+    // Start-up messages (ready, failed) are read by start(); a replaced worker is no longer heard.
+    if (slab === undefined || !this.workers.includes(entry)) return;
     const answers = readRunAnswers(slab);
-    if (answers.length !== jobs.length || answers.some((answer, k) => answer.id !== jobs[k].id)) return;
+    if (answers.length !== jobs.length || answers.some((answer, k) => answer.id !== jobs[k].id)) {
+      this.onStrayAnswer(entry, answers.map((answer) => answer.id));
+      return;
+    }
     entry.slab = slab;
     const errors = message instanceof ArrayBuffer || message.kind !== 'errors' ? undefined : message.errors;
     const outcomes = jobs.map((job, k) => {
@@ -324,6 +328,21 @@ export class InferencePool {
       if (result !== undefined) job.resolve(result);
       else job.reject(new DlrsError('INTERNAL', 'inference failed', { cause: new Error(failed?.message) }));
     }
+  }
+
+  /**
+   * A worker whose answer names other runs than it was given: the pool and the worker disagree
+   * about the slab, so nothing in it can be trusted. Its jobs fail with INTERNAL (none is left
+   * waiting), and the worker is replaced as if it had died.
+   */
+  private onStrayAnswer(entry: PoolWorker, answeredIds: readonly number[]): void {
+    const jobs = entry.jobs;
+    entry.jobs = [];
+    const cause = new Error(`inference worker ${entry.index} answered runs [${answeredIds.join(', ')}] while running [${jobs.map((job) => job.id).join(', ')}]`);
+    this.logger.error({ worker: entry.index, running: jobs.map((job) => job.id), answered: answeredIds }, 'inference worker answered runs it was not given');
+    for (const job of jobs) job.reject(new DlrsError('INTERNAL', 'inference failed', { cause }));
+    this.onWorkerLost(entry, cause);
+    void entry.worker.terminate();
   }
 
   /** A worker that dies takes its batch with it (UNAVAILABLE); the pool goes on with the others and starts a replacement. */

@@ -1,32 +1,13 @@
 import type { Logger } from '../../shared/logging/index.js';
-import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
-import type { SessionSettings, TensorShape } from './inference-messages.js';
+import type { SessionSettings } from './inference-messages.js';
 import { InferencePool } from './inference-pool.js';
 import { MicroBatcher } from './micro-batcher.js';
 import type { BatchObserver, MicroBatcherOptions, SubmitOptions } from './micro-batcher.js';
 import { RANK_NETWORK, rankNetRunner } from './rank-net-runner.js';
-import type { InferenceListener, RankRows } from './rank-net-runner.js';
+import type { InferenceListener } from './rank-net-runner.js';
+import type { RankRows } from './rank-request.js';
 import { USER_NETWORK, userNetRunner } from './user-net-runner.js';
-import type { UserEmbeddings } from './user-net-runner.js';
-
-/**
- * How a model reads EmbedUsers profiles: checked when the request arrives (INVALID_ARGUMENT
- * naming the field), written straight into a batch's UserNet inputs (a worker's slab) when the
- * batch runs, so that no tensor is built per request.
- */
-export interface UserEncoder {
-  /** UserNet's input tensors for a batch of `rows` rows. */
-  inputs(rows: number): Record<string, TensorShape>;
-  /** Checks the profiles; throws INVALID_ARGUMENT naming the field for a profile the model cannot read. */
-  read(profiles: readonly UserProfile__Output[]): UserRows;
-}
-
-/** One request's profiles as a {@link UserEncoder} read them, to be written into a batch. */
-export interface UserRows {
-  count: number;
-  /** Writes the rows over rows [start, start + count) of the batch's input views, every value of them. */
-  write(views: Readonly<Record<string, Float32Array | Int32Array>>, start: number): void;
-}
+import type { UserEmbeddings, UserEncoder, UserRows } from './user-net-runner.js';
 
 /** A model bundle as the ranking service needs it. */
 export interface ModelDescription {

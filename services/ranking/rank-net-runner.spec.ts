@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import type { InferencePool } from './inference-pool.js';
 import { rankNetRunner } from './rank-net-runner.js';
-import type { RankRows } from './rank-net-runner.js';
+import type { RankRows } from './rank-request.js';
 import { float32Bytes } from './float32-bytes.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { startTinyPool, writeTinyModels } from './testing/tiny-serving.js';

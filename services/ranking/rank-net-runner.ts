@@ -2,18 +2,7 @@ import { bytesOf } from './float32-bytes.js';
 import type { InferencePool } from './inference-pool.js';
 import type { BatchRunner } from './micro-batcher.js';
 import { checkCandidatesFinite } from './rank-request.js';
-
-/** One Rank request's rows, as little-endian float32 bytes (the request's own, not copied): one user against n candidates. */
-export interface RankRows {
-  /** e_u, d values. */
-  userEmbedding: Uint8Array;
-  /** b_u. */
-  userBias: number;
-  /** The candidates' e_i, n × d values. */
-  itemEmbeddings: Uint8Array;
-  /** The candidates' b_i, n values. */
-  itemBiases: Uint8Array;
-}
+import type { RankRows } from './rank-request.js';
 
 /** Called after each inference with the rows run and the time inside session.run(). */
 export type InferenceListener = (rows: number, runUs: number) => void;

@@ -1,7 +1,18 @@
 import type { RankRequest__Output } from '../../shared/generated/dlrs/v1/RankRequest.js';
 import { checkFinite, checkFloat32Rows, float32RowCount } from './float32-bytes.js';
-import type { RankRows } from './rank-net-runner.js';
 import { DlrsError } from '../../shared/errors/index.js';
+
+/** One Rank request's rows, as little-endian float32 bytes (the request's own, not copied): one user against n candidates. */
+export interface RankRows {
+  /** e_u, d values. */
+  userEmbedding: Uint8Array;
+  /** b_u. */
+  userBias: number;
+  /** The candidates' e_i, n × d values. */
+  itemEmbeddings: Uint8Array;
+  /** The candidates' b_i, n values. */
+  itemBiases: Uint8Array;
+}
 
 /** A Rank request read and checked: its rows and candidate count. */
 export interface ParsedRankRequest {

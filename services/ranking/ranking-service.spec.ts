@@ -6,7 +6,8 @@ import type { RankStreamResponse } from '../../shared/generated/dlrs/v1/RankStre
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
 import { float32Bytes } from './float32-bytes.js';
 import { LoadedModel } from './loaded-model.js';
-import { serveRankStream } from './rank-stream.js';
+import { rankStream } from './rank-stream.js';
+import { serveMultiplexedStream } from '../../shared/grpc/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { RankingService } from './ranking-service.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
@@ -184,13 +185,17 @@ describe('RankingService', () => {
       yield { requestId: 'e', traceContext: {}, call: 'rank', rank: rankRequest(4) };
     }
     const responses: RankStreamResponse[] = [];
-    await serveRankStream(service, requests(), { write: async (message) => void responses.push(message) }, {
+    const paths: string[] = [];
+    const call = {
       signal: new AbortController().signal,
-      defaultTimeoutMs: 5000,
-      maxInFlight: 2,
-      streamRequest: (_path, _trace, work) => work(),
+      deadline: Number.POSITIVE_INFINITY,
       logger,
-    });
+      streamRequest: <T>(path: string, _trace: unknown, work: () => Promise<T>) => {
+        paths.push(path);
+        return work();
+      },
+    };
+    await serveMultiplexedStream(requests(), { write: async (message) => void responses.push(message) }, call, rankStream(() => service, { defaultTimeoutMs: 5000, maxInFlight: 2 }));
     const byId = new Map(responses.map((response) => [response.requestId, response]));
     assert.equal(responses.length, 6);
     assert.equal(floats(byId.get('a')?.rank?.scores).length, 3);
@@ -201,5 +206,6 @@ describe('RankingService', () => {
     assert.equal(byId.get('')?.error?.field, 'request_id');
     assert.equal(byId.get('d')?.error?.code, 9);
     assert.equal(floats(byId.get('e')?.rank?.scores).length, 4);
+    assert.equal(paths.filter((path) => path === '/dlrs.v1.Ranking/EmbedUsers').length, 1, 'c is served as EmbedUsers, the others as Rank');
   });
 });

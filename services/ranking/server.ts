@@ -7,7 +7,7 @@ import type { LoadModelRequest__Output } from '../../shared/generated/dlrs/v1/Lo
 import type { RankRequest__Output } from '../../shared/generated/dlrs/v1/RankRequest.js';
 import type { RankStreamRequest__Output } from '../../shared/generated/dlrs/v1/RankStreamRequest.js';
 import type { RankStreamResponse } from '../../shared/generated/dlrs/v1/RankStreamResponse.js';
-import { bidi, createGrpcServer, unary } from '../../shared/grpc/index.js';
+import { bidi, createGrpcServer, serveMultiplexedStream, unary } from '../../shared/grpc/index.js';
 import type { CallContext, GrpcServer } from '../../shared/grpc/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import { createMetricsRegistry } from '../../shared/metrics/index.js';
@@ -17,7 +17,7 @@ import type { RankingConfig } from './config.js';
 import { LoadedModel } from './loaded-model.js';
 import type { ModelDescription } from './loaded-model.js';
 import type { SubmitOptions } from './micro-batcher.js';
-import { serveRankStream } from './rank-stream.js';
+import { rankStream } from './rank-stream.js';
 import { createRankingMetrics } from './ranking-metrics.js';
 import { RankingService } from './ranking-service.js';
 
@@ -69,6 +69,7 @@ export async function startRankingServer(options: RankingServerOptions): Promise
     if (state.service === undefined) throw new DlrsError('UNAVAILABLE', 'the model is still loading');
     return state.service;
   };
+  const rankStreamOptions = rankStream(serving, { defaultTimeoutMs: config.streamRequestTimeoutMs, maxInFlight: config.streamMaxInFlight });
   const protos = loadProtos();
   // LoadModel reads files and replaces the model: it needs an internal token or an allowed client certificate.
   const admin = await openAdminAccess(config, ['/dlrs.v1.Ranking/LoadModel'], logger);
@@ -86,15 +87,7 @@ export async function startRankingServer(options: RankingServerOptions): Promise
         implementation: {
           EmbedUsers: unary((request: EmbedUsersRequest__Output, context) => serving().embedUsers(request, submitOptions(context))),
           Rank: unary((request: RankRequest__Output, context) => serving().rank(request, submitOptions(context))),
-          RankStream: bidi<RankStreamRequest__Output, RankStreamResponse>((requests, writer, context) =>
-            serveRankStream(serving(), requests, writer, {
-              signal: context.signal,
-              defaultTimeoutMs: config.streamRequestTimeoutMs,
-              maxInFlight: config.streamMaxInFlight,
-              logger: context.logger,
-              streamRequest: context.streamRequest,
-            }),
-          ),
+          RankStream: bidi<RankStreamRequest__Output, RankStreamResponse>((requests, writer, context) => serveMultiplexedStream(requests, writer, context, rankStreamOptions)),
           GetModel: unary(async () => serving().getModel()),
           LoadModel: unary(async (request: LoadModelRequest__Output) => serving().loadModel(await confineBundlePath(bundleRoot, request.bundlePath))),
         },

@@ -1,8 +1,27 @@
 import type { InferencePool } from './inference-pool.js';
-import type { WireTensor, WireTensorMap } from './inference-messages.js';
-import type { UserEncoder, UserRows } from './loaded-model.js';
+import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
+import type { TensorShape, WireTensor, WireTensorMap } from './inference-messages.js';
 import type { BatchRunner } from './micro-batcher.js';
 import type { InferenceListener } from './rank-net-runner.js';
+
+/**
+ * How a model reads EmbedUsers profiles: checked when the request arrives (INVALID_ARGUMENT
+ * naming the field), written straight into a batch's UserNet inputs (a worker's slab) when the
+ * batch runs, so that no tensor is built per request.
+ */
+export interface UserEncoder {
+  /** UserNet's input tensors for a batch of `rows` rows. */
+  inputs(rows: number): Record<string, TensorShape>;
+  /** Checks the profiles; throws INVALID_ARGUMENT naming the field for a profile the model cannot read. */
+  read(profiles: readonly UserProfile__Output[]): UserRows;
+}
+
+/** One request's profiles as a {@link UserEncoder} read them, to be written into a batch. */
+export interface UserRows {
+  count: number;
+  /** Writes the rows over rows [start, start + count) of the batch's input views, every value of them. */
+  write(views: Readonly<Record<string, Float32Array | Int32Array>>, start: number): void;
+}
 
 /** One EmbedUsers request's user embeddings: e_u (count × d) and b_u (count). */
 export interface UserEmbeddings {

@@ -9,8 +9,8 @@ import type { LoadModelRequest__Output } from '../../shared/generated/dlrs/v1/Lo
 import type { SearchRequest__Output } from '../../shared/generated/dlrs/v1/SearchRequest.js';
 import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import type { UpsertItemsRequest__Output } from '../../shared/generated/dlrs/v1/UpsertItemsRequest.js';
-import { bidi, createGrpcServer, findService, unary } from '../../shared/grpc/index.js';
-import type { GrpcServer } from '../../shared/grpc/index.js';
+import { bidi, createGrpcServer, findService, serveMultiplexedStream, unary } from '../../shared/grpc/index.js';
+import type { CallContext, GrpcServer } from '../../shared/grpc/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import type { RetrievalConfig } from './config.js';
@@ -18,7 +18,7 @@ import { DurableShard } from './durable-shard.js';
 import { withSearchEncoding } from './encode-search-response.js';
 import { DEFAULT_SEARCH_TUNING } from './filtered-search.js';
 import { recoveryModelOf, RetrievalService } from './retrieval-service.js';
-import { serveSearchStream } from './search-stream.js';
+import { searchStream } from './search-stream.js';
 import type { ModelOpener, ServedModel } from './served-model.js';
 
 /** The fully qualified name of the served service. */
@@ -51,6 +51,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
     if (service === undefined) throw new DlrsError('UNAVAILABLE', 'the shard is still loading its index');
     return service;
   };
+  const searchStreamOptions = searchStream((request, deadlineAtMs) => current().search(request, deadlineAtMs), config.searchStreamMaxInFlight);
   const { packageDefinition } = loadProtos();
   const admin = await openAdminAccess(config, RETRIEVAL_ADMIN_METHODS.map((method) => `/${RETRIEVAL_SERVICE}/${method}`), logger);
   const bundleRoot = config.bundleRoot ?? dirname(config.bundle);
@@ -64,15 +65,8 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
       {
         definition: withSearchEncoding(findService([packageDefinition], RETRIEVAL_SERVICE)),
         implementation: {
-          Search: unary((request: SearchRequest__Output) => current().search(request, deadlineOf(request))),
-          SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>((requests, writer, context) =>
-            serveSearchStream(requests, writer, (request, deadlineAtMs) => current().search(request, deadlineAtMs), {
-              maxInFlight: config.searchStreamMaxInFlight,
-              logger,
-              signal: context.signal,
-              streamRequest: context.streamRequest,
-            }),
-          ),
+          Search: unary((request: SearchRequest__Output, context) => current().search(request, deadlineOf(request, context))),
+          SearchStream: bidi<SearchRequest__Output, SearchStreamResponse>((requests, writer, context) => serveMultiplexedStream(requests, writer, context, searchStreamOptions)),
           UpsertItems: unary((request: UpsertItemsRequest__Output) => current().upsertItems(request)),
           DeleteItems: unary((request: DeleteItemsRequest__Output) => current().deleteItems(request)),
           GetItems: unary(async (request: GetItemsRequest__Output) => current().getItems(request)),
@@ -129,7 +123,8 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
   return { server, port, metricsPort, ready, close };
 }
 
-/** The time a unary Search must be answered by, from its timeout_ms (0 = none; the call's gRPC deadline applies as well). */
-function deadlineOf(request: SearchRequest__Output): number {
-  return request.timeoutMs > 0 ? Date.now() + request.timeoutMs : Number.POSITIVE_INFINITY;
+/** The time a unary Search must be answered by: the sooner of its timeout_ms (0 = none) and the call's gRPC deadline. */
+function deadlineOf(request: SearchRequest__Output, context: CallContext): number {
+  const callDeadlineMs = context.deadline instanceof Date ? context.deadline.getTime() : context.deadline;
+  return Math.min(callDeadlineMs, request.timeoutMs > 0 ? Date.now() + request.timeoutMs : Number.POSITIVE_INFINITY);
 }

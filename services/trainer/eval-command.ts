@@ -7,8 +7,8 @@ import type { Dataset } from './datasets/index.js';
 import { baselinesFor, featurePopularity, itemIdOrder, lightFmColdItems, randomNewItems, runColdItemsEvaluation, runEvaluation, writeColdItemsReport, writeReport } from './eval/index.js';
 import type { ColdItemRecommender, HeldOutPart, Recommender, SplitMode } from './eval/index.js';
 import { THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_DEFAULTS, deepColdItems, deepRecommender, resolveTrainConfig } from './training/index.js';
-import type { TrainConfig } from './training/index.js';
-import { stderrProgress } from './progress/index.js';
+import type { StepProgress, TrainConfig } from './training/index.js';
+import { formatStepProgress, stderrProgress } from './progress/index.js';
 
 /** The dataset `make eval` reports on, relative to the repository root. */
 export const DEFAULT_EVAL_DATA = 'movielens:../shared/data/movielens/ml-latest-small';
@@ -75,6 +75,7 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
   }
   // Through the shared stderr status line: the deep model's training shows live progress there.
   const progress = (line: string): void => stderrProgress().line(`[eval] ${line}`);
+  const onStep = (p: StepProgress): void => stderrProgress().status(`Deep: ${formatStepProgress(p)}`);
   progress(`loading ${options.data}`);
   let dataset: Dataset;
   try {
@@ -88,7 +89,7 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
   // The deep model: one fit, early-stopped on the validation rule inside train; `--deep` overrides its options.
   const { refit, ...deepOptions } = options.deep;
   if (options.split === 'cold-items') {
-    const cold = coldCandidates ?? ((d: Dataset, spec: string) => [deepColdItems(d, spec, deepOptions)]);
+    const cold = coldCandidates ?? ((d: Dataset, spec: string) => [deepColdItems(d, spec, deepOptions, onStep)]);
     const coldBaselines: readonly ColdItemRecommender[] = [featurePopularity, randomNewItems, lightFmColdItems(dataset)];
     const models = [...coldBaselines, ...cold(dataset, options.data)];
     if (!knownModels(options.models, models)) return 2;
@@ -112,7 +113,7 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
   const grid = refit === undefined ? undefined : [{ refit, epochs: deepOptions.epochs ?? TRAIN_DEFAULTS.epochs }];
   const factory =
     candidates ??
-    ((d: Dataset, spec: string) => [deepRecommender(d, spec, deepOptions, grid), deepRecommender(d, spec, { ...deepOptions, ...THESIS_OBJECTIVE }, grid, THESIS_VARIANT)]);
+    ((d: Dataset, spec: string) => [deepRecommender(d, spec, deepOptions, grid, undefined, onStep), deepRecommender(d, spec, { ...deepOptions, ...THESIS_OBJECTIVE }, grid, THESIS_VARIANT, onStep)]);
   const baselines = baselinesFor(dataset);
   const all = [...baselines, ...factory(dataset, options.data)];
   if (!knownModels(options.models, all)) return 2;

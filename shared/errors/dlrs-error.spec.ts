@@ -40,6 +40,16 @@ describe('DlrsError', () => {
     }
   });
 
+  it('round-trips code and field through a stream\'s in-band ErrorStatus', () => {
+    for (const code of DLRS_ERROR_CODES) {
+      const mapped = toGrpcStatus(new DlrsError(code, 'went wrong', { field: 'k' }));
+      const received = DlrsError.fromStatus({ code: mapped.code, message: mapped.details, field: 'k' });
+      assert.deepEqual([received.code, received.field, received.message], [code, 'k', 'k: went wrong']);
+    }
+    const fieldless = DlrsError.fromStatus({ code: status.RESOURCE_EXHAUSTED, message: 'full', field: '' });
+    assert.deepEqual([fieldless.code, fieldless.field, fieldless.message], ['RESOURCE_EXHAUSTED', undefined, 'full']);
+  });
+
   it('fromGrpc falls back to the numeric status without dlrs trailers', () => {
     assert.equal(DlrsError.fromGrpc({ code: status.UNAVAILABLE, details: 'connect failed' }).code, 'UNAVAILABLE');
     assert.equal(DlrsError.fromGrpc({ code: status.UNIMPLEMENTED, details: 'x' }).code, 'INTERNAL');

@@ -66,11 +66,30 @@ export class DlrsError extends Error {
     const sentCode = firstString(error.metadata?.get(ERROR_CODE_METADATA_KEY));
     const code = isDlrsErrorCode(sentCode) ? sentCode : codeFromGrpcStatus(error.code);
     const field = firstString(error.metadata?.get(ERROR_FIELD_METADATA_KEY));
-    const details = error.details ?? error.message ?? '';
-    const prefix = field === undefined ? '' : `${field}: `;
-    const message = field !== undefined && details.startsWith(prefix) ? details.slice(prefix.length) : details;
-    return new DlrsError(code, message, { field, cause: error });
+    return new DlrsError(code, withoutField(error.details ?? error.message ?? '', field), { field, cause: error });
   }
+
+  /**
+   * Rebuilds a DlrsError from the ErrorStatus a multiplexed stream carries in band for one
+   * failed request (the gRPC code, the message, the field or '').
+   */
+  static fromStatus(status: InBandErrorStatus): DlrsError {
+    const field = status.field === '' ? undefined : status.field;
+    return new DlrsError(codeFromGrpcStatus(status.code), withoutField(status.message, field), { field });
+  }
+}
+
+/** The in-band failure of one request on a stream (dlrs.v1.ErrorStatus as a client reads it). */
+export interface InBandErrorStatus {
+  code: number;
+  message: string;
+  field: string;
+}
+
+/** A message sent as `field: message` without its prefix. */
+function withoutField(details: string, field: string | undefined): string {
+  const prefix = field === undefined ? '' : `${field}: `;
+  return field !== undefined && details.startsWith(prefix) ? details.slice(prefix.length) : details;
 }
 
 function isGrpcServiceError(value: unknown): value is GrpcServiceErrorLike {

@@ -57,6 +57,14 @@ const DEFAULT_CLIENT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
  * the largest message the services accept.
  */
 const DEFAULT_CLIENT_FLOW_CONTROL_WINDOW_BYTES = 16 * 1024 * 1024;
+/**
+ * Channel options that give a client connections of its own. grpc-js otherwise shares one
+ * connection per address and options across the process: a client made for a server that took
+ * over the address of one shut down or killed earlier (a restarted tier, a reused port) would get
+ * that connection, still in its reconnect backoff, and every call would fail with UNAVAILABLE
+ * "No connection established" until the backoff ends (up to two minutes).
+ */
+export const OWN_CONNECTION = { 'grpc.use_local_subchannel_pool': 1 } as const;
 /** Three attempts ride out a pod restart without multiplying load on a failing tier. */
 const DEFAULT_MAX_ATTEMPTS = 3;
 
@@ -101,9 +109,9 @@ function channelCredentials(tls: ClientTlsOptions | undefined): ChannelCredentia
 }
 
 /**
- * Creates a client with a default deadline on unary calls, keepalive, round
- * robin over the addresses, retries for idempotent methods only, and a client
- * span per call whose W3C trace context travels in the metadata.
+ * Creates a client with connections of its own, a default deadline on unary calls, keepalive,
+ * round robin over the addresses, retries for idempotent methods only, and a client span per
+ * call whose W3C trace context travels in the metadata.
  */
 export function createGrpcClient<C extends Client>(ServiceClient: ServiceClientConstructor<C>, options: GrpcClientOptions): C {
   const serviceName = serviceNameOf(ServiceClient.service);
@@ -121,6 +129,7 @@ export function createGrpcClient<C extends Client>(ServiceClient: ServiceClientC
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
     'grpc-node.flow_control_window': DEFAULT_CLIENT_FLOW_CONTROL_WINDOW_BYTES,
+    ...OWN_CONNECTION,
     interceptors: [
       traceClientInterceptor,
       defaultDeadlineInterceptor(options.defaultDeadlineMs ?? DEFAULT_CLIENT_DEADLINE_MS),

@@ -6,7 +6,7 @@ export type { UnaryHandler, BidiHandler, MethodHandler, ServiceImplementation, S
 export type { CallContext } from './call-context.js';
 export type { CallAuthorizer, CallCredentials, CallGrant } from './authorizing-interceptor.js';
 export { findService, serviceNameOf } from './find-service.js';
-export { createGrpcClient, grpcTarget, DEFAULT_CLIENT_DEADLINE_MS } from './create-grpc-client.js';
+export { createGrpcClient, grpcTarget, DEFAULT_CLIENT_DEADLINE_MS, OWN_CONNECTION } from './create-grpc-client.js';
 export { bearerTokenInterceptor } from './client-interceptors.js';
 export type { GrpcClientOptions, ClientTlsOptions, ServiceClientConstructor } from './create-grpc-client.js';
 export { callUnary } from './call-unary.js';
@@ -15,4 +15,5 @@ export type { UnaryCallOptions, UnaryInvoker } from './call-unary.js';
 export { traceClientInterceptor, startServerSpan } from './grpc-tracing.js';
 export { traceStreamCall, traceStreamRequest } from './stream-request-tracing.js';
 export type { TraceContextCarrier, InBandStatus } from './stream-request-tracing.js';
-export { streamErrorStatus } from './stream-error-status.js';
+export { serveMultiplexedStream } from './serve-multiplexed-stream.js';
+export type { MultiplexedStreamOptions, MultiplexedStreamCall, MultiplexedRequest, MultiplexedAnswer, StreamOverflow } from './serve-multiplexed-stream.js';

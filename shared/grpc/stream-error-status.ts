@@ -6,9 +6,9 @@ import type { Logger } from '../logging/index.js';
  * The ErrorStatus of one failed request on a multiplexed stream, mapped as the shared server
  * wrapper maps a failed call; an unexpected error is logged with its cause and sent as INTERNAL.
  */
-export function streamErrorStatus(thrown: unknown, logger: Logger): ErrorStatus {
+export function streamErrorStatus(thrown: unknown, logger: Logger, requestId: string): ErrorStatus {
   const error = DlrsError.from(thrown);
-  if (error.code === 'INTERNAL') logger.error({ err: error.cause ?? error }, 'stream request failed unexpectedly');
+  if (error.code === 'INTERNAL') logger.error({ err: error.cause ?? error, requestId }, 'stream request failed unexpectedly');
   const status = toGrpcStatus(error);
   return { code: status.code, message: status.details, field: error.field ?? '' };
 }

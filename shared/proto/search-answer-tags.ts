@@ -1,6 +1,7 @@
 // Field tags (field number << 3 | wire type) of the search answers in proto/dlrs/v1/retrieval.proto,
 // for the hand-written codec on both ends: retrieval's one-pass encoder and the gateway's decoder.
-// Wire type 2 = length-delimited, 0 = varint.
+// Wire type 2 = length-delimited, 0 = varint. search-answer-tags.spec.ts holds these against the
+// .proto: a field added there without a tag here fails the build instead of being dropped.
 
 /** SearchStreamResponse.request_id */
 export const STREAM_REQUEST_ID = (1 << 3) | 2;

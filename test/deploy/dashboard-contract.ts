@@ -1,4 +1,4 @@
-// Read-side helpers over deploy/grafana/dlrs-dashboard.json and deploy/README.md's metric
+// Read-side functions over deploy/grafana/dlrs-dashboard.json and deploy/README.md's metric
 // contract, shared by the observability checks.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Read-side helpers over rendered Kubernetes objects for the deploy checks: typed views of
+// Read-side functions over rendered Kubernetes objects for the deploy checks: typed views of
 // workloads and containers, env resolution through ConfigMaps, files of mounted Secrets, label
 // selection, and an evaluator of NetworkPolicy ingress and egress rules.
 import type { K8sObject } from './kustomize-render.js';

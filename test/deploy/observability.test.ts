@@ -16,6 +16,7 @@ import { renderKustomization } from './kustomize-render.js';
 import { find, podTemplates, templateOf } from './k8s-model.js';
 import { hasCommand, pollNonEmpty, startPrometheus } from './prometheus-server.js';
 import type { PrometheusServer } from './prometheus-server.js';
+import { skipForMissingTool } from '../../shared/testing/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEPLOY = join(ROOT, 'deploy');
@@ -45,10 +46,7 @@ describe('deploy/grafana dashboard', function () {
   });
 
   it('has PromQL that promtool accepts', function () {
-    if (!hasCommand('promtool')) {
-      console.log('      skipped: promtool is not installed (Debian package prometheus)');
-      this.skip();
-    }
+    if (!hasCommand('promtool')) skipForMissingTool(this, 'promtool is not installed (Debian package prometheus)');
     const dir = mkdtempSync(join(tmpdir(), 'dlrs-promql-'));
     try {
       const rules = { groups: [{ name: 'dashboard', rules: dashboardQueries().map((expr, i) => ({ record: `dlrs:dashboard:${i}`, expr: substituteVariables(expr, '5m') })) }] };
@@ -103,10 +101,7 @@ describe('deploy/prometheus', function () {
 
   for (const file of ['static.yml', 'kubernetes.yml']) {
     it(`promtool accepts ${file}`, function () {
-      if (!hasCommand('promtool')) {
-        console.log('      skipped: promtool is not installed (Debian package prometheus)');
-        this.skip();
-      }
+      if (!hasCommand('promtool')) skipForMissingTool(this, 'promtool is not installed (Debian package prometheus)');
       const result = spawnSync('promtool', ['check', 'config', '--syntax-only', join(DEPLOY, 'prometheus', file)], { encoding: 'utf8' });
       const output = result.stdout + result.stderr;
       if (/field kubernetes_sd_configs not found/.test(output)) {
@@ -131,10 +126,7 @@ describe('deploy/prometheus', function () {
     });
 
     it('scrapes the contract metrics and answers every dashboard query', async function () {
-      if (!hasCommand('prometheus')) {
-        console.log('      skipped: prometheus is not installed (apt-get install prometheus)');
-        this.skip();
-      }
+      if (!hasCommand('prometheus')) skipForMissingTool(this, 'prometheus is not installed (apt-get install prometheus)');
       // The /metrics endpoint every dlrs service serves (shared/metrics), with the contract's
       // instruments; every 50 ms, 10 more Recommend calls of which 2 are degraded.
       const registry = createMetricsRegistry({ serviceName: 'dlrs-gateway' });

@@ -4,7 +4,7 @@
 // the dashboard reads must come from the tier that owns it, and every panel must show data.
 import assert from 'node:assert/strict';
 import { credentials } from '@grpc/grpc-js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { OWN_CONNECTION, callUnary } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import type { RecommendStreamResponse__Output } from '../../shared/generated/dlrs/v1/RecommendStreamResponse.js';
@@ -14,6 +14,7 @@ import type { ServingStack } from '../fixtures/serving-stack.js';
 import { dashboard, metricContract, metricNamesIn, substituteVariables } from './dashboard-contract.js';
 import { hasCommand, settle, startPrometheus } from './prometheus-server.js';
 import type { PrometheusServer } from './prometheus-server.js';
+import { skipForMissingTool } from '../../shared/testing/index.js';
 
 /** The tiers, as the scrape targets' `component` label names them. */
 const COMPONENTS = ['gateway', 'ranking', 'retrieval'];
@@ -50,12 +51,9 @@ describe('deploy/: the real services emit what the dashboard reads, scraped by a
   });
 
   it('every dashboard metric comes from the tier that owns it, and every panel query returns data', async function () {
-    if (!hasCommand('prometheus')) {
-      console.log('      skipped: prometheus is not installed (apt-get install prometheus)');
-      this.skip();
-    }
+    if (!hasCommand('prometheus')) skipForMissingTool(this, 'prometheus is not installed (apt-get install prometheus)');
     stack = await startServingStack();
-    const recommender = new (loadProtos().grpcObject.dlrs.v1.Recommender)(stack.address, credentials.createInsecure());
+    const recommender = new (loadProtos().grpcObject.dlrs.v1.Recommender)(stack.address, credentials.createInsecure(), OWN_CONNECTION);
     client = recommender;
     const budget = () => ({ deadline: Date.now() + CALL_BUDGET_MS });
     const recommend = (userId: string) => callUnary<RecommendResponse__Output>((md, o, cb) => recommender.Recommend({ userId, k: 5 }, md, o, cb), budget());

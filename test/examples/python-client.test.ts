@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServingStack } from '../fixtures/serving-stack.js';
 import type { ServingStack } from '../fixtures/serving-stack.js';
+import { skipForMissingTool } from '../../shared/testing/index.js';
 
 /** Debian's interpreter: the one that sees python3-grpcio (a pyenv python3 on PATH does not). */
 const PYTHON = '/usr/bin/python3';
@@ -55,17 +56,11 @@ describe('the Python client (examples/python) against the real services', functi
 
   before(async function () {
     const missing = pythonGrpcMissing();
-    if (missing !== undefined) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-    }
+    if (missing !== undefined) skipForMissingTool(this, missing);
     work = await mkdtemp(join(tmpdir(), 'dlrs-python-client-'));
     generated = join(work, 'generated');
     const generation = await run('sh', [join(EXAMPLE_DIR, 'generate.sh'), generated], { ...process.env, PYTHON });
-    if (generation.code !== 0 && generation.stderr.includes('needs grpcio-tools')) {
-      console.log(`      skipped: no Python gRPC code generator (apt-get install protobuf-compiler protobuf-compiler-grpc)`);
-      this.skip();
-    }
+    if (generation.code !== 0 && generation.stderr.includes('needs grpcio-tools')) skipForMissingTool(this, 'no Python gRPC code generator (apt-get install protobuf-compiler protobuf-compiler-grpc)');
     assert.equal(generation.code, 0, generation.stderr);
     const tokensFile = join(work, 'tokens');
     await writeFile(tokensFile, `${TOKEN}\n`);

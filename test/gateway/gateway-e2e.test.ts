@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { credentials } from '@grpc/grpc-js';
 import type { ModelBundle } from '../../shared/bundle/index.js';
-import { callUnary } from '../../shared/grpc/index.js';
+import { OWN_CONNECTION, callUnary } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
 import type { RecommendRequest } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
@@ -28,7 +28,7 @@ describe('gateway end to end: a trained bundle served by real ranking and two re
   before(async () => {
     stack = await startServingStack({ shards: SHARDS });
     ({ bundle, ranking, shards } = stack);
-    client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(stack.address, credentials.createInsecure());
+    client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(stack.address, credentials.createInsecure(), OWN_CONNECTION);
   });
 
   after(async () => {

@@ -14,8 +14,8 @@ import { loadProtos } from '../../shared/proto/index.js';
 import { bearerTokenInterceptor } from '../../shared/grpc/index.js';
 import { scanSegment, segmentName } from '../../services/retrieval/wal-segment.js';
 import { call, standInCatalog, standInModel, startStandInShard } from '../fixtures/retrieval-shard.js';
+import { OWN_CONNECTION } from '../../shared/grpc/index.js';
 import { readInternalToken, writeInternalTokenFile } from '../fixtures/internal-token.js';
-import { OWN_CONNECTION } from '../fixtures/runtime-clients.js';
 
 const SERVE = fileURLToPath(new URL('../fixtures/serve-stand-in-shard.ts', import.meta.url));
 

@@ -11,7 +11,8 @@ import type { SearchResponse__Output } from '../../shared/generated/dlrs/v1/Sear
 import type { SearchStreamResponse__Output } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import { shardOf } from '../../shared/sharding/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
-import { OWN_CONNECTION, checkHealth, healthClient } from '../fixtures/runtime-clients.js';
+import { OWN_CONNECTION } from '../../shared/grpc/index.js';
+import { checkHealth, healthClient } from '../fixtures/runtime-clients.js';
 import { call, f32, floats, STAND_IN_DIM, standInCatalog, standInModel, startStandInShard } from '../fixtures/retrieval-shard.js';
 import type { StandInShard } from '../fixtures/retrieval-shard.js';
 

@@ -11,8 +11,8 @@ import { bearerTokenInterceptor } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { runTrain } from '../../services/trainer/train-command.js';
 import { call, f32, floats } from '../fixtures/retrieval-shard.js';
+import { OWN_CONNECTION } from '../../shared/grpc/index.js';
 import { readInternalToken, writeInternalTokenFile } from '../fixtures/internal-token.js';
-import { OWN_CONNECTION } from '../fixtures/runtime-clients.js';
 
 const RUN_RETRIEVAL = fileURLToPath(new URL('../fixtures/run-retrieval.ts', import.meta.url));
 

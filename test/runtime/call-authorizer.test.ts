@@ -3,11 +3,11 @@ import { once } from 'node:events';
 import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import { DlrsError } from '../../shared/errors/index.js';
-import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
+import { OWN_CONNECTION, callUnary, createGrpcClient } from '../../shared/grpc/index.js';
 import type { CallAuthorizer } from '../../shared/grpc/index.js';
 import { ECHO_SERVICE, echoClientConstructor, startEchoServer, testServerConfig } from '../fixtures/echo-service.js';
 import type { EchoServerHandle, SayResponse } from '../fixtures/echo-service.js';
-import { OWN_CONNECTION, checkHealth, healthClient } from '../fixtures/runtime-clients.js';
+import { checkHealth, healthClient } from '../fixtures/runtime-clients.js';
 
 /** Echo needs `authorization: Bearer good`; `Bearer other` is known but may not call Echo. */
 const authorize: CallAuthorizer = ({ path, metadata }) => {

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { callUnary, createGrpcClient, grpcTarget } from '../../shared/grpc/index.js';
 import type { GrpcClientOptions } from '../../shared/grpc/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { echoClientConstructor, startEchoServer } from '../fixtures/echo-service.js';
-import type { EchoClient, EchoServerHandle, SayResponse } from '../fixtures/echo-service.js';
+import type { EchoClient, EchoServerHandle, SayRequest, SayResponse } from '../fixtures/echo-service.js';
 
 function echoClient(options: GrpcClientOptions): EchoClient {
   return createGrpcClient(echoClientConstructor(), options);
@@ -17,6 +21,32 @@ describe('createGrpcClient', () => {
     assert.equal(grpcTarget('unix:/tmp/dlrs.sock'), 'unix:/tmp/dlrs.sock');
     assert.throws(() => grpcTarget(['a:1', 'b:2']), /one DNS name/);
     assert.throws(() => echoClient({ addresses: 'x:1', idempotentMethods: ['Nope'] }), /no method\(s\) Nope/);
+  });
+
+  it('gives each client a connection of its own: a client made after the server came up is not handed another client\'s connection in backoff', async () => {
+    // A socket path of the test's own stands for "an address whose earlier server is gone":
+    // unlike a TCP port, nothing else can take it in between.
+    const dir = mkdtempSync(join(tmpdir(), 'dlrs-own-connection-'));
+    const address = `unix:${join(dir, 'echo.sock')}`;
+    const say = (client: EchoClient) => callUnary<SayResponse>((md, options, cb) => client.Say({ text: 'hi' }, md, options, cb));
+    const early = echoClient({ addresses: address });
+    const server = new Server();
+    let late: EchoClient | undefined;
+    try {
+      await assert.rejects(say(early), (error: unknown) => error instanceof DlrsError && error.code === 'UNAVAILABLE', 'nothing listens yet: its connection fails and backs off');
+      server.addService(echoClientConstructor().service, {
+        Say: (call: { request: SayRequest }, callback: (error: null, response: SayResponse) => void) => callback(null, { text: call.request.text }),
+      });
+      await new Promise<void>((resolve, reject) => server.bindAsync(address, ServerCredentials.createInsecure(), (error) => (error ? reject(error) : resolve())));
+      late = echoClient({ addresses: address });
+      // With grpc-js's process-wide connection pool this failed at once: "No connection established".
+      assert.equal((await say(late)).text, 'hi');
+    } finally {
+      early.close();
+      late?.close();
+      server.forceShutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('against servers', () => {

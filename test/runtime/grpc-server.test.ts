@@ -6,7 +6,7 @@ import { credentials, status } from '@grpc/grpc-js';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { INTERNAL_ERROR_MESSAGE } from '../../shared/errors/index.js';
 import { failureOf } from '../../shared/errors/testing/failure-of.js';
-import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
+import { OWN_CONNECTION, callUnary, createGrpcClient } from '../../shared/grpc/index.js';
 import { ECHO_SERVICE, echoClientConstructor, startEchoServer, testServerConfig } from '../fixtures/echo-service.js';
 import type { EchoClient, EchoServerHandle, SayResponse } from '../fixtures/echo-service.js';
 import { checkHealth, decodeFileDescriptor, healthClient, reflect, reflectionClient } from '../fixtures/runtime-clients.js';
@@ -265,7 +265,7 @@ describe('gRPC server bootstrap', () => {
   it('plain clients without the factory also work (insecure channel)', async () => {
     const handle = await startEchoServer();
     const Echo = echoClientConstructor(handle.packageDefinition);
-    const client = new Echo(handle.address, credentials.createInsecure());
+    const client = new Echo(handle.address, credentials.createInsecure(), OWN_CONNECTION);
     try {
       const response = await callUnary<SayResponse>((md, options, cb) => client.Say({ text: 'raw' }, md, options, cb));
       assert.equal(response.text, 'raw');

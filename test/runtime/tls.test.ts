@@ -13,6 +13,7 @@ import type { ClientTlsOptions } from '../../shared/grpc/index.js';
 import { echoClientConstructor, startEchoServer, testServerConfig } from '../fixtures/echo-service.js';
 import type { EchoServerHandle, SayResponse } from '../fixtures/echo-service.js';
 import { checkHealth, healthClient } from '../fixtures/runtime-clients.js';
+import { skipForMissingTool } from '../../shared/testing/index.js';
 
 /** Writes a self-signed EC certificate for localhost/127.0.0.1; returns the cert and key paths. */
 function selfSigned(dir: string, name: string): { certPath: string; keyPath: string } {
@@ -62,10 +63,7 @@ describe('TLS', () => {
   let client: { certPath: string; keyPath: string };
 
   before(async function () {
-    if (!opensslAvailable()) {
-      console.log('skipping TLS tests: openssl is not installed to generate a test certificate');
-      this.skip();
-    }
+    if (!opensslAvailable()) skipForMissingTool(this, 'openssl is not installed to generate a test certificate (apt-get install openssl)');
     dir = await mkdtemp(join(tmpdir(), 'dlrs-tls-'));
     server = selfSigned(dir, 'server');
     client = selfSigned(dir, 'client');

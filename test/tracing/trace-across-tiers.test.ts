@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials } from '@grpc/grpc-js';
 import { readBundle } from '../../shared/bundle/index.js';
 import type { ModelBundle } from '../../shared/bundle/index.js';
-import { bearerTokenInterceptor, callUnary } from '../../shared/grpc/index.js';
+import { OWN_CONNECTION, bearerTokenInterceptor, callUnary } from '../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../shared/generated/dlrs/v1/Recommender.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import type { RecommendStreamResponse__Output } from '../../shared/generated/dlrs/v1/RecommendStreamResponse.js';
@@ -63,7 +63,7 @@ describe('one trace across gateway, ranking and retrieval, each its own `dlrs se
           rankingEnv: { DLRS_WORKERS: '1' },
           gatewayEnv: { DLRS_USE_STREAMS: String(useStreams), DLRS_DEFAULT_TIMEOUT_MS: '10000' },
         });
-        client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(topology.gatewayAddress, credentials.createInsecure(), { interceptors: [bearerTokenInterceptor(topology.apiToken)] });
+        client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(topology.gatewayAddress, credentials.createInsecure(), { ...OWN_CONNECTION, interceptors: [bearerTokenInterceptor(topology.apiToken)] });
       });
 
       after(async () => {

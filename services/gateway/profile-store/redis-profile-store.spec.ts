@@ -6,6 +6,7 @@ import type { RedisServerProcess } from '../testing/start-redis-server.js';
 import { appendLabels, profileStoreConformance } from './testing/profile-store-conformance.js';
 import type { ConformanceEvent, ConformanceProfile } from './testing/profile-store-conformance.js';
 import { RedisProfileStore } from './redis-profile-store.js';
+import { skipForMissingTool } from '../../../shared/testing/index.js';
 
 describe('RedisProfileStore (real redis-server)', () => {
   let server: RedisServerProcess | undefined;
@@ -13,10 +14,7 @@ describe('RedisProfileStore (real redis-server)', () => {
 
   before(async function () {
     const missing = redisServerMissing();
-    if (missing !== undefined) {
-      console.log(missing);
-      this.skip();
-    }
+    if (missing !== undefined) skipForMissingTool(this, missing);
     server = await startRedisServer();
   });
 

@@ -15,7 +15,7 @@ export interface MergedCandidates {
   readonly biases: Buffer;
 }
 
-/** Whether this machine stores floats little-endian, as the wire does: then the bytes can be read as they are. */
+/** Whether the host CPU stores floats little-endian, as the wire does: then the bytes can be read as they are. */
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Ids taken by the merge running now (merges are synchronous, so one set serves them all). */

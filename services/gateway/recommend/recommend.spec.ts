@@ -19,6 +19,7 @@ const SHARD_ITEMS = [
 ];
 const FEATURES = new Map<string, Item['features']>(SHARD_ITEMS.flat().map((i) => [i.id, i.features]));
 
+const silent = createLogger({ level: 'silent' });
 const PROFILE: UserProfile = { userId: 'u1', recentItems: [{ itemId: 'c', weight: 1, timestampMs: 1 }], eventCount: 1, totalWeight: 1 };
 
 function query(overrides: Partial<RecommendQuery> = {}): RecommendQuery {
@@ -58,8 +59,8 @@ describe('recommend over in-test Retrieval/Ranking gRPC servers', () => {
     if (transport === 'unary') {
       return { ranking: unaryRankingPort(rankingClient(ranking.address)), shards: shards.map((s, i) => unaryShardPort(i, retrievalClient(s.address))), ...base };
     }
-    const rankingPort = streamingRankingPort(rankingClient(ranking.address));
-    const shardPorts = shards.map((s, i) => streamingShardPort(i, retrievalClient(s.address)));
+    const rankingPort = streamingRankingPort(rankingClient(ranking.address), { logger: silent });
+    const shardPorts = shards.map((s, i) => streamingShardPort(i, retrievalClient(s.address), { logger: silent }));
     closers.push(() => rankingPort.close(), ...shardPorts.map((p) => () => p.close()));
     return { ranking: rankingPort, shards: shardPorts, ...base };
   }
@@ -171,7 +172,8 @@ describe('recommend over in-test Retrieval/Ranking gRPC servers', () => {
 
   it('goes unary while the ranking stream is broken, and back to the stream once it reconnects', async () => {
     let clockMs = 0;
-    const rankingPort = streamingRankingPort(rankingClient(ranking.address), { reconnectDelayMs: 1000, now: () => clockMs });
+    const logs = createMemorySink();
+    const rankingPort = streamingRankingPort(rankingClient(ranking.address), { logger: createLogger({ destination: logs }), reconnectDelayMs: 1000, now: () => clockMs });
     closers.push(() => rankingPort.close());
     const d = { ...deps('unary'), ranking: rankingPort };
     await run(d);
@@ -184,5 +186,19 @@ describe('recommend over in-test Retrieval/Ranking gRPC servers', () => {
     clockMs += 1000;
     assert.deepEqual((await run(d)).degradedReasons, []);
     assert.equal(ranking.calls.get('stream:embedUsers'), 2, 'the stream is open again');
+    assert.deepEqual(logs.find('stream broke').map((line) => line.stream), ['ranking']);
+    assert.equal(logs.find('stream down: requests go as unary calls').length, 1, 'an outage is logged once, not per request');
+    assert.deepEqual(logs.find('stream opened again').map((line) => line.unaryFallbacks), [4], 'EmbedUsers and Rank of two Recommends went unary');
+  });
+
+  it('sends each Search the budget left as timeout_ms, over unary calls and on the stream', async () => {
+    for (const transport of ['unary', 'stream'] as const) {
+      for (const shard of shards) shard.searchTimeoutsMs.length = 0;
+      await run(deps(transport), query(), 2000);
+      const sent = shards.flatMap((shard) => shard.searchTimeoutsMs);
+      assert.equal(sent.length, shards.length, transport);
+      // The search stage ends at 60 % of the 2000 ms budget; time has passed since the start.
+      for (const timeoutMs of sent) assert.ok(timeoutMs > 0 && timeoutMs <= 1200, `${transport}: timeout_ms ${timeoutMs}`);
+    }
   });
 });

@@ -2,8 +2,9 @@ import type { CancelSignal } from '../../../shared/grpc/index.js';
 
 /**
  * The cancel signal of one stage's downstream calls, aborted once by the stage (its deadline or
- * the caller's abort). Every request runs four stages, and an AbortController whose signal gets
- * a listener costs several microseconds and a dozen objects; this costs an array.
+ * the caller's abort). Every request runs a stage per downstream call (EmbedUsers, one Search per
+ * shard, Rank, item features on a cache miss), and an AbortController whose signal gets a
+ * listener costs several microseconds and a dozen objects; this costs an array.
  */
 export class StageSignal implements CancelSignal {
   private abortedBecause: unknown;

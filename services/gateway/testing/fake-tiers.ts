@@ -13,6 +13,7 @@ import type { RetrievalClient } from '../../../shared/generated/dlrs/v1/Retrieva
 import type { SearchRequest__Output } from '../../../shared/generated/dlrs/v1/SearchRequest.js';
 import type { SearchResponse } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { SearchStreamResponse } from '../../../shared/generated/dlrs/v1/SearchStreamResponse.js';
+import { OWN_CONNECTION } from '../../../shared/grpc/index.js';
 import { loadProtos } from '../../../shared/proto/index.js';
 import { matchesFilter } from '../recommend/matches-filter.js';
 
@@ -53,6 +54,8 @@ export interface FakeRanking extends FakeServer {
 export interface FakeShard extends FakeServer {
   behaviour: { search: FakeBehaviour };
   modelVersion: string;
+  /** The timeout_ms of every Search received, unary and on the stream, in arrival order. */
+  searchTimeoutsMs: number[];
 }
 
 const floats = (values: number[]): Buffer => Buffer.from(new Float32Array(values).buffer);
@@ -142,7 +145,7 @@ function featureValues(features: Item['features']): Record<string, { text?: stri
  */
 export async function startFakeShard(shard: number, items: FakeItem[], modelVersion = 'm1', owns: (itemId: string) => boolean = () => true): Promise<FakeShard> {
   const calls = new Map<string, number>();
-  const state = { behaviour: { search: 'ok' as FakeBehaviour }, modelVersion };
+  const state = { behaviour: { search: 'ok' as FakeBehaviour }, modelVersion, searchTimeoutsMs: [] as number[] };
   const search = (request: SearchRequest__Output): SearchResponse => {
     const query = [0, 1, 2].map((j) => request.queries.readFloatLE(4 * j));
     const excluded = new Set(request.excludeIds);
@@ -199,6 +202,7 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
     },
     Search: (call: grpc.ServerUnaryCall<SearchRequest__Output, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       count(calls, 'Search');
+      state.searchTimeoutsMs.push(call.request.timeoutMs);
       if (state.behaviour.search === 'hang') return;
       const failed = failure(state.behaviour.search);
       callback(failed ?? null, failed ? undefined : search(call.request));
@@ -206,6 +210,7 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
     SearchStream: (call: grpc.ServerDuplexStream<SearchRequest__Output, SearchStreamResponse>) => {
       call.on('data', (message: SearchRequest__Output) => {
         count(calls, 'stream:search');
+        state.searchTimeoutsMs.push(message.timeoutMs);
         if (state.behaviour.search === 'hang') return;
         const failed = failure(state.behaviour.search);
         call.write(failed ? { requestId: message.requestId, error: { code: failed.code, message: failed.details } } : { requestId: message.requestId, response: search(message) });
@@ -218,10 +223,10 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
 
 /** A client of the fake (or real) ranking tier. */
 export function rankingClient(address: string): RankingClient {
-  return new (loadProtos().grpcObject.dlrs.v1.Ranking)(address, grpc.credentials.createInsecure());
+  return new (loadProtos().grpcObject.dlrs.v1.Ranking)(address, grpc.credentials.createInsecure(), OWN_CONNECTION);
 }
 
 /** A client of a fake (or real) retrieval shard, reading SearchStream answers as the gateway does. */
 export function retrievalClient(address: string): RetrievalClient {
-  return new (searchStreamDecodingClient(loadProtos().grpcObject.dlrs.v1.Retrieval))(address, grpc.credentials.createInsecure()) as unknown as RetrievalClient;
+  return new (searchStreamDecodingClient(loadProtos().grpcObject.dlrs.v1.Retrieval))(address, grpc.credentials.createInsecure(), OWN_CONNECTION) as unknown as RetrievalClient;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { defineConfig, loadConfig, publicEdgeConfigShape, serverConfigShape } from '../../../shared/config/index.js';
 import type { FeatureSpec, Item } from '../../../shared/features/index.js';
-import { createGrpcServer, findService } from '../../../shared/grpc/index.js';
+import { OWN_CONNECTION, createGrpcServer, findService } from '../../../shared/grpc/index.js';
 import type { RecommenderClient } from '../../../shared/generated/dlrs/v1/Recommender.js';
 import { InteractionLogWriter } from '../../../shared/interaction-log/index.js';
 import { createLogger, createMemorySink } from '../../../shared/logging/index.js';
@@ -68,8 +68,9 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
   const logs = createMemorySink();
   const logger = createLogger({ level: 'debug', destination: logs });
   const catalog = shardedCatalog(shardClients, testShardOf, logger);
-  const rankingPort = streamingRankingPort(rankingClient(ranking.address));
-  const shardPorts = shardClients.map((c, i) => streamingShardPort(i, c));
+  const streams = { logger: logger.child({ component: 'tiers' }) };
+  const rankingPort = streamingRankingPort(rankingClient(ranking.address), streams);
+  const shardPorts = shardClients.map((c, i) => streamingShardPort(i, c, streams));
   const metrics = createMetricsRegistry({ serviceName: 'gateway' });
   const { packageDefinition } = loadProtos();
   // The gateway's own server settings: the public edge's limits (1 MiB messages, …) included.
@@ -102,7 +103,7 @@ export async function startTestGateway(limits: GatewayLimits = TEST_LIMITS): Pro
   });
   const { port, metricsPort } = await server.start();
   server.setReady(true);
-  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${port}`, credentials.createInsecure());
+  const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(`127.0.0.1:${port}`, credentials.createInsecure(), OWN_CONNECTION);
   return {
     client,
     ranking,

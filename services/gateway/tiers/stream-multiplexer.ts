@@ -1,6 +1,7 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { DlrsError } from '../../../shared/errors/index.js';
 import type { CancelSignal } from '../../../shared/grpc/index.js';
+import type { Logger } from '../../../shared/logging/index.js';
 import type { CallBudget } from '../recommend/ports.js';
 
 /** Options of a {@link StreamMultiplexer}. */
@@ -11,6 +12,8 @@ export interface StreamMultiplexerOptions<Req, Res> {
   open(): ClientDuplexStream<Req, Res>;
   /** The request id an answer is for. */
   requestIdOf(response: Res): string;
+  /** Hears the stream break and reopen, and the first unary fallback of each outage. */
+  logger: Logger;
   /** After the stream broke, calls fail at once for this long before it is opened again. */
   reconnectDelayMs?: number;
   now?: () => number;
@@ -43,6 +46,8 @@ export class StreamMultiplexer<Req, Res> {
   private nextId = 0;
   private brokenAtMs = Number.NEGATIVE_INFINITY;
   private closed = false;
+  /** Requests sent as unary calls since the stream last broke or opened (logged once per outage). */
+  private fallbacks = 0;
   private readonly now: () => number;
   private readonly reconnectDelayMs: number;
 
@@ -77,6 +82,14 @@ export class StreamMultiplexer<Req, Res> {
     return this.pending.size;
   }
 
+  /**
+   * Notes a request that went as a unary call because the stream was down (`why`); the first of
+   * an outage is logged, the count when the stream opens again.
+   */
+  fellBack(why: string): void {
+    if (this.fallbacks++ === 0) this.options.logger.warn({ stream: this.options.name, why }, 'stream down: requests go as unary calls');
+  }
+
   /** Ends the stream; waiting requests fail with UNAVAILABLE. Safe to call twice. */
   close(): void {
     this.closed = true;
@@ -89,6 +102,10 @@ export class StreamMultiplexer<Req, Res> {
     if (this.call) return this.call;
     if (this.now() - this.brokenAtMs < this.reconnectDelayMs) throw new DlrsError('UNAVAILABLE', `the ${this.options.name} stream is reconnecting`);
     const call = this.options.open();
+    if (Number.isFinite(this.brokenAtMs)) {
+      this.options.logger.info({ stream: this.options.name, unaryFallbacks: this.fallbacks }, 'stream opened again');
+      this.fallbacks = 0;
+    }
     call.on('data', (response: Res) => {
       const id = this.options.requestIdOf(response);
       const waiting = this.pending.get(id);
@@ -108,6 +125,7 @@ export class StreamMultiplexer<Req, Res> {
     this.call = undefined;
     this.brokenAtMs = this.now();
     const error = new DlrsError('UNAVAILABLE', `the ${this.options.name} stream broke: ${why}`);
+    if (!this.closed) this.options.logger.warn({ stream: this.options.name, why, failedRequests: this.pending.size }, 'stream broke');
     for (const waiting of this.pending.values()) {
       waiting.signal.removeEventListener('abort', waiting.onAbort);
       waiting.reject(error);

@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
-import { DlrsError, ERROR_FIELD_METADATA_KEY } from '../../../shared/errors/index.js';
+import { DlrsError } from '../../../shared/errors/index.js';
 import { traceStreamCall } from '../../../shared/grpc/index.js';
 import type { TraceContextCarrier } from '../../../shared/grpc/index.js';
 import type { ErrorStatus__Output } from '../../../shared/generated/dlrs/v1/ErrorStatus.js';
@@ -10,6 +10,7 @@ import type { RetrievalClient } from '../../../shared/generated/dlrs/v1/Retrieva
 import type { SearchRequest } from '../../../shared/generated/dlrs/v1/SearchRequest.js';
 import type { SearchStreamResponse__Output } from '../../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import type { CallBudget, RankingPort, RetrievalShardPort } from '../recommend/ports.js';
+import { remainingMs } from './remaining-ms.js';
 import { StreamMultiplexer } from './stream-multiplexer.js';
 import type { StreamMultiplexerOptions } from './stream-multiplexer.js';
 import { unaryRankingPort, unaryShardPort } from './unary-ports.js';
@@ -19,16 +20,18 @@ export interface Closable {
   close(): void;
 }
 
-type StreamTuning = Pick<StreamMultiplexerOptions<unknown, unknown>, 'reconnectDelayMs' | 'now'>;
+/** How a streaming port's stream is logged and timed. */
+export type StreamPortOptions = Pick<StreamMultiplexerOptions<unknown, unknown>, 'logger' | 'reconnectDelayMs' | 'now'>;
 
 /**
  * The ranking tier over one long-lived RankStream; while the stream is down (or breaks
  * under a request) the request goes as a unary call instead.
  */
-export function streamingRankingPort(client: RankingClient, tuning: StreamTuning = {}): RankingPort & Closable {
+export function streamingRankingPort(client: RankingClient, options: StreamPortOptions): RankingPort & Closable {
   const unary = unaryRankingPort(client);
+  const now = options.now ?? Date.now;
   const stream = new StreamMultiplexer<RankStreamRequest, RankStreamResponse__Output>({
-    ...tuning,
+    ...options,
     name: 'ranking',
     open: () => outsideAnyTrace(() => client.RankStream()),
     requestIdOf: (response) => response.requestId,
@@ -36,18 +39,20 @@ export function streamingRankingPort(client: RankingClient, tuning: StreamTuning
   return {
     embedUsers: (request, budget) =>
       viaStream(
+        stream,
         '/dlrs.v1.Ranking/EmbedUsers',
         'RankStream',
-        (traceContext) => stream.send((requestId) => ({ requestId, traceContext, embedUsers: { ...request, requestId, timeoutMs: remainingMs(budget) } }), budget),
+        (traceContext) => stream.send((requestId) => ({ requestId, traceContext, embedUsers: { ...request, requestId, timeoutMs: remainingMs(budget, now) } }), budget),
         (response) => response.embedUsers ?? undefined,
         () => unary.embedUsers(request, budget),
         budget,
       ),
     rank: (request, budget) =>
       viaStream(
+        stream,
         '/dlrs.v1.Ranking/Rank',
         'RankStream',
-        (traceContext) => stream.send((requestId) => ({ requestId, traceContext, rank: { ...request, requestId, timeoutMs: remainingMs(budget) } }), budget),
+        (traceContext) => stream.send((requestId) => ({ requestId, traceContext, rank: { ...request, requestId, timeoutMs: remainingMs(budget, now) } }), budget),
         (response) => response.rank ?? undefined,
         () => unary.rank(request, budget),
         budget,
@@ -57,10 +62,11 @@ export function streamingRankingPort(client: RankingClient, tuning: StreamTuning
 }
 
 /** One retrieval shard over one long-lived SearchStream, with unary calls while it is down. */
-export function streamingShardPort(shard: number, client: RetrievalClient, tuning: StreamTuning = {}): RetrievalShardPort & Closable {
-  const unary = unaryShardPort(shard, client);
+export function streamingShardPort(shard: number, client: RetrievalClient, options: StreamPortOptions): RetrievalShardPort & Closable {
+  const now = options.now ?? Date.now;
+  const unary = unaryShardPort(shard, client, now);
   const stream = new StreamMultiplexer<SearchRequest, SearchStreamResponse__Output>({
-    ...tuning,
+    ...options,
     name: `shard ${shard}`,
     open: () => outsideAnyTrace(() => client.SearchStream()),
     requestIdOf: (response) => response.requestId,
@@ -69,9 +75,10 @@ export function streamingShardPort(shard: number, client: RetrievalClient, tunin
     shard,
     search: (request, budget) =>
       viaStream(
+        stream,
         '/dlrs.v1.Retrieval/Search',
         'SearchStream',
-        (traceContext) => stream.send((requestId) => ({ ...request, requestId, traceContext, timeoutMs: remainingMs(budget) }), budget),
+        (traceContext) => stream.send((requestId) => ({ ...request, requestId, traceContext, timeoutMs: remainingMs(budget, now) }), budget),
         (response) => response.response ?? undefined,
         () => unary.search(request, budget),
         budget,
@@ -85,6 +92,7 @@ export function streamingShardPort(shard: number, client: RetrievalClient, tunin
  * travels in the request (`trace_context`); the unary fallback makes its own client span.
  */
 async function viaStream<Res extends { error?: ErrorStatus__Output | null }, T>(
+  stream: Pick<StreamMultiplexer<unknown, unknown>, 'fellBack'>,
   path: string,
   streamName: string,
   send: (traceContext: TraceContextCarrier) => Promise<Res>,
@@ -97,27 +105,20 @@ async function viaStream<Res extends { error?: ErrorStatus__Output | null }, T>(
     response = await traceStreamCall(path, streamName, send, (answer) => answer.error ?? undefined);
   } catch (error) {
     // The stream is down or broke: the same request as a unary call, within the same budget.
-    if (error instanceof DlrsError && error.code === 'UNAVAILABLE' && !budget.signal.aborted) return unary();
+    if (error instanceof DlrsError && error.code === 'UNAVAILABLE' && !budget.signal.aborted) {
+      stream.fellBack(error.message);
+      return unary();
+    }
     throw error;
   }
-  if (response.error) throw errorFromStatus(response.error);
+  if (response.error) throw DlrsError.fromStatus(response.error);
   const answer = pick(response);
   if (answer === undefined) throw new DlrsError('INTERNAL', 'the stream answered with the wrong kind of response');
   return answer;
-}
-
-function errorFromStatus(status: ErrorStatus__Output): DlrsError {
-  const field = status.field === '' ? [] : [status.field];
-  return DlrsError.fromGrpc({ code: status.code, details: status.message, metadata: { get: (key) => (key === ERROR_FIELD_METADATA_KEY ? field : []) } });
 }
 
 // A long-lived stream opened inside a request would put its lifetime-long span into that
 // request's trace; each request carries its own context instead (trace_context).
 function outsideAnyTrace<T>(open: () => T): T {
   return context.with(ROOT_CONTEXT, open);
-}
-
-// The stream request carries the budget left, so that the tier drops it when it is too late.
-function remainingMs(budget: CallBudget): number {
-  return Math.max(1, Math.ceil(budget.deadlineMs - Date.now()));
 }

@@ -1,5 +1,22 @@
 import type { CatalogColumn, ItemCatalog } from '../../../shared/features/index.js';
-import type { TagLog } from './movielens-catalog.js';
+
+/**
+ * Every tag application of a dataset, columnar: row k is `tags[tag[k]]` applied to catalog row
+ * `item[k]` by interaction user `user[k]` (-1: a tagger without interactions) at `timestamp[k]`.
+ * Kept beside the catalog so that an evaluation can rebuild the `tags` feature from only the
+ * applications its train part may know (see `tagsColumn`).
+ */
+export interface TagLog {
+  readonly item: Int32Array;
+  readonly user: Int32Array;
+  /** Milliseconds since the epoch. */
+  readonly timestamp: Float64Array;
+  readonly tag: Int32Array;
+  /** Normalised (trimmed, lower-cased) tag texts by code. */
+  readonly tags: readonly string[];
+  /** How many of the most frequent tags the feature keeps. */
+  readonly maxTags: number;
+}
 
 /**
  * All interactions of a dataset, columnar: row k is one event. `user` and `eventType` index

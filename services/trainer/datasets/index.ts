@@ -1,8 +1,7 @@
-export type { Dataset, Interactions, ReadOptions, UserTable } from './dataset.js';
+export type { Dataset, Interactions, ReadOptions, TagLog, UserTable } from './dataset.js';
 export { loadDataset } from './load-dataset.js';
 export type { LoadDatasetOptions } from './load-dataset.js';
 export { DEFAULT_MAX_TAGS, releaseYear, tagsColumn } from './movielens-catalog.js';
-export type { TagLog } from './movielens-catalog.js';
 export { detectMovieLensFormat, readMovieLens } from './movielens.js';
 export type { MovieLensFormat, MovieLensOptions } from './movielens.js';
 export { DEFAULT_EVENT_TYPE, readGenericCsv } from './generic-csv.js';

@@ -1,6 +1,7 @@
 import type { ItemCatalog } from '../../../shared/features/index.js';
 import { CategoricalColumnBuilder, ContinuousColumnBuilder, Interner, MultiColumnBuilder } from './column-builders.js';
 import { GrowableArray } from './growable-array.js';
+import type { TagLog } from './dataset.js';
 import type { InteractionsBuilder } from './interactions-builder.js';
 import { expectHeader, parseNumber, readLines } from './delimited-text.js';
 import type { BadRowPolicy, TextEncoding } from './delimited-text.js';
@@ -52,24 +53,6 @@ export class MovieCatalogBuilder {
     if (tags !== undefined) features.set('tags', tagsColumn(tags, this.ids.length));
     return { ids: this.ids, titles: this.titles, features };
   }
-}
-
-/**
- * Every tag application of a dataset, columnar: row k is `tags[tag[k]]` applied to catalog row
- * `item[k]` by interaction user `user[k]` (-1: a tagger without interactions) at `timestamp[k]`.
- * Kept beside the catalog so that an evaluation can rebuild the `tags` feature from only the
- * applications its train part may know (see `tagsColumn`).
- */
-export interface TagLog {
-  readonly item: Int32Array;
-  readonly user: Int32Array;
-  /** Milliseconds since the epoch. */
-  readonly timestamp: Float64Array;
-  readonly tag: Int32Array;
-  /** Normalised (trimmed, lower-cased) tag texts by code. */
-  readonly tags: readonly string[];
-  /** How many of the most frequent tags the feature keeps. */
-  readonly maxTags: number;
 }
 
 /**

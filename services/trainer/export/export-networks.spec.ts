@@ -6,7 +6,7 @@ import type { ModelShape } from '../model/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import { exportNetworks } from './export-networks.js';
 
-/** The parity bar: ONNX Runtime equals the trainer's forward pass within 1e-5. */
+/** The parity bar of the model contract: ONNX Runtime equals the trainer's forward pass within 1e-5. */
 const PARITY_TOLERANCE = 1e-5;
 
 const SHAPE: ModelShape = {

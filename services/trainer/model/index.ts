@@ -12,6 +12,7 @@ export {
   isIdInput,
   itemInputWidths,
   userInputWidths,
+  modelShape,
 } from './model-shape.js';
 export type { FeatureShape, ModelShape } from './model-shape.js';
 export { RankNet } from './rank-net.js';

@@ -1,4 +1,4 @@
-import type { TensorMap } from '../../../shared/features/index.js';
+import type { FeatureSpec, TensorMap } from '../../../shared/features/index.js';
 
 /** A categorical or multi-valued item feature as the networks see it. */
 export interface FeatureShape {
@@ -101,4 +101,15 @@ export function gatherFeed(feed: TensorMap, rows: Int32Array): TensorMap {
         : { type: 'float32', data: copy(t.data, new Float32Array(rows.length * w)), dims };
   }
   return out;
+}
+
+/** The network shape for a feature spec and embedding dimension. */
+export function modelShape(spec: FeatureSpec, dim: number): ModelShape {
+  return {
+    itemIdCount: spec.itemIds.length,
+    features: spec.features.flatMap((f) => (f.kind === 'continuous' ? [] : [{ name: f.name, kind: f.kind, size: f.vocabulary.length }])),
+    continuousCount: spec.features.filter((f) => f.kind === 'continuous').length,
+    bagLength: spec.bagLength,
+    dim,
+  };
 }

@@ -2,7 +2,7 @@
  * Row-major float32 GEMM kernels. V8 compiles these to scalar code, so speed comes from
  * register blocking: a kernel keeps a 3×4 block of C in twelve locals over the whole inner
  * dimension (seven loads per twelve multiply-adds instead of two per one) and stores each
- * C element once; 3×4 measured faster than 2×4 and 4×4 on this machine's CPUs. Leftover
+ * C element once; 3×4 measured faster than 2×4 and 4×4 on AMD EPYC cores. Leftover
  * rows and columns take one-row loops. All kernels accumulate into C (callers zero it);
  * every C element gets one sum over the inner dimension in index order.
  */

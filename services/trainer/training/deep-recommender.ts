@@ -7,16 +7,19 @@ import type { Events } from '../eval/split.js';
 import type { TrainData } from '../eval/train-data.js';
 import { rowOf } from '../eval/train-data.js';
 import type { Model } from '../model/index.js';
-import { formatStepProgress, stderrProgress } from '../progress/index.js';
 import { GradientWorkerPool } from './gradient-worker-pool.js';
 import { embedCatalog, rankUsers } from './model-ranker.js';
 import type { RankingMode } from './model-ranker.js';
-import { prepareFromEvents, profileFeed } from './prepare-data.js';
+import { prepareFromEvents } from './prepare-data.js';
+import { profileFeed } from './profile-feed.js';
 import type { FitScope, PreparedData } from './prepare-data.js';
 import { resolveTrainConfig } from './train-config.js';
 import type { TrainConfig } from './train-config.js';
 import { trainModel } from './train-model.js';
-import type { TrainOutcome } from './train-model.js';
+import type { StepProgress, TrainOutcome } from './train-model.js';
+
+/** Hears each training step's progress: the command shows it; the model prints nothing itself. */
+export type StepListener = (progress: StepProgress) => void;
 import { heldOutMap10 } from './validate.js';
 
 /** Worker-side rebuild of a deep fit's data: the dataset by name plus the exact train events. */
@@ -89,8 +92,9 @@ export function deepRecommender(
   base: Partial<TrainConfig>,
   grid: readonly Params[] = [{}],
   variant: DeepVariant = { name: 'Deep', forms: FORMS },
+  onStep?: StepListener,
 ): Recommender {
-  const fitter = deepFitter(dataset, data, base);
+  const fitter = deepFitter(dataset, data, base, undefined, onStep);
   return {
     name: variant.name,
     grid,
@@ -109,7 +113,7 @@ export function deepRecommender(
  * The OOV id row adds the same vector to every new item's e_i and the same bias, a constant
  * per user, so the order among new items comes from their features alone.
  */
-export function deepColdItems(dataset: Dataset, data: string, base: Partial<TrainConfig>): ColdItemRecommender {
+export function deepColdItems(dataset: Dataset, data: string, base: Partial<TrainConfig>, onStep?: StepListener): ColdItemRecommender {
   // One fitter per split (its new items), so that seeds share stage A's epoch count.
   let fitter: { readonly newItems: Int32Array; readonly fit: DeepFitter } | null = null;
   return {
@@ -117,7 +121,7 @@ export function deepColdItems(dataset: Dataset, data: string, base: Partial<Trai
     stochastic: true,
     async fit(train, context) {
       if (fitter?.newItems !== context.newItems) {
-        fitter = { newItems: context.newItems, fit: deepFitter(withoutNewItemTags(dataset, context.newItems), data, base, context.newItems) };
+        fitter = { newItems: context.newItems, fit: deepFitter(withoutNewItemTags(dataset, context.newItems), data, base, context.newItems, onStep) };
       }
       const { prepared, model } = await fitter.fit(train, {}, context);
       const isNew = new Uint8Array(train.numItems);
@@ -138,7 +142,7 @@ type DeepFitter = (train: TrainData, params: Params, context: FitContext) => Pro
  * part and grid point: further seeds on the same part refit for it without repeating stage A
  * (the epoch count is a hyperparameter, chosen once on validation, docs/evaluation.md "Seeds").
  */
-function deepFitter(dataset: Dataset, data: string, base: Partial<TrainConfig>, newItems?: Int32Array): DeepFitter {
+function deepFitter(dataset: Dataset, data: string, base: Partial<TrainConfig>, newItems: Int32Array | undefined, onStep: StepListener | undefined): DeepFitter {
   const chosenEpochs = new WeakMap<TrainData, Map<string, number>>();
   return async (train, params, context) => {
     const { refit, ...overrides } = params;
@@ -149,14 +153,14 @@ function deepFitter(dataset: Dataset, data: string, base: Partial<TrainConfig>, 
       chosenEpochs.set(train, known);
       let epochs = known.get(key);
       if (epochs === undefined) {
-        const stopped = await fitEvents(dataset, data, train.events, config, true, context, newItems);
+        const stopped = await fitEvents(dataset, data, train.events, config, true, context, newItems, onStep);
         epochs = stopped.outcome.bestEpoch;
         known.set(key, epochs);
       }
       config = resolveTrainConfig({ ...config, epochs });
       context.progress(`refit on all ${train.events.user.length} train events for ${config.epochs} epochs (seed ${config.seed})`);
     }
-    const { prepared, outcome } = await fitEvents(dataset, data, train.events, config, false, context, newItems);
+    const { prepared, outcome } = await fitEvents(dataset, data, train.events, config, false, context, newItems, onStep);
     return { prepared, model: outcome.model };
   };
 }
@@ -169,7 +173,8 @@ async function fitEvents(
   config: TrainConfig,
   validation: boolean,
   context: FitContext,
-  newItems?: Int32Array,
+  newItems: Int32Array | undefined,
+  onStep: StepListener | undefined,
 ): Promise<{ prepared: PreparedData; outcome: TrainOutcome }> {
   // The events are the evaluation's train part: the inner split follows its rule, and tags stop at it.
   const scope: FitScope = { validation, split: context.split, trainPart: true };
@@ -195,7 +200,7 @@ async function fitEvents(
     validate: validation ? (model) => heldOutMap10(model, prepared, prepared.fit, prepared.validation, 'two-stage', config.candidates) : undefined,
     parallel: { create: (model) => GradientWorkerPool.start(model, config.workers, factory, config) },
     log: context.progress,
-    progress: (p) => stderrProgress().status(`Deep: ${formatStepProgress(p)}`),
+    progress: onStep,
   });
   return { prepared, outcome };
 }

@@ -3,7 +3,7 @@ import { spawnWorker } from '../../../shared/workers/index.js';
 import type { Model, ModelShape } from '../model/index.js';
 import { allocateBuffers, moveGrads } from '../nn/index.js';
 import type { ParamBuffers, ParamLayout } from '../nn/index.js';
-import type { StepLoss } from './gradient-step.js';
+import type { StepLoss } from './training-objective.js';
 import type { TrainConfig } from './train-config.js';
 import type { ParallelGradients } from './train-model.js';
 

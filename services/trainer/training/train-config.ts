@@ -1,5 +1,5 @@
 import { DEFAULT_BAG_LENGTH } from '../../../shared/features/index.js';
-/** Training objectives (issue 3): the thesis' BCE + cosine term, or retrieval softmax + RankNet. */
+/** Training objectives: the thesis' BCE + cosine term, or retrieval softmax + RankNet. */
 export type Objective = 'thesis' | 'softmax';
 /** Negative samplers of the thesis objective: uniform, or Algorithm 1 (the positive's category). */
 export type NegativeSampler = 'uniform' | 'category';

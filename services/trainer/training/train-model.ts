@@ -3,7 +3,7 @@ import type { Model } from '../model/index.js';
 import { Adam, ADAM_DEFAULTS, zeroGrads } from '../nn/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import { GradientStep } from './gradient-step.js';
-import type { StepLoss } from './gradient-step.js';
+import type { StepLoss } from './training-objective.js';
 import { sliceSeed } from './slice-seed.js';
 import { LINEAR_LR_FLOOR } from './train-config.js';
 import type { TrainConfig } from './train-config.js';

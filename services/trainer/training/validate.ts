@@ -5,8 +5,9 @@ import type { HeldOut } from '../eval/split.js';
 import type { Model } from '../model/index.js';
 import { embedCatalog, rankUsers } from './model-ranker.js';
 import type { RankingMode } from './model-ranker.js';
-import { profileFeed } from './prepare-data.js';
-import type { PreparedData, UserEvents } from './prepare-data.js';
+import type { PreparedData } from './prepare-data.js';
+import { profileFeed } from './profile-feed.js';
+import type { UserEvents } from './user-events.js';
 
 /** Mean MAP@10 of the model on held-out items, ranking from the profiles of `history`. */
 export function heldOutMap10(model: Model, data: PreparedData, history: UserEvents, heldOut: HeldOut, mode: RankingMode, candidates: number): number {

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { buildFeatureSpec, encodeCatalog } from '../../../shared/features/index.js';
 import type { TensorMap } from '../../../shared/features/index.js';
 import { loadDataset } from '../datasets/index.js';
-import { SESSION_GAP_MS, buildTrainingData } from './prepare-data.js';
-import type { UserEvents } from './prepare-data.js';
+import { buildTrainingData } from './build-training-data.js';
+import { SESSION_GAP_MS } from './example-cuts.js';
+import type { UserEvents } from './user-events.js';
 
 /** One user whose events are catalog rows 0 .. EVENTS - 1, in that time order. */
 const EVENTS = 40;

@@ -1,9 +1,8 @@
 // Writes the cold-start items report folder: report.md, report.json and the figure as SVG and PNG.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { coldItemsMarkdown } from './cold-items-markdown.js';
 import { renderColdItemsPlot } from './cold-items-plot.js';
 import { formatMetricName, modelsForJson } from './report-format.js';
+import { writeReportFiles } from './write-report.js';
 import type { ColdItemsResult } from './run-cold-items.js';
 import { COLD_METRICS } from './run-cold-items.js';
 
@@ -12,30 +11,11 @@ export const COLD_REPORT_FILES = { markdown: 'report.md', json: 'report.json', s
 
 /** Writes the cold-start report of `result` on `dataset` into `dir` (created if missing); returns the paths written. */
 export async function writeColdItemsReport(dir: string, dataset: string, result: ColdItemsResult): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
   const bars = result.models.flatMap((m) => COLD_METRICS.flatMap((metric) => {
     const value = m.intervals[metric];
     return value === undefined ? [] : [{ model: m.name, metric: formatMetricName(metric), value }];
   }));
   const plot = await renderColdItemsPlot(`New items on ${dataset}`, bars);
   const generatedAt = new Date().toISOString();
-  const json = {
-    dataset,
-    generatedAt,
-    ...result,
-    models: modelsForJson(result.models),
-  };
-  const files = [
-    [COLD_REPORT_FILES.markdown, coldItemsMarkdown(result, { dataset, plotFile: COLD_REPORT_FILES.png, generatedAt })],
-    [COLD_REPORT_FILES.json, `${JSON.stringify(json, null, 2)}\n`],
-    [COLD_REPORT_FILES.svg, plot.svg],
-    [COLD_REPORT_FILES.png, plot.png],
-  ] as const;
-  const written: string[] = [];
-  for (const [name, content] of files) {
-    const path = join(dir, name);
-    await writeFile(path, content);
-    written.push(path);
-  }
-  return written;
+  return writeReportFiles(dir, COLD_REPORT_FILES, { markdown: coldItemsMarkdown(result, { dataset, plotFile: COLD_REPORT_FILES.png, generatedAt }), json: { dataset, generatedAt, ...result, models: modelsForJson(result.models) }, plot });
 }

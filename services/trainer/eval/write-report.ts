@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAP_CUTOFFS } from './metrics.js';
 import { renderMapPlot } from './map-plot.js';
+import type { RenderedPlot } from '../../../shared/plot/index.js';
 import { modelsForJson } from './report-format.js';
 import { reportMarkdown } from './report-markdown.js';
 import type { EvaluationResult } from './run-evaluation.js';
@@ -12,26 +13,32 @@ export const REPORT_FILES = { markdown: 'report.md', json: 'report.json', svg: '
 
 /** Writes the report of `result` on `dataset` into `dir` (created if missing); returns the paths written. */
 export async function writeReport(dir: string, dataset: string, result: EvaluationResult): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
   const splitName = result.split === 'user' ? 'per-user temporal split' : 'global temporal split';
   const plot = await renderMapPlot(`MAP@k on ${dataset} (${splitName})`, result.models.map((m) => ({ model: m.name, values: MAP_CUTOFFS.map((k) => m.metrics[`map@${k}`].mean) })));
   const generatedAt = new Date().toISOString();
-  const json = {
-    dataset,
-    generatedAt,
-    ...result,
-    models: modelsForJson(result.models),
-  };
+  return writeReportFiles(dir, REPORT_FILES, { markdown: reportMarkdown(result, { dataset, plotFile: REPORT_FILES.png, generatedAt }), json: { dataset, generatedAt, ...result, models: modelsForJson(result.models) }, plot });
+}
+
+/** What a report folder holds besides its file names: the Markdown, the JSON object and the rendered figure. */
+export interface ReportContent {
+  markdown: string;
+  json: object;
+  plot: RenderedPlot;
+}
+
+/** Writes a report folder's four files into `dir` (created if missing); returns the paths written. */
+export async function writeReportFiles(dir: string, names: { markdown: string; json: string; svg: string; png: string }, content: ReportContent): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
   const files = [
-    [REPORT_FILES.markdown, reportMarkdown(result, { dataset, plotFile: REPORT_FILES.png, generatedAt })],
-    [REPORT_FILES.json, `${JSON.stringify(json, null, 2)}\n`],
-    [REPORT_FILES.svg, plot.svg],
-    [REPORT_FILES.png, plot.png],
+    [names.markdown, content.markdown],
+    [names.json, `${JSON.stringify(content.json, null, 2)}\n`],
+    [names.svg, content.plot.svg],
+    [names.png, content.plot.png],
   ] as const;
   const written: string[] = [];
-  for (const [name, content] of files) {
+  for (const [name, data] of files) {
     const path = join(dir, name);
-    await writeFile(path, content);
+    await writeFile(path, data);
     written.push(path);
   }
   return written;

@@ -6,6 +6,7 @@ import { bearerTokenInterceptor, callUnary } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
 import type { FeatureValue } from '../../shared/generated/dlrs/v1/FeatureValue.js';
+import type { Item as ItemMessage } from '../../shared/generated/dlrs/v1/Item.js';
 import type { GetItemsResponse__Output } from '../../shared/generated/dlrs/v1/GetItemsResponse.js';
 import type { UpsertItemsResponse__Output } from '../../shared/generated/dlrs/v1/UpsertItemsResponse.js';
 
@@ -32,6 +33,11 @@ function featureMessage(value: Item['features'][string]): FeatureValue {
   return Array.isArray(value) ? { texts: { values: value } } : { text: value };
 }
 
+/** A new item `id` with the features of catalog item `source`, as UpsertItems takes it. */
+export function drillItem(source: Item, id: string): ItemMessage & { id: string } {
+  return { id, title: `drill ${id}`, features: Object.fromEntries(Object.entries(source.features).map(([name, value]) => [name, featureMessage(value)])) };
+}
+
 /**
  * Upserts `itemsPerCall` new items (ids `${prefix}-n`, features of catalog items) through the
  * gateway, one call after another, and records which were acknowledged.
@@ -46,8 +52,7 @@ export function startUpsertWriter(gateway: string, apiToken: string, catalog: re
     while (!stopped) {
       const items = Array.from({ length: itemsPerCall }, () => {
         const source = catalog[n % catalog.length];
-        const id = `${prefix}-${n++}`;
-        return { id, title: `drill ${id}`, features: Object.fromEntries(Object.entries(source.features).map(([name, value]) => [name, featureMessage(value)])) };
+        return drillItem(source, `${prefix}-${n++}`);
       });
       try {
         await callUnary<UpsertItemsResponse__Output>((md, o, cb) => client.UpsertItems({ items }, md, o, cb), { deadline: Date.now() + UPSERT_DEADLINE_MS });

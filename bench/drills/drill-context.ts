@@ -2,6 +2,7 @@ import type { ModelBundle } from '../../shared/bundle/index.js';
 import type { RecommendRequest } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
 import type { Topology } from '../../test/fixtures/serve-topology.js';
 import type { DelayProxyProcess } from './delay-proxy-process.js';
+import type { ServiceOutput } from './service-output.js';
 
 /** What every drill works with: the running topology and the traffic to send it. */
 export interface DrillContext {
@@ -22,6 +23,8 @@ export interface DrillContext {
   faultLoadShare: number;
   /** The bundle served at the start, and the one the rollout drill switches to. */
   bundles: { current: ModelBundle; next: ModelBundle };
+  /** What the topology's processes print, by service name. */
+  output: ServiceOutput;
   /** Progress lines. */
   log(line: string): void;
 }

@@ -9,6 +9,8 @@ export interface DrillResult {
   happened: string[];
   /** The expectations that were not met; empty when the drill passed. */
   failures: string[];
+  /** Why the drill could not run here (e.g. it needs root); a skipped drill did not pass. */
+  skipped?: string;
 }
 
 /** Collects a drill's measurements and the checks made on them. */
@@ -30,6 +32,11 @@ export class DrillRecord {
   /** A real check: when `ok` is false, `failure` says which expectation failed and by how much. */
   check(ok: boolean, failure: string): void {
     if (!ok) this.failures.push(failure);
+  }
+
+  /** The row of a drill that cannot run here, saying why: neither a pass nor a failure. */
+  skip(reason: string): DrillResult {
+    return { ...this.result(), skipped: reason };
   }
 
   /** The row, as it stands. */

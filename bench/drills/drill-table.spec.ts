@@ -24,4 +24,12 @@ describe('drill table', () => {
     const markdown = drillMarkdown([failed.result()], ['on a test machine']);
     assert.match(markdown, /\| overload \| twice the capacity \| no timeouts \| FAILED: 12 calls timed out \| \*\*FAIL\*\* \|/);
   });
+
+  it('shows a skipped drill as SKIPPED with its reason, not as a pass', () => {
+    const skipped = new DrillRecord('disk full', 'a tmpfs', 'writes refused').skip('mounting a tmpfs needs root');
+    const lines = drillTable([skipped]);
+    assert.match(lines.find((line) => line.startsWith('disk full')) ?? '', /SKIPPED$/);
+    assert.match(lines.join('\n'), /SKIPPED: mounting a tmpfs needs root/);
+    assert.match(drillMarkdown([skipped], []), /\*\*SKIPPED\*\*/);
+  });
 });

@@ -1,14 +1,16 @@
 import type { DrillResult } from './drill-result.js';
 
 /** Widths of the text table's columns: drill, done, expected, happened, verdict (an 160-column terminal). */
-const COLUMN_CHARS = [16, 34, 34, 60, 6];
+const COLUMN_CHARS = [16, 34, 34, 60, 7];
 
-function verdict(result: DrillResult): string {
+/** PASS, FAIL or SKIPPED (a drill that could not run here, which is not a pass). */
+export function verdict(result: DrillResult): string {
+  if (result.skipped !== undefined) return 'SKIPPED';
   return result.failures.length === 0 ? 'PASS' : 'FAIL';
 }
 
 function happenedLines(result: DrillResult): string[] {
-  return [...result.happened, ...result.failures.map((failure) => `FAILED: ${failure}`)];
+  return [...result.happened, ...(result.skipped === undefined ? [] : [`SKIPPED: ${result.skipped}`]), ...result.failures.map((failure) => `FAILED: ${failure}`)];
 }
 
 /** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */

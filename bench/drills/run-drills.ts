@@ -24,13 +24,20 @@ import type { DrillContext } from './drill-context.js';
 import { closeLoadGenerator, degradedCount, describeLoad, runPhase } from './drill-load.js';
 import { abortedDrill, DrillRecord } from './drill-result.js';
 import type { DrillResult } from './drill-result.js';
-import { drillMarkdown, drillTable } from './drill-table.js';
+import { drillMarkdown, drillTable, verdict } from './drill-table.js';
+import { compactionFailureDrill } from './compaction-failure-drill.js';
+import { diskFullDrill } from './disk-full-drill.js';
+import { edgeFloodDrill } from './edge-flood-drill.js';
 import { malformedRequestsDrill } from './malformed-requests-drill.js';
+import { noTokenDrill } from './no-token-drill.js';
 import { overloadDrill } from './overload-drill.js';
 import { rankingKillDrill } from './ranking-kill-drill.js';
 import { rolloutDrill } from './rollout-drill.js';
+import { ServiceOutput } from './service-output.js';
 import { shardKillDrill } from './shard-kill-drill.js';
 import { slowDependencyDrill } from './slow-dependency-drill.js';
+import { walCorruptionDrill } from './wal-corruption-drill.js';
+import { wrongScopeDrill } from './wrong-scope-drill.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Bundles are trained once and kept here (one folder per data/seed/epochs). */
@@ -70,8 +77,14 @@ const DRILLS: ReadonlyArray<readonly [string, (context: DrillContext) => Promise
   ['overload', overloadDrill],
   ['access', accessDrill],
   ['malformed', malformedRequestsDrill],
+  ['no-token', noTokenDrill],
+  ['wrong-scope', wrongScopeDrill],
+  ['edge-flood', edgeFloodDrill],
   ['slow', slowDependencyDrill],
   ['shard-kill', shardKillDrill],
+  ['wal-corruption', walCorruptionDrill],
+  ['disk-full', diskFullDrill],
+  ['compaction-failure', compactionFailureDrill],
   ['ranking-kill', rankingKillDrill],
   ['rollout', rolloutDrill],
 ];
@@ -86,6 +99,7 @@ interface Stack {
   proxy: DelayProxyProcess;
   dataDir: string;
   requests: RecommendRequest[];
+  output: ServiceOutput;
 }
 
 /** Starts the topology over `bundleDir` with the proxy in front of `slowShard`, and records the users' profiles. */
@@ -93,9 +107,11 @@ async function startStack(bundle: ModelBundle, slowShard: string): Promise<Stack
   const dataDir = await mkdtemp(join(ROOT, '.data/drills/run-'));
   let proxy: DelayProxyProcess | undefined;
   log('starting the topology');
+  const output = new ServiceOutput();
   const topology = await startTopology({
     bundleDir: bundle.dir,
     dataDir,
+    onLine: (name, line) => output.add(name, line),
     shards: SHARDS,
     rankingEnv: { DLRS_WORKERS: '1' },
     tierAddress: async (name, address) => {
@@ -115,7 +131,7 @@ async function startStack(bundle: ModelBundle, slowShard: string): Promise<Stack
     client.close();
   }
   const requests = users.map((user) => ({ requestId: '', userId: user.userId, k: K, candidates: CANDIDATES }));
-  return { topology, proxy, dataDir, requests };
+  return { topology, proxy, dataDir, requests, output };
 }
 
 async function stopStack(stack: Stack): Promise<void> {
@@ -172,7 +188,19 @@ async function main(): Promise<number> {
         await stopStack(stack);
         stack = await startStack(bundles.current, slowShard);
       }
-      const context: DrillContext = { topology: stack.topology, shardCount: SHARDS, slowShardProxy: stack.proxy, slowShard, requests: stack.requests, deadlineMs, capacityRps, faultLoadShare: Number(values['load-share']), bundles, log };
+      const context: DrillContext = {
+        topology: stack.topology,
+        shardCount: SHARDS,
+        slowShardProxy: stack.proxy,
+        slowShard,
+        requests: stack.requests,
+        deadlineMs,
+        capacityRps,
+        faultLoadShare: Number(values['load-share']),
+        bundles,
+        output: stack.output,
+        log,
+      };
       log(`drill ${name}`);
       try {
         results.push(await drill(context));
@@ -180,7 +208,7 @@ async function main(): Promise<number> {
         results.push(abortedDrill(new DrillRecord(name, 'stopped before its end (see the log)', 'the drill runs to its end'), error));
       }
       const last = results[results.length - 1];
-      log(`drill ${name}: ${last.failures.length === 0 ? 'PASS' : `FAIL (${last.failures.join('; ')})`}`);
+      log(`drill ${name}: ${verdict(last)}${last.skipped === undefined ? '' : ` (${last.skipped})`}${last.failures.length === 0 ? '' : ` (${last.failures.join('; ')})`}`);
     }
   } finally {
     await closeLoadGenerator();
@@ -199,8 +227,10 @@ async function main(): Promise<number> {
   await mkdir(REPORTS_DIR, { recursive: true });
   const reportFile = join(REPORTS_DIR, `drills-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
   await writeFile(reportFile, drillMarkdown(results, context));
-  const failed = results.filter((r) => r.failures.length > 0).length;
-  console.log(`\n${results.length - failed} of ${results.length} drills passed; report: ${reportFile}`);
+  const failed = results.filter((r) => verdict(r) === 'FAIL').length;
+  const skipped = results.filter((r) => verdict(r) === 'SKIPPED');
+  const skippedNote = skipped.length === 0 ? '' : `, ${skipped.length} skipped (not passed: ${skipped.map((r) => `${r.drill}: ${r.skipped}`).join('; ')})`;
+  console.log(`\n${results.length - failed - skipped.length} of ${results.length} drills passed, ${failed} failed${skippedNote}; report: ${reportFile}`);
   return failed === 0 ? 0 : 1;
 }
 

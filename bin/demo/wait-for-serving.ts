@@ -12,7 +12,7 @@ const POLL_INTERVAL_MS = 250;
 const CHECK_DEADLINE_MS = 1000;
 
 /** The grpc.health.v1 client, typed as far as the demo uses it. */
-interface HealthClient extends Client {
+export interface HealthClient extends Client {
   Check(request: { service: string }, options: { deadline: number }, callback: (error: ServiceError | null, response?: { status: string }) => void): ClientUnaryCall;
 }
 
@@ -30,7 +30,13 @@ function healthClientClass(): HealthClientConstructor {
   return HealthClientClass;
 }
 
-function check(client: HealthClient): Promise<string> {
+/** A grpc.health.v1 client of the server at `address` (plaintext); close it when done. */
+export function createHealthClient(address: string): HealthClient {
+  return new (healthClientClass())(address, credentials.createInsecure(), OWN_CONNECTION);
+}
+
+/** The server's overall health (service ""): SERVING, NOT_SERVING, … or `unreachable (why)`. */
+export function checkHealth(client: HealthClient): Promise<string> {
   return new Promise((resolve) => {
     client.Check({ service: '' }, { deadline: Date.now() + CHECK_DEADLINE_MS }, (error, response) => {
       resolve(error !== null ? `unreachable (${error.details || error.message})` : (response?.status ?? 'UNKNOWN'));
@@ -53,12 +59,12 @@ export class StartupError extends Error {
  */
 export async function waitForServing(process: DlrsProcess, address: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
   const startedMs = Date.now();
-  const client = new (healthClientClass())(address, credentials.createInsecure(), OWN_CONNECTION);
+  const client = createHealthClient(address);
   try {
     for (;;) {
       if (options.signal?.aborted === true) throw new StartupError(process, 'was still starting when the demo was interrupted');
       if (process.hasExited) throw new StartupError(process, `ended before it was serving (${describeExit(await process.exited)})`);
-      const lastStatus = await check(client);
+      const lastStatus = await checkHealth(client);
       if (lastStatus === 'SERVING') return;
       if (Date.now() - startedMs > options.timeoutMs) throw new StartupError(process, `was not SERVING after ${options.timeoutMs / 1000} s (health: ${lastStatus})`);
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));

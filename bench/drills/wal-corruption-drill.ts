@@ -1,7 +1,7 @@
 import { cp, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { nodeDurableFs } from '../../shared/durable-io/index.js';
-import { listSegments, scanSegment } from '../../services/retrieval/wal-segment.js';
+import { listSegments, scanSegment } from '../../services/retrieval/durability/wal-segment.js';
 import { missingOnShard } from './acknowledged-upserts.js';
 import { deadServices } from './drill-context.js';
 import type { DrillContext } from './drill-context.js';
@@ -15,7 +15,7 @@ const SHARD = 0;
 /** Upserts acknowledged before the stop: the log tail holds at least this many records of the drill. */
 const UPSERT_CALLS = 12;
 const ITEMS_PER_UPSERT = 4;
-/** The shard's refusal names the segment and offset like this (services/retrieval/read-log.ts). */
+/** The shard's refusal names the segment and offset like this (services/retrieval/durability/read-log.ts). */
 const REFUSAL = /segment (\S+), byte offset (\d+)/;
 const SNAPSHOT_DIR = /^snapshot-(\d+)$/;
 /** After the shard was down for a while, the gateway's reconnection backoff may take this long to reach it again. */

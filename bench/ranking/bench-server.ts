@@ -17,7 +17,7 @@ import type { RankStreamResponse } from '../../shared/generated/dlrs/v1/RankStre
 import { bidi, createGrpcServer, unary } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { loadRankingConfig } from '../../services/ranking/config.js';
-import { describeBundle } from '../../services/ranking/bundle-description.js';
+import { describeBundle } from '../../services/ranking/model/bundle-description.js';
 import { startRankingServer } from '../../services/ranking/server.js';
 import type { BundleDescriber } from '../../services/ranking/server.js';
 import { tinyDescription, writeTinyModels } from '../../services/ranking/testing/tiny-serving.js';

@@ -4,7 +4,7 @@
 // the transport's saving: service-load.ts --modes echo --encoding float16 vs float32.
 //   node --import tsx bench/ranking/half-float-cost.ts [--candidates 300] [--dim 32]
 import { parseArgs } from 'node:util';
-import { checkFloat32Rows, float32Bytes } from '../../services/ranking/float32-bytes.js';
+import { checkFloat32Rows, float32Bytes } from '../../services/ranking/wire/float32-bytes.js';
 import { encodeHalf, fromHalfBits } from './half-float.js';
 
 /** float16 with an all-ones exponent is NaN or infinite. */

@@ -1,4 +1,4 @@
-/** One float32 seen as its bits (the host is little-endian, checked by services/ranking/float32-bytes). */
+/** One float32 seen as its bits (the host is little-endian, checked by services/ranking/wire/float32-bytes). */
 const scratchFloat = new Float32Array(1);
 const scratchBits = new Uint32Array(scratchFloat.buffer);
 

@@ -4,8 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { InferencePool, copyJob } from '../../services/ranking/inference-pool.js';
-import { RANK_NETWORK } from '../../services/ranking/rank-net-runner.js';
+import { InferencePool, copyJob } from '../../services/ranking/inference/inference-pool.js';
+import { RANK_NETWORK } from '../../services/ranking/model/rank-net-runner.js';
 import { benchRankNet } from './bench-model.js';
 
 const BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192];

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../shared/logging/index.js';
-import { LoadedModel } from '../../services/ranking/loaded-model.js';
+import { LoadedModel } from '../../services/ranking/model/loaded-model.js';
 import { RankingService } from '../../services/ranking/ranking-service.js';
 import { TINY_SERVING, tinyDescription, writeTinyModels } from '../../services/ranking/testing/tiny-serving.js';
 import { benchRankNet } from './bench-model.js';

@@ -9,8 +9,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { IndexedStore } from '../../services/retrieval/indexed-store.js';
-import { readLatestSnapshot } from '../../services/retrieval/snapshot.js';
+import type { IndexedStore } from '../../services/retrieval/store/indexed-store.js';
+import { readLatestSnapshot } from '../../services/retrieval/durability/snapshot.js';
 import { DEFAULT_HNSW_SETTINGS, QUANTIZATIONS } from '../../shared/vector-index/index.js';
 import type { Quantization, VectorIndexOptions } from '../../shared/vector-index/index.js';
 import { cachePath, exists, load } from './bench-cache.js';

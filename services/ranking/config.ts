@@ -11,7 +11,7 @@ import {
   serverConfigShape,
 } from '../../shared/config/index.js';
 import type { Config, Env } from '../../shared/config/index.js';
-import type { ServingSettings } from './loaded-model.js';
+import type { ServingSettings } from './model/loaded-model.js';
 
 /** The ranking service's gRPC port (gateway 50051, ranking 50052, retrieval 50053). */
 const DEFAULT_PORT = 50052;

@@ -1,7 +1,7 @@
 import type { Gauge } from '@opentelemetry/api';
 import type { CounterSeries, HistogramSeries, MetricsRegistry } from '../../shared/metrics/index.js';
-import type { InferencePoolStats } from './inference-pool.js';
-import type { NetworkObserver } from './loaded-model.js';
+import type { InferencePoolStats } from './inference/inference-pool.js';
+import type { NetworkObserver } from './model/loaded-model.js';
 
 /** The instrument factory of shared/metrics' MetricsRegistry (the part this module uses). */
 export type MetricInstruments = Pick<MetricsRegistry, 'boundCounter' | 'boundHistogram' | 'gauge'>;

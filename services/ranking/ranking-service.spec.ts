@@ -4,9 +4,9 @@ import type { RankRequest__Output } from '../../shared/generated/dlrs/v1/RankReq
 import type { RankStreamRequest__Output } from '../../shared/generated/dlrs/v1/RankStreamRequest.js';
 import type { RankStreamResponse } from '../../shared/generated/dlrs/v1/RankStreamResponse.js';
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
-import { float32Bytes } from './float32-bytes.js';
-import { LoadedModel } from './loaded-model.js';
-import { rankStream } from './rank-stream.js';
+import { float32Bytes } from './wire/float32-bytes.js';
+import { LoadedModel } from './model/loaded-model.js';
+import { rankStream } from './wire/rank-stream.js';
 import { serveMultiplexedStream } from '../../shared/grpc/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { RankingService } from './ranking-service.js';

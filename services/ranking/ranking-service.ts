@@ -5,14 +5,14 @@ import type { EmbedUsersResponse } from '../../shared/generated/dlrs/v1/EmbedUse
 import type { ModelInfo } from '../../shared/generated/dlrs/v1/ModelInfo.js';
 import type { RankRequest__Output } from '../../shared/generated/dlrs/v1/RankRequest.js';
 import type { RankResponse } from '../../shared/generated/dlrs/v1/RankResponse.js';
-import { float32Bytes } from './float32-bytes.js';
-import type { LoadedModel } from './loaded-model.js';
-import type { SubmitOptions } from './micro-batcher.js';
-import { RANK_NETWORK } from './rank-net-runner.js';
-import { parseRankRequest } from './rank-request.js';
+import { float32Bytes } from './wire/float32-bytes.js';
+import type { LoadedModel } from './model/loaded-model.js';
+import type { SubmitOptions } from './inference/micro-batcher.js';
+import { RANK_NETWORK } from './model/rank-net-runner.js';
+import { parseRankRequest } from './wire/rank-request.js';
 import { DlrsError } from '../../shared/errors/index.js';
-import { topKOrder } from './top-k-order.js';
-import { USER_NETWORK } from './user-net-runner.js';
+import { topKOrder } from './model/top-k-order.js';
+import { USER_NETWORK } from './model/user-net-runner.js';
 
 /** Request-size limits of the ranking service. */
 export interface RankingLimits {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, misspelledVariables, processEnv } from '../../shared/config/index.js';
 import { installSignalHandlers } from '../../shared/grpc/index.js';
 import { createLogger } from '../../shared/logging/index.js';
-import { describeBundle } from './bundle-description.js';
+import { describeBundle } from './model/bundle-description.js';
 import { loadRankingConfig, rankingConfigDefinition } from './config.js';
 import { startRankingServer } from './server.js';
 

@@ -14,10 +14,10 @@ import { createMetricsRegistry } from '../../shared/metrics/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { servingSettings } from './config.js';
 import type { RankingConfig } from './config.js';
-import { LoadedModel } from './loaded-model.js';
-import type { ModelDescription } from './loaded-model.js';
-import type { SubmitOptions } from './micro-batcher.js';
-import { rankStream } from './rank-stream.js';
+import { LoadedModel } from './model/loaded-model.js';
+import type { ModelDescription } from './model/loaded-model.js';
+import type { SubmitOptions } from './inference/micro-batcher.js';
+import { rankStream } from './wire/rank-stream.js';
 import { createRankingMetrics } from './ranking-metrics.js';
 import { RankingService } from './ranking-service.js';
 

@@ -21,13 +21,13 @@ import type { Gauge } from '@opentelemetry/api';
 import type { Logger } from '../../shared/logging/index.js';
 import type { MetricsRegistry } from '../../shared/metrics/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
-import { decodeIds, decodeItems, decodeSearch } from './decode-request.js';
-import type { RequestLimits, ShardIdentity } from './decode-request.js';
-import type { DurableShard, RecoveryModel } from './durable-shard.js';
-import { DEFAULT_TURN_BUDGET_MS } from './indexed-store.js';
-import type { IndexedStore, ShardHits } from './indexed-store.js';
-import { attributeFieldsOf } from './served-model.js';
-import type { ModelOpener, ServedModel } from './served-model.js';
+import { decodeIds, decodeItems, decodeSearch } from './wire/decode-request.js';
+import type { RequestLimits, ShardIdentity } from './wire/decode-request.js';
+import type { DurableShard, RecoveryModel } from './durability/durable-shard.js';
+import { DEFAULT_TURN_BUDGET_MS } from './store/indexed-store.js';
+import type { IndexedStore, ShardHits } from './store/indexed-store.js';
+import { attributeFieldsOf } from './model/served-model.js';
+import type { ModelOpener, ServedModel } from './model/served-model.js';
 
 /** Why 60 s: an upsert that started embedding with the old ItemNet finishes well within it; then the old session's memory is freed. */
 const RETIRED_MODEL_GRACE_MS = 60_000;

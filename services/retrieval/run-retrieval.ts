@@ -3,7 +3,7 @@ import { ConfigError, misspelledVariables, processEnv } from '../../shared/confi
 import { installSignalHandlers } from '../../shared/grpc/index.js';
 import { createLogger } from '../../shared/logging/index.js';
 import { RETRIEVAL_CONFIG, loadRetrievalConfig } from './config.js';
-import { openBundleModel } from './open-bundle-model.js';
+import { openBundleModel } from './model/open-bundle-model.js';
 import { startRetrievalServer } from './server.js';
 
 const USAGE = `Usage: dlrs serve retrieval --bundle DIR [--shard i/S] --data-dir DIR

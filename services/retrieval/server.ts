@@ -14,12 +14,12 @@ import type { CallContext, GrpcServer } from '../../shared/grpc/index.js';
 import type { Logger } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import type { RetrievalConfig } from './config.js';
-import { DurableShard } from './durable-shard.js';
-import { withSearchEncoding } from './encode-search-response.js';
-import { DEFAULT_SEARCH_TUNING } from './filtered-search.js';
+import { DurableShard } from './durability/durable-shard.js';
+import { withSearchEncoding } from './wire/encode-search-response.js';
+import { DEFAULT_SEARCH_TUNING } from './search/filtered-search.js';
 import { recoveryModelOf, RetrievalService } from './retrieval-service.js';
-import { searchStream } from './search-stream.js';
-import type { ModelOpener, ServedModel } from './served-model.js';
+import { searchStream } from './search/search-stream.js';
+import type { ModelOpener, ServedModel } from './model/served-model.js';
 
 /** The fully qualified name of the served service. */
 export const RETRIEVAL_SERVICE = 'dlrs.v1.Retrieval';

@@ -3,9 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,12 +77,28 @@ export async function settle<T>(read: () => Promise<T>, done: (value: T) => bool
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/**
+ * The TCP port a process listens on, read from /proc: Prometheus binds port 0 and logs no
+ * bound port, and picking a free port first would race other processes for it.
+ */
+function listeningPort(pid: number): number | undefined {
+  let inodes: Set<string>;
+  try {
+    inodes = new Set(readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+      try {
+        return [/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? ''];
+      } catch {
+        return []; // closed while listed
+      }
+    }));
+  } catch {
+    return undefined; // not started yet, or gone
+  }
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols[3] === '0A' && inodes.has(cols[9] ?? '')) return parseInt(cols[1]?.split(':')[1] ?? '', 16);
+  }
+  return undefined;
 }
 
 /**
@@ -98,8 +112,7 @@ export async function startPrometheus(groups: TargetGroup[]): Promise<Prometheus
   writeFileSync(join(work, 'static.yml'), stringify(config));
   mkdirSync(join(work, 'targets'));
   writeFileSync(join(work, 'targets/test.json'), JSON.stringify(groups));
-  const webPort = await freePort();
-  const child: ChildProcess = spawn('prometheus', [`--config.file=${join(work, 'static.yml')}`, `--storage.tsdb.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${webPort}`, '--log.level=warn'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn('prometheus', [`--config.file=${join(work, 'static.yml')}`, `--storage.tsdb.path=${join(work, 'data')}`, '--web.listen-address=127.0.0.1:0', '--log.level=warn'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -108,9 +121,12 @@ export async function startPrometheus(groups: TargetGroup[]): Promise<Prometheus
     }
     rmSync(work, { recursive: true, force: true });
   };
+  let webPort = 0;
   try {
     await poll(async () => {
       if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
+      webPort ||= listeningPort(child.pid ?? 0) ?? 0;
+      if (webPort === 0) return undefined;
       return (await fetch(`http://127.0.0.1:${webPort}/-/ready`)).ok ? true : undefined;
     });
   } catch (error) {

@@ -12,7 +12,7 @@ import type { FeatureSpec } from '../../shared/features/index.js';
 import type { RankResponse__Output } from '../../shared/generated/dlrs/v1/RankResponse.js';
 import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
-import { float32Bytes } from '../../services/ranking/float32-bytes.js';
+import { float32Bytes } from '../../services/ranking/wire/float32-bytes.js';
 import { tinyRankNet, tinyUserNet } from '../../services/ranking/testing/tiny-models.js';
 import { checkHealth, healthClient } from '../fixtures/runtime-clients.js';
 

@@ -14,9 +14,9 @@ import type { RankResponse__Output } from '../../shared/generated/dlrs/v1/RankRe
 import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
 import { createLogger } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
-import { describeBundle } from '../../services/ranking/bundle-description.js';
+import { describeBundle } from '../../services/ranking/model/bundle-description.js';
 import { loadRankingConfig } from '../../services/ranking/config.js';
-import { float32Bytes } from '../../services/ranking/float32-bytes.js';
+import { float32Bytes } from '../../services/ranking/wire/float32-bytes.js';
 import { startRankingServer } from '../../services/ranking/server.js';
 import type { RankingServer } from '../../services/ranking/server.js';
 import { runTrain } from '../../services/trainer/train-command.js';

@@ -12,7 +12,7 @@ import type { DlrsError } from '../../shared/errors/index.js';
 import type { RetrievalClient } from '../../shared/generated/dlrs/v1/Retrieval.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import { bearerTokenInterceptor } from '../../shared/grpc/index.js';
-import { scanSegment, segmentName } from '../../services/retrieval/wal-segment.js';
+import { scanSegment, segmentName } from '../../services/retrieval/durability/wal-segment.js';
 import { call, standInCatalog, standInModel, startStandInShard } from '../fixtures/retrieval-shard.js';
 import { OWN_CONNECTION } from '../../shared/grpc/index.js';
 import { readInternalToken, writeInternalTokenFile } from '../fixtures/internal-token.js';

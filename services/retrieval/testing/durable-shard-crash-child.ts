@@ -4,8 +4,8 @@
 import { createInterface } from 'node:readline';
 import { createLogger } from '../../../shared/logging/index.js';
 import type { Item } from '../../../shared/features/index.js';
-import { DurableShard } from '../durable-shard.js';
-import type { EmbeddedItems } from '../durable-shard.js';
+import { DurableShard } from '../durability/durable-shard.js';
+import type { EmbeddedItems } from '../durability/durable-shard.js';
 
 const DIM = 4;
 const MODEL_VERSION = 'crash-v1';

@@ -34,6 +34,7 @@ import type { SearchStreamResponse as _dlrs_v1_SearchStreamResponse, SearchStrea
 import type { SessionRequest as _dlrs_v1_SessionRequest, SessionRequest__Output as _dlrs_v1_SessionRequest__Output } from './dlrs/v1/SessionRequest.js';
 import type { SessionResponse as _dlrs_v1_SessionResponse, SessionResponse__Output as _dlrs_v1_SessionResponse__Output } from './dlrs/v1/SessionResponse.js';
 import type { SessionStart as _dlrs_v1_SessionStart, SessionStart__Output as _dlrs_v1_SessionStart__Output } from './dlrs/v1/SessionStart.js';
+import type { SimilarItemsRequest as _dlrs_v1_SimilarItemsRequest, SimilarItemsRequest__Output as _dlrs_v1_SimilarItemsRequest__Output } from './dlrs/v1/SimilarItemsRequest.js';
 import type { SnapshotRequest as _dlrs_v1_SnapshotRequest, SnapshotRequest__Output as _dlrs_v1_SnapshotRequest__Output } from './dlrs/v1/SnapshotRequest.js';
 import type { SnapshotResponse as _dlrs_v1_SnapshotResponse, SnapshotResponse__Output as _dlrs_v1_SnapshotResponse__Output } from './dlrs/v1/SnapshotResponse.js';
 import type { StatsRequest as _dlrs_v1_StatsRequest, StatsRequest__Output as _dlrs_v1_StatsRequest__Output } from './dlrs/v1/StatsRequest.js';
@@ -103,6 +104,7 @@ export interface ProtoGrpcType {
       SessionRequest: MessageTypeDefinition<_dlrs_v1_SessionRequest, _dlrs_v1_SessionRequest__Output>
       SessionResponse: MessageTypeDefinition<_dlrs_v1_SessionResponse, _dlrs_v1_SessionResponse__Output>
       SessionStart: MessageTypeDefinition<_dlrs_v1_SessionStart, _dlrs_v1_SessionStart__Output>
+      SimilarItemsRequest: MessageTypeDefinition<_dlrs_v1_SimilarItemsRequest, _dlrs_v1_SimilarItemsRequest__Output>
       SnapshotRequest: MessageTypeDefinition<_dlrs_v1_SnapshotRequest, _dlrs_v1_SnapshotRequest__Output>
       SnapshotResponse: MessageTypeDefinition<_dlrs_v1_SnapshotResponse, _dlrs_v1_SnapshotResponse__Output>
       StatsRequest: MessageTypeDefinition<_dlrs_v1_StatsRequest, _dlrs_v1_StatsRequest__Output>

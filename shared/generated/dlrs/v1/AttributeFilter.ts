@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/common.proto
 
-import type { FilterClause as _dlrs_v1_FilterClause, FilterClause__Output as _dlrs_v1_FilterClause__Output } from './FilterClause.js';
+import type { FilterClause as _dlrs_v1_FilterClause, FilterClause__Output as _dlrs_v1_FilterClause__Output } from '../../dlrs/v1/FilterClause.js';
 
 /**
  * An attribute filter: an item passes when it satisfies every clause (AND).

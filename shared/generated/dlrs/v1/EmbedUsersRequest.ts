@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/ranking.proto
 
-import type { UserProfile as _dlrs_v1_UserProfile, UserProfile__Output as _dlrs_v1_UserProfile__Output } from './UserProfile.js';
+import type { UserProfile as _dlrs_v1_UserProfile, UserProfile__Output as _dlrs_v1_UserProfile__Output } from '../../dlrs/v1/UserProfile.js';
 
 /**
  * Profiles to embed.

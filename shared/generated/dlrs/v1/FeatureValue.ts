@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/common.proto
 
-import type { StringList as _dlrs_v1_StringList, StringList__Output as _dlrs_v1_StringList__Output } from './StringList.js';
+import type { StringList as _dlrs_v1_StringList, StringList__Output as _dlrs_v1_StringList__Output } from '../../dlrs/v1/StringList.js';
 
 /**
  * The value of one item feature. Which variant is valid depends on the feature's

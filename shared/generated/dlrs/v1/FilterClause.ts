@@ -1,7 +1,7 @@
 // Original file: proto/dlrs/v1/common.proto
 
-import type { StringList as _dlrs_v1_StringList, StringList__Output as _dlrs_v1_StringList__Output } from './StringList.js';
-import type { Range as _dlrs_v1_Range, Range__Output as _dlrs_v1_Range__Output } from './Range.js';
+import type { StringList as _dlrs_v1_StringList, StringList__Output as _dlrs_v1_StringList__Output } from '../../dlrs/v1/StringList.js';
+import type { Range as _dlrs_v1_Range, Range__Output as _dlrs_v1_Range__Output } from '../../dlrs/v1/Range.js';
 
 /**
  * One condition on one item feature.

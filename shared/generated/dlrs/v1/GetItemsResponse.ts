@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/retrieval.proto
 
-import type { StoredItem as _dlrs_v1_StoredItem, StoredItem__Output as _dlrs_v1_StoredItem__Output } from './StoredItem.js';
+import type { StoredItem as _dlrs_v1_StoredItem, StoredItem__Output as _dlrs_v1_StoredItem__Output } from '../../dlrs/v1/StoredItem.js';
 
 /**
  * The items found.

@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/common.proto
 
-import type { FeatureValue as _dlrs_v1_FeatureValue, FeatureValue__Output as _dlrs_v1_FeatureValue__Output } from './FeatureValue.js';
+import type { FeatureValue as _dlrs_v1_FeatureValue, FeatureValue__Output as _dlrs_v1_FeatureValue__Output } from '../../dlrs/v1/FeatureValue.js';
 
 /**
  * A catalog item: its id and raw features. ItemNet turns the features into the

@@ -1,7 +1,7 @@
 // Original file: proto/dlrs/v1/ranking.proto
 
-import type { EmbedUsersRequest as _dlrs_v1_EmbedUsersRequest, EmbedUsersRequest__Output as _dlrs_v1_EmbedUsersRequest__Output } from './EmbedUsersRequest.js';
-import type { RankRequest as _dlrs_v1_RankRequest, RankRequest__Output as _dlrs_v1_RankRequest__Output } from './RankRequest.js';
+import type { EmbedUsersRequest as _dlrs_v1_EmbedUsersRequest, EmbedUsersRequest__Output as _dlrs_v1_EmbedUsersRequest__Output } from '../../dlrs/v1/EmbedUsersRequest.js';
+import type { RankRequest as _dlrs_v1_RankRequest, RankRequest__Output as _dlrs_v1_RankRequest__Output } from '../../dlrs/v1/RankRequest.js';
 
 /**
  * One request on RankStream.

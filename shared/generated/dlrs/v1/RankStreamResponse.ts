@@ -1,8 +1,8 @@
 // Original file: proto/dlrs/v1/ranking.proto
 
-import type { EmbedUsersResponse as _dlrs_v1_EmbedUsersResponse, EmbedUsersResponse__Output as _dlrs_v1_EmbedUsersResponse__Output } from './EmbedUsersResponse.js';
-import type { RankResponse as _dlrs_v1_RankResponse, RankResponse__Output as _dlrs_v1_RankResponse__Output } from './RankResponse.js';
-import type { ErrorStatus as _dlrs_v1_ErrorStatus, ErrorStatus__Output as _dlrs_v1_ErrorStatus__Output } from './ErrorStatus.js';
+import type { EmbedUsersResponse as _dlrs_v1_EmbedUsersResponse, EmbedUsersResponse__Output as _dlrs_v1_EmbedUsersResponse__Output } from '../../dlrs/v1/EmbedUsersResponse.js';
+import type { RankResponse as _dlrs_v1_RankResponse, RankResponse__Output as _dlrs_v1_RankResponse__Output } from '../../dlrs/v1/RankResponse.js';
+import type { ErrorStatus as _dlrs_v1_ErrorStatus, ErrorStatus__Output as _dlrs_v1_ErrorStatus__Output } from '../../dlrs/v1/ErrorStatus.js';
 
 /**
  * One answer on RankStream.

@@ -2,15 +2,15 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { EmbedUsersRequest as _dlrs_v1_EmbedUsersRequest, EmbedUsersRequest__Output as _dlrs_v1_EmbedUsersRequest__Output } from './EmbedUsersRequest.js';
-import type { EmbedUsersResponse as _dlrs_v1_EmbedUsersResponse, EmbedUsersResponse__Output as _dlrs_v1_EmbedUsersResponse__Output } from './EmbedUsersResponse.js';
-import type { GetModelRequest as _dlrs_v1_GetModelRequest, GetModelRequest__Output as _dlrs_v1_GetModelRequest__Output } from './GetModelRequest.js';
-import type { LoadModelRequest as _dlrs_v1_LoadModelRequest, LoadModelRequest__Output as _dlrs_v1_LoadModelRequest__Output } from './LoadModelRequest.js';
-import type { ModelInfo as _dlrs_v1_ModelInfo, ModelInfo__Output as _dlrs_v1_ModelInfo__Output } from './ModelInfo.js';
-import type { RankRequest as _dlrs_v1_RankRequest, RankRequest__Output as _dlrs_v1_RankRequest__Output } from './RankRequest.js';
-import type { RankResponse as _dlrs_v1_RankResponse, RankResponse__Output as _dlrs_v1_RankResponse__Output } from './RankResponse.js';
-import type { RankStreamRequest as _dlrs_v1_RankStreamRequest, RankStreamRequest__Output as _dlrs_v1_RankStreamRequest__Output } from './RankStreamRequest.js';
-import type { RankStreamResponse as _dlrs_v1_RankStreamResponse, RankStreamResponse__Output as _dlrs_v1_RankStreamResponse__Output } from './RankStreamResponse.js';
+import type { EmbedUsersRequest as _dlrs_v1_EmbedUsersRequest, EmbedUsersRequest__Output as _dlrs_v1_EmbedUsersRequest__Output } from '../../dlrs/v1/EmbedUsersRequest.js';
+import type { EmbedUsersResponse as _dlrs_v1_EmbedUsersResponse, EmbedUsersResponse__Output as _dlrs_v1_EmbedUsersResponse__Output } from '../../dlrs/v1/EmbedUsersResponse.js';
+import type { GetModelRequest as _dlrs_v1_GetModelRequest, GetModelRequest__Output as _dlrs_v1_GetModelRequest__Output } from '../../dlrs/v1/GetModelRequest.js';
+import type { LoadModelRequest as _dlrs_v1_LoadModelRequest, LoadModelRequest__Output as _dlrs_v1_LoadModelRequest__Output } from '../../dlrs/v1/LoadModelRequest.js';
+import type { ModelInfo as _dlrs_v1_ModelInfo, ModelInfo__Output as _dlrs_v1_ModelInfo__Output } from '../../dlrs/v1/ModelInfo.js';
+import type { RankRequest as _dlrs_v1_RankRequest, RankRequest__Output as _dlrs_v1_RankRequest__Output } from '../../dlrs/v1/RankRequest.js';
+import type { RankResponse as _dlrs_v1_RankResponse, RankResponse__Output as _dlrs_v1_RankResponse__Output } from '../../dlrs/v1/RankResponse.js';
+import type { RankStreamRequest as _dlrs_v1_RankStreamRequest, RankStreamRequest__Output as _dlrs_v1_RankStreamRequest__Output } from '../../dlrs/v1/RankStreamRequest.js';
+import type { RankStreamResponse as _dlrs_v1_RankStreamResponse, RankStreamResponse__Output as _dlrs_v1_RankStreamResponse__Output } from '../../dlrs/v1/RankStreamResponse.js';
 
 /**
  * Ranking runs UserNet (profiles -> user embeddings) and RankNet (user and candidate

@@ -1,7 +1,7 @@
 // Original file: proto/dlrs/v1/recommender.proto
 
-import type { UserContext as _dlrs_v1_UserContext, UserContext__Output as _dlrs_v1_UserContext__Output } from './UserContext.js';
-import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Output as _dlrs_v1_AttributeFilter__Output } from './AttributeFilter.js';
+import type { UserContext as _dlrs_v1_UserContext, UserContext__Output as _dlrs_v1_UserContext__Output } from '../../dlrs/v1/UserContext.js';
+import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Output as _dlrs_v1_AttributeFilter__Output } from '../../dlrs/v1/AttributeFilter.js';
 
 /**
  * A recommendation request.

@@ -1,7 +1,7 @@
 // Original file: proto/dlrs/v1/recommender.proto
 
-import type { Recommendation as _dlrs_v1_Recommendation, Recommendation__Output as _dlrs_v1_Recommendation__Output } from './Recommendation.js';
-import type { DegradedReason as _dlrs_v1_DegradedReason, DegradedReason__Output as _dlrs_v1_DegradedReason__Output } from './DegradedReason.js';
+import type { Recommendation as _dlrs_v1_Recommendation, Recommendation__Output as _dlrs_v1_Recommendation__Output } from '../../dlrs/v1/Recommendation.js';
+import type { DegradedReason as _dlrs_v1_DegradedReason, DegradedReason__Output as _dlrs_v1_DegradedReason__Output } from '../../dlrs/v1/DegradedReason.js';
 
 /**
  * A recommendation answer.

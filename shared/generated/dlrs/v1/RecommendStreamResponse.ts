@@ -1,7 +1,7 @@
 // Original file: proto/dlrs/v1/recommender.proto
 
-import type { RecommendResponse as _dlrs_v1_RecommendResponse, RecommendResponse__Output as _dlrs_v1_RecommendResponse__Output } from './RecommendResponse.js';
-import type { ErrorStatus as _dlrs_v1_ErrorStatus, ErrorStatus__Output as _dlrs_v1_ErrorStatus__Output } from './ErrorStatus.js';
+import type { RecommendResponse as _dlrs_v1_RecommendResponse, RecommendResponse__Output as _dlrs_v1_RecommendResponse__Output } from '../../dlrs/v1/RecommendResponse.js';
+import type { ErrorStatus as _dlrs_v1_ErrorStatus, ErrorStatus__Output as _dlrs_v1_ErrorStatus__Output } from '../../dlrs/v1/ErrorStatus.js';
 
 /**
  * One answer on RecommendStream.

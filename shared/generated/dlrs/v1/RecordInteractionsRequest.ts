@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/recommender.proto
 
-import type { UserEvent as _dlrs_v1_UserEvent, UserEvent__Output as _dlrs_v1_UserEvent__Output } from './UserEvent.js';
+import type { UserEvent as _dlrs_v1_UserEvent, UserEvent__Output as _dlrs_v1_UserEvent__Output } from '../../dlrs/v1/UserEvent.js';
 
 /**
  * A batch of events.

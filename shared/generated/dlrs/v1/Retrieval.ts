@@ -2,21 +2,21 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { DeleteItemsRequest as _dlrs_v1_DeleteItemsRequest, DeleteItemsRequest__Output as _dlrs_v1_DeleteItemsRequest__Output } from './DeleteItemsRequest.js';
-import type { DeleteItemsResponse as _dlrs_v1_DeleteItemsResponse, DeleteItemsResponse__Output as _dlrs_v1_DeleteItemsResponse__Output } from './DeleteItemsResponse.js';
-import type { GetItemsRequest as _dlrs_v1_GetItemsRequest, GetItemsRequest__Output as _dlrs_v1_GetItemsRequest__Output } from './GetItemsRequest.js';
-import type { GetItemsResponse as _dlrs_v1_GetItemsResponse, GetItemsResponse__Output as _dlrs_v1_GetItemsResponse__Output } from './GetItemsResponse.js';
-import type { LoadModelRequest as _dlrs_v1_LoadModelRequest, LoadModelRequest__Output as _dlrs_v1_LoadModelRequest__Output } from './LoadModelRequest.js';
-import type { ModelInfo as _dlrs_v1_ModelInfo, ModelInfo__Output as _dlrs_v1_ModelInfo__Output } from './ModelInfo.js';
-import type { SearchRequest as _dlrs_v1_SearchRequest, SearchRequest__Output as _dlrs_v1_SearchRequest__Output } from './SearchRequest.js';
-import type { SearchResponse as _dlrs_v1_SearchResponse, SearchResponse__Output as _dlrs_v1_SearchResponse__Output } from './SearchResponse.js';
-import type { SearchStreamResponse as _dlrs_v1_SearchStreamResponse, SearchStreamResponse__Output as _dlrs_v1_SearchStreamResponse__Output } from './SearchStreamResponse.js';
-import type { SnapshotRequest as _dlrs_v1_SnapshotRequest, SnapshotRequest__Output as _dlrs_v1_SnapshotRequest__Output } from './SnapshotRequest.js';
-import type { SnapshotResponse as _dlrs_v1_SnapshotResponse, SnapshotResponse__Output as _dlrs_v1_SnapshotResponse__Output } from './SnapshotResponse.js';
-import type { StatsRequest as _dlrs_v1_StatsRequest, StatsRequest__Output as _dlrs_v1_StatsRequest__Output } from './StatsRequest.js';
-import type { StatsResponse as _dlrs_v1_StatsResponse, StatsResponse__Output as _dlrs_v1_StatsResponse__Output } from './StatsResponse.js';
-import type { UpsertItemsRequest as _dlrs_v1_UpsertItemsRequest, UpsertItemsRequest__Output as _dlrs_v1_UpsertItemsRequest__Output } from './UpsertItemsRequest.js';
-import type { UpsertItemsResponse as _dlrs_v1_UpsertItemsResponse, UpsertItemsResponse__Output as _dlrs_v1_UpsertItemsResponse__Output } from './UpsertItemsResponse.js';
+import type { DeleteItemsRequest as _dlrs_v1_DeleteItemsRequest, DeleteItemsRequest__Output as _dlrs_v1_DeleteItemsRequest__Output } from '../../dlrs/v1/DeleteItemsRequest.js';
+import type { DeleteItemsResponse as _dlrs_v1_DeleteItemsResponse, DeleteItemsResponse__Output as _dlrs_v1_DeleteItemsResponse__Output } from '../../dlrs/v1/DeleteItemsResponse.js';
+import type { GetItemsRequest as _dlrs_v1_GetItemsRequest, GetItemsRequest__Output as _dlrs_v1_GetItemsRequest__Output } from '../../dlrs/v1/GetItemsRequest.js';
+import type { GetItemsResponse as _dlrs_v1_GetItemsResponse, GetItemsResponse__Output as _dlrs_v1_GetItemsResponse__Output } from '../../dlrs/v1/GetItemsResponse.js';
+import type { LoadModelRequest as _dlrs_v1_LoadModelRequest, LoadModelRequest__Output as _dlrs_v1_LoadModelRequest__Output } from '../../dlrs/v1/LoadModelRequest.js';
+import type { ModelInfo as _dlrs_v1_ModelInfo, ModelInfo__Output as _dlrs_v1_ModelInfo__Output } from '../../dlrs/v1/ModelInfo.js';
+import type { SearchRequest as _dlrs_v1_SearchRequest, SearchRequest__Output as _dlrs_v1_SearchRequest__Output } from '../../dlrs/v1/SearchRequest.js';
+import type { SearchResponse as _dlrs_v1_SearchResponse, SearchResponse__Output as _dlrs_v1_SearchResponse__Output } from '../../dlrs/v1/SearchResponse.js';
+import type { SearchStreamResponse as _dlrs_v1_SearchStreamResponse, SearchStreamResponse__Output as _dlrs_v1_SearchStreamResponse__Output } from '../../dlrs/v1/SearchStreamResponse.js';
+import type { SnapshotRequest as _dlrs_v1_SnapshotRequest, SnapshotRequest__Output as _dlrs_v1_SnapshotRequest__Output } from '../../dlrs/v1/SnapshotRequest.js';
+import type { SnapshotResponse as _dlrs_v1_SnapshotResponse, SnapshotResponse__Output as _dlrs_v1_SnapshotResponse__Output } from '../../dlrs/v1/SnapshotResponse.js';
+import type { StatsRequest as _dlrs_v1_StatsRequest, StatsRequest__Output as _dlrs_v1_StatsRequest__Output } from '../../dlrs/v1/StatsRequest.js';
+import type { StatsResponse as _dlrs_v1_StatsResponse, StatsResponse__Output as _dlrs_v1_StatsResponse__Output } from '../../dlrs/v1/StatsResponse.js';
+import type { UpsertItemsRequest as _dlrs_v1_UpsertItemsRequest, UpsertItemsRequest__Output as _dlrs_v1_UpsertItemsRequest__Output } from '../../dlrs/v1/UpsertItemsRequest.js';
+import type { UpsertItemsResponse as _dlrs_v1_UpsertItemsResponse, UpsertItemsResponse__Output as _dlrs_v1_UpsertItemsResponse__Output } from '../../dlrs/v1/UpsertItemsResponse.js';
 
 /**
  * Retrieval holds one shard of the catalog: an item belongs to shard

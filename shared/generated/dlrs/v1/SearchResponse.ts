@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/retrieval.proto
 
-import type { SearchResult as _dlrs_v1_SearchResult, SearchResult__Output as _dlrs_v1_SearchResult__Output } from './SearchResult.js';
+import type { SearchResult as _dlrs_v1_SearchResult, SearchResult__Output as _dlrs_v1_SearchResult__Output } from '../../dlrs/v1/SearchResult.js';
 
 /**
  * The answer to a SearchRequest.

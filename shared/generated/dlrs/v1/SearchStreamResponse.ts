@@ -1,7 +1,7 @@
 // Original file: proto/dlrs/v1/retrieval.proto
 
-import type { SearchResponse as _dlrs_v1_SearchResponse, SearchResponse__Output as _dlrs_v1_SearchResponse__Output } from './SearchResponse.js';
-import type { ErrorStatus as _dlrs_v1_ErrorStatus, ErrorStatus__Output as _dlrs_v1_ErrorStatus__Output } from './ErrorStatus.js';
+import type { SearchResponse as _dlrs_v1_SearchResponse, SearchResponse__Output as _dlrs_v1_SearchResponse__Output } from '../../dlrs/v1/SearchResponse.js';
+import type { ErrorStatus as _dlrs_v1_ErrorStatus, ErrorStatus__Output as _dlrs_v1_ErrorStatus__Output } from '../../dlrs/v1/ErrorStatus.js';
 
 /**
  * One answer on SearchStream.

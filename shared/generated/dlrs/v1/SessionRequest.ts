@@ -1,7 +1,7 @@
 // Original file: proto/dlrs/v1/recommender.proto
 
-import type { SessionStart as _dlrs_v1_SessionStart, SessionStart__Output as _dlrs_v1_SessionStart__Output } from './SessionStart.js';
-import type { Interaction as _dlrs_v1_Interaction, Interaction__Output as _dlrs_v1_Interaction__Output } from './Interaction.js';
+import type { SessionStart as _dlrs_v1_SessionStart, SessionStart__Output as _dlrs_v1_SessionStart__Output } from '../../dlrs/v1/SessionStart.js';
+import type { Interaction as _dlrs_v1_Interaction, Interaction__Output as _dlrs_v1_Interaction__Output } from '../../dlrs/v1/Interaction.js';
 
 /**
  * One message from the client in a session: first `start`, then events.

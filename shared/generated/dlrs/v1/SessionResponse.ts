@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/recommender.proto
 
-import type { RecommendResponse as _dlrs_v1_RecommendResponse, RecommendResponse__Output as _dlrs_v1_RecommendResponse__Output } from './RecommendResponse.js';
+import type { RecommendResponse as _dlrs_v1_RecommendResponse, RecommendResponse__Output as _dlrs_v1_RecommendResponse__Output } from '../../dlrs/v1/RecommendResponse.js';
 
 /**
  * One push to the client in a session.

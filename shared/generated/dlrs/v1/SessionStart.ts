@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/recommender.proto
 
-import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Output as _dlrs_v1_AttributeFilter__Output } from './AttributeFilter.js';
+import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Output as _dlrs_v1_AttributeFilter__Output } from '../../dlrs/v1/AttributeFilter.js';
 
 /**
  * Opens a live session.

@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/retrieval.proto
 
-import type { Item as _dlrs_v1_Item, Item__Output as _dlrs_v1_Item__Output } from './Item.js';
+import type { Item as _dlrs_v1_Item, Item__Output as _dlrs_v1_Item__Output } from '../../dlrs/v1/Item.js';
 
 /**
  * Items to add or replace.

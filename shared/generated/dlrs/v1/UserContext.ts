@@ -1,6 +1,6 @@
 // Original file: proto/dlrs/v1/recommender.proto
 
-import type { Interaction as _dlrs_v1_Interaction, Interaction__Output as _dlrs_v1_Interaction__Output } from './Interaction.js';
+import type { Interaction as _dlrs_v1_Interaction, Interaction__Output as _dlrs_v1_Interaction__Output } from '../../dlrs/v1/Interaction.js';
 
 /**
  * A user described inline instead of by a stored profile.

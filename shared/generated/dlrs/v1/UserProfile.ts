@@ -1,8 +1,8 @@
 // Original file: proto/dlrs/v1/common.proto
 
-import type { ValueWeights as _dlrs_v1_ValueWeights, ValueWeights__Output as _dlrs_v1_ValueWeights__Output } from './ValueWeights.js';
-import type { ContinuousStats as _dlrs_v1_ContinuousStats, ContinuousStats__Output as _dlrs_v1_ContinuousStats__Output } from './ContinuousStats.js';
-import type { RecentItem as _dlrs_v1_RecentItem, RecentItem__Output as _dlrs_v1_RecentItem__Output } from './RecentItem.js';
+import type { ValueWeights as _dlrs_v1_ValueWeights, ValueWeights__Output as _dlrs_v1_ValueWeights__Output } from '../../dlrs/v1/ValueWeights.js';
+import type { ContinuousStats as _dlrs_v1_ContinuousStats, ContinuousStats__Output as _dlrs_v1_ContinuousStats__Output } from '../../dlrs/v1/ContinuousStats.js';
+import type { RecentItem as _dlrs_v1_RecentItem, RecentItem__Output as _dlrs_v1_RecentItem__Output } from '../../dlrs/v1/RecentItem.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**

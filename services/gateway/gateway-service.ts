@@ -187,7 +187,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           if (message.message !== 'start' || !message.start) throw new DlrsError('INVALID_ARGUMENT', 'the first message of a session must be start', { field: 'start' });
           const userId = requireId(message.start.userId, 'start.user_id');
           const { k, candidates, filter } = message.start;
-          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {} } };
+          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {}, queryMode: 'QUERY_MODE_UNSPECIFIED' } };
           const first = await serveRecommend(start.request, deadlineOf(context), context.signal).catch((error: unknown) => {
             throw underField(error, 'start');
           });

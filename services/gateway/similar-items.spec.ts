@@ -75,3 +75,35 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
     assert.deepEqual([filter.code, filter.field], ['INVALID_ARGUMENT', 'filter.clauses[0].field']);
   });
 });
+
+describe('Recommend query_mode over a real gRPC gateway and in-test Retrieval/Ranking gRPC servers', () => {
+  let gateway: TestGateway;
+
+  before(async () => {
+    gateway = await startTestGateway();
+    const events = [
+      { userId: 'u2', interaction: { itemId: 'c', eventType: 'view', timestampMs: 1000, eventId: 'q1' } },
+      { userId: 'u2', interaction: { itemId: 'xe', eventType: 'view', timestampMs: 2000, eventId: 'q2' } },
+    ];
+    await callUnary<RecordInteractionsResponse__Output>((md, o, cb) => gateway.client.RecordInteractions({ events }, md, o, cb), { deadline: Date.now() + 5000 });
+  });
+
+  after(async () => {
+    await gateway.stop();
+  });
+
+  const similarityOfB = async (queryMode: 'USER_NET' | 'PSEUDO_USER' | 'LAST_ITEM'): Promise<number> => {
+    const response = await callUnary<RecommendResponse__Output>((md, o, cb) => gateway.client.Recommend({ userId: 'u2', k: 3, queryMode }, md, o, cb), { deadline: Date.now() + 5000 });
+    assert.deepEqual(response.items.map((item) => item.itemId), ['b', 'a', 'xd'], 'ranked by RankNet whatever the query; the seen items excluded');
+    assert.equal(response.degraded, false);
+    return response.items[0].similarity;
+  };
+
+  it('retrieves with the newest item (LAST_ITEM) or the recency-weighted mean of the recent items (PSEUDO_USER)', async () => {
+    // e_b = [0.8, 0, 0]; the newest item is xe (0.7), then c (0.5) with half the weight.
+    assert.ok(Math.abs((await similarityOfB('LAST_ITEM')) - 0.8 * 0.7) < 1e-6);
+    assert.ok(Math.abs((await similarityOfB('PSEUDO_USER')) - (0.8 * (0.7 + 0.5 * 0.5)) / 1.5) < 1e-6);
+    const userNet = await similarityOfB('USER_NET');
+    assert.ok(Math.abs(userNet - 0.8 * 0.7) > 1e-3 && Math.abs(userNet - (0.8 * 0.95) / 1.5) > 1e-3, 'e_u, neither item query');
+  });
+});

@@ -72,6 +72,7 @@ export interface ProtoGrpcType {
       Item: MessageTypeDefinition<_dlrs_v1_Item, _dlrs_v1_Item__Output>
       LoadModelRequest: MessageTypeDefinition<_dlrs_v1_LoadModelRequest, _dlrs_v1_LoadModelRequest__Output>
       ModelInfo: MessageTypeDefinition<_dlrs_v1_ModelInfo, _dlrs_v1_ModelInfo__Output>
+      QueryMode: EnumTypeDefinition
       Range: MessageTypeDefinition<_dlrs_v1_Range, _dlrs_v1_Range__Output>
       RecentItem: MessageTypeDefinition<_dlrs_v1_RecentItem, _dlrs_v1_RecentItem__Output>
       RecommendRequest: MessageTypeDefinition<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendRequest__Output>

@@ -28,6 +28,7 @@ export async function parseSimilarItemsRequest(request: SimilarItemsRequest__Out
       includeSeen: true,
       timeoutMs: 0,
       traceContext: {},
+      queryMode: 'QUERY_MODE_UNSPECIFIED',
     },
     limits,
     deps,

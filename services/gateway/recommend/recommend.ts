@@ -31,7 +31,12 @@ export interface RecommendQuery {
    * excludeIds); the profile, when given, only ranks the neighbours.
    */
   similarTo?: readonly string[];
+  /** Recommend's retrieval query (default USER_NET); ranking always uses e_u. */
+  queryMode?: QueryModeName;
 }
+
+/** A retrieval query concept of Recommend. */
+export type QueryModeName = 'USER_NET' | 'PSEUDO_USER' | 'LAST_ITEM';
 
 /** One recommended item. */
 export interface RecommendedItem {
@@ -110,10 +115,11 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   };
 
   const profile = query.profile;
-  let search: UserEmbedding;
+  let search: UserEmbedding | undefined;
   let user: UserEmbedding | undefined;
   if (query.similarTo !== undefined) {
     search = await itemsQuery(deps, query.similarTo, stageEnd(shares.embed), signal, now);
+    if (search === undefined) throw new DlrsError('INTERNAL', 'no query item was found');
     if (profile !== undefined) {
       try {
         user = await embedUser(deps, query.requestId, profile, stageEnd(shares.embed), signal, now);
@@ -126,12 +132,12 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     if (profile === undefined) return popular();
     try {
       user = await embedUser(deps, query.requestId, profile, stageEnd(shares.embed), signal, now);
-      search = user;
     } catch (error) {
       rethrowIfCancelled(signal);
       degraded.add('RANKING_UNAVAILABLE', 'embed users', error);
       return popular();
     }
+    search = (await recentItemsQuery(deps, query.queryMode ?? 'USER_NET', profile, stageEnd(shares.embed), signal, now)) ?? user;
   }
 
   const seen = query.includeSeen || profile === undefined ? [] : profile.recentItems?.map((item) => item.itemId ?? '') ?? [];
@@ -185,7 +191,15 @@ async function embedUser(deps: RecommendDeps, requestId: string, profile: UserPr
  * index the mean ranks as the sum of each item's similarities. An unknown id is NOT_FOUND
  * naming it; a catalog that cannot answer fails the request (there is no fallback query).
  */
-async function itemsQuery(deps: RecommendDeps, itemIds: readonly string[], deadlineMs: number, signal: AbortSignal, now: () => number): Promise<UserEmbedding> {
+async function itemsQuery(
+  deps: RecommendDeps,
+  itemIds: readonly string[],
+  deadlineMs: number,
+  signal: AbortSignal,
+  now: () => number,
+  weights: readonly number[] = itemIds.map(() => 1),
+  skipMissing = false,
+): Promise<UserEmbedding | undefined> {
   let stored: ItemEmbeddings;
   try {
     stored = await runStage('item embeddings', deadlineMs, signal, (budget) => deps.itemEmbeddings(itemIds, budget), now());
@@ -195,13 +209,37 @@ async function itemsQuery(deps: RecommendDeps, itemIds: readonly string[], deadl
   }
   const { dim } = stored;
   const mean = new Float32Array(dim);
+  let total = 0;
   for (const [i, itemId] of itemIds.entries()) {
     const embedding = stored.embeddings.get(itemId);
+    if (embedding === undefined && skipMissing) continue;
     if (embedding === undefined) throw new DlrsError('NOT_FOUND', `item '${itemId}' is not in the catalog`, { field: `item_ids[${i}]` });
     if (embedding.length !== 4 * dim) throw new DlrsError('INTERNAL', `item '${itemId}' has ${embedding.length} embedding bytes for dimension ${dim}`);
-    for (let j = 0; j < dim; j++) mean[j] += embedding.readFloatLE(4 * j) / itemIds.length;
+    for (let j = 0; j < dim; j++) mean[j] += weights[i] * embedding.readFloatLE(4 * j);
+    total += weights[i];
   }
+  if (total === 0) return undefined;
+  for (let j = 0; j < dim; j++) mean[j] /= total;
   return { modelVersion: stored.modelVersion, dim, embedding: Buffer.from(mean.buffer), bias: Buffer.alloc(4) };
+}
+
+/**
+ * PSEUDO_USER and LAST_ITEM: the query from the profile's recent items (newest first), items no
+ * longer in the catalog skipped. Undefined (search with e_u) for USER_NET, without recent
+ * items, or when the catalog cannot give their embeddings in time: the user still gets an
+ * answer from UserNet rather than an error.
+ */
+async function recentItemsQuery(deps: RecommendDeps, mode: QueryModeName, profile: UserProfile, deadlineMs: number, signal: AbortSignal, now: () => number): Promise<UserEmbedding | undefined> {
+  const recent = (profile.recentItems ?? []).map((item) => item.itemId ?? '').filter((id) => id !== '');
+  if (mode === 'USER_NET' || recent.length === 0) return undefined;
+  const itemIds = mode === 'LAST_ITEM' ? recent.slice(0, 1) : recent;
+  try {
+    return await itemsQuery(deps, itemIds, deadlineMs, signal, now, itemIds.map((_, position) => 2 ** -position), true);
+  } catch (error) {
+    rethrowIfCancelled(signal);
+    deps.logger?.warn({ err: error, mode }, 'recent items embeddings unavailable; searching with e_u');
+    return undefined;
+  }
 }
 
 function retrievalOrder(candidates: MergedCandidates, k: number): RecommendedItem[] {

@@ -92,7 +92,7 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
   // The deep model: one fit, early-stopped on the validation rule inside train; `--deep` overrides its options.
   const { refit, ...deepOptions } = options.deep;
   if (options.split === 'similar-items') {
-    const rows = await runSimilarItemsEvaluation(dataset, options.data, deepOptions, options.seed, options.out, progress, onStep);
+    const rows = await runSimilarItemsEvaluation(dataset, options.data, name, deepOptions, options.seed, options.out, progress, onStep);
     for (const r of rows) console.log(`${r.name.padEnd(32)} HitRate@10 ${r.hitRate10.toFixed(4)}  MRR ${r.mrr.toFixed(4)}`);
     return 0;
   }

@@ -15,10 +15,11 @@ export const SIMILAR_ITEMS_EPOCHS = 5;
 /** The multi-valued item features the content baseline compares. */
 const JACCARD_FEATURES = ['genres', 'tags'];
 
-/** Fits the deep model on the train part, measures the four similarities, writes DIR/<name>-similar-items/report.md; returns the rows. */
+/** Fits the deep model on the train part, measures the four similarities, writes `outDir`/<name>-similar-items/report.md; returns the rows. */
 export async function runSimilarItemsEvaluation(
   dataset: Dataset,
   data: string,
+  name: string,
   deep: Partial<TrainConfig>,
   seed: number,
   outDir: string,
@@ -40,7 +41,7 @@ export async function runSimilarItemsEvaluation(
     evaluateSimilarItems(`Jaccard (${JACCARD_FEATURES.join(', ')})`, featureJaccard(items, JACCARD_FEATURES), pairs, n),
   ];
   const lines = [
-    `# Similar items: ${dataset.name}`,
+    `# Similar items: ${name}`,
     '',
     `Per-user temporal split; query = the user's last train item, target = the user's earliest held-out item; the query itself excluded, ties counted against the target. ${pairs.length} pairs, deep model fitted once (seed ${seed}, ${deep.epochs ?? SIMILAR_ITEMS_EPOCHS} epochs, no early stopping). Load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
     '',
@@ -49,7 +50,7 @@ export async function runSimilarItemsEvaluation(
     ...rows.map((r) => `| ${r.name} | ${r.hitRate10.toFixed(4)} | ${r.mrr.toFixed(4)} |`),
     '',
   ];
-  const dir = `${outDir}/${dataset.name}-similar-items`;
+  const dir = `${outDir}/${name}-similar-items`;
   await mkdir(dir, { recursive: true });
   await writeFile(`${dir}/report.md`, lines.join('\n'));
   progress(`report: ${dir}/report.md`);

@@ -6,7 +6,7 @@ SPECS := 'bin/**/*.spec.ts' 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo eval bench-trainer bench-ranking bench-retrieval bench-e2e bench-scale bench-gateway drills loadtest loadtest-local image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval eval-similar-items bench-trainer bench-ranking bench-retrieval bench-e2e bench-scale bench-gateway drills loadtest loadtest-local image image-gpu render clean
 
 help: ## List the targets.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -43,6 +43,9 @@ eval: ## The MAP@k comparison (3 seeds) and the cold-start items comparison on M
 	@test -f $(MOVIELENS)/ratings.csv || { echo "make eval: no MovieLens at $(MOVIELENS). Download $(MOVIELENS_URL) (GroupLens), unzip it so that $(MOVIELENS)/ratings.csv exists, or run make eval MOVIELENS=/path/to/ml-latest-small."; exit 1; }
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS)
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split cold-items
+
+eval-similar-items: ## Similar-items quality (HitRate@10, MRR of the next item; docs/evaluation.md) on MovieLens latest-small.
+	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split similar-items
 
 bench-trainer: ## Training throughput, FLOPs and wall time on MovieLens latest-small.
 	$(NODE_TS) bench/trainer/train-bench.ts

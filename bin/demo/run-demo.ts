@@ -11,6 +11,7 @@ import { ensureBundle } from './ensure-bundle.js';
 import { runBurst } from './latency-burst.js';
 import { runLiveSession } from './live-session.js';
 import { recommenderClient, recordHistories } from './recommender-calls.js';
+import { showSimilarItems } from './show-similar-items.js';
 import { showRecommendations } from './show-recommendations.js';
 
 /** Recent events recorded per user: half the profile's bag of 20, a visible taste. */
@@ -74,6 +75,9 @@ async function demo(options: DemoOptions, signal: AbortSignal, state: { cluster?
   print(`  RecordInteractions: the last ${HISTORY_LENGTH} events of ${recorded.length} users: ${accepted} accepted, ${duplicates} duplicates (${(performance.now() - recordStartMs).toFixed(0)} ms)`);
   const shown = spread(recorded.slice(0, -1), options.users);
   await showRecommendations(client, catalog, shown, print);
+  signal.throwIfAborted();
+  print(`\n  more like this (SimilarItems: the nearest items by ItemNet embedding, the title itself excluded)`);
+  await showSimilarItems(client, catalog, print);
   signal.throwIfAborted();
 
   print('\n[4/6] live session (Session: events in, fresh recommendations pushed back after each)');

@@ -86,6 +86,20 @@ def recommend(stub, metadata, label, request):
     return response
 
 
+def similar_items(stub, metadata, item_ids, user, k):
+    """More like these items: in similarity order, and ranked for the user by RankNet."""
+    for label, request in (
+        (f"item_ids={','.join(item_ids)}", recommender_pb2.SimilarItemsRequest(item_ids=item_ids, k=k)),
+        (f"item_ids={','.join(item_ids)} user_id={user}", recommender_pb2.SimilarItemsRequest(item_ids=item_ids, k=k, user_id=user)),
+    ):
+        response = stub.SimilarItems(request, metadata=metadata, timeout=TIMEOUT_S)
+        print(f"SimilarItems {label}: {len(response.items)} items {describe(response)}")
+        print_items(response)
+        returned = {item.item_id for item in response.items} & set(item_ids)
+        if returned:
+            raise RuntimeError(f"SimilarItems returned its own query items {sorted(returned)}")
+
+
 def recommend_stream(stub, metadata, user, item_ids, k, exclude_ids):
     """Several requests on one stream; answers arrive as they complete, matched by request_id."""
     requests = {
@@ -132,6 +146,7 @@ def main(argv):
             record_interactions(stub, metadata, args.user, args.items)
             by_user = recommend(stub, metadata, f"user_id={args.user}", recommender_pb2.RecommendRequest(user_id=args.user, k=args.k))
             recommend(stub, metadata, f"context={','.join(args.items)}", recommender_pb2.RecommendRequest(context=context_of(args.items), k=args.k))
+            similar_items(stub, metadata, args.items[:1], args.user, args.k)
             recommend_stream(stub, metadata, args.user, args.items, args.k, [item.item_id for item in by_user.items])
             show_invalid_unary(stub, metadata, args.user)
         except grpc.RpcError as error:

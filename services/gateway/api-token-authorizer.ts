@@ -19,6 +19,7 @@ export const API_TOKEN_FILE_FORMAT: TokenFileFormat = { scopes: API_SCOPES, defa
 export const METHOD_SCOPES: Readonly<Record<string, ApiScope>> = Object.freeze({
   Recommend: 'read',
   RecommendStream: 'read',
+  SimilarItems: 'read',
   GetProfile: 'read',
   Session: 'read',
   RecordInteractions: 'write',

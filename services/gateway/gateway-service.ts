@@ -11,6 +11,7 @@ import type { DeleteProfileRequest__Output } from '../../shared/generated/dlrs/v
 import type { DeleteProfileResponse } from '../../shared/generated/dlrs/v1/DeleteProfileResponse.js';
 import type { GetProfileRequest__Output } from '../../shared/generated/dlrs/v1/GetProfileRequest.js';
 import type { RecommendRequest__Output } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
+import type { SimilarItemsRequest__Output } from '../../shared/generated/dlrs/v1/SimilarItemsRequest.js';
 import type { RecommendResponse } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
 import type { RecommendStreamResponse } from '../../shared/generated/dlrs/v1/RecommendStreamResponse.js';
 import type { RecordInteractionsRequest__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsRequest.js';
@@ -28,8 +29,8 @@ import type { ItemFeatureCache } from './item-cache/index.js';
 import type { PopularityTracker } from './popularity/index.js';
 import type { ProfileStore } from './profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from './profiles/index.js';
-import { checkRequestEnvelope, parseRecommendRequest, recommend } from './recommend/index.js';
-import type { RankingPort, RecommendLimits, RetrievalShardPort, StageShares } from './recommend/index.js';
+import { checkRequestEnvelope, parseRecommendRequest, parseSimilarItemsRequest, recommend } from './recommend/index.js';
+import type { CallBudget, RankingPort, RecommendQuery, RecommendLimits, RetrievalShardPort, StageShares } from './recommend/index.js';
 import type { ShardedCatalog } from './tiers/index.js';
 
 /** Bounds of the public API. */
@@ -67,6 +68,9 @@ export interface GatewayServiceDeps {
   now?: () => number;
 }
 
+/** A validated request of Recommend or SimilarItems and whom its impression is logged for. */
+type ParsedQuery = { userId: string; query: RecommendQuery };
+
 /** The dlrs.v1.Recommender implementation. */
 export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation {
   const now = deps.now ?? Date.now;
@@ -86,6 +90,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     shards: deps.shards,
     popularity: deps.popularity,
     itemFeatures,
+    itemEmbeddings: (itemIds: readonly string[], budget: CallBudget) => deps.catalog.getEmbeddings(itemIds, budget),
     stageShares: deps.stageShares,
     onDegraded: (reason: string) => degradedCounter.add(1, { reason }),
     logger: deps.logger.child({ component: 'recommend' }),
@@ -97,26 +102,30 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
   let recommendsInFlight = 0;
   // Admission control: a request beyond the bound is refused at once, so that overload shows as
   // an early RESOURCE_EXHAUSTED the client can back off from, not as answers late into their deadline.
-  const serveRecommend = async (request: RecommendRequest__Output, deadlineMs: number, signal: AbortSignal): Promise<RecommendResponse> => {
+  const serveRecommend = (request: RecommendRequest__Output, deadlineMs: number, signal: AbortSignal): Promise<RecommendResponse> =>
+    admit(request.requestId, () => parseRecommendRequest(request, deps.limits, resolveDeps, now()), deadlineMs, signal);
+  const serveSimilarItems = (request: SimilarItemsRequest__Output, deadlineMs: number, signal: AbortSignal): Promise<RecommendResponse> =>
+    admit(request.requestId, () => parseSimilarItemsRequest(request, deps.limits, resolveDeps, now()), deadlineMs, signal);
+  const admit = async (requestId: string, parse: () => Promise<ParsedQuery>, deadlineMs: number, signal: AbortSignal): Promise<RecommendResponse> => {
     if (recommendsInFlight >= deps.limits.maxRecommendsInFlight) {
       rejectedCounter.add(1);
       throw new DlrsError('RESOURCE_EXHAUSTED', `the gateway is serving its limit of ${deps.limits.maxRecommendsInFlight} recommendations; retry with backoff`);
     }
     recommendsInFlight++;
     try {
-      return await admittedRecommend(request, deadlineMs, signal);
+      return await admittedRecommend(requestId, parse, deadlineMs, signal);
     } finally {
       recommendsInFlight--;
     }
   };
-  const admittedRecommend = async (request: RecommendRequest__Output, deadlineMs: number, signal: AbortSignal): Promise<RecommendResponse> => {
-    const { userId, query } = await parseRecommendRequest(request, deps.limits, resolveDeps, now());
+  const admittedRecommend = async (requestId: string, parse: () => Promise<ParsedQuery>, deadlineMs: number, signal: AbortSignal): Promise<RecommendResponse> => {
+    const { userId, query } = await parse();
     const outcome = await recommend(recommendDeps, query, deadlineMs, signal);
     const titles = await titlesOf(outcome.items.map((item) => item.itemId), deadlineMs);
     deps.log?.append({
       type: 'impression',
       userId,
-      requestId: request.requestId,
+      requestId,
       items: outcome.items.map((item) => item.itemId),
       scores: outcome.items.map((item) => item.score),
       modelVersion: outcome.modelVersion,
@@ -124,7 +133,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
       ...(outcome.degradedReasons.length > 0 ? { degradedReasons: outcome.degradedReasons } : {}),
     });
     return {
-      requestId: request.requestId,
+      requestId,
       items: outcome.items.map((item, i) => ({ itemId: item.itemId, score: item.score, similarity: item.similarity, rank: i + 1, title: titles.get(item.itemId) ?? '' })),
       modelVersion: outcome.modelVersion,
       degraded: outcome.degradedReasons.length > 0,
@@ -167,6 +176,8 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
   return {
     Recommend: unary((request: RecommendRequest__Output, context) => serveRecommend(request, deadlineOf(context), context.signal)),
 
+    SimilarItems: unary((request: SimilarItemsRequest__Output, context) => serveSimilarItems(request, deadlineOf(context), context.signal)),
+
     RecommendStream: bidi((requests: AsyncIterable<RecommendRequest__Output>, writer: StreamWriter<RecommendStreamResponse>, context) => serveMultiplexedStream(requests, writer, context, recommendStream)),
 
     Session: bidi(async (requests: AsyncIterable<SessionRequest__Output>, writer: StreamWriter<SessionResponse>, context) => {
@@ -176,7 +187,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           if (message.message !== 'start' || !message.start) throw new DlrsError('INVALID_ARGUMENT', 'the first message of a session must be start', { field: 'start' });
           const userId = requireId(message.start.userId, 'start.user_id');
           const { k, candidates, filter } = message.start;
-          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {} } };
+          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {}, queryMode: 'QUERY_MODE_UNSPECIFIED' } };
           const first = await serveRecommend(start.request, deadlineOf(context), context.signal).catch((error: unknown) => {
             throw underField(error, 'start');
           });

@@ -166,6 +166,7 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
         const requests: Record<string, UnaryInvoker<unknown>> = {
           Recommend: (md, o, cb) => client.Recommend({ userId: 'u1', k: 2 }, md, o, cb),
           GetProfile: (md, o, cb) => client.GetProfile({ userId: 'nobody' }, md, o, cb),
+          SimilarItems: (md, o, cb) => client.SimilarItems({ itemIds: ['no-such-item'] }, md, o, cb),
           RecordInteractions: (md, o, cb) => client.RecordInteractions({ events: [{ userId: 'u9', interaction: { itemId: 'b', eventType: 'purchase', eventId: `e-${method}-${token}` } }] }, md, o, cb),
           DeleteProfile: (md, o, cb) => client.DeleteProfile({ userId: 'u9' }, md, o, cb),
           UpsertItems: (md, o, cb) => client.UpsertItems({ items: [{ id: 'new', title: 'New', features: {} }] }, md, o, cb),
@@ -176,21 +177,21 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
       const observed: Record<string, Record<string, string>> = {};
       for (const token of [undefined, 'unknown', 'reader', 'writer', 'admin-only', 'everything']) {
         const row: Record<string, string> = {};
-        for (const method of ['Recommend', 'GetProfile', 'RecordInteractions', 'DeleteProfile', 'UpsertItems', 'DeleteItems']) row[method] = await codeOf(call(method, token));
+        for (const method of ['Recommend', 'GetProfile', 'SimilarItems', 'RecordInteractions', 'DeleteProfile', 'UpsertItems', 'DeleteItems']) row[method] = await codeOf(call(method, token));
         observed[token ?? '(none)'] = row;
       }
-      const row = (recommend: string, getProfile: string, record: string, deleteProfile: string, upsert: string, deleteItems: string) => ({
-        Recommend: recommend, GetProfile: getProfile, RecordInteractions: record, DeleteProfile: deleteProfile, UpsertItems: upsert, DeleteItems: deleteItems,
+      const row = (recommend: string, getProfile: string, similarItems: string, record: string, deleteProfile: string, upsert: string, deleteItems: string) => ({
+        Recommend: recommend, GetProfile: getProfile, SimilarItems: similarItems, RecordInteractions: record, DeleteProfile: deleteProfile, UpsertItems: upsert, DeleteItems: deleteItems,
       });
       const U = 'UNAUTHENTICATED';
       const P = 'PERMISSION_DENIED';
       assert.deepEqual(observed, {
-        '(none)': row(U, U, U, U, U, U),
-        unknown: row(U, U, U, U, U, U),
-        reader: row('OK', 'NOT_FOUND', P, P, P, P),
-        writer: row('OK', 'NOT_FOUND', 'OK', P, P, P),
-        'admin-only': row(P, P, P, 'OK', 'OK', 'OK'),
-        everything: row('OK', 'NOT_FOUND', 'OK', 'OK', 'OK', 'OK'),
+        '(none)': row(U, U, U, U, U, U, U),
+        unknown: row(U, U, U, U, U, U, U),
+        reader: row('OK', 'NOT_FOUND', 'NOT_FOUND', P, P, P, P),
+        writer: row('OK', 'NOT_FOUND', 'NOT_FOUND', 'OK', P, P, P),
+        'admin-only': row(P, P, P, P, 'OK', 'OK', 'OK'),
+        everything: row('OK', 'NOT_FOUND', 'NOT_FOUND', 'OK', 'OK', 'OK', 'OK'),
       });
     });
 

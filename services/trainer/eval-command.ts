@@ -9,6 +9,7 @@ import type { ColdItemRecommender, HeldOutPart, Recommender, SplitMode } from '.
 import { THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_DEFAULTS, deepColdItems, deepRecommender, resolveTrainConfig } from './training/index.js';
 import type { StepProgress, TrainConfig } from './training/index.js';
 import { formatStepProgress, stderrProgress } from './progress/index.js';
+import { runSimilarItemsEvaluation } from './eval-similar-items.js';
 
 /** The dataset `make eval` reports on, relative to the repository root. */
 export const DEFAULT_EVAL_DATA = 'movielens:../shared/data/movielens/ml-latest-small';
@@ -22,14 +23,14 @@ export const DEFAULT_EVAL_SEEDS = 3;
 export const MOVIELENS_SMALL_URL = 'https://files.grouplens.org/datasets/movielens/ml-latest-small.zip';
 
 /** The split modes of `--split`: the protocol's temporal ones and the cold-start items split. */
-type EvalSplit = SplitMode | 'cold-items';
+type EvalSplit = SplitMode | 'cold-items' | 'similar-items';
 
 /** The `--models` key of a model: its name lower-cased, runs of other characters as one '-' (`Deep, thesis objective` → `deep-thesis-objective`). */
 export function modelKey(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-const USAGE = `Usage: dlrs eval [--data SPEC] [--split user|global|cold-items] [--held-out test|validation] [--out DIR] [--seed N] [--seeds COUNT] [--models a,b]
+const USAGE = `Usage: dlrs eval [--data SPEC] [--split user|global|cold-items|similar-items] [--held-out test|validation] [--out DIR] [--seed N] [--seeds COUNT] [--models a,b]
 
 Runs the offline evaluation protocol (docs/evaluation.md) and writes
 DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png; with
@@ -38,7 +39,9 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png; with
   --data SPEC     movielens:PATH | synthetic:SIZE | csv:ITEMS,INTERACTIONS,SCHEMA (default ${DEFAULT_EVAL_DATA};
                   MovieLens latest-small: ${MOVIELENS_SMALL_URL}, unzipped so that PATH/ratings.csv exists)
   --split MODE    user: per-user temporal split (default); global: one time cut;
-                  cold-items: 20 % of the items are new, models rank only them
+                  cold-items: 20 % of the items are new, models rank only them;
+                  similar-items: given a user's last train item, is the next item among its
+                  nearest (deep e_i by inner product and cosine, item-kNN, genre/tag Jaccard)
   --held-out P    test: the protocol (default); validation: a tuning run that drops the
                   test part and evaluates on the validation part (never reads test; temporal splits only)
   --out DIR       report root (default ${DEFAULT_REPORT_DIR})
@@ -88,6 +91,11 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
   const { interactions, items } = dataset;
   // The deep model: one fit, early-stopped on the validation rule inside train; `--deep` overrides its options.
   const { refit, ...deepOptions } = options.deep;
+  if (options.split === 'similar-items') {
+    const rows = await runSimilarItemsEvaluation(dataset, options.data, name, deepOptions, options.seed, options.out, progress, onStep);
+    for (const r of rows) console.log(`${r.name.padEnd(32)} HitRate@10 ${r.hitRate10.toFixed(4)}  MRR ${r.mrr.toFixed(4)}`);
+    return 0;
+  }
   if (options.split === 'cold-items') {
     const cold = coldCandidates ?? ((d: Dataset, spec: string) => [deepColdItems(d, spec, deepOptions, onStep)]);
     const coldBaselines: readonly ColdItemRecommender[] = [featurePopularity, randomNewItems, lightFmColdItems(dataset)];
@@ -189,10 +197,10 @@ function parseOptions(argv: string[]): EvalOptions | 'help' {
   });
   if (values.help) return 'help';
   const split = values.split;
-  if (split !== 'user' && split !== 'global' && split !== 'cold-items') throw new Error(`--split ${split}: expected user, global or cold-items`);
+  if (split !== 'user' && split !== 'global' && split !== 'cold-items' && split !== 'similar-items') throw new Error(`--split ${split}: expected user, global, cold-items or similar-items`);
   const heldOut = values['held-out'];
   if (heldOut !== 'test' && heldOut !== 'validation') throw new Error(`--held-out ${heldOut}: expected test or validation`);
-  if (split === 'cold-items' && heldOut !== 'test') throw new Error('--held-out validation: only with the temporal splits (user, global)');
+  if ((split === 'cold-items' || split === 'similar-items') && heldOut !== 'test') throw new Error('--held-out validation: only with the temporal splits (user, global)');
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed ${values.seed}: expected a non-negative integer`);
   const seeds = Number(values.seeds);

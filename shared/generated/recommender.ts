@@ -34,6 +34,7 @@ import type { SearchStreamResponse as _dlrs_v1_SearchStreamResponse, SearchStrea
 import type { SessionRequest as _dlrs_v1_SessionRequest, SessionRequest__Output as _dlrs_v1_SessionRequest__Output } from './dlrs/v1/SessionRequest.js';
 import type { SessionResponse as _dlrs_v1_SessionResponse, SessionResponse__Output as _dlrs_v1_SessionResponse__Output } from './dlrs/v1/SessionResponse.js';
 import type { SessionStart as _dlrs_v1_SessionStart, SessionStart__Output as _dlrs_v1_SessionStart__Output } from './dlrs/v1/SessionStart.js';
+import type { SimilarItemsRequest as _dlrs_v1_SimilarItemsRequest, SimilarItemsRequest__Output as _dlrs_v1_SimilarItemsRequest__Output } from './dlrs/v1/SimilarItemsRequest.js';
 import type { SnapshotRequest as _dlrs_v1_SnapshotRequest, SnapshotRequest__Output as _dlrs_v1_SnapshotRequest__Output } from './dlrs/v1/SnapshotRequest.js';
 import type { SnapshotResponse as _dlrs_v1_SnapshotResponse, SnapshotResponse__Output as _dlrs_v1_SnapshotResponse__Output } from './dlrs/v1/SnapshotResponse.js';
 import type { StatsRequest as _dlrs_v1_StatsRequest, StatsRequest__Output as _dlrs_v1_StatsRequest__Output } from './dlrs/v1/StatsRequest.js';
@@ -71,6 +72,7 @@ export interface ProtoGrpcType {
       Item: MessageTypeDefinition<_dlrs_v1_Item, _dlrs_v1_Item__Output>
       LoadModelRequest: MessageTypeDefinition<_dlrs_v1_LoadModelRequest, _dlrs_v1_LoadModelRequest__Output>
       ModelInfo: MessageTypeDefinition<_dlrs_v1_ModelInfo, _dlrs_v1_ModelInfo__Output>
+      QueryMode: EnumTypeDefinition
       Range: MessageTypeDefinition<_dlrs_v1_Range, _dlrs_v1_Range__Output>
       RecentItem: MessageTypeDefinition<_dlrs_v1_RecentItem, _dlrs_v1_RecentItem__Output>
       RecommendRequest: MessageTypeDefinition<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendRequest__Output>
@@ -103,6 +105,7 @@ export interface ProtoGrpcType {
       SessionRequest: MessageTypeDefinition<_dlrs_v1_SessionRequest, _dlrs_v1_SessionRequest__Output>
       SessionResponse: MessageTypeDefinition<_dlrs_v1_SessionResponse, _dlrs_v1_SessionResponse__Output>
       SessionStart: MessageTypeDefinition<_dlrs_v1_SessionStart, _dlrs_v1_SessionStart__Output>
+      SimilarItemsRequest: MessageTypeDefinition<_dlrs_v1_SimilarItemsRequest, _dlrs_v1_SimilarItemsRequest__Output>
       SnapshotRequest: MessageTypeDefinition<_dlrs_v1_SnapshotRequest, _dlrs_v1_SnapshotRequest__Output>
       SnapshotResponse: MessageTypeDefinition<_dlrs_v1_SnapshotResponse, _dlrs_v1_SnapshotResponse__Output>
       StatsRequest: MessageTypeDefinition<_dlrs_v1_StatsRequest, _dlrs_v1_StatsRequest__Output>

@@ -50,6 +50,8 @@ describe('dlrs demo end to end (synthetic:tiny)', function () {
     assert.equal(pids.length, 4, 'four services reported SERVING');
     const tables = stdout.match(/^ +10 +[01]\.\d{3} +-?\d\.\d{3} +i\d+ +Item \d+ \(cat-\d\)$/gm) ?? [];
     assert.equal(tables.length, 2, 'a full top-10 table with scores and titles per shown user');
+    const similar = stdout.match(/^ {2}more like .+, \d+ ms:\n.*\n.*\n(?: +\d +-?\d+\.\d{3} +-?\d+\.\d{3} +i\d+ +Item \d+ \(cat-\d\)\n){5}/gm) ?? [];
+    assert.equal(similar.length, 3, 'three "more like this" titles, five neighbours each');
     assert.match(stdout, /^ {2}session shift in the top 10: cat-\d \d+ → \d+/m);
     assert.match(stdout, /^ {4}event 10\/10 +view Item \d+/m, 'one push per session event');
     const latency = /latency p50 ([\d.]+) ms, p90 ([\d.]+) ms, p99 ([\d.]+) ms; throughput (\d+) req\/s \((\d+) answered .*, (\d+) errors\)/.exec(stdout);

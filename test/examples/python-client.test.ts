@@ -94,6 +94,8 @@ describe('the Python client (examples/python) against the real services', functi
     const byUserIds = byUser.map(([, id]) => id);
     assert.ok(byUserIds.every((id) => catalog.has(id) && !seen.includes(id)), `catalog items, the recorded ones excluded: ${byUserIds.join(' ')}`);
     assert.equal(line('Recommend context='), `Recommend context=${seen.join(',')}: ${K} items model=${version} degraded=no`);
+    assert.equal(line(`SimilarItems item_ids=${seen[0]}:`), `SimilarItems item_ids=${seen[0]}: ${K} items model=${version} degraded=no`);
+    assert.equal(line(`SimilarItems item_ids=${seen[0]} user_id=${USER}:`), `SimilarItems item_ids=${seen[0]} user_id=${USER}: ${K} items model=${version} degraded=no`);
 
     const answers = new Map(
       lines.filter((l) => l.startsWith('  answer request_id=')).map((l) => [/request_id=(\S+)/.exec(l)![1], l] as const),

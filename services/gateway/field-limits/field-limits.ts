@@ -36,3 +36,5 @@ export const MAX_FEATURE_TEXTS = 256;
 export const MAX_ITEM_FEATURES = 256;
 /** A display title: a film or listing title, with room for long ones. */
 export const MAX_TITLE_BYTES = 1024;
+/** SimilarItems' item_ids: a "more like this" of a handful of items, not a profile. */
+export const MAX_SIMILAR_QUERY_ITEMS = 20;

@@ -24,7 +24,7 @@ import { parseInteraction } from '../ingest/index.js';
 import type { InteractionLimits } from '../ingest/index.js';
 import type { ProfileStore } from '../profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from '../profiles/index.js';
-import type { RecommendQuery } from './recommend.js';
+import type { QueryModeName, RecommendQuery } from './recommend.js';
 
 /** Bounds of a recommendation request. */
 export interface RecommendLimits extends InteractionLimits {
@@ -64,7 +64,7 @@ export async function parseRecommendRequest(request: RecommendRequest__Output, l
   const spec = deps.spec();
   const filter = request.filter ?? undefined;
   if (filter) checkFilter(filter, spec);
-  const base = { requestId: request.requestId, k, candidates, excludeIds: request.excludeIds, filter, includeSeen: request.includeSeen };
+  const base = { requestId: request.requestId, k, candidates, excludeIds: request.excludeIds, filter, includeSeen: request.includeSeen, queryMode: queryModeOf(request.queryMode) };
 
   if (request.user === 'userId' && request.userId !== undefined) {
     const userId = requireId(request.userId, 'user_id');
@@ -130,6 +130,12 @@ function checkFilter(filter: AttributeFilter__Output, spec: FeatureSpec): void {
       throw invalid(field, 'needs a condition: equals, any_of or range');
     }
   });
+}
+
+function queryModeOf(mode: RecommendRequest__Output['queryMode']): QueryModeName {
+  if (mode === 'PSEUDO_USER' || mode === 'LAST_ITEM' || mode === 'USER_NET') return mode;
+  if (mode === 'QUERY_MODE_UNSPECIFIED') return 'USER_NET';
+  throw invalid('query_mode', `unknown value ${String(mode)}; expected USER_NET, PSEUDO_USER or LAST_ITEM`);
 }
 
 function invalid(field: string, message: string): DlrsError {

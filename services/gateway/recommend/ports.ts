@@ -25,3 +25,11 @@ export interface RetrievalShardPort {
   readonly shard: number;
   search(request: SearchRequest, budget: CallBudget): Promise<SearchResponse__Output>;
 }
+
+/** Stored item embeddings of one model version. */
+export interface ItemEmbeddings {
+  modelVersion: string;
+  dim: number;
+  /** d little-endian float32 per item found; absent ids do not exist. */
+  embeddings: Map<string, Buffer>;
+}

@@ -10,7 +10,7 @@ import type { PopularityTracker } from '../popularity/index.js';
 import { matchesFilter } from './matches-filter.js';
 import { mergeCandidates } from './merge-candidates.js';
 import type { MergedCandidates } from './merge-candidates.js';
-import type { RankingPort, RetrievalShardPort } from './ports.js';
+import type { CallBudget, ItemEmbeddings, RankingPort, RetrievalShardPort } from './ports.js';
 import { candidatesPerShard } from './shard-candidates.js';
 import { DEFAULT_STAGE_SHARES, runStage } from './stage-budget.js';
 import type { StageShares } from './stage-budget.js';
@@ -26,7 +26,17 @@ export interface RecommendQuery {
   filter: AttributeFilter__Output | undefined;
   /** Allow the items of the profile's bag of recent items. */
   includeSeen: boolean;
+  /**
+   * SimilarItems: search with the mean e_i of these items instead of e_u (they must be in
+   * excludeIds); the profile, when given, only ranks the neighbours.
+   */
+  similarTo?: readonly string[];
+  /** Recommend's retrieval query (default USER_NET); ranking always uses e_u. */
+  queryMode?: QueryModeName;
 }
+
+/** A retrieval query concept of Recommend. */
+export type QueryModeName = 'USER_NET' | 'PSEUDO_USER' | 'LAST_ITEM';
 
 /** One recommended item. */
 export interface RecommendedItem {
@@ -66,6 +76,8 @@ export interface RecommendDeps {
   popularity: PopularityTracker;
   /** Raw features by item id (the item-feature cache; undefined = not in the catalog), to check and filter popular items. */
   itemFeatures: (itemIds: readonly string[]) => Promise<ReadonlyMap<string, Item['features'] | undefined>>;
+  /** Stored e_i by item id (SimilarItems' query). */
+  itemEmbeddings: (itemIds: readonly string[], budget: CallBudget) => Promise<ItemEmbeddings>;
   stageShares?: StageShares;
   /** Counts each degraded mode once per request (metrics). */
   onDegraded?: (reason: DegradedReasonName) => void;
@@ -103,27 +115,37 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   };
 
   const profile = query.profile;
-  if (profile === undefined) return popular();
-
-  let user: UserEmbedding;
-  try {
-    const response = await runStage('embed users', stageEnd(shares.embed), signal, (budget) => deps.ranking.embedUsers({ requestId: query.requestId, profiles: [profile] }, budget), now());
-    if (response.count !== 1 || response.dim < 1 || response.embeddings.length !== 4 * response.dim || response.biases.length !== 4) {
-      throw new DlrsError('INTERNAL', `embed users answered ${response.count} rows of dimension ${response.dim} in ${response.embeddings.length} bytes`);
+  let search: UserEmbedding | undefined;
+  let user: UserEmbedding | undefined;
+  if (query.similarTo !== undefined) {
+    search = await itemsQuery(deps, query.similarTo, stageEnd(shares.embed), signal, now);
+    if (search === undefined) throw new DlrsError('INTERNAL', 'no query item was found');
+    if (profile !== undefined) {
+      try {
+        user = await embedUser(deps, query.requestId, profile, stageEnd(shares.embed), signal, now);
+      } catch (error) {
+        rethrowIfCancelled(signal);
+        degraded.add('RANKING_UNAVAILABLE', 'embed users', error);
+      }
     }
-    user = { modelVersion: response.modelVersion, dim: response.dim, embedding: response.embeddings, bias: response.biases };
-  } catch (error) {
-    rethrowIfCancelled(signal);
-    degraded.add('RANKING_UNAVAILABLE', 'embed users', error);
-    return popular();
+  } else {
+    if (profile === undefined) return popular();
+    try {
+      user = await embedUser(deps, query.requestId, profile, stageEnd(shares.embed), signal, now);
+    } catch (error) {
+      rethrowIfCancelled(signal);
+      degraded.add('RANKING_UNAVAILABLE', 'embed users', error);
+      return popular();
+    }
+    search = (await recentItemsQuery(deps, query.queryMode ?? 'USER_NET', profile, stageEnd(shares.embed), signal, now)) ?? user;
   }
 
-  const seen = query.includeSeen ? [] : profile.recentItems?.map((item) => item.itemId ?? '') ?? [];
+  const seen = query.includeSeen || profile === undefined ? [] : profile.recentItems?.map((item) => item.itemId ?? '') ?? [];
   const searchRequest = {
     requestId: query.requestId,
-    modelVersion: user.modelVersion,
-    dim: user.dim,
-    queries: user.embedding,
+    modelVersion: search.modelVersion,
+    dim: search.dim,
+    queries: search.embedding,
     k: candidatesPerShard(query.candidates, deps.shards.length),
     excludeIds: [...new Set([...query.excludeIds, ...seen])],
     filter: query.filter,
@@ -133,7 +155,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   const answers = await Promise.allSettled(deps.shards.map((shard) => runStage(`search shard ${shard.shard}`, searchEnd, signal, (budget) => shard.search(searchRequest, budget), now())));
   const results = [];
   for (const [i, answer] of answers.entries()) {
-    const problem = answer.status === 'rejected' ? answer.reason : mismatch(answer.value, user.modelVersion, user.dim);
+    const problem = answer.status === 'rejected' ? answer.reason : mismatch(answer.value, search.modelVersion, search.dim);
     if (problem === undefined && answer.status === 'fulfilled') {
       results.push(answer.value.results[0]);
       continue;
@@ -142,8 +164,9 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     degraded.add('SHARD_UNAVAILABLE', `shard ${deps.shards[i].shard}`, problem);
   }
   if (results.length === 0) return popular();
-  const candidates = mergeCandidates(results, user.dim, query.candidates);
-  if (candidates.itemIds.length === 0) return { items: [], modelVersion: user.modelVersion, ...degraded.summary() };
+  const candidates = mergeCandidates(results, search.dim, query.candidates);
+  if (candidates.itemIds.length === 0) return { items: [], modelVersion: search.modelVersion, ...degraded.summary() };
+  if (user === undefined) return { items: retrievalOrder(candidates, query.k), modelVersion: search.modelVersion, ...degraded.summary() };
 
   try {
     const ranked = await runStage('rank', stageEnd(shares.embed + shares.search + shares.rank), signal, (budget) => deps.ranking.rank(rankRequest(query, user, candidates), budget), now());
@@ -151,10 +174,77 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   } catch (error) {
     rethrowIfCancelled(signal);
     degraded.add('RANKING_UNAVAILABLE', 'rank', error);
-    const best = candidates.itemIds.map((_, i) => i).sort((a, b) => candidates.similarities[b] - candidates.similarities[a]);
-    const items = best.slice(0, query.k).map((i) => ({ itemId: candidates.itemIds[i], score: candidates.similarities[i], similarity: candidates.similarities[i] }));
-    return { items, modelVersion: user.modelVersion, ...degraded.summary() };
+    return { items: retrievalOrder(candidates, query.k), modelVersion: search.modelVersion, ...degraded.summary() };
   }
+}
+
+async function embedUser(deps: RecommendDeps, requestId: string, profile: UserProfile, deadlineMs: number, signal: AbortSignal, now: () => number): Promise<UserEmbedding> {
+  const response = await runStage('embed users', deadlineMs, signal, (budget) => deps.ranking.embedUsers({ requestId, profiles: [profile] }, budget), now());
+  if (response.count !== 1 || response.dim < 1 || response.embeddings.length !== 4 * response.dim || response.biases.length !== 4) {
+    throw new DlrsError('INTERNAL', `embed users answered ${response.count} rows of dimension ${response.dim} in ${response.embeddings.length} bytes`);
+  }
+  return { modelVersion: response.modelVersion, dim: response.dim, embedding: response.embeddings, bias: response.biases };
+}
+
+/**
+ * SimilarItems' query: the mean of the stored e_i of the given items. Under an inner-product
+ * index the mean ranks as the sum of each item's similarities. An unknown id is NOT_FOUND
+ * naming it; a catalog that cannot answer fails the request (there is no fallback query).
+ */
+async function itemsQuery(
+  deps: RecommendDeps,
+  itemIds: readonly string[],
+  deadlineMs: number,
+  signal: AbortSignal,
+  now: () => number,
+  weights: readonly number[] = itemIds.map(() => 1),
+  skipMissing = false,
+): Promise<UserEmbedding | undefined> {
+  let stored: ItemEmbeddings;
+  try {
+    stored = await runStage('item embeddings', deadlineMs, signal, (budget) => deps.itemEmbeddings(itemIds, budget), now());
+  } catch (error) {
+    rethrowIfCancelled(signal);
+    throw new DlrsError('UNAVAILABLE', `the query items' embeddings could not be fetched (${DlrsError.from(error).code})`, { cause: error });
+  }
+  const { dim } = stored;
+  const mean = new Float32Array(dim);
+  let total = 0;
+  for (const [i, itemId] of itemIds.entries()) {
+    const embedding = stored.embeddings.get(itemId);
+    if (embedding === undefined && skipMissing) continue;
+    if (embedding === undefined) throw new DlrsError('NOT_FOUND', `item '${itemId}' is not in the catalog`, { field: `item_ids[${i}]` });
+    if (embedding.length !== 4 * dim) throw new DlrsError('INTERNAL', `item '${itemId}' has ${embedding.length} embedding bytes for dimension ${dim}`);
+    for (let j = 0; j < dim; j++) mean[j] += weights[i] * embedding.readFloatLE(4 * j);
+    total += weights[i];
+  }
+  if (total === 0) return undefined;
+  for (let j = 0; j < dim; j++) mean[j] /= total;
+  return { modelVersion: stored.modelVersion, dim, embedding: Buffer.from(mean.buffer), bias: Buffer.alloc(4) };
+}
+
+/**
+ * PSEUDO_USER and LAST_ITEM: the query from the profile's recent items (newest first), items no
+ * longer in the catalog skipped. Undefined (search with e_u) for USER_NET, without recent
+ * items, or when the catalog cannot give their embeddings in time: the user still gets an
+ * answer from UserNet rather than an error.
+ */
+async function recentItemsQuery(deps: RecommendDeps, mode: QueryModeName, profile: UserProfile, deadlineMs: number, signal: AbortSignal, now: () => number): Promise<UserEmbedding | undefined> {
+  const recent = (profile.recentItems ?? []).map((item) => item.itemId ?? '').filter((id) => id !== '');
+  if (mode === 'USER_NET' || recent.length === 0) return undefined;
+  const itemIds = mode === 'LAST_ITEM' ? recent.slice(0, 1) : recent;
+  try {
+    return await itemsQuery(deps, itemIds, deadlineMs, signal, now, itemIds.map((_, position) => 2 ** -position), true);
+  } catch (error) {
+    rethrowIfCancelled(signal);
+    deps.logger?.warn({ err: error, mode }, 'recent items embeddings unavailable; searching with e_u');
+    return undefined;
+  }
+}
+
+function retrievalOrder(candidates: MergedCandidates, k: number): RecommendedItem[] {
+  const best = candidates.itemIds.map((_, i) => i).sort((a, b) => candidates.similarities[b] - candidates.similarities[a]);
+  return best.slice(0, k).map((i) => ({ itemId: candidates.itemIds[i], score: candidates.similarities[i], similarity: candidates.similarities[i] }));
 }
 
 function rankRequest(query: RecommendQuery, user: UserEmbedding, candidates: MergedCandidates): RankRequest {

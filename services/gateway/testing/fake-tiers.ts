@@ -163,11 +163,11 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
     return { requestId: request.requestId, modelVersion: state.modelVersion, shard, dim: FAKE_DIM, results: [result] };
   };
   const { server, address } = await listen(loadProtos().grpcObject.dlrs.v1.Retrieval.service, {
-    GetItems: (call: grpc.ServerUnaryCall<{ itemIds: string[] }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+    GetItems: (call: grpc.ServerUnaryCall<{ itemIds: string[]; includeEmbeddings: boolean }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       count(calls, 'GetItems');
       const found = call.request.itemIds.map((id) => items.find((item) => item.id === id)).filter((item) => item !== undefined);
       callback(null, {
-        items: found.map((item) => ({ item: { id: item.id, title: item.title ?? '', features: featureValues(item.features) } })),
+        items: found.map((item) => ({ item: { id: item.id, title: item.title ?? '', features: featureValues(item.features) }, embedding: call.request.includeEmbeddings ? floats(item.embedding) : Buffer.alloc(0), bias: item.bias })),
         notFound: call.request.itemIds.filter((id) => !found.some((item) => item.id === id)),
         modelVersion: state.modelVersion,
         dim: FAKE_DIM,

@@ -8,12 +8,14 @@ import type { GetItemsResponse__Output } from '../../../shared/generated/dlrs/v1
 import type { RetrievalClient } from '../../../shared/generated/dlrs/v1/Retrieval.js';
 import type { UpsertItemsResponse__Output } from '../../../shared/generated/dlrs/v1/UpsertItemsResponse.js';
 import type { Logger } from '../../../shared/logging/index.js';
-import type { CallBudget } from '../recommend/index.js';
+import type { CallBudget, ItemEmbeddings } from '../recommend/index.js';
 
 /** The catalog spread over the retrieval shards: every item lives on the shard `shardOf` names. */
 export interface ShardedCatalog {
   /** The items found (title and raw features), by id; absent ids do not exist. */
   getItems(itemIds: readonly string[], budget: CallBudget): Promise<Map<string, Item>>;
+  /** The ItemNet embeddings e_i of the items found, by id; absent ids do not exist. */
+  getEmbeddings(itemIds: readonly string[], budget: CallBudget): Promise<ItemEmbeddings>;
   /** Upserts each item on its shard; resolves once every shard made its part durable. */
   upsertItems(items: readonly ItemMessage[], budget: CallBudget): Promise<{ upserted: number; modelVersion: string }>;
   /** Deletes each id on its shard. */
@@ -66,6 +68,20 @@ export function shardedCatalog(clients: readonly RetrievalClient[], shardOf: (it
         }
       }
       return found;
+    },
+    async getEmbeddings(itemIds, budget) {
+      const answers = await onShards(route(itemIds, (id) => id), (client, part) =>
+        callUnary<GetItemsResponse__Output>((metadata, options, callback) => client.GetItems({ itemIds: part, includeEmbeddings: true }, metadata, options, callback), { signal: budget.signal, deadline: budget.deadlineMs }),
+      );
+      const versions = new Set(answers.map((answer) => `${answer.modelVersion}/${answer.dim}`));
+      if (versions.size > 1) throw new DlrsError('UNAVAILABLE', `the shards serve different models (${[...versions].join(', ')}); retry once the rollout is done`);
+      const embeddings = new Map<string, Buffer>();
+      for (const answer of answers) {
+        for (const { item, embedding } of answer.items) {
+          if (item) embeddings.set(item.id, embedding);
+        }
+      }
+      return { modelVersion: answers[0]?.modelVersion ?? '', dim: answers[0]?.dim ?? 0, embeddings };
     },
     async upsertItems(items, budget) {
       const answers = await onShards(route(items, (item) => item.id ?? ''), (client, part) =>

@@ -42,3 +42,5 @@ export type { ColdItemsInput, ColdItemsResult, ColdModelResult } from './run-col
 export { fitAndTestSeeds, poolSeedRuns, runSeeds, seedSpread } from './seed-runs.js';
 export type { RankerRuns, SeedRun, SeedSpread } from './seed-runs.js';
 export { COLD_REPORT_FILES, writeColdItemsReport } from './write-cold-items-report.js';
+export { coOccurrenceCosine, embeddingSimilarity, evaluateSimilarItems, featureJaccard, nextItemPairs } from './similar-items.js';
+export type { ItemSimilarity, NextItemPair, SimilarItemsMetrics } from './similar-items.js';

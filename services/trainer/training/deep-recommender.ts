@@ -219,3 +219,14 @@ function modelRanker(form: Form, model: Model, prepared: PreparedData, train: Tr
     },
   };
 }
+
+/**
+ * The catalog's e_i after one fit on all of `train` for exactly the configured epochs (no
+ * early stopping): the deep model's item space, for the similar-items evaluation.
+ */
+export async function deepItemEmbeddings(dataset: Dataset, data: string, base: Partial<TrainConfig>, train: TrainData, context: FitContext, onStep?: StepListener): Promise<{ dim: number; e: Float32Array }> {
+  const { prepared, model } = await deepFitter(dataset, data, base, undefined, onStep)(train, { refit: 1 }, context);
+  const items = embedCatalog(model, prepared.training.catalog, prepared.training.catalogSize);
+  if (items.count !== train.numItems) throw new Error(`the model embedded ${items.count} catalog rows, the data has ${train.numItems} items`);
+  return { dim: model.shape.dim, e: items.e };
+}

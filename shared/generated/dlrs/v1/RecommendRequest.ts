@@ -2,6 +2,7 @@
 
 import type { UserContext as _dlrs_v1_UserContext, UserContext__Output as _dlrs_v1_UserContext__Output } from '../../dlrs/v1/UserContext.js';
 import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Output as _dlrs_v1_AttributeFilter__Output } from '../../dlrs/v1/AttributeFilter.js';
+import type { QueryMode as _dlrs_v1_QueryMode, QueryMode__Output as _dlrs_v1_QueryMode__Output } from '../../dlrs/v1/QueryMode.js';
 
 /**
  * A recommendation request.
@@ -53,6 +54,12 @@ export interface RecommendRequest {
    * At most 4 entries, keys of at most 64 bytes, values of at most 512 bytes.
    */
   'traceContext'?: ({[key: string]: string});
+  /**
+   * What the candidates are retrieved with; ranking always uses the user's e_u. The default
+   * is USER_NET for everyone until the evaluation (docs/evaluation.md) shows another mode
+   * winning for some users.
+   */
+  'queryMode'?: (_dlrs_v1_QueryMode);
   /**
    * Who to recommend for. Required: one of them.
    */
@@ -109,6 +116,12 @@ export interface RecommendRequest__Output {
    * At most 4 entries, keys of at most 64 bytes, values of at most 512 bytes.
    */
   'traceContext': ({[key: string]: string});
+  /**
+   * What the candidates are retrieved with; ranking always uses the user's e_u. The default
+   * is USER_NET for everyone until the evaluation (docs/evaluation.md) shows another mode
+   * winning for some users.
+   */
+  'queryMode': (_dlrs_v1_QueryMode__Output);
   /**
    * Who to recommend for. Required: one of them.
    */

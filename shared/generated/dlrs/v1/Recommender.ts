@@ -14,6 +14,7 @@ import type { RecordInteractionsRequest as _dlrs_v1_RecordInteractionsRequest, R
 import type { RecordInteractionsResponse as _dlrs_v1_RecordInteractionsResponse, RecordInteractionsResponse__Output as _dlrs_v1_RecordInteractionsResponse__Output } from '../../dlrs/v1/RecordInteractionsResponse.js';
 import type { SessionRequest as _dlrs_v1_SessionRequest, SessionRequest__Output as _dlrs_v1_SessionRequest__Output } from '../../dlrs/v1/SessionRequest.js';
 import type { SessionResponse as _dlrs_v1_SessionResponse, SessionResponse__Output as _dlrs_v1_SessionResponse__Output } from '../../dlrs/v1/SessionResponse.js';
+import type { SimilarItemsRequest as _dlrs_v1_SimilarItemsRequest, SimilarItemsRequest__Output as _dlrs_v1_SimilarItemsRequest__Output } from '../../dlrs/v1/SimilarItemsRequest.js';
 import type { UpsertItemsRequest as _dlrs_v1_UpsertItemsRequest, UpsertItemsRequest__Output as _dlrs_v1_UpsertItemsRequest__Output } from '../../dlrs/v1/UpsertItemsRequest.js';
 import type { UpsertItemsResponse as _dlrs_v1_UpsertItemsResponse, UpsertItemsResponse__Output as _dlrs_v1_UpsertItemsResponse__Output } from '../../dlrs/v1/UpsertItemsResponse.js';
 import type { UserProfile as _dlrs_v1_UserProfile, UserProfile__Output as _dlrs_v1_UserProfile__Output } from '../../dlrs/v1/UserProfile.js';
@@ -134,6 +135,25 @@ export interface RecommenderClient extends grpc.Client {
   session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dlrs_v1_SessionRequest, _dlrs_v1_SessionResponse__Output>;
   
   /**
+   * "More like this": the catalog items nearest to one or several given items by inner
+   * product of their ItemNet embeddings, the given items excluded; with a user, the
+   * neighbours are ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
+   */
+  SimilarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
+  SimilarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
+  SimilarItems(argument: _dlrs_v1_SimilarItemsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
+  SimilarItems(argument: _dlrs_v1_SimilarItemsRequest, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * "More like this": the catalog items nearest to one or several given items by inner
+   * product of their ItemNet embeddings, the given items excluded; with a user, the
+   * neighbours are ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
+   */
+  similarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
+  similarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
+  similarItems(argument: _dlrs_v1_SimilarItemsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
+  similarItems(argument: _dlrs_v1_SimilarItemsRequest, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Add or replace catalog items; each is routed to the shard that owns it and
    * acknowledged once that shard has made it durable.
    */
@@ -203,6 +223,13 @@ export interface RecommenderHandlers extends grpc.UntypedServiceImplementation {
   Session: grpc.handleBidiStreamingCall<_dlrs_v1_SessionRequest__Output, _dlrs_v1_SessionResponse>;
   
   /**
+   * "More like this": the catalog items nearest to one or several given items by inner
+   * product of their ItemNet embeddings, the given items excluded; with a user, the
+   * neighbours are ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
+   */
+  SimilarItems: grpc.handleUnaryCall<_dlrs_v1_SimilarItemsRequest__Output, _dlrs_v1_RecommendResponse>;
+  
+  /**
    * Add or replace catalog items; each is routed to the shard that owns it and
    * acknowledged once that shard has made it durable.
    */
@@ -218,5 +245,6 @@ export interface RecommenderDefinition extends grpc.ServiceDefinition {
   RecommendStream: MethodDefinition<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendStreamResponse, _dlrs_v1_RecommendRequest__Output, _dlrs_v1_RecommendStreamResponse__Output>
   RecordInteractions: MethodDefinition<_dlrs_v1_RecordInteractionsRequest, _dlrs_v1_RecordInteractionsResponse, _dlrs_v1_RecordInteractionsRequest__Output, _dlrs_v1_RecordInteractionsResponse__Output>
   Session: MethodDefinition<_dlrs_v1_SessionRequest, _dlrs_v1_SessionResponse, _dlrs_v1_SessionRequest__Output, _dlrs_v1_SessionResponse__Output>
+  SimilarItems: MethodDefinition<_dlrs_v1_SimilarItemsRequest, _dlrs_v1_RecommendResponse, _dlrs_v1_SimilarItemsRequest__Output, _dlrs_v1_RecommendResponse__Output>
   UpsertItems: MethodDefinition<_dlrs_v1_UpsertItemsRequest, _dlrs_v1_UpsertItemsResponse, _dlrs_v1_UpsertItemsRequest__Output, _dlrs_v1_UpsertItemsResponse__Output>
 }

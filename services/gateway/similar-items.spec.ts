@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { DlrsError } from '../../shared/errors/index.js';
+import { callUnary } from '../../shared/grpc/index.js';
+import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
+import type { RecordInteractionsResponse__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
+import type { SimilarItemsRequest } from '../../shared/generated/dlrs/v1/SimilarItemsRequest.js';
+import { startTestGateway } from './testing/start-test-gateway.js';
+import type { TestGateway } from './testing/start-test-gateway.js';
+
+// The test catalog's embeddings are [s, 0, 0]: the neighbours of any item are in similarity
+// order xd a b xe c, and RankNet (bias) order is b xe c a xd.
+describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gRPC servers', () => {
+  let gateway: TestGateway;
+
+  beforeEach(async () => {
+    gateway = await startTestGateway();
+  });
+
+  afterEach(async () => {
+    await gateway.stop();
+  });
+
+  const similar = (request: SimilarItemsRequest) => callUnary<RecommendResponse__Output>((md, o, cb) => gateway.client.SimilarItems(request, md, o, cb), { deadline: Date.now() + 5000 });
+  const failure = async (promise: Promise<unknown>): Promise<DlrsError> => {
+    try {
+      await promise;
+    } catch (error) {
+      return DlrsError.from(error);
+    }
+    assert.fail('expected a failure');
+  };
+  const ids = (response: RecommendResponse__Output) => response.items.map((item) => item.itemId);
+
+  it('answers the nearest items in similarity order with titles, the query items excluded, from both shards', async () => {
+    const response = await similar({ requestId: 's1', itemIds: ['a'], k: 3 });
+    assert.deepEqual(response.items.map((i) => [i.itemId, i.rank, i.title]), [['xd', 1, 'Title XD'], ['b', 2, 'Title B'], ['xe', 3, 'Title XE']]);
+    assert.equal(response.requestId, 's1');
+    assert.equal(response.degraded, false);
+    assert.ok(Math.abs(response.items[0].similarity - 0.9 * 0.95) < 1e-6, 'the query is e_a, the similarity e_a . e_xd');
+    assert.deepEqual(ids(await similar({ itemIds: ['a', 'xd'], k: 10 })), ['b', 'xe', 'c']);
+  });
+
+  it('applies exclusions and filters as Recommend does', async () => {
+    assert.deepEqual(ids(await similar({ itemIds: ['a'], excludeIds: ['xd'], filter: { clauses: [{ field: 'genre', equals: 'drama' }] } })), ['xe', 'c']);
+  });
+
+  it('ranks the neighbours with RankNet for a given user', async () => {
+    const recorded = await callUnary<RecordInteractionsResponse__Output>((md, o, cb) => gateway.client.RecordInteractions({ events: [{ userId: 'u1', interaction: { itemId: 'c', eventType: 'view', timestampMs: 1000, eventId: 'e1' } }] }, md, o, cb), { deadline: Date.now() + 5000 });
+    assert.equal(recorded.accepted, 1);
+    const response = await similar({ itemIds: ['a'], k: 3, userId: 'u1' });
+    assert.deepEqual(ids(response), ['b', 'xe', 'c'], 'RankNet order; the seen item c stays allowed');
+    assert.equal(response.degraded, false);
+  });
+
+  it('flags a shard that did not answer and serves the other shard', async () => {
+    gateway.shards[1].behaviour.search = 'unavailable';
+    const response = await similar({ itemIds: ['a'] });
+    assert.deepEqual(ids(response), ['b', 'c']);
+    assert.deepEqual(response.degradedReasons, ['SHARD_UNAVAILABLE']);
+  });
+
+  it('refuses an unknown id with NOT_FOUND naming it, and bad input with INVALID_ARGUMENT naming the field', async () => {
+    const unknown = await failure(similar({ itemIds: ['a', 'nope'] }));
+    assert.deepEqual([unknown.code, unknown.field], ['NOT_FOUND', 'item_ids[1]']);
+    assert.match(unknown.message, /'nope'/);
+    const none = await failure(similar({ itemIds: [] }));
+    assert.deepEqual([none.code, none.field], ['INVALID_ARGUMENT', 'item_ids']);
+    const empty = await failure(similar({ itemIds: ['a', ''] }));
+    assert.deepEqual([empty.code, empty.field], ['INVALID_ARGUMENT', 'item_ids[1]']);
+    const many = await failure(similar({ itemIds: Array.from({ length: 21 }, (_, i) => `i${i}`) }));
+    assert.deepEqual([many.code, many.field], ['INVALID_ARGUMENT', 'item_ids']);
+    const k = await failure(similar({ itemIds: ['a'], k: 51 }));
+    assert.deepEqual([k.code, k.field], ['INVALID_ARGUMENT', 'k']);
+    const filter = await failure(similar({ itemIds: ['a'], filter: { clauses: [{ field: 'colour', equals: 'red' }] } }));
+    assert.deepEqual([filter.code, filter.field], ['INVALID_ARGUMENT', 'filter.clauses[0].field']);
+  });
+});
+
+describe('Recommend query_mode over a real gRPC gateway and in-test Retrieval/Ranking gRPC servers', () => {
+  let gateway: TestGateway;
+
+  before(async () => {
+    gateway = await startTestGateway();
+    const events = [
+      { userId: 'u2', interaction: { itemId: 'c', eventType: 'view', timestampMs: 1000, eventId: 'q1' } },
+      { userId: 'u2', interaction: { itemId: 'xe', eventType: 'view', timestampMs: 2000, eventId: 'q2' } },
+    ];
+    await callUnary<RecordInteractionsResponse__Output>((md, o, cb) => gateway.client.RecordInteractions({ events }, md, o, cb), { deadline: Date.now() + 5000 });
+  });
+
+  after(async () => {
+    await gateway.stop();
+  });
+
+  const similarityOfB = async (queryMode: 'USER_NET' | 'PSEUDO_USER' | 'LAST_ITEM'): Promise<number> => {
+    const response = await callUnary<RecommendResponse__Output>((md, o, cb) => gateway.client.Recommend({ userId: 'u2', k: 3, queryMode }, md, o, cb), { deadline: Date.now() + 5000 });
+    assert.deepEqual(response.items.map((item) => item.itemId), ['b', 'a', 'xd'], 'ranked by RankNet whatever the query; the seen items excluded');
+    assert.equal(response.degraded, false);
+    return response.items[0].similarity;
+  };
+
+  it('retrieves with the newest item (LAST_ITEM) or the recency-weighted mean of the recent items (PSEUDO_USER)', async () => {
+    // e_b = [0.8, 0, 0]; the newest item is xe (0.7), then c (0.5) with half the weight.
+    assert.ok(Math.abs((await similarityOfB('LAST_ITEM')) - 0.8 * 0.7) < 1e-6);
+    assert.ok(Math.abs((await similarityOfB('PSEUDO_USER')) - (0.8 * (0.7 + 0.5 * 0.5)) / 1.5) < 1e-6);
+    const userNet = await similarityOfB('USER_NET');
+    assert.ok(Math.abs(userNet - 0.8 * 0.7) > 1e-3 && Math.abs(userNet - (0.8 * 0.95) / 1.5) > 1e-3, 'e_u, neither item query');
+  });
+});

@@ -31,6 +31,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Train UserNet, ItemNet and RankNet and write an ONNX model bundle',
     run: async (argv) => (await import('../services/trainer/train-command.js')).runTrain(argv),
   },
+  retrain: {
+    summary: 'Retrain from the interaction log, compare with the serving model on the newest window, record the decision',
+    run: async (argv) => (await import('../services/trainer/retrain-command.js')).runRetrain(argv),
+  },
   'bench load': {
     summary: 'Load-test a dlrs service from a ghz configuration (closed or open loop, HDR percentiles)',
     run: async (argv) => (await import('../bench/load/bench-load-command.js')).runBenchLoad(argv),

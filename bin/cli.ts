@@ -35,6 +35,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Retrain from the interaction log, compare with the serving model on the newest window, record the decision',
     run: async (argv) => (await import('../services/trainer/retrain-command.js')).runRetrain(argv),
   },
+  'report online': {
+    summary: 'Online metrics from the interaction log: per model version, click-through and any-event share of impressed items',
+    run: async (argv) => (await import('../services/trainer/online-report-command.js')).runOnlineReport(argv),
+  },
   'bench load': {
     summary: 'Load-test a dlrs service from a ghz configuration (closed or open loop, HDR percentiles)',
     run: async (argv) => (await import('../bench/load/bench-load-command.js')).runBenchLoad(argv),

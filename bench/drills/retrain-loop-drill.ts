@@ -2,6 +2,7 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { callUnary } from '../../shared/grpc/index.js';
 import { startCluster } from '../../bin/demo/demo-cluster.js';
 import { recommend, recommenderClient, recordHistories } from '../../bin/demo/recommender-calls.js';
 import { rollOutBundle } from '../../bin/rollout/roll-out-bundle.js';
@@ -48,7 +49,8 @@ async function main(): Promise<number> {
           const answer = await recommend(client, { userId: user.userId, k: 10 });
           // A user clicks the first item now and then: the online metric's events.
           if (calls % 3 === 0 && answer.items.length > 0) {
-            await recordHistories(client, [{ userId: user.userId, events: [{ itemId: answer.items[0].itemId, eventType: 'click', timestampMs: Date.now() }] }]);
+            const interaction = { itemId: answer.items[0].itemId, eventType: 'click', timestampMs: Date.now(), eventId: `drill-click-${calls}` };
+            await callUnary((md, o, cb) => client.RecordInteractions({ events: [{ userId: user.userId, interaction }] }, md, o, cb), { deadline: Date.now() + 5000 });
           }
         } catch {
           failures++;

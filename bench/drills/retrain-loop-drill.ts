@@ -18,7 +18,7 @@ import { runTrain } from '../../services/trainer/train-command.js';
 const USERS = 40;
 const LOAD_INTERVAL_MS = 20;
 /** Clicks on the drifted category per user before traffic starts. */
-const DRIFT_CLICKS = 6;
+const DRIFT_CLICKS = 10;
 /** Traffic per version: long enough for a few hundred impressions. */
 const PHASE_MS = 15_000;
 
@@ -114,11 +114,11 @@ async function main(): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const registry = join(root, 'registry.jsonl');
     const c = join(root, 'c');
-    const code = await runRetrain(['--log', logDir, '--serving', a, '--out', c, '--registry', registry, '--epochs', '3', '--workers', '1']);
+    const code = await runRetrain(['--log', logDir, '--serving', a, '--out', c, '--registry', registry, '--epochs', '20', '--workers', '1']);
     checks.push([code === 0, `retrain on the drifted log: exit code ${code} (0 = promoted)`]);
     const shuffled = join(root, 'shuffled-log');
     await writeShuffledLog(logDir, shuffled);
-    const broken = await runRetrain(['--log', shuffled, '--serving', a, '--out', join(root, 'broken'), '--registry', registry, '--epochs', '3', '--workers', '1']);
+    const broken = await runRetrain(['--log', shuffled, '--serving', a, '--out', join(root, 'broken'), '--registry', registry, '--epochs', '20', '--workers', '1']);
     checks.push([broken === 3, `candidate on shuffled interactions: exit code ${broken} (3 = refused)`]);
     console.log(await readFile(registry, 'utf8'));
     running = true;

@@ -6,7 +6,7 @@ SPECS := 'bin/**/*.spec.ts' 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo eval eval-similar-items bench-trainer bench-ranking bench-retrieval bench-e2e bench-scale bench-gateway drills loadtest loadtest-local image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval eval-similar-items bench-trainer bench-ranking bench-retrieval bench-e2e bench-scale bench-gateway drills drill-retrain loadtest loadtest-local image image-gpu render clean
 
 help: ## List the targets.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -95,6 +95,9 @@ bench-gateway: ## The gateway process alone against stand-in tiers at RPS (defau
 
 drills: ## Fault and overload drills on the demo topology (synthetic:small, trained once into .data/drills): a PASS/FAIL table, Markdown in reports/drills/ (ONLY=overload,slow,... for some).
 	$(NODE_TS) bench/drills/run-drills.ts $(if $(ONLY),--only $(ONLY))
+
+drill-retrain: ## The closed loop on the demo topology (synthetic:tiny, about 2 min): rollout under load, a failing probe rolled back with no failed call, retrain from the gateway's log with its gate and registry line, online metrics per version.
+	$(NODE_TS) bench/drills/retrain-loop-drill.ts
 
 image: ## Build the CPU container image (needs a Docker engine).
 	docker build -f deploy/docker/Dockerfile -t dlrs:$(shell node -p 'require("./package.json").version') .

@@ -31,6 +31,22 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Train UserNet, ItemNet and RankNet and write an ONNX model bundle',
     run: async (argv) => (await import('../services/trainer/train-command.js')).runTrain(argv),
   },
+  retrain: {
+    summary: 'Retrain from the interaction log, compare with the serving model on the newest window, record the decision',
+    run: async (argv) => (await import('../services/trainer/retrain-command.js')).runRetrain(argv),
+  },
+  'report online': {
+    summary: 'Online metrics from the interaction log: per model version, click-through and any-event share of impressed items',
+    run: async (argv) => (await import('../services/trainer/online-report-command.js')).runOnlineReport(argv),
+  },
+  rollout: {
+    summary: 'Load a bundle on every tier (shards, then ranking), probe it through the gateway, roll back on failure',
+    run: async (argv) => (await import('./rollout/rollout-command.js')).runRollout(argv),
+  },
+  rollback: {
+    summary: 'Roll out the previous promoted model of the registry',
+    run: async (argv) => (await import('./rollout/rollout-command.js')).runRollback(argv),
+  },
   'bench load': {
     summary: 'Load-test a dlrs service from a ghz configuration (closed or open loop, HDR percentiles)',
     run: async (argv) => (await import('../bench/load/bench-load-command.js')).runBenchLoad(argv),

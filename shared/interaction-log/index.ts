@@ -13,3 +13,5 @@ export type { InteractionLogRetention, RetentionResult } from './interaction-log
 export type { InteractionLogWriterOptions, InteractionLogWriterStats } from './interaction-log-writer.js';
 export { listInteractionLogFiles, readInteractionLog } from './read-interaction-log.js';
 export type { ReadInteractionLogOptions } from './read-interaction-log.js';
+export { onlineMetrics } from './online-metrics.js';
+export type { OnlineMetricsOptions, VersionOnlineMetrics } from './online-metrics.js';

@@ -31,6 +31,8 @@ export interface DataRecipe {
   readonly holdOutTest: boolean;
   /** false: fit every train event, without the inner validation split (a refit); default true. */
   readonly validation?: boolean;
+  /** The rule of the held-out test part: per-user (default) or one time cut, the most recent window (retrain's gate). */
+  readonly testSplit?: SplitMode;
 }
 
 /** The prepared data: the training examples plus what validation and the bundle need. */
@@ -60,7 +62,7 @@ export async function prepareData(recipe: DataRecipe): Promise<PreparedData> {
   const order = itemIdOrder(dataset.items.ids);
   const scope = { validation: recipe.validation ?? true, trainPart: recipe.holdOutTest };
   if (!recipe.holdOutTest) return prepareFromEvents(dataset, dedupeEarliest(dataset.interactions, order), recipe, scope);
-  const outer = splitInteractions(dataset.interactions, 'user', order);
+  const outer = splitInteractions(dataset.interactions, recipe.testSplit ?? 'user', order);
   return { ...prepareFromEvents(dataset, outer.train, recipe, scope), test: outer.test };
 }
 

@@ -1,0 +1,158 @@
+// The closed loop on the demo topology: traffic through the gateway, retrain from its log, rollout, a failing rollout rolled back under load, online metrics.
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { InteractionLogWriter, readInteractionLog } from '../../shared/interaction-log/index.js';
+import type { LoggedInteraction } from '../../shared/interaction-log/index.js';
+import { SeededRandom } from '../../shared/random/index.js';
+import { callUnary } from '../../shared/grpc/index.js';
+import { startCluster } from '../../bin/demo/demo-cluster.js';
+import { recommend, recommenderClient, recordHistories } from '../../bin/demo/recommender-calls.js';
+import { rollOutBundle } from '../../bin/rollout/roll-out-bundle.js';
+import { columnValue } from '../../shared/features/index.js';
+import { loadDataset } from '../../services/trainer/datasets/index.js';
+import { runOnlineReport } from '../../services/trainer/online-report-command.js';
+import { runRetrain } from '../../services/trainer/retrain-command.js';
+import { runTrain } from '../../services/trainer/train-command.js';
+
+const USERS = 40;
+const LOAD_INTERVAL_MS = 20;
+/** Clicks on the drifted category per user before traffic starts. */
+const DRIFT_CLICKS = 10;
+/** Traffic per version: long enough for a few hundred impressions. */
+const PHASE_MS = 15_000;
+
+/** Copies the log's interactions with their items permuted (seeded): every user keeps their event count, no signal is left. */
+async function writeShuffledLog(from: string, to: string): Promise<void> {
+  const interactions: LoggedInteraction[] = [];
+  for await (const r of readInteractionLog(from)) if (r.type === 'interaction') interactions.push(r);
+  const items = interactions.map((r) => r.itemId);
+  const rng = new SeededRandom(7);
+  for (let k = items.length - 1; k > 0; k--) {
+    const j = rng.int(k + 1);
+    [items[k], items[j]] = [items[j], items[k]];
+  }
+  const writer = await InteractionLogWriter.open({ dir: to, writerId: 'shuffled' });
+  interactions.forEach((r, k) => writer.append({ ...r, itemId: items[k] }));
+  await writer.close();
+}
+
+async function main(): Promise<number> {
+  const root = await mkdtemp(join(tmpdir(), 'dlrs-retrain-drill-'));
+  const checks: [boolean, string][] = [];
+  const train = (out: string, seed: number): Promise<number> => runTrain(['--data', 'synthetic:tiny', '--out', out, '--epochs', '2', '--dim', '16', '--seed', String(seed), '--workers', '1']);
+  const [a, b] = [join(root, 'a'), join(root, 'b')];
+  if ((await train(a, 1)) !== 0 || (await train(b, 2)) !== 0) throw new Error('training the starting bundles failed');
+  const runDir = join(root, 'run');
+  await mkdir(runDir);
+  const cluster = await startCluster({ bundleDir: a, runDir, signal: new AbortController().signal, onServing: (s) => console.log(`${s.process.name} serving on ${s.address}`) });
+  try {
+    const source = await loadDataset('synthetic:tiny');
+    const i = source.interactions;
+    const histories = new Map<string, { userId: string; events: { itemId: string; eventType: string; timestampMs: number }[] }>();
+    for (let k = 0; k < i.user.length; k++) {
+      const userId = i.userIds[i.user[k]];
+      if (!histories.has(userId) && histories.size >= USERS) continue;
+      const h = histories.get(userId) ?? { userId, events: [] };
+      histories.set(userId, h);
+      h.events.push({ itemId: source.items.ids[i.item[k]], eventType: 'click', timestampMs: Date.now() - 3_600_000 + k });
+    }
+    const client = recommenderClient(cluster.gateway.address, cluster.apiToken);
+    const users = [...histories.values()];
+    console.log(`recorded ${(await recordHistories(client, users)).accepted} events of ${users.length} users`);
+    // Drift: the category the histories touch least becomes what every user clicks.
+    const category = source.items.features.get('category');
+    if (category === undefined) throw new Error('synthetic data without a category feature');
+    const categoryOf = new Map(source.items.ids.map((id, r) => [id, String(columnValue(category, r))]));
+    const seen = new Map<string, number>();
+    for (const u of users) for (const e of u.events) seen.set(categoryOf.get(e.itemId) ?? '', (seen.get(categoryOf.get(e.itemId) ?? '') ?? 0) + 1);
+    const drifted = [...new Set(categoryOf.values())].sort((x, y) => (seen.get(x) ?? 0) - (seen.get(y) ?? 0))[0];
+    const driftItems = source.items.ids.filter((id) => categoryOf.get(id) === drifted);
+    const rng = new SeededRandom(11);
+    let eventSeq = 0;
+    const click = (userId: string, itemId: string): Promise<unknown> =>
+      callUnary((md, o, cb) => client.RecordInteractions({ events: [{ userId, interaction: { itemId, eventType: 'click', timestampMs: Date.now(), eventId: `drill-${eventSeq++}` } }] }, md, o, cb), { deadline: Date.now() + 5000 });
+    for (let round = 0; round < DRIFT_CLICKS; round++) for (const u of users) await click(u.userId, driftItems[rng.int(driftItems.length)]);
+    console.log(`drift: category ${drifted} (${driftItems.length} items) now clicked by every user, ${DRIFT_CLICKS} clicks each`);
+    // Traffic: each answer's items of the drifted category get a click (the users' new taste).
+    let calls = 0;
+    let failures = 0;
+    let running = true;
+    const traffic = async (): Promise<void> => {
+      while (running) {
+        const user = users[calls % users.length];
+        calls++;
+        try {
+          const answer = await recommend(client, { userId: user.userId, k: 10 });
+          const liked = answer.items.find((item) => categoryOf.get(item.itemId) === drifted);
+          if (liked !== undefined) await click(user.userId, liked.itemId);
+        } catch {
+          failures++;
+        }
+        await new Promise((resolve) => setTimeout(resolve, LOAD_INTERVAL_MS));
+      }
+    };
+    const phase = async (ms: number): Promise<void> => {
+      running = true;
+      const load = traffic();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      running = false;
+      await load;
+    };
+    const targets = {
+      ranking: cluster.services.find((s) => s.process.name === 'ranking')?.address ?? '',
+      retrieval: cluster.services.filter((s) => s.process.name.startsWith('retrieval')).map((s) => s.address),
+      gateway: cluster.gateway.address,
+      internalToken: (await readFile(join(runDir, 'internal-token'), 'utf8')).trim(),
+      apiToken: cluster.apiToken,
+    };
+    const log = (line: string): void => console.log(`  ${line}`);
+    const probeUsers = users.slice(0, 5).map((u) => u.userId);
+    await phase(PHASE_MS);
+    const logDir = join(runDir, 'gateway', 'interactions');
+    // The log writer flushes on a timer: wait for the phase's records to reach the files.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const registry = join(root, 'registry.jsonl');
+    const c = join(root, 'c');
+    const code = await runRetrain(['--log', logDir, '--serving', a, '--out', c, '--registry', registry, '--epochs', '20', '--workers', '1']);
+    checks.push([code === 0, `retrain on the drifted log: exit code ${code} (0 = promoted)`]);
+    const shuffled = join(root, 'shuffled-log');
+    await writeShuffledLog(logDir, shuffled);
+    const broken = await runRetrain(['--log', shuffled, '--serving', a, '--out', join(root, 'broken'), '--registry', registry, '--epochs', '20', '--workers', '1']);
+    checks.push([broken === 3, `candidate on shuffled interactions: exit code ${broken} (3 = refused)`]);
+    console.log(await readFile(registry, 'utf8'));
+    running = true;
+    const during = traffic();
+    const good = await rollOutBundle(c, targets, { probeUsers, loadDeadlineMs: 120_000, settleMs: 30_000, log });
+    checks.push([good.ok, `rollout of the promoted candidate: ${good.ok ? 'ok' : good.problem}`]);
+    // A probe that cannot pass (a user with no history gets the popularity fallback): rolled back to c.
+    const bad = await rollOutBundle(b, targets, { probeUsers: ['drill-no-such-user'], loadDeadlineMs: 120_000, settleMs: 3000, log });
+    checks.push([!bad.ok && bad.serving === good.serving, `failing probe: rolled back to ${bad.serving} (${bad.problem ?? 'no problem'})`]);
+    running = false;
+    await during;
+    checks.push([failures === 0, `${failures} of ${calls} calls failed (rollout and rollback under traffic)`]);
+    await phase(PHASE_MS);
+    client.close();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const from = good.from.modelVersion;
+    const lines: string[] = [];
+    const print = console.log;
+    console.log = (line: string): void => void lines.push(line);
+    try {
+      await runOnlineReport(['--log', logDir, '--window-ms', '60000', '--versions', `${from},${good.serving}`]);
+    } finally {
+      console.log = print;
+    }
+    for (const line of lines) console.log(line);
+    const ctr = (version: string): number => Number(/([\d.]+) %\s+[\d.]+ %$/.exec(lines.find((l) => l.startsWith(version)) ?? '')?.[1] ?? NaN);
+    checks.push([ctr(good.serving) > ctr(from), `online click-through: ${from} ${ctr(from)} % → ${good.serving} ${ctr(good.serving)} %`]);
+  } finally {
+    for (const line of await cluster.stop()) console.log(line);
+  }
+  for (const [ok, what] of checks) console.log(`${ok ? 'PASS' : 'FAIL'}  ${what}`);
+  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  await rm(root, { recursive: true, force: true });
+  return checks.every(([ok]) => ok) ? 0 : 1;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readBundle } from '../../shared/bundle/index.js';
+import { writeModelBundle } from './export/index.js';
+import { resolveTrainConfig, runTraining } from './training/index.js';
+import type { TrainConfig } from './training/index.js';
+import { stderrProgress } from './progress/index.js';
+import { DEFAULT_DECISION_RULE, decide, formatDecision, GATE_METRICS } from './retrain/decision-rule.js';
+import type { DecisionRule } from './retrain/decision-rule.js';
+import { holdoutScores } from './retrain/holdout-scores.js';
+import { appendRegistryEntry } from './retrain/model-registry.js';
+import type { RegistryEntry } from './retrain/model-registry.js';
+
+const USAGE = `Usage: dlrs retrain --log DIR --serving BUNDLE --out DIR [options]
+
+Trains a candidate on the gateway's interaction log (the serving bundle's catalog), holds out the
+most recent window of the log (one time cut), compares candidate and serving model on it (MAP@10,
+Recall@100, paired bootstrap over users) and appends the decision to the registry. Exit code 0:
+promoted, 3: refused (the candidate bundle is still written, for inspection), 2: usage, 1: failure.
+  --registry FILE         registry.jsonl to append to (default: registry.jsonl beside --out)
+  --min-relative-mean X   candidate mean ≥ (1+X) × serving mean on each metric (default ${DEFAULT_DECISION_RULE.minRelativeMean})
+  --min-ci-low X          lower CI bound of the relative difference ≥ X (default ${DEFAULT_DECISION_RULE.minCiLow})
+  --epochs N  --seed N  --workers N   training options as in dlrs train (dim and bag length follow the serving bundle)`;
+
+/** Exit code of a refused candidate: a CronJob step can tell "no better model" from a failure. */
+export const EXIT_REFUSED = 3;
+
+/** `dlrs retrain`: returns the process exit code. */
+export async function runRetrain(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        log: { type: 'string' },
+        serving: { type: 'string' },
+        out: { type: 'string' },
+        registry: { type: 'string' },
+        'min-relative-mean': { type: 'string' },
+        'min-ci-low': { type: 'string' },
+        epochs: { type: 'string' },
+        seed: { type: 'string' },
+        workers: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    console.error(`dlrs retrain: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help === true) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.log === undefined || values.serving === undefined || values.out === undefined) {
+    console.error(`dlrs retrain: --log, --serving and --out are required\n\n${USAGE}`);
+    return 2;
+  }
+  const num = (v: string | undefined, flag: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${flag} ${v}: expected a number`);
+    return n;
+  };
+  let rule: DecisionRule;
+  let overrides: Partial<TrainConfig>;
+  try {
+    rule = {
+      ...DEFAULT_DECISION_RULE,
+      minRelativeMean: num(values['min-relative-mean'], 'min-relative-mean') ?? DEFAULT_DECISION_RULE.minRelativeMean,
+      minCiLow: num(values['min-ci-low'], 'min-ci-low') ?? DEFAULT_DECISION_RULE.minCiLow,
+    };
+    const partial: Record<string, number | undefined> = { epochs: num(values.epochs, 'epochs'), seed: num(values.seed, 'seed'), workers: num(values.workers, 'workers') };
+    for (const key of Object.keys(partial)) if (partial[key] === undefined) delete partial[key];
+    overrides = partial;
+  } catch (err) {
+    console.error(`dlrs retrain: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
+  if (existsSync(values.out)) {
+    console.error(`dlrs retrain: bundle ${values.out} already exists (bundles are immutable; choose a new directory)`);
+    return 1;
+  }
+  const registry = values.registry ?? join(dirname(values.out), 'registry.jsonl');
+  const status = stderrProgress();
+  try {
+    const serving = await readBundle(values.serving);
+    const config = resolveTrainConfig({ ...overrides, dim: serving.manifest.dim, bagLength: serving.manifest.bagLength });
+    const data = `log:${values.log}`;
+    const run = await runTraining({ data, items: values.serving, skipBadRows: true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, holdOutTest: true, testSplit: 'global' }, config, {
+      log: (line) => status.line(line),
+    });
+    status.clear();
+    const scores = await holdoutScores(run.model, serving, run.prepared);
+    const decision = decide(scores.candidate, scores.serving, rule);
+    const manifest = await writeModelBundle(values.out, {
+      model: run.model,
+      spec: run.prepared.spec,
+      catalog: run.prepared.dataset.items,
+      dataset: `${data} --items ${values.serving}`,
+      training: { ...config, holdout: 'global', parent: serving.manifest.modelVersion },
+      metrics: Object.fromEntries(GATE_METRICS.map((m) => [`holdout_${m}`, decision.comparison[m].meanA])),
+    });
+    const entry: RegistryEntry = {
+      version: manifest.modelVersion,
+      parent: serving.manifest.modelVersion,
+      bundle: values.out,
+      decidedAt: new Date().toISOString(),
+      dataWindow: dataWindow(run.prepared.dataset.interactions.timestamp, run.prepared.train.timestamps),
+      metrics: Object.fromEntries(
+        GATE_METRICS.map((m) => {
+          const c = decision.comparison[m];
+          return [m, { candidate: c.meanA, serving: c.meanB, relative: c.relative, low: c.low, high: c.high }];
+        }),
+      ),
+      decision: decision.promote ? 'promote' : 'refuse',
+      reasons: decision.reasons,
+    };
+    await appendRegistryEntry(registry, entry);
+    console.log(`candidate ${manifest.modelVersion} (${values.out}) vs serving ${serving.manifest.modelVersion} on the hold-out window\n${formatDecision(decision)}\nregistry ${registry}`);
+    return decision.promote ? 0 : EXIT_REFUSED;
+  } catch (err) {
+    status.line(`dlrs retrain: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+/** First event, the hold-out cut (the newest train event) and the last event, as ISO times. */
+function dataWindow(all: Float64Array, train: Float64Array): RegistryEntry['dataWindow'] {
+  const iso = (t: number): string => new Date(Number.isFinite(t) ? t : 0).toISOString();
+  let min = Infinity;
+  let max = -Infinity;
+  for (const t of all) {
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  let cut = -Infinity;
+  for (const t of train) if (t > cut) cut = t;
+  return { from: iso(min), trainUntil: iso(cut), to: iso(max) };
+}

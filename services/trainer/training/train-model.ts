@@ -1,6 +1,6 @@
 import { createModel } from '../model/index.js';
 import type { Model } from '../model/index.js';
-import { Adam, ADAM_DEFAULTS, zeroGrads } from '../nn/index.js';
+import { activeKernels, Adam, ADAM_DEFAULTS, zeroGrads } from '../nn/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import { GradientStep } from './gradient-step.js';
 import type { StepLoss } from './training-objective.js';
@@ -88,6 +88,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainOutco
   const shape = config.bagHalfLife > 0 ? { ...data.shape, bagHalfLife: config.bagHalfLife } : data.shape;
   const model = createModel(shape, config.seed, config.workers > 1);
   const pool = config.workers > 1 && options.parallel !== undefined ? await options.parallel.create(model) : null;
+  log(`kernels: ${activeKernels() === 'wasm' ? 'WebAssembly SIMD GEMM' : 'JavaScript GEMM'} (DLRS_TRAINER_KERNELS=wasm|js)`);
   try {
     return await loop(model, data, config, options.validate, pool, log, options.progress);
   } finally {

@@ -13,6 +13,6 @@ export { embeddingBackward, embeddingBagBackward, embeddingBagForward, embedding
 export { maxGradientError } from './grad-check.js';
 export { activeKernels, JS_KERNELS, kernelsNamed, matmulAcc, matmulTransAAcc, matmulTransBAcc, useKernels } from './matmul-kernels.js';
 export type { KernelsName, MatmulKernels } from './matmul-kernels.js';
-export { allocateBuffers, bindParams, initUniform, LayoutBuilder, moveGrads, zeroGrads } from './param.js';
+export { allocateBuffers, bindParams, initUniform, LayoutBuilder, zeroGrads } from './param.js';
 export type { Param, ParamBuffers, ParamLayout, ParamSpec } from './param.js';
 export { correctSampledLogits, softmaxCrossEntropy } from './softmax-cross-entropy.js';

@@ -12,7 +12,7 @@ export { eluBackward, eluForward } from './elu.js';
 export { embeddingBackward, embeddingBagBackward, embeddingBagForward, embeddingForward } from './embedding.js';
 export { maxGradientError } from './grad-check.js';
 export { activeKernels, JS_KERNELS, kernelsNamed, matmulAcc, matmulTransAAcc, matmulTransBAcc, useKernels } from './matmul-kernels.js';
-export type { KernelsName, MatmulKernels } from './matmul-kernels.js';
+export type { KernelsName, MatmulKernels } from './matmul-kernel-set.js';
 export { allocateBuffers, bindParams, initUniform, LayoutBuilder, zeroGrads } from './param.js';
 export type { Param, ParamBuffers, ParamLayout, ParamSpec } from './param.js';
 export { correctSampledLogits, softmaxCrossEntropy } from './softmax-cross-entropy.js';

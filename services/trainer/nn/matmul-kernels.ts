@@ -1,15 +1,6 @@
 import { matmulAcc as jsMatmulAcc, matmulTransAAcc as jsMatmulTransAAcc, matmulTransBAcc as jsMatmulTransBAcc } from './matmul.js';
+import type { KernelsName, MatmulKernels } from './matmul-kernel-set.js';
 import { wasmMatmulKernels, wasmSimdAvailable } from './wasm-gemm.js';
-
-/** One implementation of the three GEMM products (shapes as in matmul.ts). */
-export interface MatmulKernels {
-  readonly name: KernelsName;
-  matmulAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void;
-  matmulTransBAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void;
-  matmulTransAAcc(a: Float32Array, g: Float32Array, c: Float32Array, m: number, k: number, n: number): void;
-}
-
-export type KernelsName = 'wasm' | 'js';
 
 /** The JavaScript kernels: the reference the WebAssembly ones are checked against. */
 export const JS_KERNELS: MatmulKernels = { name: 'js', matmulAcc: jsMatmulAcc, matmulTransBAcc: jsMatmulTransBAcc, matmulTransAAcc: jsMatmulTransAAcc };

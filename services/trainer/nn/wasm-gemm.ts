@@ -1,6 +1,6 @@
 import wabt from 'wabt';
 import { GEMM_WAT } from './gemm-wat.js';
-import type { MatmulKernels } from './matmul-kernels.js';
+import type { MatmulKernels } from './matmul-kernel-set.js';
 
 // The lib settings carry no WebAssembly typings (they come with the DOM lib): the few calls used here.
 interface WasmMemory {

@@ -1,6 +1,7 @@
 // Trainer benchmark: GEMM kernel GFLOP/s, then a full training per thread count on
 // ml-latest-small (or --data): examples/s, FLOPs per example, GFLOP/s, wall time and
-// validation MAP@10 against popularity. Prints a table and writes reports/bench-trainer.json.
+// validation MAP@10 against popularity, for each kernel set (JavaScript, the reference and the before;
+// WebAssembly SIMD, the after) in the same process. Prints a table and writes reports/bench-trainer.json.
 // FLOPs per example differ by thread count, and rightly: each thread's sampled softmax ranks its
 // slice's in-batch targets plus the uniform extras (batch 1024: 1 thread 1024 + 256 candidates
 // per row, 2 threads 512 + 256), so one thread computes a larger softmax for the same examples.
@@ -9,7 +10,8 @@ import { loadavg } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from '../../services/trainer/nn/index.js';
+import { kernelsNamed, useKernels } from '../../services/trainer/nn/index.js';
+import type { KernelsName } from '../../services/trainer/nn/index.js';
 import { formatStepProgress, stderrProgress } from '../../services/trainer/progress/index.js';
 import { resolveTrainConfig, runTraining, TRAIN_DEFAULTS } from '../../services/trainer/training/index.js';
 
@@ -20,13 +22,18 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string' },
     workers: { type: 'string', default: '1,2' },
+    kernels: { type: 'string', default: 'js,wasm' },
     epochs: { type: 'string' },
     objective: { type: 'string' },
     out: { type: 'string', default: 'reports/bench-trainer.json' },
   },
 });
 
-function kernelGflops(): Record<string, number> {
+// The issue's PyTorch CPU reference: 70k–120k examples/s on one core for the same model.
+const PYTORCH_PER_CORE = [70_000, 120_000] as const;
+
+function kernelGflops(kernels: KernelsName): Record<string, number> {
+  const { matmulAcc, matmulTransAAcc, matmulTransBAcc } = kernelsNamed(kernels);
   // The shapes of a default training step's softmax on each of two threads: 512 rows,
   // d = TRAIN_DEFAULTS.dim, 512 in-batch + 256 sampled candidates.
   const [m, k, n] = [512, TRAIN_DEFAULTS.dim, 512 + TRAIN_DEFAULTS.sampledCandidates];
@@ -49,10 +56,18 @@ function kernelGflops(): Record<string, number> {
 }
 
 const dataPath = values.data ?? (existsSync(DEFAULT_DATA) ? `movielens:${DEFAULT_DATA}` : 'synthetic:small');
-const kernels = kernelGflops();
-for (const [name, v] of Object.entries(kernels)) console.log(`kernel ${name}: ${v.toFixed(2)} GFLOP/s (1 thread)`);
+const kernelSets = values.kernels.split(',') as KernelsName[];
+const kernels: Record<string, Record<string, number>> = {};
+for (const set of kernelSets) {
+  kernels[set] = kernelGflops(set);
+  for (const [name, v] of Object.entries(kernels[set])) console.log(`kernel ${set} ${name}: ${v.toFixed(2)} GFLOP/s (1 thread); load average ${loadavg()[0].toFixed(2)}`);
+}
 const runs = [];
+for (const set of kernelSets)
 for (const workers of values.workers.split(',').map(Number)) {
+  // Workers read DLRS_TRAINER_KERNELS when they load the kernels; this thread switches directly.
+  process.env.DLRS_TRAINER_KERNELS = set;
+  useKernels(set);
   const config = resolveTrainConfig({
     workers,
     ...(values.epochs === undefined ? {} : { epochs: Number(values.epochs) }),
@@ -66,6 +81,7 @@ for (const workers of values.workers.split(',').map(Number)) {
   const o = run.outcome;
   const row = {
     data: dataPath,
+    kernels: set,
     workers,
     objective: config.objective,
     epochs: o.epochs.length,
@@ -82,12 +98,25 @@ for (const workers of values.workers.split(',').map(Number)) {
     loadAverage1m: Number(loadavg()[0].toFixed(2)),
   };
   console.log(
-    `${workers} thread(s): ${row.examplesPerSecond} examples/s (${row.examplesPerCpuSecond} per CPU-second), ${(row.flopsPerExample / 1e3).toFixed(1)} kFLOP/example, ${row.gflopsPerSecond} GFLOP/s, ` +
+    `${set} kernels, ${workers} thread(s): ${row.examplesPerSecond} examples/s (${row.examplesPerCpuSecond} per CPU-second), ${(row.flopsPerExample / 1e3).toFixed(1)} kFLOP/example, ${row.gflopsPerSecond} GFLOP/s, ` +
       `wall ${row.wallSeconds} s (training ${row.trainSeconds} s, ${row.epochs} epochs); validation MAP@10 ${row.validationMap10} vs popularity ${row.popularityValidationMap10}; load average ${row.loadAverage1m}`,
+  );
+  console.log(
+    `  per core vs PyTorch (${PYTORCH_PER_CORE[0] / 1e3}k–${PYTORCH_PER_CORE[1] / 1e3}k examples/s on one core): ` +
+      `${(row.examplesPerCpuSecond / PYTORCH_PER_CORE[1]).toFixed(2)}–${(row.examplesPerCpuSecond / PYTORCH_PER_CORE[0]).toFixed(2)}×`,
   );
   console.log(JSON.stringify(row));
   runs.push(row);
-  if (runs.length > 1) console.log(`(kFLOP/example differs by thread count: the softmax's in-batch candidates are the targets of each thread's slice, ${config.batch} / threads, plus ${config.sampledCandidates} uniform)`);
+  if (workers > 1 && values.workers.includes(',')) console.log(`(kFLOP/example differs by thread count: the softmax's in-batch candidates are the targets of each thread's slice, ${config.batch} / threads, plus ${config.sampledCandidates} uniform)`);
+}
+// Before (JavaScript kernels) against after (WebAssembly) at each thread count, per CPU-second.
+for (const after of runs.filter((r) => r.kernels === 'wasm')) {
+  const before = runs.find((r) => r.kernels === 'js' && r.workers === after.workers);
+  if (before === undefined) continue;
+  console.log(
+    `${after.workers} thread(s): ${before.examplesPerCpuSecond} → ${after.examplesPerCpuSecond} examples per CPU-second (×${(after.examplesPerCpuSecond / before.examplesPerCpuSecond).toFixed(2)}), ` +
+      `wall ${before.wallSeconds} → ${after.wallSeconds} s, validation MAP@10 ${before.validationMap10} → ${after.validationMap10}`,
+  );
 }
 await mkdir('reports', { recursive: true });
 await writeFile(values.out, `${JSON.stringify({ kernels, runs }, null, 2)}\n`);

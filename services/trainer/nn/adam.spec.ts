@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Adam, ADAM_DEFAULTS } from './adam.js';
-import { allocateBuffers, bindParams, LayoutBuilder, moveGrads, zeroGrads } from './param.js';
+import { allocateBuffers, bindParams, LayoutBuilder } from './param.js';
 
 describe('Adam with lazy table rows', () => {
   it('updates dense params and only the touched rows of a table', () => {
@@ -20,26 +20,27 @@ describe('Adam with lazy table rows', () => {
     assert.deepEqual(Array.from(p.get('table')!.value).map((v) => Math.round(v * 1000) / 1000), [0, 0, -0.1, -0.1, 0, 0, 0, 0]);
   });
 
-  it('moveGrads merges touched rows and clears the source; zeroGrads clears them', () => {
+  it('merges the other threads’ gradients; two shards give the bits of one whole update and clear every source', () => {
     const b = new LayoutBuilder();
-    b.add('t', 3, 2, true);
-    b.add('w', 1, 2);
+    b.add('t', 5, 2, true);
+    b.add('w', 1, 3);
     const layout = b.layout();
-    const x = allocateBuffers(layout, true);
-    const y = allocateBuffers(layout, true);
-    const px = bindParams(layout, x);
-    const py = bindParams(layout, y);
-    px.get('w')!.grad.set([1, 2]);
-    py.get('w')!.grad.set([3, 4]);
-    py.get('t')!.grad.set([5, 6], 4);
-    py.get('t')!.touched![2] = 1;
-    moveGrads(layout, x, y);
-    assert.deepEqual(Array.from(px.get('w')!.grad), [4, 6]);
-    assert.deepEqual(Array.from(px.get('t')!.grad), [0, 0, 0, 0, 5, 6]);
-    assert.equal(px.get('t')!.touched![2], 1);
-    assert.ok(y.grads.every((v) => v === 0) && y.touched.every((v) => v === 0), 'the source is left zeroed');
-    zeroGrads(layout, x);
-    assert.ok(x.grads.every((v) => v === 0));
-    assert.ok(x.touched.every((v) => v === 0));
+    const make = (): ReturnType<typeof allocateBuffers>[] => {
+      const bufs = [allocateBuffers(layout, true), allocateBuffers(layout, true)];
+      bufs.forEach((buf, k) => {
+        const p = bindParams(layout, buf);
+        p.get('w')!.grad.set([1 + k, -2, 0.3 * k]);
+        p.get('t')!.grad.set([0.5 + k, -0.25], 2 * (k + 1));
+        p.get('t')!.touched![k + 1] = 1;
+      });
+      return bufs;
+    };
+    const [whole, wholeSrc] = make();
+    new Adam(layout, { lr: 0.1, ...ADAM_DEFAULTS }).apply(whole, 0.1, [wholeSrc]);
+    const [sharded, shardedSrc] = make();
+    for (const shard of [0, 1]) new Adam(layout, { lr: 0.1, ...ADAM_DEFAULTS }).apply(sharded, 0.1, [shardedSrc], shard, 2);
+    assert.deepEqual(sharded.values, whole.values);
+    assert.ok(whole.values.some((v) => v !== 0), 'something moved');
+    for (const buf of [whole, wholeSrc, sharded, shardedSrc]) assert.ok(buf.grads.every((v) => v === 0) && buf.touched.every((v) => v === 0), 'gradients cleared');
   });
 });

@@ -29,20 +29,31 @@ export class Adam {
     this.v = new Float32Array(layout.totalSize);
   }
 
-  /** Applies one update from `buffers.grads` to `buffers.values`. */
-  apply(buffers: ParamBuffers, lr = this.options.lr): void {
+  /**
+   * Applies one update from the gradients of `target` plus `sources` (the other threads'
+   * buffers, added in order with float32 rounding after each add, as a serial merge would) to
+   * `target.values`, then clears those gradients. With `shards` > 1 it does only shard `shard`
+   * — dense indices in its contiguous range, table rows with index ≡ shard (mod shards) — so each
+   * thread of a data-parallel run updates its own part; the moments stay with that thread.
+   */
+  apply(target: ParamBuffers, lr = this.options.lr, sources: readonly ParamBuffers[] = [], shard = 0, shards = 1): void {
     this.step++;
     const { beta1, beta2, eps } = this.options;
     const c1 = 1 - beta1 ** this.step;
     const c2 = 1 - beta2 ** this.step;
     const stepSize = (lr * Math.sqrt(c2)) / c1;
-    const w = buffers.values;
-    const g = buffers.grads;
+    const w = target.values;
+    const g = target.grads;
     const m = this.m;
     const v = this.v;
     const update = (from: number, to: number): void => {
       for (let i = from; i < to; i++) {
-        const gi = g[i];
+        let gi = g[i];
+        for (const src of sources) {
+          gi = Math.fround(gi + src.grads[i]);
+          src.grads[i] = 0;
+        }
+        g[i] = 0;
         const mi = beta1 * m[i] + (1 - beta1) * gi;
         const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
         m[i] = mi;
@@ -50,11 +61,20 @@ export class Adam {
         w[i] -= (stepSize * mi) / (Math.sqrt(vi) + eps);
       }
     };
-    update(0, this.layout.denseSize);
+    const dense = this.layout.denseSize;
+    update(Math.floor((dense * shard) / shards), Math.floor((dense * (shard + 1)) / shards));
     for (const spec of this.layout.params) {
       if (!spec.sparse) continue;
       for (let r = 0; r < spec.rows; r++) {
-        if (buffers.touched[spec.rowOffset + r] === 0) continue;
+        const row = spec.rowOffset + r;
+        if (row % shards !== shard) continue;
+        let touched = target.touched[row];
+        for (const src of sources) {
+          touched |= src.touched[row];
+          src.touched[row] = 0;
+        }
+        if (touched === 0) continue;
+        target.touched[row] = 0;
         const o = spec.offset + r * spec.cols;
         update(o, o + spec.cols);
       }

@@ -110,33 +110,6 @@ export function zeroGrads(layout: ParamLayout, buffers: ParamBuffers): void {
   }
 }
 
-/**
- * Adds `src`'s gradients into `dst` (same layout), marking table rows touched in `dst`, and
- * leaves `src` zeroed: one pass, so a worker's buffer is ready for its next slice without
- * the worker spending time on it.
- */
-export function moveGrads(layout: ParamLayout, dst: ParamBuffers, src: ParamBuffers): void {
-  const d = dst.grads;
-  const s = src.grads;
-  for (let i = 0; i < layout.denseSize; i++) {
-    d[i] += s[i];
-    s[i] = 0;
-  }
-  for (const spec of layout.params) {
-    if (!spec.sparse) continue;
-    for (let r = 0; r < spec.rows; r++) {
-      if (src.touched[spec.rowOffset + r] === 0) continue;
-      src.touched[spec.rowOffset + r] = 0;
-      dst.touched[spec.rowOffset + r] = 1;
-      const o = spec.offset + r * spec.cols;
-      for (let c = 0; c < spec.cols; c++) {
-        d[o + c] += s[o + c];
-        s[o + c] = 0;
-      }
-    }
-  }
-}
-
 /** Glorot-uniform init for weight matrices; biases start at zero, tables at N(0, 0.05²)-ish. */
 export function initUniform(p: Param, fanIn: number, fanOut: number, next: () => number): void {
   const limit = Math.sqrt(6 / (fanIn + fanOut));

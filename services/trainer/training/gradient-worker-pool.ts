@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../../shared/workers/index.js';
 import type { Model, ModelShape } from '../model/index.js';
-import { allocateBuffers, moveGrads } from '../nn/index.js';
+import { allocateBuffers } from '../nn/index.js';
 import type { ParamBuffers, ParamLayout } from '../nn/index.js';
 import type { StepLoss } from './training-objective.js';
 import type { TrainConfig } from './train-config.js';
@@ -26,6 +26,9 @@ export interface WorkerInit {
   readonly values: Float32Array;
   readonly grads: Float32Array;
   readonly touched: Uint8Array;
+  /** This worker's thread index (the main thread is 0) and every thread's gradients, by index. */
+  readonly thread: number;
+  readonly all: readonly { grads: Float32Array; touched: Uint8Array }[];
 }
 
 /** A step request: one slice of a batch. */
@@ -34,6 +37,11 @@ export interface WorkerStep {
   readonly batchSize: number;
   readonly step: number;
   readonly slice: number;
+}
+
+/** An update request: merge the gradients and apply Adam on this worker's shard. */
+export interface WorkerUpdate {
+  readonly lr: number;
 }
 
 /** A worker's answer to a step (or its failure). */
@@ -47,26 +55,30 @@ interface Handle {
 
 /**
  * Data-parallel gradient workers over SharedArrayBuffer weights: each worker owns a
- * gradient buffer, computes its slice of every batch, and the main thread sums the
- * buffers before Adam: synchronous, so a seed reproduces a run exactly (unlike Hogwild).
+ * gradient buffer and computes its slice of every batch; then every thread merges the
+ * buffers and applies Adam on its own shard of the parameters. Synchronous, so a seed
+ * reproduces a run exactly (unlike Hogwild).
  */
 export class GradientWorkerPool implements ParallelGradients {
   readonly threads: number;
 
-  private constructor(
-    private readonly handles: Handle[],
-    private readonly layout: ParamLayout,
-  ) {
+  readonly gradientBuffers: readonly ParamBuffers[];
+
+  private constructor(private readonly handles: Handle[]) {
     this.threads = handles.length + 1;
+    this.gradientBuffers = handles.map((h) => h.buffers);
   }
 
   /** Starts `threads - 1` workers sharing `model`'s weights (which must be shared buffers). */
   static async start(model: Model, threads: number, factory: DataFactory, config: TrainConfig): Promise<GradientWorkerPool> {
     if (!(model.buffers.values.buffer instanceof SharedArrayBuffer)) throw new Error('data-parallel training needs shared weights');
+    if (!(model.buffers.grads.buffer instanceof SharedArrayBuffer)) throw new Error('data-parallel training needs shared gradients');
     const handles: Handle[] = [];
     const ready: Promise<void>[] = [];
+    const owns = Array.from({ length: threads - 1 }, () => allocateBuffers(model.layout, true));
+    const all = [model.buffers, ...owns].map((b) => ({ grads: b.grads, touched: b.touched }));
     for (let t = 1; t < threads; t++) {
-      const own = allocateBuffers(model.layout, true);
+      const own = owns[t - 1];
       const buffers: ParamBuffers = { values: model.buffers.values, grads: own.grads, touched: own.touched };
       const worker = spawnWorker(import.meta.url, 'gradient-worker');
       const handle: Handle = { worker, buffers, pending: null };
@@ -81,11 +93,11 @@ export class GradientWorkerPool implements ParallelGradients {
         handle.pending = null;
         pending?.(reply);
       });
-      const init: WorkerInit = { factory, config, shape: model.shape, layout: model.layout, ...buffers };
+      const init: WorkerInit = { factory, config, shape: model.shape, layout: model.layout, ...buffers, thread: t, all };
       worker.postMessage(init);
       handles.push(handle);
     }
-    const pool = new GradientWorkerPool(handles, model.layout);
+    const pool = new GradientWorkerPool(handles);
     try {
       await Promise.all(ready);
     } catch (err) {
@@ -108,9 +120,16 @@ export class GradientWorkerPool implements ParallelGradients {
     );
   }
 
-  mergeInto(model: Model): void {
-    // Moving (add, then zero) leaves each worker's buffer ready for its next slice.
-    for (const h of this.handles) moveGrads(this.layout, model.buffers, h.buffers);
+  update(lr: number): Promise<void> {
+    return Promise.all(
+      this.handles.map(
+        (h) =>
+          new Promise<void>((resolve, reject) => {
+            h.pending = (reply): void => (reply.ok ? resolve() : reject(new Error(`gradient worker: ${reply.error}`)));
+            h.worker.postMessage({ lr } satisfies WorkerUpdate);
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   /** Stops the workers; safe to call twice. */

@@ -1,8 +1,10 @@
 import { parentPort } from 'node:worker_threads';
 import { bindModel } from '../model/index.js';
+import { Adam, ADAM_DEFAULTS } from '../nn/index.js';
+import type { ParamBuffers } from '../nn/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import { GradientStep } from './gradient-step.js';
-import type { WorkerInit, WorkerReply, WorkerStep } from './gradient-worker-pool.js';
+import type { WorkerInit, WorkerReply, WorkerStep, WorkerUpdate } from './gradient-worker-pool.js';
 import { sliceSeed } from './slice-seed.js';
 import type { TrainingData } from './training-data.js';
 
@@ -13,13 +15,25 @@ if (port === null) throw new Error('gradient-worker must run in a worker thread'
 
 let step: GradientStep | null = null;
 let seed = 0;
+// This thread's shard of the update: Adam (its moments) over the main thread's buffers plus the others'.
+let shard: { adam: Adam; target: ParamBuffers; sources: ParamBuffers[]; index: number; count: number } | null = null;
 
-port.on('message', (msg: WorkerInit | WorkerStep) => {
+port.on('message', (msg: WorkerInit | WorkerStep | WorkerUpdate) => {
   if ('factory' in msg) {
     init(msg).then(
       () => port.postMessage({ ok: true, loss: { main: 0, aux: 0 }, macs: 0 } satisfies WorkerReply),
       (err: unknown) => port.postMessage({ ok: false, error: String(err) } satisfies WorkerReply),
     );
+    return;
+  }
+  if ('lr' in msg) {
+    try {
+      if (shard === null) throw new Error('update before init');
+      shard.adam.apply(shard.target, msg.lr, shard.sources, shard.index, shard.count);
+      port.postMessage({ ok: true, loss: { main: 0, aux: 0 }, macs: 0 } satisfies WorkerReply);
+    } catch (err) {
+      port.postMessage({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerReply);
+    }
     return;
   }
   try {
@@ -41,4 +55,6 @@ async function init(msg: WorkerInit): Promise<void> {
   const model = bindModel(msg.shape, msg.layout, buffers);
   step = new GradientStep(model, data, msg.config);
   seed = msg.config.seed;
+  const views = msg.all.map((b) => ({ values: msg.values, grads: b.grads, touched: b.touched }));
+  shard = { adam: new Adam(msg.layout, { lr: msg.config.lr, ...ADAM_DEFAULTS }), target: views[0], sources: views.slice(1), index: msg.thread, count: views.length };
 }

@@ -1,6 +1,7 @@
 import { createModel } from '../model/index.js';
 import type { Model } from '../model/index.js';
-import { Adam, ADAM_DEFAULTS, zeroGrads } from '../nn/index.js';
+import { activeKernels, Adam, ADAM_DEFAULTS } from '../nn/index.js';
+import type { ParamBuffers } from '../nn/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import { GradientStep } from './gradient-step.js';
 import type { StepLoss } from './training-objective.js';
@@ -59,8 +60,10 @@ export interface ParallelGradients {
   readonly threads: number;
   /** Starts slices 1.. of a batch on the workers; resolves with their losses and multiply-adds. */
   run(slices: Int32Array[], batchSize: number, step: number): Promise<{ loss: StepLoss; macs: number }[]>;
-  /** Adds the workers' gradients into `model`'s gradient buffers and zeroes theirs for the next batch. */
-  mergeInto(model: Model): void;
+  /** The workers' gradient buffers, in thread order: the main thread's shard of the update reads them too. */
+  readonly gradientBuffers: readonly ParamBuffers[];
+  /** Each worker merges every thread's gradients and applies Adam on its shard; resolves when all are done. */
+  update(lr: number): Promise<void>;
 }
 
 /** Options of `trainModel`. */
@@ -88,6 +91,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainOutco
   const shape = config.bagHalfLife > 0 ? { ...data.shape, bagHalfLife: config.bagHalfLife } : data.shape;
   const model = createModel(shape, config.seed, config.workers > 1);
   const pool = config.workers > 1 && options.parallel !== undefined ? await options.parallel.create(model) : null;
+  log(`kernels: ${activeKernels() === 'wasm' ? 'WebAssembly SIMD GEMM' : 'JavaScript GEMM'} (DLRS_TRAINER_KERNELS=wasm|js)`);
   try {
     return await loop(model, data, config, options.validate, pool, log, options.progress);
   } finally {
@@ -107,6 +111,7 @@ async function loop(
   const step = new GradientStep(model, data, config);
   const adam = new Adam(model.layout, { lr: config.lr, ...ADAM_DEFAULTS });
   const threads = pool?.threads ?? 1;
+  const sources = pool?.gradientBuffers ?? [];
   const order = Int32Array.from({ length: data.exampleCount }, (_, i) => i);
   const epochs: EpochReport[] = [];
   let best = { epoch: 0, map: -Infinity, values: model.buffers.values.slice() };
@@ -135,9 +140,11 @@ async function loop(
         aux += r.loss.aux * batch.length;
         macs += r.macs;
       }
-      pool?.mergeInto(model);
-      adam.apply(model.buffers, learningRate(config, stepCount, Math.ceil(order.length / config.batch)));
-      zeroGrads(model.layout, model.buffers);
+      // Every thread merges the gradients and applies Adam on its own shard of the parameters.
+      const lr = learningRate(config, stepCount, Math.ceil(order.length / config.batch));
+      const updates = pool?.update(lr);
+      adam.apply(model.buffers, lr, sources, 0, threads);
+      await updates;
       const done = from + batch.length;
       progress?.({
         epoch,

@@ -1,0 +1,53 @@
+import { matmulAcc as jsMatmulAcc, matmulTransAAcc as jsMatmulTransAAcc, matmulTransBAcc as jsMatmulTransBAcc } from './matmul.js';
+import type { KernelsName, MatmulKernels } from './matmul-kernel-set.js';
+import { wasmMatmulKernels, wasmSimdAvailable } from './wasm-gemm.js';
+
+/** The JavaScript kernels: the reference the WebAssembly ones are checked against. */
+export const JS_KERNELS: MatmulKernels = { name: 'js', matmulAcc: jsMatmulAcc, matmulTransBAcc: jsMatmulTransBAcc, matmulTransAAcc: jsMatmulTransAAcc };
+
+/** DLRS_TRAINER_KERNELS: 'wasm' or 'js'; unset means wasm where the engine has WebAssembly SIMD. */
+function configuredKernels(): KernelsName {
+  const raw = process.env.DLRS_TRAINER_KERNELS;
+  if (raw === undefined || raw === '') return wasmSimdAvailable() ? 'wasm' : 'js';
+  if (raw !== 'wasm' && raw !== 'js') throw new Error(`DLRS_TRAINER_KERNELS=${JSON.stringify(raw)}: expected 'wasm' or 'js'`);
+  if (raw === 'wasm' && !wasmSimdAvailable()) throw new Error("DLRS_TRAINER_KERNELS='wasm': this engine has no WebAssembly SIMD");
+  return raw;
+}
+
+const WASM_KERNELS: MatmulKernels | null = wasmSimdAvailable() ? await wasmMatmulKernels() : null;
+let active: MatmulKernels = configuredKernels() === 'wasm' && WASM_KERNELS !== null ? WASM_KERNELS : JS_KERNELS;
+
+/** The kernels in use (for the training log line). */
+export function activeKernels(): KernelsName {
+  return active.name;
+}
+
+/** Switches this thread's kernels (the parity spec and the benchmark's before/after). */
+export function useKernels(name: KernelsName): void {
+  if (name === 'wasm' && WASM_KERNELS === null) throw new Error("kernels 'wasm': this engine has no WebAssembly SIMD");
+  active = name === 'wasm' && WASM_KERNELS !== null ? WASM_KERNELS : JS_KERNELS;
+}
+
+/** The kernel set by name, for side-by-side measurement. */
+export function kernelsNamed(name: KernelsName): MatmulKernels {
+  if (name === 'wasm') {
+    if (WASM_KERNELS === null) throw new Error("kernels 'wasm': this engine has no WebAssembly SIMD");
+    return WASM_KERNELS;
+  }
+  return JS_KERNELS;
+}
+
+/** C[m,n] += A[m,k] · B[k,n] on the active kernels. */
+export function matmulAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
+  active.matmulAcc(a, b, c, m, k, n);
+}
+
+/** C[m,n] += A[m,k] · B[n,k]ᵀ on the active kernels. */
+export function matmulTransBAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
+  active.matmulTransBAcc(a, b, c, m, k, n);
+}
+
+/** C[k,n] += A[m,k]ᵀ · G[m,n] on the active kernels. */
+export function matmulTransAAcc(a: Float32Array, g: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
+  active.matmulTransAAcc(a, g, c, m, k, n);
+}

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     const diagnose = values['cpu-prof-dir'] !== undefined || values['heap-prof-dir'] !== undefined || values['pause-log-dir'] !== undefined;
     if (diagnose) signalDiagnostics(topology.processes);
     log(`topology ready in ${((Date.now() - startedMs) / 1000).toFixed(0)} s; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-    calibration = await calibrate(bundleDir, Array.from({ length: shards }, (_, i) => topology.dataDirOf(`shard-${i}`)), Number(values.candidates)).catch((error: unknown) => {
+    calibration = await calibrate(bundleDir, Array.from({ length: shards }, (_, i) => topology.dataDirOf(`retrieval ${i}`)), Number(values.candidates)).catch((error: unknown) => {
       log(`calibration failed: ${String(error)}`);
       return undefined;
     });

@@ -12,7 +12,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { readBundle } from '../../shared/bundle/index.js';
-import { SeededRandom } from '../../shared/random/index.js';
 import { startOtlpReceiver } from '../../test/fixtures/otlp-receiver.js';
 import { startTopology } from '../../test/fixtures/serve-topology.js';
 import { diagnosticsEnv, signalDiagnostics } from '../e2e/diagnostics-env.js';
@@ -20,7 +19,11 @@ import { topologyCpuMs } from '../e2e/process-cpu.js';
 import { stageShares } from '../e2e/stage-shares.js';
 import { parseTracing, tracingEnv, tracingName } from '../e2e/tracing-setting.js';
 import type { LoadResult } from '../load/load-runner.js';
-import { ensureScaleBundle } from './scale-bundle.js';
+import { DEFAULT_ITEM_CACHE_MAX_ENTRIES } from '../../services/gateway/item-cache/index.js';
+import { SCALE_DATA_SHAPE, ensureScaleBundle } from './scale-bundle.js';
+import { calibrate } from './calibration.js';
+import type { Calibration } from './calibration.js';
+import { ItemCacheReplay, zipfRequestPool } from './zipf-request-pool.js';
 import { renderScaleReport } from './scale-report.js';
 import type { ScaleLevel } from './scale-report.js';
 
@@ -33,8 +36,6 @@ const START_TIMEOUT_MS = 60 * 60_000;
 const FLUSH_WAIT_MS = 1_500;
 /** Generous, so that overload shows as latency rather than as degraded answers (counted apart). */
 const RECOMMEND_TIMEOUT_MS = '5000';
-/** Distinct requests cycled by the load: their context items become hot in the gateway's item cache, as popular items do. */
-const REQUEST_POOL = 2_000;
 /** Items in each request's inline context: a short recent history. */
 const CONTEXT_ITEMS = 5;
 /** Calls in flight at most (the open loop's bound on memory); a call due beyond it waits, and its wait counts. */
@@ -53,6 +54,12 @@ async function main(): Promise<void> {
       // Another bundle instead of the 1M one (a quick check of the bench itself).
       bundle: { type: 'string' },
       out: { type: 'string', default: 'reports/bench-scale' },
+      // A smaller synthetic catalog for quick iterations (its own bundle and shard folders).
+      items: { type: 'string', default: String(SCALE_DATA_SHAPE.items) },
+      shards: { type: 'string', default: '2' },
+      // Distinct requests cycled by the load, their context items drawn with Zipf popularity of this exponent (0 = uniform).
+      pool: { type: 'string', default: '20000' },
+      zipf: { type: 'string', default: '1' },
       rates: { type: 'string' },
       'start-rps': { type: 'string', default: '25' },
       growth: { type: 'string', default: '1.5' },
@@ -79,19 +86,27 @@ async function main(): Promise<void> {
   const dir = resolve(values.dir);
   const p99LimitMs = Number(values['p99-limit-ms']);
   const [tracing] = parseTracing(values.tracing);
-  const bundleDir = values.bundle === undefined ? await ensureScaleBundle(dir, log) : resolve(values.bundle);
+  const shards = Number(values.shards);
+  const bundleDir = values.bundle === undefined ? await ensureScaleBundle(dir, log, Number(values.items)) : resolve(values.bundle);
   await mkdir(dir, { recursive: true });
-  const { path: requestsFile, items } = await writeRequestPool(bundleDir, join(dir, 'requests.json'), Number(values.k), Number(values.candidates));
+  // The catalog, not the model's id vocabulary: that holds only the items seen in training.
+  const catalog = (await readBundle(bundleDir)).items.map((item) => item.id);
+  const poolShape = { requests: Number(values.pool), contextItems: CONTEXT_ITEMS, zipfExponent: Number(values.zipf), k: Number(values.k), candidates: Number(values.candidates), seed: 7 };
+  const pool = zipfRequestPool(catalog, poolShape);
+  const requestsFile = join(dir, 'requests.json');
+  await writeFile(requestsFile, JSON.stringify(pool));
+  const cacheReplay = new ItemCacheReplay(pool, DEFAULT_ITEM_CACHE_MAX_ENTRIES);
 
   const receiver = await startOtlpReceiver();
   const startedMs = Date.now();
   const ticker = setInterval(() => log(`still starting after ${((Date.now() - startedMs) / 1000).toFixed(0)} s`), PROGRESS_EVERY_MS);
   const levels: ScaleLevel[] = [];
+  let calibration: Calibration | undefined;
   try {
     const topology = await startTopology({
       bundleDir,
-      dataDir: join(dir, values.bundle === undefined ? 'serve' : 'serve-other-bundle'),
-      shards: 2,
+      dataDir: join(dir, values.bundle === undefined ? servingFolder(Number(values.items), shards) : 'serve-other-bundle'),
+      shards,
       env: { ...tracingEnv(tracing, receiver.endpoint), ...diagnosticsEnv({ cpuProfileDir: values['cpu-prof-dir'], heapProfileDir: values['heap-prof-dir'], pauseLogDir: values['pause-log-dir'], nodeOptions: values['service-node-options'] }) },
       gatewayEnv: { DLRS_DEFAULT_TIMEOUT_MS: RECOMMEND_TIMEOUT_MS },
       startTimeoutMs: START_TIMEOUT_MS,
@@ -103,6 +118,10 @@ async function main(): Promise<void> {
     const diagnose = values['cpu-prof-dir'] !== undefined || values['heap-prof-dir'] !== undefined || values['pause-log-dir'] !== undefined;
     if (diagnose) signalDiagnostics(topology.processes);
     log(`topology ready in ${((Date.now() - startedMs) / 1000).toFixed(0)} s; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    calibration = await calibrate(bundleDir, Array.from({ length: shards }, (_, i) => topology.dataDirOf(`retrieval ${i}`)), Number(values.candidates)).catch((error: unknown) => {
+      log(`calibration failed: ${String(error)}`);
+      return undefined;
+    });
     try {
       for (const rps of rateSchedule(values)) {
         receiver.clear();
@@ -124,6 +143,7 @@ async function main(): Promise<void> {
           loadAverage: loadavg()[0],
           cpuMsPerRequest: new Map([...cpuAfter].map(([name, ms]) => [name, (ms - (cpuBefore.get(name) ?? ms)) / calls])),
           stages: stageShares(receiver.spans),
+          itemCacheHitRate: await cacheReplay.level(calls),
         };
         levels.push(level);
         log(`${rps} req/s offered: ${load.ratePerSecond.toFixed(0)} req/s, p50 ${load.latency.p50Ms.toFixed(1)} ms, p99 ${load.latency.p99Ms.toFixed(1)} ms, load average ${level.loadAverage.toFixed(1)}`);
@@ -135,7 +155,7 @@ async function main(): Promise<void> {
   } finally {
     await receiver.close();
   }
-  const report = await renderScaleReport(levels, { items, k: Number(values.k), candidates: Number(values.candidates), p99LimitMs, tracing: tracingName(tracing), durationS: Number(values['duration-s']), warmupS: Number(values['warmup-s']) });
+  const report = await renderScaleReport(levels, { items: catalog.length, shards, pool: poolShape.requests, zipfExponent: poolShape.zipfExponent, k: Number(values.k), candidates: Number(values.candidates), p99LimitMs, tracing: tracingName(tracing), calibration, durationS: Number(values['duration-s']), warmupS: Number(values['warmup-s']) });
   const out = resolve(values.out);
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'latency-vs-throughput.svg'), report.plot.svg);
@@ -154,19 +174,9 @@ function rateSchedule(values: { rates?: string; 'start-rps': string; growth: str
   return rates;
 }
 
-/** A fixed pool of context requests (random catalog items) as `dlrs bench load` data; also says the catalog's size. */
-async function writeRequestPool(bundleDir: string, path: string, k: number, candidates: number): Promise<{ path: string; items: number }> {
-  // The catalog, not the model's id vocabulary: that holds only the items seen in training.
-  const { items } = await readBundle(bundleDir);
-  const random = new SeededRandom(7);
-  const requests = Array.from({ length: REQUEST_POOL }, (_, n) => ({
-    requestId: `scale-${n}`,
-    context: { interactions: Array.from({ length: CONTEXT_ITEMS }, () => ({ itemId: items[random.int(items.length)].id, eventType: 'view' })) },
-    k,
-    candidates,
-  }));
-  await writeFile(path, JSON.stringify(requests));
-  return { path, items: items.length };
+/** The shards' data folders: `serve` for the 1M catalog on two shards, else named after the catalog and shard count. */
+function servingFolder(items: number, shards: number): string {
+  return items === SCALE_DATA_SHAPE.items && shards === 2 ? 'serve' : `serve-${items}-${shards}`;
 }
 
 await main();

@@ -21,15 +21,16 @@ const DLRS_BIN = fileURLToPath(new URL('../../bin/dlrs.js', import.meta.url));
 /** Rows per progress line while the CSV files are written. */
 const PROGRESS_EVERY_ROWS = 200_000;
 
-/** Returns `dir/bundle`, training it first when it is not there yet (minutes; progress on stderr). */
-export async function ensureScaleBundle(dir: string, log: (line: string) => void): Promise<string> {
-  const bundleDir = join(dir, 'bundle');
+/** Returns `dir/bundle` (`dir/bundle-<items>` for a smaller catalog), training it first when it is not there yet (minutes; progress on stderr). */
+export async function ensureScaleBundle(dir: string, log: (line: string) => void, items = SCALE_DATA_SHAPE.items): Promise<string> {
+  const bundleDir = join(dir, items === SCALE_DATA_SHAPE.items ? 'bundle' : `bundle-${items}`);
   if (await exists(join(bundleDir, 'manifest.json'))) return bundleDir;
   const dataDir = join(dir, 'csv');
+  const shape = { ...SCALE_DATA_SHAPE, items };
   await mkdir(dataDir, { recursive: true });
   const startedMs = Date.now();
-  log(`scale bundle: generating ${SCALE_DATA_SHAPE.items} items, ${SCALE_DATA_SHAPE.users} users, ~${SCALE_DATA_SHAPE.interactions} interactions`);
-  const dataset = generateSynthetic(SCALE_DATA_SHAPE);
+  log(`scale bundle: generating ${shape.items} items, ${shape.users} users, ~${shape.interactions} interactions`);
+  const dataset = generateSynthetic(shape);
   const paths = { items: join(dataDir, 'items.csv'), interactions: join(dataDir, 'interactions.csv'), schema: join(dataDir, 'schema.json') };
   await writeFile(
     paths.schema,

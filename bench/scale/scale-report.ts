@@ -4,6 +4,7 @@ import { renderVegaLite } from '../../shared/plot/index.js';
 import type { RenderedPlot } from '../../shared/plot/index.js';
 import type { StageShares } from '../e2e/stage-shares.js';
 import type { LoadResult } from '../load/load-runner.js';
+import type { Calibration } from './calibration.js';
 
 /** One offered request rate and what it gave. */
 export interface ScaleLevel {
@@ -15,12 +16,18 @@ export interface ScaleLevel {
   cpuMsPerRequest: ReadonlyMap<string, number>;
   /** The stage split of the sampled requests; undefined when none was sampled. */
   stages: StageShares | undefined;
+  /** The gateway's item-cache hit rate over the level's requests (replayed on its cache class). */
+  itemCacheHitRate: number;
 }
 
 /** What the run was asked. */
 export interface ScaleSettings {
   /** Items in the served catalog. */
   items: number;
+  shards: number;
+  /** Distinct requests cycled, their context items Zipf-distributed with this exponent. */
+  pool: number;
+  zipfExponent: number;
   k: number;
   candidates: number;
   p99LimitMs: number;
@@ -28,6 +35,8 @@ export interface ScaleSettings {
   tracing: string;
   durationS: number;
   warmupS: number;
+  /** Measured in the same run; undefined when it could not be (no shard snapshot). */
+  calibration: Calibration | undefined;
 }
 
 /** The latency goal of the benchmark (p99 at most 25 ms), drawn on the plot. */
@@ -48,23 +57,27 @@ export function scaleTable(levels: readonly ScaleLevel[], settings: ScaleSetting
   const failed = (load: LoadResult): number => Object.entries(load.statusCounts).reduce((sum, [status, n]) => (status === 'OK' ? sum : sum + n), 0);
   const degraded = (load: LoadResult): number => Object.values(load.degradedAnswers).reduce((sum, n) => sum + n, 0);
   return [
-    `dlrs bench-scale: ${settings.items} items, 2 retrieval shards + ranking + gateway as processes on one host, open-loop load from a separate process`,
-    `Recommend k=${settings.k} of ${settings.candidates} candidates, inline context of 5 items (a pool of 2000 requests), ${settings.durationS} s per rate after ${settings.warmupS} s warm-up, tracing sampled at ${settings.tracing}; stop when p99 > ${settings.p99LimitMs} ms (after a few levels at least)`,
+    `dlrs bench-scale: ${settings.items} items, ${settings.shards} retrieval shard(s) + ranking + gateway as processes on one host, open-loop load from a separate process`,
+    `Recommend k=${settings.k} of ${settings.candidates} candidates, inline context of 5 items drawn from the whole catalog with Zipf exponent ${settings.zipfExponent} (a pool of ${settings.pool} requests), ${settings.durationS} s per rate after ${settings.warmupS} s warm-up, tracing sampled at ${settings.tracing}; stop when p99 > ${settings.p99LimitMs} ms (after a few levels at least)`,
     '',
-    '| offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | failed | degraded | max send lag ms | load avg |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...levels.map(({ targetRps, load, loadAverage }) => {
+    calibrationLine(settings.calibration),
+    '',
+    '| offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | failed | degraded | max send lag ms | item-cache hits | load avg |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...levels.map(({ targetRps, load, loadAverage, itemCacheHitRate }) => {
       const l = load.latency;
-      return `| ${targetRps} | ${load.ratePerSecond.toFixed(0)} | ${l.p50Ms.toFixed(1)} | ${l.p90Ms.toFixed(1)} | ${l.p99Ms.toFixed(1)} | ${l.p999Ms.toFixed(1)} | ${failed(load)} | ${degraded(load)} | ${load.maxSendLagMs.toFixed(0)} | ${loadAverage.toFixed(1)} |`;
+      return `| ${targetRps} | ${load.ratePerSecond.toFixed(0)} | ${l.p50Ms.toFixed(1)} | ${l.p90Ms.toFixed(1)} | ${l.p99Ms.toFixed(1)} | ${l.p999Ms.toFixed(1)} | ${failed(load)} | ${degraded(load)} | ${load.maxSendLagMs.toFixed(0)} | ${pct(itemCacheHitRate)} | ${loadAverage.toFixed(1)} |`;
     }),
     '',
     'CPU per Recommend (ms, user + system, all threads; warm-up included), by process; the load generator shares the machine:',
     '',
-    `| offered req/s | ${names.join(' | ')} | total | load generator |`,
-    `|---:|${names.map(() => '---:|').join('')}---:|---:|`,
-    ...levels.map(({ targetRps, cpuMsPerRequest, load }) => {
+    `| offered req/s | ${names.join(' | ')} | total | total / in-process work | load generator | load avg |`,
+    `|---:|${names.map(() => '---:|').join('')}---:|---:|---:|---:|`,
+    ...levels.map(({ targetRps, cpuMsPerRequest, load, loadAverage }) => {
       const values = names.map((name) => cpuMsPerRequest.get(name) ?? 0);
-      return `| ${targetRps} | ${values.map((ms) => ms.toFixed(2)).join(' | ')} | ${values.reduce((a, b) => a + b, 0).toFixed(2)} | ${load.cpuMsPerCall.toFixed(2)} |`;
+      const total = values.reduce((a, b) => a + b, 0);
+      const ratio = settings.calibration === undefined ? 'n/a' : `${(total / settings.calibration.workMsPerRecommend).toFixed(1)}×`;
+      return `| ${targetRps} | ${values.map((ms) => ms.toFixed(2)).join(' | ')} | ${total.toFixed(2)} | ${ratio} | ${load.cpuMsPerCall.toFixed(2)} | ${loadAverage.toFixed(1)} |`;
     }),
     '',
     'Stage split of the sampled Recommend requests (share of their mean latency; in brackets the part inside the tier):',
@@ -77,6 +90,15 @@ export function scaleTable(levels: readonly ScaleLevel[], settings: ScaleSetting
         : [`| ${targetRps} | ${s.traces} | ${s.meanMs.toFixed(1)} | ${pct(s.embed)} (${pct(s.inTier.embed)}) | ${pct(s.search)} (${pct(s.inTier.search)}) | ${pct(s.rank)} (${pct(s.inTier.rank)}) | ${pct(s.other)} |`],
     ),
   ].join('\n');
+}
+
+function calibrationLine(c: Calibration | undefined): string {
+  if (c === undefined) return 'Calibration: not measured (no shard snapshot).';
+  return [
+    `Calibration (same run, in-process, load average ${c.loadAverage.toFixed(1)}): RankNet ORT ceiling ${(c.ortCeilingScoresPerS / 1e6).toFixed(2)}M scores/s;`,
+    `HNSW ${c.searchesPerS.toFixed(0)} searches/s at k=C on one shard's index; work per Recommend ${c.workMsPerRecommend.toFixed(3)} ms`,
+    `(UserNet ${c.embedMs.toFixed(3)} + searches ${c.searchMs.toFixed(3)} + RankNet ${c.rankMs.toFixed(3)}).`,
+  ].join(' ');
 }
 
 /** p50, p90 and p99 over the achieved throughput, log latency axis, with the limit and the goal drawn. */

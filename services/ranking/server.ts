@@ -19,6 +19,7 @@ import type { ModelDescription } from './model/loaded-model.js';
 import type { SubmitOptions } from './inference/micro-batcher.js';
 import { rankStream } from './wire/rank-stream.js';
 import { createRankingMetrics } from './ranking-metrics.js';
+import { warmRanking } from './warm-ranking.js';
 import { RankingService } from './ranking-service.js';
 
 /** Reads the model bundle at a path into what the service serves. */
@@ -106,6 +107,8 @@ export async function startRankingServer(options: RankingServerOptions): Promise
   }
   const ready = new RankingService(first, loadModel, limits, logger, (network, code, durationSeconds) => rankingMetrics.request(network, code, durationSeconds));
   state.service = ready;
+  // A service of its own, so that the synthetic calls stay out of the request metrics.
+  await warmRanking(new RankingService(first, loadModel, limits, logger), limits.maxCandidates, logger);
   rankingMetrics.startSampling(() => ({ pool: ready.model.pool.stats(), queuedRows: ready.model.queuedRows() }));
   server.setReady(true);
   logger.info({ modelVersion: first.info.modelVersion, dim: first.info.dim, port, settings }, 'ranking ready');

@@ -18,6 +18,7 @@ import { DurableShard } from './durability/durable-shard.js';
 import { withSearchEncoding } from './wire/encode-search-response.js';
 import { DEFAULT_SEARCH_TUNING } from './search/filtered-search.js';
 import { recoveryModelOf, RetrievalService } from './retrieval-service.js';
+import { warmRetrieval } from './warm-retrieval.js';
 import { searchStream } from './search/search-stream.js';
 import type { ModelOpener, ServedModel } from './model/served-model.js';
 
@@ -105,6 +106,8 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
       logger,
       metrics: server.metrics,
     });
+    // The version the shard serves after recovery, which may still be an older one than the bundle's.
+    await warmRetrieval(service, { modelVersion: shard.state.modelVersion, dim: shard.state.store.dim }, config.searchMaxK, logger);
     server.setReady(true);
     logger.info({ items: shard.state.store.size, ms: Date.now() - startedMs }, 'shard ready');
     return service;

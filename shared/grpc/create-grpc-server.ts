@@ -11,6 +11,7 @@ import type { MetricsRegistry, MetricsServer } from '../metrics/index.js';
 import { authorizingInterceptor } from './authorizing-interceptor.js';
 import type { CallAuthorizer } from './authorizing-interceptor.js';
 import { bindHandler } from './bind-handler.js';
+import { collectGarbage } from './collect-garbage.js';
 import { serviceNameOf } from './find-service.js';
 import type { ServiceImplementation } from './method-handlers.js';
 import { onHttp2Session } from './http2-sessions.js';
@@ -156,10 +157,17 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   new ReflectionService(Object.assign({}, HEALTH_PACKAGE_DEFINITION, ...options.packageDefinitions)).addToServer(server);
 
   let ready = false;
+  let heapSettled = false;
   let metricsServer: MetricsServer | undefined;
   let stopping: Promise<void> | undefined;
   const setReady = (value: boolean): void => {
     if (value && stopping !== undefined) return;
+    if (value && !heapSettled) {
+      const startedMs = performance.now();
+      collectGarbage();
+      heapSettled = true;
+      logger.info({ ms: Math.round(performance.now() - startedMs) }, 'start-up garbage collected');
+    }
     ready = value;
     for (const name of ['', ...serviceNames]) health.setStatus(name, value ? 'SERVING' : 'NOT_SERVING');
     logger.info({ ready: value }, value ? 'ready' : 'not ready');

@@ -189,7 +189,7 @@ function assertRuntimeImportsAreDependencies(dist: string): void {
   const allowed = new Set([...Object.keys(pkg.dependencies), ...builtinModules]);
   const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith('.js') ? [join(dir, name)] : []));
   for (const file of files(dist)) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'([^'.][^']*)'/g)) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s+|\bimport\(\s*)'([^'.][^']*)'/g)) {
       const specifier = match[1].replace(/^node:/, '');
       const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
       assert.ok(allowed.has(name), `${relative(dist, file)} imports ${match[1]}, which npm ci --omit=dev does not install`);

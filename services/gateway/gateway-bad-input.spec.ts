@@ -130,8 +130,10 @@ describe('gateway under bad input (real gRPC server, in-test tiers)', () => {
 
   describe('random and malformed requests (fast-check)', () => {
     it('answers every Recommend with items or INVALID_ARGUMENT/NOT_FOUND naming the field', async () => {
+      // As for RecordInteractions below: random requests are mostly refused, a quarter are well-formed.
+      const wellFormedRequest = fc.record({ userId: fc.constantFrom('u1', 'a', 'é🙂'), k: fc.integer({ min: 1, max: 10 }), excludeIds: fc.array(fc.constantFrom('a', 'b', 'zz'), { maxLength: 2 }) });
       await answersOrNamesTheField(
-        recommendRequest.map(toMessage),
+        fc.oneof({ arbitrary: recommendRequest.map(toMessage), weight: 3 }, { arbitrary: wellFormedRequest, weight: 1 }),
         (request) => callUnary<RecommendResponse__Output>((md, o, cb) => gateway.client.Recommend(request, md, o, cb), budget()),
         (request, response) => assert.ok(response.items.length <= Math.max(request.k || 10, 0)),
       );
@@ -139,8 +141,14 @@ describe('gateway under bad input (real gRPC server, in-test tiers)', () => {
 
     it('answers every RecordInteractions with counts or INVALID_ARGUMENT naming the field', async () => {
       const userEvent = fc.record({ userId: id, interaction: fc.option(interaction, { nil: undefined }) });
+      // Random batches are almost all refused (one bad event refuses the batch): a quarter are
+      // well-formed, so that both outcomes occur whatever fast-check's seed.
+      const wellFormedEvent = fc.record({
+        userId: fc.constantFrom('u1', 'a', 'é🙂'),
+        interaction: fc.record({ itemId: fc.constantFrom('a', 'b', 'c'), eventType: fc.constantFrom('view', 'purchase'), timestampMs: fc.nat(), eventId: fc.constant('') }),
+      });
       await answersOrNamesTheField(
-        fc.array(userEvent, { maxLength: 4 }),
+        fc.oneof({ arbitrary: fc.array(userEvent, { maxLength: 4 }), weight: 3 }, { arbitrary: fc.array(wellFormedEvent, { minLength: 1, maxLength: 4 }), weight: 1 }),
         (events) => callUnary<RecordInteractionsResponse__Output>((md, o, cb) => gateway.client.RecordInteractions({ events: events as UserEvent[] }, md, o, cb), budget()),
         (events, response) => assert.equal(response.accepted + response.duplicates, events.length),
       );

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { onlineMetrics, readInteractionLog } from '../../shared/interaction-log/index.js';
 import type { LoggedImpression, LoggedInteraction } from '../../shared/interaction-log/index.js';
+import { parseCommandFlags } from './command-flags.js';
 
 const USAGE = `Usage: dlrs report online --log DIR [options]
 
@@ -16,29 +16,15 @@ const MAX_RECORDS = 5_000_000;
 
 /** `dlrs report online`: returns the process exit code. */
 export async function runOnlineReport(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        log: { type: 'string' },
-        'window-ms': { type: 'string' },
-        'click-types': { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        versions: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`dlrs report online: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help === true) {
-    console.log(USAGE);
-    return 0;
-  }
+  const values = parseCommandFlags('report online', USAGE, argv, {
+    log: { type: 'string' },
+    'window-ms': { type: 'string' },
+    'click-types': { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    versions: { type: 'string' },
+  });
+  if (typeof values === 'number') return values;
   if (values.log === undefined) {
     console.error(`dlrs report online: --log is required\n\n${USAGE}`);
     return 2;

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readBundle } from '../../shared/bundle/index.js';
 import { writeModelBundle } from './export/index.js';
 import { resolveTrainConfig, runTraining } from './training/index.js';
@@ -11,6 +10,7 @@ import type { DecisionRule } from './retrain/decision-rule.js';
 import { holdoutScores } from './retrain/holdout-scores.js';
 import { appendRegistryEntry } from './retrain/model-registry.js';
 import type { RegistryEntry } from './retrain/model-registry.js';
+import { parseCommandFlags } from './command-flags.js';
 
 const USAGE = `Usage: dlrs retrain --log DIR --serving BUNDLE --out DIR [options]
 
@@ -28,32 +28,18 @@ export const EXIT_REFUSED = 3;
 
 /** `dlrs retrain`: returns the process exit code. */
 export async function runRetrain(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        log: { type: 'string' },
-        serving: { type: 'string' },
-        out: { type: 'string' },
-        registry: { type: 'string' },
-        'min-relative-mean': { type: 'string' },
-        'min-ci-low': { type: 'string' },
-        epochs: { type: 'string' },
-        seed: { type: 'string' },
-        workers: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`dlrs retrain: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help === true) {
-    console.log(USAGE);
-    return 0;
-  }
+  const values = parseCommandFlags('retrain', USAGE, argv, {
+    log: { type: 'string' },
+    serving: { type: 'string' },
+    out: { type: 'string' },
+    registry: { type: 'string' },
+    'min-relative-mean': { type: 'string' },
+    'min-ci-low': { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+  });
+  if (typeof values === 'number') return values;
   if (values.log === undefined || values.serving === undefined || values.out === undefined) {
     console.error(`dlrs retrain: --log, --serving and --out are required\n\n${USAGE}`);
     return 2;

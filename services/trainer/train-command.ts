@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { writeModelBundle } from './export/index.js';
 import { NEG_RATIO_THESIS, resolveTrainConfig, runTraining, TRAIN_DEFAULTS } from './training/index.js';
 import type { TrainConfig } from './training/index.js';
 import { formatStepProgress, stderrProgress } from './progress/index.js';
+import { parseCommandFlags } from './command-flags.js';
 
 const USAGE = `Usage: dlrs train --data synthetic:SIZE|movielens:PATH|csv:ITEMS,INTERACTIONS,SCHEMA|log:DIR --out DIR [options]
 
@@ -38,45 +38,31 @@ Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
 
 /** `dlrs train`: returns the process exit code (0 ok, 2 usage error, 1 failure). */
 export async function runTrain(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        data: { type: 'string' },
-        out: { type: 'string' },
-        objective: { type: 'string' },
-        dim: { type: 'string' },
-        epochs: { type: 'string' },
-        lambda: { type: 'string' },
-        'neg-ratio': { type: 'string' },
-        'neg-sampler': { type: 'string' },
-        batch: { type: 'string' },
-        lr: { type: 'string' },
-        'lr-schedule': { type: 'string' },
-        seed: { type: 'string' },
-        workers: { type: 'string' },
-        'full-softmax': { type: 'boolean' },
-        holdout: { type: 'string' },
-        'bag-length': { type: 'string' },
-        'bag-half-life': { type: 'string' },
-        'log-q-weight': { type: 'string' },
-        horizon: { type: 'string' },
-        refit: { type: 'boolean' },
-        items: { type: 'string' },
-        'skip-bad-rows': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`dlrs train: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help === true) {
-    console.log(USAGE);
-    return 0;
-  }
+  const values = parseCommandFlags('train', USAGE, argv, {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    objective: { type: 'string' },
+    dim: { type: 'string' },
+    epochs: { type: 'string' },
+    lambda: { type: 'string' },
+    'neg-ratio': { type: 'string' },
+    'neg-sampler': { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    'lr-schedule': { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    'full-softmax': { type: 'boolean' },
+    holdout: { type: 'string' },
+    'bag-length': { type: 'string' },
+    'bag-half-life': { type: 'string' },
+    'log-q-weight': { type: 'string' },
+    horizon: { type: 'string' },
+    refit: { type: 'boolean' },
+    items: { type: 'string' },
+    'skip-bad-rows': { type: 'boolean' },
+  });
+  if (typeof values === 'number') return values;
   if (values.data === undefined || values.out === undefined) {
     console.error(`dlrs train: --data and --out are required\n\n${USAGE}`);
     return 2;

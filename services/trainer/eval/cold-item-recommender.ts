@@ -10,6 +10,8 @@ export interface ColdItemContext extends FitContext {
   readonly catalog: ItemCatalog;
   /** Catalog rows of the new items, ascending; none of their interactions is in the train data. */
   readonly newItems: Int32Array;
+  /** Catalog rows without user tags in `catalog` (ColdItemsSplit.untagged): a fit that rebuilds tags must drop theirs. */
+  readonly untagged: Int32Array;
 }
 
 /**

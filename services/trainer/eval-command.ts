@@ -99,7 +99,7 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
     return 0;
   }
   if (options.split === 'cold-items') {
-    const cold = coldCandidates ?? ((d: Dataset, spec: string) => [deepColdItems(d, spec, deepOptions, onStep)]);
+    const cold = coldCandidates ?? ((d: Dataset, spec: string) => [deepColdItems(d, spec, deepOptions, onStep, refit === undefined ? {} : { refit })]);
     const coldBaselines: readonly ColdItemRecommender[] = [featurePopularity, randomNewItems, lightFmColdItems(dataset)];
     const models = [...coldBaselines, ...cold(dataset, options.data)];
     if (!knownModels(options.models, models)) return 2;

@@ -111,9 +111,10 @@ export function deepRecommender(
  * without the new items, whose ItemNet inputs are their creation-time features and the
  * out-of-vocabulary item id (`buildFeatureSpec` gives ids only to items with train events).
  * The OOV id row adds the same vector to every new item's e_i and the same bias, a constant
- * per user, so the order among new items comes from their features alone.
+ * per user, so the order among new items comes from their features alone. `params` as a grid
+ * point of `deepRecommender` (`{ refit: 1 }`: no stage A, `epochs` epochs on all train events).
  */
-export function deepColdItems(dataset: Dataset, data: string, base: Partial<TrainConfig>, onStep?: StepListener): ColdItemRecommender {
+export function deepColdItems(dataset: Dataset, data: string, base: Partial<TrainConfig>, onStep?: StepListener, params: Params = {}): ColdItemRecommender {
   // One fitter per split part (its untagged items), so that seeds share stage A's epoch count.
   let fitter: { readonly untagged: Int32Array; readonly fit: DeepFitter } | null = null;
   return {
@@ -123,7 +124,7 @@ export function deepColdItems(dataset: Dataset, data: string, base: Partial<Trai
       if (fitter?.untagged !== context.untagged) {
         fitter = { untagged: context.untagged, fit: deepFitter(withoutNewItemTags(dataset, context.untagged), data, base, context.untagged, onStep) };
       }
-      const { prepared, model } = await fitter.fit(train, {}, context);
+      const { prepared, model } = await fitter.fit(train, params, context);
       const isNew = new Uint8Array(train.numItems);
       for (const i of context.newItems) isNew[i] = 1;
       // Every old item is excluded (the users' train items among them): only new items are ranked.

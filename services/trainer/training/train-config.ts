@@ -161,7 +161,8 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   check('bagLength', int(c.bagLength, 1), 'an integer >= 1');
   check('bagHalfLife', c.bagHalfLife >= 0 && Number.isFinite(c.bagHalfLife), 'a number >= 0');
   check('historyDropout', c.historyDropout >= 0 && c.historyDropout < 1, 'a number in [0, 1)');
-  check('itemIdDropout', c.itemIdDropout >= 0 && c.itemIdDropout < 1, 'a number in [0, 1)');
+  // 1 trains ItemNet from features alone (every id out of vocabulary), a model for new items only.
+  check('itemIdDropout', c.itemIdDropout >= 0 && c.itemIdDropout <= 1, 'a number in [0, 1]');
   check('rankDropout', c.rankDropout >= 0 && c.rankDropout < 1, 'a number in [0, 1)');
   check('rankWeight', c.rankWeight >= 0 && Number.isFinite(c.rankWeight), 'a number >= 0');
   check('patience', int(c.patience, 1), 'an integer >= 1');

@@ -61,7 +61,7 @@ describe('trainModel on a toy clustered problem', () => {
   });
 
   it('with item-id dropout (an option, off by default) ItemNet still learns, and places items from their features alone (every id out of vocabulary)', async () => {
-    assert.throws(() => resolveTrainConfig({ itemIdDropout: 1 }), /itemIdDropout/);
+    assert.throws(() => resolveTrainConfig({ itemIdDropout: 1.5 }), /itemIdDropout/);
     const model = await train({ objective: 'softmax', workers: 1, itemIdDropout: 0.5 });
     assert.ok(clusterPrecision(model, true) > 0.6, `cluster precision@10 without ids ${clusterPrecision(model, true)}`);
     assert.ok(clusterPrecision(model) > 0.6, 'and with them');

@@ -40,10 +40,11 @@ export interface LightFmFeatures {
   readonly users: ReadonlyMap<string, CatalogColumn>;
 }
 
-/** `{ dim, loss, learningRate, l2, epochs }` from a grid point (`dim`, `loss`, `lr`, `l2`, `epochs`; `loss: 'bpr'` selects BPR). */
+/** `{ dim, loss, learningRate, l2, l2Mode, epochs }` from a grid point (`dim`, `loss`, `lr`, `l2`, `l2Mode`, `epochs`; `loss: 'bpr'` selects BPR, `l2Mode: 'decay'` LightFM's global decay). */
 export function lightFmSettings(params: Params): LightFmSettings & { epochs: number } {
   const loss = params.loss === 'bpr' ? 'bpr' : 'warp';
-  return { dim: Number(params.dim), loss, learningRate: Number(params.lr), l2: Number(params.l2), epochs: Number(params.epochs) };
+  const l2Mode = params.l2Mode === 'decay' ? 'decay' : 'touched';
+  return { dim: Number(params.dim), loss, learningRate: Number(params.lr), l2: Number(params.l2), l2Mode, epochs: Number(params.epochs) };
 }
 
 // The last run per train set and settings: a grid point with more epochs continues it instead

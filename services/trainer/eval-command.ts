@@ -6,7 +6,7 @@ import { loadDataset } from './datasets/index.js';
 import type { Dataset } from './datasets/index.js';
 import { baselinesFor, featurePopularity, itemIdOrder, lightFmColdItems, randomNewItems, runColdItemsEvaluation, runEvaluation, writeColdItemsReport, writeReport } from './eval/index.js';
 import type { ColdItemRecommender, HeldOutPart, Recommender, SplitMode } from './eval/index.js';
-import { THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_DEFAULTS, deepColdItems, deepRecommender, resolveTrainConfig } from './training/index.js';
+import { COLD_ITEMS_DEEP, THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_DEFAULTS, deepColdItems, deepRecommender, resolveTrainConfig } from './training/index.js';
 import type { StepProgress, TrainConfig } from './training/index.js';
 import { formatStepProgress, stderrProgress } from './progress/index.js';
 import { runSimilarItemsEvaluation } from './eval-similar-items.js';
@@ -99,7 +99,9 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
     return 0;
   }
   if (options.split === 'cold-items') {
-    const cold = coldCandidates ?? ((d: Dataset, spec: string) => [deepColdItems(d, spec, deepOptions, onStep, refit === undefined ? {} : { refit })]);
+    // The cold model's own settings (COLD_ITEMS_DEEP), which --deep overrides.
+    const coldDeep = { ...COLD_ITEMS_DEEP.options, ...deepOptions };
+    const cold = coldCandidates ?? ((d: Dataset, spec: string) => [deepColdItems(d, spec, coldDeep, onStep, refit === undefined ? COLD_ITEMS_DEEP.params : { refit })]);
     const coldBaselines: readonly ColdItemRecommender[] = [featurePopularity, randomNewItems, lightFmColdItems(dataset)];
     const models = [...coldBaselines, ...cold(dataset, options.data)];
     if (!knownModels(options.models, models)) return 2;

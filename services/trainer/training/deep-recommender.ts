@@ -70,6 +70,17 @@ export const THESIS_VARIANT: DeepVariant = {
 /** The training option the thesis variant sets over the trainer's defaults. */
 export const THESIS_OBJECTIVE: Partial<TrainConfig> = { objective: 'thesis' };
 
+/**
+ * The cold-start items model's settings over the trainer's defaults, chosen on the cold split's
+ * validation part (docs/experiments.md C3–C8): ItemNet trained from features alone (every item
+ * id out of vocabulary, so new items are scored by the same path that was trained), a fixed 12
+ * epochs on all train events. The main protocol's model keeps the ids (itemIdDropout 0).
+ */
+export const COLD_ITEMS_DEEP: { readonly options: Partial<TrainConfig>; readonly params: Params } = {
+  options: { itemIdDropout: 1, epochs: 12 },
+  params: { refit: 1 },
+};
+
 /** The cold-start items rows: what the service would do (two-stage) and the towers alone. */
 const COLD_FORMS: readonly Form[] = [
   { label: 'Deep, two-stage (C=100)', mode: 'two-stage', candidates: 100 },

@@ -60,10 +60,13 @@ let cached: { data: TrainData; features: LightFmFeatures; key: string; seed: num
  */
 export function fitLightFm(data: TrainData, features: LightFmFeatures, params: Params, seed: number): LightFmFit {
   const { epochs, ...settings } = lightFmSettings(params);
-  const key = JSON.stringify(settings);
+  // `negatives: 'catalog'`: every catalog item gets an identity and is drawn as a negative, as
+  // LightFM does when its dataset lists the whole catalog; the rankers still skip unseen items.
+  const catalogNegatives = params.negatives === 'catalog';
+  const key = JSON.stringify({ ...settings, catalogNegatives });
   let state = cached;
   if (state === undefined || state.data !== data || state.features !== features || state.key !== key || state.seed !== seed || state.epochs > epochs) {
-    const itemVocabulary = new FeatureVocabulary(hasRow(data.byItem), features.items);
+    const itemVocabulary = new FeatureVocabulary(catalogNegatives ? new Array<boolean>(data.numItems).fill(true) : hasRow(data.byItem), features.items);
     const userVocabulary = new FeatureVocabulary(hasRow(data.byUser), features.users);
     const users = userVocabulary.rows(data.numUsers, features.users, () => true);
     const items = itemVocabulary.rows(data.numItems, features.items, () => true);

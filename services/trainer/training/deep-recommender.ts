@@ -72,7 +72,7 @@ export const THESIS_OBJECTIVE: Partial<TrainConfig> = { objective: 'thesis' };
 
 /**
  * The cold-start items model's settings over the trainer's defaults, chosen on the cold split's
- * validation part (docs/experiments.md C3–C8): ItemNet trained from features alone (every item
+ * validation part (docs/experiments.md C3–C10): ItemNet trained from features alone (every item
  * id out of vocabulary, so new items are scored by the same path that was trained), a fixed 12
  * epochs on all train events. The main protocol's model keeps the ids (itemIdDropout 0).
  */

@@ -91,7 +91,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainOutco
   const shape = config.bagHalfLife > 0 ? { ...data.shape, bagHalfLife: config.bagHalfLife } : data.shape;
   const model = createModel(shape, config.seed, config.workers > 1);
   const pool = config.workers > 1 && options.parallel !== undefined ? await options.parallel.create(model) : null;
-  log(`kernels: ${activeKernels() === 'wasm' ? 'WebAssembly SIMD GEMM' : 'JavaScript GEMM'} (DLRS_TRAINER_KERNELS=wasm|js)`);
+  log(`kernels: ${activeKernels() === 'wasm' ? 'WebAssembly SIMD GEMM and softmax' : 'JavaScript GEMM and softmax'} (DLRS_TRAINER_KERNELS=wasm|js)`);
   try {
     return await loop(model, data, config, options.validate, pool, log, options.progress);
   } finally {

@@ -6,7 +6,7 @@ SPECS := 'bin/**/*.spec.ts' 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo eval eval-similar-items bench-trainer bench-ranking bench-retrieval bench-e2e bench-scale bench-gateway drills drill-retrain loadtest loadtest-local image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval eval-similar-items bench-trainer bench-trainer-scale bench-ranking bench-retrieval bench-e2e bench-scale bench-gateway drills drill-retrain loadtest loadtest-local image image-gpu render clean
 
 help: ## List the targets.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -47,8 +47,11 @@ eval: ## The MAP@k comparison (3 seeds) and the cold-start items comparison on M
 eval-similar-items: ## Similar-items quality (HitRate@10, MRR of the next item; docs/evaluation.md) on MovieLens latest-small.
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split similar-items
 
-bench-trainer: ## Training throughput, FLOPs and wall time on MovieLens latest-small.
+bench-trainer: ## Training throughput, FLOPs and wall time on MovieLens latest-small, JavaScript vs WebAssembly kernels, ratio to PyTorch per core; prints the last scale run.
 	$(NODE_TS) bench/trainer/train-bench.ts
+
+bench-trainer-scale: ## Synthetic 20M interactions, 200k users, 100k items (INTERACTIONS=2000000 for a shorter run, EPOCHS=1): time per epoch, examples per CPU-second, peak RSS, validation MAP@10.
+	$(NODE_TS) bench/trainer/scale-bench.ts $(if $(INTERACTIONS),--interactions $(INTERACTIONS)) $(if $(EPOCHS),--epochs $(EPOCHS))
 
 BENCH_BUNDLE := .data/bench-bundle
 $(BENCH_BUNDLE)/manifest.json:

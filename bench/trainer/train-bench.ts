@@ -5,7 +5,7 @@
 // FLOPs per example differ by thread count, and rightly: each thread's sampled softmax ranks its
 // slice's in-batch targets plus the uniform extras (batch 1024: 1 thread 1024 + 256 candidates
 // per row, 2 threads 512 + 256), so one thread computes a larger softmax for the same examples.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +127,10 @@ for (const after of runs.filter((r) => r.kernels === 'wasm')) {
       `wall ${before.wallSeconds} → ${after.wallSeconds} s, validation MAP@10 ${before.validationMap10} → ${after.validationMap10}`,
   );
 }
+// The 20M-interaction run takes long enough to have its own target; its last figures, if any.
+const SCALE_REPORT = 'reports/bench-trainer-scale.json';
+if (existsSync(SCALE_REPORT)) console.log(`last scale run (make bench-trainer-scale, ${SCALE_REPORT}): ${readFileSync(SCALE_REPORT, 'utf8').replace(/\s+/g, ' ')}`);
+else console.log(`scale run (20M interactions, 200k users, 100k items): make bench-trainer-scale (INTERACTIONS=2000000 for a shorter run); no ${SCALE_REPORT} yet`);
 await mkdir('reports', { recursive: true });
 await writeFile(values.out, `${JSON.stringify({ kernels, runs }, null, 2)}\n`);
 console.log(`wrote ${values.out}`);

@@ -22,6 +22,8 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '1' },
     workers: { type: 'string', default: '2' },
     'validation-users': { type: 'string', default: '2000' },
+    // Generate and build the training data only: its time and peak RSS at a size too slow to train here.
+    'data-only': { type: 'boolean', default: false },
     out: { type: 'string', default: 'reports/bench-trainer-scale.json' },
   },
 });
@@ -48,6 +50,10 @@ const prepared = await prepareData({ ...recipe, dim: config.dim });
 const prepareSeconds = (performance.now() - prepareStarted) / 1000;
 const t = prepared.training;
 log(`data: ${t.catalogSize} items, ${t.exampleCount} training examples, ${prepared.validation.users.length} validation users (${prepareSeconds.toFixed(1)} s)`);
+if (values['data-only']) {
+  console.log(`data only ${recipe.data}: ${t.exampleCount} examples, ${prepareSeconds.toFixed(1)} s, peak RSS ${(peakRssBytes() / GIB).toFixed(2)} GiB for one copy (a ${config.workers}-thread run holds ${config.workers}); load average ${loadavg()[0].toFixed(2)}`);
+  process.exit(0);
+}
 
 const sample = sampleHeldOut(prepared, Number(values['validation-users']));
 const validate = (model: Parameters<typeof heldOutMap10>[0]): number => {

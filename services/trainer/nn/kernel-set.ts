@@ -18,4 +18,5 @@ export interface KernelSet extends MatmulKernels, SoftmaxKernels {
   readonly name: KernelsName;
 }
 
+/** The kernel sets: WebAssembly SIMD, or the JavaScript reference. */
 export type KernelsName = 'wasm' | 'js';

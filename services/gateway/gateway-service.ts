@@ -10,6 +10,7 @@ import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteI
 import type { DeleteProfileRequest__Output } from '../../shared/generated/dlrs/v1/DeleteProfileRequest.js';
 import type { DeleteProfileResponse } from '../../shared/generated/dlrs/v1/DeleteProfileResponse.js';
 import type { GetProfileRequest__Output } from '../../shared/generated/dlrs/v1/GetProfileRequest.js';
+import type { Item__Output as ItemMessage } from '../../shared/generated/dlrs/v1/Item.js';
 import type { RecommendRequest__Output } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
 import type { SimilarItemsRequest__Output } from '../../shared/generated/dlrs/v1/SimilarItemsRequest.js';
 import type { RecommendResponse } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
@@ -91,6 +92,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     popularity: deps.popularity,
     itemFeatures,
     itemEmbeddings: (itemIds: readonly string[], budget: CallBudget) => deps.catalog.getEmbeddings(itemIds, budget),
+    embedItem: (item: ItemMessage, budget: CallBudget) => deps.catalog.embedItem(item, budget),
     stageShares: deps.stageShares,
     onDegraded: (reason: string) => degradedCounter.add(1, { reason }),
     logger: deps.logger.child({ component: 'recommend' }),

@@ -52,7 +52,7 @@ export interface FakeRanking extends FakeServer {
 
 /** One fake retrieval shard. */
 export interface FakeShard extends FakeServer {
-  behaviour: { search: FakeBehaviour };
+  behaviour: { search: FakeBehaviour; embedItems: FakeBehaviour };
   modelVersion: string;
   /** The timeout_ms of every Search received, unary and on the stream, in arrival order. */
   searchTimeoutsMs: number[];
@@ -140,12 +140,13 @@ function featureValues(features: Item['features']): Record<string, { text?: stri
 
 /**
  * Starts a fake retrieval shard holding `items` on 127.0.0.1, port 0. Upserted items get
- * the embedding [0.5, 0.5, 0] and bias 0, and keep their raw features; `owns` decides
+ * the embedding [0.5, 0.5, 0] and bias 0, and keep their raw features; EmbedItems answers
+ * fakeItemNet's embedding and stores nothing; `owns` decides
  * which ids the shard accepts (FAILED_PRECONDITION otherwise, as the contract says).
  */
 export async function startFakeShard(shard: number, items: FakeItem[], modelVersion = 'm1', owns: (itemId: string) => boolean = () => true): Promise<FakeShard> {
   const calls = new Map<string, number>();
-  const state = { behaviour: { search: 'ok' as FakeBehaviour }, modelVersion, searchTimeoutsMs: [] as number[] };
+  const state = { behaviour: { search: 'ok' as FakeBehaviour, embedItems: 'ok' as FakeBehaviour }, modelVersion, searchTimeoutsMs: [] as number[] };
   const search = (request: SearchRequest__Output): SearchResponse => {
     const query = [0, 1, 2].map((j) => request.queries.readFloatLE(4 * j));
     const excluded = new Set(request.excludeIds);
@@ -172,6 +173,14 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
         modelVersion: state.modelVersion,
         dim: FAKE_DIM,
       });
+    },
+    EmbedItems: (call: grpc.ServerUnaryCall<{ items: { features: Record<string, { text?: string }> }[] }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      count(calls, 'EmbedItems');
+      if (state.behaviour.embedItems === 'hang') return;
+      const failed = failure(state.behaviour.embedItems);
+      if (failed) return callback(failed);
+      const rows = call.request.items.map((item) => fakeItemNet(item.features.genre?.text));
+      callback(null, { modelVersion: state.modelVersion, dim: FAKE_DIM, embeddings: floats(rows.flat()), biases: floats(rows.map(() => 0)) });
     },
     UpsertItems: (call: grpc.ServerUnaryCall<{ items: { id: string; features: Record<string, { value?: string; text?: string; texts?: { values: string[] } | null; number?: number }> }[] }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       count(calls, 'UpsertItems');
@@ -219,6 +228,11 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
     },
   });
   return Object.assign(state, { address, calls, stop: stopper(server) });
+}
+
+/** The fake ItemNet of EmbedItems: [1, 0, 0] for a drama, [0.5, 0, 0] for anything else. */
+export function fakeItemNet(genre: string | undefined): number[] {
+  return [genre === 'drama' ? 1 : 0.5, 0, 0];
 }
 
 /** A client of the fake (or real) ranking tier. */

@@ -136,8 +136,9 @@ export interface RecommenderClient extends grpc.Client {
   
   /**
    * "More like this": the catalog items nearest to one or several given items by inner
-   * product of their ItemNet embeddings, the given items excluded; with a user, the
-   * neighbours are ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
+   * product of their ItemNet embeddings, the given items excluded; or nearest to an item not in
+   * the catalog, given by its raw features (ItemNet embeds it). With a user, the neighbours are
+   * ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
    */
   SimilarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
   SimilarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
@@ -145,8 +146,9 @@ export interface RecommenderClient extends grpc.Client {
   SimilarItems(argument: _dlrs_v1_SimilarItemsRequest, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
   /**
    * "More like this": the catalog items nearest to one or several given items by inner
-   * product of their ItemNet embeddings, the given items excluded; with a user, the
-   * neighbours are ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
+   * product of their ItemNet embeddings, the given items excluded; or nearest to an item not in
+   * the catalog, given by its raw features (ItemNet embeds it). With a user, the neighbours are
+   * ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
    */
   similarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
   similarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
@@ -224,8 +226,9 @@ export interface RecommenderHandlers extends grpc.UntypedServiceImplementation {
   
   /**
    * "More like this": the catalog items nearest to one or several given items by inner
-   * product of their ItemNet embeddings, the given items excluded; with a user, the
-   * neighbours are ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
+   * product of their ItemNet embeddings, the given items excluded; or nearest to an item not in
+   * the catalog, given by its raw features (ItemNet embeds it). With a user, the neighbours are
+   * ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
    */
   SimilarItems: grpc.handleUnaryCall<_dlrs_v1_SimilarItemsRequest__Output, _dlrs_v1_RecommendResponse>;
   

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { DlrsError } from '../../shared/errors/index.js';
 import { callUnary } from '../../shared/grpc/index.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
+import type { RecommendStreamResponse__Output } from '../../shared/generated/dlrs/v1/RecommendStreamResponse.js';
 import type { RecordInteractionsResponse__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
 import type { SimilarItemsRequest } from '../../shared/generated/dlrs/v1/SimilarItemsRequest.js';
 import { startTestGateway } from './testing/start-test-gateway.js';
@@ -155,6 +156,52 @@ describe('SimilarItems by raw features over a real gRPC gateway and in-test Retr
     const long = await failure(similar({ item: { features: { genre: { text: 'd'.repeat(300) } } } }));
     assert.deepEqual([long.code, long.field], ['INVALID_ARGUMENT', 'item.features["genre"].text']);
     assert.equal(embedCalls(), 0, 'bad input never reaches a shard');
+  });
+});
+
+describe('SimilarItems on RecommendStream over a real gRPC gateway and in-test Retrieval/Ranking gRPC servers', () => {
+  let gateway: TestGateway;
+
+  before(async () => {
+    gateway = await startTestGateway();
+  });
+
+  after(async () => {
+    await gateway.stop();
+  });
+
+  it('answers SimilarItems and Recommend requests on one stream by request id; each bad request fails alone, named under similar_items', async () => {
+    const stream = gateway.client.RecommendStream();
+    const answers = new Map<string, RecommendStreamResponse__Output>();
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('data', (message: RecommendStreamResponse__Output) => answers.set(message.requestId, message));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    stream.write({ requestId: 'ids', similarItems: { requestId: 'ignored', itemIds: ['a'], k: 3 } });
+    stream.write({ requestId: 'rec', userId: 'nobody', k: 2 });
+    stream.write({ requestId: 'features', similarItems: { item: { features: { genre: { text: 'drama' } } }, k: 2 } });
+    stream.write({ requestId: 'unknown', similarItems: { itemIds: ['nope'] } });
+    stream.write({ requestId: 'both', userId: 'u1', similarItems: { itemIds: ['a'] } });
+    stream.write({ requestId: 'empty', similarItems: {} });
+    stream.end();
+    await done;
+    assert.deepEqual([...answers.keys()].sort(), ['both', 'empty', 'features', 'ids', 'rec', 'unknown']);
+    assert.deepEqual(answers.get('ids')?.response?.items.map((item) => item.itemId), ['xd', 'b', 'xe']);
+    assert.equal(answers.get('ids')?.response?.requestId, 'ids', "the stream message's request id, not the inner one");
+    assert.deepEqual(answers.get('features')?.response?.items.map((item) => item.itemId), ['xd', 'a']);
+    assert.deepEqual(answers.get('rec')?.response?.degradedReasons, ['POPULAR_FALLBACK'], 'a Recommend request beside them, answered as usual');
+    assert.deepEqual([answers.get('unknown')?.error?.code, answers.get('unknown')?.error?.field], [5, 'similar_items.item_ids[0]']);
+    assert.deepEqual([answers.get('both')?.error?.code, answers.get('both')?.error?.field], [3, 'similar_items']);
+    assert.deepEqual([answers.get('empty')?.error?.code, answers.get('empty')?.error?.field], [3, 'similar_items.item_ids']);
+  });
+
+  it('refuses similar_items on unary Recommend, naming the field', async () => {
+    const refused = await callUnary<RecommendResponse__Output>((md, o, cb) => gateway.client.Recommend({ userId: 'u1', similarItems: { itemIds: ['a'] } }, md, o, cb), { deadline: Date.now() + 5000 }).then(
+      () => assert.fail('expected INVALID_ARGUMENT'),
+      (error: unknown) => DlrsError.from(error),
+    );
+    assert.deepEqual([refused.code, refused.field], ['INVALID_ARGUMENT', 'similar_items']);
   });
 });
 

@@ -1,5 +1,5 @@
 export { DEFAULT_CANDIDATES, DEFAULT_K, checkRequestEnvelope, parseRecommendRequest } from './parse-recommend-request.js';
-export { parseSimilarItemsRequest } from './parse-similar-items-request.js';
+export { parseSimilarItemsRequest, similarItemsOnStream } from './parse-similar-items-request.js';
 export type { RecommendLimits, ResolveUserDeps } from './parse-recommend-request.js';
 export type { CallBudget, EmbeddedItem, ItemEmbeddings, RankingPort, RetrievalShardPort } from './ports.js';
 export { POPULAR_OVERFETCH, recommend } from './recommend.js';

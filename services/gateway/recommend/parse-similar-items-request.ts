@@ -1,3 +1,4 @@
+import type { RecommendRequest__Output } from '../../../shared/generated/dlrs/v1/RecommendRequest.js';
 import type { SimilarItemsRequest__Output } from '../../../shared/generated/dlrs/v1/SimilarItemsRequest.js';
 import type { FeatureSpec } from '../../../shared/features/index.js';
 import type { Item__Output } from '../../../shared/generated/dlrs/v1/Item.js';
@@ -34,6 +35,7 @@ export async function parseSimilarItemsRequest(request: SimilarItemsRequest__Out
       timeoutMs: 0,
       traceContext: {},
       queryMode: 'QUERY_MODE_UNSPECIFIED',
+      similarItems: null,
     },
     limits,
     deps,
@@ -64,4 +66,17 @@ function checkQueryItem(item: Item__Output, spec: FeatureSpec): void {
     const allowed = kind === 'continuous' ? ['number'] : kind === 'categorical' ? ['text'] : ['texts', 'text'];
     if (sent === undefined || !allowed.includes(sent)) throw new DlrsError('INVALID_ARGUMENT', `feature '${name}' is ${kind}: send ${allowed[0]}`, { field });
   }
+}
+
+/**
+ * The SimilarItems request a RecommendStream message carries, under the message's request_id.
+ * The message's Recommend fields must be unset: a client that fills both meant something this
+ * call cannot do, and is told so (INVALID_ARGUMENT naming `similar_items`).
+ */
+export function similarItemsOnStream(request: RecommendRequest__Output): SimilarItemsRequest__Output {
+  const inner = request.similarItems;
+  if (!inner) throw new DlrsError('INVALID_ARGUMENT', 'is required', { field: 'similar_items' });
+  const recommendFields = request.user !== undefined || request.k !== 0 || request.candidates !== 0 || request.excludeIds.length > 0 || request.filter !== null || request.includeSeen || request.queryMode !== 'QUERY_MODE_UNSPECIFIED';
+  if (recommendFields) throw new DlrsError('INVALID_ARGUMENT', 'carries the whole request: leave user, k, candidates, exclude_ids, filter, include_seen and query_mode unset beside it', { field: 'similar_items' });
+  return { ...inner, requestId: request.requestId };
 }

@@ -3,6 +3,7 @@
 import type { UserContext as _dlrs_v1_UserContext, UserContext__Output as _dlrs_v1_UserContext__Output } from '../../dlrs/v1/UserContext.js';
 import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Output as _dlrs_v1_AttributeFilter__Output } from '../../dlrs/v1/AttributeFilter.js';
 import type { QueryMode as _dlrs_v1_QueryMode, QueryMode__Output as _dlrs_v1_QueryMode__Output } from '../../dlrs/v1/QueryMode.js';
+import type { SimilarItemsRequest as _dlrs_v1_SimilarItemsRequest, SimilarItemsRequest__Output as _dlrs_v1_SimilarItemsRequest__Output } from '../../dlrs/v1/SimilarItemsRequest.js';
 
 /**
  * A recommendation request.
@@ -60,6 +61,17 @@ export interface RecommendRequest {
    * winning for some users.
    */
   'queryMode'?: (_dlrs_v1_QueryMode);
+  /**
+   * On RecommendStream only: a "more like this" request carried on the stream instead of a
+   * recommendation, answered as the SimilarItems call answers it (errors name its fields under
+   * `similar_items.`, e.g. `similar_items.item_ids`). When set, this message's request_id
+   * correlates the answer (the inner request_id is ignored), timeout_ms and trace_context apply
+   * as for a recommendation, and the other fields (user, k, candidates, exclude_ids, filter,
+   * include_seen, query_mode) must be left unset: INVALID_ARGUMENT naming `similar_items`
+   * otherwise. Unary Recommend refuses it (call SimilarItems). Clients that never set it see no
+   * change on the wire.
+   */
+  'similarItems'?: (_dlrs_v1_SimilarItemsRequest | null);
   /**
    * Who to recommend for. Required: one of them.
    */
@@ -122,6 +134,17 @@ export interface RecommendRequest__Output {
    * winning for some users.
    */
   'queryMode': (_dlrs_v1_QueryMode__Output);
+  /**
+   * On RecommendStream only: a "more like this" request carried on the stream instead of a
+   * recommendation, answered as the SimilarItems call answers it (errors name its fields under
+   * `similar_items.`, e.g. `similar_items.item_ids`). When set, this message's request_id
+   * correlates the answer (the inner request_id is ignored), timeout_ms and trace_context apply
+   * as for a recommendation, and the other fields (user, k, candidates, exclude_ids, filter,
+   * include_seen, query_mode) must be left unset: INVALID_ARGUMENT naming `similar_items`
+   * otherwise. Unary Recommend refuses it (call SimilarItems). Clients that never set it see no
+   * change on the wire.
+   */
+  'similarItems': (_dlrs_v1_SimilarItemsRequest__Output | null);
   /**
    * Who to recommend for. Required: one of them.
    */

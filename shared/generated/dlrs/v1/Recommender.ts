@@ -94,14 +94,18 @@ export interface RecommenderClient extends grpc.Client {
   /**
    * Many Recommend requests on one stream, answered as they complete and correlated by
    * request_id. A bad request fails alone (an error message); the stream stays open.
-   * The server reads at most a bounded number of requests ahead (backpressure).
+   * The server reads at most a bounded number of requests ahead (backpressure). A request may
+   * carry a SimilarItems request instead (`similar_items`), answered as the SimilarItems call
+   * answers it.
    */
   RecommendStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendStreamResponse__Output>;
   RecommendStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendStreamResponse__Output>;
   /**
    * Many Recommend requests on one stream, answered as they complete and correlated by
    * request_id. A bad request fails alone (an error message); the stream stays open.
-   * The server reads at most a bounded number of requests ahead (backpressure).
+   * The server reads at most a bounded number of requests ahead (backpressure). A request may
+   * carry a SimilarItems request instead (`similar_items`), answered as the SimilarItems call
+   * answers it.
    */
   recommendStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendStreamResponse__Output>;
   recommendStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendStreamResponse__Output>;
@@ -209,7 +213,9 @@ export interface RecommenderHandlers extends grpc.UntypedServiceImplementation {
   /**
    * Many Recommend requests on one stream, answered as they complete and correlated by
    * request_id. A bad request fails alone (an error message); the stream stays open.
-   * The server reads at most a bounded number of requests ahead (backpressure).
+   * The server reads at most a bounded number of requests ahead (backpressure). A request may
+   * carry a SimilarItems request instead (`similar_items`), answered as the SimilarItems call
+   * answers it.
    */
   RecommendStream: grpc.handleBidiStreamingCall<_dlrs_v1_RecommendRequest__Output, _dlrs_v1_RecommendStreamResponse>;
   

@@ -75,87 +75,67 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
     const filter = await failure(similar({ itemIds: ['a'], filter: { clauses: [{ field: 'colour', equals: 'red' }] } }));
     assert.deepEqual([filter.code, filter.field], ['INVALID_ARGUMENT', 'filter.clauses[0].field']);
   });
-});
 
-describe('SimilarItems by raw features over a real gRPC gateway and in-test Retrieval/Ranking gRPC servers', () => {
-  let gateway: TestGateway;
+  describe('by raw features', () => {
+    const embedCalls = () => gateway.shards.reduce((sum, shard) => sum + (shard.calls.get('EmbedItems') ?? 0), 0);
 
-  beforeEach(async () => {
-    gateway = await startTestGateway();
-  });
-
-  afterEach(async () => {
-    await gateway.stop();
-  });
-
-  const similar = (request: SimilarItemsRequest) => callUnary<RecommendResponse__Output>((md, o, cb) => gateway.client.SimilarItems(request, md, o, cb), { deadline: Date.now() + 5000 });
-  const failure = async (promise: Promise<unknown>): Promise<DlrsError> => {
-    try {
-      await promise;
-    } catch (error) {
-      return DlrsError.from(error);
-    }
-    assert.fail('expected a failure');
-  };
-  const ids = (response: RecommendResponse__Output) => response.items.map((item) => item.itemId);
-  const embedCalls = () => gateway.shards.reduce((sum, shard) => sum + (shard.calls.get('EmbedItems') ?? 0), 0);
-
-  it("searches every shard with ItemNet's embedding of the features, from one shard", async () => {
-    const response = await similar({ requestId: 'f1', item: { features: { genre: { text: 'drama' } } }, k: 10 });
-    assert.deepEqual(ids(response), ['xd', 'a', 'b', 'xe', 'c'], 'nothing excluded: the item has no id');
-    assert.equal(response.degraded, false);
-    assert.equal(response.modelVersion, 'm1');
-    assert.ok(Math.abs(response.items[0].similarity - 0.95) < 1e-6, 'the query is fakeItemNet(drama) = [1, 0, 0]');
-    assert.equal(embedCalls(), 1, 'one shard embeds');
-    const comedy = await similar({ item: { features: { genre: { text: 'comedy' } } }, k: 1 });
-    assert.ok(Math.abs(comedy.items[0].similarity - 0.95 * 0.5) < 1e-6, 'another genre, another embedding');
-    assert.equal(embedCalls(), 2);
-  });
-
-  it("excludes the item's id when given, and applies filters and exclusions", async () => {
-    assert.deepEqual(ids(await similar({ item: { id: 'a', features: { genre: { text: 'drama' } } }, excludeIds: ['xd'], filter: { clauses: [{ field: 'genre', equals: 'drama' }] } })), ['xe', 'c']);
-  });
-
-  it('embeds on the next shard when one fails; all failing is UNAVAILABLE', async () => {
-    gateway.shards[0].behaviour.embedItems = 'unavailable';
-    const both = await Promise.all([similar({ item: { features: { genre: { text: 'drama' } } } }), similar({ item: { features: { genre: { text: 'drama' } } } })]);
-    for (const response of both) {
-      assert.deepEqual(ids(response), ['xd', 'a', 'b', 'xe', 'c']);
+    it("searches every shard with ItemNet's embedding of the features, from one shard", async () => {
+      const response = await similar({ requestId: 'f1', item: { features: { genre: { text: 'drama' } } }, k: 10 });
+      assert.deepEqual(ids(response), ['xd', 'a', 'b', 'xe', 'c'], 'nothing excluded: the item has no id');
       assert.equal(response.degraded, false);
-    }
-    gateway.shards[1].behaviour.embedItems = 'unavailable';
-    const down = await failure(similar({ item: { features: { genre: { text: 'drama' } } } }));
-    assert.equal(down.code, 'UNAVAILABLE');
-    assert.doesNotMatch(down.message, /fake tier|127\.0\.0\.1/, 'no downstream text or address');
-  });
+      assert.equal(response.modelVersion, 'm1');
+      assert.ok(Math.abs(response.items[0].similarity - 0.95) < 1e-6, 'the query is fakeItemNet(drama) = [1, 0, 0]');
+      assert.equal(embedCalls(), 1, 'one shard embeds');
+      const comedy = await similar({ item: { features: { genre: { text: 'comedy' } } }, k: 1 });
+      assert.ok(Math.abs(comedy.items[0].similarity - 0.95 * 0.5) < 1e-6, 'another genre, another embedding');
+      assert.equal(embedCalls(), 2);
+    });
 
-  it('never mixes model versions: a shard serving another version than the embedding is left out, flagged', async () => {
-    gateway.shards[0].behaviour.embedItems = 'unavailable';
-    gateway.shards[1].modelVersion = 'm2';
-    const response = await similar({ item: { features: { genre: { text: 'drama' } } } });
-    assert.deepEqual(ids(response), ['xd', 'xe'], "shard 1's items only: shard 1 (m2) embedded, shard 0 serves m1");
-    assert.equal(response.modelVersion, 'm2');
-    assert.deepEqual(response.degradedReasons, ['SHARD_UNAVAILABLE']);
-    assert.match(response.degradedDetail, /shard 0: FAILED_PRECONDITION/);
-  });
+    it("excludes the item's id when given, and applies filters and exclusions", async () => {
+      assert.deepEqual(ids(await similar({ item: { id: 'a', features: { genre: { text: 'drama' } } }, excludeIds: ['xd'], filter: { clauses: [{ field: 'genre', equals: 'drama' }] } })), ['xe', 'c']);
+    });
 
-  it('refuses both or neither of item_ids and item, and features the model does not have, naming the field', async () => {
-    const both = await failure(similar({ itemIds: ['a'], item: { features: { genre: { text: 'drama' } } } }));
-    assert.deepEqual([both.code, both.field], ['INVALID_ARGUMENT', 'item_ids']);
-    assert.match(both.message, /not both/);
-    const neither = await failure(similar({}));
-    assert.deepEqual([neither.code, neither.field], ['INVALID_ARGUMENT', 'item_ids']);
-    assert.match(neither.message, /item_ids or item is required/);
-    const unknown = await failure(similar({ item: { features: { colour: { text: 'red' } } } }));
-    assert.deepEqual([unknown.code, unknown.field], ['INVALID_ARGUMENT', 'item.features["colour"]']);
-    const kind = await failure(similar({ item: { features: { genre: { number: 3 } } } }));
-    assert.deepEqual([kind.code, kind.field], ['INVALID_ARGUMENT', 'item.features["genre"]']);
-    assert.match(kind.message, /categorical: send text/);
-    const empty = await failure(similar({ item: { id: 'new' } }));
-    assert.deepEqual([empty.code, empty.field], ['INVALID_ARGUMENT', 'item.features']);
-    const long = await failure(similar({ item: { features: { genre: { text: 'd'.repeat(300) } } } }));
-    assert.deepEqual([long.code, long.field], ['INVALID_ARGUMENT', 'item.features["genre"].text']);
-    assert.equal(embedCalls(), 0, 'bad input never reaches a shard');
+    it('embeds on the next shard when one fails; all failing is UNAVAILABLE', async () => {
+      gateway.shards[0].behaviour.embedItems = 'unavailable';
+      const both = await Promise.all([similar({ item: { features: { genre: { text: 'drama' } } } }), similar({ item: { features: { genre: { text: 'drama' } } } })]);
+      for (const response of both) {
+        assert.deepEqual(ids(response), ['xd', 'a', 'b', 'xe', 'c']);
+        assert.equal(response.degraded, false);
+      }
+      gateway.shards[1].behaviour.embedItems = 'unavailable';
+      const down = await failure(similar({ item: { features: { genre: { text: 'drama' } } } }));
+      assert.equal(down.code, 'UNAVAILABLE');
+      assert.doesNotMatch(down.message, /fake tier|127\.0\.0\.1/, 'no downstream text or address');
+    });
+
+    it('never mixes model versions: a shard serving another version than the embedding is left out, flagged', async () => {
+      gateway.shards[0].behaviour.embedItems = 'unavailable';
+      gateway.shards[1].modelVersion = 'm2';
+      const response = await similar({ item: { features: { genre: { text: 'drama' } } } });
+      assert.deepEqual(ids(response), ['xd', 'xe'], "shard 1's items only: shard 1 (m2) embedded, shard 0 serves m1");
+      assert.equal(response.modelVersion, 'm2');
+      assert.deepEqual(response.degradedReasons, ['SHARD_UNAVAILABLE']);
+      assert.match(response.degradedDetail, /shard 0: FAILED_PRECONDITION/);
+    });
+
+    it('refuses both or neither of item_ids and item, and features the model does not have, naming the field', async () => {
+      const both = await failure(similar({ itemIds: ['a'], item: { features: { genre: { text: 'drama' } } } }));
+      assert.deepEqual([both.code, both.field], ['INVALID_ARGUMENT', 'item_ids']);
+      assert.match(both.message, /not both/);
+      const neither = await failure(similar({}));
+      assert.deepEqual([neither.code, neither.field], ['INVALID_ARGUMENT', 'item_ids']);
+      assert.match(neither.message, /item_ids or item is required/);
+      const unknown = await failure(similar({ item: { features: { colour: { text: 'red' } } } }));
+      assert.deepEqual([unknown.code, unknown.field], ['INVALID_ARGUMENT', 'item.features["colour"]']);
+      const kind = await failure(similar({ item: { features: { genre: { number: 3 } } } }));
+      assert.deepEqual([kind.code, kind.field], ['INVALID_ARGUMENT', 'item.features["genre"]']);
+      assert.match(kind.message, /categorical: send text/);
+      const empty = await failure(similar({ item: { id: 'new' } }));
+      assert.deepEqual([empty.code, empty.field], ['INVALID_ARGUMENT', 'item.features']);
+      const long = await failure(similar({ item: { features: { genre: { text: 'd'.repeat(300) } } } }));
+      assert.deepEqual([long.code, long.field], ['INVALID_ARGUMENT', 'item.features["genre"].text']);
+      assert.equal(embedCalls(), 0, 'bad input never reaches a shard');
+    });
   });
 });
 

@@ -31,6 +31,11 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
     assert.fail('expected a failure');
   };
   const ids = (response: RecommendResponse__Output) => response.items.map((item) => item.itemId);
+  /** User u1 views item c: a known user whose seen item is among every query's neighbours. */
+  const viewC = () =>
+    callUnary<RecordInteractionsResponse__Output>((md, o, cb) => gateway.client.RecordInteractions({ events: [{ userId: 'u1', interaction: { itemId: 'c', eventType: 'view', timestampMs: 1000, eventId: 'e1' } }] }, md, o, cb), {
+      deadline: Date.now() + 5000,
+    });
 
   it('answers the nearest items in similarity order with titles, the query items excluded, from both shards', async () => {
     const response = await similar({ requestId: 's1', itemIds: ['a'], k: 3 });
@@ -46,7 +51,7 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
   });
 
   it('ranks the neighbours with RankNet for a given user', async () => {
-    const recorded = await callUnary<RecordInteractionsResponse__Output>((md, o, cb) => gateway.client.RecordInteractions({ events: [{ userId: 'u1', interaction: { itemId: 'c', eventType: 'view', timestampMs: 1000, eventId: 'e1' } }] }, md, o, cb), { deadline: Date.now() + 5000 });
+    const recorded = await viewC();
     assert.equal(recorded.accepted, 1);
     const response = await similar({ itemIds: ['a'], k: 3, userId: 'u1' });
     assert.deepEqual(ids(response), ['b', 'xe', 'c'], 'RankNet order; the seen item c stays allowed');
@@ -93,6 +98,15 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
 
     it("excludes the item's id when given, and applies filters and exclusions", async () => {
       assert.deepEqual(ids(await similar({ item: { id: 'a', features: { genre: { text: 'drama' } } }, excludeIds: ['xd'], filter: { clauses: [{ field: 'genre', equals: 'drama' }] } })), ['xe', 'c']);
+    });
+
+    it('ranks the neighbours with RankNet for a given user', async () => {
+      assert.deepEqual(ids(await similar({ item: { features: { genre: { text: 'comedy' } } }, k: 3, userId: 'stranger' })), ['xd', 'a', 'b'], 'an unknown user: similarity order');
+      const recorded = await viewC();
+      assert.equal(recorded.accepted, 1);
+      const response = await similar({ item: { features: { genre: { text: 'comedy' } } }, k: 3, userId: 'u1' });
+      assert.deepEqual(ids(response), ['b', 'xe', 'c'], 'RankNet (bias) order; the seen item c stays allowed');
+      assert.equal(response.degraded, false);
     });
 
     it('embeds on the next shard when one fails; all failing is UNAVAILABLE', async () => {

@@ -122,6 +122,14 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
       assert.doesNotMatch(down.message, /fake tier|127\.0\.0\.1/, 'no downstream text or address');
     });
 
+    it("passes a shard's INVALID_ARGUMENT on at once, named as the caller sent the field", async () => {
+      gateway.shards[0].behaviour.embedItems = 'invalid';
+      gateway.shards[1].behaviour.embedItems = 'invalid';
+      const refused = await failure(similar({ item: { features: { genre: { text: 'drama' } } } }));
+      assert.deepEqual([refused.code, refused.field], ['INVALID_ARGUMENT', 'item.features["genre"]']);
+      assert.equal(embedCalls(), 1, 'not retried on the other shard: the request is at fault');
+    });
+
     it('never mixes model versions: a shard serving another version than the embedding is left out, flagged', async () => {
       gateway.shards[0].behaviour.embedItems = 'unavailable';
       gateway.shards[1].modelVersion = 'm2';

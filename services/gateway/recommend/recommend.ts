@@ -236,14 +236,15 @@ async function itemsQuery(
  * SimilarItems' query by features: ItemNet's e_i of the item, from one shard. Every shard is
  * then searched under the version that embedded it, so that a shard serving another version
  * mid-rollout is left out (SHARD_UNAVAILABLE) rather than mixed in. A failure fails the
- * request: there is no fallback query.
+ * request: there is no fallback query; a shard's INVALID_ARGUMENT (a feature it does not
+ * know) reaches the caller as such.
  */
 async function featuresQuery(deps: RecommendDeps, item: Item__Output, deadlineMs: number, signal: AbortSignal, now: () => number): Promise<UserEmbedding> {
   let embedded: EmbeddedItem;
   try {
     embedded = await runStage('embed items', deadlineMs, signal, (budget) => deps.embedItem(item, budget), now());
   } catch (error) {
-    rethrowIfCancelled(signal);
+    rethrowCallerFault(error, signal);
     throw new DlrsError('UNAVAILABLE', `the query item could not be embedded (${DlrsError.from(error).code})`, { cause: error });
   }
   if (embedded.dim < 1 || embedded.embedding.length !== 4 * embedded.dim) throw new DlrsError('INTERNAL', `embed items answered ${embedded.embedding.length} bytes for dimension ${embedded.dim}`);

@@ -4,6 +4,7 @@
 // user the same embedding, RankNet scores a candidate by sigmoid(b_i) alone (so ranked
 // order differs from retrieval order), and a shard searches its items exhaustively.
 import * as grpc from '@grpc/grpc-js';
+import { ERROR_FIELD_METADATA_KEY } from '../../../shared/errors/index.js';
 import type { Item } from '../../../shared/features/index.js';
 import type { RankingClient } from '../../../shared/generated/dlrs/v1/Ranking.js';
 import type { RankStreamRequest__Output } from '../../../shared/generated/dlrs/v1/RankStreamRequest.js';
@@ -64,6 +65,13 @@ function failure(behaviour: FakeBehaviour): Partial<grpc.StatusObject> | undefin
   if (behaviour === 'unavailable') return { code: grpc.status.UNAVAILABLE, details: 'fake tier is down' };
   if (behaviour === 'invalid') return { code: grpc.status.INVALID_ARGUMENT, details: 'filter.clauses[0].field: unknown feature' };
   return undefined;
+}
+
+/** The trailing metadata a dlrs server sends with an error about a field. */
+function fieldMetadata(field: string): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set(ERROR_FIELD_METADATA_KEY, field);
+  return metadata;
 }
 
 function count(calls: Map<string, number>, key: string): void {
@@ -177,6 +185,8 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
     EmbedItems: (call: grpc.ServerUnaryCall<{ items: { features: Record<string, { text?: string }> }[] }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       count(calls, 'EmbedItems');
       if (state.behaviour.embedItems === 'hang') return;
+      // A shard whose spec lacks a feature the gateway's has (a rollout): it names the field its way.
+      if (state.behaviour.embedItems === 'invalid') return callback({ code: grpc.status.INVALID_ARGUMENT, details: "items[0].features[genre]: unknown feature 'genre'", metadata: fieldMetadata('items[0].features[genre]') });
       const failed = failure(state.behaviour.embedItems);
       if (failed) return callback(failed);
       const rows = call.request.items.map((item) => fakeItemNet(item.features.genre?.text));

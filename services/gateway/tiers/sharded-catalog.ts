@@ -78,7 +78,7 @@ export function shardedCatalog(clients: readonly RetrievalClient[], shardOf: (it
           return { modelVersion: answer.modelVersion, dim: answer.dim, embedding: answer.embeddings };
         } catch (error) {
           const problem = DlrsError.from(error);
-          if (problem.code === 'INVALID_ARGUMENT') throw new DlrsError(problem.code, `shard ${shard}: ${problem.rawMessage}`, { field: problem.field?.replace(/^items\[0\]/, 'item'), cause: error });
+          if (problem.code === 'INVALID_ARGUMENT') throw new DlrsError(problem.code, `shard ${shard}: ${problem.rawMessage}`, { field: callerField(problem.field), cause: error });
           logger?.warn({ err: error, shard, code: problem.code }, 'embed items on a shard failed; trying the next');
           failure = new DlrsError(problem.code, `shard ${shard} failed with ${problem.code}`, { cause: error });
         }
@@ -134,4 +134,11 @@ export function rawFeatures(features: Readonly<Record<string, FeatureValue__Outp
     if (converted !== undefined) Object.defineProperty(raw, name, { value: converted, enumerable: true, writable: true, configurable: true });
   }
   return raw;
+}
+
+/** A shard's name of the EmbedItems field at fault (`items[0].features[year]`) as the SimilarItems caller sent it (`item.features["year"]`). */
+function callerField(field: string | undefined): string | undefined {
+  const feature = field === undefined ? null : /^items\[0\]\.features\[(.*)\]$/.exec(field);
+  if (feature) return `item.features[${JSON.stringify(feature[1])}]`;
+  return field?.replace(/^items\[0\]/, 'item');
 }

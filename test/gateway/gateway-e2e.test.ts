@@ -94,7 +94,7 @@ describe('gateway end to end: a trained bundle served by real ranking and two re
     assert.ok(Math.abs(response.items[0].similarity - expected) < 1e-4 * Math.max(1, Math.abs(expected)), `${response.items[0].similarity} vs ${expected}`);
   });
 
-  it('answers many requests on one RecommendStream', async () => {
+  it('answers many requests on one RecommendStream, a SimilarItems request among them', async () => {
     const stream = client.RecommendStream();
     const answers = new Map<string, RecommendStreamResponse__Output>();
     const done = new Promise<void>((resolve, reject) => {
@@ -103,10 +103,15 @@ describe('gateway end to end: a trained bundle served by real ranking and two re
       stream.on('error', reject);
     });
     for (let i = 0; i < 20; i++) stream.write({ requestId: `s${i}`, userId: 'u1', k: 3 });
+    const like = bundle.items[7].id;
+    stream.write({ requestId: 'like', similarItems: { itemIds: [like], k: 3 } });
     stream.end();
     await done;
-    assert.equal(answers.size, 20);
-    for (const answer of answers.values()) assert.equal(answer.response?.items.length, 3);
+    assert.equal(answers.size, 21);
+    for (const answer of answers.values()) assert.equal(answer.response?.items.length, 3, answer.error?.message);
+    const similar = answers.get('like')?.response;
+    assert.equal(similar?.degraded, false, similar?.degradedDetail);
+    assert.ok(!similar?.items.some((item) => item.itemId === like), 'a SimilarItems request on the stream, its query item excluded');
   });
 
   it('pushes fresh, personalised recommendations after each event of a session', async () => {

@@ -138,6 +138,7 @@ describe('retrieval shard over gRPC', function () {
     assert.deepEqual(floats(embedded.embeddings).slice(0, STAND_IN_DIM), floats(stored.items[0].embedding));
     await call(shard.client.DeleteItems.bind(shard.client), { itemIds: ['probe-1'] });
     await expectError(call(shard.client.EmbedItems.bind(shard.client), { items: [] }), 'INVALID_ARGUMENT', 'items');
+    await expectError(call(shard.client.EmbedItems.bind(shard.client), { items: Array.from({ length: 10_001 }, () => ({ features: { color: { text: 'red' } } })) }), 'INVALID_ARGUMENT', 'items');
     await expectError(call(shard.client.EmbedItems.bind(shard.client), { items: [{ features: { year: { text: 'old' } } }] }), 'INVALID_ARGUMENT', 'items[0].features[year]');
     await expectError(call(shard.client.EmbedItems.bind(shard.client), { items: [{ features: { price: { number: 1 } } }] }), 'INVALID_ARGUMENT', 'items[0].features[price]');
     await expectError(call(shard.client.EmbedItems.bind(shard.client), { items: [{ features }], modelVersion: 'other' }), 'FAILED_PRECONDITION', 'model_version');

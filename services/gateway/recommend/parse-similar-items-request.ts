@@ -11,8 +11,9 @@ import type { RecommendQuery } from './recommend.js';
 /**
  * Validates a SimilarItemsRequest into a RecommendQuery searching with the given items (or the
  * item given by features): the fields it shares with RecommendRequest are checked by the same
- * rules (and named alike); the query items (the feature item's id, when given) join the exclusions. Without a user the answer is the k nearest, so only k are
- * retrieved unless `candidates` asks for more. Throws INVALID_ARGUMENT naming the field.
+ * rules (and named alike); the query items (the feature item's id, when given) join the
+ * exclusions. Without a user the answer is the k nearest, so only k are retrieved unless
+ * `candidates` asks for more. Throws INVALID_ARGUMENT naming the field.
  */
 export async function parseSimilarItemsRequest(request: SimilarItemsRequest__Output, limits: RecommendLimits, deps: ResolveUserDeps, nowMs: number): Promise<{ userId: string; query: RecommendQuery }> {
   const item = request.item ?? undefined;

@@ -44,7 +44,7 @@ eval: ## The MAP@k comparison (3 seeds) and the cold-start items comparison on M
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS)
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split cold-items
 
-eval-similar-items: ## Similar-items quality (HitRate@10, MRR of the next item; docs/evaluation.md) on MovieLens latest-small.
+eval-similar-items: ## Similar-items quality (HitRate@10, MRR of the next item) and MAP@10 per Recommend query_mode, 3 seeds (docs/evaluation.md), on MovieLens latest-small.
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split similar-items
 
 bench-trainer: ## Training throughput, FLOPs and wall time on MovieLens latest-small, JavaScript vs WebAssembly kernels, ratio to PyTorch per core; prints the last scale run.

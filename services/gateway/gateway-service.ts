@@ -10,6 +10,7 @@ import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteI
 import type { DeleteProfileRequest__Output } from '../../shared/generated/dlrs/v1/DeleteProfileRequest.js';
 import type { DeleteProfileResponse } from '../../shared/generated/dlrs/v1/DeleteProfileResponse.js';
 import type { GetProfileRequest__Output } from '../../shared/generated/dlrs/v1/GetProfileRequest.js';
+import type { Item__Output as ItemMessage } from '../../shared/generated/dlrs/v1/Item.js';
 import type { RecommendRequest__Output } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
 import type { SimilarItemsRequest__Output } from '../../shared/generated/dlrs/v1/SimilarItemsRequest.js';
 import type { RecommendResponse } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
@@ -29,7 +30,7 @@ import type { ItemFeatureCache } from './item-cache/index.js';
 import type { PopularityTracker } from './popularity/index.js';
 import type { ProfileStore } from './profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from './profiles/index.js';
-import { checkRequestEnvelope, parseRecommendRequest, parseSimilarItemsRequest, recommend } from './recommend/index.js';
+import { checkRequestEnvelope, parseRecommendRequest, parseSimilarItemsRequest, recommend, similarItemsOnStream } from './recommend/index.js';
 import type { CallBudget, RankingPort, RecommendQuery, RecommendLimits, RetrievalShardPort, StageShares } from './recommend/index.js';
 import type { ShardedCatalog } from './tiers/index.js';
 
@@ -45,8 +46,9 @@ export interface GatewayLimits extends RecommendLimits, UserEventLimits {
   defaultTimeoutMs: number;
 }
 
-/** The unary method a RecommendStream request is traced and counted as. */
+/** The unary methods a RecommendStream request is traced and counted as. */
 const RECOMMEND_METHOD = '/dlrs.v1.Recommender/Recommend';
+const SIMILAR_ITEMS_METHOD = '/dlrs.v1.Recommender/SimilarItems';
 
 /** What the gateway's handlers use. */
 export interface GatewayServiceDeps {
@@ -91,6 +93,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     popularity: deps.popularity,
     itemFeatures,
     itemEmbeddings: (itemIds: readonly string[], budget: CallBudget) => deps.catalog.getEmbeddings(itemIds, budget),
+    embedItem: (item: ItemMessage, budget: CallBudget) => deps.catalog.embedItem(item, budget),
     stageShares: deps.stageShares,
     onDegraded: (reason: string) => degradedCounter.add(1, { reason }),
     logger: deps.logger.child({ component: 'recommend' }),
@@ -165,11 +168,18 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     overflow: 'wait',
     maxInFlight: deps.limits.maxInFlightPerStream,
     defaultTimeoutMs: deps.limits.defaultTimeoutMs,
-    methodOf: () => RECOMMEND_METHOD,
+    methodOf: (request) => (request.similarItems ? SIMILAR_ITEMS_METHOD : RECOMMEND_METHOD),
     timeoutMsOf: (request) => request.timeoutMs,
     // Before the request's span: an oversized trace context never reaches the propagator.
     admit: (request) => checkRequestEnvelope(request, deps.limits),
-    serve: async (request, deadlineAtMs, signal) => ({ requestId: request.requestId, response: await serveRecommend(request, deadlineAtMs, signal) }),
+    serve: async (request, deadlineAtMs, signal) => ({
+      requestId: request.requestId,
+      response: request.similarItems
+        ? await serveSimilarItems(similarItemsOnStream(request), deadlineAtMs, signal).catch((error: unknown) => {
+            throw underField(error, 'similar_items');
+          })
+        : await serveRecommend(request, deadlineAtMs, signal),
+    }),
     now,
   };
 
@@ -187,7 +197,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           if (message.message !== 'start' || !message.start) throw new DlrsError('INVALID_ARGUMENT', 'the first message of a session must be start', { field: 'start' });
           const userId = requireId(message.start.userId, 'start.user_id');
           const { k, candidates, filter } = message.start;
-          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {}, queryMode: 'QUERY_MODE_UNSPECIFIED' } };
+          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {}, queryMode: 'QUERY_MODE_UNSPECIFIED', similarItems: null } };
           const first = await serveRecommend(start.request, deadlineOf(context), context.signal).catch((error: unknown) => {
             throw underField(error, 'start');
           });
@@ -244,7 +254,8 @@ function titlesIn(items: ReadonlyMap<string, Item | undefined> | undefined): Map
   return titles;
 }
 
-// A session's start is checked as a Recommend request: its fields are named within `start`.
+// A session's start is checked as a Recommend request, a streamed SimilarItems request as a
+// SimilarItems call: their fields are named within `start` and `similar_items`.
 function underField(error: unknown, parent: string): unknown {
   if (!(error instanceof DlrsError) || error.field === undefined) return error;
   return new DlrsError(error.code, error.rawMessage, { field: `${parent}.${error.field}`, cause: error.cause });

@@ -45,7 +45,7 @@ const POPULARITY_SEED_HALF_LIVES = 10;
 
 /** Retried on UNAVAILABLE by the client: they change nothing, or write the same result again. */
 const RANKING_IDEMPOTENT_METHODS = ['EmbedUsers', 'Rank', 'GetModel'];
-const RETRIEVAL_IDEMPOTENT_METHODS = ['Search', 'GetItems', 'Stats', 'UpsertItems', 'DeleteItems'];
+const RETRIEVAL_IDEMPOTENT_METHODS = ['Search', 'GetItems', 'EmbedItems', 'Stats', 'UpsertItems', 'DeleteItems'];
 /** The retrieval methods the gateway calls that need the internal token. */
 const RETRIEVAL_ADMIN_METHODS = ['UpsertItems', 'DeleteItems'];
 

@@ -34,7 +34,8 @@ inspection), 2: usage, 1: failure.
   --cold-start            train from a fresh initialisation instead of the serving weights
   --min-relative-mean X   candidate mean ≥ (1+X) × serving mean on each metric (default ${DEFAULT_DECISION_RULE.minRelativeMean})
   --min-ci-low X          lower CI bound of the relative difference ≥ X (default ${DEFAULT_DECISION_RULE.minCiLow})
-  --epochs N  --seed N  --workers N   training options as in dlrs train (dim and bag length follow the serving bundle)`;
+  --epochs N  --seed N  --workers N  --batch N  --lr X   training options as in dlrs train (dim and bag length follow the serving bundle;
+                          a day's log is small: a batch well under its example count gives an epoch several steps)`;
 
 /** Exit code of a refused candidate: a CronJob step can tell "no better model" from a failure. */
 export const EXIT_REFUSED = 3;
@@ -53,6 +54,8 @@ export async function runRetrain(argv: string[]): Promise<number> {
     epochs: { type: 'string' },
     seed: { type: 'string' },
     workers: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
   });
   if (typeof values === 'number') return values;
   if (values.log === undefined || values.serving === undefined || values.out === undefined) {
@@ -76,7 +79,7 @@ export async function runRetrain(argv: string[]): Promise<number> {
       minRelativeMean: num(values['min-relative-mean'], 'min-relative-mean') ?? DEFAULT_DECISION_RULE.minRelativeMean,
       minCiLow: num(values['min-ci-low'], 'min-ci-low') ?? DEFAULT_DECISION_RULE.minCiLow,
     };
-    const partial: Record<string, number | undefined> = { epochs: num(values.epochs, 'epochs'), seed: num(values.seed, 'seed'), workers: num(values.workers, 'workers') };
+    const partial: Record<string, number | undefined> = { epochs: num(values.epochs, 'epochs'), seed: num(values.seed, 'seed'), workers: num(values.workers, 'workers'), batch: num(values.batch, 'batch'), lr: num(values.lr, 'lr') };
     for (const key of Object.keys(partial)) if (partial[key] === undefined) delete partial[key];
     overrides = partial;
   } catch (err) {

@@ -27,33 +27,28 @@ const PHASE_MS = 20_000;
  * the warm-started weights (at 0.01 the drifted category's items barely rose).
  */
 const RETRAIN_OPTIONS = ['--epochs', '20', '--batch', '64', '--lr', '0.03', '--workers', '1'];
-/** Share of the traffic loop's turns in which the user also browses the new category by themselves (an organic event). */
+/**
+ * Share of the traffic loop's turns in which the user also finds an item by themselves (an
+ * organic event): half of them in the new category, half in a category of their own history
+ * (old tastes persist beside the new one).
+ */
 const BROWSE_SHARE = 0.5;
 
 /**
- * The broken candidate's log: the interactions before the hold-out window (the newest 20 % of
- * distinct (user, item) pairs, the retrain's cut) get their items relabelled by a seeded
- * permutation of the catalog; impressions and the hold-out window are copied as they are, so it
- * is compared on the same held-out events as the honest one. Relabelling
+ * The broken candidate's training log: every interaction's item relabelled by a seeded
+ * permutation of the catalog (impressions copied), as a pipeline bug that scrambles item ids
+ * would leave it. Retrain trains on it (--train-log) and compares on the real log. Relabelling
  * the catalog, not permuting the events' items: a permutation of events keeps each item's
- * click count, and with the drift the new category's popularity is most of the signal.
+ * click count, and with the drift the new category's popularity is much of the signal.
  */
 async function writeRelabelledLog(from: string, to: string, catalog: readonly string[]): Promise<void> {
   const records: InteractionLogRecord[] = [];
   for await (const r of readInteractionLog(from)) records.push(r);
-  const firsts = new Map<string, number>();
-  for (const r of records) {
-    if (r.type !== 'interaction') continue;
-    const key = `${r.userId}\u0000${r.itemId}`;
-    firsts.set(key, Math.min(firsts.get(key) ?? Infinity, r.timestamp));
-  }
-  const times = [...firsts.values()].sort((x, y) => x - y);
-  const cut = times[times.length - Math.ceil(times.length * 0.2)] ?? Infinity;
   const permuted = [...catalog];
   new SeededRandom(7).shuffle(permuted);
   const relabel = new Map(catalog.map((id, k) => [id, permuted[k]]));
   const writer = await InteractionLogWriter.open({ dir: to, writerId: 'relabelled' });
-  for (const r of records) writer.append(r.type === 'interaction' && r.timestamp < cut ? { ...r, itemId: relabel.get(r.itemId) ?? r.itemId } : r);
+  for (const r of records) writer.append(r.type === 'interaction' ? { ...r, itemId: relabel.get(r.itemId) ?? r.itemId } : r);
   await writer.close();
 }
 
@@ -104,6 +99,14 @@ async function main(): Promise<number> {
     const drifted = [...new Set(categoryOf.values())].sort((x, y) => (seen.get(x) ?? 0) - (seen.get(y) ?? 0))[0];
     const driftItems = source.items.ids.filter((id) => categoryOf.get(id) === drifted);
     const rng = new SeededRandom(11);
+    const itemsOf = new Map<string, string[]>();
+    for (const [id, c] of categoryOf) itemsOf.set(c, [...(itemsOf.get(c) ?? []), id]);
+    const tastes = new Map(users.map((u) => [u.userId, u.events.map((e) => categoryOf.get(e.itemId) ?? drifted)]));
+    const oldTaste = (userId: string): string => {
+      const own = tastes.get(userId) ?? [drifted];
+      const pool = itemsOf.get(own[rng.int(own.length)]) ?? driftItems;
+      return pool[rng.int(pool.length)];
+    };
     let eventSeq = 0;
     const click = (userId: string, itemId: string): Promise<unknown> =>
       callUnary((md, o, cb) => client.RecordInteractions({ events: [{ userId, interaction: { itemId, eventType: 'click', timestampMs: Date.now(), eventId: `drill-${eventSeq++}` } }] }, md, o, cb), { deadline: Date.now() + 5000 });
@@ -122,7 +125,7 @@ async function main(): Promise<number> {
           const answer = await recommend(client, { userId: user.userId, k: 10 });
           const liked = answer.items.find((item) => categoryOf.get(item.itemId) === drifted);
           if (liked !== undefined) await click(user.userId, liked.itemId);
-          if (rng.next() < BROWSE_SHARE) await click(user.userId, driftItems[rng.int(driftItems.length)]);
+          if (rng.next() < BROWSE_SHARE) await click(user.userId, rng.next() < 0.5 ? driftItems[rng.int(driftItems.length)] : oldTaste(user.userId));
         } catch {
           failures++;
         }
@@ -155,7 +158,7 @@ async function main(): Promise<number> {
     checks.push([code === 0, `retrain on the drifted log: exit code ${code} (0 = promoted)`]);
     const relabelled = join(root, 'relabelled-log');
     await writeRelabelledLog(logDir, relabelled, source.items.ids);
-    const broken = await runRetrain(['--log', relabelled, '--serving', a, '--out', join(root, 'broken'), '--registry', registry, ...RETRAIN_OPTIONS]);
+    const broken = await runRetrain(['--log', logDir, '--train-log', relabelled, '--serving', a, '--out', join(root, 'broken'), '--registry', registry, ...RETRAIN_OPTIONS]);
     checks.push([broken === 3, `candidate on relabelled (shuffled-item) interactions: exit code ${broken} (3 = refused)`]);
     console.log(await readFile(registry, 'utf8'));
     running = true;

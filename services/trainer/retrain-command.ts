@@ -13,7 +13,8 @@ import { bundleWeights } from './retrain/bundle-weights.js';
 import { organicHoldout, readExposures } from './retrain/organic-holdout.js';
 import { formatWarmStart, warmStart } from './retrain/warm-start.js';
 import type { Model } from './model/index.js';
-import type { PreparedData } from './training/prepare-data.js';
+import { prepareData } from './training/prepare-data.js';
+import type { DataRecipe, PreparedData } from './training/prepare-data.js';
 import type { RegistryEntry } from './retrain/model-registry.js';
 import { parseCommandFlags } from './command-flags.js';
 
@@ -32,6 +33,8 @@ inspection), 2: usage, 1: failure.
   --registry FILE         registry.jsonl to append to (default: registry.jsonl beside --out)
   --exposure-window-ms N  a held-out event on an item impressed to its user at most N ms before is left out (default ${DEFAULT_EXPOSURE_WINDOW_MS}; 0 keeps every event)
   --cold-start            train from a fresh initialisation instead of the serving weights
+  --train-log DIR         train on this log instead (a filtered or transformed copy of --log); the hold-out, the
+                          users' profiles it is ranked from and the exposures still come from --log
   --min-relative-mean X   candidate mean ≥ (1+X) × serving mean on each metric (default ${DEFAULT_DECISION_RULE.minRelativeMean})
   --min-ci-low X          lower CI bound of the relative difference ≥ X (default ${DEFAULT_DECISION_RULE.minCiLow})
   --epochs N  --seed N  --workers N  --batch N  --lr X   training options as in dlrs train (dim and bag length follow the serving bundle;
@@ -49,6 +52,7 @@ export async function runRetrain(argv: string[]): Promise<number> {
     registry: { type: 'string' },
     'exposure-window-ms': { type: 'string' },
     'cold-start': { type: 'boolean' },
+    'train-log': { type: 'string' },
     'min-relative-mean': { type: 'string' },
     'min-ci-low': { type: 'string' },
     epochs: { type: 'string' },
@@ -95,7 +99,7 @@ export async function runRetrain(argv: string[]): Promise<number> {
   try {
     const serving = await readBundle(values.serving);
     const config = resolveTrainConfig({ ...overrides, dim: serving.manifest.dim, bagLength: serving.manifest.bagLength });
-    const data = `log:${values.log}`;
+    const data = `log:${values['train-log'] ?? values.log}`;
     const warm = values['cold-start'] !== true;
     const weights = warm ? bundleWeights(serving) : undefined;
     const recipe = { data, items: values.serving, skipBadRows: true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, holdOutTest: true, testSplit: 'global' as const };
@@ -104,13 +108,14 @@ export async function runRetrain(argv: string[]): Promise<number> {
       ...(weights === undefined ? {} : { initialize: (model: Model, prepared: PreparedData): void => status.line(formatWarmStart(warmStart(model, prepared.spec, serving.manifest.featureSpec, weights))) }),
     });
     status.clear();
-    const window = dataWindow(run.prepared.dataset.interactions.timestamp, run.prepared.train.timestamps);
+    const evaluation = values['train-log'] === undefined ? run.prepared : await evaluationData(run.prepared, { ...recipe, data: `log:${values.log}` });
+    const window = dataWindow(evaluation.dataset.interactions.timestamp, evaluation.train.timestamps);
     const cut = Date.parse(window.trainUntil);
-    const holdout = exposureWindowMs === 0 ? undefined : organicHoldout(run.prepared.test, run.prepared.dataset, await readExposures(values.log, cut - exposureWindowMs), exposureWindowMs);
+    const holdout = exposureWindowMs === 0 ? undefined : organicHoldout(evaluation.test, evaluation.dataset, await readExposures(values.log, cut - exposureWindowMs), exposureWindowMs);
     if (holdout !== undefined) {
       console.log(`hold-out: ${holdout.organic} organic events kept, ${holdout.exposed} on items impressed to the user within ${exposureWindowMs} ms before left out (${holdout.usersDropped} users left without one)`);
     }
-    const scores = await holdoutScores(run.model, serving, holdout === undefined ? run.prepared : { ...run.prepared, test: holdout.test });
+    const scores = await holdoutScores(run.model, serving, holdout === undefined ? evaluation : { ...evaluation, test: holdout.test });
     const decision = decide(scores.candidate, scores.serving, rule);
     const manifest = await writeModelBundle(values.out, {
       model: run.model,
@@ -126,7 +131,7 @@ export async function runRetrain(argv: string[]): Promise<number> {
       bundle: values.out,
       decidedAt: new Date().toISOString(),
       dataWindow: window,
-      holdout: { exposureWindowMs, organic: holdout?.organic ?? countHeldOut(run.prepared.test.offsets), exposed: holdout?.exposed ?? 0 },
+      holdout: { exposureWindowMs, organic: holdout?.organic ?? countHeldOut(evaluation.test.offsets), exposed: holdout?.exposed ?? 0 },
       warmStart: warm,
       metrics: Object.fromEntries(
         GATE_METRICS.map((m) => {
@@ -144,6 +149,17 @@ export async function runRetrain(argv: string[]): Promise<number> {
     status.line(`dlrs retrain: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
+}
+
+/**
+ * The hold-out and profiles of `recipe` (the real log) in the candidate's vocabulary: both
+ * read the serving bundle's catalog, so catalog rows agree and the trained spec and encoded
+ * items apply; the log's users and events are its own.
+ */
+async function evaluationData(trained: PreparedData, recipe: DataRecipe): Promise<PreparedData> {
+  const real = await prepareData({ ...recipe, baseSpec: trained.spec });
+  if (real.dataset.items.ids.length !== trained.dataset.items.ids.length) throw new Error('the training and evaluation logs read different catalogs');
+  return { ...real, spec: trained.spec, encoded: trained.encoded, training: trained.training };
 }
 
 function countHeldOut(offsets: Int32Array): number {

@@ -16,6 +16,11 @@ import { runRetrain } from '../../services/trainer/retrain-command.js';
 import { runTrain } from '../../services/trainer/train-command.js';
 
 const USERS = 40;
+/**
+ * Epochs of the starting bundles: a serving model that ranks the users' old tastes well, so
+ * that a candidate which lost them (the relabelled one) has something to lose.
+ */
+const STARTING_EPOCHS = 8;
 const LOAD_INTERVAL_MS = 20;
 /** Clicks on the drifted category per user before traffic starts. */
 const DRIFT_CLICKS = 10;
@@ -70,7 +75,7 @@ async function categoryShare(logDir: string, isCategory: (itemId: string) => boo
 async function main(): Promise<number> {
   const root = await mkdtemp(join(tmpdir(), 'dlrs-retrain-drill-'));
   const checks: [boolean, string][] = [];
-  const train = (out: string, seed: number): Promise<number> => runTrain(['--data', 'synthetic:tiny', '--out', out, '--epochs', '2', '--dim', '16', '--seed', String(seed), '--workers', '1']);
+  const train = (out: string, seed: number): Promise<number> => runTrain(['--data', 'synthetic:tiny', '--out', out, '--epochs', String(STARTING_EPOCHS), '--dim', '16', '--seed', String(seed), '--workers', '1']);
   const [a, b] = [join(root, 'a'), join(root, 'b')];
   if ((await train(a, 1)) !== 0 || (await train(b, 2)) !== 0) throw new Error('training the starting bundles failed');
   const runDir = join(root, 'run');

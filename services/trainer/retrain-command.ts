@@ -115,7 +115,7 @@ export async function runRetrain(argv: string[]): Promise<number> {
     if (holdout !== undefined) {
       console.log(`hold-out: ${holdout.organic} organic events kept, ${holdout.exposed} on items impressed to the user within ${exposureWindowMs} ms before left out (${holdout.usersDropped} users left without one)`);
     }
-    const scores = await holdoutScores(run.model, serving, holdout === undefined ? evaluation : { ...evaluation, test: holdout.test });
+    const scores = holdout === undefined ? await holdoutScores(run.model, serving, evaluation) : await holdoutScores(run.model, serving, { ...evaluation, test: holdout.test }, holdout.shown);
     const decision = decide(scores.candidate, scores.serving, rule);
     const manifest = await writeModelBundle(values.out, {
       model: run.model,

@@ -27,11 +27,18 @@ const ITEM_CHUNK_ROWS = 2048;
  * under ONNX Runtime with its own feature spec, so items and feature values it never saw encode
  * as out-of-vocabulary, exactly as the serving tiers would treat them.
  */
-export async function holdoutScores(candidate: Model, serving: ModelBundle, data: PreparedData): Promise<{ candidate: GateScores; serving: GateScores }> {
+export async function holdoutScores(candidate: Model, serving: ModelBundle, data: PreparedData, shown: readonly Int32Array[] = []): Promise<{ candidate: GateScores; serving: GateScores }> {
   const test = data.test;
+  // The user's train items and what they were shown (see `organicHoldout`) are ranked by neither model.
   const known = (r: number): Int32Array => {
     const u = test.users[r];
-    return data.train.items.subarray(data.train.offsets[u], data.train.offsets[u + 1]);
+    const own = data.train.items.subarray(data.train.offsets[u], data.train.offsets[u + 1]);
+    const extra = shown[r];
+    if (extra === undefined || extra.length === 0) return own;
+    const both = new Int32Array(own.length + extra.length);
+    both.set(own);
+    both.set(extra, own.length);
+    return both;
   };
   const items = embedCatalog(candidate, data.training.catalog, data.training.catalogSize);
   const feed = profileFeed(data.spec, data.encoded, data.train, test.users);

@@ -56,6 +56,7 @@ describe('organic hold-out (exposure-aware)', () => {
     assert.deepEqual([...kept.test.offsets], [0, 1, 3]);
     assert.equal(kept.exposed, 1);
     assert.equal(kept.organic, 3);
+    assert.deepEqual(kept.shown.map((rows) => [...rows].sort()), [[1, 2], [1]], 'what each kept user was shown, for both models to rank without');
   });
 
   it('drops a user left without a held-out event', async () => {

@@ -15,6 +15,11 @@ export interface OrganicHoldout {
   readonly exposed: number;
   /** Users left without a held-out item. */
   readonly usersDropped: number;
+  /**
+   * Per kept user (row-aligned with `test.users`): the catalog rows impressed to them from the
+   * window before the hold-out on. Both models rank without them, as without the known items.
+   */
+  readonly shown: readonly Int32Array[];
 }
 
 /**
@@ -43,9 +48,21 @@ export async function readExposures(logDir: string, fromMs: number): Promise<Map
  * impressed to that user in [event − windowMs, event], the event being the pair's earliest
  * interaction (the one the split holds out). Those clicks answer what the serving model
  * chose to show, so they score the serving model's own choices; what is left is what the
- * users found by themselves, which neither model caused.
+ * users found by themselves, which neither model caused. That selection in turn favours any
+ * model unlike the serving one (the serving model's own top items were shown, so events on
+ * them are the ones dropped): `shown` lists what each user was shown, which both models then
+ * rank without, so that each is judged on the items it could still have offered.
  */
 export function organicHoldout(test: HeldOut, dataset: Dataset, exposures: ReadonlyMap<string, readonly number[]>, windowMs: number): OrganicHoldout {
+  const shownTo = new Map<string, Set<number>>();
+  const rowOf = new Map(dataset.items.ids.map((id, row) => [id, row]));
+  for (const key of exposures.keys()) {
+    const [userId, itemId] = key.split('\u0000');
+    const row = rowOf.get(itemId);
+    if (row === undefined) continue;
+    const set = shownTo.get(userId) ?? new Set<number>();
+    shownTo.set(userId, set.add(row));
+  }
   const log = dataset.interactions;
   const wanted = new Map<string, number>();
   for (let r = 0; r < test.users.length; r++) {
@@ -57,6 +74,7 @@ export function organicHoldout(test: HeldOut, dataset: Dataset, exposures: Reado
     if (t !== undefined && log.timestamp[k] < t) wanted.set(key, log.timestamp[k]);
   }
   const users: number[] = [];
+  const shown: Int32Array[] = [];
   const offsets = [0];
   const items: number[] = [];
   let exposed = 0;
@@ -73,6 +91,7 @@ export function organicHoldout(test: HeldOut, dataset: Dataset, exposures: Reado
     if (items.length > before) {
       users.push(u);
       offsets.push(items.length);
+      shown.push(Int32Array.from(shownTo.get(log.userIds[u]) ?? []));
     }
   }
   return {
@@ -80,6 +99,7 @@ export function organicHoldout(test: HeldOut, dataset: Dataset, exposures: Reado
     organic: items.length,
     exposed,
     usersDropped: test.users.length - users.length,
+    shown,
   };
 }
 

@@ -15,7 +15,7 @@ import { runOnlineReport } from '../../services/trainer/online-report-command.js
 import { runRetrain } from '../../services/trainer/retrain-command.js';
 import { runTrain } from '../../services/trainer/train-command.js';
 
-const USERS = 40;
+const USERS = 100;
 /**
  * Epochs of the starting bundles: a serving model that ranks the users' old tastes well, so
  * that a candidate which lost them (the relabelled one) has something to lose.

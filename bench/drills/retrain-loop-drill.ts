@@ -115,8 +115,14 @@ async function main(): Promise<number> {
     let eventSeq = 0;
     const click = (userId: string, itemId: string): Promise<unknown> =>
       callUnary((md, o, cb) => client.RecordInteractions({ events: [{ userId, interaction: { itemId, eventType: 'click', timestampMs: Date.now(), eventId: `drill-${eventSeq++}` } }] }, md, o, cb), { deadline: Date.now() + 5000 });
-    for (let round = 0; round < DRIFT_CLICKS; round++) for (const u of users) await click(u.userId, driftItems[rng.int(driftItems.length)]);
-    console.log(`drift: category ${drifted} (${driftItems.length} items) now clicked by every user, ${DRIFT_CLICKS} clicks each`);
+    // Old tastes persist: each drift click comes with one in a category of the user's own history.
+    for (let round = 0; round < DRIFT_CLICKS; round++) {
+      for (const u of users) {
+        await click(u.userId, driftItems[rng.int(driftItems.length)]);
+        await click(u.userId, oldTaste(u.userId));
+      }
+    }
+    console.log(`drift: category ${drifted} (${driftItems.length} items) now clicked by every user, ${DRIFT_CLICKS} clicks each beside ${DRIFT_CLICKS} in their own categories`);
     // Traffic: each answer's items of the drifted category get a click (the users' new taste), and
     // now and then the user finds one by browsing, whatever was shown (the organic events the gate compares on).
     let calls = 0;

@@ -27,8 +27,9 @@ Trains a candidate on the gateway's interaction log (the serving bundle's catalo
 the serving bundle's weights (warm start: known items and feature values keep their rows, new
 ones start fresh), holds out the most recent window of the log (one time cut) minus the events
 on items impressed to that user just before (organic events only), compares candidate and
-serving model on it (MAP@10, Recall@100, paired bootstrap over users) and appends the decision
-to the registry. Exit code 0: promoted, 3: refused (the candidate bundle is still written, for
+serving model on it, both ranking as the gateway does (300 retrieval candidates reordered by
+RankNet) without the items each user was shown (MAP@10, Recall@100, paired bootstrap over
+users; docs/evaluation.md) and appends the decision to the registry. Exit code 0: promoted, 3: refused (the candidate bundle is still written, for
 inspection), 2: usage, 1: failure.
   --registry FILE         registry.jsonl to append to (default: registry.jsonl beside --out)
   --exposure-window-ms N  a held-out event on an item impressed to its user at most N ms before is left out (default ${DEFAULT_EXPOSURE_WINDOW_MS}; 0 keeps every event)

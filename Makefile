@@ -96,10 +96,11 @@ bench-scale: ## 1M items (dim 64), 2 shards + ranking + gateway: Recommend k=10 
 bench-gateway: ## The gateway process alone against stand-in tiers at RPS (default 300): its CPU per Recommend and scavenges per 1000 requests (RUNS= repeats).
 	$(NODE_TS) bench/gateway/run-gateway-bench.ts $(if $(RPS),--rps $(RPS)) $(if $(RUNS),--runs $(RUNS))
 
-drills: ## Fault and overload drills on the demo topology (synthetic:small, trained once into .data/drills): a PASS/FAIL table, Markdown in reports/drills/ (ONLY=overload,slow,... for some).
+drills: ## Fault and overload drills on the demo topology (synthetic:small, trained once into .data/drills): a PASS/FAIL table, Markdown in reports/drills/ (ONLY=overload,slow,... for some); then, without ONLY, the closed-loop drill (drill-retrain).
 	$(NODE_TS) bench/drills/run-drills.ts $(if $(ONLY),--only $(ONLY))
+	$(if $(ONLY),,$(NODE_TS) bench/drills/retrain-loop-drill.ts)
 
-drill-retrain: ## The closed loop on the demo topology (synthetic:tiny, about 2 min): rollout under load, a failing probe rolled back with no failed call, retrain from the gateway's log with its gate and registry line, online metrics per version.
+drill-retrain: ## The closed loop on its own demo topology (synthetic:tiny, 3-5 min): drifted traffic, warm-started retrain promoted, a relabelled candidate refused, rollout under load, a failing probe rolled back with no failed call, online click-through and new-category share per version.
 	$(NODE_TS) bench/drills/retrain-loop-drill.ts
 
 image: ## Build the CPU container image (needs a Docker engine).

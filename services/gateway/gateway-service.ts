@@ -25,6 +25,7 @@ import type { UserProfile } from '../../shared/generated/dlrs/v1/UserProfile.js'
 import type { InteractionLogWriter } from '../../shared/interaction-log/index.js';
 import { checkItem, requireId } from './field-limits/index.js';
 import { parseInteraction, parseUserEvents, recordEvents } from './ingest/index.js';
+import type { ImpressionAttribution } from './attribution/index.js';
 import type { UserEventLimits } from './ingest/index.js';
 import type { ItemFeatureCache } from './item-cache/index.js';
 import type { PopularityTracker } from './popularity/index.js';
@@ -59,6 +60,8 @@ export interface GatewayServiceDeps {
   itemCache: ItemFeatureCache<Item>;
   popularity: PopularityTracker;
   log?: InteractionLogWriter;
+  /** Online click-through per model version (Prometheus counters); absent: not counted. */
+  attribution?: ImpressionAttribution;
   ranking: RankingPort;
   shards: readonly RetrievalShardPort[];
   catalog: ShardedCatalog;
@@ -99,7 +102,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     logger: deps.logger.child({ component: 'recommend' }),
     now,
   };
-  const ingestDeps = { store: deps.store, spec: deps.spec, itemFeatures, popularity: deps.popularity, log: deps.log, now };
+  const ingestDeps = { store: deps.store, spec: deps.spec, itemFeatures, popularity: deps.popularity, log: deps.log, attribution: deps.attribution, now };
 
   const rejectedCounter = deps.metrics.counter('dlrs_gateway_rejected', 'Recommendations refused at admission because maxRecommendsInFlight were being served');
   let recommendsInFlight = 0;
@@ -125,6 +128,8 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     const { userId, query } = await parse();
     const outcome = await recommend(recommendDeps, query, deadlineMs, signal);
     const titles = await titlesOf(outcome.items.map((item) => item.itemId), deadlineMs);
+    const servedAt = now();
+    deps.attribution?.served(userId, outcome.items.map((item) => item.itemId), outcome.modelVersion, servedAt);
     deps.log?.append({
       type: 'impression',
       userId,
@@ -132,7 +137,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
       items: outcome.items.map((item) => item.itemId),
       scores: outcome.items.map((item) => item.score),
       modelVersion: outcome.modelVersion,
-      timestamp: now(),
+      timestamp: servedAt,
       ...(outcome.degradedReasons.length > 0 ? { degradedReasons: outcome.degradedReasons } : {}),
     });
     return {

@@ -16,6 +16,7 @@ import { readInteractionLog } from '../../shared/interaction-log/index.js';
 import type { InteractionLogRecord } from '../../shared/interaction-log/index.js';
 import { startTestGateway } from './testing/start-test-gateway.js';
 import type { TestGateway } from './testing/start-test-gateway.js';
+import { failureOf } from '../../shared/errors/testing/failure-of.js';
 
 describe('gateway service over a real gRPC server and in-test Retrieval/Ranking gRPC servers', () => {
   let gateway: TestGateway;
@@ -93,19 +94,11 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
   });
 
   it('rejects bad input with INVALID_ARGUMENT naming the field, and NOT_FOUND for a missing profile', async () => {
-    const failure = async (promise: Promise<unknown>): Promise<DlrsError> => {
-      try {
-        await promise;
-      } catch (error) {
-        return DlrsError.from(error);
-      }
-      assert.fail('expected a failure');
-    };
-    const bad = await failure(record([{ userId: 'u1', interaction: { itemId: '', eventType: 'view' } }]));
+    const bad = await failureOf(record([{ userId: 'u1', interaction: { itemId: '', eventType: 'view' } }]));
     assert.deepEqual([bad.code, bad.field], ['INVALID_ARGUMENT', 'events[0].interaction.item_id']);
-    const k = await failure(recommendFor({ userId: 'u1', k: 51 }));
+    const k = await failureOf(recommendFor({ userId: 'u1', k: 51 }));
     assert.deepEqual([k.code, k.field], ['INVALID_ARGUMENT', 'k']);
-    const missing = await failure(getProfile('nobody'));
+    const missing = await failureOf(getProfile('nobody'));
     assert.equal(missing.code, 'NOT_FOUND');
   });
 

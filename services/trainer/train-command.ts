@@ -33,6 +33,7 @@ Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
   --horizon X                  targets up to X × the history's length ahead of it (default ${TRAIN_DEFAULTS.horizon}; 0 = next item)
   --bag-length N               recent items in a user profile (default ${TRAIN_DEFAULTS.bagLength})
   --bag-half-life X            UserNet weighs bag position n by 2^(-n/X); 0 = equal weights (default ${TRAIN_DEFAULTS.bagHalfLife})
+  --recent-bag N               UserNet's second bag over the N most recent items, own table; 0 = none (default ${TRAIN_DEFAULTS.recentBagLength})
   --log-q-weight X             weight of the sampled softmax's popularity correction (default ${TRAIN_DEFAULTS.logQWeight})
   --refit                      after early stopping, retrain on all train events for the chosen epochs`;
 
@@ -56,6 +57,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     holdout: { type: 'string' },
     'bag-length': { type: 'string' },
     'bag-half-life': { type: 'string' },
+    'recent-bag': { type: 'string' },
     'log-q-weight': { type: 'string' },
     horizon: { type: 'string' },
     refit: { type: 'boolean' },
@@ -92,6 +94,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       horizon: num(values.horizon, 'horizon'),
       bagLength: num(values['bag-length'], 'bag-length'),
       bagHalfLife: num(values['bag-half-life'], 'bag-half-life'),
+      recentBagLength: num(values['recent-bag'], 'recent-bag'),
       logQWeight: num(values['log-q-weight'], 'log-q-weight'),
     };
     for (const key of Object.keys(partial)) if (partial[key] === undefined) delete partial[key];

@@ -57,6 +57,11 @@ export interface TrainConfig {
    * weight of position n (0 = most recent) by 2^(−n / h) and renormalises; 0 = no decay.
    */
   readonly bagHalfLife: number;
+  /**
+   * n > 0 adds a second bag to UserNet over the n most recent items, with a table of its own,
+   * so the immediate context is weighted apart from the decayed bag; 0 = none.
+   */
+  readonly recentBagLength: number;
   /** Probability of dropping each history item from the bag in training (input dropout). */
   readonly historyDropout: number;
   /**
@@ -119,6 +124,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   // 5: validation MAP@10 over seeds 42, 1, 2 was 0.0866, 0.0872, 0.0895 against 0.0852, 0.0856, 0.0831
   // without decay (docs/experiments.md E37–E45); longer bags (50, 100) with slower decay were no better.
   bagHalfLife: 5,
+  recentBagLength: 0,
   // 0.3 kept the validation MAP@10 flatter after its peak than 0.1 (docs/experiments.md).
   historyDropout: 0.3,
   // Off: on the cold-start items split (docs/experiments.md, "Cold-start items and seeds") it is a
@@ -163,6 +169,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   check('sessionCut', c.sessionCut >= 0 && c.sessionCut <= 1, 'a number in [0, 1]');
   check('bagLength', int(c.bagLength, 1), 'an integer >= 1');
   check('bagHalfLife', c.bagHalfLife >= 0 && Number.isFinite(c.bagHalfLife), 'a number >= 0');
+  check('recentBagLength', int(c.recentBagLength, 0) && c.recentBagLength <= c.bagLength, `an integer in [0, bagLength ${c.bagLength}]`);
   check('historyDropout', c.historyDropout >= 0 && c.historyDropout < 1, 'a number in [0, 1)');
   // 1 trains ItemNet from features alone (every id out of vocabulary), a model for new items only.
   check('itemIdDropout', c.itemIdDropout >= 0 && c.itemIdDropout <= 1, 'a number in [0, 1]');

@@ -103,7 +103,7 @@ export async function runRetrain(argv: string[]): Promise<number> {
     const data = `log:${values['train-log'] ?? values.log}`;
     const warm = values['cold-start'] !== true;
     const weights = warm ? bundleWeights(serving) : undefined;
-    const recipe = { data, items: values.serving, skipBadRows: true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, holdOutTest: true, testSplit: 'global' as const };
+    const recipe = { data, items: values.serving, skipBadRows: true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, targetWindow: config.targetWindow, holdOutTest: true, testSplit: 'global' as const };
     const run = await runTraining(warm ? { ...recipe, baseSpec: serving.manifest.featureSpec } : recipe, config, {
       log: (line) => status.line(line),
       ...(weights === undefined ? {} : { initialize: (model: Model, prepared: PreparedData): void => status.line(formatWarmStart(warmStart(model, prepared.spec, serving.manifest.featureSpec, weights))) }),

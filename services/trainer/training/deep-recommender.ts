@@ -30,6 +30,7 @@ export interface EventsRecipe {
   readonly bagLength: number;
   readonly horizon: number;
   readonly sessionCut: number;
+  readonly targetWindow: number;
   readonly scope: FitScope;
   /** Catalog rows of the cold-items split whose user tags the fit must not see (ColdItemsSplit.untagged). */
   readonly untagged?: Int32Array;
@@ -198,6 +199,7 @@ async function fitEvents(
     bagLength: config.bagLength,
     horizon: config.horizon,
     sessionCut: config.sessionCut,
+    targetWindow: config.targetWindow,
     scope,
     ...(untagged === undefined ? {} : { untagged }),
   };

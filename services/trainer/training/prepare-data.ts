@@ -25,6 +25,8 @@ export interface DataRecipe {
   readonly horizon?: number;
   /** Share of examples whose history is cut at the start of the target's session (see `buildTrainingData`); default 0. */
   readonly sessionCut?: number;
+  /** Training targets drawn among the next k items after the history (see `buildTrainingData`); default 1 (the next item). */
+  readonly targetWindow?: number;
   /**
    * true: hold out the protocol's test part (the last 20 % of each user's history) so the
    * bundle can be evaluated honestly; false: train on all interactions.
@@ -91,7 +93,7 @@ export interface FitScope {
  * or, with `scope.validation` false (a refit with a known epoch count), all of them are
  * fitted. Time ties break by item id, as in the evaluation.
  */
-export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut' | 'baseSpec'>, scope: FitScope = {}): PreparedData {
+export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut' | 'targetWindow' | 'baseSpec'>, scope: FitScope = {}): PreparedData {
   const validation = scope.validation ?? true;
   const split = scope.split ?? 'user';
   const inner = validation ? splitInteractions(trainEvents, split, itemIdOrder(dataset.items.ids)) : { train: trainEvents, test: EMPTY_HELD_OUT };
@@ -105,7 +107,7 @@ export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe:
     dataset,
     spec,
     encoded,
-    training: buildTrainingData(spec, encoded, fit, recipe.dim, recipe.horizon ?? 0, recipe.sessionCut ?? 0),
+    training: buildTrainingData(spec, encoded, fit, recipe.dim, recipe.horizon ?? 0, recipe.sessionCut ?? 0, recipe.targetWindow ?? 1),
     fitEvents: inner.train,
     fit,
     validation: inner.test,

@@ -35,6 +35,7 @@ Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
   --bag-length N               recent items in a user profile (default ${TRAIN_DEFAULTS.bagLength})
   --bag-half-life X            UserNet weighs bag position n by 2^(-n/X); 0 = equal weights (default ${TRAIN_DEFAULTS.bagHalfLife})
   --recent-bag N               UserNet's second bag over the N most recent items, own table; 0 = none (default ${TRAIN_DEFAULTS.recentBagLength})
+  --recent-bag-shared          the second bag reads the first bag's item table instead of its own
   --log-q-weight X             weight of the sampled softmax's popularity correction (default ${TRAIN_DEFAULTS.logQWeight})
   --refit                      after early stopping, retrain on all train events for the chosen epochs`;
 
@@ -59,6 +60,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     'bag-length': { type: 'string' },
     'bag-half-life': { type: 'string' },
     'recent-bag': { type: 'string' },
+    'recent-bag-shared': { type: 'boolean' },
     'log-q-weight': { type: 'string' },
     horizon: { type: 'string' },
     'target-window': { type: 'string' },
@@ -98,6 +100,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       bagLength: num(values['bag-length'], 'bag-length'),
       bagHalfLife: num(values['bag-half-life'], 'bag-half-life'),
       recentBagLength: num(values['recent-bag'], 'recent-bag'),
+      recentBagShared: values['recent-bag-shared'],
       logQWeight: num(values['log-q-weight'], 'log-q-weight'),
     };
     for (const key of Object.keys(partial)) if (partial[key] === undefined) delete partial[key];

@@ -37,7 +37,7 @@ function assertClose(actual: ort.Tensor | undefined, expected: Float32Array, wha
 
 describe('ONNX export: parity with the trainer forward pass (onnxruntime-node, CPU)', () => {
   // Without and with UserNet's bag recency decay and its second bag over the most recent items (parts of the exported graph).
-  for (const [label, shape] of [['', SHAPE], [', bag decay', { ...SHAPE, bagHalfLife: 3 }], [', bag decay and a second bag of 3', { ...SHAPE, bagHalfLife: 3, recentBagLength: 3 }]] as const) {
+  for (const [label, shape] of [['', SHAPE], [', bag decay', { ...SHAPE, bagHalfLife: 3 }], [', bag decay and a second bag of 3', { ...SHAPE, bagHalfLife: 3, recentBagLength: 3 }], [', a second bag on the first bag\'s table', { ...SHAPE, recentBagLength: 2, recentBagShared: true }]] as const) {
     const model = createModel(shape, 11);
     const rng = new SeededRandom(5);
     // Random weights everywhere (RankNet's output layer starts at zero) so every path is compared.

@@ -67,7 +67,8 @@ function exportUserNet(model: Model): Uint8Array {
   const bagWeights = decayBagWeights(g, rawWeights, n, shape.bagHalfLife ?? 0);
   const axis1 = g.int64Tensor('axis_1', [1]);
   const axis2 = g.int64Tensor('axis_2', [2]);
-  const parts = [weightedBag(g, weights(g, model, 'user.bag'), bagIds, bagWeights, axis1, axis2)];
+  const bagTable = weights(g, model, 'user.bag');
+  const parts = [weightedBag(g, bagTable, bagIds, bagWeights, axis1, axis2)];
   const recent = shape.recentBagLength ?? 0;
   if (recent > 0) {
     // The bag's first `recent` positions, their weights renormalised (see `recentBag`).
@@ -77,7 +78,8 @@ function exportUserNet(model: Model): Uint8Array {
     const raw = g.node('Slice', [rawWeights, starts, ends, axis1]);
     const total = g.node('ReduceSum', [raw, axis1], [intAttribute('keepdims', 1)]);
     const w = g.node('Div', [raw, g.node('Max', [total, g.floatTensor('recent_floor', [1], Float32Array.of(SMALLEST_NORMAL))])]);
-    parts.push(weightedBag(g, weights(g, model, 'user.recent'), ids, w, axis1, axis2));
+    const table = shape.recentBagShared === true ? bagTable : weights(g, model, 'user.recent');
+    parts.push(weightedBag(g, table, ids, w, axis1, axis2));
   }
   for (const f of shape.features) {
     const x = g.input(INPUT_NAMES.userDist(f.name), 'float', [BATCH_DIM, f.size]);

@@ -40,7 +40,7 @@ export function buildModelLayout(shape: ModelShape): ParamLayout {
   b.add('item.id', shape.itemIdCount, d, true);
   b.add('item.idBias', shape.itemIdCount, 1, true);
   b.add('user.bag', shape.itemIdCount, d, true);
-  if (recent) b.add('user.recent', shape.itemIdCount, d, true);
+  if (recent && shape.recentBagShared !== true) b.add('user.recent', shape.itemIdCount, d, true);
   const [h1, h2, h3] = rankWidths(d);
   dense('rank.l1', 2 * d, h1);
   dense('rank.l2', h1, h2);

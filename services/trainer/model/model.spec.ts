@@ -26,7 +26,7 @@ function withRankOutput(model: ReturnType<typeof createModel>, rng: SeededRandom
 }
 
 describe('model: UserNet, ItemNet, RankNet', () => {
-  for (const [label, shape] of [['', SHAPE], [' (bag recency decay)', { ...SHAPE, bagHalfLife: 2 }], [' (feature layers 3x wider)', { ...SHAPE, featureWidthScale: 3 }], [' (second bag of the 2 most recent items)', { ...SHAPE, bagHalfLife: 2, recentBagLength: 2 }]] as const) {
+  for (const [label, shape] of [['', SHAPE], [' (bag recency decay)', { ...SHAPE, bagHalfLife: 2 }], [' (feature layers 3x wider)', { ...SHAPE, featureWidthScale: 3 }], [' (second bag of the 2 most recent items)', { ...SHAPE, bagHalfLife: 2, recentBagLength: 2 }], [' (second bag on the first bag\'s table)', { ...SHAPE, bagHalfLife: 2, recentBagLength: 2, recentBagShared: true }]] as const) {
     it(`the joint BCE loss has the numerical gradient for every parameter${label}`, () => {
       const rng = new SeededRandom(2);
       const model = withRankOutput(createModel(shape, 1), rng);
@@ -71,12 +71,15 @@ describe('model: UserNet, ItemNet, RankNet', () => {
     assert.deepEqual(Array.from(w), [0.5, 0.5, 0, 0]);
   });
 
-  it('a second bag adds its own table and widens the user projection by d', () => {
+  it('a second bag adds its own table (none when shared) and widens the user projection by d', () => {
     const base = createModel(SHAPE, 1).params;
     const withRecent = createModel({ ...SHAPE, recentBagLength: 2 }, 1).params;
     assert.equal(base.has('user.recent'), false);
     assert.equal(withRecent.get('user.recent')!.value.length, SHAPE.itemIdCount * SHAPE.dim);
     assert.equal(withRecent.get('user.proj.w')!.value.length, base.get('user.proj.w')!.value.length + SHAPE.dim * SHAPE.dim);
+    const shared = createModel({ ...SHAPE, recentBagLength: 2, recentBagShared: true }, 1).params;
+    assert.equal(shared.has('user.recent'), false, 'a shared second bag reads user.bag');
+    assert.equal(shared.get('user.proj.w')!.value.length, withRecent.get('user.proj.w')!.value.length);
   });
 
   it('the bag recency decay halves the weight per half-life and renormalises each row', () => {

@@ -36,7 +36,7 @@ export class UserNet {
     const widths: number[] = [this.shape.dim];
     const recent = this.recentBag(feed);
     if (recent !== undefined) {
-      parts.push(embeddingBagForward(p('user.recent'), recent.ids, recent.weights, recent.n));
+      parts.push(embeddingBagForward(p(recentTable(this.shape)), recent.ids, recent.weights, recent.n));
       widths.push(this.shape.dim);
     }
     for (const f of this.shape.features) {
@@ -70,7 +70,7 @@ export class UserNet {
     );
     let k = 1;
     const recent = this.recentBag(feed);
-    if (recent !== undefined) embeddingBagBackward(p('user.recent'), recent.ids, recent.weights, recent.n, dparts[k++]);
+    if (recent !== undefined) embeddingBagBackward(p(recentTable(this.shape)), recent.ids, recent.weights, recent.n, dparts[k++]);
     for (const f of this.shape.features) {
       const dy = eluBackward(parts[k], dparts[k]);
       denseBackward(floatInput(feed, INPUT_NAMES.userDist(f.name)), dy, m, p(`user.dist.${f.name}.w`), p(`user.dist.${f.name}.b`), false);
@@ -88,6 +88,11 @@ export class UserNet {
     if (n === 0) return undefined;
     return recentBag(intInput(feed, INPUT_NAMES.userBagIds), floatInput(feed, INPUT_NAMES.userBagWeights), this.shape.bagLength, n);
   }
+}
+
+/** The parameter name of the second bag's table. */
+export function recentTable(shape: ModelShape): string {
+  return shape.recentBagShared === true ? 'user.bag' : 'user.recent';
 }
 
 /** The first n positions of every bag row. */

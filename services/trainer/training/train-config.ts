@@ -67,6 +67,8 @@ export interface TrainConfig {
    * so the immediate context is weighted apart from the decayed bag; 0 = none.
    */
   readonly recentBagLength: number;
+  /** The second bag shares the first bag's item table instead of having its own. */
+  readonly recentBagShared: boolean;
   /** Probability of dropping each history item from the bag in training (input dropout). */
   readonly historyDropout: number;
   /**
@@ -131,6 +133,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   // without decay (docs/experiments.md E37–E45); longer bags (50, 100) with slower decay were no better.
   bagHalfLife: 5,
   recentBagLength: 0,
+  recentBagShared: false,
   // 0.3 kept the validation MAP@10 flatter after its peak than 0.1 (docs/experiments.md).
   historyDropout: 0.3,
   // Off: on the cold-start items split (docs/experiments.md, "Cold-start items and seeds") it is a

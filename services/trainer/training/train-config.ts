@@ -134,8 +134,8 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   // 5: validation MAP@10 over seeds 42, 1, 2 was 0.0866, 0.0872, 0.0895 against 0.0852, 0.0856, 0.0831
   // without decay (docs/experiments.md E37–E45); longer bags (50, 100) with slower decay were no better.
   bagHalfLife: 5,
-  // Off: a second bag over the last 1 or 3 items lost 17 % and 9 % of validation MAP@10, 9 % with
-  // the shared table 2 % (docs/experiments.md E53–E55).
+  // Off: a second bag over the last 1 or 3 items lost 17 % and 9 % of validation MAP@10 with a
+  // table of its own, 2 % (3 items) on the first bag's table (docs/experiments.md E53–E55).
   recentBagLength: 0,
   recentBagShared: false,
   // 0.3 kept the validation MAP@10 flatter after its peak than 0.1 (docs/experiments.md).

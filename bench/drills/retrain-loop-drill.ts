@@ -8,7 +8,9 @@ import { SeededRandom } from '../../shared/random/index.js';
 import { callUnary } from '../../shared/grpc/index.js';
 import { startCluster } from '../../bin/demo/demo-cluster.js';
 import { recommend, recommenderClient, recordHistories } from '../../bin/demo/recommender-calls.js';
+import { DEFAULT_PROBE_TOLERANCE } from '../../bin/rollout/compare-probe-answer.js';
 import { rollOutBundle } from '../../bin/rollout/roll-out-bundle.js';
+import { readBundle, writeBundle } from '../../shared/bundle/index.js';
 import { columnValue } from '../../shared/features/index.js';
 import { loadDataset } from '../../services/trainer/datasets/index.js';
 import { runOnlineReport } from '../../services/trainer/online-report-command.js';
@@ -55,6 +57,17 @@ async function writeRelabelledLog(from: string, to: string, catalog: readonly st
   const writer = await InteractionLogWriter.open({ dir: to, writerId: 'relabelled' });
   for (const r of records) writer.append(r.type === 'interaction' ? { ...r, itemId: relabel.get(r.itemId) ?? r.itemId } : r);
   await writer.close();
+}
+
+/**
+ * A bundle whose reference answers are not what it serves: `networks`' files with the probes
+ * (requests and reference answers) of `probesOf`, as a bundle exported from other weights than
+ * it holds would be. Checksums and model_version are its own, so every tier loads it.
+ */
+async function writeMismatchedBundle(networks: string, probesOf: string, to: string): Promise<void> {
+  const [bundle, other] = await Promise.all([readBundle(networks), readBundle(probesOf)]);
+  const { formatVersion: _f, modelVersion: _v, createdAt: _c, files: _files, ...manifest } = bundle.manifest;
+  await writeBundle(to, { userNet: bundle.userNet, itemNet: bundle.itemNet, rankNet: bundle.rankNet, items: bundle.items, manifest, probes: other.probes });
 }
 
 /** Per model version, the share of impressed items that belong to `category`. */
@@ -174,11 +187,14 @@ async function main(): Promise<number> {
     console.log(await readFile(registry, 'utf8'));
     running = true;
     const during = traffic();
-    const good = await rollOutBundle(c, targets, { probeUsers, loadDeadlineMs: 120_000, settleMs: 30_000, log });
-    checks.push([good.ok, `rollout of the promoted candidate: ${good.ok ? 'ok' : good.problem}`]);
-    // A probe that cannot pass (a user with no history gets the popularity fallback): rolled back to c.
-    const bad = await rollOutBundle(b, targets, { probeUsers: ['drill-no-such-user'], loadDeadlineMs: 120_000, settleMs: 3000, log });
-    checks.push([!bad.ok && bad.serving === good.serving, `failing probe: rolled back to ${bad.serving} (${bad.problem ?? 'no problem'})`]);
+    const good = await rollOutBundle(c, targets, { probeUsers, tolerance: DEFAULT_PROBE_TOLERANCE, loadDeadlineMs: 120_000, settleMs: 30_000, log });
+    checks.push([good.ok, `rollout of the promoted candidate (probe users and its probes.json against its reference answers): ${good.ok ? 'ok' : good.problem}`]);
+    // b's networks carrying a's reference answers: the tiers serve b whole, its answers are not the reference: rolled back to c.
+    const mismatched = join(root, 'b-with-a-probes');
+    await writeMismatchedBundle(b, a, mismatched);
+    const bad = await rollOutBundle(mismatched, targets, { probeUsers, tolerance: DEFAULT_PROBE_TOLERANCE, loadDeadlineMs: 120_000, settleMs: 3000, log });
+    const onReference = /probe probes\.json\[\d+\]: (top-\d+ overlap|score of)/.test(bad.problem ?? '');
+    checks.push([!bad.ok && onReference && bad.serving === good.serving, `failing probe (answers not the bundle's reference answers): rolled back to ${bad.serving} (${bad.problem ?? 'no problem'})`]);
     running = false;
     await during;
     checks.push([failures === 0, `${failures} of ${calls} calls failed (rollout and rollback under traffic)`]);

@@ -213,7 +213,8 @@ async function main(): Promise<number> {
     for (const line of lines) console.log(line);
     const shares = await categoryShare(logDir, (id) => categoryOf.get(id) === drifted);
     const share = (version: string): number => shares.get(version)?.share ?? NaN;
-    for (const [version, x] of shares) console.log(`category ${drifted} in the top-10 of ${version}: ${(x.share * 100).toFixed(1)} % of ${x.items} impressed items`);
+    // Answers that name no version are the popular fallback (an unknown user, or a tier switching models).
+    for (const [version, x] of shares) console.log(`category ${drifted} in the top-10 of ${version || 'no model version (fallback)'}: ${(x.share * 100).toFixed(1)} % of ${x.items} impressed items`);
     checks.push([share(good.serving) > share(from), `new category ${drifted} in the top-10: ${from} ${(share(from) * 100).toFixed(1)} % → ${good.serving} ${(share(good.serving) * 100).toFixed(1)} %`]);
     const ctr = (version: string): number => Number(/([\d.]+) %\s+[\d.]+ %$/.exec(lines.find((l) => l.startsWith(version)) ?? '')?.[1] ?? NaN);
     checks.push([ctr(good.serving) > ctr(from), `online click-through: ${from} ${ctr(from)} % → ${good.serving} ${ctr(good.serving)} %`]);

@@ -11,7 +11,9 @@ import { recommend, recommenderClient, recordHistories } from '../../bin/demo/re
 import { DEFAULT_PROBE_TOLERANCE } from '../../bin/rollout/compare-probe-answer.js';
 import { rollOutBundle } from '../../bin/rollout/roll-out-bundle.js';
 import { readBundle, writeBundle } from '../../shared/bundle/index.js';
-import { columnValue } from '../../shared/features/index.js';
+import { catalogItem, columnValue } from '../../shared/features/index.js';
+import type { Item } from '../../shared/features/index.js';
+import type { FeatureValue } from '../../shared/generated/dlrs/v1/FeatureValue.js';
 import { loadDataset } from '../../services/trainer/datasets/index.js';
 import { runOnlineReport } from '../../services/trainer/online-report-command.js';
 import { runRetrain } from '../../services/trainer/retrain-command.js';
@@ -70,6 +72,11 @@ async function writeMismatchedBundle(networks: string, probesOf: string, to: str
   await writeBundle(to, { userNet: bundle.userNet, itemNet: bundle.itemNet, rankNet: bundle.rankNet, items: bundle.items, manifest, probes: other.probes });
 }
 
+/** Raw features as an Item message carries them. */
+function featureValues(features: Item['features']): Record<string, FeatureValue> {
+  return Object.fromEntries(Object.entries(features).map(([name, v]) => [name, typeof v === 'string' ? { text: v } : typeof v === 'number' ? { number: v } : { texts: { values: v } }]));
+}
+
 /** Per model version, the share of impressed items that belong to `category`. */
 async function categoryShare(logDir: string, isCategory: (itemId: string) => boolean): Promise<Map<string, { share: number; items: number }>> {
   const counts = new Map<string, { hits: number; items: number }>();
@@ -116,6 +123,19 @@ async function main(): Promise<number> {
     for (const u of users) for (const e of u.events) seen.set(categoryOf.get(e.itemId) ?? '', (seen.get(categoryOf.get(e.itemId) ?? '') ?? 0) + 1);
     const drifted = [...new Set(categoryOf.values())].sort((x, y) => (seen.get(x) ?? 0) - (seen.get(y) ?? 0))[0];
     const driftItems = source.items.ids.filter((id) => categoryOf.get(id) === drifted);
+    // The catalog changes too: an item of the new category is upserted through the gateway (and
+    // clicked with the others), an item no simulated user has touched is deleted. Retrain must
+    // read both from the log.
+    const upserted = 'drill-upserted-1';
+    const template = catalogItem(source.items, source.items.ids.indexOf(driftItems[0]));
+    await callUnary((md, o, cb) => client.UpsertItems({ items: [{ id: upserted, title: 'Upserted during the drift', features: featureValues(template.features) }] }, md, o, cb), { deadline: Date.now() + 10_000 });
+    const touched = new Set(users.flatMap((u) => u.events.map((e) => e.itemId)));
+    const deleted = source.items.ids.find((id) => !touched.has(id) && categoryOf.get(id) !== drifted);
+    if (deleted === undefined) throw new Error('every catalog item is in a simulated history: none to delete');
+    await callUnary((md, o, cb) => client.DeleteItems({ itemIds: [deleted] }, md, o, cb), { deadline: Date.now() + 10_000 });
+    categoryOf.set(upserted, drifted);
+    categoryOf.delete(deleted);
+    driftItems.push(upserted);
     const rng = new SeededRandom(11);
     const itemsOf = new Map<string, string[]>();
     for (const [id, c] of categoryOf) itemsOf.set(c, [...(itemsOf.get(c) ?? []), id]);
@@ -180,6 +200,10 @@ async function main(): Promise<number> {
     const c = join(root, 'c');
     const code = await runRetrain(['--log', logDir, '--serving', a, '--out', c, '--registry', registry, ...RETRAIN_OPTIONS]);
     checks.push([code === 0, `retrain on the drifted log: exit code ${code} (0 = promoted)`]);
+    const candidate = await readBundle(c);
+    const catalog = new Set(candidate.items.map((item) => item.id));
+    const hasRow = candidate.manifest.featureSpec.itemIds.includes(upserted);
+    checks.push([catalog.has(upserted) && hasRow && !catalog.has(deleted), `catalog changes through the gateway: ${upserted} ${catalog.has(upserted) ? 'in' : 'NOT in'} the candidate's catalog (${hasRow ? 'with' : 'without'} an embedding row), deleted ${deleted} ${catalog.has(deleted) ? 'still in it' : 'gone'}`]);
     const relabelled = join(root, 'relabelled-log');
     await writeRelabelledLog(logDir, relabelled, source.items.ids);
     const broken = await runRetrain(['--log', logDir, '--train-log', relabelled, '--serving', a, '--out', join(root, 'broken'), '--registry', registry, ...RETRAIN_OPTIONS]);

@@ -18,7 +18,8 @@ const ROLLOUT_USAGE = `Usage: dlrs rollout BUNDLE --ranking ADDR --retrieval ADD
 
 Loads BUNDLE on every retrieval shard, then ranking (LoadModel), waits for health, probes the
 gateway (the probe users, and the bundle's probe requests against its reference answers) and,
-on any failure, loads the bundle that served before on every tier. Exit code 0:
+on any failure, loads the bundle that served before on every tier. BUNDLE must be readable
+here as well as on the tiers: it is verified and its probes read before any tier is asked. Exit code 0:
 rolled out, 1: rolled back (or failed), 2: usage.
 ${TIER_OPTIONS}`;
 

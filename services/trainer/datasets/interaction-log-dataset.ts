@@ -1,13 +1,13 @@
 import { basename, isAbsolute, resolve } from 'node:path';
+import type { Item } from '../../../shared/features/index.js';
 import { readInteractionLog } from '../../../shared/interaction-log/index.js';
 import type { InteractionLogRecord } from '../../../shared/interaction-log/index.js';
+import { applyItemChanges } from './apply-item-changes.js';
+import type { ItemChanges } from './apply-item-changes.js';
 import type { Dataset, ReadOptions } from './dataset.js';
 import { BadRowPolicy } from './delimited-text.js';
 import { InteractionsBuilder } from './interactions-builder.js';
 import { readItemSource } from './item-source.js';
-import { applyItemChanges } from './apply-item-changes.js';
-import type { ItemChanges } from './apply-item-changes.js';
-import type { Item } from '../../../shared/features/index.js';
 
 /**
  * A dataset from the gateway's interaction log in `dir` (shared/interaction-log: JSON lines
@@ -32,7 +32,7 @@ export async function readInteractionLogDataset(dir: string, itemSource: string,
     const row = rows.get(entry.itemId);
     // The record's position in the log (files in start order) stands in for a line number.
     if (entry.userId === '') policy.report(`interaction log ${path}`, record, 'empty userId');
-    else if (row === undefined) policy.report(`interaction log ${path}`, record, `unknown item '${entry.itemId}' (not in --items ${itemSource}, nor upserted through the gateway, or deleted since)`);
+    else if (row === undefined) policy.report(`interaction log ${path}`, record, `unknown item '${entry.itemId}' (not in --items ${itemSource} and not upserted through the gateway, or deleted since)`);
     else if (entry.weight !== undefined && entry.weight < 0) policy.report(`interaction log ${path}`, record, `negative weight ${entry.weight}`);
     else interactions.push(interactions.users.code(entry.userId), row, entry.timestamp, interactions.eventTypeCode(entry.eventType), entry.weight ?? NaN);
   }

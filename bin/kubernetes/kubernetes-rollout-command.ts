@@ -19,8 +19,8 @@ Exit code 0: rolled out, 1: rolled back (or failed), 2: usage.
 
 class UsageError extends Error {}
 
-/** `dlrs k8s-rollout BUNDLE`: returns the process exit code. */
-export async function runKubernetesRollout(argv: string[]): Promise<number> {
+/** `dlrs k8s-rollout BUNDLE`: returns the process exit code. `env` is where the pod's API server address is read. */
+export async function runKubernetesRollout(argv: string[], { env = process.env }: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -39,7 +39,7 @@ export async function runKubernetesRollout(argv: string[]): Promise<number> {
     const bundle = positionals[0];
     // A bundle the tiers would refuse is found here, before any of them restarts.
     const { manifest } = await readBundle(bundle);
-    const { api, namespace } = await KubernetesApi.inCluster();
+    const { api, namespace } = await KubernetesApi.inCluster(env);
     console.log(`rolling out ${bundle} (model ${manifest.modelVersion}) in namespace ${namespace}`);
     const outcome = await rollOutOnKubernetes(api, bundle, { namespace, configMap: values.configmap ?? 'dlrs-bundle', key: 'DLRS_BUNDLE', workloads, workloadTimeoutMs: timeoutMs, pollMs: 2000, log: (line) => console.log(line) });
     console.log(outcome.ok ? `rolled out: ${outcome.serving}` : `rolled back: ${outcome.serving} (${outcome.problem})`);

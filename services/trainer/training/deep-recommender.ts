@@ -69,7 +69,7 @@ export const THESIS_VARIANT: DeepVariant = {
   forms: [{ label: 'Deep, thesis objective (BCE + cosine)', mode: 'two-stage', candidates: 100 }],
 };
 /** The training option the thesis variant sets over the trainer's defaults. */
-export const THESIS_OBJECTIVE: Partial<TrainConfig> = { objective: 'thesis' };
+export const THESIS_OBJECTIVE: Partial<TrainConfig> = { objective: 'thesis', targetWindow: 1 };
 
 /**
  * The cold-start items model's settings over the trainer's defaults, chosen on the cold split's
@@ -78,7 +78,7 @@ export const THESIS_OBJECTIVE: Partial<TrainConfig> = { objective: 'thesis' };
  * epochs on all train events. The main protocol's model keeps the ids (itemIdDropout 0).
  */
 export const COLD_ITEMS_DEEP: { readonly options: Partial<TrainConfig>; readonly params: Params } = {
-  options: { itemIdDropout: 1, epochs: 12 },
+  options: { itemIdDropout: 1, epochs: 12, targetWindow: 1, logQWeight: 1.25 },
   params: { refit: 1 },
 };
 

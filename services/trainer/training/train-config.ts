@@ -121,14 +121,14 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   sampledCandidates: 256,
   // 1.25: validation MAP@10 over 0.5 … 2 was 0.0738, 0.0805 (1), 0.0852, 0.0851 (1.5), 0.0832, 0.0814
   // (docs/experiments.md E22–E30): a stronger popularity prior mostly helps users returning after a gap.
-  logQWeight: 1.25,
+  logQWeight: 1.5,
   // A full softmax over ~10k items costs ~4 MFLOP per example; sampled is 5x cheaper.
   fullSoftmax: false,
   horizon: 0,
   sessionCut: 0,
   // The next item: windows of 2 and 3 were ahead on two validation seeds of three (mean +1.6 %, +1.8 %,
   // inside the noise), 5 and 10 behind (docs/experiments.md E58–E66).
-  targetWindow: 1,
+  targetWindow: 3,
   // 20: a bag of 50 was no better on validation (docs/experiments.md E9, E16).
   bagLength: DEFAULT_BAG_LENGTH,
   // 5: validation MAP@10 over seeds 42, 1, 2 was 0.0866, 0.0872, 0.0895 against 0.0852, 0.0856, 0.0831

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBundle } from '../../shared/bundle/index.js';
+import { catalogItem } from '../../shared/features/index.js';
 import { InteractionLogWriter } from '../../shared/interaction-log/index.js';
 import { loadDataset } from './datasets/index.js';
 import { EXIT_REFUSED, runRetrain } from './retrain-command.js';
@@ -49,6 +50,31 @@ describe('dlrs retrain', () => {
       assert.ok(v.low <= v.relative && v.relative <= v.high, `${m} CI brackets the difference`);
       assert.ok(v.serving > 0, `${m}: the serving model ranks hold-out items`);
     }
+  });
+
+  it("trains on the catalog the log's item changes leave: an upserted item gets a fresh row, a deleted one leaves", async () => {
+    const source = await loadDataset('synthetic:tiny');
+    const i = source.interactions;
+    const changed = join(root, 'changed-log');
+    const writer = await InteractionLogWriter.open({ dir: changed, writerId: 'gw-a' });
+    const deleted = source.items.ids[1];
+    assert.ok(writer.append({ type: 'item-upsert', itemId: 'upserted-1', title: 'Upserted', features: catalogItem(source.items, 0).features, timestamp: i.timestamp[0] }));
+    assert.ok(writer.append({ type: 'item-delete', itemId: deleted, timestamp: i.timestamp[0] }));
+    for (let k = 0; k < i.user.length; k++) {
+      const event = { type: 'interaction' as const, userId: i.userIds[i.user[k]], eventType: i.eventTypes[i.eventType[k]], timestamp: i.timestamp[k] };
+      assert.ok(writer.append({ ...event, itemId: source.items.ids[i.item[k]] }));
+      if (k % 20 === 0) assert.ok(writer.append({ ...event, itemId: 'upserted-1' }));
+    }
+    await writer.close();
+    const out = join(root, 'changed');
+    const code = await runRetrain(['--log', changed, '--serving', serving, '--out', out, '--registry', join(root, 'changed.jsonl'), '--epochs', '1', '--workers', '1']);
+    assert.ok(code === 0 || code === EXIT_REFUSED, `exit code ${code}`);
+    const [candidate, parent] = await Promise.all([readBundle(out), readBundle(serving)]);
+    const ids = candidate.items.map((item) => item.id);
+    assert.ok(ids.includes('upserted-1') && !ids.includes(deleted));
+    assert.equal(ids.length, parent.items.length);
+    const spec = candidate.manifest.featureSpec.itemIds;
+    assert.ok(!parent.manifest.featureSpec.itemIds.includes('upserted-1') && spec.includes('upserted-1'), 'the upserted item has a row of its own');
   });
 
   it('refuses a candidate the rule cannot accept and records why', async () => {

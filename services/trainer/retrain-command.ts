@@ -23,7 +23,8 @@ const DEFAULT_EXPOSURE_WINDOW_MS = 1_800_000;
 
 const USAGE = `Usage: dlrs retrain --log DIR --serving BUNDLE --out DIR [options]
 
-Trains a candidate on the gateway's interaction log (the serving bundle's catalog), starting from
+Trains a candidate on the gateway's interaction log (the serving bundle's catalog with the
+items upserted and deleted through the gateway since, as the log records them), starting from
 the serving bundle's weights (warm start: known items and feature values keep their rows, new
 ones start fresh), holds out the most recent window of the log (one time cut) minus the events
 on items impressed to that user just before (organic events only), compares candidate and

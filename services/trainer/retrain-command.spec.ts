@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readBundle } from '../../shared/bundle/index.js';
+import { BUNDLE_FILES, MANIFEST_FILE, readBundle } from '../../shared/bundle/index.js';
 import { catalogItem } from '../../shared/features/index.js';
 import { InteractionLogWriter } from '../../shared/interaction-log/index.js';
 import { loadDataset } from './datasets/index.js';
@@ -84,5 +84,23 @@ describe('dlrs retrain', () => {
     const [entry] = await readRegistry(registry);
     assert.equal(entry.decision, 'refuse');
     assert.ok(entry.reasons.some((r) => r.startsWith('map@10: candidate mean')));
+  });
+  it('run again into the same --out (a retried Job), hands on its decision without training or a second registry line; refuses a damaged --out', async () => {
+    const runs = join(root, 'runs');
+    const registry = join(runs, 'registry.jsonl');
+    const out = join(runs, 'job-1');
+    const args = ['--log', log, '--serving', serving, '--out', out, '--registry', registry, '--epochs', '1', '--workers', '1', '--min-relative-mean=-1', '--min-ci-low=-2', '--keep-bundles', '2'];
+    assert.equal(await runRetrain(args), 0, 'a rule every candidate meets promotes');
+    const manifest = await readFile(join(out, MANIFEST_FILE), 'utf8');
+    assert.equal(await runRetrain(args), 0, 'the promoted bundle is handed on to the rollout step');
+    assert.equal(await readFile(join(out, MANIFEST_FILE), 'utf8'), manifest, 'not written again');
+    assert.equal((await readRegistry(registry)).length, 1, 'not decided again');
+    // Later runs: the bundles of older decisions go, the newest two promoted ones and the serving one stay.
+    for (const job of ['job-2', 'job-3']) assert.equal(await runRetrain([...args.slice(0, 5), join(runs, job), ...args.slice(6)]), 0);
+    assert.deepEqual((await readdir(runs)).sort(), ['job-2', 'job-3', 'registry.jsonl']);
+    assert.equal(await runRetrain(['--log', log, '--serving', serving, '--out', out, '--keep-bundles', '1']), 2, 'dlrs rollback needs two promoted bundles');
+    await truncate(join(runs, 'job-3', BUNDLE_FILES.items), 3);
+    assert.equal(await runRetrain([...args.slice(0, 5), join(runs, 'job-3'), ...args.slice(6)]), 1, 'a damaged --out is refused');
+    assert.equal((await readRegistry(registry)).length, 3);
   });
 });

@@ -327,6 +327,9 @@ for (const overlay of k8sOverlays()) {
       assert.ok(gwMount && !gwMount.readOnly, `the gateway writes ${gwLog} on its own mount`);
       assert.equal(templateOf(objects, 'Deployment', 'dlrs-gateway').spec.volumes?.find((v) => v.name === gwMount.name)?.persistentVolumeClaim?.claimName, logClaim, 'the CronJob reads the volume the gateways write the log to');
       assert.equal(rc.env?.find((e) => e.name === 'DLRS_SERVING_BUNDLE')?.valueFrom?.configMapKeyRef?.key, 'DLRS_BUNDLE', 'compared with the bundle the services serve');
+      // A retried pod has its Job's name, so its --out: retrain hands on the decision it finds there; --keep-bundles bounds /bundles.
+      assert.equal(rc.env?.find((e) => e.name === 'DLRS_RUN_ID')?.valueFrom?.fieldRef?.fieldPath, "metadata.labels['batch.kubernetes.io/job-name']");
+      assert.ok(Number(rc.args?.[rc.args.indexOf('--keep-bundles') + 1]) >= 2, 'CronJob: --keep-bundles N >= 2 (dlrs rollback needs the promoted bundle before the newest)');
       const initial = `/bundles/${find(objects, 'Job', 'dlrs-train').metadata.name}`;
       assert.equal(configMapData(objects, bundle.metadata.name).DLRS_BUNDLE, initial, 'the first rollout serves what the initial Job writes');
     });

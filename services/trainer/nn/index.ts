@@ -11,7 +11,7 @@ export { dropoutBackward, dropoutForward } from './dropout.js';
 export { eluBackward, eluForward } from './elu.js';
 export { embeddingBackward, embeddingBagBackward, embeddingBagForward, embeddingForward } from './embedding.js';
 export { maxGradientError } from './grad-check.js';
-export { activeKernels, correctSampledLogits, JS_KERNELS, kernelsNamed, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, useKernels } from './kernels.js';
+export { activeKernels, correctSampledLogits, JS_KERNELS, kernelsNamed, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, useKernels, workspace } from './kernels.js';
 export type { KernelSet, KernelsName, MatmulKernels, SoftmaxKernels } from './kernel-set.js';
 export { allocateBuffers, bindParams, initUniform, LayoutBuilder, zeroGrads } from './param.js';
 export type { Param, ParamBuffers, ParamLayout, ParamSpec } from './param.js';

@@ -16,6 +16,11 @@ export interface SoftmaxKernels {
 /** A named set of the trainer's hot kernels. */
 export interface KernelSet extends MatmulKernels, SoftmaxKernels {
   readonly name: KernelsName;
+  /**
+   * A zeroed [floats] array for a step's largest operand, where these kernels use it without
+   * copying (the WebAssembly memory); each call reuses the same storage, ending the last view's use.
+   */
+  workspace(floats: number): Float32Array;
 }
 
 /** The kernel sets: WebAssembly SIMD, or the JavaScript reference. */

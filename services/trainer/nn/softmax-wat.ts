@@ -71,7 +71,34 @@ function expInline(s: string): string {
 
 export const SOFTMAX_WAT = `
 (module
-  (memory (export "memory") 1)
+  (memory (import "env" "memory") 1 65536 shared)
+
+  ;; Z[rows, cols] -= q[cols] on every row, in float32 (the log-Q correction).
+  (func (export "subtractRows") (param $z i32) (param $rows i32) (param $cols i32) (param $q i32)
+    (local $p i32) (local $end i32) (local $end4 i32) (local $qp i32) (local $zEnd i32)
+    (local.set $zEnd (i32.add (local.get $z) (i32.shl (i32.mul (local.get $rows) (local.get $cols)) (i32.const 2))))
+    (local.set $p (local.get $z))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $zEnd)))
+        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $end4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2))))
+        (local.set $qp (local.get $q))
+        (block $vecDone
+          (loop $vecLoop
+            (br_if $vecDone (i32.ge_u (local.get $p) (local.get $end4)))
+            (v128.store (local.get $p) (f32x4.sub (v128.load (local.get $p)) (v128.load (local.get $qp))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 16)))
+            (br $vecLoop)))
+        (block $tailDone
+          (loop $tailLoop
+            (br_if $tailDone (i32.ge_u (local.get $p) (local.get $end)))
+            (f32.store (local.get $p) (f32.sub (f32.load (local.get $p)) (f32.load (local.get $qp))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 4)))
+            (br $tailLoop)))
+        (br $rowLoop))))
 
   ;; e^x on a plain float64, for tests against Math.exp.
   (func (export "exp") (param $arg f64) (result f64)

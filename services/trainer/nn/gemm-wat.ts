@@ -88,6 +88,25 @@ export function gemmWat(block: GemmBlock = GEMM_BLOCK): string {
   return `
 (module
   (memory (import "env" "memory") 1 65536 shared)
+  ;; dst[cols,rows] = src[rows,cols]ᵀ (B of A·Bᵀ, for the column-vectorised kernel).
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $out i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $out (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
+        (local.set $c (i32.const 0))
+        (block $colsDone
+          (loop $colLoop
+            (br_if $colsDone (i32.ge_u (local.get $c) (local.get $cols)))
+            (f32.store (local.get $out) (f32.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $colLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
   (func (export "gemm")
     (param $a i32) (param $b i32) (param $c i32)
     (param $rows i32) (param $inner i32) (param $cols i32)

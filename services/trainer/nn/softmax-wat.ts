@@ -73,6 +73,30 @@ export const SOFTMAX_WAT = `
 (module
   (memory (import "env" "memory") 1 65536 shared)
 
+  ;; ELU in place on x[count] (count a multiple of 4): v < 0 becomes e^v - 1 in float64,
+  ;; rounded to float32, as eluForward computes it.
+  (func (export "elu") (param $ptr i32) (param $count i32)
+    (local $end i32) (local $v v128)
+    ${expLocals('0')}
+    ${expLocals('1')}
+    (local.set $end (i32.add (local.get $ptr) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
+        (local.set $v (v128.load (local.get $ptr)))
+        (local.set $x0 (f64x2.promote_low_f32x4 (local.get $v)))
+        (local.set $x1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        ${expInline('0')}
+        ${expInline('1')}
+        (v128.store (local.get $ptr) (v128.bitselect
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (f64x2.sub (local.get $y0) (v128.const f64x2 1 1)))
+            (f32x4.demote_f64x2_zero (f64x2.sub (local.get $y1) (v128.const f64x2 1 1))))
+          (local.get $v)
+          (f32x4.lt (local.get $v) (v128.const f32x4 0 0 0 0))))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
+        (br $loop))))
+
   ;; Z[rows, cols] -= q[cols] on every row, in float32 (the log-Q correction).
   (func (export "subtractRows") (param $z i32) (param $rows i32) (param $cols i32) (param $q i32)
     (local $p i32) (local $end i32) (local $end4 i32) (local $qp i32) (local $zEnd i32)

@@ -9,13 +9,13 @@
 // same bits. Addresses in bytes.
 
 /** Rows × 4-column vectors of C held in registers over the whole inner loop. */
-export interface GemmBlock {
+interface GemmBlock {
   readonly rows: number;
   readonly vectors: number;
 }
 
 /** 4 rows × 8 columns: eight accumulators, two B vectors and a splat fit x64's sixteen vector registers. */
-export const GEMM_BLOCK: GemmBlock = { rows: 4, vectors: 2 };
+const GEMM_BLOCK: GemmBlock = { rows: 4, vectors: 2 };
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -81,7 +81,7 @@ const SCALAR_COLUMNS = `
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $scalar)))`;
 
-/** The GEMM module for one block shape (exported for the block-shape measurements). */
+/** The GEMM module for one register block shape (docs/experiments.md has the shapes measured). */
 export function gemmWat(block: GemmBlock = GEMM_BLOCK): string {
   const { rows: r, vectors: v } = block;
   const accs = range(r).flatMap((row) => range(v).map((vec) => `(local $s${row}_${vec} v128)`));

@@ -1,5 +1,4 @@
-import { GEMM_BLOCK, gemmWat } from './gemm-wat.js';
-import type { GemmBlock } from './gemm-wat.js';
+import { gemmWat } from './gemm-wat.js';
 import type { MatmulKernels } from './kernel-set.js';
 import { instantiateWat, wasmArena } from './wasm-module.js';
 
@@ -11,8 +10,8 @@ type GemmFn = (a: number, b: number, c: number, rows: number, inner: number, col
  * place; the others are copied in per call (O(m·k + k·n + m·n) against the O(m·k·n) product).
  * A·Bᵀ transposes B in that memory so all three products run the one column-vectorised kernel.
  */
-export async function wasmMatmulKernels(block: GemmBlock = GEMM_BLOCK): Promise<MatmulKernels> {
-  const exports = await instantiateWat('gemm.wat', gemmWat(block));
+export async function wasmMatmulKernels(): Promise<MatmulKernels> {
+  const exports = await instantiateWat('gemm.wat', gemmWat());
   const gemm = exports.gemm as GemmFn;
   const transpose = exports.transpose as TransposeFn;
   const arena = wasmArena();

@@ -190,6 +190,19 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
     assert.deepEqual((await store.get('u9'))?.learned.values.genre, { comedy: 1 }, 'the new item’s features are used');
     const deleted = await callUnary<DeleteItemsResponse__Output>((md, o, cb) => client.DeleteItems({ itemIds: ['xnew', 'ghost'] }, md, o, cb), budget());
     assert.deepEqual(deleted, { deleted: 1, notFound: ['ghost'] });
+    // The log keeps the acknowledged catalog changes for retraining; 'ghost' was never there.
+    const changes = (await readLog()).filter((r) => r.type === 'item-upsert' || r.type === 'item-delete').map(({ timestamp: _t, ...r }) => r);
+    assert.deepEqual(changes, [
+      { type: 'item-upsert', itemId: 'xnew', features: { genre: 'comedy' } },
+      { type: 'item-upsert', itemId: 'new', features: { genre: 'drama' } },
+      { type: 'item-delete', itemId: 'xnew' },
+    ]);
+  });
+
+  it('logs no catalog change a shard did not acknowledge', async () => {
+    await shards[1].stop();
+    await assert.rejects(callUnary((md, o, cb) => client.UpsertItems({ items: [{ id: 'a1', features: { genre: { text: 'comedy' } } }, { id: 'xa1', features: { genre: { text: 'drama' } } }] }, md, o, cb), budget()));
+    assert.deepEqual((await readLog()).filter((r) => r.type === 'item-upsert'), []);
   });
 
   it('tells a client which shard failed and with which code, never the downstream error or its address', async () => {

@@ -2,7 +2,7 @@ import type { TensorMap } from '../../../shared/features/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
 import { gatherFeed } from '../model/index.js';
 import type { Model } from '../model/index.js';
-import { bceWithLogits, correctSampledLogits, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy } from '../nn/index.js';
+import { bceWithLogits, correctSampledLogits, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, workspace } from '../nn/index.js';
 import type { LossResult } from '../nn/index.js';
 import { topK } from '../eval/top-k.js';
 import { dropItemIds } from './item-id-dropout.js';
@@ -23,7 +23,6 @@ export class SoftmaxObjective implements TrainingObjective {
   private readonly counts: Float64Array;
   private readonly totalCount: number;
   lastMacs = 0;
-  private logits = new Float32Array(0);
 
   constructor(
     private readonly model: Model,
@@ -62,7 +61,8 @@ export class SoftmaxObjective implements TrainingObjective {
     if (config.itemIdDropout > 0) dropItemIds(itemFeed, config.itemIdDropout, rng);
     const u = model.user.forward(feed, m);
     const it = model.item.forward(itemFeed, n);
-    const logits = this.scratchLogits(m * n);
+    // The step's largest array, where the kernels use it in place.
+    const logits = workspace(m * n);
     matmulTransBAcc(u.e, it.e, logits, m, d, n);
 
     // Hard negatives for RankNet: the K items the towers currently score highest among
@@ -145,13 +145,5 @@ export class SoftmaxObjective implements TrainingObjective {
     model.user.backward(u, dEu, dBu);
     this.lastMacs = 3 * m * n * d + towerMacs(model, m, n) + rankMacs;
     return { main: ce.loss, aux };
-  }
-
-  /** A zeroed [size] buffer reused across steps: the logits are the step's largest array. */
-  private scratchLogits(size: number): Float32Array {
-    if (this.logits.length < size) this.logits = new Float32Array(size);
-    const out = this.logits.subarray(0, size);
-    out.fill(0);
-    return out;
   }
 }

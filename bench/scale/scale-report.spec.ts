@@ -31,10 +31,11 @@ function level(targetRps: number, p99Ms: number, withStages: boolean): ScaleLeve
 
 describe('bench-scale report', () => {
   it('tabulates every level, its failures, CPU per request and stage split, and draws the plot', async () => {
-    const { text, plot } = await renderScaleReport([level(50, 12, true), level(100, 80, false)], { items: 1_000_000, shards: 2, pool: 20_000, zipfExponent: 1, calibration: { ortCeilingScoresPerS: 5e6, searchesPerS: 2000, workMsPerRecommend: 1, embedMs: 0.1, searchMs: 0.8, rankMs: 0.1, loadAverage: 1.2 }, idleCpuMsPerS: new Map([['gateway', 0.5], ['ranking', 12.25]]), k: 10, candidates: 300, p99LimitMs: 50, tracing: '1 %', durationS: 10, warmupS: 3 });
+    const { text, plot } = await renderScaleReport([level(50, 12, true), level(100, 80, false)], { items: 1_000_000, shards: 2, pool: 20_000, zipfExponent: 1, calibration: { ortCeilingScoresPerS: 5e6, searchesPerS: 2000, workMsPerRecommend: 1, embedMs: 0.1, searchMs: 0.8, rankMs: 0.1, wakeUpCpuUs: 57, loadAverage: 1.2 }, idleCpuMsPerS: new Map([['gateway', 0.5], ['ranking', 12.25]]), k: 10, candidates: 300, p99LimitMs: 50, tracing: '1 %', durationS: 10, warmupS: 3 });
     assert.match(text, /^dlrs bench-scale: 1000000 items/);
     assert.match(text, /\| 50 \| 50 \| 3\.0 \| 6\.0 \| 12\.0 \| 24\.0 \| 2 \| 1 \| 3 \| 42 % \| 1\.5 \|/);
     assert.match(text, /RankNet ORT ceiling 5\.00M scores\/s; HNSW 2000 searches\/s .* work per Recommend 1\.000 ms/);
+    assert.match(text, /a 1 ms timer wake-up costs 57 µs of CPU\./);
     assert.match(text, /\| offered req\/s \| gateway \| ranking \| total \| total \/ in-process work \| load generator \| load avg \|/);
     // Each process's CPU with its main thread's share; the total and the ratio over all threads.
     assert.match(text, /\| 100 \| 1\.50 \(60 %\) \| 0\.50 \(20 %\) \| 2\.00 \| 2\.0× \| 0\.25 \| 1\.5 \|/);

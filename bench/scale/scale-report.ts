@@ -103,7 +103,8 @@ function calibrationLine(c: Calibration | undefined): string {
   return [
     `Calibration (same run, in-process, load average ${c.loadAverage.toFixed(1)}): RankNet ORT ceiling ${(c.ortCeilingScoresPerS / 1e6).toFixed(2)}M scores/s;`,
     `HNSW ${c.searchesPerS.toFixed(0)} searches/s at k=C on one shard's index; work per Recommend ${c.workMsPerRecommend.toFixed(3)} ms`,
-    `(UserNet ${c.embedMs.toFixed(3)} + searches ${c.searchMs.toFixed(3)} + RankNet ${c.rankMs.toFixed(3)}).`,
+    `(UserNet ${c.embedMs.toFixed(3)} + searches ${c.searchMs.toFixed(3)} + RankNet ${c.rankMs.toFixed(3)});`,
+    `a 1 ms timer wake-up costs ${c.wakeUpCpuUs.toFixed(0)} µs of CPU.`,
   ].join(' ');
 }
 

@@ -31,6 +31,7 @@ export interface EventsRecipe {
   readonly horizon: number;
   readonly sessionCut: number;
   readonly targetWindow: number;
+  readonly excludedFeatures: string;
   readonly scope: FitScope;
   /** Catalog rows of the cold-items split whose user tags the fit must not see (ColdItemsSplit.untagged). */
   readonly untagged?: Int32Array;
@@ -201,6 +202,7 @@ async function fitEvents(
     horizon: config.horizon,
     sessionCut: config.sessionCut,
     targetWindow: config.targetWindow,
+    excludedFeatures: config.excludedFeatures,
     scope,
     ...(untagged === undefined ? {} : { untagged }),
   };

@@ -78,6 +78,11 @@ export interface TrainConfig {
   readonly itemIdDropout: number;
   /** Multiplies the width of every item and user feature layer (⌈log2 V⌉ by default): more room for what features say. */
   readonly featureWidthScale: number;
+  /**
+   * Catalog features the model leaves out of its feature spec, comma-separated (e.g. 'tags',
+   * which new items do not have when they are created); '' = every catalog feature.
+   */
+  readonly excludedFeatures: string;
   readonly rankDropout: number;
   /** Weight of RankNet's BCE in the softmax objective. */
   readonly rankWeight: number;
@@ -145,6 +150,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   // diagnostic, not tuned on validation.
   itemIdDropout: 0,
   featureWidthScale: 1,
+  excludedFeatures: '',
   rankDropout: 0.2,
   rankWeight: 1,
   rankDetach: true,
@@ -189,9 +195,15 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   // 1 trains ItemNet from features alone (every id out of vocabulary), a model for new items only.
   check('itemIdDropout', c.itemIdDropout >= 0 && c.itemIdDropout <= 1, 'a number in [0, 1]');
   check('featureWidthScale', int(c.featureWidthScale, 1), 'an integer >= 1');
+  check('excludedFeatures', typeof c.excludedFeatures === 'string' && featureList(c.excludedFeatures).every((f) => f !== ''), "feature names separated by ','");
   check('rankDropout', c.rankDropout >= 0 && c.rankDropout < 1, 'a number in [0, 1)');
   check('rankWeight', c.rankWeight >= 0 && Number.isFinite(c.rankWeight), 'a number >= 0');
   check('patience', int(c.patience, 1), 'an integer >= 1');
   check('candidates', int(c.candidates, 1), 'an integer >= 1');
   return Object.freeze(c);
+}
+
+/** The names of a comma-separated feature list ('' = none). */
+export function featureList(names: string): string[] {
+  return names === '' ? [] : names.split(',').map((name) => name.trim());
 }

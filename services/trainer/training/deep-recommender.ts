@@ -32,6 +32,7 @@ export interface EventsRecipe {
   readonly sessionCut: number;
   readonly targetWindow: number;
   readonly excludedFeatures: string;
+  readonly titleWords: number;
   readonly scope: FitScope;
   /** Catalog rows of the cold-items split whose user tags the fit must not see (ColdItemsSplit.untagged). */
   readonly untagged?: Int32Array;
@@ -203,6 +204,7 @@ async function fitEvents(
     sessionCut: config.sessionCut,
     targetWindow: config.targetWindow,
     excludedFeatures: config.excludedFeatures,
+    titleWords: config.titleWords,
     scope,
     ...(untagged === undefined ? {} : { untagged }),
   };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { loadDataset } from '../datasets/index.js';
+import { TITLE_WORDS_FEATURE, loadDataset, titleWords } from '../datasets/index.js';
 import { dedupeEarliest } from '../eval/split.js';
 import { prepareFromEvents } from './prepare-data.js';
 import { resolveTrainConfig } from './train-config.js';
@@ -24,5 +24,23 @@ describe('prepareFromEvents: excludedFeatures', () => {
   it('rejects an empty name in the training option', () => {
     assert.throws(() => resolveTrainConfig({ excludedFeatures: 'tags,' }), /excludedFeatures/);
     assert.equal(resolveTrainConfig({ excludedFeatures: 'tags' }).excludedFeatures, 'tags');
+  });
+});
+
+describe('prepareFromEvents: titleWords', () => {
+  it('adds the title words carried by at least 2 titles, the n most frequent, as a multi feature', async () => {
+    const dataset = await loadDataset('synthetic:tiny');
+    const events = dedupeEarliest(dataset.interactions);
+    const counts = new Map<string, number>();
+    for (const title of dataset.items.titles) for (const w of titleWords(title ?? '')) counts.set(w, (counts.get(w) ?? 0) + 1);
+    const shared = [...counts.values()].filter((c) => c >= 2).length;
+    assert.ok(shared > 3, 'the synthetic titles share words');
+    const all = prepareFromEvents(dataset, events, { dim: 8, titleWords: 1000 });
+    const words = all.spec.features.find((f) => f.name === TITLE_WORDS_FEATURE);
+    assert.ok(words !== undefined && words.kind === 'multi');
+    assert.equal(words.vocabulary.length, 1 + shared, 'every word of 2+ titles, plus OOV');
+    const few = prepareFromEvents(dataset, events, { dim: 8, titleWords: 3 }).spec.features.find((f) => f.name === TITLE_WORDS_FEATURE);
+    assert.equal(few?.kind === 'multi' ? few.vocabulary.length : 0, 4);
+    assert.ok(!prepareFromEvents(dataset, events, { dim: 8 }).spec.features.some((f) => f.name === TITLE_WORDS_FEATURE), 'off by default');
   });
 });

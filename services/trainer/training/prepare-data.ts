@@ -1,6 +1,6 @@
 import { buildFeatureSpec, encodeCatalog } from '../../../shared/features/index.js';
 import type { EncodedItems, FeatureSpec, ItemCatalog } from '../../../shared/features/index.js';
-import { loadDataset } from '../datasets/index.js';
+import { TITLE_WORDS_FEATURE, loadDataset, withTitleWords } from '../datasets/index.js';
 import type { Dataset } from '../datasets/index.js';
 import { catalogKnownTo } from '../eval/known-tags.js';
 import { dedupeEarliest, itemIdOrder, splitInteractions } from '../eval/split.js';
@@ -30,6 +30,8 @@ export interface DataRecipe {
   readonly targetWindow?: number;
   /** Catalog features left out of the spec, comma-separated (see TrainConfig.excludedFeatures); default none. */
   readonly excludedFeatures?: string;
+  /** Title words as a feature, this many at most (see TrainConfig.titleWords); default 0 (none). */
+  readonly titleWords?: number;
   /**
    * true: hold out the protocol's test part (the last 20 % of each user's history) so the
    * bundle can be evaluated honestly; false: train on all interactions.
@@ -99,7 +101,7 @@ export interface FitScope {
 export function prepareFromEvents(
   dataset: Dataset,
   trainEvents: Events,
-  recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut' | 'targetWindow' | 'excludedFeatures' | 'baseSpec'>,
+  recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut' | 'targetWindow' | 'excludedFeatures' | 'titleWords' | 'baseSpec'>,
   scope: FitScope = {},
 ): PreparedData {
   const validation = scope.validation ?? true;
@@ -107,9 +109,13 @@ export function prepareFromEvents(
   const inner = validation ? splitInteractions(trainEvents, split, itemIdOrder(dataset.items.ids)) : { train: trainEvents, test: EMPTY_HELD_OUT };
   const users = dataset.interactions.userIds.length;
   const fit = byUser(inner.train, users);
-  const items = validation || scope.trainPart === true ? catalogKnownTo(dataset, inner.train, split) : dataset.items;
+  const known = validation || scope.trainPart === true ? catalogKnownTo(dataset, inner.train, split) : dataset.items;
+  const words = recipe.titleWords ?? 0;
+  const items = words > 0 ? withTitleWords(known) : known;
   const built = buildFeatureSpec(items, inner.train.item, {
     ...(recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength }),
+    // A word of one title cannot carry anything from one item to another.
+    ...(words > 0 ? { perFeature: { [TITLE_WORDS_FEATURE]: { minCount: 2, maxVocabulary: words } } } : {}),
     ...(recipe.excludedFeatures === undefined || recipe.excludedFeatures === '' ? {} : { features: keptFeatures(items, featureList(recipe.excludedFeatures)) }),
   });
   const spec = recipe.baseSpec === undefined ? built : extendFeatureSpec(recipe.baseSpec, built);

@@ -83,6 +83,11 @@ export interface TrainConfig {
    * which new items do not have when they are created); '' = every catalog feature.
    */
   readonly excludedFeatures: string;
+  /**
+   * n > 0 adds the words of item titles as a multi-valued feature (`title_words`, see
+   * withTitleWords): the n most frequent words carried by at least 2 titles; 0 = none.
+   */
+  readonly titleWords: number;
   readonly rankDropout: number;
   /** Weight of RankNet's BCE in the softmax objective. */
   readonly rankWeight: number;
@@ -151,6 +156,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   itemIdDropout: 0,
   featureWidthScale: 1,
   excludedFeatures: '',
+  titleWords: 0,
   rankDropout: 0.2,
   rankWeight: 1,
   rankDetach: true,
@@ -196,6 +202,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   check('itemIdDropout', c.itemIdDropout >= 0 && c.itemIdDropout <= 1, 'a number in [0, 1]');
   check('featureWidthScale', int(c.featureWidthScale, 1), 'an integer >= 1');
   check('excludedFeatures', typeof c.excludedFeatures === 'string' && featureList(c.excludedFeatures).every((f) => f !== ''), "feature names separated by ','");
+  check('titleWords', int(c.titleWords, 0), 'an integer >= 0');
   check('rankDropout', c.rankDropout >= 0 && c.rankDropout < 1, 'a number in [0, 1)');
   check('rankWeight', c.rankWeight >= 0 && Number.isFinite(c.rankWeight), 'a number >= 0');
   check('patience', int(c.patience, 1), 'an integer >= 1');

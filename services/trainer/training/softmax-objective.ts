@@ -9,7 +9,7 @@ import { dropItemIds } from './item-id-dropout.js';
 import { AliasTable } from './negative-sampler.js';
 import { towerMacs } from './operation-count.js';
 import { rankPairs } from './rank-pairs.js';
-import type { TrainConfig } from './train-config.js';
+import type { CandidatePool, TrainConfig } from './train-config.js';
 import type { StepLoss, TrainingObjective } from './training-objective.js';
 import type { TrainingData } from './training-data.js';
 
@@ -20,6 +20,8 @@ import type { TrainingData } from './training-data.js';
  */
 export class SoftmaxObjective implements TrainingObjective {
   private readonly candidateSampler: AliasTable;
+  /** Items the extra candidates are drawn from: the uniform draw's log-Q denominator. */
+  private readonly poolSize: number;
   private readonly counts: Float64Array;
   private readonly totalCount: number;
   lastMacs = 0;
@@ -30,7 +32,9 @@ export class SoftmaxObjective implements TrainingObjective {
     private readonly config: TrainConfig,
   ) {
     // Extra softmax candidates are drawn uniformly: in-batch targets already follow popularity.
-    this.candidateSampler = new AliasTable(new Float64Array(data.catalogSize).fill(1));
+    const pool = candidateWeights(data.itemCounts, config.candidatePool);
+    this.candidateSampler = new AliasTable(pool);
+    this.poolSize = pool.reduce((a, b) => a + b, 0);
     this.totalCount = data.itemCounts.reduce((a, b) => a + b, 0);
     this.counts = data.itemCounts;
   }
@@ -78,12 +82,12 @@ export class SoftmaxObjective implements TrainingObjective {
       }
     }
 
-    // log Q: expected occurrences of each candidate among in-batch targets and uniform extras
+    // log Q: expected occurrences of each candidate among in-batch targets and uniform extras from the pool
     // (a full softmax needs no correction).
     const logQ = config.fullSoftmax
       ? new Float32Array(n)
       : Float32Array.from(candidates, (c) =>
-          config.logQWeight * Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / data.catalogSize),
+          config.logQWeight * Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / this.poolSize),
         );
     if (!config.fullSoftmax) correctSampledLogits(logits, m, n, candidates, logQ, targets, targetCols);
     // In place: the logits are not needed after the loss.
@@ -146,4 +150,13 @@ export class SoftmaxObjective implements TrainingObjective {
     this.lastMacs = 3 * m * n * d + towerMacs(model, m, n) + rankMacs;
     return { main: ce.loss, aux };
   }
+}
+
+/**
+ * Draw weights of the uniform extra candidates per catalog row: every item ('catalog'), or only
+ * the items with training events ('train'), so that items no user has met in training (the
+ * new items of the cold-start split among them) are never pushed down as negatives.
+ */
+export function candidateWeights(itemCounts: Float64Array, pool: CandidatePool): Float64Array {
+  return pool === 'catalog' ? new Float64Array(itemCounts.length).fill(1) : itemCounts.map((c) => (c > 0 ? 1 : 0));
 }

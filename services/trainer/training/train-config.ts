@@ -4,6 +4,9 @@ export type Objective = 'thesis' | 'softmax';
 /** Negative samplers of the thesis objective: uniform, or Algorithm 1 (the positive's category). */
 export type NegativeSampler = 'uniform' | 'category';
 
+/** Which items the softmax's extra candidates are drawn from (see candidateWeights). */
+export type CandidatePool = 'catalog' | 'train';
+
 /** How the learning rate evolves over a run. */
 export type LrSchedule = 'constant' | 'linear';
 
@@ -32,6 +35,8 @@ export interface TrainConfig {
   readonly workers: number;
   /** Extra popularity-sampled softmax candidates per batch besides the in-batch targets; 0 with `fullSoftmax`. */
   readonly sampledCandidates: number;
+  /** 'catalog': the extra candidates are drawn among all items; 'train': among the items with training events. */
+  readonly candidatePool: CandidatePool;
   /**
    * Weight of the log-Q correction of the sampled softmax: 1 estimates the full softmax; below
    * 1 popular candidates stay over-represented as negatives, so the towers learn to rank
@@ -129,6 +134,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   seed: 1,
   workers: 2,
   sampledCandidates: 256,
+  candidatePool: 'catalog',
   // 1.5 with targetWindow 3: validation MAP@10 0.0906, 0.0911, 0.0911 on three seeds against 0.0866,
   // 0.0872, 0.0895 for 1.25 with next-item targets (docs/experiments.md E67–E72; 1.5 alone +0.0020).
   // Over 0.5 … 2 without the window (E22–E30) a stronger popularity prior mostly helped returning users.
@@ -190,6 +196,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   check('seed', int(c.seed, 0), 'an integer >= 0');
   check('workers', int(c.workers, 1) && c.workers <= 16, 'an integer in [1, 16]');
   check('sampledCandidates', int(c.sampledCandidates, 0), 'an integer >= 0');
+  check('candidatePool', c.candidatePool === 'catalog' || c.candidatePool === 'train', "'catalog' or 'train'");
   check('logQWeight', c.logQWeight >= 0 && Number.isFinite(c.logQWeight), 'a number >= 0');
   check('horizon', c.horizon >= 0 && Number.isFinite(c.horizon), 'a number >= 0');
   check('sessionCut', c.sessionCut >= 0 && c.sessionCut <= 1, 'a number in [0, 1]');

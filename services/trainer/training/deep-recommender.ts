@@ -33,6 +33,7 @@ export interface EventsRecipe {
   readonly targetWindow: number;
   readonly excludedFeatures: string;
   readonly titleWords: number;
+  readonly continuousBins: number;
   readonly scope: FitScope;
   /** Catalog rows of the cold-items split whose user tags the fit must not see (ColdItemsSplit.untagged). */
   readonly untagged?: Int32Array;
@@ -205,6 +206,7 @@ async function fitEvents(
     targetWindow: config.targetWindow,
     excludedFeatures: config.excludedFeatures,
     titleWords: config.titleWords,
+    continuousBins: config.continuousBins,
     scope,
     ...(untagged === undefined ? {} : { untagged }),
   };

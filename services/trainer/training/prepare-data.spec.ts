@@ -44,3 +44,14 @@ describe('prepareFromEvents: titleWords', () => {
     assert.ok(!prepareFromEvents(dataset, events, { dim: 8 }).spec.features.some((f) => f.name === TITLE_WORDS_FEATURE), 'off by default');
   });
 });
+
+describe('prepareFromEvents: continuousBins', () => {
+  it('adds a categorical feature of quantile bins per continuous feature, which excludedFeatures can make the only form', async () => {
+    const dataset = await loadDataset('synthetic:tiny');
+    const events = dedupeEarliest(dataset.interactions);
+    const binned = prepareFromEvents(dataset, events, { dim: 8, continuousBins: 8, excludedFeatures: 'year' });
+    assert.deepEqual(binned.spec.features.map((f) => `${f.name}:${f.kind}`), ['category:categorical', 'tags:multi', 'price:continuous', 'price_bin:categorical', 'year_bin:categorical']);
+    const year = binned.spec.features.find((f) => f.name === 'year_bin');
+    assert.equal(year?.kind === 'categorical' ? year.vocabulary.length : 0, 1 + 8, 'OOV plus 8 bins');
+  });
+});

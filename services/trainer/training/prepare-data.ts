@@ -1,6 +1,6 @@
 import { buildFeatureSpec, encodeCatalog } from '../../../shared/features/index.js';
 import type { EncodedItems, FeatureSpec, ItemCatalog } from '../../../shared/features/index.js';
-import { TITLE_WORDS_FEATURE, loadDataset, withTitleWords } from '../datasets/index.js';
+import { TITLE_WORDS_FEATURE, loadDataset, withContinuousBins, withTitleWords } from '../datasets/index.js';
 import type { Dataset } from '../datasets/index.js';
 import { catalogKnownTo } from '../eval/known-tags.js';
 import { dedupeEarliest, itemIdOrder, splitInteractions } from '../eval/split.js';
@@ -32,6 +32,8 @@ export interface DataRecipe {
   readonly excludedFeatures?: string;
   /** Title words as a feature, this many at most (see TrainConfig.titleWords); default 0 (none). */
   readonly titleWords?: number;
+  /** Quantile bins of every continuous feature as a categorical one (see TrainConfig.continuousBins); default 0 (none). */
+  readonly continuousBins?: number;
   /**
    * true: hold out the protocol's test part (the last 20 % of each user's history) so the
    * bundle can be evaluated honestly; false: train on all interactions.
@@ -101,7 +103,7 @@ export interface FitScope {
 export function prepareFromEvents(
   dataset: Dataset,
   trainEvents: Events,
-  recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut' | 'targetWindow' | 'excludedFeatures' | 'titleWords' | 'baseSpec'>,
+  recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut' | 'targetWindow' | 'excludedFeatures' | 'titleWords' | 'continuousBins' | 'baseSpec'>,
   scope: FitScope = {},
 ): PreparedData {
   const validation = scope.validation ?? true;
@@ -111,7 +113,9 @@ export function prepareFromEvents(
   const fit = byUser(inner.train, users);
   const known = validation || scope.trainPart === true ? catalogKnownTo(dataset, inner.train, split) : dataset.items;
   const words = recipe.titleWords ?? 0;
-  const items = words > 0 ? withTitleWords(known) : known;
+  const bins = recipe.continuousBins ?? 0;
+  const withWords = words > 0 ? withTitleWords(known) : known;
+  const items = bins > 0 ? withContinuousBins(withWords, bins) : withWords;
   const built = buildFeatureSpec(items, inner.train.item, {
     ...(recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength }),
     // A word of one title cannot carry anything from one item to another.

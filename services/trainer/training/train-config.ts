@@ -93,6 +93,11 @@ export interface TrainConfig {
    * withTitleWords): the n most frequent words carried by at least 2 titles; 0 = none.
    */
   readonly titleWords: number;
+  /**
+   * n > 0 adds, for every continuous item feature c (MovieLens: the release year), a
+   * categorical feature `c_bin` of its n quantile bins over the catalog (see withContinuousBins); 0 = none.
+   */
+  readonly continuousBins: number;
   readonly rankDropout: number;
   /** Weight of RankNet's BCE in the softmax objective. */
   readonly rankWeight: number;
@@ -163,6 +168,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   featureWidthScale: 1,
   excludedFeatures: '',
   titleWords: 0,
+  continuousBins: 0,
   rankDropout: 0.2,
   rankWeight: 1,
   rankDetach: true,
@@ -210,6 +216,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   check('featureWidthScale', int(c.featureWidthScale, 1), 'an integer >= 1');
   check('excludedFeatures', typeof c.excludedFeatures === 'string' && featureList(c.excludedFeatures).every((f) => f !== ''), "feature names separated by ','");
   check('titleWords', int(c.titleWords, 0), 'an integer >= 0');
+  check('continuousBins', int(c.continuousBins, 0) && c.continuousBins !== 1, 'an integer >= 2, or 0');
   check('rankDropout', c.rankDropout >= 0 && c.rankDropout < 1, 'a number in [0, 1)');
   check('rankWeight', c.rankWeight >= 0 && Number.isFinite(c.rankWeight), 'a number >= 0');
   check('patience', int(c.patience, 1), 'an integer >= 1');

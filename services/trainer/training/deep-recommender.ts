@@ -76,13 +76,15 @@ export const THESIS_OBJECTIVE: Partial<TrainConfig> = { objective: 'thesis', tar
 
 /**
  * The cold-start items model's settings over the trainer's defaults, chosen on the cold split's
- * validation part (docs/experiments.md C3–C10): ItemNet trained from features alone (every item
+ * validation part (docs/experiments.md C3–C24): ItemNet trained from features alone (every item
  * id out of vocabulary, so new items are scored by the same path that was trained), a fixed 12
  * epochs on all train events, with the target window and log-Q weight it was chosen with (the
- * main model's moved later, E67–E69). The main protocol's model keeps the ids (itemIdDropout 0).
+ * main model's moved later, E67–E69), and a bag of the last 50 items without recency decay: a
+ * new item's events lie anywhere in a user's history, so the long-run taste matters, not the
+ * session (C22, C23). The main protocol's model keeps the ids (itemIdDropout 0).
  */
 export const COLD_ITEMS_DEEP: { readonly options: Partial<TrainConfig>; readonly params: Params } = {
-  options: { itemIdDropout: 1, epochs: 12, targetWindow: 1, logQWeight: 1.25 },
+  options: { itemIdDropout: 1, epochs: 12, targetWindow: 1, logQWeight: 1.25, bagHalfLife: 0, bagLength: 50 },
   params: { refit: 1 },
 };
 

@@ -15,6 +15,8 @@ import { readBundle } from '../../shared/bundle/index.js';
 import { startOtlpReceiver } from '../../test/fixtures/otlp-receiver.js';
 import { startTopology } from '../../test/fixtures/serve-topology.js';
 import { diagnosticsEnv, signalDiagnostics } from '../e2e/diagnostics-env.js';
+import { topologyContextSwitches } from '../e2e/context-switches.js';
+import type { ContextSwitches } from '../e2e/context-switches.js';
 import { topologyCpuMs } from '../e2e/process-cpu.js';
 import { stageShares } from '../e2e/stage-shares.js';
 import { parseTracing, tracingEnv, tracingName } from '../e2e/tracing-setting.js';
@@ -154,11 +156,13 @@ async function main(): Promise<void> {
         receiver.clear();
         const cpuBefore = topologyCpuMs(topology.processes);
         const mainBefore = topologyCpuMs(topology.processes, 'main');
+        const switchesBefore = topologyContextSwitches(topology.processes);
         if (values['pause-log-dir'] !== undefined) signalDiagnostics(topology.processes);
         await run(process.execPath, [DLRS_BIN, ...loadArgs(Number(values['duration-s']), jsonFile, measuredFile)], { maxBuffer: 1 << 20 });
         const load = JSON.parse(await readFile(jsonFile, 'utf8')) as LoadResult;
         const cpuAfter = topologyCpuMs(topology.processes);
         const mainAfter = topologyCpuMs(topology.processes, 'main');
+        const switchesAfter = topologyContextSwitches(topology.processes);
         if (values['pause-log-dir'] !== undefined) signalDiagnostics(topology.processes);
         await sleep(FLUSH_WAIT_MS);
         const perRequest = (before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): Map<string, number> => new Map([...after].map(([name, ms]) => [name, (ms - (before.get(name) ?? ms)) / load.calls]));
@@ -168,6 +172,7 @@ async function main(): Promise<void> {
           loadAverage: loadavg()[0],
           cpuMsPerRequest: perRequest(cpuBefore, cpuAfter),
           mainThreadCpuMsPerRequest: perRequest(mainBefore, mainAfter),
+          switchesPerRequest: switchesPerRequest(switchesBefore, switchesAfter, load.calls),
           stages: stageShares(receiver.spans),
           itemCacheHitRate: await cacheReplay.level(load.calls),
         };
@@ -195,6 +200,16 @@ async function main(): Promise<void> {
 function rotate<T>(pool: readonly T[], sent: number): T[] {
   const start = sent % pool.length;
   return [...pool.slice(start), ...pool.slice(0, start)];
+}
+
+/** Each process's context switches between two samples, per request. */
+function switchesPerRequest(before: ReadonlyMap<string, ContextSwitches>, after: ReadonlyMap<string, ContextSwitches>, calls: number): Map<string, ContextSwitches> {
+  return new Map(
+    [...after].map(([name, end]) => {
+      const start = before.get(name) ?? end;
+      return [name, { voluntary: (end.voluntary - start.voluntary) / calls, involuntary: (end.involuntary - start.involuntary) / calls }];
+    }),
+  );
 }
 
 /** The given rates, or start-rps growing by `growth` per level. */

@@ -55,7 +55,8 @@ export const rankingConfigDefinition = defineConfig(
     /** The model bundle to serve; `--bundle` overrides it. */
     bundle: filePathField({ mustExist: true }).optional(),
     providers: enumListField(['cuda', 'cpu']).default([...DEFAULT_PROVIDERS]),
-    workers: integerField({ min: 1, max: 64 }).default(DEFAULT_WORKERS),
+    /** 0 runs the sessions on the event loop: no hand-off to a thread per batch, but the loop waits for each run. */
+    workers: integerField({ min: 0, max: 64 }).default(DEFAULT_WORKERS),
     intraOpThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_INTRA_OP_THREADS),
     interOpThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_INTER_OP_THREADS),
     graphOptimizationLevel: enumField(['disabled', 'basic', 'extended', 'all']).default('all'),

@@ -89,7 +89,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
     shard = await DurableShard.open(
       {
         dataDir: config.dataDir,
-        index: { connectivity: config.indexConnectivity, expansionAdd: config.indexExpansionAdd, expansionSearch: config.indexExpansionSearch, quantization: config.indexQuantization, addThreads: config.indexAddThreads },
+        index: { connectivity: config.indexConnectivity, expansionAdd: config.indexExpansionAdd, expansionSearch: config.indexExpansionSearch, quantization: config.indexQuantization, addThreads: config.indexAddThreads, placement: config.indexPlacement },
         tuning: { ...DEFAULT_SEARCH_TUNING, exactScanMaxItems: config.exactScanMaxItems },
         snapshotAfterRecords: config.snapshotAfterRecords,
         snapshotsKept: config.snapshotsKept,

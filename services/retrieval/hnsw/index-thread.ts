@@ -38,6 +38,7 @@ type Request = IndexRequest extends infer R ? (R extends { id: number } ? Omit<R
  */
 export class IndexThread {
   readonly options: Readonly<VectorIndexOptions>;
+  readonly placement: IndexPlacement;
   private readonly channel: IndexChannel;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -46,8 +47,9 @@ export class IndexThread {
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
 
-  private constructor(options: VectorIndexOptions, size: number, connect: (onResponse: (response: IndexResponse) => void, onFailure: (error: Error) => void) => IndexChannel) {
+  private constructor(options: VectorIndexOptions, placement: IndexPlacement, size: number, connect: (onResponse: (response: IndexResponse) => void, onFailure: (error: Error) => void) => IndexChannel) {
     this.options = Object.freeze({ ...options });
+    this.placement = placement;
     this.count = size;
     this.channel = connect(
       (response) => this.settle(response),
@@ -68,7 +70,7 @@ export class IndexThread {
   private static openInline(setup: IndexWorkerSetup): IndexThread {
     let deliver: (response: IndexResponse) => void = () => undefined;
     const host = hostIndex(setup, (response) => deliver(response));
-    return new IndexThread(setup.options, host.size, (onResponse) => {
+    return new IndexThread(setup.options, 'inline', host.size, (onResponse) => {
       deliver = onResponse;
       return { post: (request) => host.handle(request), hold: () => undefined, stop: () => Promise.resolve() };
     });
@@ -89,7 +91,7 @@ export class IndexThread {
         else reject(new Error(ready.message));
       });
     });
-    return new IndexThread(setup.options, size, (onResponse, onFailure) => workerChannel(worker, onResponse, onFailure));
+    return new IndexThread(setup.options, 'worker', size, (onResponse, onFailure) => workerChannel(worker, onResponse, onFailure));
   }
 
   /** Vectors indexed, as of the last answer of the worker. */

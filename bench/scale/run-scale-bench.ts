@@ -44,8 +44,6 @@ const CONTEXT_ITEMS = 5;
 const MAX_IN_FLIGHT = 512;
 /** Lines of the services' logs that tell where a long start is. */
 const PROGRESS_MESSAGES = ['loading the shard', 'snapshot loaded', 'embedding items', 'indexing items', 'shard ready', 'retrieval listening', 'gateway serving'];
-/** Extra warm-up of the first rate: right after the start the JIT and the gateway's item cache are cold. */
-const FIRST_RATE_EXTRA_WARMUP_S = 5;
 /** How often a long start reports that it is still going. */
 const PROGRESS_EVERY_MS = 30_000;
 
@@ -72,6 +70,8 @@ async function main(): Promise<void> {
       'duration-s': { type: 'string', default: '10' },
       // Each level's warm-up is a load of its own, left out of every figure.
       'warmup-s': { type: 'string', default: '3' },
+      // Extra warm-up of the first rate: right after the start the gateway's item cache is cold (0: measure the cold start).
+      'first-extra-warmup-s': { type: 'string', default: '5' },
       // Idle CPU of each service, measured before the first level (0 = not measured).
       'idle-s': { type: 'string', default: '10' },
       k: { type: 'string', default: '10' },
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
         const jsonFile = join(dir, `load-${rps}.json`);
         const loadArgs = (durationS: number, json: string, dataFile: string): string[] => ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', String(rps), '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${durationS}s`, '--warmup', '0s', '--timeout', '10s', '--data-file', dataFile, '--json', json, '--metadata', JSON.stringify(topology.gatewayMetadata), topology.gatewayAddress];
         // The warm-up is a load of its own, so that the CPU figures leave it out: at the first rate it pays for the JIT.
-        const warmupS = Number(values['warmup-s']) + (levels.length === 0 ? FIRST_RATE_EXTRA_WARMUP_S : 0);
+        const warmupS = Number(values['warmup-s']) + (levels.length === 0 ? Number(values['first-extra-warmup-s']) : 0);
         let warmupCalls = 0;
         if (warmupS > 0) {
           const warmupFile = join(dir, `warmup-${rps}.json`);

@@ -43,7 +43,7 @@ const CONTEXT_ITEMS = 5;
 /** Calls in flight at most (the open loop's bound on memory); a call due beyond it waits, and its wait counts. */
 const MAX_IN_FLIGHT = 512;
 /** Lines of the services' logs that tell where a long start is. */
-const PROGRESS_MESSAGES = ['loading the shard', 'snapshot loaded', 'embedding items', 'indexing items', 'shard ready', 'retrieval listening', 'gateway serving'];
+const PROGRESS_MESSAGES = ['loading the shard', 'snapshot loaded', 'embedding items', 'indexing items', 'shard ready', 'retrieval listening', 'gateway warmed up', 'gateway serving'];
 /** How often a long start reports that it is still going. */
 const PROGRESS_EVERY_MS = 30_000;
 

@@ -32,7 +32,7 @@ const { values } = parseArgs({
 // The PyTorch CPU reference: 70k–120k examples/s on one core for the same model.
 const PYTORCH_PER_CORE = [70_000, 120_000] as const;
 
-/** GFLOP/s of the GEMM products and ns per logit of the softmax kernels, at one default step's shapes. */
+/** GFLOP/s of the GEMM products, ns per logit of the softmax kernels and ns per value of ELU, at one default step's shapes. */
 function kernelFigures(kernels: KernelsName): Record<string, number> {
   const set = kernelsNamed(kernels);
   // The shapes of a default training step's softmax on each of two threads: 512 rows,
@@ -75,6 +75,8 @@ function kernelFigures(kernels: KernelsName): Record<string, number> {
     const z = logits();
     set.softmaxCrossEntropy(z, m, n, targetCols, 1 / 1024, z);
   }, m * n);
+  // A hidden layer's activations: [512, 64], half of them negative.
+  out['ns/value eluForward'] = nsPerValue(() => set.eluForward(g.slice(0, 512 * 64)), 512 * 64);
   return out;
 }
 

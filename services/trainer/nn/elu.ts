@@ -1,7 +1,7 @@
 /**
  * ELU (alpha = 1), in place: the thesis' activation for every hidden layer. e^v - 1 rather than
- * expm1: the float32 result rounds most of expm1's extra precision near 0 away, and trained
- * models keep the values they were measured with.
+ * expm1, whose extra precision near 0 the float32 result mostly rounds away, so that the
+ * WebAssembly kernel, which has Math.exp's bits, gives the same values.
  */
 export function eluForward(x: Float32Array): Float32Array {
   for (let i = 0; i < x.length; i++) {

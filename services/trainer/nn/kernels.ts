@@ -1,4 +1,5 @@
 import type { LossResult } from './bce.js';
+import { eluForward as jsEluForward } from './elu.js';
 import type { KernelSet, KernelsName } from './kernel-set.js';
 import { matmulAcc as jsMatmulAcc, matmulTransAAcc as jsMatmulTransAAcc, matmulTransBAcc as jsMatmulTransBAcc } from './matmul.js';
 import { correctSampledLogits as jsCorrectSampledLogits, softmaxCrossEntropy as jsSoftmaxCrossEntropy } from './softmax-cross-entropy.js';
@@ -16,6 +17,7 @@ export const JS_KERNELS: KernelSet = {
   matmulTransAAcc: jsMatmulTransAAcc,
   softmaxCrossEntropy: jsSoftmaxCrossEntropy,
   correctSampledLogits: jsCorrectSampledLogits,
+  eluForward: jsEluForward,
   workspace(floats) {
     if (jsWorkspace.length < floats) jsWorkspace = new Float32Array(floats);
     const out = jsWorkspace.subarray(0, floats);
@@ -76,6 +78,11 @@ export function softmaxCrossEntropy(logits: Float32Array, m: number, n: number, 
 /** The sampled softmax's log-Q correction and accidental-hit mask (see softmax-cross-entropy.ts) on the active kernels. */
 export function correctSampledLogits(logits: Float32Array, m: number, n: number, candidateIds: Int32Array, logQ: Float32Array, targetIds: Int32Array, targetColumns: Int32Array): void {
   active.correctSampledLogits(logits, m, n, candidateIds, logQ, targetIds, targetColumns);
+}
+
+/** ELU in place (see elu.ts) on the active kernels. */
+export function eluForward(x: Float32Array): Float32Array {
+  return active.eluForward(x);
 }
 
 /** The active kernels' workspace (see KernelSet.workspace). */

@@ -1,9 +1,76 @@
-// Hand-written WebAssembly text (SIMD) for the softmax cross-entropy rows and the log-Q
-// correction; wasm-softmax.ts assembles it with wabt at load time, like the GEMM module.
+// Hand-written WebAssembly text (SIMD) for the softmax cross-entropy rows, the log-Q correction
+// and ELU; wasm-softmax.ts assembles it with wabt at load time, like the GEMM module.
 //
 // WebAssembly has no exp instruction. The softmax runs expf (expf.ts), float32 on four lanes, the
-// same steps as the reference.
+// same steps as the reference. ELU keeps float64 and needs e^v - 1 near 0 accurate, so its exp
+// is V8's Math.exp (fdlibm's __ieee754_exp, as V8 adapts it) on two float64 lanes: the same
+// reduction x = k·ln2 + r, the same degree-5 remez polynomial and the same scaling by 2^k, each
+// branch of the scalar code turned into a lane select. Every step is an IEEE operation, so the
+// lanes give Math.exp's bits (wasm-softmax.spec.ts checks them).
 import { EXPF_FLOOR, EXPF_LN2_HI, EXPF_LN2_LO, EXPF_LOG2E, EXPF_POLYNOMIAL } from './expf.js';
+
+/** Locals of one inlined exp, suffixed so that several can run side by side. */
+function expLocals(s: string): string {
+  return ['x', 'ax', 'k', 'hi', 'lo', 'r', 't', 'c', 'y', 'ki', 'below', 'top', 'twopk', 'second'].map((n) => `(local $${n}${s} v128)`).join(' ');
+}
+
+/**
+ * $y<s> = e^$x<s> on both float64 lanes, bit for bit as Math.exp. Emitted inline (V8 does not
+ * inline WebAssembly calls), twice per loop turn, so two independent chains overlap.
+ */
+function expInline(s: string): string {
+  return `
+    (local.set $ax${s} (f64x2.abs (local.get $x${s})))
+    ;; k = (int)(x/ln2 ± 0.5), truncated toward zero as the C cast does.
+    (local.set $k${s} (f64x2.trunc (f64x2.add
+      (f64x2.mul (local.get $x${s}) (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))
+      (v128.or (v128.const f64x2 0.5 0.5) (v128.and (local.get $x${s}) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))))
+    ;; 0.5·ln2 < |x| < 1.5·ln2 (high word below 0x3FF0A2B2): k = ±1.
+    (local.set $k${s} (v128.bitselect
+      (v128.or (v128.const f64x2 1 1) (v128.and (local.get $x${s}) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+      (local.get $k${s})
+      (f64x2.lt (local.get $ax${s}) (v128.const i64x2 0x3FF0A2B200000000 0x3FF0A2B200000000))))
+    ;; |x| <= 0.5·ln2 (high word at most 0x3FD62E42): k = 0, and then hi = x, lo = 0, so the
+    ;; general formula below equals fdlibm's k = 0 one bit for bit.
+    (local.set $k${s} (v128.bitselect (v128.const i64x2 0 0) (local.get $k${s})
+      (f64x2.le (local.get $ax${s}) (v128.const i64x2 0x3FD62E42FFFFFFFF 0x3FD62E42FFFFFFFF))))
+    ;; k·ln2 split in a high part exact in k and a low correction.
+    (local.set $hi${s} (f64x2.sub (local.get $x${s}) (f64x2.mul (local.get $k${s}) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
+    (local.set $lo${s} (f64x2.mul (local.get $k${s}) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+    (local.set $r${s} (f64x2.sub (local.get $hi${s}) (local.get $lo${s})))
+    (local.set $t${s} (f64x2.mul (local.get $r${s}) (local.get $r${s})))
+    (local.set $c${s} (f64x2.sub (local.get $r${s}) (f64x2.mul (local.get $t${s})
+      (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01) (f64x2.mul (local.get $t${s})
+      (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03) (f64x2.mul (local.get $t${s})
+      (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05) (f64x2.mul (local.get $t${s})
+      (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06) (f64x2.mul (local.get $t${s})
+      (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))))))))))
+    (local.set $y${s} (f64x2.sub (v128.const f64x2 1 1)
+      (f64x2.sub (f64x2.sub (local.get $lo${s})
+        (f64x2.div (f64x2.mul (local.get $r${s}) (local.get $c${s})) (f64x2.sub (v128.const f64x2 2 2) (local.get $c${s}))))
+        (local.get $hi${s}))))
+    ;; y·2^k by the exponent bits; below k = -1021 fdlibm scales by 2^(k+1000) then 2^-1000 (a
+    ;; subnormal result rounds once, in the second product), and k = 1024 takes 2^1023 · 2.
+    (local.set $ki${s} (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k${s}))))
+    (local.set $below${s} (i64x2.lt_s (local.get $ki${s}) (v128.const i64x2 -1021 -1021)))
+    (local.set $top${s} (i64x2.eq (local.get $ki${s}) (v128.const i64x2 1024 1024)))
+    (local.set $ki${s} (i64x2.add (local.get $ki${s}) (v128.bitselect (v128.const i64x2 2023 2023)
+      (v128.bitselect (v128.const i64x2 1022 1022) (v128.const i64x2 1023 1023) (local.get $top${s})) (local.get $below${s}))))
+    (local.set $twopk${s} (i64x2.shl (local.get $ki${s}) (i32.const 52)))
+    (local.set $second${s} (v128.bitselect (v128.const f64x2 0x1p-1000 0x1p-1000)
+      (v128.bitselect (v128.const f64x2 2 2) (v128.const f64x2 1 1) (local.get $top${s})) (local.get $below${s})))
+    (local.set $y${s} (f64x2.mul (f64x2.mul (local.get $y${s}) (local.get $twopk${s})) (local.get $second${s})))
+    ;; The early returns: |x| < 2^-28, overflow, underflow, NaN and V8's exact e^1.
+    (local.set $y${s} (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x${s})) (local.get $y${s})
+      (f64x2.lt (local.get $ax${s}) (v128.const i64x2 0x3E30000000000000 0x3E30000000000000))))
+    (local.set $y${s} (v128.bitselect (v128.const f64x2 inf inf) (local.get $y${s})
+      (f64x2.gt (local.get $x${s}) (v128.const f64x2 7.09782712893383973096e+02 7.09782712893383973096e+02))))
+    (local.set $y${s} (v128.bitselect (v128.const f64x2 0 0) (local.get $y${s})
+      (f64x2.lt (local.get $x${s}) (v128.const f64x2 -7.45133219101941108420e+02 -7.45133219101941108420e+02))))
+    (local.set $y${s} (v128.bitselect (local.get $x${s}) (local.get $y${s}) (f64x2.ne (local.get $x${s}) (local.get $x${s}))))
+    (local.set $y${s} (v128.bitselect (v128.const f64x2 2.718281828459045 2.718281828459045) (local.get $y${s})
+      (f64x2.eq (local.get $x${s}) (v128.const f64x2 1 1))))`;
+}
 
 /** Locals of the float32 exp. */
 const EXPF_LOCALS = ['fx', 'fk', 'fr', 'fz', 'fy'].map((n) => `(local $${n} v128)`).join(' ');
@@ -34,6 +101,30 @@ export const SOFTMAX_WAT = `
 (module
   (memory (import "env" "memory") 1 65536 shared)
 
+  ;; ELU in place on x[count] (count a multiple of 4): v < 0 becomes e^v - 1 in float64,
+  ;; rounded to float32, as eluForward computes it.
+  (func (export "elu") (param $ptr i32) (param $count i32)
+    (local $end i32) (local $v v128)
+    ${expLocals('0')}
+    ${expLocals('1')}
+    (local.set $end (i32.add (local.get $ptr) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
+        (local.set $v (v128.load (local.get $ptr)))
+        (local.set $x0 (f64x2.promote_low_f32x4 (local.get $v)))
+        (local.set $x1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        ${expInline('0')}
+        ${expInline('1')}
+        (v128.store (local.get $ptr) (v128.bitselect
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (f64x2.sub (local.get $y0) (v128.const f64x2 1 1)))
+            (f32x4.demote_f64x2_zero (f64x2.sub (local.get $y1) (v128.const f64x2 1 1))))
+          (local.get $v)
+          (f32x4.lt (local.get $v) (v128.const f32x4 0 0 0 0))))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
+        (br $loop))))
+
   ;; Z[rows, cols] -= q[cols] on every row, in float32 (the log-Q correction).
   (func (export "subtractRows") (param $z i32) (param $rows i32) (param $cols i32) (param $q i32)
     (local $p i32) (local $end i32) (local $end4 i32) (local $qp i32) (local $zEnd i32)
@@ -60,6 +151,13 @@ export const SOFTMAX_WAT = `
             (local.set $qp (i32.add (local.get $qp) (i32.const 4)))
             (br $tailLoop)))
         (br $rowLoop))))
+
+  ;; e^x on a plain float64, for tests against Math.exp.
+  (func (export "exp") (param $arg f64) (result f64)
+    ${expLocals('')}
+    (local.set $x (f64x2.splat (local.get $arg)))
+    ${expInline('')}
+    (f64x2.extract_lane 0 (local.get $y)))
 
   ;; Per row r of Z[rows, cols] (float32, in place): max_r, e_j = expf(z_j - max_r) stored as
   ;; float32, sum_r = Σ e_j in float64 (by lane, see below), then z_j = e_j · (scale / sum_r) and

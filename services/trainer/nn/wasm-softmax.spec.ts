@@ -2,10 +2,22 @@ import assert from 'node:assert/strict';
 import { SeededRandom } from '../../../shared/random/index.js';
 import { kernelsNamed } from './kernels.js';
 import { wasmSimdAvailable } from './wasm-module.js';
+import { wasmSoftmaxKernels } from './wasm-softmax.js';
 
 describe('WebAssembly SIMD softmax kernels', function () {
   before(function () {
     if (!wasmSimdAvailable()) this.skip();
+  });
+
+  it('exp gives Math.exp’s bits across the ranges of its branches', async () => {
+    const { exp } = await wasmSoftmaxKernels();
+    const rng = new SeededRandom(7);
+    const args = [0, -0, 1, -1, 2 ** -28, -(2 ** -28), 709.78, 710, -745.1, -746, -720, Infinity, -Infinity, NaN];
+    // Around 0.5·ln2, 1.5·ln2, 2^-28 and the subnormal/overflow edges, where fdlibm branches.
+    for (const edge of [0.5 * Math.LN2, 1.5 * Math.LN2, 2 ** -28, 707.7, 709.78, 745.13])
+      for (let i = 0; i < 2000; i++) args.push(edge * (1 + (rng.next() - 0.5) * 1e-5) * (i % 2 === 0 ? 1 : -1));
+    for (let i = 0; i < 50_000; i++) args.push((rng.next() - 0.5) * [2, 10, 80, 1600][i % 4]);
+    for (const x of args) assert.ok(Object.is(exp(x), Math.exp(x)), `exp(${x}) = ${exp(x)}, Math.exp ${Math.exp(x)}`);
   });
 
   it('give the JavaScript kernels’ losses and gradient bits, masked logits and odd widths included', () => {
@@ -51,5 +63,15 @@ describe('WebAssembly SIMD softmax kernels', function () {
     assert.equal(got.loss, ref.loss);
     assert.equal(got.grad, b, 'the gradient replaces the logits');
     assert.deepEqual(b, a);
+  });
+
+  it('give the JavaScript ELU’s bits, odd lengths and both signs included', () => {
+    const js = kernelsNamed('js');
+    const wasm = kernelsNamed('wasm');
+    const rng = new SeededRandom(5);
+    for (const len of [1, 3, 4, 7, 64, 1001]) {
+      const x = Float32Array.from({ length: len }, (_, i) => (rng.next() - 0.6) * [1e-9, 0.01, 1, 30][i % 4]);
+      assert.deepEqual(wasm.eluForward(x.slice()), js.eluForward(x.slice()), `length ${len}`);
+    }
   });
 });

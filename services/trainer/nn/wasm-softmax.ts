@@ -1,24 +1,33 @@
-import type { SoftmaxKernels } from './kernel-set.js';
+import type { ActivationKernels, SoftmaxKernels } from './kernel-set.js';
 import { SOFTMAX_WAT } from './softmax-wat.js';
 import { instantiateWat, wasmArena } from './wasm-module.js';
 
+type EluFn = (x: number, count: number) => void;
 type SubtractRowsFn = (z: number, rows: number, cols: number, q: number) => void;
 type SoftmaxRowsFn = (z: number, rows: number, cols: number, targets: number, scale: number, sums: number, maxes: number) => void;
 
+/** The softmax and ELU kernels on WebAssembly SIMD, plus `exp` (Math.exp's bits) for the spec. */
+export interface WasmSoftmaxKernels extends SoftmaxKernels, ActivationKernels {
+  exp(x: number): number;
+}
+
 /**
- * Softmax cross-entropy on WebAssembly SIMD: logits in the kernel memory's workspace whose
+ * Softmax cross-entropy and ELU on WebAssembly SIMD (both run Math.exp's algorithm): logits in the kernel memory's workspace whose
  * gradient replaces them are worked on in place, others are copied in (O(m·n) against the O(m·n)
  * exps, which cost far more). The kernel leaves the gradient with each row's max and sum, and the
  * loss is added up here in row order as the reference does. The log-Q correction subtracts in
  * SIMD; accidental hits come from a map of candidate ids instead of a test per logit (the same
  * logits result).
  */
-export async function wasmSoftmaxKernels(): Promise<SoftmaxKernels> {
+export async function wasmSoftmaxKernels(): Promise<WasmSoftmaxKernels> {
   const exports = await instantiateWat('softmax.wat', SOFTMAX_WAT);
   const softmaxRows = exports.softmaxRows as SoftmaxRowsFn;
   const subtractRows = exports.subtractRows as SubtractRowsFn;
+  const exp = exports.exp as (x: number) => number;
+  const elu = exports.elu as EluFn;
   const arena = wasmArena();
   return {
+    exp,
     softmaxCrossEntropy(logits, m, n, targets, scale, grad = new Float32Array(m * n)) {
       const size = m * n;
       const resident = arena.addressOf(logits);
@@ -42,6 +51,17 @@ export async function wasmSoftmaxKernels(): Promise<SoftmaxKernels> {
       let loss = 0;
       for (let r = 0; r < m; r++) loss += Math.log(sums[r]) + maxes[r] - targetLogits[r];
       return { loss: loss * scale, grad };
+    },
+    eluForward(x) {
+      // Copied in, padded to whole vectors (ELU leaves the zero padding zero).
+      const count = Math.ceil(x.length / 4) * 4;
+      const { at, buffer } = arena.scratch(count * 4);
+      const v = new Float32Array(buffer, at, count);
+      v.set(x);
+      v.fill(0, x.length);
+      elu(at, count);
+      x.set(v.subarray(0, x.length));
+      return x;
     },
     correctSampledLogits(logits, m, n, candidateIds, logQ, targetIds, targetColumns) {
       const resident = arena.addressOf(logits);

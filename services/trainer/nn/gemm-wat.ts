@@ -2,12 +2,11 @@
 // shape; wasm-gemm.ts assembles it with wabt at load time, so the build needs nothing beyond npm
 // and dist/ carries it like any module.
 //
-// C[rows,cols] += A · B with B row-major [inner,cols], C rows $cRow bytes apart (a column band
-// of a wider C) and A addressed by strides, so one kernel
-// serves A·B (aRow = inner*4, aInner = 4) and Aᵀ·G (aRow = 4, aInner = rows*4). Vectorised over
-// the columns in float32x4, each C element gets one float32 sum over the inner index in order,
-// then one float32 add to C: the JavaScript kernels' arithmetic (matmul.ts), so both give the
-// same bits. Addresses in bytes.
+// C[rows,cols] += A · B with B row-major [inner,cols], C's rows $cRow bytes apart (a band of a
+// wider C) and A addressed by strides, so one kernel serves A·B (aRow = inner*4, aInner = 4)
+// and Aᵀ·G (aRow = 4, aInner = rows*4). Vectorised over the columns in float32x4, each C element
+// gets one float32 sum over the inner index in order, then one float32 add to C: the JavaScript
+// kernels' arithmetic (matmul.ts), so both give the same bits. Addresses in bytes.
 
 /** Rows × 4-column vectors of C held in registers over the whole inner loop. */
 interface GemmBlock {

@@ -39,13 +39,15 @@ export async function wasmMatmulKernels(): Promise<MatmulKernels> {
     let aAt = arena.addressOf(a);
     let bAt = arena.addressOf(b);
     let cAt = arena.addressOf(c);
+    const cCopied = cAt < 0;
     const bandWidth = bandColumns(inner);
     const band = transposeB ? inner * Math.min(cols, bandWidth) : 0;
     const copies = (aAt < 0 ? aLen : 0) + (bAt < 0 ? bLen : 0) + band + (cAt < 0 ? cLen : 0);
     let bandAt = -1;
+    let h: Float32Array = new Float32Array(0);
     if (copies > 0) {
       const { at, buffer } = arena.scratch(copies * 4);
-      const h = new Float32Array(buffer);
+      h = new Float32Array(buffer);
       let next = at / 4;
       const place = (x: Float32Array, len: number): number => {
         h.set(x.subarray(0, len), next);
@@ -66,7 +68,7 @@ export async function wasmMatmulKernels(): Promise<MatmulKernels> {
         gemm(aAt, bandAt, cAt + j * 4, rows, inner, width, aRow, aInner, cols * 4);
       }
     }
-    if (arena.addressOf(c) < 0) c.set(new Float32Array(arena.scratch(0).buffer, cAt, cLen));
+    if (cCopied) c.set(h.subarray(cAt / 4, cAt / 4 + cLen));
   };
 
   return {

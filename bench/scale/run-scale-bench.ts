@@ -15,6 +15,8 @@ import { readBundle } from '../../shared/bundle/index.js';
 import { startOtlpReceiver } from '../../test/fixtures/otlp-receiver.js';
 import { startTopology } from '../../test/fixtures/serve-topology.js';
 import { diagnosticsEnv, signalDiagnostics } from '../e2e/diagnostics-env.js';
+import { topologyContextSwitches } from '../e2e/context-switches.js';
+import type { ContextSwitches } from '../e2e/context-switches.js';
 import { topologyCpuMs } from '../e2e/process-cpu.js';
 import { stageShares } from '../e2e/stage-shares.js';
 import { parseTracing, tracingEnv, tracingName } from '../e2e/tracing-setting.js';
@@ -41,9 +43,7 @@ const CONTEXT_ITEMS = 5;
 /** Calls in flight at most (the open loop's bound on memory); a call due beyond it waits, and its wait counts. */
 const MAX_IN_FLIGHT = 512;
 /** Lines of the services' logs that tell where a long start is. */
-const PROGRESS_MESSAGES = ['loading the shard', 'snapshot loaded', 'embedding items', 'indexing items', 'shard ready', 'retrieval listening', 'gateway serving'];
-/** Extra warm-up of the first rate: right after the start the JIT and the gateway's item cache are cold. */
-const FIRST_RATE_EXTRA_WARMUP_S = 5;
+const PROGRESS_MESSAGES = ['loading the shard', 'snapshot loaded', 'embedding items', 'indexing items', 'shard ready', 'retrieval listening', 'gateway warmed up', 'gateway serving'];
 /** How often a long start reports that it is still going. */
 const PROGRESS_EVERY_MS = 30_000;
 
@@ -70,6 +70,8 @@ async function main(): Promise<void> {
       'duration-s': { type: 'string', default: '10' },
       // Each level's warm-up is a load of its own, left out of every figure.
       'warmup-s': { type: 'string', default: '3' },
+      // Extra warm-up of the first rate: right after the start the gateway's item cache is cold (0: measure the cold start).
+      'first-extra-warmup-s': { type: 'string', default: '5' },
       // Idle CPU of each service, measured before the first level (0 = not measured).
       'idle-s': { type: 'string', default: '10' },
       k: { type: 'string', default: '10' },
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
         const jsonFile = join(dir, `load-${rps}.json`);
         const loadArgs = (durationS: number, json: string, dataFile: string): string[] => ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', String(rps), '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${durationS}s`, '--warmup', '0s', '--timeout', '10s', '--data-file', dataFile, '--json', json, '--metadata', JSON.stringify(topology.gatewayMetadata), topology.gatewayAddress];
         // The warm-up is a load of its own, so that the CPU figures leave it out: at the first rate it pays for the JIT.
-        const warmupS = Number(values['warmup-s']) + (levels.length === 0 ? FIRST_RATE_EXTRA_WARMUP_S : 0);
+        const warmupS = Number(values['warmup-s']) + (levels.length === 0 ? Number(values['first-extra-warmup-s']) : 0);
         let warmupCalls = 0;
         if (warmupS > 0) {
           const warmupFile = join(dir, `warmup-${rps}.json`);
@@ -154,11 +156,13 @@ async function main(): Promise<void> {
         receiver.clear();
         const cpuBefore = topologyCpuMs(topology.processes);
         const mainBefore = topologyCpuMs(topology.processes, 'main');
+        const switchesBefore = topologyContextSwitches(topology.processes);
         if (values['pause-log-dir'] !== undefined) signalDiagnostics(topology.processes);
         await run(process.execPath, [DLRS_BIN, ...loadArgs(Number(values['duration-s']), jsonFile, measuredFile)], { maxBuffer: 1 << 20 });
         const load = JSON.parse(await readFile(jsonFile, 'utf8')) as LoadResult;
         const cpuAfter = topologyCpuMs(topology.processes);
         const mainAfter = topologyCpuMs(topology.processes, 'main');
+        const switchesAfter = topologyContextSwitches(topology.processes);
         if (values['pause-log-dir'] !== undefined) signalDiagnostics(topology.processes);
         await sleep(FLUSH_WAIT_MS);
         const perRequest = (before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): Map<string, number> => new Map([...after].map(([name, ms]) => [name, (ms - (before.get(name) ?? ms)) / load.calls]));
@@ -168,6 +172,7 @@ async function main(): Promise<void> {
           loadAverage: loadavg()[0],
           cpuMsPerRequest: perRequest(cpuBefore, cpuAfter),
           mainThreadCpuMsPerRequest: perRequest(mainBefore, mainAfter),
+          switchesPerRequest: switchesPerRequest(switchesBefore, switchesAfter, load.calls),
           stages: stageShares(receiver.spans),
           itemCacheHitRate: await cacheReplay.level(load.calls),
         };
@@ -195,6 +200,16 @@ async function main(): Promise<void> {
 function rotate<T>(pool: readonly T[], sent: number): T[] {
   const start = sent % pool.length;
   return [...pool.slice(start), ...pool.slice(0, start)];
+}
+
+/** Each process's context switches between two samples, per request. */
+function switchesPerRequest(before: ReadonlyMap<string, ContextSwitches>, after: ReadonlyMap<string, ContextSwitches>, calls: number): Map<string, ContextSwitches> {
+  return new Map(
+    [...after].map(([name, end]) => {
+      const start = before.get(name) ?? end;
+      return [name, { voluntary: (end.voluntary - start.voluntary) / calls, involuntary: (end.involuntary - start.involuntary) / calls }];
+    }),
+  );
 }
 
 /** The given rates, or start-rps growing by `growth` per level. */

@@ -26,7 +26,7 @@ function level(targetRps: number, p99Ms: number, withStages: boolean): ScaleLeve
     cpuMsPerCall: 0.25,
   };
   const stages = withStages ? { traces: 12, meanMs: 20, embed: 0.1, search: 0.5, rank: 0.2, other: 0.2, inTier: { embed: 0.05, search: 0.3, rank: 0.1 } } : undefined;
-  return { targetRps, load, loadAverage: 1.5, cpuMsPerRequest: new Map([['gateway', 1.5], ['ranking', 0.5]]), mainThreadCpuMsPerRequest: new Map([['gateway', 0.9], ['ranking', 0.1]]), stages, itemCacheHitRate: 0.42 };
+  return { targetRps, load, loadAverage: 1.5, cpuMsPerRequest: new Map([['gateway', 1.5], ['ranking', 0.5]]), mainThreadCpuMsPerRequest: new Map([['gateway', 0.9], ['ranking', 0.1]]), switchesPerRequest: new Map([['gateway', { voluntary: 8, involuntary: 2.5 }], ['ranking', { voluntary: 4, involuntary: 0 }]]), stages, itemCacheHitRate: 0.42 };
 }
 
 describe('bench-scale report', () => {
@@ -39,6 +39,8 @@ describe('bench-scale report', () => {
     assert.match(text, /\| offered req\/s \| gateway \| ranking \| total \| total \/ in-process work \| load generator \| load avg \|/);
     // Each process's CPU with its main thread's share; the total and the ratio over all threads.
     assert.match(text, /\| 100 \| 1\.50 \(60 %\) \| 0\.50 \(20 %\) \| 2\.00 \| 2\.0× \| 0\.25 \| 1\.5 \|/);
+    // Context switches per Recommend: the sum, then voluntary + involuntary, and the total over the processes.
+    assert.match(text, /\| 100 \| 10\.5 \(8\.0 \+ 2\.5\) \| 4\.0 \(4\.0 \+ 0\.0\) \| 14\.5 \| 1\.5 \|/);
     assert.match(text, /Idle CPU \(no requests; ms per s\): gateway 0\.5, ranking 12\.3\./);
     // Only the level with sampled traces has a stage row.
     assert.match(text, /\| 50 \| 12 \| 20\.0 \| 10 % \(5 %\) \| 50 % \(30 %\) \| 20 % \(10 %\) \| 20 % \|/);

@@ -4,6 +4,7 @@ import { renderVegaLite } from '../../shared/plot/index.js';
 import type { RenderedPlot } from '../../shared/plot/index.js';
 import type { StageShares } from '../e2e/stage-shares.js';
 import type { LoadResult } from '../load/load-runner.js';
+import type { ContextSwitches } from '../e2e/context-switches.js';
 import type { Calibration } from './calibration.js';
 
 /** One offered request rate and what it gave. */
@@ -16,6 +17,8 @@ export interface ScaleLevel {
   cpuMsPerRequest: ReadonlyMap<string, number>;
   /** The same for each process's main thread (its event loop) only. */
   mainThreadCpuMsPerRequest: ReadonlyMap<string, number>;
+  /** Context switches per measured Recommend (all threads) by process name: the hand-offs a request costs. */
+  switchesPerRequest: ReadonlyMap<string, ContextSwitches>;
   /** The stage split of the sampled requests; undefined when none was sampled. */
   stages: StageShares | undefined;
   /** The gateway's item-cache hit rate over the level's requests (replayed on its cache class). */
@@ -84,6 +87,17 @@ export function scaleTable(levels: readonly ScaleLevel[], settings: ScaleSetting
       const ratio = settings.calibration === undefined ? 'n/a' : `${(total / settings.calibration.workMsPerRecommend).toFixed(1)}×`;
       const cell = (ms: number, k: number): string => `${ms.toFixed(2)} (${ms > 0 ? pct((mainThreadCpuMsPerRequest.get(names[k]) ?? 0) / ms) : 'n/a'})`;
       return `| ${targetRps} | ${values.map(cell).join(' | ')} | ${total.toFixed(2)} | ${ratio} | ${load.cpuMsPerCall.toFixed(2)} | ${loadAverage.toFixed(1)} |`;
+    }),
+    '',
+    'Context switches per measured Recommend (voluntary + involuntary, all threads; each is a wake-up or a preemption, and a wake-up costs about the calibration\'s figure), by process:',
+    '',
+    `| offered req/s | ${names.join(' | ')} | total | load avg |`,
+    `|---:|${names.map(() => '---:|').join('')}---:|---:|`,
+    ...levels.map(({ targetRps, switchesPerRequest, loadAverage }) => {
+      const counts = names.map((name) => switchesPerRequest.get(name) ?? { voluntary: 0, involuntary: 0 });
+      const total = counts.reduce((sum, c) => sum + c.voluntary + c.involuntary, 0);
+      const cell = (c: ContextSwitches): string => `${(c.voluntary + c.involuntary).toFixed(1)} (${c.voluntary.toFixed(1)} + ${c.involuntary.toFixed(1)})`;
+      return `| ${targetRps} | ${counts.map(cell).join(' | ')} | ${total.toFixed(1)} | ${loadAverage.toFixed(1)} |`;
     }),
     '',
     'Stage split of the sampled Recommend requests (share of their mean latency; in brackets the part inside the tier):',

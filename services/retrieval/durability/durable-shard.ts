@@ -12,7 +12,7 @@ import { readLog } from './read-log.js';
 import type { WalRepair } from './read-log.js';
 import { captureSnapshot, persistSnapshot, pruneSnapshots, readLatestSnapshot, setSnapshotAside } from './snapshot.js';
 import type { WrittenSnapshot } from './snapshot.js';
-import type { VectorIndexOptions } from '../../../shared/vector-index/index.js';
+import type { ShardIndexOptions } from '../hnsw/index-thread.js';
 import { WriteAheadLog } from './write-ahead-log.js';
 
 /** Embeddings and biases of a list of items, row-aligned. */
@@ -26,7 +26,7 @@ export interface EmbeddedItems {
 export interface DurableShardOptions {
   dataDir: string;
   /** HNSW settings; the dimension is the model's. */
-  index: Omit<VectorIndexOptions, 'dim'>;
+  index: Omit<ShardIndexOptions, 'dim'>;
   tuning?: Readonly<SearchTuning>;
   /** A snapshot is written in the background once this many log records accumulated since the last one. */
   snapshotAfterRecords: number;

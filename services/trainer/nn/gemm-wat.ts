@@ -2,11 +2,11 @@
 // shape; wasm-gemm.ts assembles it with wabt at load time, so the build needs nothing beyond npm
 // and dist/ carries it like any module.
 //
-// C[rows,cols] += A · B with B row-major [inner,cols] and A addressed by strides, so one kernel
-// serves A·B (aRow = inner*4, aInner = 4) and Aᵀ·G (aRow = 4, aInner = rows*4). Vectorised over
-// the columns in float32x4, each C element gets one float32 sum over the inner index in order,
-// then one float32 add to C: the JavaScript kernels' arithmetic (matmul.ts), so both give the
-// same bits. Addresses in bytes.
+// C[rows,cols] += A · B with B row-major [inner,cols], C's rows $cRow bytes apart (a band of a
+// wider C) and A addressed by strides, so one kernel serves A·B (aRow = inner*4, aInner = 4)
+// and Aᵀ·G (aRow = 4, aInner = rows*4). Vectorised over the columns in float32x4, each C element
+// gets one float32 sum over the inner index in order, then one float32 add to C: the JavaScript
+// kernels' arithmetic (matmul.ts), so both give the same bits. Addresses in bytes.
 
 /** Rows × 4-column vectors of C held in registers over the whole inner loop. */
 interface GemmBlock {
@@ -53,7 +53,7 @@ function tileLoop(r: number, v: number, label: string, jEnd: string): string {
             (local.set $bp (i32.add (local.get $bp) (local.get $bRow)))
             (local.set $p (i32.sub (local.get $p) (i32.const 1)))
             (br $${label}Inner)))
-        (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
+        (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $cRow))) (i32.shl (local.get $j) (i32.const 2))))
         ${store.filter((s) => s !== '').join('\n        ')}
         (local.set $j (i32.add (local.get $j) (i32.const ${4 * v})))
         (br $${label})))`;
@@ -76,7 +76,7 @@ const SCALAR_COLUMNS = `
             (local.set $bp (i32.add (local.get $bp) (local.get $bRow)))
             (local.set $p (i32.sub (local.get $p) (i32.const 1)))
             (br $scalarInner)))
-        (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
+        (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $cRow))) (i32.shl (local.get $j) (i32.const 2))))
         (f32.store (local.get $cp) (f32.add (f32.load (local.get $cp)) (local.get $s)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $scalar)))`;
@@ -110,16 +110,15 @@ export function gemmWat(block: GemmBlock = GEMM_BLOCK): string {
   (func (export "gemm")
     (param $a i32) (param $b i32) (param $c i32)
     (param $rows i32) (param $inner i32) (param $cols i32)
-    (param $aRow i32) (param $aInner i32)
+    (param $aRow i32) (param $aInner i32) (param $cRow i32)
     (local $i i32) (local $j i32) (local $p i32) (local $rowsBlocked i32) (local $jTail i32)
-    (local $bRow i32) (local $cRow i32) (local $bp i32) (local $cp i32)
+    (local $bRow i32) (local $bp i32) (local $cp i32)
     ${range(r).map((row) => `(local $a${row} i32)`).join(' ')}
     (local $x v128) ${range(v).map((vec) => `(local $y${vec} v128)`).join(' ')}
     ${accs.join(' ')}
     (local $s f32)
     (local.set $rowsBlocked (i32.sub (local.get $rows) (i32.rem_u (local.get $rows) (i32.const ${r}))))
     (local.set $bRow (i32.shl (local.get $cols) (i32.const 2)))
-    (local.set $cRow (local.get $bRow))
     ;; Blocks of ${r} rows: ${r}×${4 * v} tiles, then ${r}×4 tiles, then single columns row by row.
     (local.set $i (i32.const 0))
     (block $blockRowsDone

@@ -5,10 +5,12 @@ import type { Model } from '../model/index.js';
 import { bceWithLogits, correctSampledLogits, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, workspace } from '../nn/index.js';
 import type { LossResult } from '../nn/index.js';
 import { topK } from '../eval/top-k.js';
+import { DistinctItems } from './distinct-items.js';
 import { dropItemIds } from './item-id-dropout.js';
 import { AliasTable } from './negative-sampler.js';
 import { towerMacs } from './operation-count.js';
 import { rankPairs } from './rank-pairs.js';
+import type { TowerRows } from './rank-pairs.js';
 import type { CandidatePool, TrainConfig } from './train-config.js';
 import type { StepLoss, TrainingObjective } from './training-objective.js';
 import type { TrainingData } from './training-data.js';
@@ -24,6 +26,7 @@ export class SoftmaxObjective implements TrainingObjective {
   private readonly poolSize: number;
   private readonly counts: Float64Array;
   private readonly totalCount: number;
+  private readonly distinctItems: DistinctItems;
   lastMacs = 0;
 
   constructor(
@@ -37,6 +40,7 @@ export class SoftmaxObjective implements TrainingObjective {
     this.poolSize = pool.reduce((a, b) => a + b, 0);
     this.totalCount = data.itemCounts.reduce((a, b) => a + b, 0);
     this.counts = data.itemCounts;
+    this.distinctItems = new DistinctItems(model, data.catalog, data.catalogSize);
   }
 
   run(examples: Int32Array, feed: TensorMap, batchSize: number, rng: SeededRandom): StepLoss {
@@ -46,25 +50,33 @@ export class SoftmaxObjective implements TrainingObjective {
     const scale = 1 / batchSize;
     const targets = Int32Array.from(examples, (e) => data.exampleTarget[e]);
     let candidates: Int32Array;
-    let itemFeed: TensorMap;
     let targetCols: Int32Array;
+    let it: TowerRows;
+    let itemBackward: (dE: Float32Array, dB: Float32Array) => void;
+    let itemRows: number;
     if (config.fullSoftmax) {
       candidates = Int32Array.from({ length: data.catalogSize }, (_, r) => r);
       // The id dropout below writes into the feed: the catalog itself must stay intact.
-      itemFeed = config.itemIdDropout > 0 ? gatherFeed(data.catalog, candidates) : data.catalog;
+      const itemFeed = config.itemIdDropout > 0 ? gatherFeed(data.catalog, candidates) : data.catalog;
+      if (config.itemIdDropout > 0) dropItemIds(itemFeed, config.itemIdDropout, rng);
+      const out = model.item.forward(itemFeed, candidates.length);
+      it = out;
+      itemBackward = (dE, dB) => model.item.backward(out, dE, dB);
+      itemRows = candidates.length;
       targetCols = targets;
     } else {
       const s = config.sampledCandidates;
       candidates = new Int32Array(m + s);
       candidates.set(targets);
       for (let j = 0; j < s; j++) candidates[m + j] = this.candidateSampler.sample(rng);
-      itemFeed = gatherFeed(data.catalog, candidates);
+      const pass = this.distinctItems.forward(candidates, config.itemIdDropout, rng);
+      it = pass.rows;
+      itemBackward = (dE, dB) => pass.backward(dE, dB);
+      itemRows = pass.distinct;
       targetCols = Int32Array.from({ length: m }, (_, r) => r);
     }
     const n = candidates.length;
-    if (config.itemIdDropout > 0) dropItemIds(itemFeed, config.itemIdDropout, rng);
     const u = model.user.forward(feed, m);
-    const it = model.item.forward(itemFeed, n);
     // The step's largest array, where the kernels use it in place.
     const logits = workspace(m * n);
     matmulTransBAcc(u.e, it.e, logits, m, d, n);
@@ -145,9 +157,9 @@ export class SoftmaxObjective implements TrainingObjective {
       aux = rank.loss;
       rankMacs = rank.macs;
     }
-    model.item.backward(it, dEi, dBi);
+    itemBackward(dEi, dBi);
     model.user.backward(u, dEu, dBu);
-    this.lastMacs = 3 * m * n * d + towerMacs(model, m, n) + rankMacs;
+    this.lastMacs = 3 * m * n * d + towerMacs(model, m, itemRows) + rankMacs;
     return { main: ce.loss, aux };
   }
 }

@@ -20,13 +20,12 @@ const DEFAULT_METRICS_PORT = 9465;
 /** CPU unless a deployment asks for more: the GPU image sets `cuda,cpu`, and an absent CUDA falls back with a logged warning. */
 const DEFAULT_PROVIDERS = ['cpu'] as const;
 /**
- * No worker: the sessions run on the event loop. On a 2-core x86 VM shared by all tiers this
- * cut ranking's CPU per Recommend by a quarter to a third and its context switches by two
- * thirds (bench/scale/README.md): each hand-off to a worker thread costs two wake-ups, worth
- * more than RankNet's run on 300 candidates. A pod with cores of its own sets one worker per
- * core (deploy/k8s), for throughput.
+ * Two workers: one batch is packed and handed over while the other runs. Inline sessions
+ * (`DLRS_WORKERS=0`) cut ranking's own CPU and context switches, but on a quiet 2-core x86 VM
+ * they left the topology's total CPU unchanged and its p99 worse at 100 req/s
+ * (bench/scale/README.md), so they stay an option.
  */
-const DEFAULT_WORKERS = 0;
+const DEFAULT_WORKERS = 2;
 /** One intra-op thread per worker: parallelism comes from the workers, which keeps small batches free of thread hand-offs. */
 const DEFAULT_INTRA_OP_THREADS = 1;
 /** RankNet is a chain of layers: nothing to run side by side. */

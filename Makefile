@@ -39,10 +39,9 @@ demo: ## Train on $(DATA), start the services, show recommendations.
 	./bin/dlrs.js demo --data $(DATA)
 
 MOVIELENS_URL := https://files.grouplens.org/datasets/movielens/ml-latest-small.zip
-eval: ## The MAP@k comparison (3 seeds) and the cold-start items comparison on MovieLens latest-small (docs/evaluation.md); reports in reports/.
+eval: ## The MAP@k comparison (3 seeds) and the cold-start items comparison on MovieLens latest-small, run at the same time (docs/evaluation.md); reports in reports/.
 	@test -f $(MOVIELENS)/ratings.csv || { echo "make eval: no MovieLens at $(MOVIELENS). Download $(MOVIELENS_URL) (GroupLens), unzip it so that $(MOVIELENS)/ratings.csv exists, or run make eval MOVIELENS=/path/to/ml-latest-small."; exit 1; }
-	./bin/dlrs.js eval --data movielens:$(MOVIELENS)
-	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split cold-items
+	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split user,cold-items
 
 eval-similar-items: ## Similar-items quality (HitRate@10, MRR of the next item) and MAP@10 per Recommend query_mode, 3 seeds (docs/evaluation.md), on MovieLens latest-small.
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split similar-items

@@ -10,6 +10,7 @@ import { COLD_ITEMS_DEEP, QUERY_MODES, THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_D
 import type { StepProgress, TrainConfig } from './training/index.js';
 import { formatStepProgress, stderrProgress } from './progress/index.js';
 import { format as formatSpread, runSimilarItemsEvaluation } from './eval-similar-items.js';
+import { runSplitsConcurrently } from './run-splits-concurrently.js';
 
 /** The dataset `make eval` reports on, relative to the repository root. */
 export const DEFAULT_EVAL_DATA = 'movielens:../shared/data/movielens/ml-latest-small';
@@ -24,13 +25,14 @@ export const MOVIELENS_SMALL_URL = 'https://files.grouplens.org/datasets/moviele
 
 /** The split modes of `--split`: the protocol's temporal ones and the cold-start items split. */
 type EvalSplit = SplitMode | 'cold-items' | 'similar-items';
+const SPLITS: readonly EvalSplit[] = ['user', 'global', 'cold-items', 'similar-items'];
 
 /** The `--models` key of a model: its name lower-cased, runs of other characters as one '-' (`Deep, thesis objective` → `deep-thesis-objective`). */
 export function modelKey(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-const USAGE = `Usage: dlrs eval [--data SPEC] [--split user|global|cold-items|similar-items] [--held-out test|validation] [--out DIR] [--seed N] [--seeds COUNT] [--models a,b]
+const USAGE = `Usage: dlrs eval [--data SPEC] [--split user|global|cold-items|similar-items[,…]] [--held-out test|validation] [--out DIR] [--seed N] [--seeds COUNT] [--models a,b]
 
 Runs the offline evaluation protocol (docs/evaluation.md) and writes
 DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png; with
@@ -44,7 +46,10 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png; with
                   similar-items: given a user's last train item, is the next item among its
                   nearest (deep e_i by inner product and cosine, item-kNN, genre/tag Jaccard);
                   and MAP@10 of Recommend's query modes for users with 1, 3, 10 recent items,
-                  anonymous contexts and whole histories (one deep fit per seed serves both)
+                  anonymous contexts and whole histories (one deep fit per seed serves both);
+                  several, comma-separated (e.g. user,cold-items): each in a process of its own,
+                  at the same time, with the other options (each checks --models against its
+                  own models); their lines prefixed [split]
   --held-out P    test: the protocol (default); validation: a tuning run that drops the
                   test part and evaluates on the validation part (never reads test; temporal
                   splits and cold-items, whose report goes to DIR/<dataset>-cold-items-validation)
@@ -80,6 +85,7 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
     console.log(USAGE);
     return 0;
   }
+  if (options.splits.length > 1) return runSplitsConcurrently(options.splits, argv);
   // Through the shared stderr status line: the deep model's training shows live progress there.
   const progress = (line: string): void => stderrProgress().line(`[eval] ${line}`);
   const onStep = (p: StepProgress): void => stderrProgress().status(`Deep: ${formatStepProgress(p)}`);
@@ -178,7 +184,9 @@ function missingMovieLensHint(data: string): string {
 
 interface EvalOptions {
   readonly data: string;
+  /** The first of `splits`: the one this process runs when it is the only one. */
   readonly split: EvalSplit;
+  readonly splits: readonly EvalSplit[];
   readonly heldOut: HeldOutPart;
   readonly out: string;
   readonly seed: number;
@@ -208,18 +216,24 @@ function parseOptions(argv: string[]): EvalOptions | 'help' {
     strict: true,
   });
   if (values.help) return 'help';
-  const split = values.split;
-  if (split !== 'user' && split !== 'global' && split !== 'cold-items' && split !== 'similar-items') throw new Error(`--split ${split}: expected user, global, cold-items or similar-items`);
+  const splits = values.split.split(',').map((s) => s.trim());
+  const isSplit = (s: string): s is EvalSplit => (SPLITS as readonly string[]).includes(s);
+  for (const s of splits) if (!isSplit(s)) throw new Error(`--split ${s}: expected user, global, cold-items or similar-items`);
+  const known = splits.filter(isSplit);
+  if (new Set(known).size < known.length) throw new Error(`--split ${values.split}: a split named twice`);
+  // The temporal splits write the same report folder.
+  if (known.includes('user') && known.includes('global')) throw new Error(`--split ${values.split}: user and global write the same report folder; run them one at a time`);
+  const split = known[0];
   const heldOut = values['held-out'];
   if (heldOut !== 'test' && heldOut !== 'validation') throw new Error(`--held-out ${heldOut}: expected test or validation`);
-  if (split === 'similar-items' && heldOut !== 'test') throw new Error('--held-out validation: only with the temporal splits (user, global) and cold-items');
+  if (known.includes('similar-items') && heldOut !== 'test') throw new Error('--held-out validation: only with the temporal splits (user, global) and cold-items');
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed ${values.seed}: expected a non-negative integer`);
   const seeds = Number(values.seeds);
   if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds ${values.seeds}: expected a positive integer`);
   const models = values.models?.split(',').map((m) => modelKey(m.trim()));
   const deep = parseDeepOptions(values.deep);
-  return { data: values.data, split, heldOut, out: values.out, seed, seeds, models, deep };
+  return { data: values.data, split, splits: known, heldOut, out: values.out, seed, seeds, models, deep };
 }
 
 /** `--deep`: a JSON object of training options, checked now so that a typo fails before hours of baselines. */

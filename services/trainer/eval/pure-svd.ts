@@ -30,8 +30,7 @@ function factorize(data: TrainData, rank: number): { userFactors: Float64Array; 
   const items = nonEmptyRows(data.byItem);
   const userSide = users.size <= items.size;
   const side = userSide ? users : items;
-  const g = userSide ? gram(data.byItem, users.index, users.size) : gram(data.byUser, items.index, items.size);
-  const vectors = topEigenvectors(g, side.size, rank);
+  const vectors = topEigenvectors(decomposition(data, userSide, side), side.size, rank);
   const dim = Math.min(rank, side.size);
   const userFactors = new Float64Array(data.numUsers * dim);
   const itemFactors = new Float64Array(data.numItems * dim);
@@ -49,9 +48,21 @@ function factorize(data: TrainData, rank: number): { userFactors: Float64Array; 
   return { userFactors, itemFactors, dim };
 }
 
-/** The eigenvectors of the `count` largest eigenvalues of a symmetric n × n matrix, as rows of an n × count matrix. */
-function topEigenvectors(g: Float64Array, n: number, count: number): Float64Array {
-  const evd = new EigenvalueDecomposition(Matrix.from1DArray(n, n, g), { assumeSymmetric: true });
+// One eigendecomposition per train set: the rank grid only truncates it, so the grid's points
+// after the first reuse it instead of repeating the O(n³) step.
+let cached: { data: TrainData; evd: EigenvalueDecomposition } | undefined;
+
+/** The eigendecomposition of the Gram matrix of `data` over `side`'s rows (the users' when `userSide`). */
+function decomposition(data: TrainData, userSide: boolean, side: { readonly index: Int32Array; readonly size: number }): EigenvalueDecomposition {
+  if (cached?.data === data) return cached.evd;
+  const g = gram(userSide ? data.byItem : data.byUser, side.index, side.size);
+  const evd = new EigenvalueDecomposition(Matrix.from1DArray(side.size, side.size, g), { assumeSymmetric: true });
+  cached = { data, evd };
+  return evd;
+}
+
+/** The eigenvectors of the `count` largest eigenvalues of a symmetric n × n matrix's decomposition, as rows of an n × count matrix. */
+function topEigenvectors(evd: EigenvalueDecomposition, n: number, count: number): Float64Array {
   const values = evd.realEigenvalues;
   const order = values.map((_, k) => k).sort((a, b) => values[b] - values[a]).slice(0, Math.min(count, n));
   const vectors = evd.eigenvectorMatrix;

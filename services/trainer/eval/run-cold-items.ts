@@ -88,6 +88,7 @@ async function runPart(input: ColdItemsInput, part: ColdPart, split: ColdItemsSp
   const models: ColdModelResult[] = [];
   for (const [recommender, baseline] of [...input.baselines.map((r) => [r, true] as const), ...input.candidates.map((r) => [r, false] as const)]) {
     const log = (line: string): void => progress(`${part} ${recommender.name}: ${line}`);
+    const started = performance.now();
     const seeds = runSeeds(input.seed, recommender.stochastic === true ? (input.seeds ?? 1) : 1);
     const context = { split: 'user' as const, progress: log, catalog, newItems: split.newItems, untagged: split.untagged };
     const rankers = await fitAndTestSeeds(seeds, (seed) => recommender.fit(data, { ...context, seed }), split.heldOut);
@@ -95,7 +96,7 @@ async function runPart(input: ColdItemsInput, part: ColdPart, split: ColdItemsSp
       const result = modelResult(r.name, r.runs, recommender.name, baseline, {}, []);
       const intervals = Object.fromEntries(COLD_METRICS.map((m) => [m, bootstrapMean(result.perUser[m], { seed: input.seed })]));
       models.push({ ...result, intervals });
-      log(`${r.name}: Recall@20 ${result.metrics['recall@20'].mean.toFixed(4)} over ${seeds.length} seed(s)`);
+      log(`${r.name}: Recall@20 ${result.metrics['recall@20'].mean.toFixed(4)} over ${seeds.length} seed(s), ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
   }
   const comparisons: Comparison[] = [];

@@ -187,6 +187,7 @@ interface Part {
 }
 
 async function tuneAndTest(recommender: Recommender, baseline: boolean, validation: Part, full: Part, input: EvaluationInput): Promise<ModelResult[]> {
+  const started = performance.now();
   const context = { seed: input.seed, split: input.split, progress: (line: string) => input.progress(`${recommender.name}: ${line}`) };
   const tuning: TuningPoint[] = [];
   let chosen = recommender.grid[0];
@@ -210,7 +211,8 @@ async function tuneAndTest(recommender: Recommender, baseline: boolean, validati
   const seeds = runSeeds(input.seed, recommender.stochastic === true ? (input.seeds ?? 1) : 1);
   const rankers = await fitAndTestSeeds(seeds, (seed) => recommender.fit(full.data, chosen, { ...context, seed }), full.test);
   const results = rankers.map((r) => modelResult(r.name, r.runs, recommender.name, baseline, chosen, tuning));
-  context.progress(`chosen ${JSON.stringify(chosen)}, ${seeds.length} seed(s), fit ${(results[0].fitMs / 1000).toFixed(1)} s, test MAP@10 ${results.map((r) => `${r.name} ${r.metrics['map@10'].mean.toFixed(4)}`).join(', ')}`);
+  const total = (performance.now() - started) / 1000;
+  context.progress(`chosen ${JSON.stringify(chosen)}, ${seeds.length} seed(s), fit ${(results[0].fitMs / 1000).toFixed(1)} s, ${total.toFixed(0)} s in all, test MAP@10 ${results.map((r) => `${r.name} ${r.metrics['map@10'].mean.toFixed(4)}`).join(', ')}`);
   return results;
 }
 

@@ -1,5 +1,6 @@
 // `dlrs eval --split a,b`: each split's evaluation in a process of its own, all at once, their lines relayed with the split's name.
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { stderrProgress } from './progress/index.js';
@@ -9,6 +10,12 @@ import { stderrProgress } from './progress/index.js';
  * dist/bin/cli.js otherwise (dist holds no dlrs.js).
  */
 const CLI_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../bin/dlrs.js' : '../../bin/cli.js', import.meta.url));
+
+/**
+ * Niceness of every split after the first: the first (the longest, `make eval`'s main report)
+ * keeps the cores whenever it can use them, and the others fill the time it leaves a core idle.
+ */
+export const LATER_SPLIT_NICENESS = 10;
 
 /**
  * Runs `dlrs eval ARGV --split S` for every S of `splits` as concurrent child processes and
@@ -21,7 +28,7 @@ const CLI_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../..
  */
 export async function runSplitsConcurrently(splits: readonly string[], argv: readonly string[]): Promise<number> {
   const rest = withoutSplit(argv);
-  const codes = await Promise.all(splits.map((split) => runChild(split, ['eval', ...rest, '--split', split])));
+  const codes = await Promise.all(splits.map((split, k) => runChild(split, ['eval', ...rest, '--split', split], k === 0 ? 0 : LATER_SPLIT_NICENESS)));
   return codes.find((code) => code !== 0) ?? 0;
 }
 
@@ -35,8 +42,14 @@ export function withoutSplit(argv: readonly string[]): string[] {
   return out;
 }
 
-function runChild(split: string, args: readonly string[]): Promise<number> {
+function runChild(split: string, args: readonly string[], niceness: number): Promise<number> {
   const child = spawn(process.execPath, [CLI_ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Linux nice is per thread: set on the main thread at once, it passes to the worker threads the child starts later.
+  try {
+    if (niceness > 0 && child.pid !== undefined) setPriority(child.pid, niceness);
+  } catch {
+    // The child ended already (its exit code tells why); there is nothing left to lower.
+  }
   const relay = (stream: NodeJS.ReadableStream, write: (line: string) => void): Promise<void> =>
     new Promise((resolve) => createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => write(`[${split}] ${line}`)).on('close', resolve));
   const relayed = Promise.all([

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from './datasets/index.js';
 import type { Dataset } from './datasets/index.js';
-import { baselinesFor, featurePopularity, itemIdOrder, lightFmColdItems, randomNewItems, runColdItemsEvaluation, runEvaluation, writeColdItemsReport, writeReport } from './eval/index.js';
+import { baselinesFor, featurePopularity, itemIdOrder, lightFmColdItems, randomNewItems, runColdItemsEvaluation, runEvaluation, seedsInWorkers, writeColdItemsReport, writeReport } from './eval/index.js';
 import type { ColdItemRecommender, HeldOutPart, Recommender, SplitMode } from './eval/index.js';
 import { COLD_ITEMS_DEEP, QUERY_MODES, THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_DEFAULTS, deepColdItems, deepRecommender, resolveTrainConfig } from './training/index.js';
 import type { StepProgress, TrainConfig } from './training/index.js';
@@ -155,6 +155,7 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
     seeds: options.seeds,
     baselines: baselines.filter(chosen),
     candidates: all.filter((m) => !baselines.includes(m) && chosen(m)),
+    seedsRunner: seedsInWorkers(options.data),
     progress,
   });
   // Tuning runs must never overwrite the protocol's report.

@@ -41,6 +41,8 @@ export { COLD_METRICS, runColdItemsEvaluation } from './run-cold-items.js';
 export type { ColdItemsInput, ColdItemsResult, ColdModelResult, ColdPart, ColdPartResult } from './run-cold-items.js';
 export { fitAndTestSeeds, poolSeedRuns, runSeeds, seedSpread } from './seed-runs.js';
 export type { RankerRuns, SeedRun, SeedSpread } from './seed-runs.js';
+export { seedsInWorkers } from './seeds-in-workers.js';
+export type { BaselineSeedTask, SeedsRunner } from './seeds-in-workers.js';
 export { COLD_REPORT_FILES, writeColdItemsReport } from './write-cold-items-report.js';
 export { coOccurrenceCosine, embeddingSimilarity, evaluateSimilarItems, featureJaccard, nextItemPairs } from './similar-items.js';
 export type { ItemSimilarity, NextItemPair, SimilarItemsMetrics } from './similar-items.js';

@@ -6,6 +6,7 @@ import type { MeanWithError, MetricName, PerUserMetrics } from './metrics.js';
 import type { Params, Recommender } from './recommender.js';
 import { fitAndTestSeeds, poolSeedRuns, runSeeds, seedSpread } from './seed-runs.js';
 import type { SeedRun, SeedSpread } from './seed-runs.js';
+import type { SeedsRunner } from './seeds-in-workers.js';
 import { dedupeEarliest, splitInteractions, splitStats } from './split.js';
 import type { HeldOut, InteractionLog, ItemOrder, SplitMode, SplitStats } from './split.js';
 import { groupMean, returningUsers } from './returning-users.js';
@@ -37,6 +38,12 @@ export interface EvaluationInput {
   readonly baselines: readonly Recommender[];
   /** Further models, each compared with the best baseline (the deep model's forms). */
   readonly candidates: readonly Recommender[];
+  /**
+   * Fits a stochastic baseline's seeds on all of train (e.g. `seedsInWorkers`, at the same
+   * time); default: one after another in this thread. The deep candidates use every core
+   * already and always run one after another.
+   */
+  readonly seedsRunner?: SeedsRunner;
   readonly progress: (line: string) => void;
 }
 
@@ -209,7 +216,10 @@ async function tuneAndTest(recommender: Recommender, baseline: boolean, validati
   }
   // Deterministic models are fitted once; stochastic ones once per seed of the run.
   const seeds = runSeeds(input.seed, recommender.stochastic === true ? (input.seeds ?? 1) : 1);
-  const rankers = await fitAndTestSeeds(seeds, (seed) => recommender.fit(full.data, chosen, { ...context, seed }), full.test);
+  const rankers =
+    baseline && seeds.length > 1 && input.seedsRunner !== undefined
+      ? await input.seedsRunner(recommender, chosen, seeds, full.data, full.test, context)
+      : await fitAndTestSeeds(seeds, (seed) => recommender.fit(full.data, chosen, { ...context, seed }), full.test);
   const results = rankers.map((r) => modelResult(r.name, r.runs, recommender.name, baseline, chosen, tuning));
   const total = (performance.now() - started) / 1000;
   context.progress(`chosen ${JSON.stringify(chosen)}, ${seeds.length} seed(s), fit ${(results[0].fitMs / 1000).toFixed(1)} s, ${total.toFixed(0)} s in all, test MAP@10 ${results.map((r) => `${r.name} ${r.metrics['map@10'].mean.toFixed(4)}`).join(', ')}`);

@@ -33,8 +33,9 @@ export interface RankerRuns {
 
 /**
  * Fits once per seed (`fit(seed)`) and tests every ranker of each fit on `test`; the rankers
- * are matched across seeds by position. Seeds run one after another: a fit already uses every
- * core through its own worker threads, so parallel seeds would only compete for them.
+ * are matched across seeds by position. Seeds run one after another: a deep fit already uses
+ * every core through its own worker threads, so parallel seeds would only compete for them
+ * (single-threaded baselines run theirs at the same time through `seedsInWorkers`).
  */
 export async function fitAndTestSeeds(seeds: readonly number[], fit: (seed: number) => Promise<readonly Ranker[]>, test: HeldOut): Promise<RankerRuns[]> {
   const out: { name: string; runs: SeedRun[] }[] = [];

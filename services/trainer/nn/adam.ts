@@ -1,4 +1,7 @@
+import { adamUpdate, mergeGrads } from './kernels.js';
+import { residentFloats } from './param.js';
 import type { ParamBuffers, ParamLayout } from './param.js';
+import { wasmSimdAvailable } from './wasm-module.js';
 
 /** Adam hyperparameters. */
 export interface AdamOptions {
@@ -25,8 +28,10 @@ export class Adam {
     private readonly layout: ParamLayout,
     private readonly options: AdamOptions,
   ) {
-    this.m = new Float32Array(layout.totalSize);
-    this.v = new Float32Array(layout.totalSize);
+    // In the kernel memory beside the parameters, for the kernels to update in place.
+    const moments = (): Float32Array => (wasmSimdAvailable() ? residentFloats(layout.totalSize) : new Float32Array(layout.totalSize));
+    this.m = moments();
+    this.v = moments();
   }
 
   /**
@@ -46,25 +51,12 @@ export class Adam {
     const g = target.grads;
     const m = this.m;
     const v = this.v;
+    const step = { beta1, beta2, eps, stepSize };
     const update = (from: number, to: number): void => {
-      // The merge as a loop of its own per source: a loop over the sources inside the element
-      // loop costs more than the extra pass (the float32 store rounds as Math.fround did).
-      for (const src of sources) {
-        const sg = src.grads;
-        for (let i = from; i < to; i++) {
-          g[i] += sg[i];
-          sg[i] = 0;
-        }
-      }
-      for (let i = from; i < to; i++) {
-        const gi = g[i];
-        g[i] = 0;
-        const mi = beta1 * m[i] + (1 - beta1) * gi;
-        const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= (stepSize * mi) / (Math.sqrt(vi) + eps);
-      }
+      // The merge as a pass of its own per source: a loop over the sources inside the element
+      // loop costs more than the extra pass.
+      for (const src of sources) mergeGrads(g, src.grads, from, to);
+      adamUpdate(w, g, m, v, from, to, step);
     };
     const dense = this.layout.denseSize;
     update(Math.floor((dense * shard) / shards), Math.floor((dense * (shard + 1)) / shards));

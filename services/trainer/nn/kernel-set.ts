@@ -1,4 +1,6 @@
+import type { AdamStep } from './adam-update.js';
 import type { LossResult } from './bce.js';
+import type { Param } from './param.js';
 
 /** One implementation of the three GEMM products (shapes as in matmul.ts). */
 export interface MatmulKernels {
@@ -18,8 +20,16 @@ export interface ActivationKernels {
   eluForward(x: Float32Array): Float32Array;
 }
 
+/** One implementation of the kernels over parameter buffers (contracts as in adam-update.ts and embedding.ts). */
+export interface ParamKernels {
+  mergeGrads(g: Float32Array, src: Float32Array, from: number, to: number): void;
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, from: number, to: number, step: AdamStep): void;
+  embeddingBagForward(table: Param, ids: Int32Array, weights: Float32Array, bag: number): Float32Array;
+  embeddingBagBackward(table: Param, ids: Int32Array, weights: Float32Array, bag: number, dy: Float32Array): void;
+}
+
 /** A named set of the trainer's hot kernels. */
-export interface KernelSet extends MatmulKernels, SoftmaxKernels, ActivationKernels {
+export interface KernelSet extends MatmulKernels, SoftmaxKernels, ActivationKernels, ParamKernels {
   readonly name: KernelsName;
   /**
    * A zeroed [floats] array for a step's largest operand, where these kernels use it without

@@ -1,10 +1,15 @@
+import { adamUpdate as jsAdamUpdate, mergeGrads as jsMergeGrads } from './adam-update.js';
+import type { AdamStep } from './adam-update.js';
 import type { LossResult } from './bce.js';
 import { eluForward as jsEluForward } from './elu.js';
+import { embeddingBagBackward as jsEmbeddingBagBackward, embeddingBagForward as jsEmbeddingBagForward } from './embedding.js';
 import type { KernelSet, KernelsName } from './kernel-set.js';
+import type { Param } from './param.js';
 import { matmulAcc as jsMatmulAcc, matmulTransAAcc as jsMatmulTransAAcc, matmulTransBAcc as jsMatmulTransBAcc } from './matmul.js';
 import { correctSampledLogits as jsCorrectSampledLogits, softmaxCrossEntropy as jsSoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { wasmMatmulKernels } from './wasm-gemm.js';
 import { wasmArena, wasmSimdAvailable } from './wasm-module.js';
+import { wasmParamKernels } from './wasm-param.js';
 import { wasmSoftmaxKernels } from './wasm-softmax.js';
 
 let jsWorkspace = new Float32Array(0);
@@ -18,6 +23,10 @@ export const JS_KERNELS: KernelSet = {
   softmaxCrossEntropy: jsSoftmaxCrossEntropy,
   correctSampledLogits: jsCorrectSampledLogits,
   eluForward: jsEluForward,
+  mergeGrads: jsMergeGrads,
+  adamUpdate: jsAdamUpdate,
+  embeddingBagForward: jsEmbeddingBagForward,
+  embeddingBagBackward: jsEmbeddingBagBackward,
   workspace(floats) {
     if (jsWorkspace.length < floats) jsWorkspace = new Float32Array(floats);
     const out = jsWorkspace.subarray(0, floats);
@@ -35,7 +44,7 @@ function configuredKernels(): KernelsName {
   return raw;
 }
 
-const WASM_KERNELS: KernelSet | null = wasmSimdAvailable() ? { name: 'wasm', ...(await wasmMatmulKernels()), ...(await wasmSoftmaxKernels()), workspace: (floats) => wasmArena().workspace(floats) } : null;
+const WASM_KERNELS: KernelSet | null = wasmSimdAvailable() ? { name: 'wasm', ...(await wasmMatmulKernels()), ...(await wasmSoftmaxKernels()), ...(await wasmParamKernels()), workspace: (floats) => wasmArena().workspace(floats) } : null;
 let active: KernelSet = configuredKernels() === 'wasm' && WASM_KERNELS !== null ? WASM_KERNELS : JS_KERNELS;
 
 /** The kernels in use (for the training log line). */
@@ -83,6 +92,26 @@ export function correctSampledLogits(logits: Float32Array, m: number, n: number,
 /** ELU in place (see elu.ts) on the active kernels. */
 export function eluForward(x: Float32Array): Float32Array {
   return active.eluForward(x);
+}
+
+/** Merges another thread's gradients (see adam-update.ts) on the active kernels. */
+export function mergeGrads(g: Float32Array, src: Float32Array, from: number, to: number): void {
+  active.mergeGrads(g, src, from, to);
+}
+
+/** Adam on a range of parameters (see adam-update.ts) on the active kernels. */
+export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, from: number, to: number, step: AdamStep): void {
+  active.adamUpdate(w, g, m, v, from, to, step);
+}
+
+/** The weighted embedding bag (see embedding.ts) on the active kernels. */
+export function embeddingBagForward(table: Param, ids: Int32Array, weights: Float32Array, bag: number): Float32Array {
+  return active.embeddingBagForward(table, ids, weights, bag);
+}
+
+/** The weighted embedding bag's backward (see embedding.ts) on the active kernels. */
+export function embeddingBagBackward(table: Param, ids: Int32Array, weights: Float32Array, bag: number, dy: Float32Array): void {
+  active.embeddingBagBackward(table, ids, weights, bag, dy);
 }
 
 /** The active kernels' workspace (see KernelSet.workspace). */

@@ -23,6 +23,8 @@ export class Adam {
   private readonly m: Float32Array;
   private readonly v: Float32Array;
   private step = 0;
+  /** Starts of the spans to update, reused across calls: at most one per table row. */
+  private readonly starts: Int32Array;
 
   constructor(
     private readonly layout: ParamLayout,
@@ -32,6 +34,7 @@ export class Adam {
     const moments = (): Float32Array => (wasmSimdAvailable() ? residentFloats(layout.totalSize) : new Float32Array(layout.totalSize));
     this.m = moments();
     this.v = moments();
+    this.starts = new Int32Array(Math.max(1, ...layout.params.map((p) => (p.sparse ? p.rows : 0))));
   }
 
   /**
@@ -52,18 +55,22 @@ export class Adam {
     const m = this.m;
     const v = this.v;
     const step = { beta1, beta2, eps, stepSize };
-    const update = (from: number, to: number): void => {
-      // The merge as a pass of its own per source: a loop over the sources inside the element
-      // loop costs more than the extra pass.
-      for (const src of sources) mergeGrads(g, src.grads, from, to);
-      adamUpdate(w, g, m, v, from, to, step);
+    // The merge as a pass of its own per source: a loop over the sources inside the element
+    // loop costs more than the extra pass.
+    const update = (starts: Int32Array, count: number, width: number): void => {
+      for (const src of sources) mergeGrads(g, src.grads, starts, count, width);
+      adamUpdate(w, g, m, v, starts, count, width, step);
     };
     const dense = this.layout.denseSize;
-    update(Math.floor((dense * shard) / shards), Math.floor((dense * (shard + 1)) / shards));
+    const from = Math.floor((dense * shard) / shards);
+    this.starts[0] = from;
+    update(this.starts, 1, Math.floor((dense * (shard + 1)) / shards) - from);
     const targetWords = touchedWords(target.touched);
     const sourceWords = sources.map((src) => touchedWords(src.touched));
     for (const spec of this.layout.params) {
       if (!spec.sparse) continue;
+      // The table's rows to update, as the starts of spans one row wide, for one kernel call.
+      let count = 0;
       const end = spec.rowOffset + spec.rows;
       for (let row = spec.rowOffset; row < end; row++) {
         // Most rows are untouched in a step: four at a time where no buffer touched any.
@@ -83,9 +90,9 @@ export class Adam {
         }
         if (touched === 0) continue;
         target.touched[row] = 0;
-        const o = spec.offset + (row - spec.rowOffset) * spec.cols;
-        update(o, o + spec.cols);
+        this.starts[count++] = spec.offset + (row - spec.rowOffset) * spec.cols;
       }
+      if (count > 0) update(this.starts, count, spec.cols);
     }
   }
 }

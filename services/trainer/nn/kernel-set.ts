@@ -22,8 +22,8 @@ export interface ActivationKernels {
 
 /** One implementation of the kernels over parameter buffers (contracts as in adam-update.ts and embedding.ts). */
 export interface ParamKernels {
-  mergeGrads(g: Float32Array, src: Float32Array, from: number, to: number): void;
-  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, from: number, to: number, step: AdamStep): void;
+  mergeGrads(g: Float32Array, src: Float32Array, starts: Int32Array, count: number, width: number): void;
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, starts: Int32Array, count: number, width: number, step: AdamStep): void;
   embeddingBagForward(table: Param, ids: Int32Array, weights: Float32Array, bag: number): Float32Array;
   embeddingBagBackward(table: Param, ids: Int32Array, weights: Float32Array, bag: number, dy: Float32Array): void;
 }

@@ -94,14 +94,14 @@ export function eluForward(x: Float32Array): Float32Array {
   return active.eluForward(x);
 }
 
-/** Merges another thread's gradients (see adam-update.ts) on the active kernels. */
-export function mergeGrads(g: Float32Array, src: Float32Array, from: number, to: number): void {
-  active.mergeGrads(g, src, from, to);
+/** Merges another thread's gradients over spans (see adam-update.ts) on the active kernels. */
+export function mergeGrads(g: Float32Array, src: Float32Array, starts: Int32Array, count: number, width: number): void {
+  active.mergeGrads(g, src, starts, count, width);
 }
 
-/** Adam on a range of parameters (see adam-update.ts) on the active kernels. */
-export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, from: number, to: number, step: AdamStep): void {
-  active.adamUpdate(w, g, m, v, from, to, step);
+/** Adam on spans of parameters (see adam-update.ts) on the active kernels. */
+export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, starts: Int32Array, count: number, width: number, step: AdamStep): void {
+  active.adamUpdate(w, g, m, v, starts, count, width, step);
 }
 
 /** The weighted embedding bag (see embedding.ts) on the active kernels. */

@@ -15,7 +15,7 @@ export const PARAM_WAT = `
   (memory (import "env" "memory") 1 65536 shared)
 
   ;; g[i] += s[i]; s[i] = 0 over count floats, in float32.
-  (func (export "addClear") (param $g i32) (param $s i32) (param $count i32)
+  (func $addClearSpan (param $g i32) (param $s i32) (param $count i32)
     (local $end i32) (local $end4 i32)
     (local.set $end (i32.add (local.get $g) (i32.shl (local.get $count) (i32.const 2))))
     (local.set $end4 (i32.add (local.get $g) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
@@ -37,7 +37,7 @@ export const PARAM_WAT = `
         (br $tail))))
 
   ;; Adam on count floats, as adam-update.ts: c1 = 1 - beta1, c2 = 1 - beta2; clears g.
-  (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $count i32)
+  (func $adamSpan (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $count i32)
     (param $b1 f64) (param $c1 f64) (param $b2 f64) (param $c2 f64) (param $stepSize f64) (param $eps f64)
     (local $o i32) (local $end i32) (local $end2 i32)
     (local $B1 v128) (local $C1 v128) (local $B2 v128) (local $C2 v128) (local $S v128) (local $E v128)
@@ -74,6 +74,32 @@ export const PARAM_WAT = `
         (f32.store (i32.add (local.get $v) (local.get $o)) (f32.demote_f64 (local.get $vs)))
         (f32.store (i32.add (local.get $w) (local.get $o)) (f32.demote_f64 (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $w) (local.get $o))))
           (f64.div (f64.mul (local.get $stepSize) (local.get $ms)) (f64.add (f64.sqrt (local.get $vs)) (local.get $eps)))))))))
+
+  ;; addClearSpan on the spans of width floats from the float indices starts[s], s < count.
+  (func (export "addClear") (param $g i32) (param $s i32) (param $starts i32) (param $count i32) (param $width i32)
+    (local $end i32) (local $o i32)
+    (local.set $end (i32.add (local.get $starts) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $span
+        (br_if $done (i32.ge_u (local.get $starts) (local.get $end)))
+        (local.set $o (i32.shl (i32.load (local.get $starts)) (i32.const 2)))
+        (call $addClearSpan (i32.add (local.get $g) (local.get $o)) (i32.add (local.get $s) (local.get $o)) (local.get $width))
+        (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
+        (br $span))))
+
+  ;; adamSpan on the spans of width floats from the float indices starts[s], s < count.
+  (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $starts i32) (param $count i32) (param $width i32)
+    (param $b1 f64) (param $c1 f64) (param $b2 f64) (param $c2 f64) (param $stepSize f64) (param $eps f64)
+    (local $end i32) (local $o i32)
+    (local.set $end (i32.add (local.get $starts) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $span
+        (br_if $done (i32.ge_u (local.get $starts) (local.get $end)))
+        (local.set $o (i32.shl (i32.load (local.get $starts)) (i32.const 2)))
+        (call $adamSpan (i32.add (local.get $w) (local.get $o)) (i32.add (local.get $g) (local.get $o)) (i32.add (local.get $m) (local.get $o)) (i32.add (local.get $v) (local.get $o))
+          (local.get $width) (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $stepSize) (local.get $eps))
+        (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
+        (br $span))))
 
   ;; dst[width] = fround(dst + wt · src) in float64, as the reference's "+= wt * x" on float32 arrays.
   (func $axpy (param $dst i32) (param $src i32) (param $wt f64) (param $width i32)

@@ -4,8 +4,8 @@ import type { ParamKernels } from './kernel-set.js';
 import { PARAM_WAT } from './param-wat.js';
 import { instantiateWat, wasmArena } from './wasm-module.js';
 
-type AddClearFn = (g: number, s: number, count: number) => void;
-type AdamFn = (w: number, g: number, m: number, v: number, count: number, b1: number, c1: number, b2: number, c2: number, stepSize: number, eps: number) => void;
+type AddClearFn = (g: number, s: number, starts: number, count: number, width: number) => void;
+type AdamFn = (w: number, g: number, m: number, v: number, starts: number, count: number, width: number, b1: number, c1: number, b2: number, c2: number, stepSize: number, eps: number) => void;
 type BagForwardFn = (table: number, ids: number, weights: number, out: number, rows: number, bag: number, width: number) => void;
 type BagBackwardFn = (grad: number, touched: number, ids: number, weights: number, dy: number, rows: number, bag: number, width: number) => void;
 
@@ -22,7 +22,12 @@ export async function wasmParamKernels(): Promise<ParamKernels> {
   const bagForward = exports.bagForward as BagForwardFn;
   const bagBackward = exports.bagBackward as BagBackwardFn;
   const arena = wasmArena();
-  const resident = (...xs: ArrayBufferView[]): boolean => xs.every((x) => arena.addressOf(x) >= 0);
+  /** Copies a span list into scratch; its address. */
+  const stageStarts = (starts: Int32Array, count: number): number => {
+    const { at, buffer } = arena.scratch(count * 4);
+    new Int32Array(buffer, at, count).set(starts.subarray(0, count));
+    return at;
+  };
   /** Copies ids and weights into scratch with `extra` floats after them; their addresses. */
   const stage = (ids: Int32Array, weights: Float32Array, extra: number): { idsAt: number; weightsAt: number; extraAt: number; buffer: SharedArrayBuffer } => {
     const { at, buffer } = arena.scratch((2 * ids.length + extra) * 4);
@@ -31,17 +36,19 @@ export async function wasmParamKernels(): Promise<ParamKernels> {
     return { idsAt: at, weightsAt: at + ids.length * 4, extraAt: at + ids.length * 8, buffer };
   };
   return {
-    mergeGrads(g, src, from, to) {
-      if (!resident(g, src)) return jsMergeGrads(g, src, from, to);
-      addClear(arena.addressOf(g) + from * 4, arena.addressOf(src) + from * 4, to - from);
+    mergeGrads(g, src, starts, count, width) {
+      const gAt = arena.addressOf(g);
+      const srcAt = arena.addressOf(src);
+      if (gAt < 0 || srcAt < 0) return jsMergeGrads(g, src, starts, count, width);
+      addClear(gAt, srcAt, stageStarts(starts, count), count, width);
     },
-    adamUpdate(w, g, m, v, from, to, step) {
-      if (!resident(w, g, m, v)) return jsAdamUpdate(w, g, m, v, from, to, step);
-      const o = from * 4;
-      adam(arena.addressOf(w) + o, arena.addressOf(g) + o, arena.addressOf(m) + o, arena.addressOf(v) + o, to - from, step.beta1, 1 - step.beta1, step.beta2, 1 - step.beta2, step.stepSize, step.eps);
+    adamUpdate(w, g, m, v, starts, count, width, step) {
+      const [wAt, gAt, mAt, vAt] = [arena.addressOf(w), arena.addressOf(g), arena.addressOf(m), arena.addressOf(v)];
+      if (wAt < 0 || gAt < 0 || mAt < 0 || vAt < 0) return jsAdamUpdate(w, g, m, v, starts, count, width, step);
+      adam(wAt, gAt, mAt, vAt, stageStarts(starts, count), count, width, step.beta1, 1 - step.beta1, step.beta2, 1 - step.beta2, step.stepSize, step.eps);
     },
     embeddingBagForward(table, ids, weights, bag) {
-      if (!resident(table.value)) return jsBagForward(table, ids, weights, bag);
+      if (arena.addressOf(table.value) < 0) return jsBagForward(table, ids, weights, bag);
       const width = table.spec.cols;
       const rows = ids.length / bag;
       const { idsAt, weightsAt, extraAt, buffer } = stage(ids, weights, rows * width);
@@ -51,7 +58,7 @@ export async function wasmParamKernels(): Promise<ParamKernels> {
       return out;
     },
     embeddingBagBackward(table, ids, weights, bag, dy) {
-      if (!resident(table.grad) || (table.touched !== null && !resident(table.touched))) return jsBagBackward(table, ids, weights, bag, dy);
+      if (arena.addressOf(table.grad) < 0 || (table.touched !== null && arena.addressOf(table.touched) < 0)) return jsBagBackward(table, ids, weights, bag, dy);
       const width = table.spec.cols;
       const rows = ids.length / bag;
       const { idsAt, weightsAt, extraAt, buffer } = stage(ids, weights, rows * width);

@@ -12,7 +12,7 @@ export { eluBackward } from './elu.js';
 export { embeddingBackward, embeddingForward } from './embedding.js';
 export { maxGradientError } from './grad-check.js';
 export { kernelMemoryWorkerData } from './wasm-module.js';
-export { activeKernels, adamUpdate, correctSampledLogits, eluForward, embeddingBagBackward, embeddingBagForward, mergeGrads, JS_KERNELS, kernelsNamed, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, useKernels, workspace } from './kernels.js';
+export { activeKernels, adamUpdate, correctSampledLogits, eluForward, embeddingBagBackward, embeddingBagForward, mergeGrads, runStep, stepArray, JS_KERNELS, kernelsNamed, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, useKernels, workspace } from './kernels.js';
 export type { AdamStep } from './adam-update.js';
 export type { ActivationKernels, KernelSet, KernelsName, MatmulKernels, ParamKernels, SoftmaxKernels } from './kernel-set.js';
 export { adoptBuffers, allocateBuffers, bindParams, initUniform, LayoutBuilder, zeroGrads } from './param.js';

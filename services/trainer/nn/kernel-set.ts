@@ -36,6 +36,8 @@ export interface KernelSet extends MatmulKernels, SoftmaxKernels, ActivationKern
    * copying (the WebAssembly memory); each call reuses the same storage, ending the last view's use.
    */
   workspace(floats: number): Float32Array;
+  /** A zeroed [floats] array for a value of the current step (see stepArray in kernels.ts). */
+  stepArray(floats: number): Float32Array;
 }
 
 /** The kernel sets: WebAssembly SIMD, or the JavaScript reference. */

@@ -33,6 +33,7 @@ export const JS_KERNELS: KernelSet = {
     out.fill(0);
     return out;
   },
+  stepArray: (floats) => new Float32Array(floats),
 };
 
 /** DLRS_TRAINER_KERNELS: 'wasm' or 'js'; unset means wasm where the engine has WebAssembly SIMD. */
@@ -44,7 +45,16 @@ function configuredKernels(): KernelsName {
   return raw;
 }
 
-const WASM_KERNELS: KernelSet | null = wasmSimdAvailable() ? { name: 'wasm', ...(await wasmMatmulKernels()), ...(await wasmSoftmaxKernels()), ...(await wasmParamKernels()), workspace: (floats) => wasmArena().workspace(floats) } : null;
+const WASM_KERNELS: KernelSet | null = wasmSimdAvailable()
+  ? {
+      name: 'wasm',
+      ...(await wasmMatmulKernels()),
+      ...(await wasmSoftmaxKernels()),
+      ...(await wasmParamKernels()),
+      workspace: (floats) => wasmArena().workspace(floats),
+      stepArray: (floats) => wasmArena().frame(floats) ?? new Float32Array(floats),
+    }
+  : null;
 let active: KernelSet = configuredKernels() === 'wasm' && WASM_KERNELS !== null ? WASM_KERNELS : JS_KERNELS;
 
 /** The kernels in use (for the training log line). */
@@ -117,4 +127,25 @@ export function embeddingBagBackward(table: Param, ids: Int32Array, weights: Flo
 /** The active kernels' workspace (see KernelSet.workspace). */
 export function workspace(floats: number): Float32Array {
   return active.workspace(floats);
+}
+
+/**
+ * A zeroed [floats] array for an activation or gradient of the current step: inside runStep, on
+ * the WebAssembly kernels, in the thread's step frame, where the kernels use it without copies;
+ * else a new array. Arrays from the frame are valid until the next step starts.
+ */
+export function stepArray(floats: number): Float32Array {
+  return active.stepArray(floats);
+}
+
+/** Runs one training step's forward and backward, with stepArray handing out the thread's step frame. */
+export function runStep<T>(step: () => T): T {
+  if (!wasmSimdAvailable()) return step();
+  const arena = wasmArena();
+  arena.openFrame();
+  try {
+    return step();
+  } finally {
+    arena.closeFrame();
+  }
 }

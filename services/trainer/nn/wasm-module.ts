@@ -45,6 +45,15 @@ export interface WasmArena {
   scratch(bytes: number): { readonly at: number; readonly buffer: SharedArrayBuffer };
   /** `bytes` of zeroed memory of its own for the life of the process, 16-byte aligned. */
   resident(bytes: number): { readonly at: number; readonly buffer: SharedArrayBuffer };
+  /**
+   * `floats` zeroed floats of the open step frame, or null outside one. A frame holds a step's
+   * activations and their gradients so that the kernels use them in place; opening the next frame
+   * ends the use of everything handed out in the last.
+   */
+  frame(floats: number): Float32Array | null;
+  /** Opens a step frame on this thread (ending the last one's arrays); closeFrame ends handing out. */
+  openFrame(): void;
+  closeFrame(): void;
   /** A view of this memory for an array of another thread's view of it (posted in a message), else the array itself. */
   adopt<T extends Float32Array | Uint8Array>(x: T): T;
 }
@@ -82,7 +91,30 @@ function createArena(memory: WasmMemory, fresh: boolean): WasmArena {
     const size = Math.max(MIN_REGION_BYTES, 2 * bytes);
     region = { at: allocate(size), bytes: size };
   };
+  // The frame's own region, bumped from its start while open; outgrown, it moves to a twice
+  // larger one (arrays already handed out stay where they are, valid, as nothing is reused).
+  let frameRegion = { at: 0, bytes: 0 };
+  let frameUsed = -1;
   return {
+    frame(floats) {
+      if (frameUsed < 0) return null;
+      const bytes = Math.ceil((floats * 4) / 16) * 16;
+      if (frameUsed + bytes > frameRegion.bytes) {
+        const size = Math.max(MIN_REGION_BYTES, 2 * (frameRegion.bytes + bytes));
+        frameRegion = { at: allocate(size), bytes: size };
+        frameUsed = 0;
+      }
+      const view = new Float32Array(current(), frameRegion.at + frameUsed, floats);
+      frameUsed += bytes;
+      view.fill(0);
+      return view;
+    },
+    openFrame() {
+      frameUsed = 0;
+    },
+    closeFrame() {
+      frameUsed = -1;
+    },
     workspace(floats) {
       workspaceBytes = Math.max(workspaceBytes, Math.ceil((floats * 4) / 16) * 16);
       fit(workspaceBytes);

@@ -51,8 +51,11 @@ export async function wasmParamKernels(): Promise<ParamKernels> {
       if (arena.addressOf(table.value) < 0) return jsBagForward(table, ids, weights, bag);
       const width = table.spec.cols;
       const rows = ids.length / bag;
-      const { idsAt, weightsAt, extraAt, buffer } = stage(ids, weights, rows * width);
-      bagForward(arena.addressOf(table.value), idsAt, weightsAt, extraAt, rows, bag, width);
+      // Into the step frame when one is open, else through scratch.
+      const framed = arena.frame(rows * width);
+      const { idsAt, weightsAt, extraAt, buffer } = stage(ids, weights, framed === null ? rows * width : 0);
+      bagForward(arena.addressOf(table.value), idsAt, weightsAt, framed === null ? extraAt : arena.addressOf(framed), rows, bag, width);
+      if (framed !== null) return framed;
       const out = new Float32Array(rows * width);
       out.set(new Float32Array(buffer, extraAt, rows * width));
       return out;

@@ -11,7 +11,7 @@ export { dropoutBackward, dropoutForward } from './dropout.js';
 export { eluBackward } from './elu.js';
 export { embeddingBackward, embeddingForward } from './embedding.js';
 export { maxGradientError } from './grad-check.js';
-export { kernelMemoryWorkerData } from './wasm-module.js';
+export { freshKernelMemory, kernelMemoryWorkerData } from './wasm-module.js';
 export { activeKernels, adamUpdate, correctSampledLogits, eluForward, embeddingBagBackward, embeddingBagForward, mergeGrads, runStep, stepArray, JS_KERNELS, kernelsNamed, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, useKernels, workspace } from './kernels.js';
 export type { AdamStep } from './adam-update.js';
 export type { ActivationKernels, KernelSet, KernelsName, MatmulKernels, ParamKernels, SoftmaxKernels } from './kernel-set.js';

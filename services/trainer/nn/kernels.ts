@@ -8,7 +8,7 @@ import type { Param } from './param.js';
 import { matmulAcc as jsMatmulAcc, matmulTransAAcc as jsMatmulTransAAcc, matmulTransBAcc as jsMatmulTransBAcc } from './matmul.js';
 import { correctSampledLogits as jsCorrectSampledLogits, softmaxCrossEntropy as jsSoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { wasmMatmulKernels } from './wasm-gemm.js';
-import { wasmArena, wasmSimdAvailable } from './wasm-module.js';
+import { onKernelMemory, wasmArena, wasmSimdAvailable } from './wasm-module.js';
 import { wasmParamKernels } from './wasm-param.js';
 import { wasmSoftmaxKernels } from './wasm-softmax.js';
 
@@ -45,17 +45,29 @@ function configuredKernels(): KernelsName {
   return raw;
 }
 
-const WASM_KERNELS: KernelSet | null = wasmSimdAvailable()
-  ? {
-      name: 'wasm',
-      ...(await wasmMatmulKernels()),
-      ...(await wasmSoftmaxKernels()),
-      ...(await wasmParamKernels()),
-      workspace: (floats) => wasmArena().workspace(floats),
-      stepArray: (floats) => wasmArena().frame(floats) ?? new Float32Array(floats),
-    }
-  : null;
+// Compiled once per thread; instantiated again on each new kernel memory (freshKernelMemory).
+const wasmFactories = wasmSimdAvailable() ? { gemm: await wasmMatmulKernels(), softmax: await wasmSoftmaxKernels(), param: await wasmParamKernels() } : null;
+
+/** The WebAssembly kernels on this thread's current kernel memory. */
+function buildWasmKernels(): KernelSet | null {
+  if (wasmFactories === null) return null;
+  return {
+    name: 'wasm',
+    ...wasmFactories.gemm(),
+    ...wasmFactories.softmax(),
+    ...wasmFactories.param(),
+    workspace: (floats) => wasmArena().workspace(floats),
+    stepArray: (floats) => wasmArena().frame(floats) ?? new Float32Array(floats),
+  };
+}
+
+let WASM_KERNELS = buildWasmKernels();
 let active: KernelSet = configuredKernels() === 'wasm' && WASM_KERNELS !== null ? WASM_KERNELS : JS_KERNELS;
+onKernelMemory(() => {
+  const wasActive = active === WASM_KERNELS;
+  WASM_KERNELS = buildWasmKernels();
+  if (wasActive && WASM_KERNELS !== null) active = WASM_KERNELS;
+});
 
 /** The kernels in use (for the training log line). */
 export function activeKernels(): KernelsName {

@@ -6,9 +6,14 @@ interface WasmMemory {
   readonly buffer: SharedArrayBuffer;
   grow(pages: number): number;
 }
+/** A compiled kernel module, instantiated on each kernel memory it runs on. */
+export interface CompiledWat {
+  readonly compiled: unknown;
+}
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
-  instantiate(bytes: Uint8Array, imports: Record<string, Record<string, unknown>>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  Module: new (bytes: Uint8Array) => unknown;
+  Instance: new (module: unknown, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -148,6 +153,7 @@ function createArena(memory: WasmMemory, fresh: boolean): WasmArena {
 const WORKER_DATA_KEY = 'dlrsKernelMemory';
 
 let threadArena: { memory: WasmMemory; arena: WasmArena } | null = null;
+const memoryListeners: (() => void)[] = [];
 
 /** The memory a parent thread passed in workerData, if any. */
 function inheritedMemory(): WasmMemory | null {
@@ -156,11 +162,15 @@ function inheritedMemory(): WasmMemory | null {
   return memory instanceof wasmApi.Memory ? memory : null;
 }
 
+function newMemory(): WasmMemory {
+  return new wasmApi.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+}
+
 /** This thread's kernel memory (created on first use, or the parent thread's). */
 function arenaState(): { memory: WasmMemory; arena: WasmArena } {
   if (threadArena === null) {
     const inherited = inheritedMemory();
-    const memory = inherited ?? new wasmApi.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const memory = inherited ?? newMemory();
     threadArena = { memory, arena: createArena(memory, inherited === null) };
   }
   return threadArena;
@@ -171,17 +181,40 @@ export function wasmArena(): WasmArena {
   return arenaState().arena;
 }
 
+/**
+ * Gives this thread a new kernel memory, on which the kernels are instantiated again (see
+ * onKernelMemory). A model's parameters get a memory of their own this way (createModel), which
+ * is freed with the model and the workers that trained it; the space of one memory is never
+ * reused, so a process that trains many models does not grow a single memory without bound.
+ * Arrays in the last memory stay valid; the kernels then copy them like any other array.
+ */
+export function freshKernelMemory(): void {
+  if (!wasmSimdAvailable()) return;
+  const memory = newMemory();
+  threadArena = { memory, arena: createArena(memory, true) };
+  for (const listener of memoryListeners) listener();
+}
+
+/** Calls `listener` whenever this thread's kernel memory is replaced (freshKernelMemory). */
+export function onKernelMemory(listener: () => void): void {
+  memoryListeners.push(listener);
+}
+
 /** workerData that gives a worker thread this thread's kernel memory, so that both share resident buffers. */
 export function kernelMemoryWorkerData(): Record<string, unknown> {
   return wasmSimdAvailable() ? { [WORKER_DATA_KEY]: arenaState().memory } : {};
 }
 
-/** Assembles WebAssembly text with wabt (SIMD and shared memory enabled) and instantiates it on this thread's memory. */
-export async function instantiateWat(name: string, wat: string): Promise<Record<string, unknown>> {
+/** Assembles WebAssembly text with wabt (SIMD and shared memory enabled) and compiles it. */
+export async function compileWat(name: string, wat: string): Promise<CompiledWat> {
   const tools = await wabt();
   const parsed = tools.parseWat(name, wat, { simd: true, threads: true });
   const binary = parsed.toBinary({}).buffer;
   parsed.destroy();
-  const { instance } = await wasmApi.instantiate(binary, { env: { memory: arenaState().memory } });
-  return instance.exports;
+  return { compiled: new wasmApi.Module(binary) };
+}
+
+/** Instantiates a compiled kernel module on this thread's kernel memory; its exports. */
+export function instantiateOnArena(module: CompiledWat): Record<string, unknown> {
+  return new wasmApi.Instance(module.compiled, { env: { memory: arenaState().memory } }).exports;
 }

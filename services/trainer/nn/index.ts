@@ -15,5 +15,5 @@ export { freshKernelMemory, kernelMemoryWorkerData } from './wasm-module.js';
 export { activeKernels, adamUpdate, correctSampledLogits, eluForward, embeddingBagBackward, embeddingBagForward, mergeGrads, runStep, stepArray, JS_KERNELS, kernelsNamed, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, useKernels, workspace } from './kernels.js';
 export type { AdamStep } from './adam-update.js';
 export type { ActivationKernels, KernelSet, KernelsName, MatmulKernels, ParamKernels, SoftmaxKernels } from './kernel-set.js';
-export { adoptBuffers, allocateBuffers, bindParams, initUniform, LayoutBuilder, zeroGrads } from './param.js';
+export { adoptBuffers, allocateBuffers, bindParams, initUniform, LayoutBuilder, residentFloats, zeroGrads } from './param.js';
 export type { Param, ParamBuffers, ParamLayout, ParamSpec } from './param.js';

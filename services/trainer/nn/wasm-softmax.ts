@@ -55,7 +55,13 @@ export async function wasmSoftmaxKernels(): Promise<() => WasmSoftmaxKernels> {
         return { loss: loss * scale, grad };
       },
       eluForward(x) {
-        // Copied in, padded to whole vectors (ELU leaves the zero padding zero).
+        // In place when resident and whole vectors (a step's activations in the frame).
+        const resident = arena.addressOf(x);
+        if (resident >= 0 && x.length % 4 === 0) {
+          elu(resident, x.length);
+          return x;
+        }
+        // Else copied in, padded to whole vectors (ELU leaves the zero padding zero).
         const count = Math.ceil(x.length / 4) * 4;
         const { at, buffer } = arena.scratch(count * 4);
         const v = new Float32Array(buffer, at, count);

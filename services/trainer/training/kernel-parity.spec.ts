@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { activeKernels, allocateBuffers, bindParams, freshKernelMemory, kernelsNamed, LayoutBuilder, useKernels } from '../nn/index.js';
+import { activeKernels, allocateBuffers, bindParams, freshKernelMemory, kernelsNamed, LayoutBuilder, residentFloats, useKernels } from '../nn/index.js';
 import type { KernelsName, Param, ParamBuffers, ParamLayout } from '../nn/index.js';
-import { residentFloats } from '../nn/param.js';
 import { wasmArena } from '../nn/wasm-module.js';
 import { resolveTrainConfig } from './train-config.js';
 import { trainModel } from './train-model.js';

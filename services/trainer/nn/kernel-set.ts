@@ -18,6 +18,7 @@ export interface SoftmaxKernels {
 /** One implementation of the activations (contract as in elu.ts). */
 export interface ActivationKernels {
   eluForward(x: Float32Array): Float32Array;
+  eluBackward(y: Float32Array, dy: Float32Array): Float32Array;
 }
 
 /** One implementation of the kernels over parameter buffers (contracts as in adam-update.ts and embedding.ts). */

@@ -1,7 +1,7 @@
 import { adamUpdate as jsAdamUpdate, mergeGrads as jsMergeGrads } from './adam-update.js';
 import type { AdamStep } from './adam-update.js';
 import type { LossResult } from './bce.js';
-import { eluForward as jsEluForward } from './elu.js';
+import { eluBackward as jsEluBackward, eluForward as jsEluForward } from './elu.js';
 import { embeddingBagBackward as jsEmbeddingBagBackward, embeddingBagForward as jsEmbeddingBagForward } from './embedding.js';
 import type { KernelSet, KernelsName } from './kernel-set.js';
 import type { Param } from './param.js';
@@ -23,6 +23,7 @@ export const JS_KERNELS: KernelSet = {
   softmaxCrossEntropy: jsSoftmaxCrossEntropy,
   correctSampledLogits: jsCorrectSampledLogits,
   eluForward: jsEluForward,
+  eluBackward: jsEluBackward,
   mergeGrads: jsMergeGrads,
   adamUpdate: jsAdamUpdate,
   embeddingBagForward: jsEmbeddingBagForward,
@@ -134,6 +135,11 @@ export function embeddingBagForward(table: Param, ids: Int32Array, weights: Floa
 /** The weighted embedding bag's backward (see embedding.ts) on the active kernels. */
 export function embeddingBagBackward(table: Param, ids: Int32Array, weights: Float32Array, bag: number, dy: Float32Array): void {
   active.embeddingBagBackward(table, ids, weights, bag, dy);
+}
+
+/** ELU's backward in place on dy (see elu.ts) on the active kernels. */
+export function eluBackward(y: Float32Array, dy: Float32Array): Float32Array {
+  return active.eluBackward(y, dy);
 }
 
 /** The active kernels' workspace (see KernelSet.workspace). */

@@ -1,8 +1,10 @@
 import type { ActivationKernels, SoftmaxKernels } from './kernel-set.js';
+import { eluBackward as jsEluBackward } from './elu.js';
 import { SOFTMAX_WAT } from './softmax-wat.js';
 import { compileWat, instantiateOnArena, wasmArena } from './wasm-module.js';
 
 type EluFn = (x: number, count: number) => void;
+type EluBackwardFn = (y: number, dy: number, count: number) => void;
 type SubtractRowsFn = (z: number, rows: number, cols: number, q: number) => void;
 type SoftmaxRowsFn = (z: number, rows: number, cols: number, targets: number, scale: number, sums: number, maxes: number) => void;
 
@@ -27,6 +29,7 @@ export async function wasmSoftmaxKernels(): Promise<() => WasmSoftmaxKernels> {
     const subtractRows = exports.subtractRows as SubtractRowsFn;
     const exp = exports.exp as (x: number) => number;
     const elu = exports.elu as EluFn;
+    const eluBackward = exports.eluBackward as EluBackwardFn;
     const arena = wasmArena();
     return {
       exp,
@@ -70,6 +73,14 @@ export async function wasmSoftmaxKernels(): Promise<() => WasmSoftmaxKernels> {
         elu(at, count);
         x.set(v.subarray(0, x.length));
         return x;
+      },
+      eluBackward(y, dy) {
+        // In place on a step's activations and gradients in the kernel memory; else the reference (copies would cost as much).
+        const yAt = arena.addressOf(y);
+        const dyAt = arena.addressOf(dy);
+        if (yAt < 0 || dyAt < 0 || y.length % 4 !== 0) return jsEluBackward(y, dy);
+        eluBackward(yAt, dyAt, y.length);
+        return dy;
       },
       correctSampledLogits(logits, m, n, candidateIds, logQ, targetIds, targetColumns) {
         const resident = arena.addressOf(logits);

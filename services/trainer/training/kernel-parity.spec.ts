@@ -73,6 +73,34 @@ describe('WebAssembly SIMD GEMM kernels', () => {
   });
 });
 
+describe('WebAssembly SIMD ELU on a step’s arrays', () => {
+  it('give the JavaScript kernels’ bits forward and backward, in place in the step frame and copied elsewhere', () => {
+    const js = kernelsNamed('js');
+    const wasm = kernelsNamed('wasm');
+    // Random signs, values near 0 and -1, and a length of whole vectors and one of a remainder.
+    for (const length of [64, 67]) {
+      const x = Float32Array.from({ length }, (_, i) => Math.sin(i * 12.9898) * (i % 7 === 0 ? 1e-30 : 3));
+      const dy = Float32Array.from({ length }, (_, i) => Math.cos(i * 4.1));
+      const y = js.eluForward(x.slice());
+      const dx = js.eluBackward(y, dy.slice());
+      const arena = wasmArena();
+      arena.openFrame();
+      try {
+        const [xIn, dyIn] = [wasm.stepArray(length), wasm.stepArray(length)];
+        xIn.set(x);
+        dyIn.set(dy);
+        assert.equal(wasm.eluForward(xIn), xIn, 'in place');
+        assert.deepEqual(xIn, y);
+        assert.deepEqual(wasm.eluBackward(xIn, dyIn), dx);
+        assert.ok(arena.addressOf(dyIn) >= 0);
+      } finally {
+        arena.closeFrame();
+      }
+      assert.deepEqual(wasm.eluBackward(y, dy.slice()), dx, 'outside the kernel memory');
+    }
+  });
+});
+
 describe('WebAssembly SIMD kernels on resident parameters', () => {
   // A dense parameter of odd size and a table of odd width: whole vectors, pairs and a last float.
   const setup = (): { params: Map<string, Param>; buffers: ParamBuffers; layout: ParamLayout } => {

@@ -5,6 +5,43 @@
 // store (two lanes of f64x2, promoted from and demoted to float32), float32 for the merge's
 // float32 adds, so both give the same bits. Addresses in bytes.
 
+/**
+ * The loop over the spans of $width floats from the float indices at $starts ($count of them),
+ * with $o the span's byte offset, running `call` for each.
+ */
+const spanLoop = (call: string): string => `
+    (local.set $end (i32.add (local.get $starts) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $span
+        (br_if $done (i32.ge_u (local.get $starts) (local.get $end)))
+        (local.set $o (i32.shl (i32.load (local.get $starts)) (i32.const 2)))
+        ${call}
+        (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
+        (br $span)))`;
+
+/**
+ * The loop over rows r < $rows and their bag entries n < $bag, with $row = `rowBase` + r·$rowBytes
+ * and $e the entry's byte offset in ids and weights, running `body` for each entry whose weight
+ * $wt is not zero.
+ */
+const bagLoop = (rowBase: string, body: string): string => `
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $row (i32.add (local.get ${rowBase}) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (local.set $n (i32.const 0))
+        (block $bagDone
+          (loop $bagLoop
+            (br_if $bagDone (i32.ge_u (local.get $n) (local.get $bag)))
+            (local.set $e (i32.shl (i32.add (i32.mul (local.get $r) (local.get $bag)) (local.get $n)) (i32.const 2)))
+            (local.set $wt (f32.load (i32.add (local.get $weights) (local.get $e))))
+            (if (f32.ne (local.get $wt) (f32.const 0))
+              (then ${body}))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (br $bagLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop)))`;
+
 /** Two float32 at `addr` as f64x2. */
 const load2 = (addr: string): string => `(f64x2.promote_low_f32x4 (v128.load64_zero ${addr}))`;
 /** Stores an f64x2 as two float32 at `addr`, rounded to nearest as a Float32Array store does. */
@@ -78,28 +115,14 @@ export const PARAM_WAT = `
   ;; addClearSpan on the spans of width floats from the float indices starts[s], s < count.
   (func (export "addClear") (param $g i32) (param $s i32) (param $starts i32) (param $count i32) (param $width i32)
     (local $end i32) (local $o i32)
-    (local.set $end (i32.add (local.get $starts) (i32.shl (local.get $count) (i32.const 2))))
-    (block $done
-      (loop $span
-        (br_if $done (i32.ge_u (local.get $starts) (local.get $end)))
-        (local.set $o (i32.shl (i32.load (local.get $starts)) (i32.const 2)))
-        (call $addClearSpan (i32.add (local.get $g) (local.get $o)) (i32.add (local.get $s) (local.get $o)) (local.get $width))
-        (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
-        (br $span))))
+    ${spanLoop('(call $addClearSpan (i32.add (local.get $g) (local.get $o)) (i32.add (local.get $s) (local.get $o)) (local.get $width))')})
 
   ;; adamSpan on the spans of width floats from the float indices starts[s], s < count.
   (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $starts i32) (param $count i32) (param $width i32)
     (param $b1 f64) (param $c1 f64) (param $b2 f64) (param $c2 f64) (param $stepSize f64) (param $eps f64)
     (local $end i32) (local $o i32)
-    (local.set $end (i32.add (local.get $starts) (i32.shl (local.get $count) (i32.const 2))))
-    (block $done
-      (loop $span
-        (br_if $done (i32.ge_u (local.get $starts) (local.get $end)))
-        (local.set $o (i32.shl (i32.load (local.get $starts)) (i32.const 2)))
-        (call $adamSpan (i32.add (local.get $w) (local.get $o)) (i32.add (local.get $g) (local.get $o)) (i32.add (local.get $m) (local.get $o)) (i32.add (local.get $v) (local.get $o))
-          (local.get $width) (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $stepSize) (local.get $eps))
-        (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
-        (br $span))))
+    ${spanLoop(`(call $adamSpan (i32.add (local.get $w) (local.get $o)) (i32.add (local.get $g) (local.get $o)) (i32.add (local.get $m) (local.get $o)) (i32.add (local.get $v) (local.get $o))
+          (local.get $width) (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $stepSize) (local.get $eps))`)})
 
   ;; dst[width] = fround(dst + wt · src) in float64, as the reference's "+= wt * x" on float32 arrays.
   (func $axpy (param $dst i32) (param $src i32) (param $wt f64) (param $width i32)
@@ -121,51 +144,21 @@ export const PARAM_WAT = `
 
   ;; out[r] = Σ_n w[r,n] · T[ids[r,n]] for r < rows, bags of length bag, rows width floats wide; zero weights skipped.
   (func (export "bagForward") (param $table i32) (param $ids i32) (param $weights i32) (param $out i32) (param $rows i32) (param $bag i32) (param $width i32)
-    (local $r i32) (local $n i32) (local $e i32) (local $wt f32) (local $rowBytes i32) (local $o i32)
+    (local $r i32) (local $n i32) (local $e i32) (local $wt f32) (local $rowBytes i32) (local $row i32)
     (local.set $rowBytes (i32.shl (local.get $width) (i32.const 2)))
     (memory.fill (local.get $out) (i32.const 0) (i32.mul (local.get $rows) (local.get $rowBytes)))
-    (block $rowsDone
-      (loop $rowLoop
-        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $o (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $rowBytes))))
-        (local.set $n (i32.const 0))
-        (block $bagDone
-          (loop $bagLoop
-            (br_if $bagDone (i32.ge_u (local.get $n) (local.get $bag)))
-            (local.set $e (i32.shl (i32.add (i32.mul (local.get $r) (local.get $bag)) (local.get $n)) (i32.const 2)))
-            (local.set $wt (f32.load (i32.add (local.get $weights) (local.get $e))))
-            (if (f32.ne (local.get $wt) (f32.const 0))
-              (then (call $axpy (local.get $o)
+    ${bagLoop('$out', `(call $axpy (local.get $row)
                 (i32.add (local.get $table) (i32.mul (i32.load (i32.add (local.get $ids) (local.get $e))) (local.get $rowBytes)))
-                (f64.promote_f32 (local.get $wt)) (local.get $width))))
-            (local.set $n (i32.add (local.get $n) (i32.const 1)))
-            (br $bagLoop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rowLoop))))
+                (f64.promote_f32 (local.get $wt)) (local.get $width))`)})
 
   ;; G[ids[r,n]] += w[r,n] · dy[r] for every non-zero bag entry, in row and bag order, marking touched[id] = 1 (touched -1: none).
   (func (export "bagBackward") (param $grad i32) (param $touched i32) (param $ids i32) (param $weights i32) (param $dy i32) (param $rows i32) (param $bag i32) (param $width i32)
-    (local $r i32) (local $n i32) (local $e i32) (local $wt f32) (local $id i32) (local $rowBytes i32) (local $d i32)
+    (local $r i32) (local $n i32) (local $e i32) (local $wt f32) (local $id i32) (local $rowBytes i32) (local $row i32)
     (local.set $rowBytes (i32.shl (local.get $width) (i32.const 2)))
-    (block $rowsDone
-      (loop $rowLoop
-        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $d (i32.add (local.get $dy) (i32.mul (local.get $r) (local.get $rowBytes))))
-        (local.set $n (i32.const 0))
-        (block $bagDone
-          (loop $bagLoop
-            (br_if $bagDone (i32.ge_u (local.get $n) (local.get $bag)))
-            (local.set $e (i32.shl (i32.add (i32.mul (local.get $r) (local.get $bag)) (local.get $n)) (i32.const 2)))
-            (local.set $wt (f32.load (i32.add (local.get $weights) (local.get $e))))
-            (if (f32.ne (local.get $wt) (f32.const 0))
-              (then
+    ${bagLoop('$dy', `
                 (local.set $id (i32.load (i32.add (local.get $ids) (local.get $e))))
-                (call $axpy (i32.add (local.get $grad) (i32.mul (local.get $id) (local.get $rowBytes))) (local.get $d) (f64.promote_f32 (local.get $wt)) (local.get $width))
+                (call $axpy (i32.add (local.get $grad) (i32.mul (local.get $id) (local.get $rowBytes))) (local.get $row) (f64.promote_f32 (local.get $wt)) (local.get $width))
                 (if (i32.ne (local.get $touched) (i32.const -1))
-                  (then (i32.store8 (i32.add (local.get $touched) (local.get $id)) (i32.const 1))))))
-            (local.set $n (i32.add (local.get $n) (i32.const 1)))
-            (br $bagLoop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rowLoop))))
+                  (then (i32.store8 (i32.add (local.get $touched) (local.get $id)) (i32.const 1))))`)})
 )
 `;

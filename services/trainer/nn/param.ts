@@ -73,16 +73,16 @@ export interface ParamBuffers {
 }
 
 /**
- * Allocates buffers: in the kernel memory where the engine has WebAssembly SIMD (shared by the
- * run's threads, and used in place by the kernels), else in SharedArrayBuffers when `shared`.
+ * Allocates buffers: in this thread's kernel memory where the engine has WebAssembly SIMD (shared
+ * with the threads that train the model, and used in place by the kernels), else in
+ * SharedArrayBuffers when `shared`.
  */
 export function allocateBuffers(layout: ParamLayout, shared: boolean): ParamBuffers {
   // Whole 32-bit words of touched flags, so that Adam can skip four untouched rows with one read.
   const touchedBytes = Math.max(4, Math.ceil(layout.sparseRows / 4) * 4);
   if (wasmSimdAvailable()) {
-    const floats = (n: number): Float32Array => residentFloats(n);
     const { at, buffer } = wasmArena().resident(touchedBytes);
-    return { values: floats(layout.totalSize), grads: floats(layout.totalSize), touched: new Uint8Array(buffer, at, layout.sparseRows) };
+    return { values: residentFloats(layout.totalSize), grads: residentFloats(layout.totalSize), touched: new Uint8Array(buffer, at, layout.sparseRows) };
   }
   const make = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
     shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);

@@ -32,14 +32,15 @@ export function wasmSimdAvailable(): boolean {
 }
 
 /**
- * The memory all kernel modules of a training run import, shared by its threads: the main thread
- * creates it, gradient workers get it in their workerData (see kernelMemoryWorkerData) before their
- * kernels instantiate. Parameters, gradients and Adam's moments live in it (resident), so the
- * kernels work on them in place. Each thread also has a region of its own for the workspace
- * (arrays kept there across calls: the step's logits and their gradient, used in place) and,
- * above it, the scratch each call copies its other operands into. Space is handed out from a
- * pointer in the memory's first word, atomically, and never returned: a run's buffers live as
- * long as the process, and a region outgrown is left for a twice larger one.
+ * The memory the kernel modules of a thread import, shared with the threads that train the same
+ * model: the main thread creates it (one per model, see freshKernelMemory), gradient workers get
+ * it in their workerData (see kernelMemoryWorkerData) before their kernels instantiate.
+ * Parameters, gradients and Adam's moments live in it (resident), so the kernels work on them in
+ * place. Each thread also has a region of its own for the workspace (arrays kept there across
+ * calls: the step's logits and their gradient, used in place) with, above it, the scratch each
+ * call copies its other operands into, and a region for its step frame. Space is handed out from
+ * a pointer in the memory's first word, atomically, and never returned within the memory (which
+ * is freed whole with its model); a region outgrown is left for a twice larger one.
  */
 export interface WasmArena {
   /** The workspace's first `floats` floats, zeroed; the same memory on every call, so a new view ends the last one's use. */
@@ -48,7 +49,7 @@ export interface WasmArena {
   addressOf(x: ArrayBufferView): number;
   /** The memory's buffer with `bytes` of room from the returned address, above the workspace. */
   scratch(bytes: number): { readonly at: number; readonly buffer: SharedArrayBuffer };
-  /** `bytes` of zeroed memory of its own for the life of the process, 16-byte aligned. */
+  /** `bytes` of zeroed memory of its own for the life of this memory, 16-byte aligned. */
   resident(bytes: number): { readonly at: number; readonly buffer: SharedArrayBuffer };
   /**
    * `floats` zeroed floats of the open step frame, or null outside one. A frame holds a step's

@@ -49,7 +49,10 @@ export class KubernetesApi {
         throw new Error(`${join(dir, file)}: not readable (is a service-account token mounted? automountServiceAccountToken: true)`, { cause: err });
       }
     };
-    const [token, ca, namespace] = await Promise.all([read('token'), read('ca.crt'), read('namespace')]);
+    // One after another, so that a missing mount always names the token first.
+    const token = await read('token');
+    const ca = await read('ca.crt');
+    const namespace = await read('namespace');
     // An IPv6 service address needs brackets in a URL.
     const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return { api: new KubernetesApi({ server, token, ca, timeoutMs }), namespace };

@@ -16,7 +16,7 @@ export async function warmRanking(service: RankingService, maxCandidates: number
   const { dim, modelVersion } = service.model.info;
   const candidates = Math.min(WARMUP_CANDIDATES, maxCandidates);
   const bytes = (length: number): Buffer => Buffer.from(Float32Array.from({ length }, () => Math.random() * 2 - 1).buffer);
-  const request = { requestId: 'warm-up', modelVersion, dim, userEmbedding: bytes(dim), userBias: 0, itemEmbeddings: bytes(candidates * dim), itemBiases: bytes(candidates), topK: 10, timeoutMs: 0 };
+  const request = { requestId: 'warm-up', modelVersion, dim, userEmbedding: bytes(dim), userBias: 0, itemEmbeddings: bytes(candidates * dim), itemBiases: bytes(candidates), topK: 10, timeoutMs: 0, itemIds: [], bundleRows: Buffer.alloc(0) };
   for (let i = 0; i < WARMUP_CALLS; i++) await service.rank(request, {});
   logger.info({ calls: WARMUP_CALLS, ms: Math.round(performance.now() - startedMs) }, 'ranking warmed up');
 }

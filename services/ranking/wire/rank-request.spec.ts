@@ -17,6 +17,8 @@ function request(overrides: Partial<RankRequest__Output> = {}): RankRequest__Out
     itemBiases: float32Bytes(new Float32Array([0.1, 0.2, 0.3])),
     topK: 0,
     timeoutMs: 0,
+    itemIds: [],
+    bundleRows: Buffer.alloc(0),
     ...overrides,
   };
 }

@@ -13,7 +13,8 @@ import type { Item } from '../../../shared/features/index.js';
 import { createLogger, createMemorySink } from '../../../shared/logging/index.js';
 import type { MemorySink } from '../../../shared/logging/index.js';
 import { DurableShard } from './durable-shard.js';
-import type { DurableShardOptions, EmbeddedItems, RecoveryModel } from './durable-shard.js';
+import type { EmbeddedItems } from '../../../shared/item-net/index.js';
+import type { DurableShardOptions, RecoveryModel } from './durable-shard.js';
 
 const CHILD = fileURLToPath(new URL(`../testing/durable-shard-crash-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 const DIM = 4;

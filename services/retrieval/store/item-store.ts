@@ -24,6 +24,8 @@ export class ItemStore {
   private items: (Item | undefined)[];
   private embeddingRows: Float32Array;
   private biasValues: Float32Array;
+  /** Per slot, 1 when the embedding is the one the served bundle gives its own item of that id (see markBundleRows). */
+  private bundleFlags: Uint8Array;
   private readonly slotById = new Map<string, number>();
   private readonly freeSlots: number[] = [];
   private slotsInUse = 0;
@@ -37,6 +39,7 @@ export class ItemStore {
     this.items = new Array<Item | undefined>(capacity).fill(undefined);
     this.embeddingRows = new Float32Array(capacity * dim);
     this.biasValues = new Float32Array(capacity);
+    this.bundleFlags = new Uint8Array(capacity);
   }
 
   /** Items held. */
@@ -94,6 +97,30 @@ export class ItemStore {
     return this.biasValues[slot];
   }
 
+  /** Whether the embedding in a slot is the served bundle's own (ranking holds the same values by id). */
+  isBundleRow(slot: number): boolean {
+    return this.bundleFlags[slot] === 1;
+  }
+
+  /**
+   * Flags the slots whose raw item equals the bundle's item of that id (`catalog`, the served
+   * bundle's items; the store's embeddings must be that bundle's ItemNet output): their
+   * embeddings are the ones a ranking replica computes from the same bundle. Any later put of
+   * the slot clears its flag, even with equal features (it is then shipped, never wrongly
+   * omitted). Returns how many slots are flagged.
+   */
+  markBundleRows(catalog: readonly Item[]): number {
+    let flagged = 0;
+    for (const item of catalog) {
+      const slot = this.slotById.get(item.id);
+      if (slot === undefined) continue;
+      const same = this.items[slot] === item || JSON.stringify(this.items[slot]) === JSON.stringify(item);
+      this.bundleFlags[slot] = same ? 1 : 0;
+      flagged += same ? 1 : 0;
+    }
+    return flagged;
+  }
+
   /**
    * Makes room for `slots` slots at once, so that a large batch does not
    * copy the arrays at every doubling (one copy of 512k rows blocks for
@@ -144,6 +171,7 @@ export class ItemStore {
     this.items[slot] = undefined;
     this.embeddingRows.fill(0, slot * this.dim, (slot + 1) * this.dim);
     this.biasValues[slot] = 0;
+    this.bundleFlags[slot] = 0;
     this.freeSlots.push(slot);
     return slot;
   }
@@ -158,7 +186,7 @@ export class ItemStore {
   /** Approximate heap bytes held by the store, raw features included. */
   memoryBytes(): number {
     // About 64 bytes per id and map entry, and 200 per raw item object (a handful of short features).
-    return this.embeddingRows.byteLength + this.biasValues.byteLength + this.attributes.memoryBytes() + this.size * (64 + 200);
+    return this.embeddingRows.byteLength + this.biasValues.byteLength + this.bundleFlags.byteLength + this.attributes.memoryBytes() + this.size * (64 + 200);
   }
 
   private place(slot: number, item: Item, embeddings: Float32Array, offset: number, bias: number): void {
@@ -172,6 +200,7 @@ export class ItemStore {
     this.slotById.set(item.id, slot);
     this.embeddingRows.set(embeddings.subarray(offset, offset + this.dim), slot * this.dim);
     this.biasValues[slot] = bias;
+    this.bundleFlags[slot] = 0;
     this.attributes.set(slot, item.features);
     if (slot >= this.slotsInUse) this.slotsInUse = slot + 1;
   }
@@ -183,6 +212,9 @@ export class ItemStore {
     const biases = new Float32Array(capacity);
     biases.set(this.biasValues);
     this.biasValues = biases;
+    const flags = new Uint8Array(capacity);
+    flags.set(this.bundleFlags);
+    this.bundleFlags = flags;
     const old = this.ids.length;
     this.ids.length = capacity;
     this.ids.fill(undefined, old);

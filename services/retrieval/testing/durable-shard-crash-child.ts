@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { createLogger } from '../../../shared/logging/index.js';
 import type { Item } from '../../../shared/features/index.js';
 import { DurableShard } from '../durability/durable-shard.js';
-import type { EmbeddedItems } from '../durability/durable-shard.js';
+import type { EmbeddedItems } from '../../../shared/item-net/index.js';
 
 const DIM = 4;
 const MODEL_VERSION = 'crash-v1';

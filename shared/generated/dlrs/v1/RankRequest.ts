@@ -26,11 +26,12 @@ export interface RankRequest {
    */
   'userBias'?: (number | string);
   /**
-   * n x d little-endian float32: the candidates' e_i, n from 1 to the configured maximum.
+   * n x d little-endian float32: the candidates' e_i, n from 1 to the configured maximum. With
+   * bundle_rows: only the rows of the candidates not flagged there, in candidate order.
    */
   'itemEmbeddings'?: (Buffer | Uint8Array | string);
   /**
-   * n little-endian float32: the candidates' b_i.
+   * n little-endian float32: the candidates' b_i. With bundle_rows: as item_embeddings.
    */
   'itemBiases'?: (Buffer | Uint8Array | string);
   /**
@@ -41,6 +42,19 @@ export interface RankRequest {
    * On RankStream only: the request's time budget in ms (0 = the stream's default).
    */
   'timeoutMs'?: (number);
+  /**
+   * The n candidates' ids; needed with bundle_rows, ignored without.
+   */
+  'itemIds'?: (string)[];
+  /**
+   * Empty = every candidate's e_i and b_i are in item_embeddings and item_biases. Else one byte
+   * per candidate: 1 = its e_i and b_i are those model_version's ItemNet gives the bundle's item
+   * of that id (SearchResult.bundle_rows), and ranking takes them from its own copy of the
+   * bundle; 0 = they are in item_embeddings and item_biases. Needs model_version, and a replica
+   * that answered EmbedUsers with resolves_bundle_items. An id not in the bundle is
+   * FAILED_PRECONDITION naming it (never scored with other values).
+   */
+  'bundleRows'?: (Buffer | Uint8Array | string);
 }
 
 /**
@@ -68,11 +82,12 @@ export interface RankRequest__Output {
    */
   'userBias': (number);
   /**
-   * n x d little-endian float32: the candidates' e_i, n from 1 to the configured maximum.
+   * n x d little-endian float32: the candidates' e_i, n from 1 to the configured maximum. With
+   * bundle_rows: only the rows of the candidates not flagged there, in candidate order.
    */
   'itemEmbeddings': (Buffer);
   /**
-   * n little-endian float32: the candidates' b_i.
+   * n little-endian float32: the candidates' b_i. With bundle_rows: as item_embeddings.
    */
   'itemBiases': (Buffer);
   /**
@@ -83,4 +98,17 @@ export interface RankRequest__Output {
    * On RankStream only: the request's time budget in ms (0 = the stream's default).
    */
   'timeoutMs': (number);
+  /**
+   * The n candidates' ids; needed with bundle_rows, ignored without.
+   */
+  'itemIds': (string)[];
+  /**
+   * Empty = every candidate's e_i and b_i are in item_embeddings and item_biases. Else one byte
+   * per candidate: 1 = its e_i and b_i are those model_version's ItemNet gives the bundle's item
+   * of that id (SearchResult.bundle_rows), and ranking takes them from its own copy of the
+   * bundle; 0 = they are in item_embeddings and item_biases. Needs model_version, and a replica
+   * that answered EmbedUsers with resolves_bundle_items. An id not in the bundle is
+   * FAILED_PRECONDITION naming it (never scored with other values).
+   */
+  'bundleRows': (Buffer);
 }

@@ -82,7 +82,7 @@ export class RankingService {
 
   private async rankOnce(request: RankRequest__Output, options: SubmitOptions): Promise<RankResponse> {
     const model = this.modelFor(request.modelVersion);
-    const { rows, candidates } = parseRankRequest(request, model.info.dim, this.limits.maxCandidates);
+    const { rows, candidates } = parseRankRequest(request, model.info.dim, this.limits.maxCandidates, model.description.itemTable);
     const scores = await model.rank(rows, candidates, options);
     return {
       requestId: request.requestId,
@@ -107,6 +107,7 @@ export class RankingService {
       count,
       embeddings: float32Bytes(embeddings),
       biases: float32Bytes(biases),
+      resolvesBundleItems: model.description.itemTable !== undefined,
     };
   }
 

@@ -63,7 +63,12 @@ export async function startRankingServer(options: RankingServerOptions): Promise
   const rankingMetrics = createRankingMetrics(metrics);
   const settings = servingSettings(config);
   const limits = { maxCandidates: config.maxCandidates, maxProfiles: config.maxProfiles };
-  const loadModel = async (bundlePath: string): Promise<LoadedModel> => LoadedModel.load(await describe(bundlePath), settings, logger, (network) => rankingMetrics.observe(network));
+  const loadModel = async (bundlePath: string): Promise<LoadedModel> => {
+    const description = await describe(bundlePath);
+    const table = description.itemTable;
+    if (table !== undefined) logger.info({ modelVersion: description.modelVersion, items: table.size, bytes: table.memoryBytes() }, 'item table built');
+    return LoadedModel.load(description, settings, logger, (network) => rankingMetrics.observe(network));
+  };
 
   const state: { service?: RankingService } = {};
   const serving = (): RankingService => {

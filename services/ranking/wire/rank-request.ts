@@ -1,6 +1,7 @@
 import type { RankRequest__Output } from '../../../shared/generated/dlrs/v1/RankRequest.js';
 import { checkFinite, checkFloat32Rows, float32RowCount } from './float32-bytes.js';
 import { DlrsError } from '../../../shared/errors/index.js';
+import type { ItemTable } from '../model/item-table.js';
 
 /** One Rank request's rows, as little-endian float32 bytes (the request's own, not copied): one user against n candidates. */
 export interface RankRows {
@@ -27,11 +28,12 @@ export interface ParsedRankRequest {
  * candidates' values are checked for NaN and infinities by the inference worker, in the batch
  * (see {@link checkCandidatesFinite}); the user's here.
  */
-export function parseRankRequest(request: RankRequest__Output, dim: number, maxCandidates: number): ParsedRankRequest {
+export function parseRankRequest(request: RankRequest__Output, dim: number, maxCandidates: number, table?: ItemTable): ParsedRankRequest {
   if (request.dim !== dim) throw new DlrsError('INVALID_ARGUMENT', `is ${request.dim}; the model's embedding dimension is ${dim}`, { field: 'dim' });
   const userRows = checkFloat32Rows(request.userEmbedding, dim, 'user_embedding');
   if (userRows !== 1) throw new DlrsError('INVALID_ARGUMENT', `holds ${userRows} rows; one embedding of ${dim} float32 values is expected`, { field: 'user_embedding' });
   if (!Number.isFinite(request.userBias)) throw new DlrsError('INVALID_ARGUMENT', `is ${request.userBias}; it must be finite`, { field: 'user_bias' });
+  if (request.bundleRows.length > 0) return resolveBundleRows(request, dim, maxCandidates, table);
   const candidates = float32RowCount(request.itemEmbeddings, dim, 'item_embeddings');
   if (candidates === 0) throw new DlrsError('INVALID_ARGUMENT', 'holds no candidates; at least one is needed', { field: 'item_embeddings' });
   if (candidates > maxCandidates) {
@@ -45,6 +47,53 @@ export function parseRankRequest(request: RankRequest__Output, dim: number, maxC
     rows: { userEmbedding: request.userEmbedding, userBias: request.userBias, itemEmbeddings: request.itemEmbeddings, itemBiases: request.itemBiases },
     candidates,
   };
+}
+
+/**
+ * A request whose flagged candidates come by id (RankRequest.bundle_rows): their e_i and b_i
+ * from the served model's item table, the others' from the request, assembled in candidate
+ * order. The caller has checked model_version against the served model (the table is that
+ * model's); an empty one is refused here, so that a model switch between EmbedUsers and Rank
+ * cannot pair the table of one version with a user of another. An id the table lacks is
+ * FAILED_PRECONDITION naming it: that candidate is never scored with other values.
+ */
+function resolveBundleRows(request: RankRequest__Output, dim: number, maxCandidates: number, table: ItemTable | undefined): ParsedRankRequest {
+  const flags = request.bundleRows;
+  const candidates = flags.length;
+  if (table === undefined) throw new DlrsError('FAILED_PRECONDITION', 'is set, but this replica holds no bundle items; send every candidate\'s embedding', { field: 'bundle_rows' });
+  if (request.modelVersion === '') throw new DlrsError('INVALID_ARGUMENT', 'is required with bundle_rows', { field: 'model_version' });
+  if (candidates > maxCandidates) throw new DlrsError('INVALID_ARGUMENT', `holds ${candidates} candidates; at most ${maxCandidates} are allowed`, { field: 'bundle_rows' });
+  if (request.itemIds.length !== candidates) throw new DlrsError('INVALID_ARGUMENT', `holds ${request.itemIds.length} ids for ${candidates} candidates`, { field: 'item_ids' });
+  let shipped = 0;
+  for (let i = 0; i < candidates; i++) {
+    if (flags[i] > 1) throw new DlrsError('INVALID_ARGUMENT', `holds ${flags[i]} at ${i}; each byte is 0 or 1`, { field: 'bundle_rows' });
+    shipped += 1 - flags[i];
+  }
+  const rows = float32RowCount(request.itemEmbeddings, dim, 'item_embeddings');
+  if (rows !== shipped) throw new DlrsError('INVALID_ARGUMENT', `holds ${rows} rows for the ${shipped} candidates not in bundle_rows`, { field: 'item_embeddings' });
+  const biasCount = float32RowCount(request.itemBiases, 1, 'item_biases');
+  if (biasCount !== shipped) throw new DlrsError('INVALID_ARGUMENT', `holds ${biasCount} values for the ${shipped} candidates not in bundle_rows`, { field: 'item_biases' });
+  const embeddings = new Float32Array(candidates * dim);
+  const biases = new Float32Array(candidates);
+  const embeddingBytes = new Uint8Array(embeddings.buffer);
+  const biasBytes = new Uint8Array(biases.buffer);
+  const rowBytes = 4 * dim;
+  for (let i = 0, packed = 0; i < candidates; i++) {
+    if (flags[i] === 0) {
+      // The request's bytes may sit at any offset: copied as bytes.
+      embeddingBytes.set(request.itemEmbeddings.subarray(packed * rowBytes, (packed + 1) * rowBytes), i * rowBytes);
+      biasBytes.set(request.itemBiases.subarray(4 * packed, 4 * packed + 4), 4 * i);
+      packed++;
+      continue;
+    }
+    const row = table.rowOf(request.itemIds[i]);
+    if (row === undefined) {
+      throw new DlrsError('FAILED_PRECONDITION', `'${request.itemIds[i]}' is not an item of model ${request.modelVersion}'s bundle; send its embedding`, { field: `item_ids[${i}]` });
+    }
+    embeddings.set(table.embeddings.subarray(row * dim, (row + 1) * dim), i * dim);
+    biases[i] = table.biases[row];
+  }
+  return { rows: { userEmbedding: request.userEmbedding, userBias: request.userBias, itemEmbeddings: embeddingBytes, itemBiases: biasBytes }, candidates };
 }
 
 /**

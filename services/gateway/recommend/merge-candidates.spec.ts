@@ -4,15 +4,20 @@ import { mergeCandidates } from './merge-candidates.js';
 
 const DIM = 2;
 
-/** A shard's result whose item `id` has the embedding [value, -value] and the bias value / 10. */
-function result(items: [id: string, similarity: number, value: number][]): SearchResult__Output {
+/**
+ * A shard's result whose item `id` has the embedding [value, -value] and the bias value / 10;
+ * with `bundleIds`, those items are flagged as bundle rows and their rows left out.
+ */
+function result(items: [id: string, similarity: number, value: number][], bundleIds?: ReadonlySet<string>): SearchResult__Output {
   const floats = (values: number[]): Buffer => Buffer.from(Float32Array.from(values).buffer);
+  const shipped = items.filter(([id]) => bundleIds?.has(id) !== true);
   return {
     itemIds: items.map(([id]) => id),
     similarities: floats(items.map(([, similarity]) => similarity)),
-    embeddings: floats(items.flatMap(([, , value]) => [value, -value])),
-    biases: floats(items.map(([, , value]) => value / 10)),
-  } as SearchResult__Output;
+    embeddings: floats(shipped.flatMap(([, , value]) => [value, -value])),
+    biases: floats(shipped.map(([, , value]) => value / 10)),
+    bundleRows: bundleIds === undefined ? Buffer.alloc(0) : Buffer.from(items.map(([id]) => (bundleIds.has(id) ? 1 : 0))),
+  };
 }
 
 const rows = (buffer: Buffer): number[] => [...new Float32Array(buffer.buffer, buffer.byteOffset, buffer.length / 4)];
@@ -49,8 +54,42 @@ describe('mergeCandidates', () => {
     assert.equal(empty.embeddings.length, 0);
   });
 
+  it('keeps the flags of bundle rows and ships only the other rows, in candidate order, beside a shard that sent every row', () => {
+    const merged = mergeCandidates(
+      [
+        result(
+          [
+            ['a', 0.9, 1],
+            ['c', 0.5, 3],
+            ['e', 0.45, 6],
+            ['x', 0.2, 9],
+          ],
+          new Set(['a', 'x']),
+        ),
+        result([
+          ['b', 0.5, 2],
+          ['c', 0.7, 4],
+          ['d', 0.1, 5],
+        ]),
+      ],
+      DIM,
+      4,
+    );
+    assert.deepEqual(merged.itemIds, ['a', 'e', 'b', 'c']);
+    assert.deepEqual([...(merged.bundleRows ?? [])], [1, 0, 0, 0]);
+    assert.deepEqual(rows(merged.embeddings), [6, -6, 2, -2, 4, -4]);
+    assert.deepEqual(rows(merged.biases).map((b) => Math.round(b * 10) / 10), [0.6, 0.2, 0.4]);
+    assert.equal(mergeCandidates([result([['a', 0.3, 1]])], DIM, 5).bundleRows, undefined);
+  });
+
+  it('refuses bundle_rows whose length or flags do not match the rows sent', () => {
+    const flagged = result([['a', 0.3, 1], ['b', 0.2, 2]], new Set(['a']));
+    assert.throws(() => mergeCandidates([{ ...flagged, bundleRows: Buffer.from([1]) }], DIM, 5), /bundle_rows hold 1 bytes for 2 items/);
+    assert.throws(() => mergeCandidates([{ ...flagged, bundleRows: Buffer.from([0, 0]) }], DIM, 5), /embeddings hold 8 bytes for 2 items of dimension 2/);
+  });
+
   it('refuses a result whose embeddings do not match its ids and dimension', () => {
-    const bad = { ...result([['a', 0.3, 1]]), embeddings: Buffer.alloc(4) } as SearchResult__Output;
+    const bad = { ...result([['a', 0.3, 1]]), embeddings: Buffer.alloc(4) };
     assert.throws(() => mergeCandidates([bad], DIM, 5), /embeddings hold 4 bytes for 1 items of dimension 2/);
   });
 });

@@ -17,6 +17,9 @@ export async function warmRanking(service: RankingService, maxCandidates: number
   const candidates = Math.min(WARMUP_CANDIDATES, maxCandidates);
   const bytes = (length: number): Buffer => Buffer.from(Float32Array.from({ length }, () => Math.random() * 2 - 1).buffer);
   const request = { requestId: 'warm-up', modelVersion, dim, userEmbedding: bytes(dim), userBias: 0, itemEmbeddings: bytes(candidates * dim), itemBiases: bytes(candidates), topK: 10, timeoutMs: 0, itemIds: [], bundleRows: Buffer.alloc(0) };
-  for (let i = 0; i < WARMUP_CALLS; i++) await service.rank(request, {});
+  // With an item table, every other call names its candidates by id (the gateway's usual request).
+  const ids = service.model.description.itemTable?.idsOf(candidates);
+  const byId = ids === undefined || ids.length === 0 ? request : { ...request, itemEmbeddings: Buffer.alloc(0), itemBiases: Buffer.alloc(0), itemIds: ids, bundleRows: Buffer.alloc(ids.length, 1) };
+  for (let i = 0; i < WARMUP_CALLS; i++) await service.rank(i % 2 === 0 ? request : byId, {});
   logger.info({ calls: WARMUP_CALLS, ms: Math.round(performance.now() - startedMs) }, 'ranking warmed up');
 }

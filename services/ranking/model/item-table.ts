@@ -35,6 +35,16 @@ export class ItemTable {
     return this.rowById.get(id);
   }
 
+  /** Up to `count` ids of the table (synthetic requests before SERVING). */
+  idsOf(count: number): string[] {
+    const ids: string[] = [];
+    for (const id of this.rowById.keys()) {
+      if (ids.length >= count) break;
+      ids.push(id);
+    }
+    return ids;
+  }
+
   /** Approximate bytes: the float rows, and about 56 per id and map entry (53 measured with 1M ids of up to 8 characters). */
   memoryBytes(): number {
     return this.embeddings.byteLength + this.biases.byteLength + this.size * 56;

@@ -1,7 +1,6 @@
 // Rank with candidates named by id (RankRequest.bundle_rows) over the real serving path: a
 // trained bundle, real retrieval shards (USearch, ItemNet under ONNX Runtime), real ranking.
 import assert from 'node:assert/strict';
-import { DlrsError } from '../../shared/errors/index.js';
 import type { EmbedUsersResponse__Output } from '../../shared/generated/dlrs/v1/EmbedUsersResponse.js';
 import type { RankingClient } from '../../shared/generated/dlrs/v1/Ranking.js';
 import type { RankRequest } from '../../shared/generated/dlrs/v1/RankRequest.js';
@@ -9,21 +8,12 @@ import type { RankResponse__Output } from '../../shared/generated/dlrs/v1/RankRe
 import type { SearchResult__Output } from '../../shared/generated/dlrs/v1/SearchResult.js';
 import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
+import { failure } from '../fixtures/dlrs-failure.js';
 import { call } from '../fixtures/retrieval-shard.js';
 import { startServingStack } from '../fixtures/serving-stack.js';
 import type { ServingStack } from '../fixtures/serving-stack.js';
 
 const CANDIDATES = 40;
-
-async function failure(promise: Promise<unknown>): Promise<DlrsError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DlrsError, String(error));
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('Rank by id (bundle_rows) over real shards and ranking', function () {
   this.timeout(120_000);

@@ -90,7 +90,8 @@ function resolveBundleRows(request: RankRequest__Output, dim: number, maxCandida
     if (row === undefined) {
       throw new DlrsError('FAILED_PRECONDITION', `'${request.itemIds[i]}' is not an item of model ${request.modelVersion}'s bundle; send its embedding`, { field: `item_ids[${i}]` });
     }
-    embeddings.set(table.embeddings.subarray(row * dim, (row + 1) * dim), i * dim);
+    // Element by element: a subarray per candidate would allocate a view each.
+    for (let j = 0, from = row * dim, to = i * dim; j < dim; j++) embeddings[to + j] = table.embeddings[from + j];
     biases[i] = table.biases[row];
   }
   return { rows: { userEmbedding: request.userEmbedding, userBias: request.userBias, itemEmbeddings: embeddingBytes, itemBiases: biasBytes }, candidates };

@@ -20,6 +20,25 @@ function values(store: ItemStore, field: number, allowed: string[]): AttributeCo
 }
 
 describe('ItemStore', () => {
+  it('flags the slots whose item equals the bundle\'s, and any later put or removal clears the flag', () => {
+    const store = new ItemStore(2, FIELDS, 1);
+    const catalog = [item('a', 'red', ['noir'], 1990), item('b', 'blue', [], 2000), item('c', 'red', [], 2010), item('absent', 'red', [], 1)];
+    // a is a parsed copy (as from a snapshot), b the catalog's own object, c has other features.
+    store.put(JSON.parse(JSON.stringify(catalog[0])) as Item, Float32Array.of(1, 2), 0, 0);
+    store.put(catalog[1], Float32Array.of(3, 4), 0, 0);
+    store.put(item('c', 'green', [], 2010), Float32Array.of(5, 6), 0, 0);
+    store.put(item('new', 'red', [], 2020), Float32Array.of(7, 8), 0, 0);
+    assert.equal(store.markBundleRows(catalog), 2);
+    assert.deepEqual(['a', 'b', 'c', 'new'].map((id) => store.isBundleRow(store.slotOf(id) as number)), [true, true, false, false]);
+    store.put(catalog[0], Float32Array.of(1, 2), 0, 0);
+    assert.equal(store.isBundleRow(store.slotOf('a') as number), false, 'a put clears the flag even with equal features');
+    const slotOfB = store.slotOf('b') as number;
+    store.remove('b');
+    store.put(item('d', 'red', [], 1999), Float32Array.of(0, 1), 0, 0);
+    assert.equal(store.slotOf('d'), slotOfB);
+    assert.equal(store.isBundleRow(slotOfB), false, 'a reused slot is not flagged');
+  });
+
   it('keeps embeddings and biases by slot, replaces in place and reuses freed slots', () => {
     const store = new ItemStore(2, FIELDS, 1);
     assert.deepEqual(store.put(item('a', 'red', [], 1990), Float32Array.of(1, 2), 0, 0.5), { slot: 0, replaced: false });

@@ -19,7 +19,7 @@ export const searchResponseArbitrary: fc.Arbitrary<SearchResponse> = fc.record(
     modelVersion: protoText,
     shard: fc.oneof(fc.constant(0), fc.nat(300), fc.constant(0xffffffff)),
     dim: fc.oneof(fc.constant(0), fc.nat(2000)),
-    results: fc.array(fc.record({ itemIds: fc.array(protoText, { maxLength: 40 }), similarities: bytes, embeddings: bytes, biases: bytes }, { requiredKeys: ['itemIds'] }), { maxLength: 3 }),
+    results: fc.array(fc.record({ itemIds: fc.array(protoText, { maxLength: 40 }), similarities: bytes, embeddings: bytes, biases: bytes, bundleRows: bytes }, { requiredKeys: ['itemIds'] }), { maxLength: 3 }),
   },
   { requiredKeys: [] },
 );

@@ -73,10 +73,11 @@ function resolveBundleRows(request: RankRequest__Output, dim: number, maxCandida
   if (rows !== shipped) throw new DlrsError('INVALID_ARGUMENT', `holds ${rows} rows for the ${shipped} candidates not in bundle_rows`, { field: 'item_embeddings' });
   const biasCount = float32RowCount(request.itemBiases, 1, 'item_biases');
   if (biasCount !== shipped) throw new DlrsError('INVALID_ARGUMENT', `holds ${biasCount} values for the ${shipped} candidates not in bundle_rows`, { field: 'item_biases' });
-  const embeddings = new Float32Array(candidates * dim);
-  const biases = new Float32Array(candidates);
-  const embeddingBytes = new Uint8Array(embeddings.buffer);
-  const biasBytes = new Uint8Array(biases.buffer);
+  // Uninitialised (every value is written below) and unpooled, so the float views are aligned: a third of the cost of zeroed arrays.
+  const embeddingBytes = Buffer.allocUnsafeSlow(4 * candidates * dim);
+  const biasBytes = Buffer.allocUnsafeSlow(4 * candidates);
+  const embeddings = new Float32Array(embeddingBytes.buffer, 0, candidates * dim);
+  const biases = new Float32Array(biasBytes.buffer, 0, candidates);
   const rowBytes = 4 * dim;
   for (let i = 0, packed = 0; i < candidates; i++) {
     if (flags[i] === 0) {
@@ -90,8 +91,7 @@ function resolveBundleRows(request: RankRequest__Output, dim: number, maxCandida
     if (row === undefined) {
       throw new DlrsError('FAILED_PRECONDITION', `'${request.itemIds[i]}' is not an item of model ${request.modelVersion}'s bundle; send its embedding`, { field: `item_ids[${i}]` });
     }
-    // Element by element: a subarray per candidate would allocate a view each.
-    for (let j = 0, from = row * dim, to = i * dim; j < dim; j++) embeddings[to + j] = table.embeddings[from + j];
+    embeddings.set(table.embeddings.subarray(row * dim, (row + 1) * dim), i * dim);
     biases[i] = table.biases[row];
   }
   return { rows: { userEmbedding: request.userEmbedding, userBias: request.userBias, itemEmbeddings: embeddingBytes, itemBiases: biasBytes }, candidates };

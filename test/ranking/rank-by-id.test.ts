@@ -7,7 +7,9 @@ import type { RankRequest } from '../../shared/generated/dlrs/v1/RankRequest.js'
 import type { RankResponse__Output } from '../../shared/generated/dlrs/v1/RankResponse.js';
 import type { SearchResult__Output } from '../../shared/generated/dlrs/v1/SearchResult.js';
 import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
+import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
+import { describeBundle, loadRankingConfig, startRankingServer } from '../../services/ranking/index.js';
 import { failure } from '../fixtures/dlrs-failure.js';
 import { call } from '../fixtures/retrieval-shard.js';
 import { startServingStack } from '../fixtures/serving-stack.js';
@@ -84,6 +86,28 @@ describe('Rank by id (bundle_rows) over real shards and ranking', function () {
     assert.deepEqual([unknown.code, unknown.field], ['FAILED_PRECONDITION', 'item_ids[2]']);
     const shortIds = await failure(rank({ ...byId(omitted), itemIds: omitted.itemIds.slice(1) }));
     assert.deepEqual([shortIds.code, shortIds.field], ['INVALID_ARGUMENT', 'item_ids']);
+  });
+
+  it('a replica without the item table says so, and refuses bundle_rows rather than score other values', async () => {
+    const plain = await startRankingServer({
+      config: loadRankingConfig({ env: { DLRS_HOST: '127.0.0.1', DLRS_PORT: '0', DLRS_METRICS_PORT: '0', DLRS_WORKERS: '1', DLRS_SHUTDOWN_TIMEOUT_MS: '1000', DLRS_ITEM_TABLE: 'false' } }),
+      logger: createLogger({ level: 'silent', destination: createMemorySink() }),
+      bundlePath: stack.bundle.dir,
+      describe: (dir) => describeBundle(dir, { itemTable: false }),
+    });
+    const client = createGrpcClient(loadProtos().grpcObject.dlrs.v1.Ranking, { addresses: `127.0.0.1:${plain.port}` });
+    try {
+      const profile = { userId: 'u1', recentItems: stack.bundle.items.slice(0, 3).map((item) => ({ itemId: item.id, weight: 1 })) };
+      const embedded = await callUnary<EmbedUsersResponse__Output>((md, opts, cb) => client.EmbedUsers({ profiles: [profile] }, md, opts, cb));
+      assert.equal(embedded.resolvesBundleItems, false);
+      const omitted = await search(true);
+      const request = { modelVersion: user.modelVersion, dim: user.dim, userEmbedding: user.embeddings, userBias: 0, ...byId(omitted) };
+      const refused = await failure(callUnary<RankResponse__Output>((md, opts, cb) => client.Rank(request, md, opts, cb)));
+      assert.deepEqual([refused.code, refused.field], ['FAILED_PRECONDITION', 'bundle_rows']);
+    } finally {
+      client.close();
+      await plain.close('test done');
+    }
   });
 
   it('serves Recommend through the gateway on this path with ranked, not degraded, answers', async () => {

@@ -6,7 +6,7 @@ SPECS := 'bin/**/*.spec.ts' 'shared/**/*.spec.ts' 'services/**/*.spec.ts' 'bench
 DATA ?= synthetic:small
 MOVIELENS ?= ../shared/data/movielens/ml-latest-small
 
-.PHONY: help install gen gen-check typecheck lint unit test build demo eval eval-similar-items bench-trainer bench-ranking bench-retrieval bench-e2e bench-scale bench-gateway drills drill-retrain loadtest loadtest-local image image-gpu render clean
+.PHONY: help install gen gen-check typecheck lint unit test build demo eval eval-similar-items bench-trainer bench-trainer-scale bench-ranking bench-retrieval bench-e2e bench-scale bench-gateway drills drill-retrain loadtest loadtest-local image image-gpu render clean
 
 help: ## List the targets.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -44,11 +44,14 @@ eval: ## The MAP@k comparison (3 seeds) and the cold-start items comparison on M
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS)
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split cold-items
 
-eval-similar-items: ## Similar-items quality (HitRate@10, MRR of the next item; docs/evaluation.md) on MovieLens latest-small.
+eval-similar-items: ## Similar-items quality (HitRate@10, MRR of the next item) and MAP@10 per Recommend query_mode, 3 seeds (docs/evaluation.md), on MovieLens latest-small.
 	./bin/dlrs.js eval --data movielens:$(MOVIELENS) --split similar-items
 
-bench-trainer: ## Training throughput, FLOPs and wall time on MovieLens latest-small.
+bench-trainer: ## Training throughput, FLOPs and wall time on MovieLens latest-small, JavaScript vs WebAssembly kernels, ratio to PyTorch per core; prints the last scale run.
 	$(NODE_TS) bench/trainer/train-bench.ts
+
+bench-trainer-scale: ## Synthetic 20M interactions, 200k users, 100k items (INTERACTIONS=2000000 for a shorter run, EPOCHS=1): time per epoch, examples per CPU-second, peak RSS, validation MAP@10.
+	$(NODE_TS) bench/trainer/scale-bench.ts $(if $(INTERACTIONS),--interactions $(INTERACTIONS)) $(if $(EPOCHS),--epochs $(EPOCHS))
 
 BENCH_BUNDLE := .data/bench-bundle
 $(BENCH_BUNDLE)/manifest.json:
@@ -93,10 +96,11 @@ bench-scale: ## 1M items (dim 64), 2 shards + ranking + gateway: Recommend k=10 
 bench-gateway: ## The gateway process alone against stand-in tiers at RPS (default 300): its CPU per Recommend and scavenges per 1000 requests (RUNS= repeats; BUNDLE_ROWS=1: tiers that resolve candidates by id).
 	$(NODE_TS) bench/gateway/run-gateway-bench.ts $(if $(RPS),--rps $(RPS)) $(if $(RUNS),--runs $(RUNS)) $(if $(BUNDLE_ROWS),--bundle-rows)
 
-drills: ## Fault and overload drills on the demo topology (synthetic:small, trained once into .data/drills): a PASS/FAIL table, Markdown in reports/drills/ (ONLY=overload,slow,... for some).
+drills: ## Fault and overload drills on the demo topology (synthetic:small, trained once into .data/drills): a PASS/FAIL table, Markdown in reports/drills/ (ONLY=overload,slow,... for some); then, without ONLY, the closed-loop drill (drill-retrain).
 	$(NODE_TS) bench/drills/run-drills.ts $(if $(ONLY),--only $(ONLY))
+	$(if $(ONLY),,$(NODE_TS) bench/drills/retrain-loop-drill.ts)
 
-drill-retrain: ## The closed loop on the demo topology (synthetic:tiny, about 2 min): rollout under load, a failing probe rolled back with no failed call, retrain from the gateway's log with its gate and registry line, online metrics per version.
+drill-retrain: ## The closed loop on its own demo topology (synthetic:tiny, 3-5 min): drifted traffic, warm-started retrain promoted, a relabelled candidate refused, rollout under load, a failing probe rolled back with no failed call, online click-through and new-category share per version.
 	$(NODE_TS) bench/drills/retrain-loop-drill.ts
 
 image: ## Build the CPU container image (needs a Docker engine).

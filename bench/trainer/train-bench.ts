@@ -1,11 +1,11 @@
-// Trainer benchmark: GEMM kernel GFLOP/s, then a full training per thread count on
+// Trainer benchmark: GEMM kernel GFLOP/s and softmax ns per logit, then a full training per thread count on
 // ml-latest-small (or --data): examples/s, FLOPs per example, GFLOP/s, wall time and
 // validation MAP@10 against popularity, for each kernel set (JavaScript, the reference and the before;
 // WebAssembly SIMD, the after) in the same process. Prints a table and writes reports/bench-trainer.json.
 // FLOPs per example differ by thread count, and rightly: each thread's sampled softmax ranks its
 // slice's in-batch targets plus the uniform extras (batch 1024: 1 thread 1024 + 256 candidates
 // per row, 2 threads 512 + 256), so one thread computes a larger softmax for the same examples.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +32,9 @@ const { values } = parseArgs({
 // The issue's PyTorch CPU reference: 70k–120k examples/s on one core for the same model.
 const PYTORCH_PER_CORE = [70_000, 120_000] as const;
 
-function kernelGflops(kernels: KernelsName): Record<string, number> {
-  const { matmulAcc, matmulTransAAcc, matmulTransBAcc } = kernelsNamed(kernels);
+/** GFLOP/s of the GEMM products and ns per logit of the softmax kernels, at one default step's shapes. */
+function kernelFigures(kernels: KernelsName): Record<string, number> {
+  const set = kernelsNamed(kernels);
   // The shapes of a default training step's softmax on each of two threads: 512 rows,
   // d = TRAIN_DEFAULTS.dim, 512 in-batch + 256 sampled candidates.
   const [m, k, n] = [512, TRAIN_DEFAULTS.dim, 512 + TRAIN_DEFAULTS.sampledCandidates];
@@ -42,16 +43,24 @@ function kernelGflops(kernels: KernelsName): Record<string, number> {
   const bt = rand(n * k);
   const g = rand(m * n);
   const out: Record<string, number> = {};
-  const time = (name: string, f: () => void): void => {
+  const seconds = (f: () => void): number => {
     f();
     const reps = 10;
     const t = performance.now();
     for (let i = 0; i < reps; i++) f();
-    out[name] = (2 * m * k * n * reps) / ((performance.now() - t) / 1000) / 1e9;
+    return (performance.now() - t) / 1000 / reps;
   };
-  time('scores U·Eᵀ (matmulTransBAcc)', () => matmulTransBAcc(a, bt, new Float32Array(m * n), m, k, n));
-  time('dU = G·E (matmulAcc)', () => matmulAcc(g, bt, new Float32Array(m * k), m, n, k));
-  time('dE = Gᵀ·U (matmulTransAAcc)', () => matmulTransAAcc(g, a, new Float32Array(n * k), m, n, k));
+  const gflops = (f: () => void): number => (2 * m * k * n) / seconds(f) / 1e9;
+  out['GFLOP/s scores U·Eᵀ (matmulTransBAcc)'] = gflops(() => set.matmulTransBAcc(a, bt, new Float32Array(m * n), m, k, n));
+  out['GFLOP/s dU = G·E (matmulAcc)'] = gflops(() => set.matmulAcc(g, bt, new Float32Array(m * k), m, n, k));
+  out['GFLOP/s dE = Gᵀ·U (matmulTransAAcc)'] = gflops(() => set.matmulTransAAcc(g, a, new Float32Array(n * k), m, n, k));
+  const candidates = Int32Array.from({ length: n }, (_, j) => (j * 7919) % 600);
+  const targetCols = Int32Array.from({ length: m }, (_, r) => r);
+  const targetIds = Int32Array.from(targetCols, (c) => candidates[c]);
+  const logQ = rand(n);
+  const nsPerLogit = (f: () => void): number => (seconds(f) * 1e9) / (m * n);
+  out['ns/logit correctSampledLogits'] = nsPerLogit(() => set.correctSampledLogits(g.slice(), m, n, candidates, logQ, targetIds, targetCols));
+  out['ns/logit softmaxCrossEntropy'] = nsPerLogit(() => set.softmaxCrossEntropy(g.slice(), m, n, targetCols, 1 / 1024));
   return out;
 }
 
@@ -59,8 +68,8 @@ const dataPath = values.data ?? (existsSync(DEFAULT_DATA) ? `movielens:${DEFAULT
 const kernelSets = values.kernels.split(',') as KernelsName[];
 const kernels: Record<string, Record<string, number>> = {};
 for (const set of kernelSets) {
-  kernels[set] = kernelGflops(set);
-  for (const [name, v] of Object.entries(kernels[set])) console.log(`kernel ${set} ${name}: ${v.toFixed(2)} GFLOP/s (1 thread); load average ${loadavg()[0].toFixed(2)}`);
+  kernels[set] = kernelFigures(set);
+  for (const [name, v] of Object.entries(kernels[set])) console.log(`kernel ${set} ${name}: ${v.toFixed(2)} (1 thread); load average ${loadavg()[0].toFixed(2)}`);
 }
 const runs = [];
 for (const set of kernelSets)
@@ -118,6 +127,10 @@ for (const after of runs.filter((r) => r.kernels === 'wasm')) {
       `wall ${before.wallSeconds} → ${after.wallSeconds} s, validation MAP@10 ${before.validationMap10} → ${after.validationMap10}`,
   );
 }
+// The 20M-interaction run takes long enough to have its own target; its last figures, if any.
+const SCALE_REPORT = 'reports/bench-trainer-scale.json';
+if (existsSync(SCALE_REPORT)) console.log(`last scale run (make bench-trainer-scale, ${SCALE_REPORT}): ${readFileSync(SCALE_REPORT, 'utf8').replace(/\s+/g, ' ')}`);
+else console.log(`scale run (20M interactions, 200k users, 100k items): make bench-trainer-scale (INTERACTIONS=2000000 for a shorter run); no ${SCALE_REPORT} yet`);
 await mkdir('reports', { recursive: true });
 await writeFile(values.out, `${JSON.stringify({ kernels, runs }, null, 2)}\n`);
 console.log(`wrote ${values.out}`);

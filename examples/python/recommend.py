@@ -2,14 +2,17 @@
 """A Python client of the dlrs public API (dlrs.v1.Recommender).
 
 Records a user's interactions, asks for recommendations by user id and by inline context,
-sends several requests on one RecommendStream and matches the answers to them by
-request_id, and shows how an invalid request fails (alone, on the stream). Run
-generate.sh first; see README.md.
+asks for items like one of them and like an item outside the catalog given by its features,
+sends several requests (Recommend and SimilarItems) on one RecommendStream and matches the
+answers to them by request_id, and shows how an invalid request fails (alone, on the
+stream). Run generate.sh first; see README.md.
 
     recommend.py TARGET --items ID,ID,... [--user USER] [--token TOKEN] [--ca FILE] [--k K]
+                 [--like-features JSON]
 """
 
 import argparse
+import json
 import os
 import sys
 
@@ -37,10 +40,23 @@ def parse_args(argv):
     parser.add_argument("--token", help="API token, sent as metadata authorization: Bearer TOKEN")
     parser.add_argument("--ca", help="PEM CA certificate of the gateway: use TLS (default: plaintext)")
     parser.add_argument("--k", type=int, default=5, help="items per answer (default 5)")
+    parser.add_argument(
+        "--like-features",
+        help='raw features of an item outside the catalog to find similar items to, as JSON: '
+        'a string for a categorical feature, a list of strings for a multi-valued one, a number '
+        'for a continuous one, e.g. \'{"category":"cat-1","tags":["t1"],"year":1999}\'',
+    )
     args = parser.parse_args(argv)
     args.items = [item for item in args.items.split(",") if item]
     if not args.items:
         parser.error("--items needs at least one item id")
+    if args.like_features is not None:
+        try:
+            args.like_features = json.loads(args.like_features)
+        except json.JSONDecodeError as error:
+            parser.error(f"--like-features is not JSON: {error}")
+        if not isinstance(args.like_features, dict) or not args.like_features:
+            parser.error("--like-features needs a JSON object of at least one feature")
     return args
 
 
@@ -100,6 +116,25 @@ def similar_items(stub, metadata, item_ids, user, k):
             raise RuntimeError(f"SimilarItems returned its own query items {sorted(returned)}")
 
 
+def feature_value(value):
+    """A JSON value as the FeatureValue of its kind: text, texts or number."""
+    if isinstance(value, str):
+        return common_pb2.FeatureValue(text=value)
+    if isinstance(value, list):
+        return common_pb2.FeatureValue(texts=common_pb2.StringList(values=[str(v) for v in value]))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return common_pb2.FeatureValue(number=float(value))
+    raise ValueError(f"feature value {value!r}: expected a string, a list of strings or a number")
+
+
+def similar_to_features(stub, metadata, features, k):
+    """More like an item that is not in the catalog: ItemNet embeds its raw features."""
+    item = common_pb2.Item(features={name: feature_value(value) for name, value in features.items()})
+    response = stub.SimilarItems(recommender_pb2.SimilarItemsRequest(item=item, k=k), metadata=metadata, timeout=TIMEOUT_S)
+    print(f"SimilarItems features={json.dumps(features, sort_keys=True)}: {len(response.items)} items {describe(response)}")
+    print_items(response)
+
+
 def recommend_stream(stub, metadata, user, item_ids, k, exclude_ids):
     """Several requests on one stream; answers arrive as they complete, matched by request_id."""
     requests = {
@@ -107,6 +142,8 @@ def recommend_stream(stub, metadata, user, item_ids, k, exclude_ids):
         "by-context": recommender_pb2.RecommendRequest(request_id="by-context", context=context_of(item_ids), k=k + 1),
         "excluding": recommender_pb2.RecommendRequest(request_id="excluding", user_id=user, k=k, exclude_ids=exclude_ids),
         "too-many": recommender_pb2.RecommendRequest(request_id="too-many", user_id=user, k=INVALID_K),
+        # A SimilarItems request on the same stream: only request_id beside it, answered alike.
+        "similar": recommender_pb2.RecommendRequest(request_id="similar", similar_items=recommender_pb2.SimilarItemsRequest(item_ids=item_ids[:1], k=k)),
     }
     print(f"RecommendStream: {len(requests)} requests on one stream: {' '.join(requests)}")
     unanswered = set(requests)
@@ -147,6 +184,8 @@ def main(argv):
             by_user = recommend(stub, metadata, f"user_id={args.user}", recommender_pb2.RecommendRequest(user_id=args.user, k=args.k))
             recommend(stub, metadata, f"context={','.join(args.items)}", recommender_pb2.RecommendRequest(context=context_of(args.items), k=args.k))
             similar_items(stub, metadata, args.items[:1], args.user, args.k)
+            if args.like_features is not None:
+                similar_to_features(stub, metadata, args.like_features, args.k)
             recommend_stream(stub, metadata, args.user, args.items, args.k, [item.item_id for item in by_user.items])
             show_invalid_unary(stub, metadata, args.user)
         except grpc.RpcError as error:

@@ -29,6 +29,10 @@ const DEFAULT_METRICS_PORT = 9464;
 const DEFAULT_RANKING_ADDRESS = '127.0.0.1:50052';
 /** One retrieval shard on the default port in the single-machine layout. */
 const DEFAULT_RETRIEVAL_ADDRESSES = ['127.0.0.1:50053'];
+/** Ten minutes, the default window of `dlrs report online`: the live metric and the report agree. */
+const DEFAULT_ATTRIBUTION_WINDOW_MS = 600_000;
+/** 100k users × 8 lists of ~10 ids is some 100 MB at most; active users within a window are far fewer. */
+const DEFAULT_ATTRIBUTION_MAX_USERS = 100_000;
 /** Relative to the working directory, like every other dlrs data folder. */
 const DEFAULT_DATA_DIR = 'data/gateway';
 /** The embedded store's file inside the data folder. */
@@ -84,6 +88,14 @@ function addressListField() {
   });
 }
 
+function eventTypeListField() {
+  return configField('a comma-separated list of event types', (raw) => {
+    const list = typeof raw === 'string' ? raw.split(',').map((part) => part.trim()) : raw;
+    if (!Array.isArray(list) || list.length === 0) return undefined;
+    return list.every((type) => typeof type === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(type)) ? (list as string[]) : undefined;
+  });
+}
+
 /** The gateway configuration: `DLRS_*` variables or a config file. */
 export const gatewayConfigDefinition = defineConfig(
   {
@@ -128,6 +140,12 @@ export const gatewayConfigDefinition = defineConfig(
     interactionLogRetentionMs: durationMsField({ min: 0 }).default(DEFAULT_RETENTION_MS),
     /** The oldest log files are deleted while all of them together are larger (0 = no bound). */
     interactionLogMaxTotalBytes: sizeBytesField({ min: 0 }).default(DEFAULT_MAX_TOTAL_BYTES),
+    /** Online click-through: an event on a served item counts for its list within this window (as `dlrs report online --window-ms`). */
+    attributionWindowMs: durationMsField({ min: 1000, max: 86_400_000 }).default(DEFAULT_ATTRIBUTION_WINDOW_MS),
+    /** The event types counted as clicks by the click-through metric (every type counts as engagement). */
+    clickEventTypes: eventTypeListField().default(['click']),
+    /** Users whose recent lists the click-through metric remembers (the least recently served go first). */
+    attributionMaxUsers: integerField({ min: 1, max: 10_000_000 }).default(DEFAULT_ATTRIBUTION_MAX_USERS),
     popularityHalfLifeMs: durationMsField({ min: 1000 }).default(DEFAULT_POPULARITY_HALF_LIFE_MS),
     popularityCapacity: integerField({ min: 1, max: 10_000_000 }).default(DEFAULT_POPULARITY_CAPACITY),
     itemCacheMaxEntries: integerField({ min: 1, max: 100_000_000 }).default(DEFAULT_ITEM_CACHE_MAX_ENTRIES),

@@ -10,6 +10,7 @@ import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteI
 import type { DeleteProfileRequest__Output } from '../../shared/generated/dlrs/v1/DeleteProfileRequest.js';
 import type { DeleteProfileResponse } from '../../shared/generated/dlrs/v1/DeleteProfileResponse.js';
 import type { GetProfileRequest__Output } from '../../shared/generated/dlrs/v1/GetProfileRequest.js';
+import type { Item__Output as ItemMessage } from '../../shared/generated/dlrs/v1/Item.js';
 import type { RecommendRequest__Output } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
 import type { SimilarItemsRequest__Output } from '../../shared/generated/dlrs/v1/SimilarItemsRequest.js';
 import type { RecommendResponse } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
@@ -24,12 +25,13 @@ import type { UserProfile } from '../../shared/generated/dlrs/v1/UserProfile.js'
 import type { InteractionLogWriter } from '../../shared/interaction-log/index.js';
 import { checkItem, requireId } from './field-limits/index.js';
 import { parseInteraction, parseUserEvents, recordEvents } from './ingest/index.js';
+import type { ImpressionAttribution } from './attribution/index.js';
 import type { UserEventLimits } from './ingest/index.js';
 import type { ItemFeatureCache } from './item-cache/index.js';
 import type { PopularityTracker } from './popularity/index.js';
 import type { ProfileStore } from './profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from './profiles/index.js';
-import { checkRequestEnvelope, parseRecommendRequest, parseSimilarItemsRequest, recommend } from './recommend/index.js';
+import { checkRequestEnvelope, parseRecommendRequest, parseSimilarItemsRequest, recommend, similarItemsOnStream } from './recommend/index.js';
 import type { CallBudget, RankingPort, RecommendQuery, RecommendLimits, RetrievalShardPort, StageShares } from './recommend/index.js';
 import type { ShardedCatalog } from './tiers/index.js';
 
@@ -45,8 +47,9 @@ export interface GatewayLimits extends RecommendLimits, UserEventLimits {
   defaultTimeoutMs: number;
 }
 
-/** The unary method a RecommendStream request is traced and counted as. */
+/** The unary methods a RecommendStream request is traced and counted as. */
 const RECOMMEND_METHOD = '/dlrs.v1.Recommender/Recommend';
+const SIMILAR_ITEMS_METHOD = '/dlrs.v1.Recommender/SimilarItems';
 
 /** What the gateway's handlers use. */
 export interface GatewayServiceDeps {
@@ -57,6 +60,8 @@ export interface GatewayServiceDeps {
   itemCache: ItemFeatureCache<Item>;
   popularity: PopularityTracker;
   log?: InteractionLogWriter;
+  /** Online click-through per model version (Prometheus counters); absent: not counted. */
+  attribution?: ImpressionAttribution;
   ranking: RankingPort;
   shards: readonly RetrievalShardPort[];
   catalog: ShardedCatalog;
@@ -91,12 +96,13 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     popularity: deps.popularity,
     itemFeatures,
     itemEmbeddings: (itemIds: readonly string[], budget: CallBudget) => deps.catalog.getEmbeddings(itemIds, budget),
+    embedItem: (item: ItemMessage, budget: CallBudget) => deps.catalog.embedItem(item, budget),
     stageShares: deps.stageShares,
     onDegraded: (reason: string) => degradedCounter.add(1, { reason }),
     logger: deps.logger.child({ component: 'recommend' }),
     now,
   };
-  const ingestDeps = { store: deps.store, spec: deps.spec, itemFeatures, popularity: deps.popularity, log: deps.log, now };
+  const ingestDeps = { store: deps.store, spec: deps.spec, itemFeatures, popularity: deps.popularity, log: deps.log, attribution: deps.attribution, now };
 
   const rejectedCounter = deps.metrics.counter('dlrs_gateway_rejected', 'Recommendations refused at admission because maxRecommendsInFlight were being served');
   let recommendsInFlight = 0;
@@ -122,6 +128,8 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     const { userId, query } = await parse();
     const outcome = await recommend(recommendDeps, query, deadlineMs, signal);
     const titles = await titlesOf(outcome.items.map((item) => item.itemId), deadlineMs);
+    const servedAt = now();
+    deps.attribution?.served(userId, outcome.items.map((item) => item.itemId), outcome.modelVersion, servedAt);
     deps.log?.append({
       type: 'impression',
       userId,
@@ -129,7 +137,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
       items: outcome.items.map((item) => item.itemId),
       scores: outcome.items.map((item) => item.score),
       modelVersion: outcome.modelVersion,
-      timestamp: now(),
+      timestamp: servedAt,
       ...(outcome.degradedReasons.length > 0 ? { degradedReasons: outcome.degradedReasons } : {}),
     });
     return {
@@ -165,11 +173,18 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
     overflow: 'wait',
     maxInFlight: deps.limits.maxInFlightPerStream,
     defaultTimeoutMs: deps.limits.defaultTimeoutMs,
-    methodOf: () => RECOMMEND_METHOD,
+    methodOf: (request) => (request.similarItems ? SIMILAR_ITEMS_METHOD : RECOMMEND_METHOD),
     timeoutMsOf: (request) => request.timeoutMs,
     // Before the request's span: an oversized trace context never reaches the propagator.
     admit: (request) => checkRequestEnvelope(request, deps.limits),
-    serve: async (request, deadlineAtMs, signal) => ({ requestId: request.requestId, response: await serveRecommend(request, deadlineAtMs, signal) }),
+    serve: async (request, deadlineAtMs, signal) => ({
+      requestId: request.requestId,
+      response: request.similarItems
+        ? await serveSimilarItems(similarItemsOnStream(request), deadlineAtMs, signal).catch((error: unknown) => {
+            throw underField(error, 'similar_items');
+          })
+        : await serveRecommend(request, deadlineAtMs, signal),
+    }),
     now,
   };
 
@@ -187,7 +202,7 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
           if (message.message !== 'start' || !message.start) throw new DlrsError('INVALID_ARGUMENT', 'the first message of a session must be start', { field: 'start' });
           const userId = requireId(message.start.userId, 'start.user_id');
           const { k, candidates, filter } = message.start;
-          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {}, queryMode: 'QUERY_MODE_UNSPECIFIED' } };
+          start = { userId, request: { requestId: '', user: 'userId', userId, k, candidates, filter, excludeIds: [], includeSeen: false, timeoutMs: 0, traceContext: {}, queryMode: 'QUERY_MODE_UNSPECIFIED', similarItems: null } };
           const first = await serveRecommend(start.request, deadlineOf(context), context.signal).catch((error: unknown) => {
             throw underField(error, 'start');
           });
@@ -244,7 +259,8 @@ function titlesIn(items: ReadonlyMap<string, Item | undefined> | undefined): Map
   return titles;
 }
 
-// A session's start is checked as a Recommend request: its fields are named within `start`.
+// A session's start is checked as a Recommend request, a streamed SimilarItems request as a
+// SimilarItems call: their fields are named within `start` and `similar_items`.
 function underField(error: unknown, parent: string): unknown {
   if (!(error instanceof DlrsError) || error.field === undefined) return error;
   return new DlrsError(error.code, error.rawMessage, { field: `${parent}.${error.field}`, cause: error.cause });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { DlrsError } from '../../shared/errors/index.js';
 import { callUnary } from '../../shared/grpc/index.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
+import type { RecommendStreamResponse__Output } from '../../shared/generated/dlrs/v1/RecommendStreamResponse.js';
 import type { RecordInteractionsResponse__Output } from '../../shared/generated/dlrs/v1/RecordInteractionsResponse.js';
 import type { SimilarItemsRequest } from '../../shared/generated/dlrs/v1/SimilarItemsRequest.js';
 import { startTestGateway } from './testing/start-test-gateway.js';
@@ -30,6 +31,11 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
     assert.fail('expected a failure');
   };
   const ids = (response: RecommendResponse__Output) => response.items.map((item) => item.itemId);
+  /** User u1 views item c: a known user whose seen item is among every query's neighbours. */
+  const viewC = () =>
+    callUnary<RecordInteractionsResponse__Output>((md, o, cb) => gateway.client.RecordInteractions({ events: [{ userId: 'u1', interaction: { itemId: 'c', eventType: 'view', timestampMs: 1000, eventId: 'e1' } }] }, md, o, cb), {
+      deadline: Date.now() + 5000,
+    });
 
   it('answers the nearest items in similarity order with titles, the query items excluded, from both shards', async () => {
     const response = await similar({ requestId: 's1', itemIds: ['a'], k: 3 });
@@ -45,7 +51,7 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
   });
 
   it('ranks the neighbours with RankNet for a given user', async () => {
-    const recorded = await callUnary<RecordInteractionsResponse__Output>((md, o, cb) => gateway.client.RecordInteractions({ events: [{ userId: 'u1', interaction: { itemId: 'c', eventType: 'view', timestampMs: 1000, eventId: 'e1' } }] }, md, o, cb), { deadline: Date.now() + 5000 });
+    const recorded = await viewC();
     assert.equal(recorded.accepted, 1);
     const response = await similar({ itemIds: ['a'], k: 3, userId: 'u1' });
     assert.deepEqual(ids(response), ['b', 'xe', 'c'], 'RankNet order; the seen item c stays allowed');
@@ -73,6 +79,131 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
     assert.deepEqual([k.code, k.field], ['INVALID_ARGUMENT', 'k']);
     const filter = await failure(similar({ itemIds: ['a'], filter: { clauses: [{ field: 'colour', equals: 'red' }] } }));
     assert.deepEqual([filter.code, filter.field], ['INVALID_ARGUMENT', 'filter.clauses[0].field']);
+  });
+
+  describe('by raw features', () => {
+    const embedCalls = () => gateway.shards.reduce((sum, shard) => sum + (shard.calls.get('EmbedItems') ?? 0), 0);
+
+    it("searches every shard with ItemNet's embedding of the features, from one shard", async () => {
+      const response = await similar({ requestId: 'f1', item: { features: { genre: { text: 'drama' } } }, k: 10 });
+      assert.deepEqual(ids(response), ['xd', 'a', 'b', 'xe', 'c'], 'nothing excluded: the item has no id');
+      assert.equal(response.degraded, false);
+      assert.equal(response.modelVersion, 'm1');
+      assert.ok(Math.abs(response.items[0].similarity - 0.95) < 1e-6, 'the query is fakeItemNet(drama) = [1, 0, 0]');
+      assert.equal(embedCalls(), 1, 'one shard embeds');
+      const comedy = await similar({ item: { features: { genre: { text: 'comedy' } } }, k: 1 });
+      assert.ok(Math.abs(comedy.items[0].similarity - 0.95 * 0.5) < 1e-6, 'another genre, another embedding');
+      assert.equal(embedCalls(), 2);
+    });
+
+    it("excludes the item's id when given, and applies filters and exclusions", async () => {
+      assert.deepEqual(ids(await similar({ item: { id: 'a', features: { genre: { text: 'drama' } } }, excludeIds: ['xd'], filter: { clauses: [{ field: 'genre', equals: 'drama' }] } })), ['xe', 'c']);
+    });
+
+    it('ranks the neighbours with RankNet for a given user', async () => {
+      assert.deepEqual(ids(await similar({ item: { features: { genre: { text: 'comedy' } } }, k: 3, userId: 'stranger' })), ['xd', 'a', 'b'], 'an unknown user: similarity order');
+      const recorded = await viewC();
+      assert.equal(recorded.accepted, 1);
+      const response = await similar({ item: { features: { genre: { text: 'comedy' } } }, k: 3, userId: 'u1' });
+      assert.deepEqual(ids(response), ['b', 'xe', 'c'], 'RankNet (bias) order; the seen item c stays allowed');
+      assert.equal(response.degraded, false);
+    });
+
+    it('embeds on the next shard when one fails; all failing is UNAVAILABLE', async () => {
+      gateway.shards[0].behaviour.embedItems = 'unavailable';
+      const both = await Promise.all([similar({ item: { features: { genre: { text: 'drama' } } } }), similar({ item: { features: { genre: { text: 'drama' } } } })]);
+      for (const response of both) {
+        assert.deepEqual(ids(response), ['xd', 'a', 'b', 'xe', 'c']);
+        assert.equal(response.degraded, false);
+      }
+      gateway.shards[1].behaviour.embedItems = 'unavailable';
+      const down = await failure(similar({ item: { features: { genre: { text: 'drama' } } } }));
+      assert.equal(down.code, 'UNAVAILABLE');
+      assert.doesNotMatch(down.message, /fake tier|127\.0\.0\.1/, 'no downstream text or address');
+    });
+
+    it("passes a shard's INVALID_ARGUMENT on at once, named as the caller sent the field", async () => {
+      gateway.shards[0].behaviour.embedItems = 'invalid';
+      gateway.shards[1].behaviour.embedItems = 'invalid';
+      const refused = await failure(similar({ item: { features: { genre: { text: 'drama' } } } }));
+      assert.deepEqual([refused.code, refused.field], ['INVALID_ARGUMENT', 'item.features["genre"]']);
+      assert.equal(embedCalls(), 1, 'not retried on the other shard: the request is at fault');
+    });
+
+    it('never mixes model versions: a shard serving another version than the embedding is left out, flagged', async () => {
+      gateway.shards[0].behaviour.embedItems = 'unavailable';
+      gateway.shards[1].modelVersion = 'm2';
+      const response = await similar({ item: { features: { genre: { text: 'drama' } } } });
+      assert.deepEqual(ids(response), ['xd', 'xe'], "shard 1's items only: shard 1 (m2) embedded, shard 0 serves m1");
+      assert.equal(response.modelVersion, 'm2');
+      assert.deepEqual(response.degradedReasons, ['SHARD_UNAVAILABLE']);
+      assert.match(response.degradedDetail, /shard 0: FAILED_PRECONDITION/);
+    });
+
+    it('refuses both or neither of item_ids and item, and features the model does not have, naming the field', async () => {
+      const both = await failure(similar({ itemIds: ['a'], item: { features: { genre: { text: 'drama' } } } }));
+      assert.deepEqual([both.code, both.field], ['INVALID_ARGUMENT', 'item_ids']);
+      assert.match(both.message, /not both/);
+      const neither = await failure(similar({}));
+      assert.deepEqual([neither.code, neither.field], ['INVALID_ARGUMENT', 'item_ids']);
+      assert.match(neither.message, /item_ids or item is required/);
+      const unknown = await failure(similar({ item: { features: { colour: { text: 'red' } } } }));
+      assert.deepEqual([unknown.code, unknown.field], ['INVALID_ARGUMENT', 'item.features["colour"]']);
+      const kind = await failure(similar({ item: { features: { genre: { number: 3 } } } }));
+      assert.deepEqual([kind.code, kind.field], ['INVALID_ARGUMENT', 'item.features["genre"]']);
+      assert.match(kind.message, /categorical: send text/);
+      const empty = await failure(similar({ item: { id: 'new' } }));
+      assert.deepEqual([empty.code, empty.field], ['INVALID_ARGUMENT', 'item.features']);
+      const long = await failure(similar({ item: { features: { genre: { text: 'd'.repeat(300) } } } }));
+      assert.deepEqual([long.code, long.field], ['INVALID_ARGUMENT', 'item.features["genre"].text']);
+      assert.equal(embedCalls(), 0, 'bad input never reaches a shard');
+    });
+  });
+});
+
+describe('SimilarItems on RecommendStream over a real gRPC gateway and in-test Retrieval/Ranking gRPC servers', () => {
+  let gateway: TestGateway;
+
+  before(async () => {
+    gateway = await startTestGateway();
+  });
+
+  after(async () => {
+    await gateway.stop();
+  });
+
+  it('answers SimilarItems and Recommend requests on one stream by request id; each bad request fails alone, named under similar_items', async () => {
+    const stream = gateway.client.RecommendStream();
+    const answers = new Map<string, RecommendStreamResponse__Output>();
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('data', (message: RecommendStreamResponse__Output) => answers.set(message.requestId, message));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    stream.write({ requestId: 'ids', similarItems: { requestId: 'ignored', itemIds: ['a'], k: 3 } });
+    stream.write({ requestId: 'rec', userId: 'nobody', k: 2 });
+    stream.write({ requestId: 'features', similarItems: { item: { features: { genre: { text: 'drama' } } }, k: 2 } });
+    stream.write({ requestId: 'unknown', similarItems: { itemIds: ['nope'] } });
+    stream.write({ requestId: 'both', userId: 'u1', similarItems: { itemIds: ['a'] } });
+    stream.write({ requestId: 'empty', similarItems: {} });
+    stream.end();
+    await done;
+    assert.deepEqual([...answers.keys()].sort(), ['both', 'empty', 'features', 'ids', 'rec', 'unknown']);
+    assert.deepEqual(answers.get('ids')?.response?.items.map((item) => item.itemId), ['xd', 'b', 'xe']);
+    assert.equal(answers.get('ids')?.response?.requestId, 'ids', "the stream message's request id, not the inner one");
+    assert.deepEqual(answers.get('features')?.response?.items.map((item) => item.itemId), ['xd', 'a']);
+    assert.deepEqual(answers.get('rec')?.response?.degradedReasons, ['POPULAR_FALLBACK'], 'a Recommend request beside them, answered as usual');
+    assert.deepEqual([answers.get('unknown')?.error?.code, answers.get('unknown')?.error?.field], [5, 'similar_items.item_ids[0]']);
+    assert.deepEqual([answers.get('both')?.error?.code, answers.get('both')?.error?.field], [3, 'similar_items']);
+    assert.deepEqual([answers.get('empty')?.error?.code, answers.get('empty')?.error?.field], [3, 'similar_items.item_ids']);
+  });
+
+  it('refuses similar_items on unary Recommend, naming the field', async () => {
+    const refused = await callUnary<RecommendResponse__Output>((md, o, cb) => gateway.client.Recommend({ userId: 'u1', similarItems: { itemIds: ['a'] } }, md, o, cb), { deadline: Date.now() + 5000 }).then(
+      () => assert.fail('expected INVALID_ARGUMENT'),
+      (error: unknown) => DlrsError.from(error),
+    );
+    assert.deepEqual([refused.code, refused.field], ['INVALID_ARGUMENT', 'similar_items']);
   });
 });
 

@@ -105,6 +105,30 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
     }
   });
 
+  it('exports online click-through per model version: impressed items, and those clicked or acted on within the window', async () => {
+    const client = await start({ DLRS_ATTRIBUTION_WINDOW_MS: '60000', DLRS_CLICK_EVENT_TYPES: 'click,tap' });
+    const gateway = running[running.length - 1];
+    const act = (itemId: string, eventType: string, eventId: string) =>
+      callUnary<RecordInteractionsResponse__Output>((md, o, cb) => client.RecordInteractions({ events: [{ userId: 'u1', interaction: { itemId, eventType, eventId } }] }, md, o, cb), options());
+    await record(client, 'u1', 'b', 'e0');
+    const answer = await recommendFor(client, 'u1');
+    assert.equal(answer.modelVersion, 'm1');
+    const shown = answer.items.map((item) => item.itemId);
+    assert.equal(shown.length, 3);
+    const unshown = ['a', 'b', 'c', 'xd', 'xe'].find((id) => !shown.includes(id)) ?? '';
+    await act(shown[0], 'click', 'e1');
+    await act(shown[0], 'tap', 'e2'); // the same (list, item) pair counts once
+    await act(shown[1], 'view', 'e3'); // engagement, not a click
+    await act(unshown, 'click', 'e4'); // not shown: credits nothing
+    const anonymous = await callUnary<RecommendResponse__Output>((md, o, cb) => client.Recommend({ context: { interactions: [{ itemId: 'a', eventType: 'click' }] }, k: 3 }, md, o, cb), options());
+    assert.equal(anonymous.modelVersion, 'm1', 'the anonymous list is served by the model');
+    const metrics = await (await fetch(`http://127.0.0.1:${gateway.metricsPort}/metrics`)).text();
+    const value = (name: string): number => Number(new RegExp(`^${name}_total\\{[^}]*model_version="m1"[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    assert.equal(value('dlrs_gateway_impressed_items'), 3, 'the anonymous list is not counted');
+    assert.equal(value('dlrs_gateway_clicked_items'), 1);
+    assert.equal(value('dlrs_gateway_engaged_items'), 2);
+  });
+
   it('keeps profiles in its data folder and answers unknown users with popular items right after a restart', async () => {
     const first = await start();
     await record(first, 'u1', 'b', 'e1');

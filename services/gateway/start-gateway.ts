@@ -21,6 +21,7 @@ import { EmbeddedProfileStore, RedisProfileStore, monitorProfileStore } from './
 import type { ProfileStore } from './profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from './profiles/index.js';
 import type { RankingPort, RetrievalShardPort } from './recommend/index.js';
+import { ImpressionAttribution } from './attribution/index.js';
 import { searchStreamDecodingClient, shardedCatalog, streamingRankingPort, streamingShardPort, unaryRankingPort, unaryShardPort } from './tiers/index.js';
 
 /** What the gateway takes from the model bundle and the sharding rule. */
@@ -42,10 +43,12 @@ export interface RunningGateway {
 
 /** Events older than this many half-lives weigh under 0.1 % in the popularity seed. */
 const POPULARITY_SEED_HALF_LIVES = 10;
+/** Lists remembered per user for the click-through metric: a user acts on one of the last few pages shown. */
+const ATTRIBUTION_LISTS_PER_USER = 8;
 
 /** Retried on UNAVAILABLE by the client: they change nothing, or write the same result again. */
 const RANKING_IDEMPOTENT_METHODS = ['EmbedUsers', 'Rank', 'GetModel'];
-const RETRIEVAL_IDEMPOTENT_METHODS = ['Search', 'GetItems', 'Stats', 'UpsertItems', 'DeleteItems'];
+const RETRIEVAL_IDEMPOTENT_METHODS = ['Search', 'GetItems', 'EmbedItems', 'Stats', 'UpsertItems', 'DeleteItems'];
 /** The retrieval methods the gateway calls that need the internal token. */
 const RETRIEVAL_ADMIN_METHODS = ['UpsertItems', 'DeleteItems'];
 
@@ -150,7 +153,13 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
       ttlMs: config.itemCacheTtlMs,
     });
 
-    const service = gatewayService({ store, spec: () => model.spec, itemCache, popularity, log, ranking, shards, catalog, limits: gatewayLimits(config), metrics, logger });
+    const attribution = new ImpressionAttribution(metrics, {
+      windowMs: config.attributionWindowMs,
+      clickTypes: new Set(config.clickEventTypes),
+      maxUsers: config.attributionMaxUsers,
+      maxListsPerUser: ATTRIBUTION_LISTS_PER_USER,
+    });
+    const service = gatewayService({ store, spec: () => model.spec, itemCache, popularity, log, attribution, ranking, shards, catalog, limits: gatewayLimits(config), metrics, logger });
     const { packageDefinition } = loadProtos();
     const server = createGrpcServer({
       logger,

@@ -3,6 +3,8 @@ import { DlrsError } from '../../shared/errors/index.js';
 import type { Item } from '../../shared/features/index.js';
 import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
 import type { DeleteItemsResponse } from '../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
+import type { EmbedItemsRequest__Output } from '../../shared/generated/dlrs/v1/EmbedItemsRequest.js';
+import type { EmbedItemsResponse } from '../../shared/generated/dlrs/v1/EmbedItemsResponse.js';
 import type { FeatureValue } from '../../shared/generated/dlrs/v1/FeatureValue.js';
 import type { GetItemsRequest__Output } from '../../shared/generated/dlrs/v1/GetItemsRequest.js';
 import type { GetItemsResponse } from '../../shared/generated/dlrs/v1/GetItemsResponse.js';
@@ -21,7 +23,7 @@ import type { Gauge } from '@opentelemetry/api';
 import type { Logger } from '../../shared/logging/index.js';
 import type { MetricsRegistry } from '../../shared/metrics/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
-import { decodeIds, decodeItems, decodeSearch } from './wire/decode-request.js';
+import { decodeIds, decodeItems, decodeItemsToEmbed, decodeSearch } from './wire/decode-request.js';
 import type { RequestLimits, ShardIdentity } from './wire/decode-request.js';
 import type { DurableShard, RecoveryModel } from './durability/durable-shard.js';
 import { DEFAULT_TURN_BUDGET_MS } from './store/indexed-store.js';
@@ -94,6 +96,20 @@ export class RetrievalService {
     const modelVersion = await this.shard.upsert(items, embedded, model.modelVersion);
     this.recordItemCount();
     return { upserted: items.length, modelVersion };
+  }
+
+  /**
+   * ItemNet's e_i and b_i of items not to be stored, with the served model (the one UpsertItems
+   * embeds with), whose version the answer names; nothing in the shard changes.
+   */
+  async embedItems(request: EmbedItemsRequest__Output): Promise<EmbedItemsResponse> {
+    const model = this.model;
+    if (request.modelVersion !== '' && request.modelVersion !== model.modelVersion) {
+      throw new DlrsError('FAILED_PRECONDITION', `model version ${request.modelVersion} is not served; this shard serves ${model.modelVersion}`, { field: 'model_version' });
+    }
+    const items = decodeItemsToEmbed(request.items, attributeFieldsOf(model.spec), this.limits.maxIds);
+    const { embeddings, biases } = await model.embedder.embed(items);
+    return { modelVersion: model.modelVersion, dim: model.dim, embeddings: floatBytes(embeddings), biases: floatBytes(biases) };
   }
 
   /** Removes items; resolves once the removal is durable. */

@@ -4,6 +4,7 @@ import { confineBundlePath } from '../../shared/bundle/index.js';
 import type { DurableFs } from '../../shared/durable-io/index.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import type { DeleteItemsRequest__Output } from '../../shared/generated/dlrs/v1/DeleteItemsRequest.js';
+import type { EmbedItemsRequest__Output } from '../../shared/generated/dlrs/v1/EmbedItemsRequest.js';
 import type { GetItemsRequest__Output } from '../../shared/generated/dlrs/v1/GetItemsRequest.js';
 import type { LoadModelRequest__Output } from '../../shared/generated/dlrs/v1/LoadModelRequest.js';
 import type { SearchRequest__Output } from '../../shared/generated/dlrs/v1/SearchRequest.js';
@@ -71,6 +72,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
           UpsertItems: unary((request: UpsertItemsRequest__Output) => current().upsertItems(request)),
           DeleteItems: unary((request: DeleteItemsRequest__Output) => current().deleteItems(request)),
           GetItems: unary(async (request: GetItemsRequest__Output) => current().getItems(request)),
+          EmbedItems: unary((request: EmbedItemsRequest__Output) => current().embedItems(request)),
           Stats: unary(async () => current().stats()),
           Snapshot: unary(() => current().snapshot()),
           LoadModel: unary(async (request: LoadModelRequest__Output) => current().loadModel({ ...request, bundlePath: await confineBundlePath(bundleRoot, request.bundlePath) })),

@@ -6,10 +6,10 @@ import { loadDataset } from './datasets/index.js';
 import type { Dataset } from './datasets/index.js';
 import { baselinesFor, featurePopularity, itemIdOrder, lightFmColdItems, randomNewItems, runColdItemsEvaluation, runEvaluation, writeColdItemsReport, writeReport } from './eval/index.js';
 import type { ColdItemRecommender, HeldOutPart, Recommender, SplitMode } from './eval/index.js';
-import { THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_DEFAULTS, deepColdItems, deepRecommender, resolveTrainConfig } from './training/index.js';
+import { QUERY_MODES, THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_DEFAULTS, deepColdItems, deepRecommender, resolveTrainConfig } from './training/index.js';
 import type { StepProgress, TrainConfig } from './training/index.js';
 import { formatStepProgress, stderrProgress } from './progress/index.js';
-import { runSimilarItemsEvaluation } from './eval-similar-items.js';
+import { format as formatSpread, runSimilarItemsEvaluation } from './eval-similar-items.js';
 
 /** The dataset `make eval` reports on, relative to the repository root. */
 export const DEFAULT_EVAL_DATA = 'movielens:../shared/data/movielens/ml-latest-small';
@@ -41,7 +41,9 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png; with
   --split MODE    user: per-user temporal split (default); global: one time cut;
                   cold-items: 20 % of the items are new, models rank only them;
                   similar-items: given a user's last train item, is the next item among its
-                  nearest (deep e_i by inner product and cosine, item-kNN, genre/tag Jaccard)
+                  nearest (deep e_i by inner product and cosine, item-kNN, genre/tag Jaccard);
+                  and MAP@10 of Recommend's query modes for users with 1, 3, 10 recent items,
+                  anonymous contexts and whole histories (one deep fit per seed serves both)
   --held-out P    test: the protocol (default); validation: a tuning run that drops the
                   test part and evaluates on the validation part (never reads test; temporal splits only)
   --out DIR       report root (default ${DEFAULT_REPORT_DIR})
@@ -92,8 +94,9 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
   // The deep model: one fit, early-stopped on the validation rule inside train; `--deep` overrides its options.
   const { refit, ...deepOptions } = options.deep;
   if (options.split === 'similar-items') {
-    const rows = await runSimilarItemsEvaluation(dataset, options.data, name, deepOptions, options.seed, options.out, progress, onStep);
-    for (const r of rows) console.log(`${r.name.padEnd(32)} HitRate@10 ${r.hitRate10.toFixed(4)}  MRR ${r.mrr.toFixed(4)}`);
+    const { similar, modes } = await runSimilarItemsEvaluation(dataset, options.data, name, deepOptions, options.seed, options.seeds, options.out, progress, onStep);
+    for (const r of similar) console.log(`${r.name.padEnd(32)} HitRate@10 ${formatSpread(r.hitRate10)}  MRR ${formatSpread(r.mrr)}`);
+    for (const r of modes) console.log(`${r.group.padEnd(32)} MAP@10 ${QUERY_MODES.map((q) => `${q} ${formatSpread(r.twoStage[q])}`).join('  ')}`);
     return 0;
   }
   if (options.split === 'cold-items') {

@@ -41,6 +41,9 @@ describe('dlrs retrain', () => {
     assert.equal(entry.parent, parent.manifest.modelVersion);
     assert.equal(entry.decision, code === 0 ? 'promote' : 'refuse');
     assert.ok(entry.dataWindow.from <= entry.dataWindow.trainUntil && entry.dataWindow.trainUntil <= entry.dataWindow.to);
+    assert.equal(entry.warmStart, true, 'started from the serving weights');
+    assert.ok((entry.holdout?.organic ?? 0) > 0 && entry.holdout?.exposed === 0, 'a log without impressions keeps every held-out event');
+    assert.deepEqual(candidate.manifest.featureSpec.itemIds.slice(0, parent.manifest.featureSpec.itemIds.length), parent.manifest.featureSpec.itemIds, 'every serving item keeps its row');
     for (const m of ['map@10', 'recall@100']) {
       const v = entry.metrics[m];
       assert.ok(v.low <= v.relative && v.relative <= v.high, `${m} CI brackets the difference`);

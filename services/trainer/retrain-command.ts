@@ -9,19 +9,37 @@ import { DEFAULT_DECISION_RULE, decide, formatDecision, GATE_METRICS } from './r
 import type { DecisionRule } from './retrain/decision-rule.js';
 import { holdoutScores } from './retrain/holdout-scores.js';
 import { appendRegistryEntry } from './retrain/model-registry.js';
+import { bundleWeights } from './retrain/bundle-weights.js';
+import { organicHoldout, readExposures } from './retrain/organic-holdout.js';
+import { formatWarmStart, warmStart } from './retrain/warm-start.js';
+import type { Model } from './model/index.js';
+import { prepareData } from './training/prepare-data.js';
+import type { DataRecipe, PreparedData } from './training/prepare-data.js';
 import type { RegistryEntry } from './retrain/model-registry.js';
 import { parseCommandFlags } from './command-flags.js';
 
+/** Half an hour: a click on a shown item comes within minutes; a later visit to it is the user's own. */
+const DEFAULT_EXPOSURE_WINDOW_MS = 1_800_000;
+
 const USAGE = `Usage: dlrs retrain --log DIR --serving BUNDLE --out DIR [options]
 
-Trains a candidate on the gateway's interaction log (the serving bundle's catalog), holds out the
-most recent window of the log (one time cut), compares candidate and serving model on it (MAP@10,
-Recall@100, paired bootstrap over users) and appends the decision to the registry. Exit code 0:
-promoted, 3: refused (the candidate bundle is still written, for inspection), 2: usage, 1: failure.
+Trains a candidate on the gateway's interaction log (the serving bundle's catalog), starting from
+the serving bundle's weights (warm start: known items and feature values keep their rows, new
+ones start fresh), holds out the most recent window of the log (one time cut) minus the events
+on items impressed to that user just before (organic events only), compares candidate and
+serving model on it, both ranking as the gateway does (300 retrieval candidates reordered by
+RankNet) without the items each user was shown (MAP@10, Recall@100, paired bootstrap over
+users; docs/evaluation.md) and appends the decision to the registry. Exit code 0: promoted, 3: refused (the candidate bundle is still written, for
+inspection), 2: usage, 1: failure.
   --registry FILE         registry.jsonl to append to (default: registry.jsonl beside --out)
+  --exposure-window-ms N  a held-out event on an item impressed to its user at most N ms before is left out (default ${DEFAULT_EXPOSURE_WINDOW_MS}; 0 keeps every event)
+  --cold-start            train from a fresh initialisation instead of the serving weights
+  --train-log DIR         train on this log instead (a filtered or transformed copy of --log); the hold-out, the
+                          users' profiles it is ranked from and the exposures still come from --log
   --min-relative-mean X   candidate mean ≥ (1+X) × serving mean on each metric (default ${DEFAULT_DECISION_RULE.minRelativeMean})
   --min-ci-low X          lower CI bound of the relative difference ≥ X (default ${DEFAULT_DECISION_RULE.minCiLow})
-  --epochs N  --seed N  --workers N   training options as in dlrs train (dim and bag length follow the serving bundle)`;
+  --epochs N  --seed N  --workers N  --batch N  --lr X   training options as in dlrs train (dim and bag length follow the serving bundle;
+                          a day's log is small: a batch well under its example count gives an epoch several steps)`;
 
 /** Exit code of a refused candidate: a CronJob step can tell "no better model" from a failure. */
 export const EXIT_REFUSED = 3;
@@ -33,11 +51,16 @@ export async function runRetrain(argv: string[]): Promise<number> {
     serving: { type: 'string' },
     out: { type: 'string' },
     registry: { type: 'string' },
+    'exposure-window-ms': { type: 'string' },
+    'cold-start': { type: 'boolean' },
+    'train-log': { type: 'string' },
     'min-relative-mean': { type: 'string' },
     'min-ci-low': { type: 'string' },
     epochs: { type: 'string' },
     seed: { type: 'string' },
     workers: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
   });
   if (typeof values === 'number') return values;
   if (values.log === undefined || values.serving === undefined || values.out === undefined) {
@@ -52,13 +75,16 @@ export async function runRetrain(argv: string[]): Promise<number> {
   };
   let rule: DecisionRule;
   let overrides: Partial<TrainConfig>;
+  let exposureWindowMs: number;
   try {
+    exposureWindowMs = num(values['exposure-window-ms'], 'exposure-window-ms') ?? DEFAULT_EXPOSURE_WINDOW_MS;
+    if (exposureWindowMs < 0) throw new Error(`--exposure-window-ms ${exposureWindowMs}: expected a non-negative number`);
     rule = {
       ...DEFAULT_DECISION_RULE,
       minRelativeMean: num(values['min-relative-mean'], 'min-relative-mean') ?? DEFAULT_DECISION_RULE.minRelativeMean,
       minCiLow: num(values['min-ci-low'], 'min-ci-low') ?? DEFAULT_DECISION_RULE.minCiLow,
     };
-    const partial: Record<string, number | undefined> = { epochs: num(values.epochs, 'epochs'), seed: num(values.seed, 'seed'), workers: num(values.workers, 'workers') };
+    const partial: Record<string, number | undefined> = { epochs: num(values.epochs, 'epochs'), seed: num(values.seed, 'seed'), workers: num(values.workers, 'workers'), batch: num(values.batch, 'batch'), lr: num(values.lr, 'lr') };
     for (const key of Object.keys(partial)) if (partial[key] === undefined) delete partial[key];
     overrides = partial;
   } catch (err) {
@@ -74,19 +100,30 @@ export async function runRetrain(argv: string[]): Promise<number> {
   try {
     const serving = await readBundle(values.serving);
     const config = resolveTrainConfig({ ...overrides, dim: serving.manifest.dim, bagLength: serving.manifest.bagLength });
-    const data = `log:${values.log}`;
-    const run = await runTraining({ data, items: values.serving, skipBadRows: true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, holdOutTest: true, testSplit: 'global' }, config, {
+    const data = `log:${values['train-log'] ?? values.log}`;
+    const warm = values['cold-start'] !== true;
+    const weights = warm ? bundleWeights(serving) : undefined;
+    const recipe = { data, items: values.serving, skipBadRows: true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, holdOutTest: true, testSplit: 'global' as const };
+    const run = await runTraining(warm ? { ...recipe, baseSpec: serving.manifest.featureSpec } : recipe, config, {
       log: (line) => status.line(line),
+      ...(weights === undefined ? {} : { initialize: (model: Model, prepared: PreparedData): void => status.line(formatWarmStart(warmStart(model, prepared.spec, serving.manifest.featureSpec, weights))) }),
     });
     status.clear();
-    const scores = await holdoutScores(run.model, serving, run.prepared);
+    const evaluation = values['train-log'] === undefined ? run.prepared : await evaluationData(run.prepared, { ...recipe, data: `log:${values.log}` });
+    const window = dataWindow(evaluation.dataset.interactions.timestamp, evaluation.train.timestamps);
+    const cut = Date.parse(window.trainUntil);
+    const holdout = exposureWindowMs === 0 ? undefined : organicHoldout(evaluation.test, evaluation.dataset, await readExposures(values.log, cut - exposureWindowMs), exposureWindowMs);
+    if (holdout !== undefined) {
+      console.log(`hold-out: ${holdout.organic} organic events kept, ${holdout.exposed} on items impressed to the user within ${exposureWindowMs} ms before left out (${holdout.usersDropped} users left without one)`);
+    }
+    const scores = holdout === undefined ? await holdoutScores(run.model, serving, evaluation) : await holdoutScores(run.model, serving, { ...evaluation, test: holdout.test }, holdout.shown);
     const decision = decide(scores.candidate, scores.serving, rule);
     const manifest = await writeModelBundle(values.out, {
       model: run.model,
       spec: run.prepared.spec,
       catalog: run.prepared.dataset.items,
       dataset: `${data} --items ${values.serving}`,
-      training: { ...config, holdout: 'global', parent: serving.manifest.modelVersion },
+      training: { ...config, holdout: 'global', exposureWindowMs, warmStart: warm, parent: serving.manifest.modelVersion },
       metrics: Object.fromEntries(GATE_METRICS.map((m) => [`holdout_${m}`, decision.comparison[m].meanA])),
     });
     const entry: RegistryEntry = {
@@ -94,7 +131,9 @@ export async function runRetrain(argv: string[]): Promise<number> {
       parent: serving.manifest.modelVersion,
       bundle: values.out,
       decidedAt: new Date().toISOString(),
-      dataWindow: dataWindow(run.prepared.dataset.interactions.timestamp, run.prepared.train.timestamps),
+      dataWindow: window,
+      holdout: { exposureWindowMs, organic: holdout?.organic ?? countHeldOut(evaluation.test.offsets), exposed: holdout?.exposed ?? 0 },
+      warmStart: warm,
       metrics: Object.fromEntries(
         GATE_METRICS.map((m) => {
           const c = decision.comparison[m];
@@ -111,6 +150,21 @@ export async function runRetrain(argv: string[]): Promise<number> {
     status.line(`dlrs retrain: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
+}
+
+/**
+ * The hold-out and profiles of `recipe` (the real log) in the candidate's vocabulary: both
+ * read the serving bundle's catalog, so catalog rows agree and the trained spec and encoded
+ * items apply; the log's users and events are its own.
+ */
+async function evaluationData(trained: PreparedData, recipe: DataRecipe): Promise<PreparedData> {
+  const real = await prepareData({ ...recipe, baseSpec: trained.spec });
+  if (real.dataset.items.ids.length !== trained.dataset.items.ids.length) throw new Error('the training and evaluation logs read different catalogs');
+  return { ...real, spec: trained.spec, encoded: trained.encoded, training: trained.training };
+}
+
+function countHeldOut(offsets: Int32Array): number {
+  return offsets[offsets.length - 1] ?? 0;
 }
 
 /** First event, the hold-out cut (the newest train event) and the last event, as ISO times. */

@@ -7,6 +7,8 @@ import type { DeleteItemsRequest as _dlrs_v1_DeleteItemsRequest, DeleteItemsRequ
 import type { DeleteItemsResponse as _dlrs_v1_DeleteItemsResponse, DeleteItemsResponse__Output as _dlrs_v1_DeleteItemsResponse__Output } from './dlrs/v1/DeleteItemsResponse.js';
 import type { DeleteProfileRequest as _dlrs_v1_DeleteProfileRequest, DeleteProfileRequest__Output as _dlrs_v1_DeleteProfileRequest__Output } from './dlrs/v1/DeleteProfileRequest.js';
 import type { DeleteProfileResponse as _dlrs_v1_DeleteProfileResponse, DeleteProfileResponse__Output as _dlrs_v1_DeleteProfileResponse__Output } from './dlrs/v1/DeleteProfileResponse.js';
+import type { EmbedItemsRequest as _dlrs_v1_EmbedItemsRequest, EmbedItemsRequest__Output as _dlrs_v1_EmbedItemsRequest__Output } from './dlrs/v1/EmbedItemsRequest.js';
+import type { EmbedItemsResponse as _dlrs_v1_EmbedItemsResponse, EmbedItemsResponse__Output as _dlrs_v1_EmbedItemsResponse__Output } from './dlrs/v1/EmbedItemsResponse.js';
 import type { ErrorStatus as _dlrs_v1_ErrorStatus, ErrorStatus__Output as _dlrs_v1_ErrorStatus__Output } from './dlrs/v1/ErrorStatus.js';
 import type { FeatureValue as _dlrs_v1_FeatureValue, FeatureValue__Output as _dlrs_v1_FeatureValue__Output } from './dlrs/v1/FeatureValue.js';
 import type { FilterClause as _dlrs_v1_FilterClause, FilterClause__Output as _dlrs_v1_FilterClause__Output } from './dlrs/v1/FilterClause.js';
@@ -62,6 +64,8 @@ export interface ProtoGrpcType {
       DeleteItemsResponse: MessageTypeDefinition<_dlrs_v1_DeleteItemsResponse, _dlrs_v1_DeleteItemsResponse__Output>
       DeleteProfileRequest: MessageTypeDefinition<_dlrs_v1_DeleteProfileRequest, _dlrs_v1_DeleteProfileRequest__Output>
       DeleteProfileResponse: MessageTypeDefinition<_dlrs_v1_DeleteProfileResponse, _dlrs_v1_DeleteProfileResponse__Output>
+      EmbedItemsRequest: MessageTypeDefinition<_dlrs_v1_EmbedItemsRequest, _dlrs_v1_EmbedItemsRequest__Output>
+      EmbedItemsResponse: MessageTypeDefinition<_dlrs_v1_EmbedItemsResponse, _dlrs_v1_EmbedItemsResponse__Output>
       ErrorStatus: MessageTypeDefinition<_dlrs_v1_ErrorStatus, _dlrs_v1_ErrorStatus__Output>
       FeatureValue: MessageTypeDefinition<_dlrs_v1_FeatureValue, _dlrs_v1_FeatureValue__Output>
       FilterClause: MessageTypeDefinition<_dlrs_v1_FilterClause, _dlrs_v1_FilterClause__Output>

@@ -5,6 +5,8 @@ import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Outp
 import type { ContinuousStats as _dlrs_v1_ContinuousStats, ContinuousStats__Output as _dlrs_v1_ContinuousStats__Output } from './dlrs/v1/ContinuousStats.js';
 import type { DeleteItemsRequest as _dlrs_v1_DeleteItemsRequest, DeleteItemsRequest__Output as _dlrs_v1_DeleteItemsRequest__Output } from './dlrs/v1/DeleteItemsRequest.js';
 import type { DeleteItemsResponse as _dlrs_v1_DeleteItemsResponse, DeleteItemsResponse__Output as _dlrs_v1_DeleteItemsResponse__Output } from './dlrs/v1/DeleteItemsResponse.js';
+import type { EmbedItemsRequest as _dlrs_v1_EmbedItemsRequest, EmbedItemsRequest__Output as _dlrs_v1_EmbedItemsRequest__Output } from './dlrs/v1/EmbedItemsRequest.js';
+import type { EmbedItemsResponse as _dlrs_v1_EmbedItemsResponse, EmbedItemsResponse__Output as _dlrs_v1_EmbedItemsResponse__Output } from './dlrs/v1/EmbedItemsResponse.js';
 import type { ErrorStatus as _dlrs_v1_ErrorStatus, ErrorStatus__Output as _dlrs_v1_ErrorStatus__Output } from './dlrs/v1/ErrorStatus.js';
 import type { FeatureValue as _dlrs_v1_FeatureValue, FeatureValue__Output as _dlrs_v1_FeatureValue__Output } from './dlrs/v1/FeatureValue.js';
 import type { FilterClause as _dlrs_v1_FilterClause, FilterClause__Output as _dlrs_v1_FilterClause__Output } from './dlrs/v1/FilterClause.js';
@@ -43,6 +45,8 @@ export interface ProtoGrpcType {
       ContinuousStats: MessageTypeDefinition<_dlrs_v1_ContinuousStats, _dlrs_v1_ContinuousStats__Output>
       DeleteItemsRequest: MessageTypeDefinition<_dlrs_v1_DeleteItemsRequest, _dlrs_v1_DeleteItemsRequest__Output>
       DeleteItemsResponse: MessageTypeDefinition<_dlrs_v1_DeleteItemsResponse, _dlrs_v1_DeleteItemsResponse__Output>
+      EmbedItemsRequest: MessageTypeDefinition<_dlrs_v1_EmbedItemsRequest, _dlrs_v1_EmbedItemsRequest__Output>
+      EmbedItemsResponse: MessageTypeDefinition<_dlrs_v1_EmbedItemsResponse, _dlrs_v1_EmbedItemsResponse__Output>
       ErrorStatus: MessageTypeDefinition<_dlrs_v1_ErrorStatus, _dlrs_v1_ErrorStatus__Output>
       FeatureValue: MessageTypeDefinition<_dlrs_v1_FeatureValue, _dlrs_v1_FeatureValue__Output>
       FilterClause: MessageTypeDefinition<_dlrs_v1_FilterClause, _dlrs_v1_FilterClause__Output>

@@ -88,11 +88,11 @@ describe('the configuration contract (deploy/README.md, manifests, service confi
             seen.add(service);
             const unread = variables.filter((v) => !READ_BY[service].has(v));
             assert.deepEqual(unread, [], `${where}: ${service} does not read ${unread.join(', ')}`);
-          } else if (args[0] === 'train') {
+          } else if (args[0] === 'train' || args[0] === 'retrain') {
             seen.add('trainer');
-            // dlrs train reads no DLRS_* variable: what it gets must be expanded into its arguments.
+            // dlrs train and retrain read no DLRS_* variable: what they get must be expanded into their arguments.
             for (const variable of variables) {
-              assert.ok(trainerOnly.has(variable), `${where}: dlrs train does not read ${variable}`);
+              assert.ok(trainerOnly.has(variable), `${where}: dlrs ${args[0]} does not read ${variable}`);
               assert.ok(args.some((a) => a.includes(`$(${variable})`)), `${where}: ${variable} is set but not used in the arguments`);
             }
           } else {

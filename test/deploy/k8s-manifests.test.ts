@@ -307,9 +307,22 @@ for (const overlay of k8sOverlays()) {
         const mount = c.volumeMounts?.find((m) => out.startsWith(`${m.mountPath}/`));
         assert.ok(mount && !mount.readOnly, `${kind}: --out ${out} is on a writable mount`);
         assert.equal(t.spec.volumes?.find((v) => v.name === mount.name)?.persistentVolumeClaim?.claimName, 'dlrs-bundles', `${kind}: writes the bundles volume`);
-        assert.equal(c.args?.[0], 'train');
-        assert.ok(c.args?.includes('--data'), `${kind}: --data`);
+        assert.equal(c.args?.[0], kind === 'Job' ? 'train' : 'retrain');
+        assert.ok(c.args?.includes(kind === 'Job' ? '--data' : '--log'), `${kind}: ${kind === 'Job' ? '--data' : '--log'}`);
       }
+      // The retrain CronJob reads the log folder every gateway replica writes, and compares with the bundle they serve.
+      const retrain = templateOf(objects, 'CronJob', 'dlrs-retrain');
+      const rc = retrain.spec.containers[0];
+      const logDir = rc.args?.[rc.args.indexOf('--log') + 1] ?? '';
+      const logMount = rc.volumeMounts?.find((m) => m.mountPath === logDir);
+      assert.ok(logMount?.readOnly, `CronJob: --log ${logDir} is a read-only mount`);
+      const logClaim = retrain.spec.volumes?.find((v) => v.name === logMount.name)?.persistentVolumeClaim?.claimName;
+      const gw = dlrsContainer(templateOf(objects, 'Deployment', 'dlrs-gateway'));
+      const gwLog = `${envValue(objects, gw, 'DLRS_DATA_DIR') ?? ''}/interactions`;
+      const gwMount = gw.volumeMounts?.find((m) => m.mountPath === gwLog);
+      assert.ok(gwMount && !gwMount.readOnly, `the gateway writes ${gwLog} on its own mount`);
+      assert.equal(templateOf(objects, 'Deployment', 'dlrs-gateway').spec.volumes?.find((v) => v.name === gwMount.name)?.persistentVolumeClaim?.claimName, logClaim, 'the CronJob reads the volume the gateways write the log to');
+      assert.equal(rc.env?.find((e) => e.name === 'DLRS_SERVING_BUNDLE')?.valueFrom?.configMapKeyRef?.key, 'DLRS_BUNDLE', 'compared with the bundle the services serve');
       const initial = `/bundles/${find(objects, 'Job', 'dlrs-train').metadata.name}`;
       assert.equal(configMapData(objects, bundle.metadata.name).DLRS_BUNDLE, initial, 'the first rollout serves what the initial Job writes');
     });

@@ -76,7 +76,9 @@ describe('the Python client (examples/python) against the real services', functi
   const client = (args: string[]) => run(PYTHON, [join(EXAMPLE_DIR, 'recommend.py'), ...args], { ...process.env, PYTHONPATH: generated });
 
   it('records events, recommends by user and by context, and matches stream answers to their request ids', async () => {
-    const { code, stdout, stderr } = await client([stack!.address, '--token', TOKEN, '--user', USER, '--items', seen.join(','), '--k', String(K)]);
+    const like = stack!.bundle.items[3].features;
+    const likeFeatures = JSON.stringify({ category: like.category, tags: like.tags });
+    const { code, stdout, stderr } = await client([stack!.address, '--token', TOKEN, '--user', USER, '--items', seen.join(','), '--k', String(K), '--like-features', likeFeatures]);
     assert.equal(code, 0, `${stdout}\n${stderr}`);
     const lines = stdout.split('\n');
     const line = (prefix: string): string => {
@@ -100,7 +102,15 @@ describe('the Python client (examples/python) against the real services', functi
     const answers = new Map(
       lines.filter((l) => l.startsWith('  answer request_id=')).map((l) => [/request_id=(\S+)/.exec(l)![1], l] as const),
     );
-    assert.deepEqual([...answers.keys()].sort(), ['by-context', 'by-user', 'excluding', 'too-many']);
+    const byFeatures = line('SimilarItems features=');
+    assert.match(byFeatures, new RegExp(`: ${K} items model=${version} degraded=no$`));
+    const byFeaturesIds = lines.slice(lines.indexOf(byFeatures) + 1, lines.indexOf(byFeatures) + 1 + K).map((l) => l.trim().split(/\s+/)[1]);
+    assert.ok(byFeaturesIds.every((id) => catalog.has(id)), `catalog items: ${byFeaturesIds.join(' ')}`);
+
+    assert.deepEqual([...answers.keys()].sort(), ['by-context', 'by-user', 'excluding', 'similar', 'too-many']);
+    const similarOnStream = itemsOf(answers.get('similar')!);
+    assert.equal(similarOnStream.length, K);
+    assert.ok(!similarOnStream.includes(seen[0]), 'the query item is not among its neighbours');
     // Each answer carries its own request's k (by-context asks one more): a swapped answer would not.
     assert.deepEqual(itemsOf(answers.get('by-user')!), byUserIds, 'the same request on the stream as unary');
     assert.match(answers.get('by-context')!, new RegExp(`k=${K + 1}: ${K + 1} items model=${version} degraded=no`));

@@ -11,6 +11,7 @@ import type { SessionResponse__Output } from '../../shared/generated/dlrs/v1/Ses
 import { loadProtos } from '../../shared/proto/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
 import type { RankingServer } from '../../services/ranking/index.js';
+import { call, floats } from '../fixtures/retrieval-shard.js';
 import type { StandInShard } from '../fixtures/retrieval-shard.js';
 import { startServingStack } from '../fixtures/serving-stack.js';
 import type { ServingStack } from '../fixtures/serving-stack.js';
@@ -73,7 +74,27 @@ describe('gateway end to end: a trained bundle served by real ranking and two re
     assert.ok(response.items.every((i) => byId.get(i.itemId)?.features.category === category));
   });
 
-  it('answers many requests on one RecommendStream', async () => {
+  it('finds items like one outside the catalog, by its raw features, with the ItemNet of the served version', async () => {
+    const model = bundle.items[5];
+    const features = Object.fromEntries(
+      Object.entries(model.features).map(([name, value]) => [name, typeof value === 'number' ? { number: value } : typeof value === 'string' ? { text: value } : { texts: { values: value } }]),
+    );
+    const response = await callUnary<RecommendResponse__Output>((md, o, cb) => client.SimilarItems({ requestId: 'f1', item: { id: 'not-in-catalog', features }, k: 10 }, md, o, cb), budget());
+    assert.equal(response.degraded, false, response.degradedDetail);
+    assert.equal(response.modelVersion, bundle.manifest.modelVersion);
+    assert.equal(response.items.length, 10);
+    response.items.forEach((item, i) => i > 0 && assert.ok(response.items[i - 1].similarity >= item.similarity));
+    // The query is what a shard's ItemNet makes of these features: the similarity is e_q . e_i.
+    const embedded = await call(shards[0].client.EmbedItems.bind(shards[0].client), { items: [{ id: 'not-in-catalog', features }] });
+    const first = response.items[0].itemId;
+    const owner = shards[shardOf(first, SHARDS)];
+    const stored = await call(owner.client.GetItems.bind(owner.client), { itemIds: [first], includeEmbeddings: true });
+    const query = floats(embedded.embeddings);
+    const expected = floats(stored.items[0].embedding).reduce((sum, v, j) => sum + v * query[j], 0);
+    assert.ok(Math.abs(response.items[0].similarity - expected) < 1e-4 * Math.max(1, Math.abs(expected)), `${response.items[0].similarity} vs ${expected}`);
+  });
+
+  it('answers many requests on one RecommendStream, a SimilarItems request among them', async () => {
     const stream = client.RecommendStream();
     const answers = new Map<string, RecommendStreamResponse__Output>();
     const done = new Promise<void>((resolve, reject) => {
@@ -82,10 +103,15 @@ describe('gateway end to end: a trained bundle served by real ranking and two re
       stream.on('error', reject);
     });
     for (let i = 0; i < 20; i++) stream.write({ requestId: `s${i}`, userId: 'u1', k: 3 });
+    const like = bundle.items[7].id;
+    stream.write({ requestId: 'like', similarItems: { itemIds: [like], k: 3 } });
     stream.end();
     await done;
-    assert.equal(answers.size, 20);
-    for (const answer of answers.values()) assert.equal(answer.response?.items.length, 3);
+    assert.equal(answers.size, 21);
+    for (const answer of answers.values()) assert.equal(answer.response?.items.length, 3, answer.error?.message);
+    const similar = answers.get('like')?.response;
+    assert.equal(similar?.degraded, false, similar?.degradedDetail);
+    assert.ok(!similar?.items.some((item) => item.itemId === like), 'a SimilarItems request on the stream, its query item excluded');
   });
 
   it('pushes fresh, personalised recommendations after each event of a session', async () => {

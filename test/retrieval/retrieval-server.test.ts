@@ -121,6 +121,29 @@ describe('retrieval shard over gRPC', function () {
     assert.equal(after.results[0].itemIds.length, CATALOG.length);
   });
 
+  it('embeds items by their features without storing them (EmbedItems), as UpsertItems would', async () => {
+    const features = { color: { text: 'green' }, genres: { texts: { values: ['drama', 'noir'] } }, year: { number: 1999 } };
+    const embedded = await call(shard.client.EmbedItems.bind(shard.client), { items: [{ id: 'probe-1', features }, { features: { color: { text: 'red' } } }] });
+    assert.equal(embedded.modelVersion, 'standin1');
+    assert.equal(embedded.dim, STAND_IN_DIM);
+    assert.equal(embedded.embeddings.length, 2 * STAND_IN_DIM * 4);
+    assert.equal(embedded.biases.length, 2 * 4);
+    const stats = await call(shard.client.Stats.bind(shard.client), {});
+    assert.equal(stats.itemCount, CATALOG.length, 'nothing stored');
+    const got = await call(shard.client.GetItems.bind(shard.client), { itemIds: ['probe-1'] });
+    assert.deepEqual(got.notFound, ['probe-1']);
+    // The same features upserted under the same (unknown) id get the same e_i.
+    await call(shard.client.UpsertItems.bind(shard.client), { items: [{ id: 'probe-1', features }] });
+    const stored = await call(shard.client.GetItems.bind(shard.client), { itemIds: ['probe-1'], includeEmbeddings: true });
+    assert.deepEqual(floats(embedded.embeddings).slice(0, STAND_IN_DIM), floats(stored.items[0].embedding));
+    await call(shard.client.DeleteItems.bind(shard.client), { itemIds: ['probe-1'] });
+    await expectError(call(shard.client.EmbedItems.bind(shard.client), { items: [] }), 'INVALID_ARGUMENT', 'items');
+    await expectError(call(shard.client.EmbedItems.bind(shard.client), { items: Array.from({ length: 10_001 }, () => ({ features: { color: { text: 'red' } } })) }), 'INVALID_ARGUMENT', 'items');
+    await expectError(call(shard.client.EmbedItems.bind(shard.client), { items: [{ features: { year: { text: 'old' } } }] }), 'INVALID_ARGUMENT', 'items[0].features[year]');
+    await expectError(call(shard.client.EmbedItems.bind(shard.client), { items: [{ features: { price: { number: 1 } } }] }), 'INVALID_ARGUMENT', 'items[0].features[price]');
+    await expectError(call(shard.client.EmbedItems.bind(shard.client), { items: [{ features }], modelVersion: 'other' }), 'FAILED_PRECONDITION', 'model_version');
+  });
+
   it('rejects bad input with INVALID_ARGUMENT naming the field, applying nothing', async () => {
     const q = f32(QUERY);
     await expectError(search({ dim: 3, queries: q, k: 5 }), 'INVALID_ARGUMENT', 'dim');

@@ -1,7 +1,7 @@
 import { DlrsError } from '../../../shared/errors/index.js';
 import type { Item__Output } from '../../../shared/generated/dlrs/v1/Item.js';
 import { checkBytes, checkCount, requireId } from './check-fields.js';
-import { MAX_FEATURE_NAME_BYTES, MAX_FEATURE_TEXTS, MAX_FEATURE_TEXT_BYTES, MAX_ITEM_FEATURES, MAX_TITLE_BYTES } from './field-limits.js';
+import { MAX_FEATURE_NAME_BYTES, MAX_ID_BYTES, MAX_FEATURE_TEXTS, MAX_FEATURE_TEXT_BYTES, MAX_ITEM_FEATURES, MAX_TITLE_BYTES } from './field-limits.js';
 
 /**
  * Checks the lengths of a catalog item of UpsertItems (`field` is e.g. `items[3]`): id, title,
@@ -10,6 +10,12 @@ import { MAX_FEATURE_NAME_BYTES, MAX_FEATURE_TEXTS, MAX_FEATURE_TEXT_BYTES, MAX_
  */
 export function checkItem(item: Item__Output, field: string): void {
   requireId(item.id, `${field}.id`);
+  checkItemBody(item, field);
+}
+
+/** checkItem without the id, which a SimilarItems query item may leave empty (at most MAX_ID_BYTES when given). */
+export function checkItemBody(item: Item__Output, field: string): void {
+  checkBytes(item.id, MAX_ID_BYTES, `${field}.id`);
   checkBytes(item.title, MAX_TITLE_BYTES, `${field}.title`);
   const names = Object.keys(item.features);
   checkCount(names.length, MAX_ITEM_FEATURES, `${field}.features`);

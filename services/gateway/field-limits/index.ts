@@ -17,4 +17,4 @@ export {
   MAX_TRACE_CONTEXT_VALUE_BYTES,
 } from './field-limits.js';
 export { checkBytes, checkCount, checkStringMap, requireId } from './check-fields.js';
-export { checkItem } from './check-item.js';
+export { checkItem, checkItemBody } from './check-item.js';

@@ -7,6 +7,7 @@ import type { ProfileStore } from '../profile-store/index.js';
 import { learnEvents } from '../profiles/index.js';
 import type { GatewayEvent, StoredProfile } from '../profiles/index.js';
 import type { UserGatewayEvent } from './parse-user-events.js';
+import type { ImpressionAttribution } from '../attribution/index.js';
 
 /** What event ingestion updates. */
 export interface RecordEventsDeps {
@@ -18,6 +19,8 @@ export interface RecordEventsDeps {
   popularity: PopularityTracker;
   /** The interaction log for training; absent when not configured. */
   log?: InteractionLogWriter;
+  /** Credits applied events to the lists that showed their items (online click-through). */
+  attribution?: Pick<ImpressionAttribution, 'event'>;
   now?: () => number;
 }
 
@@ -63,6 +66,7 @@ export async function recordEvents(deps: RecordEventsDeps, events: readonly User
       // Popularity counts catalog items only: an id retrieval does not know (yet) is no candidate.
       if (features.get(event.itemId) !== undefined) deps.popularity.record(event.itemId, eventWeight(spec, event.eventType, event.weight), event.timestamp);
       deps.log?.append({ type: 'interaction', userId, ...event });
+      deps.attribution?.event(userId, event.itemId, event.eventType, event.timestamp);
     }
   }
   return outcome;

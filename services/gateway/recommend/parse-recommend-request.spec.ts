@@ -27,7 +27,7 @@ const FEATURES = new Map<string, Item['features']>([
 const LIMITS: RecommendLimits = { maxK: 100, maxCandidates: 1000, maxExcludeIds: 3, maxContextInteractions: 2, maxTimeoutMs: 5000, maxEventWeight: 100, maxEventFutureMs: 300_000 };
 
 function request(overrides: Partial<RecommendRequest__Output>): RecommendRequest__Output {
-  return { requestId: 'r', k: 0, candidates: 0, excludeIds: [], filter: null, includeSeen: false, timeoutMs: 0, traceContext: {}, queryMode: 'QUERY_MODE_UNSPECIFIED', user: 'userId', userId: 'u1', ...overrides };
+  return { requestId: 'r', k: 0, candidates: 0, excludeIds: [], filter: null, includeSeen: false, timeoutMs: 0, traceContext: {}, queryMode: 'QUERY_MODE_UNSPECIFIED', similarItems: null, user: 'userId', userId: 'u1', ...overrides };
 }
 
 describe('parseRecommendRequest', () => {

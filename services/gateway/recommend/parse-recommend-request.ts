@@ -55,6 +55,7 @@ export const DEFAULT_CANDIDATES = 300;
  */
 export async function parseRecommendRequest(request: RecommendRequest__Output, limits: RecommendLimits, deps: ResolveUserDeps, nowMs: number): Promise<{ userId: string; query: RecommendQuery }> {
   checkRequestEnvelope(request, limits);
+  if (request.similarItems) throw invalid('similar_items', 'only on RecommendStream; call SimilarItems');
   const k = request.k === 0 ? DEFAULT_K : request.k;
   if (k > limits.maxK) throw invalid('k', `must be between 1 and ${limits.maxK}, got ${k}`);
   const candidates = request.candidates === 0 ? Math.min(limits.maxCandidates, Math.max(DEFAULT_CANDIDATES, k)) : request.candidates;

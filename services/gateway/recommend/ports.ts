@@ -33,3 +33,12 @@ export interface ItemEmbeddings {
   /** d little-endian float32 per item found; absent ids do not exist. */
   embeddings: Map<string, Buffer>;
 }
+
+/** ItemNet's e_i of one item outside the catalog (EmbedItems on a shard). */
+export interface EmbeddedItem {
+  /** The version whose ItemNet embedded it: search only under this version. */
+  modelVersion: string;
+  dim: number;
+  /** d little-endian float32. */
+  embedding: Buffer;
+}

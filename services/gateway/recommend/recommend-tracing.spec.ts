@@ -39,7 +39,7 @@ describe('recommend tracing over in-test Retrieval/Ranking gRPC servers', () => 
   });
 
   it('gives every stage a span under the request, parent of its downstream client calls', async () => {
-    const deps = { ranking: unaryRankingPort(rankingClient), shards: shardClients.map((c, i) => unaryShardPort(i, c)), popularity: new PopularityTracker(), itemFeatures: async () => new Map(), itemEmbeddings: () => Promise.reject(new Error('Recommend never reads stored embeddings')) };
+    const deps = { ranking: unaryRankingPort(rankingClient), shards: shardClients.map((c, i) => unaryShardPort(i, c)), popularity: new PopularityTracker(), itemFeatures: async () => new Map(), itemEmbeddings: () => Promise.reject(new Error('Recommend never reads stored embeddings')), embedItem: () => Promise.reject(new Error('Recommend never embeds items')) };
     const query = { requestId: 'r', profile: { userId: 'u', eventCount: 1 }, k: 2, candidates: 5, excludeIds: [], filter: undefined, includeSeen: false };
     const rootId = await trace.getTracer('test').startActiveSpan('request', async (root) => {
       await recommend(deps, query, Date.now() + 5000, new AbortController().signal);

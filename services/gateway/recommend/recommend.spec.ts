@@ -53,6 +53,7 @@ describe('recommend over in-test Retrieval/Ranking gRPC servers', () => {
       popularity,
       itemFeatures: async (ids: readonly string[]) => new Map(ids.map((id) => [id, FEATURES.get(id)])),
       itemEmbeddings: () => Promise.reject(new Error('Recommend never reads stored embeddings')),
+      embedItem: () => Promise.reject(new Error('Recommend never embeds items')),
       onDegraded: (reason: DegradedReasonName) => counted.push(reason),
       logger: createLogger({ level: 'info', destination: logs }),
       ...extra,

@@ -2,6 +2,7 @@ import { DlrsError } from '../../../shared/errors/index.js';
 import type { Item } from '../../../shared/features/index.js';
 import type { AttributeFilter__Output } from '../../../shared/generated/dlrs/v1/AttributeFilter.js';
 import type { DegradedReason__Output } from '../../../shared/generated/dlrs/v1/DegradedReason.js';
+import type { Item__Output } from '../../../shared/generated/dlrs/v1/Item.js';
 import type { RankRequest } from '../../../shared/generated/dlrs/v1/RankRequest.js';
 import type { SearchResponse__Output } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { UserProfile } from '../../../shared/generated/dlrs/v1/UserProfile.js';
@@ -10,7 +11,7 @@ import type { PopularityTracker } from '../popularity/index.js';
 import { matchesFilter } from './matches-filter.js';
 import { mergeCandidates } from './merge-candidates.js';
 import type { MergedCandidates } from './merge-candidates.js';
-import type { CallBudget, ItemEmbeddings, RankingPort, RetrievalShardPort } from './ports.js';
+import type { CallBudget, EmbeddedItem, ItemEmbeddings, RankingPort, RetrievalShardPort } from './ports.js';
 import { candidatesPerShard } from './shard-candidates.js';
 import { DEFAULT_STAGE_SHARES, runStage } from './stage-budget.js';
 import type { StageShares } from './stage-budget.js';
@@ -31,6 +32,11 @@ export interface RecommendQuery {
    * excludeIds); the profile, when given, only ranks the neighbours.
    */
   similarTo?: readonly string[];
+  /**
+   * SimilarItems by features: search with ItemNet's e_i of this item (not in the catalog; its
+   * id, when given, is in excludeIds); the profile, when given, only ranks the neighbours.
+   */
+  similarToItem?: Item__Output;
   /** Recommend's retrieval query (default USER_NET); ranking always uses e_u. */
   queryMode?: QueryModeName;
 }
@@ -80,6 +86,8 @@ export interface RecommendDeps {
   itemFeatures: (itemIds: readonly string[]) => Promise<ReadonlyMap<string, Item['features'] | undefined>>;
   /** Stored e_i by item id (SimilarItems' query). */
   itemEmbeddings: (itemIds: readonly string[], budget: CallBudget) => Promise<ItemEmbeddings>;
+  /** ItemNet's e_i of an item by its raw features (SimilarItems' query by features). */
+  embedItem: (item: Item__Output, budget: CallBudget) => Promise<EmbeddedItem>;
   stageShares?: StageShares;
   /** Counts each degraded mode once per request (metrics). */
   onDegraded?: (reason: DegradedReasonName) => void;
@@ -119,8 +127,9 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
   const profile = query.profile;
   let search: UserEmbedding | undefined;
   let user: UserEmbedding | undefined;
-  if (query.similarTo !== undefined) {
-    search = await itemsQuery(deps, query.similarTo, stageEnd(shares.embed), signal, now);
+  if (query.similarTo !== undefined || query.similarToItem !== undefined) {
+    search =
+      query.similarToItem !== undefined ? await featuresQuery(deps, query.similarToItem, stageEnd(shares.embed), signal, now) : await itemsQuery(deps, query.similarTo ?? [], stageEnd(shares.embed), signal, now);
     if (search === undefined) throw new DlrsError('INTERNAL', 'no query item was found');
     if (profile !== undefined) {
       try {
@@ -225,6 +234,25 @@ async function itemsQuery(
   if (total === 0) return undefined;
   for (let j = 0; j < dim; j++) mean[j] /= total;
   return { modelVersion: stored.modelVersion, dim, embedding: Buffer.from(mean.buffer), bias: Buffer.alloc(4), resolvesBundleItems: false };
+}
+
+/**
+ * SimilarItems' query by features: ItemNet's e_i of the item, from one shard. Every shard is
+ * then searched under the version that embedded it, so that a shard serving another version
+ * mid-rollout is left out (SHARD_UNAVAILABLE) rather than mixed in. A failure fails the
+ * request: there is no fallback query; a shard's INVALID_ARGUMENT (a feature it does not
+ * know) reaches the caller as such.
+ */
+async function featuresQuery(deps: RecommendDeps, item: Item__Output, deadlineMs: number, signal: AbortSignal, now: () => number): Promise<UserEmbedding> {
+  let embedded: EmbeddedItem;
+  try {
+    embedded = await runStage('embed items', deadlineMs, signal, (budget) => deps.embedItem(item, budget), now());
+  } catch (error) {
+    rethrowCallerFault(error, signal);
+    throw new DlrsError('UNAVAILABLE', `the query item could not be embedded (${DlrsError.from(error).code})`, { cause: error });
+  }
+  if (embedded.dim < 1 || embedded.embedding.length !== 4 * embedded.dim) throw new DlrsError('INTERNAL', `embed items answered ${embedded.embedding.length} bytes for dimension ${embedded.dim}`);
+  return { modelVersion: embedded.modelVersion, dim: embedded.dim, embedding: embedded.embedding, bias: Buffer.alloc(4), resolvesBundleItems: false };
 }
 
 /**

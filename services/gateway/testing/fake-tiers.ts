@@ -4,6 +4,7 @@
 // user the same embedding, RankNet scores a candidate by sigmoid(b_i) alone (so ranked
 // order differs from retrieval order), and a shard searches its items exhaustively.
 import * as grpc from '@grpc/grpc-js';
+import { ERROR_FIELD_METADATA_KEY } from '../../../shared/errors/index.js';
 import type { Item } from '../../../shared/features/index.js';
 import type { RankingClient } from '../../../shared/generated/dlrs/v1/Ranking.js';
 import type { RankStreamRequest__Output } from '../../../shared/generated/dlrs/v1/RankStreamRequest.js';
@@ -52,7 +53,7 @@ export interface FakeRanking extends FakeServer {
 
 /** One fake retrieval shard. */
 export interface FakeShard extends FakeServer {
-  behaviour: { search: FakeBehaviour };
+  behaviour: { search: FakeBehaviour; embedItems: FakeBehaviour };
   modelVersion: string;
   /** The timeout_ms of every Search received, unary and on the stream, in arrival order. */
   searchTimeoutsMs: number[];
@@ -64,6 +65,13 @@ function failure(behaviour: FakeBehaviour): Partial<grpc.StatusObject> | undefin
   if (behaviour === 'unavailable') return { code: grpc.status.UNAVAILABLE, details: 'fake tier is down' };
   if (behaviour === 'invalid') return { code: grpc.status.INVALID_ARGUMENT, details: 'filter.clauses[0].field: unknown feature' };
   return undefined;
+}
+
+/** The trailing metadata a dlrs server sends with an error about a field. */
+function fieldMetadata(field: string): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set(ERROR_FIELD_METADATA_KEY, field);
+  return metadata;
 }
 
 function count(calls: Map<string, number>, key: string): void {
@@ -140,12 +148,13 @@ function featureValues(features: Item['features']): Record<string, { text?: stri
 
 /**
  * Starts a fake retrieval shard holding `items` on 127.0.0.1, port 0. Upserted items get
- * the embedding [0.5, 0.5, 0] and bias 0, and keep their raw features; `owns` decides
+ * the embedding [0.5, 0.5, 0] and bias 0, and keep their raw features; EmbedItems answers
+ * fakeItemNet's embedding and stores nothing; `owns` decides
  * which ids the shard accepts (FAILED_PRECONDITION otherwise, as the contract says).
  */
 export async function startFakeShard(shard: number, items: FakeItem[], modelVersion = 'm1', owns: (itemId: string) => boolean = () => true): Promise<FakeShard> {
   const calls = new Map<string, number>();
-  const state = { behaviour: { search: 'ok' as FakeBehaviour }, modelVersion, searchTimeoutsMs: [] as number[] };
+  const state = { behaviour: { search: 'ok' as FakeBehaviour, embedItems: 'ok' as FakeBehaviour }, modelVersion, searchTimeoutsMs: [] as number[] };
   const search = (request: SearchRequest__Output): SearchResponse => {
     const query = [0, 1, 2].map((j) => request.queries.readFloatLE(4 * j));
     const excluded = new Set(request.excludeIds);
@@ -172,6 +181,16 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
         modelVersion: state.modelVersion,
         dim: FAKE_DIM,
       });
+    },
+    EmbedItems: (call: grpc.ServerUnaryCall<{ items: { features: Record<string, { text?: string }> }[] }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      count(calls, 'EmbedItems');
+      if (state.behaviour.embedItems === 'hang') return;
+      // A shard whose spec lacks a feature the gateway's has (a rollout): it names the field its way.
+      if (state.behaviour.embedItems === 'invalid') return callback({ code: grpc.status.INVALID_ARGUMENT, details: "items[0].features[genre]: unknown feature 'genre'", metadata: fieldMetadata('items[0].features[genre]') });
+      const failed = failure(state.behaviour.embedItems);
+      if (failed) return callback(failed);
+      const rows = call.request.items.map((item) => fakeItemNet(item.features.genre?.text));
+      callback(null, { modelVersion: state.modelVersion, dim: FAKE_DIM, embeddings: floats(rows.flat()), biases: floats(rows.map(() => 0)) });
     },
     UpsertItems: (call: grpc.ServerUnaryCall<{ items: { id: string; features: Record<string, { value?: string; text?: string; texts?: { values: string[] } | null; number?: number }> }[] }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       count(calls, 'UpsertItems');
@@ -219,6 +238,11 @@ export async function startFakeShard(shard: number, items: FakeItem[], modelVers
     },
   });
   return Object.assign(state, { address, calls, stop: stopper(server) });
+}
+
+/** The fake ItemNet of EmbedItems: [1, 0, 0] for a drama, [0.5, 0, 0] for anything else. */
+export function fakeItemNet(genre: string | undefined): number[] {
+  return [genre === 'drama' ? 1 : 0.5, 0, 0];
 }
 
 /** A client of the fake (or real) ranking tier. */

@@ -2,13 +2,14 @@ import { DlrsError } from '../../../shared/errors/index.js';
 import type { Item, RawFeatureValue } from '../../../shared/features/index.js';
 import { callUnary } from '../../../shared/grpc/index.js';
 import type { DeleteItemsResponse__Output } from '../../../shared/generated/dlrs/v1/DeleteItemsResponse.js';
+import type { EmbedItemsResponse__Output } from '../../../shared/generated/dlrs/v1/EmbedItemsResponse.js';
 import type { FeatureValue__Output } from '../../../shared/generated/dlrs/v1/FeatureValue.js';
 import type { Item as ItemMessage } from '../../../shared/generated/dlrs/v1/Item.js';
 import type { GetItemsResponse__Output } from '../../../shared/generated/dlrs/v1/GetItemsResponse.js';
 import type { RetrievalClient } from '../../../shared/generated/dlrs/v1/Retrieval.js';
 import type { UpsertItemsResponse__Output } from '../../../shared/generated/dlrs/v1/UpsertItemsResponse.js';
 import type { Logger } from '../../../shared/logging/index.js';
-import type { CallBudget, ItemEmbeddings } from '../recommend/index.js';
+import type { CallBudget, EmbeddedItem, ItemEmbeddings } from '../recommend/index.js';
 
 /** The catalog spread over the retrieval shards: every item lives on the shard `shardOf` names. */
 export interface ShardedCatalog {
@@ -16,6 +17,12 @@ export interface ShardedCatalog {
   getItems(itemIds: readonly string[], budget: CallBudget): Promise<Map<string, Item>>;
   /** The ItemNet embeddings e_i of the items found, by id; absent ids do not exist. */
   getEmbeddings(itemIds: readonly string[], budget: CallBudget): Promise<ItemEmbeddings>;
+  /**
+   * ItemNet's e_i of an item outside the catalog, from one shard (EmbedItems): the shards take
+   * turns, and one that fails hands the call to the next while the budget lasts. A shard's
+   * INVALID_ARGUMENT names the field as the caller sent it (`item.features[...]`).
+   */
+  embedItem(item: ItemMessage, budget: CallBudget): Promise<EmbeddedItem>;
   /** Upserts each item on its shard; resolves once every shard made its part durable. */
   upsertItems(items: readonly ItemMessage[], budget: CallBudget): Promise<{ upserted: number; modelVersion: string }>;
   /** Deletes each id on its shard. */
@@ -56,7 +63,28 @@ export function shardedCatalog(clients: readonly RetrievalClient[], shardOf: (it
         }
       }),
     );
+  let nextEmbedShard = 0;
   return {
+    async embedItem(item, budget) {
+      const first = nextEmbedShard++ % clients.length;
+      let failure: DlrsError | undefined;
+      for (let turn = 0; turn < clients.length && !budget.signal.aborted && Date.now() < budget.deadlineMs; turn++) {
+        const shard = (first + turn) % clients.length;
+        try {
+          const answer = await callUnary<EmbedItemsResponse__Output>((metadata, options, callback) => clients[shard].EmbedItems({ items: [item] }, metadata, options, callback), {
+            signal: budget.signal,
+            deadline: budget.deadlineMs,
+          });
+          return { modelVersion: answer.modelVersion, dim: answer.dim, embedding: answer.embeddings };
+        } catch (error) {
+          const problem = DlrsError.from(error);
+          if (problem.code === 'INVALID_ARGUMENT') throw new DlrsError(problem.code, `shard ${shard}: ${problem.rawMessage}`, { field: callerField(problem.field), cause: error });
+          logger?.warn({ err: error, shard, code: problem.code }, 'embed items on a shard failed; trying the next');
+          failure = new DlrsError(problem.code, `shard ${shard} failed with ${problem.code}`, { cause: error });
+        }
+      }
+      throw failure ?? new DlrsError('DEADLINE_EXCEEDED', 'no time left to embed the item');
+    },
     async getItems(itemIds, budget) {
       const answers = await onShards(route(itemIds, (id) => id), (client, part) =>
         callUnary<GetItemsResponse__Output>((metadata, options, callback) => client.GetItems({ itemIds: part }, metadata, options, callback), { signal: budget.signal, deadline: budget.deadlineMs }),
@@ -106,4 +134,11 @@ export function rawFeatures(features: Readonly<Record<string, FeatureValue__Outp
     if (converted !== undefined) Object.defineProperty(raw, name, { value: converted, enumerable: true, writable: true, configurable: true });
   }
   return raw;
+}
+
+/** A shard's name of the EmbedItems field at fault (`items[0].features[year]`) as the SimilarItems caller sent it (`item.features["year"]`). */
+function callerField(field: string | undefined): string | undefined {
+  const feature = field === undefined ? null : /^items\[0\]\.features\[(.*)\]$/.exec(field);
+  if (feature) return `item.features[${JSON.stringify(feature[1])}]`;
+  return field?.replace(/^items\[0\]/, 'item');
 }

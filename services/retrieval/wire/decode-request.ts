@@ -81,8 +81,7 @@ export function decodeIds(ids: readonly string[], field: string, maxIds: number,
  * the right type, numbers finite. Returns them as raw items.
  */
 export function decodeItems(items: readonly Item__Output[], fields: readonly AttributeField[], shard: ShardIdentity, maxItems: number): Item[] {
-  if (items.length === 0) throw new DlrsError('INVALID_ARGUMENT', 'needs at least one item', { field: 'items' });
-  if (items.length > maxItems) throw new DlrsError('INVALID_ARGUMENT', `at most ${maxItems} items, got ${items.length}`, { field: 'items' });
+  checkItemCount(items, maxItems);
   const kinds = new Map(fields.map((f) => [f.name, f.kind]));
   const seen = new Set<string>();
   return items.map((item, i) => {
@@ -94,25 +93,49 @@ export function decodeItems(items: readonly Item__Output[], fields: readonly Att
     if (owner !== shard.index) {
       throw new DlrsError('FAILED_PRECONDITION', `item '${item.id}' belongs to shard ${owner} of ${shard.count}, this is shard ${shard.index}`, { field: `${where}.id` });
     }
-    const features: Record<string, RawFeatureValue> = {};
-    for (const [name, value] of Object.entries(item.features ?? {})) {
-      const field = `${where}.features[${name}]`;
-      const kind = kinds.get(name);
-      if (kind === undefined) throw new DlrsError('INVALID_ARGUMENT', `unknown feature '${name}'`, { field });
-      if (kind === 'continuous') {
-        if (value.value !== 'number') throw new DlrsError('INVALID_ARGUMENT', `feature '${name}' is continuous: send number`, { field });
-        if (!Number.isFinite(value.number)) throw new DlrsError('INVALID_ARGUMENT', 'must be finite', { field });
-        features[name] = value.number as number;
-      } else if (kind === 'categorical') {
-        if (value.value !== 'text') throw new DlrsError('INVALID_ARGUMENT', `feature '${name}' is categorical: send text`, { field });
-        features[name] = value.text as string;
-      } else {
-        if (value.value !== 'texts' && value.value !== 'text') throw new DlrsError('INVALID_ARGUMENT', `feature '${name}' is multi-valued: send texts`, { field });
-        features[name] = value.value === 'text' ? [value.text as string] : [...(value.texts?.values ?? [])];
-      }
-    }
+    const features = decodeFeatures(item, kinds, where);
     return item.title ? { id: item.id, title: item.title, features } : { id: item.id, features };
   });
+}
+
+/**
+ * Checks items to embed only (EmbedItems): features as decodeItems checks them; ids optional
+ * (at most MAX_ITEM_ID_BYTES) and of any shard, since nothing is stored.
+ */
+export function decodeItemsToEmbed(items: readonly Item__Output[], fields: readonly AttributeField[], maxItems: number): Item[] {
+  checkItemCount(items, maxItems);
+  const kinds = new Map(fields.map((f) => [f.name, f.kind]));
+  return items.map((item, i) => {
+    const where = `items[${i}]`;
+    if (item.id !== '') checkId(item.id, `${where}.id`);
+    return { id: item.id, features: decodeFeatures(item, kinds, where) };
+  });
+}
+
+function checkItemCount(items: readonly Item__Output[], maxItems: number): void {
+  if (items.length === 0) throw new DlrsError('INVALID_ARGUMENT', 'needs at least one item', { field: 'items' });
+  if (items.length > maxItems) throw new DlrsError('INVALID_ARGUMENT', `at most ${maxItems} items, got ${items.length}`, { field: 'items' });
+}
+
+function decodeFeatures(item: Item__Output, kinds: ReadonlyMap<string, AttributeField['kind']>, where: string): Record<string, RawFeatureValue> {
+  const features: Record<string, RawFeatureValue> = {};
+  for (const [name, value] of Object.entries(item.features ?? {})) {
+    const field = `${where}.features[${name}]`;
+    const kind = kinds.get(name);
+    if (kind === undefined) throw new DlrsError('INVALID_ARGUMENT', `unknown feature '${name}'`, { field });
+    if (kind === 'continuous') {
+      if (value.value !== 'number') throw new DlrsError('INVALID_ARGUMENT', `feature '${name}' is continuous: send number`, { field });
+      if (!Number.isFinite(value.number)) throw new DlrsError('INVALID_ARGUMENT', 'must be finite', { field });
+      features[name] = value.number as number;
+    } else if (kind === 'categorical') {
+      if (value.value !== 'text') throw new DlrsError('INVALID_ARGUMENT', `feature '${name}' is categorical: send text`, { field });
+      features[name] = value.text as string;
+    } else {
+      if (value.value !== 'texts' && value.value !== 'text') throw new DlrsError('INVALID_ARGUMENT', `feature '${name}' is multi-valued: send texts`, { field });
+      features[name] = value.value === 'text' ? [value.text as string] : [...(value.texts?.values ?? [])];
+    }
+  }
+  return features;
 }
 
 function checkId(id: string, field: string): void {

@@ -9,7 +9,7 @@ export type { GenericCsvPaths } from './generic-csv.js';
 export { readInteractionLogDataset } from './interaction-log-dataset.js';
 export { DEFAULT_MULTI_SEPARATOR, parseCsvSchema } from './csv-schema.js';
 export type { CsvFeatureColumn, CsvSchema } from './csv-schema.js';
-export { DEFAULT_SYNTHETIC_SEED, SYNTHETIC_SIZES, generateSynthetic } from './synthetic.js';
+export { DEFAULT_SYNTHETIC_SEED, SYNTHETIC_SIZES, generateSynthetic, parseSyntheticSize } from './synthetic.js';
 export type { SyntheticOptions, SyntheticSize, SyntheticSizeName } from './synthetic.js';
 export { parseCsvLine } from './delimited-text.js';
 export { groupByUser } from './user-sequences.js';

@@ -4,7 +4,7 @@ import { readGenericCsv } from './generic-csv.js';
 import { readInteractionLogDataset } from './interaction-log-dataset.js';
 import { readMovieLens } from './movielens.js';
 import type { MovieLensOptions } from './movielens.js';
-import { SYNTHETIC_SIZES, generateSynthetic } from './synthetic.js';
+import { SYNTHETIC_SIZES, generateSynthetic, parseSyntheticSize } from './synthetic.js';
 import type { SyntheticSizeName } from './synthetic.js';
 
 /** Options of `loadDataset`. */
@@ -17,7 +17,7 @@ export interface LoadDatasetOptions extends MovieLensOptions {
 
 /**
  * Loads a dataset named the way the CLI's `--data` takes it:
- * `synthetic:SIZE` (tiny|small|medium|large), `movielens:PATH`, `csv:ITEMS,INTERACTIONS,SCHEMA`,
+ * `synthetic:SIZE` (tiny|small|medium|large or USERS,ITEMS,INTERACTIONS[,CLUSTERS]), `movielens:PATH`, `csv:ITEMS,INTERACTIONS,SCHEMA`,
  * `log:DIR` (the gateway's interaction log; needs `options.items`).
  */
 export async function loadDataset(spec: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
@@ -26,10 +26,11 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
   const argument = colon < 0 ? '' : spec.slice(colon + 1);
   switch (kind) {
     case 'synthetic': {
-      if (!Object.hasOwn(SYNTHETIC_SIZES, argument)) {
-        throw new Error(`--data ${spec}: unknown synthetic size '${argument}' (expected ${Object.keys(SYNTHETIC_SIZES).join(', ')})`);
+      const size = parseSyntheticSize(argument);
+      if (size === null) {
+        throw new Error(`--data ${spec}: unknown synthetic size '${argument}' (expected ${Object.keys(SYNTHETIC_SIZES).join(', ')} or USERS,ITEMS,INTERACTIONS[,CLUSTERS] within the generator's bounds)`);
       }
-      return generateSynthetic(argument as SyntheticSizeName, options.seed === undefined ? {} : { seed: options.seed });
+      return generateSynthetic(Object.hasOwn(SYNTHETIC_SIZES, argument) ? (argument as SyntheticSizeName) : size, options.seed === undefined ? {} : { seed: options.seed });
     }
     case 'movielens':
       if (argument === '') throw new Error(`--data ${spec}: expected movielens:PATH`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { generateSynthetic } from './synthetic.js';
+import { generateSynthetic, parseSyntheticSize, SYNTHETIC_SIZES } from './synthetic.js';
 
 describe('generateSynthetic', () => {
   it('is deterministic by seed and differs across seeds', () => {
@@ -48,5 +48,20 @@ describe('generateSynthetic', () => {
     }
     const chance = 1 / category.levels.length;
     assert.ok(hits / trials > 4 * chance, `hit rate ${hits / trials} vs chance ${chance}`);
+  });
+});
+
+describe('parseSyntheticSize', () => {
+  it('reads names and explicit USERS,ITEMS,INTERACTIONS[,CLUSTERS] sizes, refusing the rest', () => {
+    assert.deepEqual(parseSyntheticSize('small'), SYNTHETIC_SIZES.small);
+    assert.deepEqual(parseSyntheticSize('200000,100000,20000000'), { users: 200_000, items: 100_000, interactions: 20_000_000, clusters: 50 });
+    assert.deepEqual(parseSyntheticSize('20,30,400,3'), { users: 20, items: 30, interactions: 400, clusters: 3 });
+    for (const bad of ['huge', '1,2', '0,10,10', '10,10,1e6', '10,5,100,6', '10,10,1000000000']) assert.equal(parseSyntheticSize(bad), null, bad);
+  });
+
+  it('generates an explicit size within a few percent of its interactions', () => {
+    const d = generateSynthetic(parseSyntheticSize('300,200,6000') ?? SYNTHETIC_SIZES.tiny);
+    assert.equal(d.interactions.userIds.length, 300);
+    assert.ok(Math.abs(d.interactions.item.length - 6000) < 600, `${d.interactions.item.length} interactions`);
   });
 });

@@ -21,6 +21,27 @@ export const SYNTHETIC_SIZES = {
   large: { users: 200_000, items: 1_000_000, interactions: 10_000_000, clusters: 200 },
 } as const satisfies Record<string, SyntheticSize>;
 
+/** Items per cluster of an explicit size without a cluster count (the `medium` size's ratio). */
+const ITEMS_PER_CLUSTER = 2000;
+/** Bounds of an explicit size: the generator holds every interaction in memory. */
+const MAX_SYNTHETIC_USERS = 10_000_000;
+const MAX_SYNTHETIC_ITEMS = 10_000_000;
+const MAX_SYNTHETIC_INTERACTIONS = 100_000_000;
+
+/**
+ * A size name, or an explicit `USERS,ITEMS,INTERACTIONS[,CLUSTERS]` (the scale benchmark's
+ * 200000,100000,20000000); null when `argument` is neither.
+ */
+export function parseSyntheticSize(argument: string): SyntheticSize | null {
+  if (Object.hasOwn(SYNTHETIC_SIZES, argument)) return SYNTHETIC_SIZES[argument as SyntheticSizeName];
+  const parts = argument.split(',');
+  if (parts.length < 3 || parts.length > 4 || parts.some((p) => !/^[1-9][0-9]*$/.test(p))) return null;
+  const [users, items, interactions] = parts.map(Number);
+  const clusters = parts.length === 4 ? Number(parts[3]) : Math.max(1, Math.round(items / ITEMS_PER_CLUSTER));
+  if (users > MAX_SYNTHETIC_USERS || items > MAX_SYNTHETIC_ITEMS || interactions > MAX_SYNTHETIC_INTERACTIONS || clusters > items) return null;
+  return { users, items, interactions, clusters };
+}
+
 /** A named synthetic size. */
 export type SyntheticSizeName = keyof typeof SYNTHETIC_SIZES;
 

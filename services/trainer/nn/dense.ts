@@ -1,4 +1,4 @@
-import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from './matmul-kernels.js';
+import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from './kernels.js';
 import type { Param } from './param.js';
 
 /** y[m,out] = x[m,in] · W[in,out] + b[out]. */

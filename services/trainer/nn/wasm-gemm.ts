@@ -1,28 +1,8 @@
-import wabt from 'wabt';
 import { GEMM_WAT } from './gemm-wat.js';
-import type { MatmulKernels } from './matmul-kernel-set.js';
-
-// The lib settings carry no WebAssembly typings (they come with the DOM lib): the few calls used here.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  instantiate(bytes: Uint8Array): Promise<{ instance: { exports: Record<string, unknown> } }>;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+import type { MatmulKernels } from './kernel-set.js';
+import { instantiateWat } from './wasm-module.js';
 
 type GemmFn = (a: number, b: number, c: number, rows: number, inner: number, cols: number, aRow: number, aInner: number) => void;
-
-/** Whether this engine validates a module using 128-bit SIMD (Node 16.4+ does by default). */
-export function wasmSimdAvailable(): boolean {
-  // (module (func (result v128) v128.const i32x4 0 0 0 0))
-  const probe = new Uint8Array([
-    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
-  ]);
-  return wasmApi.validate(probe);
-}
 
 /**
  * The GEMM kernels on WebAssembly SIMD. Operands are copied into the instance's memory per call
@@ -30,20 +10,14 @@ export function wasmSimdAvailable(): boolean {
  * products run the one column-vectorised kernel.
  */
 export async function wasmMatmulKernels(): Promise<MatmulKernels> {
-  const tools = await wabt();
-  const parsed = tools.parseWat('gemm.wat', GEMM_WAT, { simd: true });
-  const binary = parsed.toBinary({}).buffer;
-  parsed.destroy();
-  const { instance } = await wasmApi.instantiate(binary);
-  const memory = instance.exports.memory as WasmMemory;
-  const gemm = instance.exports.gemm as GemmFn;
-  let heap = new Float32Array(memory.buffer);
+  const wasm = await instantiateWat('gemm.wat', GEMM_WAT);
+  const gemm = wasm.exports.gemm as GemmFn;
+  let heap = new Float32Array(0);
 
   /** Room for `floats` float32 values from offset 0, growing the memory when needed. */
   const reserve = (floats: number): Float32Array => {
-    const bytes = floats * 4;
-    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+    const buffer = wasm.reserve(floats * 4);
+    if (heap.buffer !== buffer) heap = new Float32Array(buffer);
     return heap;
   };
   /** Runs the kernel with A at 0, B after it and C after B; `loadB` fills B. */
@@ -58,7 +32,6 @@ export async function wasmMatmulKernels(): Promise<MatmulKernels> {
   };
 
   return {
-    name: 'wasm',
     matmulAcc(a, b, c, m, k, n) {
       run(a, m * k, k * n, c, m * n, (h, at) => h.set(b.subarray(0, k * n), at), [m, k, n, k * 4, 4]);
     },

@@ -11,6 +11,10 @@ export interface RegistryEntry {
   readonly decidedAt: string;
   /** The log's time span: trained on [from, trainUntil], compared on the later events up to `to`; ISO times. */
   readonly dataWindow: { readonly from: string; readonly trainUntil: string; readonly to: string };
+  /** The compared events: organic ones kept, those following an impression of the item to the user within the window left out. */
+  readonly holdout?: { readonly exposureWindowMs: number; readonly organic: number; readonly exposed: number };
+  /** Trained from the parent's weights (false: a fresh initialisation). */
+  readonly warmStart?: boolean;
   readonly metrics: Readonly<Record<string, { readonly candidate: number; readonly serving: number; readonly relative: number; readonly low: number; readonly high: number }>>;
   readonly decision: 'promote' | 'refuse';
   readonly reasons: readonly string[];

@@ -9,7 +9,7 @@ import { rowOf } from '../eval/train-data.js';
 import type { Model } from '../model/index.js';
 import { GradientWorkerPool } from './gradient-worker-pool.js';
 import { embedCatalog, rankUsers } from './model-ranker.js';
-import type { RankingMode } from './model-ranker.js';
+import type { CatalogEmbeddings, RankingMode } from './model-ranker.js';
 import { prepareFromEvents } from './prepare-data.js';
 import { profileFeed } from './profile-feed.js';
 import type { FitScope, PreparedData } from './prepare-data.js';
@@ -221,12 +221,20 @@ function modelRanker(form: Form, model: Model, prepared: PreparedData, train: Tr
 }
 
 /**
- * The catalog's e_i after one fit on all of `train` for exactly the configured epochs (no
- * early stopping): the deep model's item space, for the similar-items evaluation.
+ * One fit on all of `train` for exactly the configured epochs (no early stopping) and the
+ * catalog's e_i and b_i under it: the deep model's item space, for the similar-items and
+ * query-mode evaluations.
  */
-export async function deepItemEmbeddings(dataset: Dataset, data: string, base: Partial<TrainConfig>, train: TrainData, context: FitContext, onStep?: StepListener): Promise<{ dim: number; e: Float32Array }> {
+export async function deepItemSpace(
+  dataset: Dataset,
+  data: string,
+  base: Partial<TrainConfig>,
+  train: TrainData,
+  context: FitContext,
+  onStep?: StepListener,
+): Promise<{ model: Model; prepared: PreparedData; items: CatalogEmbeddings }> {
   const { prepared, model } = await deepFitter(dataset, data, base, undefined, onStep)(train, { refit: 1 }, context);
   const items = embedCatalog(model, prepared.training.catalog, prepared.training.catalogSize);
   if (items.count !== train.numItems) throw new Error(`the model embedded ${items.count} catalog rows, the data has ${train.numItems} items`);
-  return { dim: model.shape.dim, e: items.e };
+  return { model, prepared, items };
 }

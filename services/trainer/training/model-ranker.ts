@@ -26,6 +26,11 @@ export interface RankOptions {
   readonly candidates: number;
   /** Length of each returned list. */
   readonly k: number;
+  /**
+   * m × d retrieval queries in place of e_u (Recommend's PSEUDO_USER and LAST_ITEM query
+   * modes); RankNet still ranks with e_u. Not with `gold`, which retrieves nothing.
+   */
+  readonly queries?: Float32Array;
 }
 
 /** Rows per ItemNet chunk: bounds temporary memory on large catalogs. */
@@ -62,12 +67,14 @@ export function rankUsers(
   const d = model.shape.dim;
   const n = items.count;
   const users = model.user.forward(userFeed, m);
+  const queries = options.queries ?? users.e;
+  if (queries.length !== m * d) throw new RangeError(`queries holds ${queries.length} values for ${m} users of dimension ${d}`);
   const out: Int32Array[] = [];
   const block = Math.max(1, Math.floor(SCORE_BLOCK_FLOATS / Math.max(1, n)));
   for (let from = 0; from < m; from += block) {
     const rows = Math.min(block, m - from);
     const scores = new Float32Array(rows * n);
-    matmulTransBAcc(users.e.subarray(from * d, (from + rows) * d), items.e, scores, rows, d, n);
+    matmulTransBAcc(queries.subarray(from * d, (from + rows) * d), items.e, scores, rows, d, n);
     for (let r = 0; r < rows; r++) {
       const s = scores.subarray(r * n, r * n + n);
       for (const row of Array.from(exclude(from + r))) s[row] = -Infinity;

@@ -5,6 +5,7 @@ import type { Dataset } from '../datasets/index.js';
 import { catalogKnownTo } from '../eval/known-tags.js';
 import { dedupeEarliest, itemIdOrder, splitInteractions } from '../eval/split.js';
 import type { Events, HeldOut, SplitMode } from '../eval/split.js';
+import { extendFeatureSpec } from '../retrain/extend-feature-spec.js';
 import { buildTrainingData } from './build-training-data.js';
 import type { TrainingData } from './training-data.js';
 import { byUser } from './user-events.js';
@@ -33,6 +34,11 @@ export interface DataRecipe {
   readonly validation?: boolean;
   /** The rule of the held-out test part: per-user (default) or one time cut, the most recent window (retrain's gate). */
   readonly testSplit?: SplitMode;
+  /**
+   * A warm start's serving spec: the built spec is grown from it (`extendFeatureSpec`), so
+   * every item and value it knows keeps its row and the serving weights can be copied in.
+   */
+  readonly baseSpec?: FeatureSpec;
 }
 
 /** The prepared data: the training examples plus what validation and the bundle need. */
@@ -85,14 +91,15 @@ export interface FitScope {
  * or, with `scope.validation` false (a refit with a known epoch count), all of them are
  * fitted. Time ties break by item id, as in the evaluation.
  */
-export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut'>, scope: FitScope = {}): PreparedData {
+export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut' | 'baseSpec'>, scope: FitScope = {}): PreparedData {
   const validation = scope.validation ?? true;
   const split = scope.split ?? 'user';
   const inner = validation ? splitInteractions(trainEvents, split, itemIdOrder(dataset.items.ids)) : { train: trainEvents, test: EMPTY_HELD_OUT };
   const users = dataset.interactions.userIds.length;
   const fit = byUser(inner.train, users);
   const items = validation || scope.trainPart === true ? catalogKnownTo(dataset, inner.train, split) : dataset.items;
-  const spec = buildFeatureSpec(items, inner.train.item, recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength });
+  const built = buildFeatureSpec(items, inner.train.item, recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength });
+  const spec = recipe.baseSpec === undefined ? built : extendFeatureSpec(recipe.baseSpec, built);
   const encoded = encodeCatalog(spec, items);
   return {
     dataset,

@@ -31,6 +31,8 @@ export interface RunTrainingOptions {
   readonly progress?: (progress: StepProgress) => void;
   /** After early stopping, retrain from scratch on all train events for the chosen epochs. */
   readonly refit?: boolean;
+  /** Starting weights of the (early-stopped) run, given its prepared data: a warm start. */
+  readonly initialize?: (model: Model, prepared: PreparedData) => void;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface RunTrainingOptions {
  * chosen epoch count, as the evaluation protocol refits its models.
  */
 export async function runTraining(recipe: DataRecipe, config: TrainConfig, options: RunTrainingOptions): Promise<TrainingRun> {
-  const { log, progress, refit = false } = options;
+  const { log, progress, refit = false, initialize } = options;
   const started = performance.now();
   const prepared = await prepareData(recipe);
   const prepareSeconds = (performance.now() - started) / 1000;
@@ -59,6 +61,7 @@ export async function runTraining(recipe: DataRecipe, config: TrainConfig, optio
     data: t,
     config,
     validate: prepared.validation.users.length > 0 ? validate : undefined,
+    ...(initialize === undefined ? {} : { initialize: (model: Model): void => initialize(model, prepared) }),
     parallel: { create: (model) => GradientWorkerPool.start(model, config.workers, factory, config) },
     log,
     progress,

@@ -72,6 +72,8 @@ export interface TrainModelOptions {
   readonly config: TrainConfig;
   /** Validation MAP@10 of the current weights; early stopping follows it. */
   readonly validate?: (model: Model) => number;
+  /** Sets the starting weights after the usual initialisation (a warm start); called before workers share them. */
+  readonly initialize?: (model: Model) => void;
   /** Workers for data-parallel steps; they must share `model`'s weights (see `createSharedModel`). */
   readonly parallel?: { create: (model: Model) => Promise<ParallelGradients & { close(): Promise<void> }> };
   readonly log?: (line: string) => void;
@@ -90,8 +92,9 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainOutco
   const log = options.log ?? ((): void => undefined);
   const shape = config.bagHalfLife > 0 ? { ...data.shape, bagHalfLife: config.bagHalfLife } : data.shape;
   const model = createModel(shape, config.seed, config.workers > 1);
+  options.initialize?.(model);
   const pool = config.workers > 1 && options.parallel !== undefined ? await options.parallel.create(model) : null;
-  log(`kernels: ${activeKernels() === 'wasm' ? 'WebAssembly SIMD GEMM' : 'JavaScript GEMM'} (DLRS_TRAINER_KERNELS=wasm|js)`);
+  log(`kernels: ${activeKernels() === 'wasm' ? 'WebAssembly SIMD GEMM and softmax' : 'JavaScript GEMM and softmax'} (DLRS_TRAINER_KERNELS=wasm|js)`);
   try {
     return await loop(model, data, config, options.validate, pool, log, options.progress);
   } finally {

@@ -1,11 +1,12 @@
 // Original file: proto/dlrs/v1/recommender.proto
 
 /**
- * The query embedding of Recommend's retrieval stage.
+ * The query embedding of Recommend's retrieval stage (RecommendRequest.query_mode gives the
+ * figures that keep USER_NET the default for everyone).
  */
 export const QueryMode = {
   /**
-   * USER_NET.
+   * USER_NET, for every user.
    */
   QUERY_MODE_UNSPECIFIED: 'QUERY_MODE_UNSPECIFIED',
   /**
@@ -24,11 +25,12 @@ export const QueryMode = {
 } as const;
 
 /**
- * The query embedding of Recommend's retrieval stage.
+ * The query embedding of Recommend's retrieval stage (RecommendRequest.query_mode gives the
+ * figures that keep USER_NET the default for everyone).
  */
 export type QueryMode =
   /**
-   * USER_NET.
+   * USER_NET, for every user.
    */
   | 'QUERY_MODE_UNSPECIFIED'
   | 0
@@ -50,6 +52,7 @@ export type QueryMode =
   | 3
 
 /**
- * The query embedding of Recommend's retrieval stage.
+ * The query embedding of Recommend's retrieval stage (RecommendRequest.query_mode gives the
+ * figures that keep USER_NET the default for everyone).
  */
 export type QueryMode__Output = typeof QueryMode[keyof typeof QueryMode]

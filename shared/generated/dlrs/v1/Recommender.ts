@@ -94,14 +94,18 @@ export interface RecommenderClient extends grpc.Client {
   /**
    * Many Recommend requests on one stream, answered as they complete and correlated by
    * request_id. A bad request fails alone (an error message); the stream stays open.
-   * The server reads at most a bounded number of requests ahead (backpressure).
+   * The server reads at most a bounded number of requests ahead (backpressure). A request may
+   * carry a SimilarItems request instead (`similar_items`), answered as the SimilarItems call
+   * answers it.
    */
   RecommendStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendStreamResponse__Output>;
   RecommendStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendStreamResponse__Output>;
   /**
    * Many Recommend requests on one stream, answered as they complete and correlated by
    * request_id. A bad request fails alone (an error message); the stream stays open.
-   * The server reads at most a bounded number of requests ahead (backpressure).
+   * The server reads at most a bounded number of requests ahead (backpressure). A request may
+   * carry a SimilarItems request instead (`similar_items`), answered as the SimilarItems call
+   * answers it.
    */
   recommendStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendStreamResponse__Output>;
   recommendStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dlrs_v1_RecommendRequest, _dlrs_v1_RecommendStreamResponse__Output>;
@@ -136,8 +140,9 @@ export interface RecommenderClient extends grpc.Client {
   
   /**
    * "More like this": the catalog items nearest to one or several given items by inner
-   * product of their ItemNet embeddings, the given items excluded; with a user, the
-   * neighbours are ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
+   * product of their ItemNet embeddings, the given items excluded; or nearest to an item not in
+   * the catalog, given by its raw features (ItemNet embeds it). With a user, the neighbours are
+   * ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
    */
   SimilarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
   SimilarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
@@ -145,8 +150,9 @@ export interface RecommenderClient extends grpc.Client {
   SimilarItems(argument: _dlrs_v1_SimilarItemsRequest, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
   /**
    * "More like this": the catalog items nearest to one or several given items by inner
-   * product of their ItemNet embeddings, the given items excluded; with a user, the
-   * neighbours are ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
+   * product of their ItemNet embeddings, the given items excluded; or nearest to an item not in
+   * the catalog, given by its raw features (ItemNet embeds it). With a user, the neighbours are
+   * ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
    */
   similarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
   similarItems(argument: _dlrs_v1_SimilarItemsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dlrs_v1_RecommendResponse__Output>): grpc.ClientUnaryCall;
@@ -207,7 +213,9 @@ export interface RecommenderHandlers extends grpc.UntypedServiceImplementation {
   /**
    * Many Recommend requests on one stream, answered as they complete and correlated by
    * request_id. A bad request fails alone (an error message); the stream stays open.
-   * The server reads at most a bounded number of requests ahead (backpressure).
+   * The server reads at most a bounded number of requests ahead (backpressure). A request may
+   * carry a SimilarItems request instead (`similar_items`), answered as the SimilarItems call
+   * answers it.
    */
   RecommendStream: grpc.handleBidiStreamingCall<_dlrs_v1_RecommendRequest__Output, _dlrs_v1_RecommendStreamResponse>;
   
@@ -224,8 +232,9 @@ export interface RecommenderHandlers extends grpc.UntypedServiceImplementation {
   
   /**
    * "More like this": the catalog items nearest to one or several given items by inner
-   * product of their ItemNet embeddings, the given items excluded; with a user, the
-   * neighbours are ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
+   * product of their ItemNet embeddings, the given items excluded; or nearest to an item not in
+   * the catalog, given by its raw features (ItemNet embeds it). With a user, the neighbours are
+   * ranked for that user by RankNet. Unknown ids are NOT_FOUND naming the id.
    */
   SimilarItems: grpc.handleUnaryCall<_dlrs_v1_SimilarItemsRequest__Output, _dlrs_v1_RecommendResponse>;
   

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { DeleteItemsRequest as _dlrs_v1_DeleteItemsRequest, DeleteItemsRequest__Output as _dlrs_v1_DeleteItemsRequest__Output } from '../../dlrs/v1/DeleteItemsRequest.js';
 import type { DeleteItemsResponse as _dlrs_v1_DeleteItemsResponse, DeleteItemsResponse__Output as _dlrs_v1_DeleteItemsResponse__Output } from '../../dlrs/v1/DeleteItemsResponse.js';
+import type { EmbedItemsRequest as _dlrs_v1_EmbedItemsRequest, EmbedItemsRequest__Output as _dlrs_v1_EmbedItemsRequest__Output } from '../../dlrs/v1/EmbedItemsRequest.js';
+import type { EmbedItemsResponse as _dlrs_v1_EmbedItemsResponse, EmbedItemsResponse__Output as _dlrs_v1_EmbedItemsResponse__Output } from '../../dlrs/v1/EmbedItemsResponse.js';
 import type { GetItemsRequest as _dlrs_v1_GetItemsRequest, GetItemsRequest__Output as _dlrs_v1_GetItemsRequest__Output } from '../../dlrs/v1/GetItemsRequest.js';
 import type { GetItemsResponse as _dlrs_v1_GetItemsResponse, GetItemsResponse__Output as _dlrs_v1_GetItemsResponse__Output } from '../../dlrs/v1/GetItemsResponse.js';
 import type { LoadModelRequest as _dlrs_v1_LoadModelRequest, LoadModelRequest__Output as _dlrs_v1_LoadModelRequest__Output } from '../../dlrs/v1/LoadModelRequest.js';
@@ -37,6 +39,25 @@ export interface RetrievalClient extends grpc.Client {
   deleteItems(argument: _dlrs_v1_DeleteItemsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dlrs_v1_DeleteItemsResponse__Output>): grpc.ClientUnaryCall;
   deleteItems(argument: _dlrs_v1_DeleteItemsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_DeleteItemsResponse__Output>): grpc.ClientUnaryCall;
   deleteItems(argument: _dlrs_v1_DeleteItemsRequest, callback: grpc.requestCallback<_dlrs_v1_DeleteItemsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Run ItemNet on raw features without storing anything (read-only): the e_i of items that are
+   * not in the catalog, e.g. the query of a SimilarItems call by features. The answer names the
+   * model version whose ItemNet embedded them; search with it under that version only.
+   */
+  EmbedItems(argument: _dlrs_v1_EmbedItemsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_EmbedItemsResponse__Output>): grpc.ClientUnaryCall;
+  EmbedItems(argument: _dlrs_v1_EmbedItemsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dlrs_v1_EmbedItemsResponse__Output>): grpc.ClientUnaryCall;
+  EmbedItems(argument: _dlrs_v1_EmbedItemsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_EmbedItemsResponse__Output>): grpc.ClientUnaryCall;
+  EmbedItems(argument: _dlrs_v1_EmbedItemsRequest, callback: grpc.requestCallback<_dlrs_v1_EmbedItemsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Run ItemNet on raw features without storing anything (read-only): the e_i of items that are
+   * not in the catalog, e.g. the query of a SimilarItems call by features. The answer names the
+   * model version whose ItemNet embedded them; search with it under that version only.
+   */
+  embedItems(argument: _dlrs_v1_EmbedItemsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_EmbedItemsResponse__Output>): grpc.ClientUnaryCall;
+  embedItems(argument: _dlrs_v1_EmbedItemsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dlrs_v1_EmbedItemsResponse__Output>): grpc.ClientUnaryCall;
+  embedItems(argument: _dlrs_v1_EmbedItemsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dlrs_v1_EmbedItemsResponse__Output>): grpc.ClientUnaryCall;
+  embedItems(argument: _dlrs_v1_EmbedItemsRequest, callback: grpc.requestCallback<_dlrs_v1_EmbedItemsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Items by id, with their features and optionally their embeddings.
@@ -154,6 +175,13 @@ export interface RetrievalHandlers extends grpc.UntypedServiceImplementation {
   DeleteItems: grpc.handleUnaryCall<_dlrs_v1_DeleteItemsRequest__Output, _dlrs_v1_DeleteItemsResponse>;
   
   /**
+   * Run ItemNet on raw features without storing anything (read-only): the e_i of items that are
+   * not in the catalog, e.g. the query of a SimilarItems call by features. The answer names the
+   * model version whose ItemNet embedded them; search with it under that version only.
+   */
+  EmbedItems: grpc.handleUnaryCall<_dlrs_v1_EmbedItemsRequest__Output, _dlrs_v1_EmbedItemsResponse>;
+  
+  /**
    * Items by id, with their features and optionally their embeddings.
    */
   GetItems: grpc.handleUnaryCall<_dlrs_v1_GetItemsRequest__Output, _dlrs_v1_GetItemsResponse>;
@@ -193,6 +221,7 @@ export interface RetrievalHandlers extends grpc.UntypedServiceImplementation {
 
 export interface RetrievalDefinition extends grpc.ServiceDefinition {
   DeleteItems: MethodDefinition<_dlrs_v1_DeleteItemsRequest, _dlrs_v1_DeleteItemsResponse, _dlrs_v1_DeleteItemsRequest__Output, _dlrs_v1_DeleteItemsResponse__Output>
+  EmbedItems: MethodDefinition<_dlrs_v1_EmbedItemsRequest, _dlrs_v1_EmbedItemsResponse, _dlrs_v1_EmbedItemsRequest__Output, _dlrs_v1_EmbedItemsResponse__Output>
   GetItems: MethodDefinition<_dlrs_v1_GetItemsRequest, _dlrs_v1_GetItemsResponse, _dlrs_v1_GetItemsRequest__Output, _dlrs_v1_GetItemsResponse__Output>
   LoadModel: MethodDefinition<_dlrs_v1_LoadModelRequest, _dlrs_v1_ModelInfo, _dlrs_v1_LoadModelRequest__Output, _dlrs_v1_ModelInfo__Output>
   Search: MethodDefinition<_dlrs_v1_SearchRequest, _dlrs_v1_SearchResponse, _dlrs_v1_SearchRequest__Output, _dlrs_v1_SearchResponse__Output>

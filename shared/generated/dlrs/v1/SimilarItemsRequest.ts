@@ -1,6 +1,7 @@
 // Original file: proto/dlrs/v1/recommender.proto
 
 import type { AttributeFilter as _dlrs_v1_AttributeFilter, AttributeFilter__Output as _dlrs_v1_AttributeFilter__Output } from '../../dlrs/v1/AttributeFilter.js';
+import type { Item as _dlrs_v1_Item, Item__Output as _dlrs_v1_Item__Output } from '../../dlrs/v1/Item.js';
 
 /**
  * A "more like this" request.
@@ -13,6 +14,9 @@ export interface SimilarItemsRequest {
   /**
    * The catalog items to find neighbours of, 1 to 20 ids of 1 to 256 bytes each. Several
    * ids query with the mean of their embeddings. They are never returned themselves.
+   * Exactly one of item_ids and item is given (INVALID_ARGUMENT naming `item_ids` otherwise);
+   * item_ids stays outside a oneof because a repeated field cannot be in one and moving it
+   * would change the wire format existing clients send.
    */
   'itemIds'?: (string)[];
   /**
@@ -38,6 +42,15 @@ export interface SimilarItemsRequest {
    * similarity order too, not degraded.
    */
   'userId'?: (string);
+  /**
+   * Instead of item_ids: an item that is not in the catalog, by its raw features (the shape of
+   * UpsertItems' items; unknown feature names or values of the wrong kind are INVALID_ARGUMENT
+   * naming `item.features["name"]`). One retrieval shard runs ItemNet on it and every shard is
+   * searched with that embedding under the same model version. `item.id` is optional: when
+   * given, that id is excluded from the answer (e.g. the item is about to be added) and, if the
+   * model learned it, its id embedding takes part. `item.title` is ignored.
+   */
+  'item'?: (_dlrs_v1_Item | null);
 }
 
 /**
@@ -51,6 +64,9 @@ export interface SimilarItemsRequest__Output {
   /**
    * The catalog items to find neighbours of, 1 to 20 ids of 1 to 256 bytes each. Several
    * ids query with the mean of their embeddings. They are never returned themselves.
+   * Exactly one of item_ids and item is given (INVALID_ARGUMENT naming `item_ids` otherwise);
+   * item_ids stays outside a oneof because a repeated field cannot be in one and moving it
+   * would change the wire format existing clients send.
    */
   'itemIds': (string)[];
   /**
@@ -76,4 +92,13 @@ export interface SimilarItemsRequest__Output {
    * similarity order too, not degraded.
    */
   'userId': (string);
+  /**
+   * Instead of item_ids: an item that is not in the catalog, by its raw features (the shape of
+   * UpsertItems' items; unknown feature names or values of the wrong kind are INVALID_ARGUMENT
+   * naming `item.features["name"]`). One retrieval shard runs ItemNet on it and every shard is
+   * searched with that embedding under the same model version. `item.id` is optional: when
+   * given, that id is excluded from the answer (e.g. the item is about to be added) and, if the
+   * model learned it, its id embedding takes part. `item.title` is ignored.
+   */
+  'item': (_dlrs_v1_Item__Output | null);
 }

@@ -1,0 +1,22 @@
+import type { LossResult } from './bce.js';
+
+/** One implementation of the three GEMM products (shapes as in matmul.ts). */
+export interface MatmulKernels {
+  matmulAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void;
+  matmulTransBAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void;
+  matmulTransAAcc(a: Float32Array, g: Float32Array, c: Float32Array, m: number, k: number, n: number): void;
+}
+
+/** One implementation of the softmax cross-entropy (contract as in softmax-cross-entropy.ts). */
+export interface SoftmaxKernels {
+  softmaxCrossEntropy(logits: Float32Array, m: number, n: number, targets: Int32Array, scale: number, grad?: Float32Array): LossResult;
+  correctSampledLogits(logits: Float32Array, m: number, n: number, candidateIds: Int32Array, logQ: Float32Array, targetIds: Int32Array, targetColumns: Int32Array): void;
+}
+
+/** A named set of the trainer's hot kernels. */
+export interface KernelSet extends MatmulKernels, SoftmaxKernels {
+  readonly name: KernelsName;
+}
+
+/** The kernel sets: WebAssembly SIMD, or the JavaScript reference. */
+export type KernelsName = 'wasm' | 'js';

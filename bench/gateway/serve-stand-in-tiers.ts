@@ -58,7 +58,9 @@ function shardAnswers(shard: number, shards: number, dim: number, random: Seeded
 }
 
 function searchService(shard: number, shards: number, dim: number): ServiceImplementation {
-  const allBundleRows = Buffer.alloc(MAX_ROWS, 1);
+  // Row i of the answer is row i of the stand-in bundle.
+  const allBundleRows = Buffer.alloc(4 * MAX_ROWS);
+  for (let row = 0; row < MAX_ROWS; row++) allBundleRows.writeUInt32LE(row, 4 * row);
   const answers = shardAnswers(shard, shards, dim, new SeededRandom(11 + shard));
   let next = 0;
   const search = (request: SearchRequest__Output): SearchResponse => {
@@ -71,7 +73,7 @@ function searchService(shard: number, shards: number, dim: number): ServiceImple
       similarities: answer.similarities.subarray(0, 4 * rows),
       embeddings: answer.embeddings.subarray(0, 4 * dim * shipped),
       biases: answer.biases.subarray(0, 4 * shipped),
-      bundleRows: omit ? allBundleRows.subarray(0, rows) : Buffer.alloc(0),
+      bundleRows: omit ? allBundleRows.subarray(0, 4 * rows) : Buffer.alloc(0),
     };
     return { requestId: request.requestId, modelVersion: MODEL_VERSION, shard, dim, results: [result] };
   };
@@ -118,7 +120,7 @@ function rankingService(dim: number, resolvesBundleItems: boolean): ServiceImple
     return { requestId: request.requestId, modelVersion: MODEL_VERSION, dim, count, embeddings: Buffer.concat(Array(count).fill(user.embedding)), biases: Buffer.concat(Array(count).fill(user.bias)), resolvesBundleItems };
   };
   const rank = (request: RankRequest__Output): RankResponse => {
-    const rows = Math.min(request.bundleRows.length > 0 ? request.bundleRows.length : request.itemBiases.length / 4, MAX_ROWS);
+    const rows = Math.min(request.bundleRows.length > 0 ? request.bundleRows.length / 4 : request.itemBiases.length / 4, MAX_ROWS);
     const order = Array.from({ length: rows }, (_, i) => i).sort((a, b) => scores[b] - scores[a]).slice(0, request.topK);
     return { requestId: request.requestId, modelVersion: MODEL_VERSION, scores: floats(scores.slice(0, rows)), order };
   };

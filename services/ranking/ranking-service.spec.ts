@@ -31,7 +31,6 @@ function rankRequest(n: number, overrides: Partial<RankRequest__Output> = {}): R
     itemBiases: float32Bytes(random(n)),
     topK: 0,
     timeoutMs: 0,
-    itemIds: [],
     bundleRows: Buffer.alloc(0),
     ...overrides,
   };

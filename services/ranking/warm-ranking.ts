@@ -16,10 +16,12 @@ export async function warmRanking(service: RankingService, maxCandidates: number
   const { dim, modelVersion } = service.model.info;
   const candidates = Math.min(WARMUP_CANDIDATES, maxCandidates);
   const bytes = (length: number): Buffer => Buffer.from(Float32Array.from({ length }, () => Math.random() * 2 - 1).buffer);
-  const request = { requestId: 'warm-up', modelVersion, dim, userEmbedding: bytes(dim), userBias: 0, itemEmbeddings: bytes(candidates * dim), itemBiases: bytes(candidates), topK: 10, timeoutMs: 0, itemIds: [], bundleRows: Buffer.alloc(0) };
-  // With an item table, every other call names its candidates by id (the gateway's usual request).
-  const ids = service.model.description.itemTable?.idsOf(candidates);
-  const byId = ids === undefined || ids.length === 0 ? request : { ...request, itemEmbeddings: Buffer.alloc(0), itemBiases: Buffer.alloc(0), itemIds: ids, bundleRows: Buffer.alloc(ids.length, 1) };
-  for (let i = 0; i < WARMUP_CALLS; i++) await service.rank(i % 2 === 0 ? request : byId, {});
+  const request = { requestId: 'warm-up', modelVersion, dim, userEmbedding: bytes(dim), userBias: 0, itemEmbeddings: bytes(candidates * dim), itemBiases: bytes(candidates), topK: 10, timeoutMs: 0, bundleRows: Buffer.alloc(0) };
+  // With an item table, every other call names its candidates by bundle row (the gateway's usual request).
+  const tableRows = Math.min(candidates, service.model.description.itemTable?.size ?? 0);
+  const bundleRows = Buffer.alloc(4 * tableRows);
+  for (let row = 0; row < tableRows; row++) bundleRows.writeUInt32LE(row, 4 * row);
+  const byRow = tableRows === 0 ? request : { ...request, itemEmbeddings: Buffer.alloc(0), itemBiases: Buffer.alloc(0), bundleRows };
+  for (let i = 0; i < WARMUP_CALLS; i++) await service.rank(i % 2 === 0 ? request : byRow, {});
   logger.info({ calls: WARMUP_CALLS, ms: Math.round(performance.now() - startedMs) }, 'ranking warmed up');
 }

@@ -26,6 +26,7 @@ import { shardOf } from '../../shared/sharding/index.js';
 import { decodeIds, decodeItems, decodeItemsToEmbed, decodeSearch } from './wire/decode-request.js';
 import type { RequestLimits, ShardIdentity } from './wire/decode-request.js';
 import type { DurableShard, RecoveryModel } from './durability/durable-shard.js';
+import { NO_BUNDLE_ROW } from '../../shared/proto/index.js';
 import { DEFAULT_TURN_BUDGET_MS } from './store/indexed-store.js';
 import type { IndexedStore, ShardHits } from './store/indexed-store.js';
 import type { ItemStore } from './store/item-store.js';
@@ -219,7 +220,8 @@ export class RetrievalService {
    * biases copied out of the store into one buffer (no view of the store: a
    * later mutation must not change a response not yet serialised). With
    * `omitBundleRows`, the rows of items still as the bundle gave them are
-   * left out and flagged instead (the caller's ranking holds them by id).
+   * left out and their bundle row numbers sent instead (the caller's
+   * ranking holds them at those rows).
    */
   private searchResult(state: IndexedStore, hit: ShardHits, includeEmbeddings: boolean, omitBundleRows: boolean): SearchResult {
     const store = state.store;
@@ -233,14 +235,15 @@ export class RetrievalService {
     let bundleRows: Buffer | undefined;
     let shipped = slots;
     if (omitBundleRows) {
-      bundleRows = Buffer.allocUnsafe(count);
+      bundleRows = Buffer.allocUnsafe(4 * count);
       let kept = 0;
       for (let i = 0; i < count; i++) {
-        bundleRows[i] = store.isBundleRow(slots[i]) ? 1 : 0;
-        kept += 1 - bundleRows[i];
+        const row = store.bundleRowAt(slots[i]);
+        bundleRows.writeUInt32LE(row, 4 * i);
+        if (row === NO_BUNDLE_ROW) kept++;
       }
       shipped = new Int32Array(kept);
-      for (let i = 0, j = 0; i < count; i++) if (bundleRows[i] === 0) shipped[j++] = slots[i];
+      for (let i = 0, j = 0; i < count; i++) if (store.bundleRowAt(slots[i]) === NO_BUNDLE_ROW) shipped[j++] = slots[i];
     }
     return { itemIds, similarities, ...copyRows(store, shipped), bundleRows };
   }
@@ -277,6 +280,7 @@ export function recoveryModelOf(model: ServedModel, identity: ShardIdentity): Re
     dim: model.dim,
     fields: attributeFieldsOf(model.spec),
     initialItems: async () => (await model.catalog()).filter((item) => shardOf(item.id, identity.count) === identity.index),
+    bundleItems: () => model.catalog(),
     embed: (items) => model.embedder.embed(items),
   };
 }

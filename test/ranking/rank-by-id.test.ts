@@ -1,5 +1,5 @@
-// Rank with candidates named by id (RankRequest.bundle_rows) over the real serving path: a
-// trained bundle, real retrieval shards (USearch, ItemNet under ONNX Runtime), real ranking.
+// Rank with candidates named by bundle row number (RankRequest.bundle_rows) over the real serving
+// path: a trained bundle, real retrieval shards (USearch, ItemNet under ONNX Runtime), real ranking.
 import assert from 'node:assert/strict';
 import type { EmbedUsersResponse__Output } from '../../shared/generated/dlrs/v1/EmbedUsersResponse.js';
 import type { RankingClient } from '../../shared/generated/dlrs/v1/Ranking.js';
@@ -8,7 +8,7 @@ import type { RankResponse__Output } from '../../shared/generated/dlrs/v1/RankRe
 import type { SearchResult__Output } from '../../shared/generated/dlrs/v1/SearchResult.js';
 import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
-import { loadProtos } from '../../shared/proto/index.js';
+import { NO_BUNDLE_ROW, bundleRowAt, loadProtos } from '../../shared/proto/index.js';
 import { describeBundle, loadRankingConfig, startRankingServer } from '../../services/ranking/index.js';
 import { failure } from '../fixtures/dlrs-failure.js';
 import { call } from '../fixtures/retrieval-shard.js';
@@ -17,7 +17,17 @@ import type { ServingStack } from '../fixtures/serving-stack.js';
 
 const CANDIDATES = 40;
 
-describe('Rank by id (bundle_rows) over real shards and ranking', function () {
+/** A bundle_rows field as numbers. */
+const rowNumbers = (bytes: Buffer): number[] => Array.from({ length: bytes.length / 4 }, (_, i) => bundleRowAt(bytes, i));
+
+/** Row numbers as a bundle_rows field. */
+function bundleRowsOf(rows: readonly number[]): Buffer {
+  const bytes = Buffer.alloc(4 * rows.length);
+  rows.forEach((row, i) => bytes.writeUInt32LE(row, 4 * i));
+  return bytes;
+}
+
+describe('Rank by bundle row (bundle_rows) over real shards and ranking', function () {
   this.timeout(120_000);
   let stack: ServingStack;
   let ranking: RankingClient;
@@ -40,20 +50,21 @@ describe('Rank by id (bundle_rows) over real shards and ranking', function () {
     );
   const rank = (request: RankRequest): Promise<RankResponse__Output> =>
     callUnary<RankResponse__Output>((md, opts, cb) => ranking.Rank({ modelVersion: user.modelVersion, dim: user.dim, userEmbedding: user.embeddings, userBias: user.biases.readFloatLE(0), ...request }, md, opts, cb));
-  const byId = (result: SearchResult__Output): RankRequest => ({ itemIds: result.itemIds, bundleRows: result.bundleRows, itemEmbeddings: result.embeddings, itemBiases: result.biases });
+  const byRow = (result: SearchResult__Output): RankRequest => ({ bundleRows: result.bundleRows, itemEmbeddings: result.embeddings, itemBiases: result.biases });
   const scores = (response: RankResponse__Output): number[] => [...new Float32Array(Uint8Array.from(response.scores).buffer)];
 
-  it('tells that the replica resolves bundle items, and scores candidates named by id as their shipped embeddings', async () => {
+  it('tells that the replica resolves bundle items, and scores candidates sent by bundle row exactly as their shipped embeddings', async () => {
     assert.equal(user.resolvesBundleItems, true);
     const full = await search(false);
     const omitted = await search(true);
     assert.equal(full.itemIds.length, CANDIDATES);
     assert.deepEqual(omitted.itemIds, full.itemIds);
-    assert.deepEqual([...omitted.bundleRows], full.itemIds.map(() => 1), 'every item is as the bundle gave it');
+    const bundleRowOf = new Map(stack.bundle.items.map((item, row) => [item.id, row]));
+    assert.deepEqual(rowNumbers(omitted.bundleRows), full.itemIds.map((id) => bundleRowOf.get(id)), 'every item is as the bundle gave it, sent by its row in the bundle\'s item list');
     assert.equal(omitted.embeddings.length, 0);
     assert.equal(full.bundleRows.length, 0, 'without the request field every row is shipped, as before');
     const shipped = scores(await rank({ itemEmbeddings: full.embeddings, itemBiases: full.biases }));
-    const resolved = scores(await rank(byId(omitted)));
+    const resolved = scores(await rank(byRow(omitted)));
     assert.deepEqual(resolved, shipped);
   });
 
@@ -65,27 +76,34 @@ describe('Rank by id (bundle_rows) over real shards and ranking', function () {
     await call(stack.shards[0].client.UpsertItems.bind(stack.shards[0].client), { items: [{ id: changed, features: stored.items[1].item?.features }] });
     const after = await search(true);
     const row = after.itemIds.indexOf(changed);
-    const flags = [...after.bundleRows];
+    const rows = rowNumbers(after.bundleRows);
     assert.ok(row >= 0, 'the changed item is still a candidate');
-    assert.equal(flags[row], 0, 'the changed item is no longer a bundle row');
-    assert.equal(flags.filter((flag) => flag === 0).length, 1);
+    assert.equal(rows[row], NO_BUNDLE_ROW, 'the changed item is no longer a bundle row');
+    assert.equal(rows.filter((bundleRow) => bundleRow === NO_BUNDLE_ROW).length, 1);
     assert.equal(after.embeddings.length, 4 * user.dim);
     assert.notDeepEqual(Buffer.from(after.embeddings), Buffer.from(oldEmbedding), 'the upsert changed the embedding');
     const full = await search(false);
     assert.deepEqual(full.itemIds, after.itemIds);
-    assert.deepEqual(scores(await rank(byId(after))), scores(await rank({ itemEmbeddings: full.embeddings, itemBiases: full.biases })));
+    const byRowScores = scores(await rank(byRow(after)));
+    assert.deepEqual(byRowScores, scores(await rank({ itemEmbeddings: full.embeddings, itemBiases: full.biases })));
+    // Ranking scored the shipped embedding, not the bundle's row of that item.
+    const stale = scores(await rank({ ...byRow(after), bundleRows: bundleRowsOf(rows.map((bundleRow, i) => (i === row ? stack.bundle.items.findIndex((item) => item.id === changed) : bundleRow))), itemEmbeddings: Buffer.alloc(0), itemBiases: Buffer.alloc(0) }));
+    assert.notEqual(byRowScores[row], stale[row], 'the upserted item\'s score differs from its bundle row\'s');
   });
 
-  it('refuses another model version, a missing one, and an id the bundle does not hold: typed errors naming the field', async () => {
+  it('refuses another model version, a missing one, and bad row numbers: typed errors naming the field', async () => {
     const omitted = await search(true);
-    const otherVersion = await failure(rank({ ...byId(omitted), modelVersion: 'another-version' }));
+    const rows = rowNumbers(omitted.bundleRows);
+    const otherVersion = await failure(rank({ ...byRow(omitted), modelVersion: 'another-version' }));
     assert.deepEqual([otherVersion.code, otherVersion.field], ['FAILED_PRECONDITION', 'model_version']);
-    const noVersion = await failure(rank({ ...byId(omitted), modelVersion: '' }));
+    const noVersion = await failure(rank({ ...byRow(omitted), modelVersion: '' }));
     assert.deepEqual([noVersion.code, noVersion.field], ['INVALID_ARGUMENT', 'model_version']);
-    const unknown = await failure(rank({ ...byId(omitted), itemIds: omitted.itemIds.map((id, i) => (i === 2 ? 'not-in-the-bundle' : id)) }));
-    assert.deepEqual([unknown.code, unknown.field], ['FAILED_PRECONDITION', 'item_ids[2]']);
-    const shortIds = await failure(rank({ ...byId(omitted), itemIds: omitted.itemIds.slice(1) }));
-    assert.deepEqual([shortIds.code, shortIds.field], ['INVALID_ARGUMENT', 'item_ids']);
+    const pastTheBundle = await failure(rank({ ...byRow(omitted), bundleRows: bundleRowsOf(rows.map((row, i) => (i === 2 ? stack.bundle.items.length : row))) }));
+    assert.deepEqual([pastTheBundle.code, pastTheBundle.field], ['FAILED_PRECONDITION', 'bundle_rows']);
+    const ragged = await failure(rank({ ...byRow(omitted), bundleRows: omitted.bundleRows.subarray(1) }));
+    assert.deepEqual([ragged.code, ragged.field], ['INVALID_ARGUMENT', 'bundle_rows']);
+    const unshipped = await failure(rank({ ...byRow(omitted), bundleRows: bundleRowsOf(rows.map((row, i) => (i === 0 ? NO_BUNDLE_ROW : row))) }));
+    assert.deepEqual([unshipped.code, unshipped.field], ['INVALID_ARGUMENT', 'item_embeddings']);
   });
 
   it('a replica without the item table says so, and refuses bundle_rows rather than score other values', async () => {
@@ -101,7 +119,7 @@ describe('Rank by id (bundle_rows) over real shards and ranking', function () {
       const embedded = await callUnary<EmbedUsersResponse__Output>((md, opts, cb) => client.EmbedUsers({ profiles: [profile] }, md, opts, cb));
       assert.equal(embedded.resolvesBundleItems, false);
       const omitted = await search(true);
-      const request = { modelVersion: user.modelVersion, dim: user.dim, userEmbedding: user.embeddings, userBias: 0, ...byId(omitted) };
+      const request = { modelVersion: user.modelVersion, dim: user.dim, userEmbedding: user.embeddings, userBias: 0, ...byRow(omitted) };
       const refused = await failure(callUnary<RankResponse__Output>((md, opts, cb) => client.Rank(request, md, opts, cb)));
       assert.deepEqual([refused.code, refused.field], ['FAILED_PRECONDITION', 'bundle_rows']);
     } finally {

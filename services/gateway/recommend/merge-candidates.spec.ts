@@ -1,22 +1,30 @@
 import assert from 'node:assert/strict';
 import type { SearchResult__Output } from '../../../shared/generated/dlrs/v1/SearchResult.js';
+import { NO_BUNDLE_ROW } from '../../../shared/proto/index.js';
 import { mergeCandidates } from './merge-candidates.js';
 
 const DIM = 2;
 
+/** bundle_rows bytes: one little-endian uint32 per item. */
+function uint32s(values: number[]): Buffer {
+  const bytes = Buffer.alloc(4 * values.length);
+  values.forEach((value, i) => bytes.writeUInt32LE(value, 4 * i));
+  return bytes;
+}
+
 /**
  * A shard's result whose item `id` has the embedding [value, -value] and the bias value / 10;
- * with `bundleIds`, those items are flagged as bundle rows and their rows left out.
+ * with `bundleRows`, those items are sent by their bundle row number and their rows left out.
  */
-function result(items: [id: string, similarity: number, value: number][], bundleIds?: ReadonlySet<string>): SearchResult__Output {
+function result(items: [id: string, similarity: number, value: number][], bundleRows?: ReadonlyMap<string, number>): SearchResult__Output {
   const floats = (values: number[]): Buffer => Buffer.from(Float32Array.from(values).buffer);
-  const shipped = items.filter(([id]) => bundleIds?.has(id) !== true);
+  const shipped = items.filter(([id]) => bundleRows?.has(id) !== true);
   return {
     itemIds: items.map(([id]) => id),
     similarities: floats(items.map(([, similarity]) => similarity)),
     embeddings: floats(shipped.flatMap(([, , value]) => [value, -value])),
     biases: floats(shipped.map(([, , value]) => value / 10)),
-    bundleRows: bundleIds === undefined ? Buffer.alloc(0) : Buffer.from(items.map(([id]) => (bundleIds.has(id) ? 1 : 0))),
+    bundleRows: bundleRows === undefined ? Buffer.alloc(0) : uint32s(items.map(([id]) => bundleRows.get(id) ?? NO_BUNDLE_ROW)),
   };
 }
 
@@ -54,7 +62,7 @@ describe('mergeCandidates', () => {
     assert.equal(empty.embeddings.length, 0);
   });
 
-  it('keeps the flags of bundle rows and ships only the other rows, in candidate order, beside a shard that sent every row', () => {
+  it('keeps the row numbers of bundle rows and ships only the other rows, in candidate order, beside a shard that sent every row', () => {
     const merged = mergeCandidates(
       [
         result(
@@ -64,7 +72,10 @@ describe('mergeCandidates', () => {
             ['e', 0.45, 6],
             ['x', 0.2, 9],
           ],
-          new Set(['a', 'x']),
+          new Map([
+            ['a', 17],
+            ['x', 3],
+          ]),
         ),
         result([
           ['b', 0.5, 2],
@@ -76,16 +87,16 @@ describe('mergeCandidates', () => {
       4,
     );
     assert.deepEqual(merged.itemIds, ['a', 'e', 'b', 'c']);
-    assert.deepEqual([...(merged.bundleRows ?? [])], [1, 0, 0, 0]);
+    assert.deepEqual(merged.bundleRows, uint32s([17, NO_BUNDLE_ROW, NO_BUNDLE_ROW, NO_BUNDLE_ROW]));
     assert.deepEqual(rows(merged.embeddings), [6, -6, 2, -2, 4, -4]);
     assert.deepEqual(rows(merged.biases).map((b) => Math.round(b * 10) / 10), [0.6, 0.2, 0.4]);
     assert.equal(mergeCandidates([result([['a', 0.3, 1]])], DIM, 5).bundleRows, undefined);
   });
 
-  it('refuses bundle_rows whose length or flags do not match the rows sent', () => {
-    const flagged = result([['a', 0.3, 1], ['b', 0.2, 2]], new Set(['a']));
-    assert.throws(() => mergeCandidates([{ ...flagged, bundleRows: Buffer.from([1]) }], DIM, 5), /bundle_rows hold 1 bytes for 2 items/);
-    assert.throws(() => mergeCandidates([{ ...flagged, bundleRows: Buffer.from([0, 0]) }], DIM, 5), /embeddings hold 8 bytes for 2 items of dimension 2/);
+  it('refuses bundle_rows whose length or row numbers do not match the rows sent', () => {
+    const flagged = result([['a', 0.3, 1], ['b', 0.2, 2]], new Map([['a', 0]]));
+    assert.throws(() => mergeCandidates([{ ...flagged, bundleRows: uint32s([0]) }], DIM, 5), /bundle_rows hold 4 bytes for 2 items/);
+    assert.throws(() => mergeCandidates([{ ...flagged, bundleRows: uint32s([NO_BUNDLE_ROW, NO_BUNDLE_ROW]) }], DIM, 5), /embeddings hold 8 bytes for 2 items of dimension 2/);
   });
 
   it('refuses a result whose embeddings do not match its ids and dimension', () => {

@@ -1,4 +1,5 @@
 import type { SearchResult__Output } from '../../../shared/generated/dlrs/v1/SearchResult.js';
+import { NO_BUNDLE_ROW, bundleRowAt } from '../../../shared/proto/index.js';
 import { ReusableIdSet } from './reusable-id-set.js';
 
 /**
@@ -9,15 +10,16 @@ export interface MergedCandidates {
   readonly itemIds: readonly string[];
   /** e_u · e_i from retrieval. */
   readonly similarities: Float32Array;
-  /** Row-major d little-endian float32 per item not flagged in bundleRows: RankRequest.item_embeddings as it is. */
+  /** Row-major d little-endian float32 per item shipped (NO_BUNDLE_ROW in bundleRows): RankRequest.item_embeddings as it is. */
   readonly embeddings: Buffer;
-  /** b_i per item not flagged in bundleRows, little-endian float32: RankRequest.item_biases as it is. */
+  /** b_i per item shipped, little-endian float32: RankRequest.item_biases as it is. */
   readonly biases: Buffer;
   /**
-   * RankRequest.bundle_rows: 1 per item whose e_i and b_i a shard left out (the bundle's own,
-   * resolved by ranking from the id); undefined when no shard left any out.
+   * RankRequest.bundle_rows: per item a little-endian uint32, its row in the bundle's item list
+   * when a shard left its e_i and b_i out (ranking reads them at that row), else NO_BUNDLE_ROW;
+   * undefined when no shard left any out.
    */
-  readonly bundleRows: Uint8Array | undefined;
+  readonly bundleRows: Buffer | undefined;
 }
 
 /** Whether the host CPU stores floats little-endian, as the wire does: then the bytes can be read as they are. */
@@ -36,8 +38,8 @@ interface Run {
   readonly order: Int32Array | undefined;
   /** Rows that made the cut. */
   readonly taken: Uint8Array;
-  /** Per row, 1 when its embedding was left out (SearchResult.bundle_rows); undefined when none was. */
-  readonly bundleRows: Uint8Array | undefined;
+  /** Per row, its bundle row number when its embedding was left out, else NO_BUNDLE_ROW (SearchResult.bundle_rows); undefined when none was. */
+  readonly bundleRows: Buffer | undefined;
   /** How far the merge has read into the run. */
   next: number;
 }
@@ -56,10 +58,10 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
   for (const result of results) {
     const n = result.itemIds.length;
     if (result.similarities.length !== 4 * n) throw new Error(`similarities hold ${result.similarities.length} bytes for ${n} items`);
-    const flagged = result.bundleRows.length;
-    if (flagged !== 0 && flagged !== n) throw new Error(`bundle_rows hold ${flagged} bytes for ${n} items`);
+    const rowBytesSent = result.bundleRows.length;
+    if (rowBytesSent !== 0 && rowBytesSent !== 4 * n) throw new Error(`bundle_rows hold ${rowBytesSent} bytes for ${n} items`);
     let shipped = n;
-    for (let row = 0; row < flagged; row++) shipped -= result.bundleRows[row] === 0 ? 0 : 1;
+    if (rowBytesSent !== 0) for (let row = 0; row < n; row++) shipped -= bundleRowAt(result.bundleRows, row) === NO_BUNDLE_ROW ? 0 : 1;
     if (result.embeddings.length !== shipped * rowBytes) throw new Error(`embeddings hold ${result.embeddings.length} bytes for ${shipped} items of dimension ${dim}`);
     if (result.biases.length !== 4 * shipped) throw new Error(`biases hold ${result.biases.length} bytes for ${shipped} items`);
   }
@@ -111,7 +113,7 @@ function copyWinners(runs: Run[], kept: number, rowBytes: number): MergedCandida
   const similarities = new Float32Array(kept);
   const embeddings = Buffer.allocUnsafe(kept * rowBytes);
   const biases = Buffer.allocUnsafe(4 * kept);
-  const bundleRows = anyFlagged ? new Uint8Array(kept) : undefined;
+  const bundleRows = anyFlagged ? Buffer.alloc(4 * kept, 0xff) : undefined;
   // Winners in (result, row) order, so that consecutive rows of a result are copied in one go.
   let j = 0;
   let shipped = 0;
@@ -142,26 +144,26 @@ function copyWinners(runs: Run[], kept: number, rowBytes: number): MergedCandida
   return { itemIds, similarities, embeddings: embeddings.subarray(0, shipped * rowBytes), biases: biases.subarray(0, 4 * shipped), bundleRows };
 }
 
-/** The winners of a run whose bundle rows came without embeddings: those flagged, the others' rows copied one by one. Returns the rows shipped so far. */
+/** The winners of a run whose bundle rows came without embeddings: their row numbers, the others' embeddings copied one by one. Returns the rows shipped so far. */
 function copyFlaggedRun(
   run: Run,
-  merged: { itemIds: string[]; similarities: Float32Array; embeddings: Buffer; biases: Buffer; bundleRows: Uint8Array },
+  merged: { itemIds: string[]; similarities: Float32Array; embeddings: Buffer; biases: Buffer; bundleRows: Buffer },
   firstIndex: number,
   shippedBefore: number,
   rowBytes: number,
 ): number {
   const { result, rows, taken } = run;
-  const flags = run.bundleRows as Uint8Array;
+  const rowNumbers = run.bundleRows as Buffer;
   let j = firstIndex;
   let shipped = shippedBefore;
   // The row's position among the result's shipped rows.
   let packed = 0;
   for (let row = 0; row < rows; row++) {
-    const flagged = flags[row] !== 0;
+    const flagged = bundleRowAt(rowNumbers, row) !== NO_BUNDLE_ROW;
     if (taken[row] === 1) {
       merged.itemIds[j] = result.itemIds[row];
       merged.similarities[j] = run.similarities[row];
-      merged.bundleRows[j] = flagged ? 1 : 0;
+      rowNumbers.copy(merged.bundleRows, 4 * j, 4 * row, 4 * row + 4);
       if (!flagged) {
         result.embeddings.copy(merged.embeddings, shipped * rowBytes, packed * rowBytes, (packed + 1) * rowBytes);
         result.biases.copy(merged.biases, 4 * shipped, 4 * packed, 4 * packed + 4);

@@ -161,7 +161,7 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     excludeIds: [...new Set([...query.excludeIds, ...seen])],
     filter: query.filter,
     includeEmbeddings: true,
-    // Ranking takes the bundle's own rows from its copy by id; the shards ship only the rows changed since.
+    // Ranking reads the bundle's own rows from its table by row number; the shards ship only the rows changed since.
     omitBundleEmbeddings: user?.resolvesBundleItems === true && user.modelVersion === search.modelVersion,
   };
   const searchEnd = stageEnd(shares.embed + shares.search);
@@ -289,7 +289,8 @@ function rankRequest(query: RecommendQuery, user: UserEmbedding, candidates: Mer
     itemEmbeddings: candidates.embeddings,
     itemBiases: candidates.biases,
     topK: query.k,
-    ...(candidates.bundleRows === undefined ? {} : { itemIds: [...candidates.itemIds], bundleRows: candidates.bundleRows }),
+    // Ranking answers by candidate position, so the ids stay here: the row numbers are all it needs.
+    ...(candidates.bundleRows === undefined ? {} : { bundleRows: candidates.bundleRows }),
   };
 }
 

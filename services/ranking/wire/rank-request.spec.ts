@@ -3,6 +3,8 @@ import type { RankRequest__Output } from '../../../shared/generated/dlrs/v1/Rank
 import { float32Bytes, float32Values } from './float32-bytes.js';
 import { checkCandidatesFinite, parseRankRequest } from './rank-request.js';
 import { DlrsError } from '../../../shared/errors/index.js';
+import { NO_BUNDLE_ROW } from '../../../shared/proto/index.js';
+import { ItemTable } from '../model/item-table.js';
 
 const DIM = 2;
 
@@ -17,7 +19,6 @@ function request(overrides: Partial<RankRequest__Output> = {}): RankRequest__Out
     itemBiases: float32Bytes(new Float32Array([0.1, 0.2, 0.3])),
     topK: 0,
     timeoutMs: 0,
-    itemIds: [],
     bundleRows: Buffer.alloc(0),
     ...overrides,
   };
@@ -58,5 +59,38 @@ describe('parseRankRequest', () => {
     rejectsWith({ itemEmbeddings: Buffer.alloc(0), itemBiases: Buffer.alloc(0) }, 'item_embeddings', /no candidates/);
     rejectsWith({}, 'item_embeddings', /at most 2/, 2);
     rejectsWith({ itemBiases: float32Bytes(new Float32Array([0.1])) }, 'item_biases', /1 values for 3/);
+  });
+
+  describe('with bundle_rows', () => {
+    // Row r of the table: e_i [10r, 10r + 1], b_i r / 10.
+    const table = new ItemTable(DIM, Float32Array.from({ length: 4 * DIM }, (_, k) => 10 * Math.floor(k / DIM) + (k % DIM)), Float32Array.from({ length: 4 }, (_, r) => r / 10));
+    const bundleRows = (rows: number[]): Buffer => {
+      const bytes = Buffer.alloc(4 * rows.length);
+      rows.forEach((row, i) => bytes.writeUInt32LE(row, 4 * i));
+      return bytes;
+    };
+    /** The request's bytes at an odd offset, as inside a received message. */
+    const unaligned = (bytes: Buffer): Buffer => Buffer.concat([Buffer.alloc(1), bytes]).subarray(1);
+    const byRow = (rows: number[], overrides: Partial<RankRequest__Output> = {}): RankRequest__Output =>
+      request({ modelVersion: 'v1', itemEmbeddings: unaligned(float32Bytes(Float32Array.of(7, 8))), itemBiases: unaligned(float32Bytes(Float32Array.of(0.9))), bundleRows: unaligned(bundleRows(rows)), ...overrides });
+
+    it('reads the rows named from the table and the shipped one from the request, in candidate order', () => {
+      const parsed = parseRankRequest(byRow([3, NO_BUNDLE_ROW, 0]), DIM, 10, table);
+      assert.equal(parsed.candidates, 3);
+      assert.deepEqual(Array.from(float32Values(parsed.rows.itemEmbeddings)), [30, 31, 7, 8, 0, 1]);
+      assert.deepEqual(Array.from(float32Values(parsed.rows.itemBiases)), [0.3, 0.9, 0].map(Math.fround));
+    });
+
+    it('refuses row numbers past the table, ragged or too many of them, a missing version and a replica without a table, naming the field', () => {
+      const fails = (parse: () => unknown, code: string, field: string, pattern: RegExp): void => {
+        assert.throws(parse, (error: unknown) => error instanceof DlrsError && error.code === code && error.field === field && pattern.test(error.message));
+      };
+      fails(() => parseRankRequest(byRow([4, NO_BUNDLE_ROW]), DIM, 10, table), 'FAILED_PRECONDITION', 'bundle_rows', /row 4 at candidate 0.*4 items/);
+      fails(() => parseRankRequest(byRow([0], { bundleRows: Buffer.alloc(6) }), DIM, 10, table), 'INVALID_ARGUMENT', 'bundle_rows', /6 bytes/);
+      fails(() => parseRankRequest(byRow([0, 1, NO_BUNDLE_ROW]), DIM, 2, table), 'INVALID_ARGUMENT', 'bundle_rows', /at most 2/);
+      fails(() => parseRankRequest(byRow([0, 1]), DIM, 10, table), 'INVALID_ARGUMENT', 'item_embeddings', /1 rows for the 0 candidates/);
+      fails(() => parseRankRequest(byRow([0, NO_BUNDLE_ROW], { modelVersion: '' }), DIM, 10, table), 'INVALID_ARGUMENT', 'model_version', /required/);
+      fails(() => parseRankRequest(byRow([0, NO_BUNDLE_ROW]), DIM, 10), 'FAILED_PRECONDITION', 'bundle_rows', /holds no bundle items/);
+    });
   });
 });

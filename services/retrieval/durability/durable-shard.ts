@@ -44,6 +44,8 @@ export interface RecoveryModel {
   fields: readonly AttributeField[];
   /** The catalog to start from when the data directory holds no snapshot. */
   initialItems: () => Promise<readonly Item[]>;
+  /** The served bundle's whole item list, in its order: an item's index is its row in a ranking replica's table (SearchResult.bundle_rows). */
+  bundleItems: () => Promise<readonly Item[]>;
   /** Embeds items with the served model (for the initial catalog, and for data of another version). */
   embed: (items: readonly Item[]) => Promise<EmbeddedItems>;
 }
@@ -134,7 +136,7 @@ export class DurableShard {
       }
       for (const entry of tail) await applyRecord(state, entry, model);
       if (tail.length > 0) logger.info({ records: tail.length }, 'log replayed');
-      logger.info({ items: state.store.size, bundleRows: state.store.markBundleRows(await model.initialItems()) }, 'bundle rows flagged');
+      logger.info({ items: state.store.size, bundleRows: state.store.markBundleRows(await model.bundleItems()) }, 'bundle rows flagged');
       // The log has stood in for the damaged snapshots: set them aside so they no longer count among those kept.
       for (const damaged of snapshot?.skipped ?? []) logger.warn({ path: damaged.path, movedTo: await setSnapshotAside(damaged.path, fs) }, 'damaged snapshot set aside');
       log = await WriteAheadLog.open({ dir: options.dataDir, nextSeq: lastSeq + 1, fs, logger });
@@ -199,7 +201,7 @@ export class DurableShard {
       const embedded = await model.embed(items);
       await building.upsert(items, embedded.embeddings, embedded.biases);
       // Before the catch-up: an item it re-embeds is no longer flagged.
-      building.store.markBundleRows(await model.initialItems());
+      building.store.markBundleRows(await model.bundleItems());
       // Catch up outside the mutation queue while changes keep coming, then once more inside it.
       for (let round = 0; round < MAX_CATCH_UP_ROUNDS && changed.size > 0; round++) await this.catchUp(building, changed, model);
       await this.inOrder(undefined, async () => {

@@ -25,7 +25,7 @@ async function main(dataDir: string): Promise<void> {
       snapshotsKept: 2,
       logger: createLogger({ level: 'silent' }),
     },
-    { modelVersion: MODEL_VERSION, dim: DIM, fields: [{ name: 'color', kind: 'categorical' }], initialItems: () => Promise.resolve([{ id: 'seed', features: { color: 'red' } }]), embed: seedEmbedding },
+    { modelVersion: MODEL_VERSION, dim: DIM, fields: [{ name: 'color', kind: 'categorical' }], initialItems: () => Promise.resolve([{ id: 'seed', features: { color: 'red' } }]), bundleItems: () => Promise.resolve([{ id: 'seed', features: { color: 'red' } }]), embed: seedEmbedding },
   );
   process.stdout.write('ready\n');
   let n = 0;

@@ -31,7 +31,7 @@ export interface EmbedUsersResponse {
   'biases'?: (Buffer | Uint8Array | string);
   /**
    * This replica holds the e_i and b_i that model_version's ItemNet gives the bundle's own items,
-   * and so accepts RankRequest.bundle_rows: a caller may send those candidates by id only.
+   * and so accepts RankRequest.bundle_rows: a caller may send those candidates by row number only.
    */
   'resolvesBundleItems'?: (boolean);
 }
@@ -66,7 +66,7 @@ export interface EmbedUsersResponse__Output {
   'biases': (Buffer);
   /**
    * This replica holds the e_i and b_i that model_version's ItemNet gives the bundle's own items,
-   * and so accepts RankRequest.bundle_rows: a caller may send those candidates by id only.
+   * and so accepts RankRequest.bundle_rows: a caller may send those candidates by row number only.
    */
   'resolvesBundleItems': (boolean);
 }

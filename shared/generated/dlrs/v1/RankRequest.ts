@@ -27,7 +27,7 @@ export interface RankRequest {
   'userBias'?: (number | string);
   /**
    * n x d little-endian float32: the candidates' e_i, n from 1 to the configured maximum. With
-   * bundle_rows: only the rows of the candidates not flagged there, in candidate order.
+   * bundle_rows: only the rows of the candidates marked 0xFFFFFFFF there, in candidate order.
    */
   'itemEmbeddings'?: (Buffer | Uint8Array | string);
   /**
@@ -43,16 +43,13 @@ export interface RankRequest {
    */
   'timeoutMs'?: (number);
   /**
-   * The n candidates' ids; needed with bundle_rows, ignored without.
-   */
-  'itemIds'?: (string)[];
-  /**
-   * Empty = every candidate's e_i and b_i are in item_embeddings and item_biases. Else one byte
-   * per candidate: 1 = its e_i and b_i are those model_version's ItemNet gives the bundle's item
-   * of that id (SearchResult.bundle_rows), and ranking takes them from its own copy of the
-   * bundle; 0 = they are in item_embeddings and item_biases. Needs model_version, and a replica
-   * that answered EmbedUsers with resolves_bundle_items. An id not in the bundle is
-   * FAILED_PRECONDITION naming it (never scored with other values).
+   * Empty = every candidate's e_i and b_i are in item_embeddings and item_biases. Else one
+   * little-endian uint32 per candidate, in candidate order: a row number r = its e_i and b_i are
+   * those model_version's ItemNet gives item r of the bundle's item list (SearchResult.bundle_rows),
+   * and ranking reads them from its own table of that version; 0xFFFFFFFF = they are in
+   * item_embeddings and item_biases. Needs model_version, and a replica that answered EmbedUsers
+   * with resolves_bundle_items. A row number past the bundle's items is FAILED_PRECONDITION
+   * naming bundle_rows (never scored with other values).
    */
   'bundleRows'?: (Buffer | Uint8Array | string);
 }
@@ -83,7 +80,7 @@ export interface RankRequest__Output {
   'userBias': (number);
   /**
    * n x d little-endian float32: the candidates' e_i, n from 1 to the configured maximum. With
-   * bundle_rows: only the rows of the candidates not flagged there, in candidate order.
+   * bundle_rows: only the rows of the candidates marked 0xFFFFFFFF there, in candidate order.
    */
   'itemEmbeddings': (Buffer);
   /**
@@ -99,16 +96,13 @@ export interface RankRequest__Output {
    */
   'timeoutMs': (number);
   /**
-   * The n candidates' ids; needed with bundle_rows, ignored without.
-   */
-  'itemIds': (string)[];
-  /**
-   * Empty = every candidate's e_i and b_i are in item_embeddings and item_biases. Else one byte
-   * per candidate: 1 = its e_i and b_i are those model_version's ItemNet gives the bundle's item
-   * of that id (SearchResult.bundle_rows), and ranking takes them from its own copy of the
-   * bundle; 0 = they are in item_embeddings and item_biases. Needs model_version, and a replica
-   * that answered EmbedUsers with resolves_bundle_items. An id not in the bundle is
-   * FAILED_PRECONDITION naming it (never scored with other values).
+   * Empty = every candidate's e_i and b_i are in item_embeddings and item_biases. Else one
+   * little-endian uint32 per candidate, in candidate order: a row number r = its e_i and b_i are
+   * those model_version's ItemNet gives item r of the bundle's item list (SearchResult.bundle_rows),
+   * and ranking reads them from its own table of that version; 0xFFFFFFFF = they are in
+   * item_embeddings and item_biases. Needs model_version, and a replica that answered EmbedUsers
+   * with resolves_bundle_items. A row number past the bundle's items is FAILED_PRECONDITION
+   * naming bundle_rows (never scored with other values).
    */
   'bundleRows': (Buffer);
 }

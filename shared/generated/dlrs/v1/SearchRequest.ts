@@ -52,8 +52,8 @@ export interface SearchRequest {
   /**
    * With include_embeddings: leave out the e_i and b_i of items whose embedding is the one the
    * served model's ItemNet gives the bundle's own item of that id (features unchanged since the
-   * bundle), and flag them in SearchResult.bundle_rows; a caller whose ranking holds the
-   * bundle's items sends those by id. A shard that predates this field sends every row.
+   * bundle), and give their row numbers in SearchResult.bundle_rows; a caller whose ranking holds
+   * the bundle's items sends those by row number. A shard that predates this field sends every row.
    */
   'omitBundleEmbeddings'?: (boolean);
 }
@@ -108,8 +108,8 @@ export interface SearchRequest__Output {
   /**
    * With include_embeddings: leave out the e_i and b_i of items whose embedding is the one the
    * served model's ItemNet gives the bundle's own item of that id (features unchanged since the
-   * bundle), and flag them in SearchResult.bundle_rows; a caller whose ranking holds the
-   * bundle's items sends those by id. A shard that predates this field sends every row.
+   * bundle), and give their row numbers in SearchResult.bundle_rows; a caller whose ranking holds
+   * the bundle's items sends those by row number. A shard that predates this field sends every row.
    */
   'omitBundleEmbeddings': (boolean);
 }

@@ -15,7 +15,7 @@ export interface SearchResult {
   'similarities'?: (Buffer | Uint8Array | string);
   /**
    * With include_embeddings: n x d little-endian float32 e_i; with bundle_rows, only the rows of
-   * the items not flagged there, in item order.
+   * the items marked 0xFFFFFFFF there, in item order.
    */
   'embeddings'?: (Buffer | Uint8Array | string);
   /**
@@ -23,9 +23,10 @@ export interface SearchResult {
    */
   'biases'?: (Buffer | Uint8Array | string);
   /**
-   * With omit_bundle_embeddings: one byte per item, 1 = its e_i and b_i are the bundle's (left
-   * out of embeddings and biases), 0 = they are in them (an item upserted since the bundle).
-   * Empty = every item's row is in embeddings and biases.
+   * With omit_bundle_embeddings: one little-endian uint32 per item, in item order: a row number
+   * r = its e_i and b_i are those of item r in the served bundle's item list (left out of
+   * embeddings and biases); 0xFFFFFFFF = they are in them (an item upserted since the bundle, or
+   * not in it). Empty = every item's row is in embeddings and biases.
    */
   'bundleRows'?: (Buffer | Uint8Array | string);
 }
@@ -44,7 +45,7 @@ export interface SearchResult__Output {
   'similarities': (Buffer);
   /**
    * With include_embeddings: n x d little-endian float32 e_i; with bundle_rows, only the rows of
-   * the items not flagged there, in item order.
+   * the items marked 0xFFFFFFFF there, in item order.
    */
   'embeddings': (Buffer);
   /**
@@ -52,9 +53,10 @@ export interface SearchResult__Output {
    */
   'biases': (Buffer);
   /**
-   * With omit_bundle_embeddings: one byte per item, 1 = its e_i and b_i are the bundle's (left
-   * out of embeddings and biases), 0 = they are in them (an item upserted since the bundle).
-   * Empty = every item's row is in embeddings and biases.
+   * With omit_bundle_embeddings: one little-endian uint32 per item, in item order: a row number
+   * r = its e_i and b_i are those of item r in the served bundle's item list (left out of
+   * embeddings and biases); 0xFFFFFFFF = they are in them (an item upserted since the bundle, or
+   * not in it). Empty = every item's row is in embeddings and biases.
    */
   'bundleRows': (Buffer);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { RankRequest__Output } from '../../../shared/generated/dlrs/v1/RankRequest.js';
 import { float32Bytes, float32Values } from './float32-bytes.js';
-import { checkCandidatesFinite, parseRankRequest } from './rank-request.js';
+import { checkCandidatesFinite, parseRankRequest, writeCandidates } from './rank-request.js';
 import { DlrsError } from '../../../shared/errors/index.js';
 import { NO_BUNDLE_ROW } from '../../../shared/proto/index.js';
 import { ItemTable } from '../model/item-table.js';
@@ -74,11 +74,22 @@ describe('parseRankRequest', () => {
     const byRow = (rows: number[], overrides: Partial<RankRequest__Output> = {}): RankRequest__Output =>
       request({ modelVersion: 'v1', itemEmbeddings: unaligned(float32Bytes(Float32Array.of(7, 8))), itemBiases: unaligned(float32Bytes(Float32Array.of(0.9))), bundleRows: unaligned(bundleRows(rows)), ...overrides });
 
-    it('reads the rows named from the table and the shipped one from the request, in candidate order', () => {
-      const parsed = parseRankRequest(byRow([3, NO_BUNDLE_ROW, 0]), DIM, 10, table);
-      assert.equal(parsed.candidates, 3);
-      assert.deepEqual(Array.from(float32Values(parsed.rows.itemEmbeddings)), [30, 31, 7, 8, 0, 1]);
-      assert.deepEqual(Array.from(float32Values(parsed.rows.itemBiases)), [0.3, 0.9, 0].map(Math.fround));
+    it('writes the rows named from the table and the shipped ones from the request into the batch, in candidate order', () => {
+      const shipped = { itemEmbeddings: unaligned(float32Bytes(Float32Array.of(7, 8, 5, 6))), itemBiases: unaligned(float32Bytes(Float32Array.of(0.9, 0.8))) };
+      const parsed = parseRankRequest(byRow([3, NO_BUNDLE_ROW, NO_BUNDLE_ROW, 0], shipped), DIM, 10, table);
+      assert.equal(parsed.candidates, 4);
+      // From batch row 1 on, after another request's row.
+      const eI = new Float32Array(5 * DIM).fill(-1);
+      const bI = new Float32Array(5).fill(-1);
+      writeCandidates(parsed.rows, parsed.candidates, DIM, eI, bI, 1);
+      assert.deepEqual(Array.from(eI), [-1, -1, 30, 31, 7, 8, 5, 6, 0, 1]);
+      assert.deepEqual(Array.from(bI), [-1, 0.3, 0.9, 0.8, 0].map(Math.fround));
+    });
+
+    it('names the candidate of a non-finite table value, in candidate order', () => {
+      const bad = new ItemTable(DIM, Float32Array.of(0, 1, 2, Number.NaN), Float32Array.of(0, 0));
+      const parsed = parseRankRequest(byRow([0, NO_BUNDLE_ROW, 1]), DIM, 10, bad);
+      assert.throws(() => checkCandidatesFinite(parsed.rows, DIM), (error: unknown) => error instanceof DlrsError && error.field === 'item_embeddings' && /row 2\)/.test(error.message));
     });
 
     it('refuses row numbers past the table, ragged or too many of them, a missing version and a replica without a table, naming the field', () => {

@@ -1,5 +1,5 @@
 import type { RankRequest__Output } from '../../../shared/generated/dlrs/v1/RankRequest.js';
-import { checkFinite, checkFloat32Rows, float32RowCount } from './float32-bytes.js';
+import { bytesOf, checkFinite, checkFloat32Rows, float32RowCount } from './float32-bytes.js';
 import { DlrsError } from '../../../shared/errors/index.js';
 import type { ItemTable } from '../model/item-table.js';
 import { NO_BUNDLE_ROW, bundleRowAt } from '../../../shared/proto/index.js';
@@ -10,10 +10,19 @@ export interface RankRows {
   userEmbedding: Uint8Array;
   /** b_u. */
   userBias: number;
-  /** The candidates' e_i, n × d values. */
+  /** The candidates' e_i, n × d values; with `bundle`, only the rows of the candidates it marks as shipped, in candidate order. */
   itemEmbeddings: Uint8Array;
-  /** The candidates' b_i, n values. */
+  /** The candidates' b_i, n values; with `bundle`, as itemEmbeddings. */
   itemBiases: Uint8Array;
+  /** With RankRequest.bundle_rows: the other candidates' values are read from the table when the batch is packed. */
+  bundle?: BundleRows;
+}
+
+/** RankRequest.bundle_rows, checked against the served model's table. */
+export interface BundleRows {
+  /** Per candidate a little-endian uint32: its row in `table`, or NO_BUNDLE_ROW (shipped in the request). */
+  rowNumbers: Uint8Array;
+  table: ItemTable;
 }
 
 /** A Rank request read and checked: its rows and candidate count. */
@@ -57,8 +66,8 @@ export function parseRankRequest(request: RankRequest__Output, dim: number, maxC
  * served model (the table is that model's); an empty one is refused here, so that a model
  * switch between EmbedUsers and Rank cannot pair the table of one version with a user of
  * another. A row number past the table is FAILED_PRECONDITION naming bundle_rows: that
- * candidate is never scored with other values. No ids are read, and nothing is allocated per
- * candidate: the two output buffers are the request's only allocations.
+ * candidate is never scored with other values. No ids are read and nothing is copied here:
+ * {@link writeCandidates} reads the table's rows straight into the batch.
  */
 function resolveBundleRows(request: RankRequest__Output, dim: number, maxCandidates: number, table: ItemTable | undefined): ParsedRankRequest {
   const rowNumbers = request.bundleRows;
@@ -76,32 +85,50 @@ function resolveBundleRows(request: RankRequest__Output, dim: number, maxCandida
       throw new DlrsError('FAILED_PRECONDITION', `holds row ${row} at candidate ${i}; model ${request.modelVersion}'s bundle has ${tableRows} items; send its embedding`, { field: 'bundle_rows' });
     }
   }
-  const rows = float32RowCount(request.itemEmbeddings, dim, 'item_embeddings');
-  if (rows !== shipped) throw new DlrsError('INVALID_ARGUMENT', `holds ${rows} rows for the ${shipped} candidates marked as shipped in bundle_rows`, { field: 'item_embeddings' });
+  const shippedRows = float32RowCount(request.itemEmbeddings, dim, 'item_embeddings');
+  if (shippedRows !== shipped) throw new DlrsError('INVALID_ARGUMENT', `holds ${shippedRows} rows for the ${shipped} candidates marked as shipped in bundle_rows`, { field: 'item_embeddings' });
   const biasCount = float32RowCount(request.itemBiases, 1, 'item_biases');
   if (biasCount !== shipped) throw new DlrsError('INVALID_ARGUMENT', `holds ${biasCount} values for the ${shipped} candidates marked as shipped in bundle_rows`, { field: 'item_biases' });
-  // Uninitialised (every value is written below) and unpooled, so the float views are aligned: a third of the cost of zeroed arrays.
-  const embeddingBytes = Buffer.allocUnsafeSlow(4 * candidates * dim);
-  const biasBytes = Buffer.allocUnsafeSlow(4 * candidates);
-  const embeddings = new Float32Array(embeddingBytes.buffer, 0, candidates * dim);
-  const biases = new Float32Array(biasBytes.buffer, 0, candidates);
+  const rows = { userEmbedding: request.userEmbedding, userBias: request.userBias, itemEmbeddings: request.itemEmbeddings, itemBiases: request.itemBiases, bundle: { rowNumbers, table } };
+  return { rows, candidates };
+}
+
+/**
+ * Writes a request's n candidates' e_i and b_i into a batch's tensors from row `at` on: the
+ * shipped bytes as they are, and with bundle rows the table's rows read by number (the table is
+ * the model's own: a batch only holds requests parsed against it). No view is allocated.
+ */
+export function writeCandidates(rows: RankRows, candidates: number, dim: number, eI: Float32Array, bI: Float32Array, at: number): void {
+  const eIBytes = bytesOf(eI);
+  const bIBytes = bytesOf(bI);
+  const { bundle } = rows;
+  if (bundle === undefined) {
+    eIBytes.set(rows.itemEmbeddings, 4 * at * dim);
+    bIBytes.set(rows.itemBiases, 4 * at);
+    return;
+  }
+  const { rowNumbers, table } = bundle;
   const tableEmbeddings = table.embeddings;
   const tableBiases = table.biases;
   const rowBytes = 4 * dim;
-  for (let i = 0, packed = 0; i < candidates; i++) {
+  for (let i = 0, packed = 0; i < candidates; ) {
     const row = bundleRowAt(rowNumbers, i);
     if (row === NO_BUNDLE_ROW) {
-      // The request's bytes may sit at any offset: copied as bytes (Buffer.copy takes ranges, no view).
-      request.itemEmbeddings.copy(embeddingBytes, i * rowBytes, packed * rowBytes, (packed + 1) * rowBytes);
-      request.itemBiases.copy(biasBytes, 4 * i, 4 * packed, 4 * packed + 4);
-      packed++;
+      // A run of shipped candidates in one copy (the request's bytes may sit at any offset: copied as bytes).
+      let end = i + 1;
+      while (end < candidates && bundleRowAt(rowNumbers, end) === NO_BUNDLE_ROW) end++;
+      const count = end - i;
+      eIBytes.set(rows.itemEmbeddings.subarray(packed * rowBytes, (packed + count) * rowBytes), (at + i) * rowBytes);
+      bIBytes.set(rows.itemBiases.subarray(4 * packed, 4 * (packed + count)), 4 * (at + i));
+      packed += count;
+      i = end;
       continue;
     }
     // copyWithin cannot cross arrays and subarray would allocate a view: element by element.
-    for (let j = 0, from = row * dim, to = i * dim; j < dim; j++) embeddings[to + j] = tableEmbeddings[from + j];
-    biases[i] = tableBiases[row];
+    for (let j = 0, from = row * dim, to = (at + i) * dim; j < dim; j++) eI[to + j] = tableEmbeddings[from + j];
+    bI[at + i] = tableBiases[row];
+    i++;
   }
-  return { rows: { userEmbedding: request.userEmbedding, userBias: request.userBias, itemEmbeddings: embeddingBytes, itemBiases: biasBytes }, candidates };
 }
 
 /**
@@ -110,6 +137,16 @@ function resolveBundleRows(request: RankRequest__Output, dim: number, maxCandida
  * INVALID_ARGUMENT naming the field, the value and its row.
  */
 export function checkCandidatesFinite(rows: RankRows, dim: number): void {
-  checkFinite(rows.itemEmbeddings, dim, 'item_embeddings');
-  checkFinite(rows.itemBiases, 1, 'item_biases');
+  if (rows.bundle === undefined) {
+    checkFinite(rows.itemEmbeddings, dim, 'item_embeddings');
+    checkFinite(rows.itemBiases, 1, 'item_biases');
+    return;
+  }
+  // Rare (a batch held a NaN): the candidates resolved in order, so that the row named is the candidate's.
+  const candidates = rows.bundle.rowNumbers.length / 4;
+  const eI = new Float32Array(candidates * dim);
+  const bI = new Float32Array(candidates);
+  writeCandidates(rows, candidates, dim, eI, bI, 0);
+  checkFinite(bytesOf(eI), dim, 'item_embeddings');
+  checkFinite(bytesOf(bI), 1, 'item_biases');
 }

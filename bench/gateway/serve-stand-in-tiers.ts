@@ -22,7 +22,7 @@ import type { SearchResponse } from '../../shared/generated/dlrs/v1/SearchRespon
 import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { createLogger } from '../../shared/logging/index.js';
-import { loadProtos } from '../../shared/proto/index.js';
+import { bundleRowsBytes, loadProtos } from '../../shared/proto/index.js';
 import { SeededRandom } from '../../shared/random/index.js';
 
 /** The model version every stand-in answers with (the gateway checks that tiers agree). */
@@ -59,8 +59,7 @@ function shardAnswers(shard: number, shards: number, dim: number, random: Seeded
 
 function searchService(shard: number, shards: number, dim: number): ServiceImplementation {
   // Row i of the answer is row i of the stand-in bundle.
-  const allBundleRows = Buffer.alloc(4 * MAX_ROWS);
-  for (let row = 0; row < MAX_ROWS; row++) allBundleRows.writeUInt32LE(row, 4 * row);
+  const allBundleRows = bundleRowsBytes(Uint32Array.from({ length: MAX_ROWS }, (_, row) => row));
   const answers = shardAnswers(shard, shards, dim, new SeededRandom(11 + shard));
   let next = 0;
   const search = (request: SearchRequest__Output): SearchResponse => {

@@ -6,3 +6,10 @@ export function bundleRowAt(bytes: Uint8Array, i: number): number {
   const at = 4 * i;
   return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
 }
+
+/** Row numbers (NO_BUNDLE_ROW for a shipped item) as a bundle_rows field. */
+export function bundleRowsBytes(rows: ArrayLike<number>): Buffer {
+  const bytes = Buffer.alloc(4 * rows.length);
+  for (let i = 0; i < rows.length; i++) bytes.writeUInt32LE(rows[i], 4 * i);
+  return bytes;
+}

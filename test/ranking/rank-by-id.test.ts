@@ -8,7 +8,7 @@ import type { RankResponse__Output } from '../../shared/generated/dlrs/v1/RankRe
 import type { SearchResult__Output } from '../../shared/generated/dlrs/v1/SearchResult.js';
 import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
-import { NO_BUNDLE_ROW, bundleRowAt, loadProtos } from '../../shared/proto/index.js';
+import { NO_BUNDLE_ROW, bundleRowAt, bundleRowsBytes, loadProtos } from '../../shared/proto/index.js';
 import { describeBundle, loadRankingConfig, startRankingServer } from '../../services/ranking/index.js';
 import { failure } from '../fixtures/dlrs-failure.js';
 import { call } from '../fixtures/retrieval-shard.js';
@@ -19,13 +19,6 @@ const CANDIDATES = 40;
 
 /** A bundle_rows field as numbers. */
 const rowNumbers = (bytes: Buffer): number[] => Array.from({ length: bytes.length / 4 }, (_, i) => bundleRowAt(bytes, i));
-
-/** Row numbers as a bundle_rows field. */
-function bundleRowsOf(rows: readonly number[]): Buffer {
-  const bytes = Buffer.alloc(4 * rows.length);
-  rows.forEach((row, i) => bytes.writeUInt32LE(row, 4 * i));
-  return bytes;
-}
 
 describe('Rank by bundle row (bundle_rows) over real shards and ranking', function () {
   this.timeout(120_000);
@@ -87,7 +80,7 @@ describe('Rank by bundle row (bundle_rows) over real shards and ranking', functi
     const byRowScores = scores(await rank(byRow(after)));
     assert.deepEqual(byRowScores, scores(await rank({ itemEmbeddings: full.embeddings, itemBiases: full.biases })));
     // Ranking scored the shipped embedding, not the bundle's row of that item.
-    const stale = scores(await rank({ ...byRow(after), bundleRows: bundleRowsOf(rows.map((bundleRow, i) => (i === row ? stack.bundle.items.findIndex((item) => item.id === changed) : bundleRow))), itemEmbeddings: Buffer.alloc(0), itemBiases: Buffer.alloc(0) }));
+    const stale = scores(await rank({ ...byRow(after), bundleRows: bundleRowsBytes(rows.map((bundleRow, i) => (i === row ? stack.bundle.items.findIndex((item) => item.id === changed) : bundleRow))), itemEmbeddings: Buffer.alloc(0), itemBiases: Buffer.alloc(0) }));
     assert.notEqual(byRowScores[row], stale[row], 'the upserted item\'s score differs from its bundle row\'s');
   });
 
@@ -98,11 +91,11 @@ describe('Rank by bundle row (bundle_rows) over real shards and ranking', functi
     assert.deepEqual([otherVersion.code, otherVersion.field], ['FAILED_PRECONDITION', 'model_version']);
     const noVersion = await failure(rank({ ...byRow(omitted), modelVersion: '' }));
     assert.deepEqual([noVersion.code, noVersion.field], ['INVALID_ARGUMENT', 'model_version']);
-    const pastTheBundle = await failure(rank({ ...byRow(omitted), bundleRows: bundleRowsOf(rows.map((row, i) => (i === 2 ? stack.bundle.items.length : row))) }));
+    const pastTheBundle = await failure(rank({ ...byRow(omitted), bundleRows: bundleRowsBytes(rows.map((row, i) => (i === 2 ? stack.bundle.items.length : row))) }));
     assert.deepEqual([pastTheBundle.code, pastTheBundle.field], ['FAILED_PRECONDITION', 'bundle_rows']);
     const ragged = await failure(rank({ ...byRow(omitted), bundleRows: omitted.bundleRows.subarray(1) }));
     assert.deepEqual([ragged.code, ragged.field], ['INVALID_ARGUMENT', 'bundle_rows']);
-    const unshipped = await failure(rank({ ...byRow(omitted), bundleRows: bundleRowsOf(rows.map((row, i) => (i === 0 ? NO_BUNDLE_ROW : row))) }));
+    const unshipped = await failure(rank({ ...byRow(omitted), bundleRows: bundleRowsBytes(rows.map((row, i) => (i === 0 ? NO_BUNDLE_ROW : row))) }));
     assert.deepEqual([unshipped.code, unshipped.field], ['INVALID_ARGUMENT', 'item_embeddings']);
   });
 

@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import type { SearchResult__Output } from '../../../shared/generated/dlrs/v1/SearchResult.js';
-import { NO_BUNDLE_ROW } from '../../../shared/proto/index.js';
+import { NO_BUNDLE_ROW, bundleRowsBytes } from '../../../shared/proto/index.js';
 import { mergeCandidates } from './merge-candidates.js';
 
 const DIM = 2;
-
-/** bundle_rows bytes: one little-endian uint32 per item. */
-function uint32s(values: number[]): Buffer {
-  const bytes = Buffer.alloc(4 * values.length);
-  values.forEach((value, i) => bytes.writeUInt32LE(value, 4 * i));
-  return bytes;
-}
 
 /**
  * A shard's result whose item `id` has the embedding [value, -value] and the bias value / 10;
@@ -24,7 +17,7 @@ function result(items: [id: string, similarity: number, value: number][], bundle
     similarities: floats(items.map(([, similarity]) => similarity)),
     embeddings: floats(shipped.flatMap(([, , value]) => [value, -value])),
     biases: floats(shipped.map(([, , value]) => value / 10)),
-    bundleRows: bundleRows === undefined ? Buffer.alloc(0) : uint32s(items.map(([id]) => bundleRows.get(id) ?? NO_BUNDLE_ROW)),
+    bundleRows: bundleRows === undefined ? Buffer.alloc(0) : bundleRowsBytes(items.map(([id]) => bundleRows.get(id) ?? NO_BUNDLE_ROW)),
   };
 }
 
@@ -87,7 +80,7 @@ describe('mergeCandidates', () => {
       4,
     );
     assert.deepEqual(merged.itemIds, ['a', 'e', 'b', 'c']);
-    assert.deepEqual(merged.bundleRows, uint32s([17, NO_BUNDLE_ROW, NO_BUNDLE_ROW, NO_BUNDLE_ROW]));
+    assert.deepEqual(merged.bundleRows, bundleRowsBytes([17, NO_BUNDLE_ROW, NO_BUNDLE_ROW, NO_BUNDLE_ROW]));
     assert.deepEqual(rows(merged.embeddings), [6, -6, 2, -2, 4, -4]);
     assert.deepEqual(rows(merged.biases).map((b) => Math.round(b * 10) / 10), [0.6, 0.2, 0.4]);
     assert.equal(mergeCandidates([result([['a', 0.3, 1]])], DIM, 5).bundleRows, undefined);
@@ -95,8 +88,8 @@ describe('mergeCandidates', () => {
 
   it('refuses bundle_rows whose length or row numbers do not match the rows sent', () => {
     const flagged = result([['a', 0.3, 1], ['b', 0.2, 2]], new Map([['a', 0]]));
-    assert.throws(() => mergeCandidates([{ ...flagged, bundleRows: uint32s([0]) }], DIM, 5), /bundle_rows hold 4 bytes for 2 items/);
-    assert.throws(() => mergeCandidates([{ ...flagged, bundleRows: uint32s([NO_BUNDLE_ROW, NO_BUNDLE_ROW]) }], DIM, 5), /embeddings hold 8 bytes for 2 items of dimension 2/);
+    assert.throws(() => mergeCandidates([{ ...flagged, bundleRows: bundleRowsBytes([0]) }], DIM, 5), /bundle_rows hold 4 bytes for 2 items/);
+    assert.throws(() => mergeCandidates([{ ...flagged, bundleRows: bundleRowsBytes([NO_BUNDLE_ROW, NO_BUNDLE_ROW]) }], DIM, 5), /embeddings hold 8 bytes for 2 items of dimension 2/);
   });
 
   it('refuses a result whose embeddings do not match its ids and dimension', () => {

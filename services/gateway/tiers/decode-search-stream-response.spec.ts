@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { SearchStreamResponse } from '../../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import { findService } from '../../../shared/grpc/index.js';
 import { protoText, searchResponseArbitrary } from '../../../shared/proto/testing/search-response-arbitrary.js';
-import { NO_BUNDLE_ROW, bundleRowAt, loadProtos } from '../../../shared/proto/index.js';
+import { NO_BUNDLE_ROW, bundleRowAt, bundleRowsBytes, loadProtos } from '../../../shared/proto/index.js';
 import { decodeSearchStreamResponse, withSearchStreamDecoding } from './decode-search-stream-response.js';
 
 const generic = findService([loadProtos().packageDefinition], 'dlrs.v1.Retrieval');
@@ -60,8 +60,7 @@ describe('withSearchStreamDecoding', () => {
   });
 
   it('reads bundle_rows as row numbers, a view of the received message, beside the shipped rows only', () => {
-    const rows = Buffer.alloc(12);
-    [NO_BUNDLE_ROW, 0, 123_456].forEach((row, i) => rows.writeUInt32LE(row, 4 * i));
+    const rows = bundleRowsBytes([NO_BUNDLE_ROW, 0, 123_456]);
     const wire = generic.SearchStream.responseSerialize({
       requestId: 'r3',
       response: { dim: 1, results: [{ itemIds: ['a', 'b', 'c'], similarities: Buffer.alloc(12, 1), embeddings: Buffer.alloc(4, 2), biases: Buffer.alloc(4, 3), bundleRows: rows }] },

@@ -3,7 +3,7 @@ import type { RankRequest__Output } from '../../../shared/generated/dlrs/v1/Rank
 import { float32Bytes, float32Values } from './float32-bytes.js';
 import { checkCandidatesFinite, parseRankRequest, writeCandidates } from './rank-request.js';
 import { DlrsError } from '../../../shared/errors/index.js';
-import { NO_BUNDLE_ROW } from '../../../shared/proto/index.js';
+import { NO_BUNDLE_ROW, bundleRowsBytes } from '../../../shared/proto/index.js';
 import { ItemTable } from '../model/item-table.js';
 
 const DIM = 2;
@@ -64,15 +64,10 @@ describe('parseRankRequest', () => {
   describe('with bundle_rows', () => {
     // Row r of the table: e_i [10r, 10r + 1], b_i r / 10.
     const table = new ItemTable(DIM, Float32Array.from({ length: 4 * DIM }, (_, k) => 10 * Math.floor(k / DIM) + (k % DIM)), Float32Array.from({ length: 4 }, (_, r) => r / 10));
-    const bundleRows = (rows: number[]): Buffer => {
-      const bytes = Buffer.alloc(4 * rows.length);
-      rows.forEach((row, i) => bytes.writeUInt32LE(row, 4 * i));
-      return bytes;
-    };
     /** The request's bytes at an odd offset, as inside a received message. */
     const unaligned = (bytes: Buffer): Buffer => Buffer.concat([Buffer.alloc(1), bytes]).subarray(1);
     const byRow = (rows: number[], overrides: Partial<RankRequest__Output> = {}): RankRequest__Output =>
-      request({ modelVersion: 'v1', itemEmbeddings: unaligned(float32Bytes(Float32Array.of(7, 8))), itemBiases: unaligned(float32Bytes(Float32Array.of(0.9))), bundleRows: unaligned(bundleRows(rows)), ...overrides });
+      request({ modelVersion: 'v1', itemEmbeddings: unaligned(float32Bytes(Float32Array.of(7, 8))), itemBiases: unaligned(float32Bytes(Float32Array.of(0.9))), bundleRows: unaligned(bundleRowsBytes(rows)), ...overrides });
 
     it('writes the rows named from the table and the shipped ones from the request into the batch, in candidate order', () => {
       const shipped = { itemEmbeddings: unaligned(float32Bytes(Float32Array.of(7, 8, 5, 6))), itemBiases: unaligned(float32Bytes(Float32Array.of(0.9, 0.8))) };

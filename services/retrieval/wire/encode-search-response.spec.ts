@@ -4,7 +4,7 @@ import type { SearchResponse, SearchResponse__Output } from '../../../shared/gen
 import type { SearchStreamResponse } from '../../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import { findService } from '../../../shared/grpc/index.js';
 import { protoText, searchResponseArbitrary } from '../../../shared/proto/testing/search-response-arbitrary.js';
-import { NO_BUNDLE_ROW, bundleRowAt, loadProtos } from '../../../shared/proto/index.js';
+import { NO_BUNDLE_ROW, bundleRowAt, bundleRowsBytes, loadProtos } from '../../../shared/proto/index.js';
 import { withSearchEncoding } from './encode-search-response.js';
 
 const generic = findService([loadProtos().packageDefinition], 'dlrs.v1.Retrieval');
@@ -29,8 +29,7 @@ describe('withSearchEncoding', () => {
   });
 
   it('writes bundle_rows as the shard packed them: each candidate\'s bundle row number, or 0xFFFFFFFF when shipped', () => {
-    const rows = Buffer.alloc(12);
-    [7, NO_BUNDLE_ROW, 99_999].forEach((row, i) => rows.writeUInt32LE(row, 4 * i));
+    const rows = bundleRowsBytes([7, NO_BUNDLE_ROW, 99_999]);
     const message: SearchResponse = { requestId: 'r', dim: 1, results: [{ itemIds: ['a', 'b', 'c'], similarities: Buffer.alloc(12), embeddings: Buffer.alloc(4, 1), biases: Buffer.alloc(4, 2), bundleRows: rows }] };
     const back = decoded('Search', fast.Search.responseSerialize(message)) as SearchResponse__Output;
     const sent = back.results[0].bundleRows;

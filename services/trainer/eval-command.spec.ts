@@ -58,7 +58,7 @@ describe('dlrs eval', () => {
     assert.equal(await runEval(['--deep', '{"dim":7}']), 2, 'an invalid training option');
     assert.equal(await runEval(['--deep', '{"refit":2}']), 2);
     assert.equal(await runEval(['--seeds', '0']), 2);
-    assert.equal(await runEval(['--split', 'cold-items', '--held-out', 'validation']), 2);
+    assert.equal(await runEval(['--split', 'similar-items', '--held-out', 'validation']), 2);
     const errors: string[] = [];
     console.error = (line: string) => errors.push(line);
     assert.equal(await runEval(['--data', `movielens:${join(dir, 'absent')}`, '--out', dir]), 1);
@@ -79,20 +79,30 @@ describe('dlrs eval', () => {
     };
     const code = await runEval(['--data', 'synthetic:tiny', '--out', dir, '--split', 'cold-items', '--seed', '4', '--seeds', '2', '--models', 'Feature popularity,random,candidate'], undefined, () => [candidate]);
     assert.equal(code, 0);
-    assert.deepEqual(seeds, [4, 5]);
+    assert.deepEqual(seeds, [4, 5, 4, 5], 'both seeds on the validation part, then on the test part');
     const folder = join(dir, 'synthetic-tiny-cold-items');
     for (const file of ['report.md', 'cold-items.svg', 'cold-items.png']) await access(join(folder, file));
     const report = JSON.parse(await readFile(join(folder, 'report.json'), 'utf8')) as {
-      models: Array<{ name: string; metrics: Record<string, { mean: number }> }>;
+      parts: Array<{
+        part: string;
+        stats: { newItems: number; trainInteractions: number; interactions: number };
+        models: Array<{ name: string; metrics: Record<string, { mean: number }> }>;
+        comparisons: Array<{ a: string; b: string; metric: string }>;
+      }>;
       unable: string[];
-      comparisons: Array<{ a: string; b: string; metric: string }>;
     };
-    assert.deepEqual(report.models.map((m) => m.name), ['Feature popularity', 'Random', 'Candidate']);
-    assert.equal(report.models[2].metrics['recall@20'].mean, report.models[0].metrics['recall@20'].mean);
-    assert.ok(report.models[0].metrics['recall@20'].mean > report.models[1].metrics['recall@20'].mean, 'genres beat a random order');
+    assert.deepEqual(report.parts.map((p) => p.part), ['validation', 'test']);
+    const [validation, test] = report.parts;
+    assert.ok(validation.stats.newItems > 0);
+    assert.equal(validation.stats.interactions, test.stats.trainInteractions, 'the validation part splits the test part\'s train events');
+    assert.deepEqual(validation.models.map((m) => m.name), ['Feature popularity', 'Random', 'Candidate']);
+    const { models, comparisons } = test;
+    assert.deepEqual(models.map((m) => m.name), ['Feature popularity', 'Random', 'Candidate']);
+    assert.equal(models[2].metrics['recall@20'].mean, models[0].metrics['recall@20'].mean);
+    assert.ok(models[0].metrics['recall@20'].mean > models[1].metrics['recall@20'].mean, 'genres beat a random order');
     // Every main baseline but LightFM hybrid, which has a cold-start form.
     assert.deepEqual(report.unable, ['Popularity', 'PureSVD', 'iALS', 'EASE', 'LightFM CF', 'Recency EASE', 'SKNN']);
-    assert.deepEqual(report.comparisons.map((c) => `${c.a} vs ${c.b} ${c.metric}`), [
+    assert.deepEqual(comparisons.map((c) => `${c.a} vs ${c.b} ${c.metric}`), [
       'Candidate vs Feature popularity recall@20',
       'Candidate vs Feature popularity map@10',
       'Candidate vs Random recall@20',
@@ -102,6 +112,14 @@ describe('dlrs eval', () => {
     assert.match(markdown, /\| EASE \| — \| — \| — \| — \|/);
     assert.match(markdown, /cannot score new items/);
     assert.match(markdown, /Protocol: docs\/evaluation\.md/);
+    assert.match(markdown, /## Validation part[\s\S]*## Test part/);
+  });
+
+  it('--split cold-items --held-out validation reports the validation part alone, in its own folder', async () => {
+    const code = await runEval(['--data', 'synthetic:tiny', '--out', dir, '--split', 'cold-items', '--held-out', 'validation', '--seeds', '1', '--models', 'Feature popularity']);
+    assert.equal(code, 0);
+    const report = JSON.parse(await readFile(join(dir, 'synthetic-tiny-cold-items-validation', 'report.json'), 'utf8')) as { parts: Array<{ part: string }> };
+    assert.deepEqual(report.parts.map((p) => p.part), ['validation']);
   });
 
   it('names models for --models by lower-cased words joined by dashes', () => {

@@ -6,7 +6,7 @@ import { loadDataset } from './datasets/index.js';
 import type { Dataset } from './datasets/index.js';
 import { baselinesFor, featurePopularity, itemIdOrder, lightFmColdItems, randomNewItems, runColdItemsEvaluation, runEvaluation, writeColdItemsReport, writeReport } from './eval/index.js';
 import type { ColdItemRecommender, HeldOutPart, Recommender, SplitMode } from './eval/index.js';
-import { QUERY_MODES, THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_DEFAULTS, deepColdItems, deepRecommender, resolveTrainConfig } from './training/index.js';
+import { COLD_ITEMS_DEEP, QUERY_MODES, THESIS_OBJECTIVE, THESIS_VARIANT, TRAIN_DEFAULTS, deepColdItems, deepRecommender, resolveTrainConfig } from './training/index.js';
 import type { StepProgress, TrainConfig } from './training/index.js';
 import { formatStepProgress, stderrProgress } from './progress/index.js';
 import { format as formatSpread, runSimilarItemsEvaluation } from './eval-similar-items.js';
@@ -34,7 +34,8 @@ const USAGE = `Usage: dlrs eval [--data SPEC] [--split user|global|cold-items|si
 
 Runs the offline evaluation protocol (docs/evaluation.md) and writes
 DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png; with
---split cold-items, DIR/<dataset>-cold-items/report.md, report.json, cold-items.svg and .png.
+--split cold-items, DIR/<dataset>-cold-items/report.md, report.json, cold-items.svg and .png
+(its validation part and its test part).
 
   --data SPEC     movielens:PATH | synthetic:SIZE | csv:ITEMS,INTERACTIONS,SCHEMA (default ${DEFAULT_EVAL_DATA};
                   MovieLens latest-small: ${MOVIELENS_SMALL_URL}, unzipped so that PATH/ratings.csv exists)
@@ -45,7 +46,8 @@ DIR/<dataset>/report.md, report.json, map-at-k.svg and map-at-k.png; with
                   and MAP@10 of Recommend's query modes for users with 1, 3, 10 recent items,
                   anonymous contexts and whole histories (one deep fit per seed serves both)
   --held-out P    test: the protocol (default); validation: a tuning run that drops the
-                  test part and evaluates on the validation part (never reads test; temporal splits only)
+                  test part and evaluates on the validation part (never reads test; temporal
+                  splits and cold-items, whose report goes to DIR/<dataset>-cold-items-validation)
   --out DIR       report root (default ${DEFAULT_REPORT_DIR})
   --seed N        first seed: of the split's new items, initialisations and the bootstrap (default ${DEFAULT_EVAL_SEED})
   --seeds COUNT   stochastic models (the deep model, iALS, LightFM, random) are fitted once per seed,
@@ -100,7 +102,9 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
     return 0;
   }
   if (options.split === 'cold-items') {
-    const cold = coldCandidates ?? ((d: Dataset, spec: string) => [deepColdItems(d, spec, deepOptions, onStep)]);
+    // The cold model's own settings (COLD_ITEMS_DEEP), which --deep overrides.
+    const coldDeep = { ...COLD_ITEMS_DEEP.options, ...deepOptions };
+    const cold = coldCandidates ?? ((d: Dataset, spec: string) => [deepColdItems(d, spec, coldDeep, onStep, refit === undefined ? COLD_ITEMS_DEEP.params : { refit })]);
     const coldBaselines: readonly ColdItemRecommender[] = [featurePopularity, randomNewItems, lightFmColdItems(dataset)];
     const models = [...coldBaselines, ...cold(dataset, options.data)];
     if (!knownModels(options.models, models)) return 2;
@@ -110,14 +114,19 @@ export async function runEval(argv: string[], candidates?: CandidateFactory, col
       itemOrder: itemIdOrder(items.ids),
       seed: options.seed,
       seeds: options.seeds,
+      // A tuning run (--held-out validation) never reads the test part.
+      parts: options.heldOut === 'test' ? ['validation', 'test'] : ['validation'],
       baselines: coldBaselines.filter(pick),
       candidates: models.filter((m) => !coldBaselines.includes(m) && pick(m)),
       // Every main-protocol baseline without a cold-start form of its own.
       unable: baselinesFor(dataset).map((b) => b.name).filter((n) => !models.some((m) => m.name === n)),
       progress,
     });
-    const written = await writeColdItemsReport(`${options.out}/${name}-cold-items`, name, result);
-    for (const m of result.models) console.log(`${m.name.padEnd(32)} Recall@20 ${m.metrics['recall@20'].mean.toFixed(4)}`);
+    const folder = options.heldOut === 'test' ? `${name}-cold-items` : `${name}-cold-items-validation`;
+    const written = await writeColdItemsReport(`${options.out}/${folder}`, name, result);
+    for (const part of result.parts) {
+      for (const m of part.models) console.log(`${part.part.padEnd(10)} ${m.name.padEnd(32)} Recall@20 ${m.metrics['recall@20'].mean.toFixed(4)}  MAP@10 ${m.metrics['map@10'].mean.toFixed(4)}`);
+    }
     console.log(`report: ${written.join(', ')}`);
     return 0;
   }
@@ -203,7 +212,7 @@ function parseOptions(argv: string[]): EvalOptions | 'help' {
   if (split !== 'user' && split !== 'global' && split !== 'cold-items' && split !== 'similar-items') throw new Error(`--split ${split}: expected user, global, cold-items or similar-items`);
   const heldOut = values['held-out'];
   if (heldOut !== 'test' && heldOut !== 'validation') throw new Error(`--held-out ${heldOut}: expected test or validation`);
-  if ((split === 'cold-items' || split === 'similar-items') && heldOut !== 'test') throw new Error('--held-out validation: only with the temporal splits (user, global)');
+  if (split === 'similar-items' && heldOut !== 'test') throw new Error('--held-out validation: only with the temporal splits (user, global) and cold-items');
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed ${values.seed}: expected a non-negative integer`);
   const seeds = Number(values.seeds);

@@ -10,12 +10,14 @@ export interface ColdItemContext extends FitContext {
   readonly catalog: ItemCatalog;
   /** Catalog rows of the new items, ascending; none of their interactions is in the train data. */
   readonly newItems: Int32Array;
+  /** Catalog rows without user tags in `catalog` (ColdItemsSplit.untagged): a fit that rebuilds tags must drop theirs. */
+  readonly untagged: Int32Array;
 }
 
 /**
  * A model that can rank items nobody has interacted with yet, from their features. Its rankers
- * return new items only (`context.newItems`), best first. It is not tuned on the cold-items
- * split: it brings the settings chosen for it on the protocol's validation part, or its defaults.
+ * return new items only (`context.newItems`), best first. Its settings are chosen on the
+ * cold-items split's validation part or on the main protocol's, never on the test part.
  */
 export interface ColdItemRecommender {
   readonly name: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { columnValue } from '../../../shared/features/index.js';
 import { loadDataset } from '../datasets/index.js';
-import { MIN_NEW_ITEM_INTERACTIONS, NEW_ITEM_SHARE, coldItemsSplit, coldItemsStats, withoutNewItemTags } from './cold-items-split.js';
+import { MIN_NEW_ITEM_INTERACTIONS, NEW_ITEM_SHARE, coldItemsSplit, coldItemsStats, coldItemsValidation, withoutNewItemTags } from './cold-items-split.js';
 import { dedupeEarliest, heldOutItems } from './split.js';
 import type { Events } from './split.js';
 
@@ -27,8 +27,8 @@ describe('eval coldItemsSplit', () => {
     assert.ok(!split.train.item.some((i) => isNew.has(i)), 'no new item in train');
     const trainOld = events.item.filter((i) => !isNew.has(i)).length;
     assert.equal(split.train.item.length, trainOld, 'every event on an old item stays');
-    split.test.users.forEach((u, k) => {
-      const held = [...heldOutItems(split.test, k)];
+    split.heldOut.users.forEach((u, k) => {
+      const held = [...heldOutItems(split.heldOut, k)];
       assert.ok(held.length > 0 && held.every((i) => isNew.has(i)));
       assert.deepEqual(held, [...split.newItems].filter((i) => i >= u), `user ${u} holds out every new item they had`);
     });
@@ -36,6 +36,32 @@ describe('eval coldItemsSplit', () => {
     const stats = coldItemsStats(events, 10, split);
     assert.equal(stats.eligibleItems, eligible);
     assert.equal(stats.testInteractions, events.item.filter((i) => isNew.has(i)).length);
+  });
+
+  it('carves a validation part from train by the same rule: new items disjoint from the test\'s, none of their events in its fit, neither set\'s tags kept', async () => {
+    const dataset = await loadDataset('synthetic:tiny');
+    const numItems = dataset.items.ids.length;
+    const events = dedupeEarliest(dataset.interactions);
+    const test = coldItemsSplit(events, numItems, 3);
+    const validation = coldItemsValidation(test, numItems, 3);
+    assert.ok(validation.newItems.length > 0);
+    const isTestNew = new Set(test.newItems);
+    assert.ok(!validation.newItems.some((i) => isTestNew.has(i)), 'the two sets of new items are disjoint');
+    const trainUsers = new Int32Array(numItems);
+    for (const i of test.train.item) trainUsers[i]++;
+    for (const i of validation.newItems) assert.ok(trainUsers[i] >= MIN_NEW_ITEM_INTERACTIONS, `item ${i} has too few train users`);
+    const eligible = trainUsers.filter((n) => n >= MIN_NEW_ITEM_INTERACTIONS).length;
+    assert.equal(validation.newItems.length, Math.round(NEW_ITEM_SHARE * eligible));
+    const isValNew = new Set(validation.newItems);
+    assert.ok(!validation.train.item.some((i) => isValNew.has(i) || isTestNew.has(i)), 'the fit has no event on either set');
+    assert.equal(validation.train.item.length + validation.heldOut.items.length, test.train.item.length, 'every train event is fit or held out');
+    assert.ok(validation.heldOut.items.every((i) => isValNew.has(i)), 'only validation items are held out');
+    assert.deepEqual([...validation.untagged], [...new Set([...test.newItems, ...validation.newItems])].sort((a, b) => a - b));
+    assert.deepEqual([...test.untagged], [...test.newItems], 'the test part\'s fit keeps the validation items\' tags: they are old there');
+    const tags = withoutNewItemTags(dataset, validation.untagged).items.features.get('tags');
+    assert.ok(tags !== undefined);
+    for (const i of validation.untagged) assert.deepEqual(columnValue(tags, i), [], `item ${i} keeps no user tag`);
+    assert.deepEqual(coldItemsValidation(test, numItems, 3).newItems, validation.newItems, 'seeded');
   });
 
   it('takes the new items\' user tags away, from the catalog and the tag log, and keeps their other features', async () => {

@@ -16,10 +16,15 @@ export const USER_TAGS_FEATURE = 'tags';
 /** Train events without any new item, and the new items' events as the held-out part. */
 export interface ColdItemsSplit {
   readonly train: Events;
-  /** Per test user, their new items. */
-  readonly test: HeldOut;
+  /** Per held-out user, their new items. */
+  readonly heldOut: HeldOut;
   /** Catalog rows of the new items, ascending. */
   readonly newItems: Int32Array;
+  /**
+   * Catalog rows whose user tags a fit on `train` must not see, ascending: the new items, and in
+   * a validation part the test part's new items too (they are no less new to its fit).
+   */
+  readonly untagged: Int32Array;
 }
 
 /** Counts the cold-start report states beside its table. */
@@ -63,7 +68,19 @@ export function coldItemsSplit(events: Events, numItems: number, seed: number): 
     if (!items) byUser.set(u, (items = []));
     items.push(events.item[r]);
   }
-  return { train: pickRows(events, trainRows), test: heldOutFrom(byUser), newItems };
+  return { train: pickRows(events, trainRows), heldOut: heldOutFrom(byUser), newItems, untagged: newItems };
+}
+
+/**
+ * The validation part of a cold-items split: the same rule applied to its train events, so that
+ * settings for new items are chosen without the test part. Its new items are drawn among the
+ * items with at least MIN_NEW_ITEM_INTERACTIONS users in train, which the test part's new items
+ * (no train event) never are: the two sets are disjoint. Its fit keeps no tag of either set.
+ */
+export function coldItemsValidation(split: ColdItemsSplit, numItems: number, seed: number): ColdItemsSplit {
+  const inner = coldItemsSplit(split.train, numItems, seed);
+  const untagged = Int32Array.from(new Set([...inner.newItems, ...split.untagged])).sort();
+  return { ...inner, untagged };
 }
 
 /** The statistics of a cold-items split of `events`. */
@@ -76,8 +93,8 @@ export function coldItemsStats(events: Events, numItems: number, split: ColdItem
     trainInteractions: split.train.user.length,
     eligibleItems: users.filter((n) => n >= MIN_NEW_ITEM_INTERACTIONS).length,
     newItems: split.newItems.length,
-    testUsers: split.test.users.length,
-    testInteractions: split.test.items.length,
+    testUsers: split.heldOut.users.length,
+    testInteractions: split.heldOut.items.length,
   };
 }
 

@@ -20,7 +20,7 @@ describe('eval cold-start baselines', () => {
   it('feature popularity ranks new items by the genres the user likes, weighted by how popular they are', async () => {
     const { catalog, data } = toy();
     const newItems = Int32Array.from([3, 4, 5]);
-    const [ranker] = await featurePopularity.fit(data, { seed: 1, split: 'user', progress: () => undefined, catalog, newItems });
+    const [ranker] = await featurePopularity.fit(data, { seed: 1, split: 'user', progress: () => undefined, catalog, newItems, untagged: newItems });
     const lists = await ranker.recommend(Int32Array.from([0, 1, 2]), 3);
     // User 0 likes only A (pop 3): item 3 (A) and item 5 (A|B) score 3, item 4 (B) 0.
     assert.deepEqual([...lists[0]].slice(0, 2).sort(), [3, 5]);
@@ -37,7 +37,7 @@ describe('eval cold-start baselines', () => {
     const newItems = Int32Array.from({ length: 50 }, (_, j) => j);
     const big = { ...catalog, ids: Array.from({ length: 50 }, (_, j) => String(j)) };
     const order = async (seed: number): Promise<number[]> => {
-      const [ranker] = await randomNewItems.fit(data, { seed, split: 'user', progress: () => undefined, catalog: big, newItems });
+      const [ranker] = await randomNewItems.fit(data, { seed, split: 'user', progress: () => undefined, catalog: big, newItems, untagged: newItems });
       return [...(await ranker.recommend(Int32Array.from([0]), 50))[0]];
     };
     const a = await order(1);

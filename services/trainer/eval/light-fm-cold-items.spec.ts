@@ -20,8 +20,8 @@ describe('eval lightFmColdItems', () => {
     codes[b] = codes[a];
     catalog.features.set('category', { ...category, codes });
     const model = lightFmColdItems(dataset, { dim: 8, loss: 'warp', lr: 0.05, l2: 0, epochs: 2 });
-    const [ranker] = await model.fit(data, { seed: 1, split: 'user', progress: () => undefined, catalog, newItems: split.newItems });
-    const users = split.test.users.subarray(0, 5);
+    const [ranker] = await model.fit(data, { seed: 1, split: 'user', progress: () => undefined, catalog, newItems: split.newItems, untagged: split.untagged });
+    const users = split.heldOut.users.subarray(0, 5);
     const isNew = new Set(split.newItems);
     for (const list of await ranker.recommend(users, split.newItems.length)) {
       assert.equal(list.length, split.newItems.length);

@@ -82,6 +82,28 @@ describe('LightFmModel', () => {
     assert.deepEqual(m.warpStep(identities(1), identities(40), positives, candidates, 0, 0), { trials: WARP_MAX_SAMPLED, weight: 0 });
   });
 
+  it('L2 as a global decay (LightFM\'s regulariser) shrinks even the items no update touches; at L2 0 it trains as the per-row L2', () => {
+    const pairs: Array<[number, number]> = [[0, 0], [0, 1], [1, 1], [1, 2], [2, 0], [2, 2]];
+    const positives = positivesOf(pairs, 3, 5);
+    // Item 4 is never a positive nor a candidate negative: no update touches it.
+    const candidates = Int32Array.of(0, 1, 2, 3);
+    const norm = (m: LightFmModel): number => {
+      const v = m.itemFactors(identities(5)).subarray(4 * (DIM + 1), 4 * (DIM + 1) + DIM);
+      return Math.hypot(...v);
+    };
+    const train = (l2: number, l2Mode: 'touched' | 'decay'): LightFmModel => {
+      const m = new LightFmModel({ dim: DIM, loss: 'warp', learningRate: 0.1, l2, l2Mode }, 3, 5, new SeededRandom(SEED));
+      for (let epoch = 0; epoch < 5; epoch++) m.trainEpoch(identities(3), identities(5), positives, candidates);
+      return m;
+    };
+    const initial = norm(train(0, 'touched'));
+    assert.ok(initial > 0);
+    assert.equal(norm(train(0.1, 'touched')), initial, 'per-row L2 leaves an untouched row alone');
+    const decayed = norm(train(0.1, 'decay'));
+    assert.ok(decayed < initial * 0.99, `decay shrinks it: ${initial} → ${decayed}`);
+    assert.deepEqual(train(0, 'decay').itemFactors(identities(5)), train(0, 'touched').itemFactors(identities(5)));
+  });
+
   for (const loss of ['warp', 'bpr'] as const) {
     it(`${loss} training lowers the pairwise hinge and ranks a user's unseen group item first`, () => {
       // Users 0–5 like items 0–4, users 6–11 items 5–9; user 0 lacks items 3 and 4.

@@ -8,14 +8,23 @@ import { rowOf } from './train-data.js';
 /** Pairwise objectives: WARP (weighted approximate rank pairwise) or BPR (Bayesian personalised ranking). */
 export type LightFmLoss = 'warp' | 'bpr';
 
+/**
+ * Where L2 acts: 'touched' adds l2·θ to the gradient of each embedding and bias a step updates
+ * (inside Adagrad); 'decay' shrinks every parameter after each update by 1 / (1 + l2 · the mean
+ * Adagrad rate of the parameters the update touched), LightFM's global regulariser.
+ */
+export type LightFmL2 = 'touched' | 'decay';
+
 /** Training settings of one run. */
 export interface LightFmSettings {
   readonly dim: number;
   readonly loss: LightFmLoss;
   /** Adagrad's base learning rate. */
   readonly learningRate: number;
-  /** L2 weight on every embedding and bias a step touches. */
+  /** L2 weight (see `l2Mode`). */
   readonly l2: number;
+  /** Default 'touched'. */
+  readonly l2Mode?: LightFmL2;
 }
 
 /** LightFM's cap on sampled negatives per positive: past it the positive is taken as ranked high enough. */
@@ -26,6 +35,8 @@ const WARP_MAX_LOSS = 10;
 const ADAGRAD_INITIAL = 1;
 /** BPR redraws a negative that is a positive of the user at most this many times. */
 const BPR_REDRAWS = 10;
+/** Below this the decay's running scale is folded into the stored parameters, to keep their floats in range. */
+const MIN_SCALE = 1e-4;
 
 /** What one WARP step did, for specs: how many negatives it drew and the weight it applied (0 = no update). */
 export interface WarpStep {
@@ -51,6 +62,12 @@ export class LightFmModel {
   private readonly pos: Float64Array;
   private readonly neg: Float64Array;
   private readonly gradient: Float64Array;
+  /** 'decay': the parameters are stored divided by these (user side; item embeddings and biases), so shrinking all is one multiply. */
+  private userScale = 1;
+  private itemScale = 1;
+  /** Sum and count of the Adagrad rates of one update's parameters ('decay'). */
+  private rateSum = 0;
+  private rateCount = 0;
 
   constructor(
     readonly settings: LightFmSettings,
@@ -96,7 +113,7 @@ export class LightFmModel {
    */
   warpStep(users: FeatureRows, items: FeatureRows, positives: Csr, candidates: Int32Array, user: number, item: number): WarpStep {
     const { u, pos, neg } = this;
-    sumRow(this.userEmbedding, users, user, this.dim, u);
+    sumRow(this.userEmbedding, users, user, this.dim, u, this.userScale);
     const positiveScore = this.itemScore(items, item, u, pos);
     for (let trials = 1; trials <= WARP_MAX_SAMPLED; trials++) {
       const negative = candidates[this.rng.int(candidates.length)];
@@ -115,17 +132,17 @@ export class LightFmModel {
     let negative = candidates[this.rng.int(candidates.length)];
     for (let redraw = 0; redraw < BPR_REDRAWS && isPositive(positives, user, negative); redraw++) negative = candidates[this.rng.int(candidates.length)];
     if (isPositive(positives, user, negative)) return;
-    sumRow(this.userEmbedding, users, user, this.dim, u);
+    sumRow(this.userEmbedding, users, user, this.dim, u, this.userScale);
     const difference = this.itemScore(items, item, u, pos) - this.itemScore(items, negative, u, neg);
     this.pairUpdate(users, items, user, item, negative, 1 / (1 + Math.exp(difference)));
   }
 
   /** The score u·v + b of `item` given the user vector `u`; the item's vector is left in `v`. */
   private itemScore(items: FeatureRows, item: number, u: Float64Array, v: Float64Array): number {
-    sumRow(this.itemEmbedding, items, item, this.dim, v);
+    sumRow(this.itemEmbedding, items, item, this.dim, v, this.itemScale);
     let score = 0;
     for (let k = 0; k < this.dim; k++) score += u[k] * v[k];
-    for (let e = items.offsets[item]; e < items.offsets[item + 1]; e++) score += items.weights[e] * this.itemBias[items.indices[e]];
+    for (let e = items.offsets[item]; e < items.offsets[item + 1]; e++) score += items.weights[e] * this.itemBias[items.indices[e]] * this.itemScale;
     return score;
   }
 
@@ -136,43 +153,73 @@ export class LightFmModel {
    */
   private pairUpdate(users: FeatureRows, items: FeatureRows, user: number, item: number, negative: number, weight: number): void {
     const { u, pos, neg, gradient, dim } = this;
+    this.rateSum = 0;
+    this.rateCount = 0;
     for (let k = 0; k < dim; k++) gradient[k] = weight * (neg[k] - pos[k]);
-    this.adagrad(this.userEmbedding, this.userAccumulator, users, user, gradient, 1);
+    this.adagrad(this.userEmbedding, this.userAccumulator, users, user, gradient, 1, this.userScale);
     for (let k = 0; k < dim; k++) gradient[k] = weight * u[k];
-    this.adagrad(this.itemEmbedding, this.itemAccumulator, items, item, gradient, -1);
-    this.adagrad(this.itemEmbedding, this.itemAccumulator, items, negative, gradient, 1);
+    this.adagrad(this.itemEmbedding, this.itemAccumulator, items, item, gradient, -1, this.itemScale);
+    this.adagrad(this.itemEmbedding, this.itemAccumulator, items, negative, gradient, 1, this.itemScale);
     this.adagradBias(items, item, -weight);
     this.adagradBias(items, negative, weight);
+    if (this.settings.l2Mode === 'decay' && this.rateCount > 0) this.decay(1 + (this.settings.l2 * this.rateSum) / this.rateCount);
   }
 
-  /** Adagrad on the embeddings of row `row`'s features: gradient sign·g·w_f + l2·θ for feature f of weight w_f. */
-  private adagrad(table: Float32Array, accumulator: Float32Array, rows: FeatureRows, row: number, g: Float64Array, sign: number): void {
+  /**
+   * Adagrad on the embeddings of row `row`'s features (stored divided by `scale`): gradient
+   * sign·g·w_f for feature f of weight w_f, plus l2·θ in the 'touched' mode.
+   */
+  private adagrad(table: Float32Array, accumulator: Float32Array, rows: FeatureRows, row: number, g: Float64Array, sign: number, scale: number): void {
     const { dim } = this;
-    const { learningRate, l2 } = this.settings;
+    const { learningRate } = this.settings;
+    const l2 = this.settings.l2Mode === 'decay' ? 0 : this.settings.l2;
     for (let e = rows.offsets[row]; e < rows.offsets[row + 1]; e++) {
       const w = sign * rows.weights[e];
       const base = rows.indices[e] * dim;
       for (let k = 0; k < dim; k++) {
-        const step = w * g[k] + l2 * table[base + k];
-        table[base + k] -= (learningRate / Math.sqrt(accumulator[base + k])) * step;
+        const step = w * g[k] + l2 * table[base + k] * scale;
+        const rate = learningRate / Math.sqrt(accumulator[base + k]);
+        table[base + k] -= (rate * step) / scale;
         accumulator[base + k] += step * step;
+        this.rateSum += rate;
       }
+      this.rateCount += dim;
     }
   }
 
   private adagradBias(rows: FeatureRows, row: number, g: number): void {
-    const { learningRate, l2 } = this.settings;
+    const { learningRate } = this.settings;
+    const l2 = this.settings.l2Mode === 'decay' ? 0 : this.settings.l2;
+    const scale = this.itemScale;
     for (let e = rows.offsets[row]; e < rows.offsets[row + 1]; e++) {
       const f = rows.indices[e];
-      const step = rows.weights[e] * g + l2 * this.itemBias[f];
-      this.itemBias[f] -= (learningRate / Math.sqrt(this.biasAccumulator[f])) * step;
+      const step = rows.weights[e] * g + l2 * this.itemBias[f] * scale;
+      const rate = learningRate / Math.sqrt(this.biasAccumulator[f]);
+      this.itemBias[f] -= (rate * step) / scale;
       this.biasAccumulator[f] += step * step;
+      this.rateSum += rate;
+      this.rateCount++;
+    }
+  }
+
+  /** Divides every parameter by `factor` through the running scales, folding them in when they get small. */
+  private decay(factor: number): void {
+    this.userScale /= factor;
+    this.itemScale /= factor;
+    if (this.userScale < MIN_SCALE) {
+      scaleAll(this.userEmbedding, this.userScale);
+      this.userScale = 1;
+    }
+    if (this.itemScale < MIN_SCALE) {
+      scaleAll(this.itemEmbedding, this.itemScale);
+      scaleAll(this.itemBias, this.itemScale);
+      this.itemScale = 1;
     }
   }
 
   /** Every user's vector with a trailing 1, row-major (dim + 1 columns), to score against `itemFactors`. */
   userFactors(users: FeatureRows): Float32Array {
-    return this.factors(this.userEmbedding, users, undefined);
+    return this.factors(this.userEmbedding, users, undefined, this.userScale);
   }
 
   /**
@@ -180,30 +227,30 @@ export class LightFmModel {
    * features (FeatureVocabulary.rows) give the features-only vectors of cold-start items.
    */
   itemFactors(items: FeatureRows): Float32Array {
-    return this.factors(this.itemEmbedding, items, this.itemBias);
+    return this.factors(this.itemEmbedding, items, this.itemBias, this.itemScale);
   }
 
-  private factors(table: Float32Array, rows: FeatureRows, bias: Float32Array | undefined): Float32Array {
+  private factors(table: Float32Array, rows: FeatureRows, bias: Float32Array | undefined, scale: number): Float32Array {
     const count = rows.offsets.length - 1;
     const width = this.dim + 1;
     const out = new Float32Array(count * width);
     const v = new Float64Array(this.dim);
     for (let r = 0; r < count; r++) {
-      sumRow(table, rows, r, this.dim, v);
+      sumRow(table, rows, r, this.dim, v, scale);
       out.set(v, r * width);
       let last = bias === undefined ? 1 : 0;
-      if (bias !== undefined) for (let e = rows.offsets[r]; e < rows.offsets[r + 1]; e++) last += rows.weights[e] * bias[rows.indices[e]];
+      if (bias !== undefined) for (let e = rows.offsets[r]; e < rows.offsets[r + 1]; e++) last += rows.weights[e] * bias[rows.indices[e]] * scale;
       out[r * width + this.dim] = last;
     }
     return out;
   }
 }
 
-/** out = Σ_f w_f · table[f] over the features of `row`. */
-function sumRow(table: Float32Array, rows: FeatureRows, row: number, dim: number, out: Float64Array): void {
+/** out = scale · Σ_f w_f · table[f] over the features of `row`. */
+function sumRow(table: Float32Array, rows: FeatureRows, row: number, dim: number, out: Float64Array, scale: number): void {
   out.fill(0);
   for (let e = rows.offsets[row]; e < rows.offsets[row + 1]; e++) {
-    const w = rows.weights[e];
+    const w = rows.weights[e] * scale;
     const base = rows.indices[e] * dim;
     for (let k = 0; k < dim; k++) out[k] += w * table[base + k];
   }
@@ -221,4 +268,8 @@ function isPositive(positives: Csr, user: number, item: number): boolean {
     else hi = mid - 1;
   }
   return false;
+}
+
+function scaleAll(values: Float32Array, factor: number): void {
+  for (let k = 0; k < values.length; k++) values[k] *= factor;
 }

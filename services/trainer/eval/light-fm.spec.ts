@@ -35,6 +35,18 @@ describe('LightFM baselines', () => {
     assert.equal(top.length, 7, 'items 0–2 (train) and 10, 11 (no interactions) left out');
   });
 
+  it('with catalog negatives every item has an identity to be drawn as a negative, and the ranker still skips the unseen ones', async () => {
+    const { data } = twoGenres();
+    const none: LightFmFeatures = { items: new Map(), users: new Map() };
+    assert.equal(fitLightFm(data, none, PARAMS, 1).itemVocabulary.identity[10], -1, 'by default an item without interactions has no identity');
+    const fit = fitLightFm(data, none, { ...PARAMS, negatives: 'catalog' }, 1);
+    assert.ok(fit.itemVocabulary.identity[10] >= 0 && fit.itemVocabulary.identity[11] >= 0);
+    const [ranker] = await lightFmCf.fit(data, { ...PARAMS, negatives: 'catalog' }, context);
+    const [top] = await ranker.recommend(Int32Array.of(0), 12);
+    assert.deepEqual([...top.slice(0, 2)].sort(), [3, 4]);
+    assert.ok(!top.includes(10) && !top.includes(11));
+  });
+
   it('the hybrid scores new items from their features alone, identity out of vocabulary', () => {
     const { data, genres } = twoGenres();
     const features: LightFmFeatures = { items: new Map([['genres', genres]]), users: new Map() };

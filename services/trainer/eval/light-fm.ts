@@ -40,10 +40,11 @@ export interface LightFmFeatures {
   readonly users: ReadonlyMap<string, CatalogColumn>;
 }
 
-/** `{ dim, loss, learningRate, l2, epochs }` from a grid point (`dim`, `loss`, `lr`, `l2`, `epochs`; `loss: 'bpr'` selects BPR). */
+/** `{ dim, loss, learningRate, l2, l2Mode, epochs }` from a grid point (`dim`, `loss`, `lr`, `l2`, `l2Mode`, `epochs`; `loss: 'bpr'` selects BPR, `l2Mode: 'decay'` LightFM's global decay). */
 export function lightFmSettings(params: Params): LightFmSettings & { epochs: number } {
   const loss = params.loss === 'bpr' ? 'bpr' : 'warp';
-  return { dim: Number(params.dim), loss, learningRate: Number(params.lr), l2: Number(params.l2), epochs: Number(params.epochs) };
+  const l2Mode = params.l2Mode === 'decay' ? 'decay' : 'touched';
+  return { dim: Number(params.dim), loss, learningRate: Number(params.lr), l2: Number(params.l2), l2Mode, epochs: Number(params.epochs) };
 }
 
 // The last run per train set and settings: a grid point with more epochs continues it instead
@@ -59,10 +60,13 @@ let cached: { data: TrainData; features: LightFmFeatures; key: string; seed: num
  */
 export function fitLightFm(data: TrainData, features: LightFmFeatures, params: Params, seed: number): LightFmFit {
   const { epochs, ...settings } = lightFmSettings(params);
-  const key = JSON.stringify(settings);
+  // `negatives: 'catalog'`: every catalog item gets an identity and is drawn as a negative, as
+  // LightFM does when its dataset lists the whole catalog; the rankers still skip unseen items.
+  const catalogNegatives = params.negatives === 'catalog';
+  const key = JSON.stringify({ ...settings, catalogNegatives });
   let state = cached;
   if (state === undefined || state.data !== data || state.features !== features || state.key !== key || state.seed !== seed || state.epochs > epochs) {
-    const itemVocabulary = new FeatureVocabulary(hasRow(data.byItem), features.items);
+    const itemVocabulary = new FeatureVocabulary(catalogNegatives ? new Array<boolean>(data.numItems).fill(true) : hasRow(data.byItem), features.items);
     const userVocabulary = new FeatureVocabulary(hasRow(data.byUser), features.users);
     const users = userVocabulary.rows(data.numUsers, features.users, () => true);
     const items = itemVocabulary.rows(data.numItems, features.items, () => true);

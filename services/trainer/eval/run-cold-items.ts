@@ -2,8 +2,8 @@
 import { bootstrapMean, pairedBootstrap } from './bootstrap.js';
 import type { MeanInterval } from './bootstrap.js';
 import type { ColdItemRecommender } from './cold-item-recommender.js';
-import { coldItemsSplit, coldItemsStats, withoutNewItemTags } from './cold-items-split.js';
-import type { ColdItemsStats } from './cold-items-split.js';
+import { coldItemsSplit, coldItemsStats, coldItemsValidation, withoutNewItemTags } from './cold-items-split.js';
+import type { ColdItemsSplit, ColdItemsStats } from './cold-items-split.js';
 import type { Dataset } from '../datasets/index.js';
 import type { MetricName } from './metrics.js';
 import { modelResult } from './run-evaluation.js';
@@ -18,6 +18,9 @@ export const COLD_METRICS: readonly MetricName[] = ['recall@10', 'recall@20', 'm
 /** The metrics candidates are compared at: Recall@20 is the one the goals name, MAP@10 the protocol's headline. */
 const COMPARED_COLD_METRICS: readonly MetricName[] = ['recall@20', 'map@10'];
 
+/** The held-out parts of the cold-items split: validation (for tuning, carved from train) and test. */
+export type ColdPart = 'validation' | 'test';
+
 /** What the cold-start evaluation runs on and how. */
 export interface ColdItemsInput {
   readonly dataset: Dataset;
@@ -27,6 +30,8 @@ export interface ColdItemsInput {
   readonly seed: number;
   /** Seeds stochastic models are fitted with (seed, seed + 1, …; default 1). */
   readonly seeds?: number;
+  /** The parts to evaluate, in order (default validation then test). */
+  readonly parts?: readonly ColdPart[];
   /** Reference models (feature popularity, random, LightFM hybrid). */
   readonly baselines: readonly ColdItemRecommender[];
   /** Models compared with every baseline (the deep model). */
@@ -41,33 +46,51 @@ export interface ColdModelResult extends ModelResult {
   readonly intervals: Readonly<Partial<Record<MetricName, MeanInterval>>>;
 }
 
+/** One held-out part's split statistics, rows and comparisons. */
+export interface ColdPartResult {
+  readonly part: ColdPart;
+  readonly stats: ColdItemsStats;
+  readonly models: readonly ColdModelResult[];
+  readonly comparisons: readonly Comparison[];
+}
+
 /** Everything the cold-start report shows. */
 export interface ColdItemsResult {
   readonly seed: number;
   readonly seeds: readonly number[];
-  readonly stats: ColdItemsStats;
-  readonly models: readonly ColdModelResult[];
+  readonly parts: readonly ColdPartResult[];
   readonly unable: readonly string[];
-  readonly comparisons: readonly Comparison[];
   readonly elapsedMs: number;
 }
 
-/** Runs the cold-start items protocol of docs/evaluation.md over the given models. */
+/** Runs the cold-start items protocol of docs/evaluation.md over the given models, on each part asked for. */
 export async function runColdItemsEvaluation(input: ColdItemsInput): Promise<ColdItemsResult> {
   const started = performance.now();
+  const numItems = input.dataset.items.ids.length;
+  const events = dedupeEarliest(input.dataset.interactions, input.itemOrder);
+  const test = coldItemsSplit(events, numItems, input.seed);
+  const parts: ColdPartResult[] = [];
+  for (const part of input.parts ?? ['validation', 'test']) {
+    // The validation part lives inside the test part's train events, as the temporal splits' does.
+    const split = part === 'test' ? test : coldItemsValidation(test, numItems, input.seed);
+    const stats = coldItemsStats(part === 'test' ? events : test.train, numItems, split);
+    parts.push(await runPart(input, part, split, stats));
+  }
+  return { seed: input.seed, seeds: runSeeds(input.seed, input.seeds ?? 1), parts, unable: input.unable, elapsedMs: performance.now() - started };
+}
+
+async function runPart(input: ColdItemsInput, part: ColdPart, split: ColdItemsSplit, stats: ColdItemsStats): Promise<ColdPartResult> {
   const { dataset, progress } = input;
   const numItems = dataset.items.ids.length;
-  const events = dedupeEarliest(dataset.interactions, input.itemOrder);
-  const split = coldItemsSplit(events, numItems, input.seed);
-  const stats = coldItemsStats(events, numItems, split);
-  progress(`cold-items split: ${stats.newItems} new of ${stats.eligibleItems} eligible items, ${stats.testUsers} test users, ${stats.testInteractions} held-out interactions`);
+  progress(`cold-items ${part}: ${stats.newItems} new of ${stats.eligibleItems} eligible items, ${stats.testUsers} held-out users, ${stats.testInteractions} held-out interactions`);
   const data = buildTrainData(split.train, dataset.interactions.userIds.length, numItems);
-  const catalog = withoutNewItemTags(dataset, split.newItems).items;
+  const catalog = withoutNewItemTags(dataset, split.untagged).items;
   const models: ColdModelResult[] = [];
   for (const [recommender, baseline] of [...input.baselines.map((r) => [r, true] as const), ...input.candidates.map((r) => [r, false] as const)]) {
-    const log = (line: string): void => progress(`${recommender.name}: ${line}`);
+    const log = (line: string): void => progress(`${part} ${recommender.name}: ${line}`);
     const seeds = runSeeds(input.seed, recommender.stochastic === true ? (input.seeds ?? 1) : 1);
-    const rankers = await fitAndTestSeeds(seeds, (seed) => recommender.fit(data, { seed, split: 'user', progress: log, catalog, newItems: split.newItems }), split.test);
+    const context = { split: 'user' as const, progress: log, catalog, newItems: split.newItems, untagged: split.untagged };
+    const rankers = await fitAndTestSeeds(seeds, (seed) => recommender.fit(data, { ...context, seed }), split.heldOut);
     for (const r of rankers) {
       const result = modelResult(r.name, r.runs, recommender.name, baseline, {}, []);
       const intervals = Object.fromEntries(COLD_METRICS.map((m) => [m, bootstrapMean(result.perUser[m], { seed: input.seed })]));
@@ -81,5 +104,5 @@ export async function runColdItemsEvaluation(input: ColdItemsInput): Promise<Col
       for (const metric of COMPARED_COLD_METRICS) comparisons.push({ a: a.name, b: b.name, metric, result: pairedBootstrap(a.perUser[metric], b.perUser[metric], { seed: input.seed }) });
     }
   }
-  return { seed: input.seed, seeds: runSeeds(input.seed, input.seeds ?? 1), stats, models, unable: input.unable, comparisons, elapsedMs: performance.now() - started };
+  return { part, stats, models, comparisons };
 }

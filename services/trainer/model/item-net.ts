@@ -10,8 +10,7 @@ import {
 } from '../nn/index.js';
 import type { Param } from '../nn/index.js';
 import { towerHeadsBackward, towerHeadsForward } from './tower-heads.js';
-import { continuousWidth, floatInput, INPUT_NAMES, intInput } from './model-shape.js';
-import { embeddingWidth } from '../../../shared/features/index.js';
+import { continuousWidth, featureWidth, floatInput, INPUT_NAMES, intInput } from './model-shape.js';
 import type { ModelShape } from './model-shape.js';
 import type { TensorMap } from '../../../shared/features/index.js';
 import { param } from './param-lookup.js';
@@ -59,12 +58,12 @@ export class ItemNet {
         const x = floatInput(feed, INPUT_NAMES.itemMulti(f.name));
         parts.push(eluForward(denseForward(x, m, p(`item.multi.${f.name}.w`), p(`item.multi.${f.name}.b`))));
       }
-      widths.push(embeddingWidth(f.size));
+      widths.push(featureWidth(f.size, this.shape));
     }
     if (this.shape.continuousCount > 0) {
       const x = floatInput(feed, INPUT_NAMES.itemCont);
       parts.push(eluForward(denseForward(x, m, p('item.cont.w'), p('item.cont.b'))));
-      widths.push(continuousWidth(this.shape.continuousCount));
+      widths.push(continuousWidth(this.shape.continuousCount, this.shape));
     }
     const h = concatForward(parts, widths, m);
     const { e, b } = towerHeadsForward(h, m, p, 'item');

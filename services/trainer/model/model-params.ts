@@ -1,8 +1,7 @@
 import { initUniform, LayoutBuilder } from '../nn/index.js';
 import type { Param, ParamLayout } from '../nn/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
-import { continuousWidth } from './model-shape.js';
-import { embeddingWidth } from '../../../shared/features/index.js';
+import { continuousWidth, featureWidth } from './model-shape.js';
 import type { ModelShape } from './model-shape.js';
 
 /** Initial scale of embedding-table rows: small, so early dot products stay near zero. */
@@ -19,7 +18,7 @@ export function buildModelLayout(shape: ModelShape): ParamLayout {
   let itemConcat = d;
   let userConcat = d;
   for (const f of shape.features) {
-    const w = embeddingWidth(f.size);
+    const w = featureWidth(f.size, shape);
     if (f.kind === 'categorical') b.add(`item.cat.${f.name}`, f.size, w, true);
     else dense(`item.multi.${f.name}`, f.size, w);
     dense(`user.dist.${f.name}`, f.size, w);
@@ -27,10 +26,10 @@ export function buildModelLayout(shape: ModelShape): ParamLayout {
     userConcat += w;
   }
   if (shape.continuousCount > 0) {
-    dense('item.cont', shape.continuousCount, continuousWidth(shape.continuousCount));
-    dense('user.cont', 2 * shape.continuousCount, continuousWidth(2 * shape.continuousCount));
-    itemConcat += continuousWidth(shape.continuousCount);
-    userConcat += continuousWidth(2 * shape.continuousCount);
+    dense('item.cont', shape.continuousCount, continuousWidth(shape.continuousCount, shape));
+    dense('user.cont', 2 * shape.continuousCount, continuousWidth(2 * shape.continuousCount, shape));
+    itemConcat += continuousWidth(shape.continuousCount, shape);
+    userConcat += continuousWidth(2 * shape.continuousCount, shape);
   }
   dense('item.proj', itemConcat, d);
   dense('item.bias', itemConcat, 1);

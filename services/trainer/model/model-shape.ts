@@ -1,3 +1,4 @@
+import { embeddingWidth } from '../../../shared/features/index.js';
 import type { FeatureSpec, TensorMap } from '../../../shared/features/index.js';
 
 /** A categorical or multi-valued item feature as the networks see it. */
@@ -26,11 +27,18 @@ export interface ModelShape {
   readonly bagHalfLife?: number;
   /** d, the embedding dimension. */
   readonly dim: number;
+  /** Multiplies the width of every feature layer (featureWidth); absent: 1. */
+  readonly featureWidthScale?: number;
 }
 
-/** Width of the dense layer over `inputs` continuous values. */
-export function continuousWidth(inputs: number): number {
-  return Math.max(2, inputs);
+/** Width of the dense layer over `inputs` continuous values (times the shape's feature width scale). */
+export function continuousWidth(inputs: number, shape?: Pick<ModelShape, 'featureWidthScale'>): number {
+  return Math.max(2, inputs) * (shape?.featureWidthScale ?? 1);
+}
+
+/** Width of a categorical or multi feature's layer: ⌈log2 V⌉ times the shape's feature width scale. */
+export function featureWidth(size: number, shape: Pick<ModelShape, 'featureWidthScale'>): number {
+  return embeddingWidth(size) * (shape.featureWidthScale ?? 1);
 }
 
 /** Tensor names of the model contract (docs/model-contract.md). */

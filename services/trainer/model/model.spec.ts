@@ -26,7 +26,7 @@ function withRankOutput(model: ReturnType<typeof createModel>, rng: SeededRandom
 }
 
 describe('model: UserNet, ItemNet, RankNet', () => {
-  for (const [label, shape] of [['', SHAPE], [' (bag recency decay)', { ...SHAPE, bagHalfLife: 2 }]] as const) {
+  for (const [label, shape] of [['', SHAPE], [' (bag recency decay)', { ...SHAPE, bagHalfLife: 2 }], [' (feature layers 3x wider)', { ...SHAPE, featureWidthScale: 3 }]] as const) {
     it(`the joint BCE loss has the numerical gradient for every parameter${label}`, () => {
       const rng = new SeededRandom(2);
       const model = withRankOutput(createModel(shape, 1), rng);
@@ -53,6 +53,14 @@ describe('model: UserNet, ItemNet, RankNet', () => {
       }
     });
   }
+
+  it('featureWidthScale multiplies the width of every feature layer of both towers', () => {
+    const base = createModel(SHAPE, 1).params;
+    const wide = createModel({ ...SHAPE, featureWidthScale: 3 }, 1).params;
+    for (const name of ['item.cat.decade', 'item.multi.genre.b', 'user.dist.genre.b', 'item.cont.b', 'user.cont.b']) {
+      assert.equal(wide.get(name)!.value.length, 3 * base.get(name)!.value.length, name);
+    }
+  });
 
   it('the bag recency decay halves the weight per half-life and renormalises each row', () => {
     const w = Float32Array.from([0.5, 0.5, 0, 0, 0, 0]);

@@ -11,8 +11,7 @@ import {
 import type { Param } from '../nn/index.js';
 import { towerHeadsBackward, towerHeadsForward } from './tower-heads.js';
 import type { TowerOutput } from './item-net.js';
-import { continuousWidth, floatInput, INPUT_NAMES, intInput } from './model-shape.js';
-import { embeddingWidth } from '../../../shared/features/index.js';
+import { continuousWidth, featureWidth, floatInput, INPUT_NAMES, intInput } from './model-shape.js';
 import type { ModelShape } from './model-shape.js';
 import type { TensorMap } from '../../../shared/features/index.js';
 import { param } from './param-lookup.js';
@@ -38,12 +37,12 @@ export class UserNet {
     for (const f of this.shape.features) {
       const x = floatInput(feed, INPUT_NAMES.userDist(f.name));
       parts.push(eluForward(denseForward(x, m, p(`user.dist.${f.name}.w`), p(`user.dist.${f.name}.b`))));
-      widths.push(embeddingWidth(f.size));
+      widths.push(featureWidth(f.size, this.shape));
     }
     if (this.shape.continuousCount > 0) {
       const x = floatInput(feed, INPUT_NAMES.userCont);
       parts.push(eluForward(denseForward(x, m, p('user.cont.w'), p('user.cont.b'))));
-      widths.push(continuousWidth(2 * this.shape.continuousCount));
+      widths.push(continuousWidth(2 * this.shape.continuousCount, this.shape));
     }
     const h = concatForward(parts, widths, m);
     const { e, b } = towerHeadsForward(h, m, p, 'user');

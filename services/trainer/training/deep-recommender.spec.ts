@@ -48,11 +48,11 @@ describe('deepRecommender (the deep model as an evaluation Recommender)', () => 
     const catalog = withoutNewItemTags(dataset, split.newItems).items;
     const recommender = deepColdItems(dataset, 'synthetic:tiny', { epochs: 2, dim: 8, workers: 1 });
     const lines: string[] = [];
-    const context = { split: 'user' as const, progress: (l: string) => lines.push(l), catalog, newItems: split.newItems };
+    const context = { split: 'user' as const, progress: (l: string) => lines.push(l), catalog, newItems: split.newItems, untagged: split.untagged };
     const rankers = await recommender.fit(train, { ...context, seed: 1 });
     assert.deepEqual(rankers.map((r) => r.name), ['Deep, two-stage (C=100)', 'Deep, retrieval only']);
     const isNew = new Set(split.newItems);
-    const users = split.test.users.subarray(0, 10);
+    const users = split.heldOut.users.subarray(0, 10);
     for (const ranker of rankers) {
       for (const list of await ranker.recommend(users, 20)) {
         assert.equal(list.length, Math.min(20, split.newItems.length));

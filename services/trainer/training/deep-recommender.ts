@@ -31,14 +31,14 @@ export interface EventsRecipe {
   readonly horizon: number;
   readonly sessionCut: number;
   readonly scope: FitScope;
-  /** Catalog rows of the cold-items split's new items, whose user tags the fit must not see. */
-  readonly newItems?: Int32Array;
+  /** Catalog rows of the cold-items split whose user tags the fit must not see (ColdItemsSplit.untagged). */
+  readonly untagged?: Int32Array;
 }
 
 /** The worker factory for `deepRecommender` fits (see DataFactory). */
 export async function prepareTrainingDataFromEvents(recipe: EventsRecipe): Promise<PreparedData['training']> {
   const dataset = await loadDataset(recipe.data);
-  return prepareFromEvents(recipe.newItems === undefined ? dataset : withoutNewItemTags(dataset, recipe.newItems), recipe.events, recipe, recipe.scope).training;
+  return prepareFromEvents(recipe.untagged === undefined ? dataset : withoutNewItemTags(dataset, recipe.untagged), recipe.events, recipe, recipe.scope).training;
 }
 
 /** The deep model's ranked forms the evaluation reports, in order (the first is tuned). */
@@ -69,6 +69,17 @@ export const THESIS_VARIANT: DeepVariant = {
 };
 /** The training option the thesis variant sets over the trainer's defaults. */
 export const THESIS_OBJECTIVE: Partial<TrainConfig> = { objective: 'thesis' };
+
+/**
+ * The cold-start items model's settings over the trainer's defaults, chosen on the cold split's
+ * validation part (docs/experiments.md C3–C10): ItemNet trained from features alone (every item
+ * id out of vocabulary, so new items are scored by the same path that was trained), a fixed 12
+ * epochs on all train events. The main protocol's model keeps the ids (itemIdDropout 0).
+ */
+export const COLD_ITEMS_DEEP: { readonly options: Partial<TrainConfig>; readonly params: Params } = {
+  options: { itemIdDropout: 1, epochs: 12 },
+  params: { refit: 1 },
+};
 
 /** The cold-start items rows: what the service would do (two-stage) and the towers alone. */
 const COLD_FORMS: readonly Form[] = [
@@ -111,19 +122,20 @@ export function deepRecommender(
  * without the new items, whose ItemNet inputs are their creation-time features and the
  * out-of-vocabulary item id (`buildFeatureSpec` gives ids only to items with train events).
  * The OOV id row adds the same vector to every new item's e_i and the same bias, a constant
- * per user, so the order among new items comes from their features alone.
+ * per user, so the order among new items comes from their features alone. `params` as a grid
+ * point of `deepRecommender` (`{ refit: 1 }`: no stage A, `epochs` epochs on all train events).
  */
-export function deepColdItems(dataset: Dataset, data: string, base: Partial<TrainConfig>, onStep?: StepListener): ColdItemRecommender {
-  // One fitter per split (its new items), so that seeds share stage A's epoch count.
-  let fitter: { readonly newItems: Int32Array; readonly fit: DeepFitter } | null = null;
+export function deepColdItems(dataset: Dataset, data: string, base: Partial<TrainConfig>, onStep?: StepListener, params: Params = {}): ColdItemRecommender {
+  // One fitter per split part (its untagged items), so that seeds share stage A's epoch count.
+  let fitter: { readonly untagged: Int32Array; readonly fit: DeepFitter } | null = null;
   return {
     name: 'Deep',
     stochastic: true,
     async fit(train, context) {
-      if (fitter?.newItems !== context.newItems) {
-        fitter = { newItems: context.newItems, fit: deepFitter(withoutNewItemTags(dataset, context.newItems), data, base, context.newItems, onStep) };
+      if (fitter?.untagged !== context.untagged) {
+        fitter = { untagged: context.untagged, fit: deepFitter(withoutNewItemTags(dataset, context.untagged), data, base, context.untagged, onStep) };
       }
-      const { prepared, model } = await fitter.fit(train, {}, context);
+      const { prepared, model } = await fitter.fit(train, params, context);
       const isNew = new Uint8Array(train.numItems);
       for (const i of context.newItems) isNew[i] = 1;
       // Every old item is excluded (the users' train items among them): only new items are ranked.
@@ -142,7 +154,7 @@ type DeepFitter = (train: TrainData, params: Params, context: FitContext) => Pro
  * part and grid point: further seeds on the same part refit for it without repeating stage A
  * (the epoch count is a hyperparameter, chosen once on validation, docs/evaluation.md "Seeds").
  */
-function deepFitter(dataset: Dataset, data: string, base: Partial<TrainConfig>, newItems: Int32Array | undefined, onStep: StepListener | undefined): DeepFitter {
+function deepFitter(dataset: Dataset, data: string, base: Partial<TrainConfig>, untagged: Int32Array | undefined, onStep: StepListener | undefined): DeepFitter {
   const chosenEpochs = new WeakMap<TrainData, Map<string, number>>();
   return async (train, params, context) => {
     const { refit, ...overrides } = params;
@@ -153,14 +165,14 @@ function deepFitter(dataset: Dataset, data: string, base: Partial<TrainConfig>, 
       chosenEpochs.set(train, known);
       let epochs = known.get(key);
       if (epochs === undefined) {
-        const stopped = await fitEvents(dataset, data, train.events, config, true, context, newItems, onStep);
+        const stopped = await fitEvents(dataset, data, train.events, config, true, context, untagged, onStep);
         epochs = stopped.outcome.bestEpoch;
         known.set(key, epochs);
       }
       config = resolveTrainConfig({ ...config, epochs });
       context.progress(`refit on all ${train.events.user.length} train events for ${config.epochs} epochs (seed ${config.seed})`);
     }
-    const { prepared, outcome } = await fitEvents(dataset, data, train.events, config, false, context, newItems, onStep);
+    const { prepared, outcome } = await fitEvents(dataset, data, train.events, config, false, context, untagged, onStep);
     return { prepared, model: outcome.model };
   };
 }
@@ -173,7 +185,7 @@ async function fitEvents(
   config: TrainConfig,
   validation: boolean,
   context: FitContext,
-  newItems: Int32Array | undefined,
+  untagged: Int32Array | undefined,
   onStep: StepListener | undefined,
 ): Promise<{ prepared: PreparedData; outcome: TrainOutcome }> {
   // The events are the evaluation's train part: the inner split follows its rule, and tags stop at it.
@@ -187,7 +199,7 @@ async function fitEvents(
     horizon: config.horizon,
     sessionCut: config.sessionCut,
     scope,
-    ...(newItems === undefined ? {} : { newItems }),
+    ...(untagged === undefined ? {} : { untagged }),
   };
   const factory = {
     module: new URL(import.meta.url.endsWith('.ts') ? './deep-recommender.ts' : './deep-recommender.js', import.meta.url).href,

@@ -10,7 +10,7 @@ export type { UserEvents } from './user-events.js';
 export { runTraining } from './run-training.js';
 export type { RunTrainingOptions, TrainingRun } from './run-training.js';
 export { NEG_RATIO_THESIS, resolveTrainConfig, TRAIN_DEFAULTS } from './train-config.js';
-export { THESIS_OBJECTIVE, THESIS_VARIANT, deepColdItems, deepItemSpace, deepRecommender, prepareTrainingDataFromEvents } from './deep-recommender.js';
+export { COLD_ITEMS_DEEP, THESIS_OBJECTIVE, THESIS_VARIANT, deepColdItems, deepItemSpace, deepRecommender, prepareTrainingDataFromEvents } from './deep-recommender.js';
 export type { DeepVariant, EventsRecipe, Form } from './deep-recommender.js';
 export type { NegativeSampler, Objective, TrainConfig } from './train-config.js';
 export { trainModel } from './train-model.js';

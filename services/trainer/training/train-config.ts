@@ -64,6 +64,8 @@ export interface TrainConfig {
    * input, so that its features alone learn to place it (the cold-start items case); 0 = off.
    */
   readonly itemIdDropout: number;
+  /** Multiplies the width of every item and user feature layer (⌈log2 V⌉ by default): more room for what features say. */
+  readonly featureWidthScale: number;
   readonly rankDropout: number;
   /** Weight of RankNet's BCE in the softmax objective. */
   readonly rankWeight: number;
@@ -122,6 +124,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   // Off: on the cold-start items split (docs/experiments.md, "Cold-start items and seeds") it is a
   // diagnostic, not tuned on validation.
   itemIdDropout: 0,
+  featureWidthScale: 1,
   rankDropout: 0.2,
   rankWeight: 1,
   rankDetach: true,
@@ -161,7 +164,9 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   check('bagLength', int(c.bagLength, 1), 'an integer >= 1');
   check('bagHalfLife', c.bagHalfLife >= 0 && Number.isFinite(c.bagHalfLife), 'a number >= 0');
   check('historyDropout', c.historyDropout >= 0 && c.historyDropout < 1, 'a number in [0, 1)');
-  check('itemIdDropout', c.itemIdDropout >= 0 && c.itemIdDropout < 1, 'a number in [0, 1)');
+  // 1 trains ItemNet from features alone (every id out of vocabulary), a model for new items only.
+  check('itemIdDropout', c.itemIdDropout >= 0 && c.itemIdDropout <= 1, 'a number in [0, 1]');
+  check('featureWidthScale', int(c.featureWidthScale, 1), 'an integer >= 1');
   check('rankDropout', c.rankDropout >= 0 && c.rankDropout < 1, 'a number in [0, 1)');
   check('rankWeight', c.rankWeight >= 0 && Number.isFinite(c.rankWeight), 'a number >= 0');
   check('patience', int(c.patience, 1), 'an integer >= 1');

@@ -61,10 +61,12 @@ describe('trainModel on a toy clustered problem', () => {
   });
 
   it('with item-id dropout (an option, off by default) ItemNet still learns, and places items from their features alone (every id out of vocabulary)', async () => {
-    assert.throws(() => resolveTrainConfig({ itemIdDropout: 1 }), /itemIdDropout/);
+    assert.throws(() => resolveTrainConfig({ itemIdDropout: 1.5 }), /itemIdDropout/);
     const model = await train({ objective: 'softmax', workers: 1, itemIdDropout: 0.5 });
     assert.ok(clusterPrecision(model, true) > 0.6, `cluster precision@10 without ids ${clusterPrecision(model, true)}`);
     assert.ok(clusterPrecision(model) > 0.6, 'and with them');
+    const featuresOnly = await train({ objective: 'softmax', workers: 1, itemIdDropout: 1 });
+    assert.ok(clusterPrecision(featuresOnly, true) > 0.6, `rate 1 (features alone): ${clusterPrecision(featuresOnly, true)}`);
   });
 
   it('reports progress after every step, reaching the end of each epoch', async () => {

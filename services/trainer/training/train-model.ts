@@ -90,7 +90,7 @@ export interface TrainModelOptions {
 export async function trainModel(options: TrainModelOptions): Promise<TrainOutcome> {
   const { data, config } = options;
   const log = options.log ?? ((): void => undefined);
-  const shape = config.bagHalfLife > 0 ? { ...data.shape, bagHalfLife: config.bagHalfLife } : data.shape;
+  const shape = { ...data.shape, ...(config.bagHalfLife > 0 ? { bagHalfLife: config.bagHalfLife } : {}), ...(config.featureWidthScale !== 1 ? { featureWidthScale: config.featureWidthScale } : {}) };
   const model = createModel(shape, config.seed, config.workers > 1);
   options.initialize?.(model);
   const pool = config.workers > 1 && options.parallel !== undefined ? await options.parallel.create(model) : null;

@@ -100,7 +100,7 @@ drills: ## Fault and overload drills on the demo topology (synthetic:small, trai
 	$(NODE_TS) bench/drills/run-drills.ts $(if $(ONLY),--only $(ONLY))
 	$(if $(ONLY),,$(NODE_TS) bench/drills/retrain-loop-drill.ts)
 
-drill-retrain: ## The closed loop on its own demo topology (synthetic:tiny, 3-5 min): drifted traffic, warm-started retrain promoted, a relabelled candidate refused, rollout under load, a failing probe rolled back with no failed call, online click-through and new-category share per version.
+drill-retrain: ## The closed loop on its own demo topology (synthetic:tiny, 3-5 min): drifted traffic, warm-started retrain promoted, a relabelled candidate refused, rollout under load, a rollout whose answers miss its bundle's reference answers (probes.json) rolled back with no failed call, catalog changes through the gateway read by retrain, online click-through and new-category share per version.
 	$(NODE_TS) bench/drills/retrain-loop-drill.ts
 
 image: ## Build the CPU container image (needs a Docker engine).

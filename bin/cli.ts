@@ -43,6 +43,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Load a bundle on every tier (shards, then ranking), probe it through the gateway, roll back on failure',
     run: async (argv) => (await import('./rollout/rollout-command.js')).runRollout(argv),
   },
+  'k8s-rollout': {
+    summary: 'In the cluster: point ConfigMap dlrs-bundle at a bundle and roll the tiers to it in order, back on failure',
+    run: async (argv) => (await import('./kubernetes/kubernetes-rollout-command.js')).runKubernetesRollout(argv),
+  },
   rollback: {
     summary: 'Roll out the previous promoted model of the registry',
     run: async (argv) => (await import('./rollout/rollout-command.js')).runRollback(argv),

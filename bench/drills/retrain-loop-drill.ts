@@ -8,8 +8,12 @@ import { SeededRandom } from '../../shared/random/index.js';
 import { callUnary } from '../../shared/grpc/index.js';
 import { startCluster } from '../../bin/demo/demo-cluster.js';
 import { recommend, recommenderClient, recordHistories } from '../../bin/demo/recommender-calls.js';
+import { DEFAULT_PROBE_TOLERANCE } from '../../bin/rollout/compare-probe-answer.js';
 import { rollOutBundle } from '../../bin/rollout/roll-out-bundle.js';
-import { columnValue } from '../../shared/features/index.js';
+import { readBundle, writeBundle } from '../../shared/bundle/index.js';
+import { catalogItem, columnValue } from '../../shared/features/index.js';
+import type { Item } from '../../shared/features/index.js';
+import type { FeatureValue } from '../../shared/generated/dlrs/v1/FeatureValue.js';
 import { loadDataset } from '../../services/trainer/datasets/index.js';
 import { runOnlineReport } from '../../services/trainer/online-report-command.js';
 import { runRetrain } from '../../services/trainer/retrain-command.js';
@@ -55,6 +59,22 @@ async function writeRelabelledLog(from: string, to: string, catalog: readonly st
   const writer = await InteractionLogWriter.open({ dir: to, writerId: 'relabelled' });
   for (const r of records) writer.append(r.type === 'interaction' ? { ...r, itemId: relabel.get(r.itemId) ?? r.itemId } : r);
   await writer.close();
+}
+
+/**
+ * A bundle whose reference answers are not what it serves: `networks`' files with the probes
+ * (requests and reference answers) of `probesOf`, as a bundle exported from other weights than
+ * it holds would be. Checksums and model_version are its own, so every tier loads it.
+ */
+async function writeMismatchedBundle(networks: string, probesOf: string, to: string): Promise<void> {
+  const [bundle, other] = await Promise.all([readBundle(networks), readBundle(probesOf)]);
+  const { formatVersion: _f, modelVersion: _v, createdAt: _c, files: _files, ...manifest } = bundle.manifest;
+  await writeBundle(to, { userNet: bundle.userNet, itemNet: bundle.itemNet, rankNet: bundle.rankNet, items: bundle.items, manifest, probes: other.probes });
+}
+
+/** Raw features as an Item message carries them. */
+function featureValues(features: Item['features']): Record<string, FeatureValue> {
+  return Object.fromEntries(Object.entries(features).map(([name, v]) => [name, typeof v === 'string' ? { text: v } : typeof v === 'number' ? { number: v } : { texts: { values: v } }]));
 }
 
 /** Per model version, the share of impressed items that belong to `category`. */
@@ -103,6 +123,19 @@ async function main(): Promise<number> {
     for (const u of users) for (const e of u.events) seen.set(categoryOf.get(e.itemId) ?? '', (seen.get(categoryOf.get(e.itemId) ?? '') ?? 0) + 1);
     const drifted = [...new Set(categoryOf.values())].sort((x, y) => (seen.get(x) ?? 0) - (seen.get(y) ?? 0))[0];
     const driftItems = source.items.ids.filter((id) => categoryOf.get(id) === drifted);
+    // The catalog changes too: an item of the new category is upserted through the gateway (and
+    // clicked with the others), an item no simulated user has touched is deleted. Retrain must
+    // read both from the log.
+    const upserted = 'drill-upserted-1';
+    const template = catalogItem(source.items, source.items.ids.indexOf(driftItems[0]));
+    await callUnary((md, o, cb) => client.UpsertItems({ items: [{ id: upserted, title: 'Upserted during the drift', features: featureValues(template.features) }] }, md, o, cb), { deadline: Date.now() + 10_000 });
+    const touched = new Set(users.flatMap((u) => u.events.map((e) => e.itemId)));
+    const deleted = source.items.ids.find((id) => !touched.has(id) && categoryOf.get(id) !== drifted);
+    if (deleted === undefined) throw new Error('every catalog item is in a simulated history: none to delete');
+    await callUnary((md, o, cb) => client.DeleteItems({ itemIds: [deleted] }, md, o, cb), { deadline: Date.now() + 10_000 });
+    categoryOf.set(upserted, drifted);
+    categoryOf.delete(deleted);
+    driftItems.push(upserted);
     const rng = new SeededRandom(11);
     const itemsOf = new Map<string, string[]>();
     for (const [id, c] of categoryOf) itemsOf.set(c, [...(itemsOf.get(c) ?? []), id]);
@@ -167,6 +200,10 @@ async function main(): Promise<number> {
     const c = join(root, 'c');
     const code = await runRetrain(['--log', logDir, '--serving', a, '--out', c, '--registry', registry, ...RETRAIN_OPTIONS]);
     checks.push([code === 0, `retrain on the drifted log: exit code ${code} (0 = promoted)`]);
+    const candidate = await readBundle(c);
+    const catalog = new Set(candidate.items.map((item) => item.id));
+    const hasRow = candidate.manifest.featureSpec.itemIds.includes(upserted);
+    checks.push([catalog.has(upserted) && hasRow && !catalog.has(deleted), `catalog changes through the gateway: ${upserted} ${catalog.has(upserted) ? 'in' : 'NOT in'} the candidate's catalog (${hasRow ? 'with' : 'without'} an embedding row), deleted ${deleted} ${catalog.has(deleted) ? 'still in it' : 'gone'}`]);
     const relabelled = join(root, 'relabelled-log');
     await writeRelabelledLog(logDir, relabelled, source.items.ids);
     const broken = await runRetrain(['--log', logDir, '--train-log', relabelled, '--serving', a, '--out', join(root, 'broken'), '--registry', registry, ...RETRAIN_OPTIONS]);
@@ -174,11 +211,14 @@ async function main(): Promise<number> {
     console.log(await readFile(registry, 'utf8'));
     running = true;
     const during = traffic();
-    const good = await rollOutBundle(c, targets, { probeUsers, loadDeadlineMs: 120_000, settleMs: 30_000, log });
-    checks.push([good.ok, `rollout of the promoted candidate: ${good.ok ? 'ok' : good.problem}`]);
-    // A probe that cannot pass (a user with no history gets the popularity fallback): rolled back to c.
-    const bad = await rollOutBundle(b, targets, { probeUsers: ['drill-no-such-user'], loadDeadlineMs: 120_000, settleMs: 3000, log });
-    checks.push([!bad.ok && bad.serving === good.serving, `failing probe: rolled back to ${bad.serving} (${bad.problem ?? 'no problem'})`]);
+    const good = await rollOutBundle(c, targets, { probeUsers, tolerance: DEFAULT_PROBE_TOLERANCE, loadDeadlineMs: 120_000, settleMs: 30_000, log });
+    checks.push([good.ok, `rollout of the promoted candidate (probe users and its probes.json against its reference answers): ${good.ok ? 'ok' : good.problem}`]);
+    // b's networks carrying a's reference answers: the tiers serve b whole, its answers are not the reference: rolled back to c.
+    const mismatched = join(root, 'b-with-a-probes');
+    await writeMismatchedBundle(b, a, mismatched);
+    const bad = await rollOutBundle(mismatched, targets, { probeUsers, tolerance: DEFAULT_PROBE_TOLERANCE, loadDeadlineMs: 120_000, settleMs: 3000, log });
+    const onReference = /probe probes\.json\[\d+\]: (top-\d+ overlap|score of)/.test(bad.problem ?? '');
+    checks.push([!bad.ok && onReference && bad.serving === good.serving, `failing probe (answers not the bundle's reference answers): rolled back to ${bad.serving} (${bad.problem ?? 'no problem'})`]);
     running = false;
     await during;
     checks.push([failures === 0, `${failures} of ${calls} calls failed (rollout and rollback under traffic)`]);
@@ -197,7 +237,8 @@ async function main(): Promise<number> {
     for (const line of lines) console.log(line);
     const shares = await categoryShare(logDir, (id) => categoryOf.get(id) === drifted);
     const share = (version: string): number => shares.get(version)?.share ?? NaN;
-    for (const [version, x] of shares) console.log(`category ${drifted} in the top-10 of ${version}: ${(x.share * 100).toFixed(1)} % of ${x.items} impressed items`);
+    // Answers that name no version are the popular fallback (an unknown user, or a tier switching models).
+    for (const [version, x] of shares) console.log(`category ${drifted} in the top-10 of ${version || 'no model version (fallback)'}: ${(x.share * 100).toFixed(1)} % of ${x.items} impressed items`);
     checks.push([share(good.serving) > share(from), `new category ${drifted} in the top-10: ${from} ${(share(from) * 100).toFixed(1)} % → ${good.serving} ${(share(good.serving) * 100).toFixed(1)} %`]);
     const ctr = (version: string): number => Number(/([\d.]+) %\s+[\d.]+ %$/.exec(lines.find((l) => l.startsWith(version)) ?? '')?.[1] ?? NaN);
     checks.push([ctr(good.serving) > ctr(from), `online click-through: ${from} ${ctr(from)} % → ${good.serving} ${ctr(good.serving)} %`]);

@@ -8,11 +8,14 @@ import type { DlrsProcess } from '../../bin/demo/child-process.js';
 /** Clock ticks per second of /proc's utime and stime (USER_HZ; 100 on Linux). */
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
-/** User + system CPU milliseconds a process has used so far; undefined when it is gone. */
-export function processCpuMs(pid: number): number | undefined {
+/**
+ * User + system CPU milliseconds a process has used so far (all its threads), or only its
+ * main thread's (the event loop's) with `thread` 'main'; undefined when it is gone.
+ */
+export function processCpuMs(pid: number, thread: ThreadScope = 'all'): number | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = readFileSync(thread === 'all' ? `/proc/${pid}/stat` : `/proc/${pid}/task/${pid}/stat`, 'utf8');
   } catch {
     return undefined;
   }
@@ -21,11 +24,14 @@ export function processCpuMs(pid: number): number | undefined {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
-/** CPU ms used so far by each running process, by name. */
-export function topologyCpuMs(processes: readonly DlrsProcess[]): Map<string, number> {
+/** All threads of a process, or its main thread only (the event loop; not GC helpers, JIT or worker threads). */
+export type ThreadScope = 'all' | 'main';
+
+/** CPU ms used so far by each running process (or its main thread), by name. */
+export function topologyCpuMs(processes: readonly DlrsProcess[], thread: ThreadScope = 'all'): Map<string, number> {
   const cpu = new Map<string, number>();
   for (const p of processes) {
-    const ms = p.pid === undefined ? undefined : processCpuMs(p.pid);
+    const ms = p.pid === undefined ? undefined : processCpuMs(p.pid, thread);
     if (ms !== undefined) cpu.set(p.name, ms);
   }
   return cpu;

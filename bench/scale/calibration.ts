@@ -2,10 +2,12 @@
 // the benchmark's own process on the same machine and bundle: RankNet's ONNX Runtime ceiling,
 // HNSW searches/s at k = C on a shard's own index file, and the in-process work of one
 // Recommend (UserNet on one profile, one search per shard, RankNet on C candidates), which
-// the services' CPU per Recommend is compared with.
+// the services' CPU per Recommend is compared with, and the CPU one timer wake-up costs: on
+// virtual machines it ranges from a few µs to hundreds, and every hop of a Recommend pays it.
 import { readdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../shared/logging/index.js';
 import { DEFAULT_HNSW_SETTINGS, VectorIndex } from '../../shared/vector-index/index.js';
 import { loadRankingConfig, servingSettings } from '../../services/ranking/config.js';
@@ -28,6 +30,8 @@ export interface Calibration {
   embedMs: number;
   searchMs: number;
   rankMs: number;
+  /** µs of CPU of one idle 1 ms timer wake-up of this thread. */
+  wakeUpCpuUs: number;
   loadAverage: number;
 }
 
@@ -37,6 +41,8 @@ const CALLS = 300;
 const SEARCHES = 3000;
 /** The batch at which the ORT ceiling is read: large enough that per-run overhead vanishes. */
 const CEILING_ROWS = 4096;
+/** Timer wake-ups measured: about two seconds of them, against thread CPU time's 10 ms resolution. */
+const WAKE_UPS = 2000;
 
 /**
  * Measures the calibration; `shardDirs` are the shards' data folders (their newest snapshot's
@@ -72,7 +78,8 @@ export async function calibrate(bundleDir: string, shardDirs: readonly string[],
     const cpuBefore = threadCpuMicros() ?? 0;
     for (let i = 0; i < SEARCHES; i++) index.search(queries, (i % 100) * dim, candidates);
     const searchOneMs = ((threadCpuMicros() ?? 0) - cpuBefore) / 1000 / SEARCHES;
-    return { ortCeilingScoresPerS, searchesPerS: 1000 / searchOneMs, workMsPerRecommend: embedMs + shardDirs.length * searchOneMs + rankMs, embedMs, searchMs: shardDirs.length * searchOneMs, rankMs, loadAverage: loadavg()[0] };
+    const wakeUpCpuUs = await timerWakeUpCpuUs();
+    return { ortCeilingScoresPerS, searchesPerS: 1000 / searchOneMs, workMsPerRecommend: embedMs + shardDirs.length * searchOneMs + rankMs, embedMs, searchMs: shardDirs.length * searchOneMs, rankMs, wakeUpCpuUs, loadAverage: loadavg()[0] };
   } finally {
     await model.close();
   }
@@ -82,4 +89,11 @@ async function newestSnapshot(dataDir: string): Promise<string> {
   const names = (await readdir(dataDir)).filter((name) => /^snapshot-\d+$/.test(name)).sort((a, b) => Number(a.slice(9)) - Number(b.slice(9)));
   if (names.length === 0) throw new Error(`no snapshot in ${dataDir}`);
   return names[names.length - 1];
+}
+
+/** The calling thread's CPU per wake-up of a 1 ms timer that does nothing. */
+async function timerWakeUpCpuUs(): Promise<number> {
+  const before = threadCpuMicros() ?? 0;
+  for (let i = 0; i < WAKE_UPS; i++) await sleep(1);
+  return ((threadCpuMicros() ?? 0) - before) / WAKE_UPS;
 }

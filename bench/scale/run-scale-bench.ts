@@ -15,6 +15,8 @@ import { readBundle } from '../../shared/bundle/index.js';
 import { startOtlpReceiver } from '../../test/fixtures/otlp-receiver.js';
 import { startTopology } from '../../test/fixtures/serve-topology.js';
 import { diagnosticsEnv, signalDiagnostics } from '../e2e/diagnostics-env.js';
+import { topologyContextSwitches } from '../e2e/context-switches.js';
+import type { ContextSwitches } from '../e2e/context-switches.js';
 import { topologyCpuMs } from '../e2e/process-cpu.js';
 import { stageShares } from '../e2e/stage-shares.js';
 import { parseTracing, tracingEnv, tracingName } from '../e2e/tracing-setting.js';
@@ -41,9 +43,7 @@ const CONTEXT_ITEMS = 5;
 /** Calls in flight at most (the open loop's bound on memory); a call due beyond it waits, and its wait counts. */
 const MAX_IN_FLIGHT = 512;
 /** Lines of the services' logs that tell where a long start is. */
-const PROGRESS_MESSAGES = ['loading the shard', 'snapshot loaded', 'embedding items', 'indexing items', 'shard ready', 'retrieval listening', 'gateway serving'];
-/** Extra warm-up of the first rate: right after the start the JIT and the gateway's item cache are cold. */
-const FIRST_RATE_EXTRA_WARMUP_S = 5;
+const PROGRESS_MESSAGES = ['loading the shard', 'snapshot loaded', 'embedding items', 'indexing items', 'shard ready', 'retrieval listening', 'gateway warmed up', 'gateway serving'];
 /** How often a long start reports that it is still going. */
 const PROGRESS_EVERY_MS = 30_000;
 
@@ -68,7 +68,12 @@ async function main(): Promise<void> {
       'min-levels': { type: 'string', default: '4' },
       'p99-limit-ms': { type: 'string', default: '50' },
       'duration-s': { type: 'string', default: '10' },
+      // Each level's warm-up is a load of its own, left out of every figure.
       'warmup-s': { type: 'string', default: '3' },
+      // Extra warm-up of the first rate: right after the start the gateway's item cache is cold (0: measure the cold start).
+      'first-extra-warmup-s': { type: 'string', default: '5' },
+      // Idle CPU of each service, measured before the first level (0 = not measured).
+      'idle-s': { type: 'string', default: '10' },
       k: { type: 'string', default: '10' },
       candidates: { type: 'string', default: '300' },
       tracing: { type: 'string', default: '1' },
@@ -94,6 +99,7 @@ async function main(): Promise<void> {
   const poolShape = { requests: Number(values.pool), contextItems: CONTEXT_ITEMS, zipfExponent: Number(values.zipf), k: Number(values.k), candidates: Number(values.candidates), seed: 7 };
   const pool = zipfRequestPool(catalog, poolShape);
   const requestsFile = join(dir, 'requests.json');
+  const measuredFile = join(dir, 'requests-measured.json');
   await writeFile(requestsFile, JSON.stringify(pool));
   const cacheReplay = new ItemCacheReplay(pool, DEFAULT_ITEM_CACHE_MAX_ENTRIES);
 
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
   const ticker = setInterval(() => log(`still starting after ${((Date.now() - startedMs) / 1000).toFixed(0)} s`), PROGRESS_EVERY_MS);
   const levels: ScaleLevel[] = [];
   let calibration: Calibration | undefined;
+  let idleCpuMsPerS: Map<string, number> | undefined;
   try {
     const topology = await startTopology({
       bundleDir,
@@ -122,28 +129,52 @@ async function main(): Promise<void> {
       log(`calibration failed: ${String(error)}`);
       return undefined;
     });
+    // What the services burn with nothing to do: timers, exporters, pollers (should be next to nothing).
+    const idleS = Number(values['idle-s']);
+    if (idleS > 0) {
+      const before = topologyCpuMs(topology.processes);
+      await sleep(idleS * 1000);
+      const after = topologyCpuMs(topology.processes);
+      idleCpuMsPerS = new Map([...after].map(([name, ms]) => [name, (ms - (before.get(name) ?? ms)) / idleS]));
+      log(`idle CPU over ${idleS} s (ms per s): ${[...idleCpuMsPerS].map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')}; load average ${loadavg()[0].toFixed(1)}`);
+    }
     try {
       for (const rps of rateSchedule(values)) {
+        const jsonFile = join(dir, `load-${rps}.json`);
+        const loadArgs = (durationS: number, json: string, dataFile: string): string[] => ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', String(rps), '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${durationS}s`, '--warmup', '0s', '--timeout', '10s', '--data-file', dataFile, '--json', json, '--metadata', JSON.stringify(topology.gatewayMetadata), topology.gatewayAddress];
+        // The warm-up is a load of its own, so that the CPU figures leave it out: at the first rate it pays for the JIT.
+        const warmupS = Number(values['warmup-s']) + (levels.length === 0 ? Number(values['first-extra-warmup-s']) : 0);
+        let warmupCalls = 0;
+        if (warmupS > 0) {
+          const warmupFile = join(dir, `warmup-${rps}.json`);
+          await run(process.execPath, [DLRS_BIN, ...loadArgs(warmupS, warmupFile, requestsFile)], { maxBuffer: 1 << 20 });
+          warmupCalls = (JSON.parse(await readFile(warmupFile, 'utf8')) as LoadResult).calls;
+          await cacheReplay.level(warmupCalls);
+        }
+        // The measured load goes on where the warm-up stopped in the pool, as one load would.
+        await writeFile(measuredFile, JSON.stringify(rotate(pool, warmupCalls)));
         receiver.clear();
         const cpuBefore = topologyCpuMs(topology.processes);
+        const mainBefore = topologyCpuMs(topology.processes, 'main');
+        const switchesBefore = topologyContextSwitches(topology.processes);
         if (values['pause-log-dir'] !== undefined) signalDiagnostics(topology.processes);
-        const jsonFile = join(dir, `load-${rps}.json`);
-        // The load's warm-up lies within its duration: measured time = duration-s after it.
-        const warmupS = Number(values['warmup-s']) + (levels.length === 0 ? FIRST_RATE_EXTRA_WARMUP_S : 0);
-        const args = ['bench', 'load', '--call', 'dlrs.v1.Recommender.Recommend', '--rps', String(rps), '--concurrency', String(MAX_IN_FLIGHT), '--duration', `${Number(values['duration-s']) + warmupS}s`, '--warmup', `${warmupS}s`, '--timeout', '10s', '--data-file', requestsFile, '--json', jsonFile, '--metadata', JSON.stringify(topology.gatewayMetadata), topology.gatewayAddress];
-        await run(process.execPath, [DLRS_BIN, ...args], { maxBuffer: 1 << 20 });
+        await run(process.execPath, [DLRS_BIN, ...loadArgs(Number(values['duration-s']), jsonFile, measuredFile)], { maxBuffer: 1 << 20 });
         const load = JSON.parse(await readFile(jsonFile, 'utf8')) as LoadResult;
         const cpuAfter = topologyCpuMs(topology.processes);
+        const mainAfter = topologyCpuMs(topology.processes, 'main');
+        const switchesAfter = topologyContextSwitches(topology.processes);
         if (values['pause-log-dir'] !== undefined) signalDiagnostics(topology.processes);
-        const calls = load.calls + load.warmupCalls;
         await sleep(FLUSH_WAIT_MS);
+        const perRequest = (before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): Map<string, number> => new Map([...after].map(([name, ms]) => [name, (ms - (before.get(name) ?? ms)) / load.calls]));
         const level: ScaleLevel = {
           targetRps: rps,
           load,
           loadAverage: loadavg()[0],
-          cpuMsPerRequest: new Map([...cpuAfter].map(([name, ms]) => [name, (ms - (cpuBefore.get(name) ?? ms)) / calls])),
+          cpuMsPerRequest: perRequest(cpuBefore, cpuAfter),
+          mainThreadCpuMsPerRequest: perRequest(mainBefore, mainAfter),
+          switchesPerRequest: switchesPerRequest(switchesBefore, switchesAfter, load.calls),
           stages: stageShares(receiver.spans),
-          itemCacheHitRate: await cacheReplay.level(calls),
+          itemCacheHitRate: await cacheReplay.level(load.calls),
         };
         levels.push(level);
         log(`${rps} req/s offered: ${load.ratePerSecond.toFixed(0)} req/s, p50 ${load.latency.p50Ms.toFixed(1)} ms, p99 ${load.latency.p99Ms.toFixed(1)} ms, load average ${level.loadAverage.toFixed(1)}`);
@@ -155,7 +186,7 @@ async function main(): Promise<void> {
   } finally {
     await receiver.close();
   }
-  const report = await renderScaleReport(levels, { items: catalog.length, shards, pool: poolShape.requests, zipfExponent: poolShape.zipfExponent, k: Number(values.k), candidates: Number(values.candidates), p99LimitMs, tracing: tracingName(tracing), calibration, durationS: Number(values['duration-s']), warmupS: Number(values['warmup-s']) });
+  const report = await renderScaleReport(levels, { items: catalog.length, shards, pool: poolShape.requests, zipfExponent: poolShape.zipfExponent, k: Number(values.k), candidates: Number(values.candidates), p99LimitMs, tracing: tracingName(tracing), calibration, idleCpuMsPerS, durationS: Number(values['duration-s']), warmupS: Number(values['warmup-s']) });
   const out = resolve(values.out);
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'latency-vs-throughput.svg'), report.plot.svg);
@@ -163,6 +194,22 @@ async function main(): Promise<void> {
   await writeFile(join(out, 'bench-scale.md'), `${report.text}\n`);
   console.log(report.text);
   log(`plot: ${join(out, 'latency-vs-throughput.svg')} and .png; table: ${join(out, 'bench-scale.md')}`);
+}
+
+/** The pool as a load that already sent `sent` requests of it goes on: from request sent mod its size. */
+function rotate<T>(pool: readonly T[], sent: number): T[] {
+  const start = sent % pool.length;
+  return [...pool.slice(start), ...pool.slice(0, start)];
+}
+
+/** Each process's context switches between two samples, per request. */
+function switchesPerRequest(before: ReadonlyMap<string, ContextSwitches>, after: ReadonlyMap<string, ContextSwitches>, calls: number): Map<string, ContextSwitches> {
+  return new Map(
+    [...after].map(([name, end]) => {
+      const start = before.get(name) ?? end;
+      return [name, { voluntary: (end.voluntary - start.voluntary) / calls, involuntary: (end.involuntary - start.involuntary) / calls }];
+    }),
+  );
 }
 
 /** The given rates, or start-rps growing by `growth` per level. */

@@ -4,6 +4,7 @@ import { renderVegaLite } from '../../shared/plot/index.js';
 import type { RenderedPlot } from '../../shared/plot/index.js';
 import type { StageShares } from '../e2e/stage-shares.js';
 import type { LoadResult } from '../load/load-runner.js';
+import type { ContextSwitches } from '../e2e/context-switches.js';
 import type { Calibration } from './calibration.js';
 
 /** One offered request rate and what it gave. */
@@ -12,8 +13,12 @@ export interface ScaleLevel {
   load: LoadResult;
   /** The 1-minute load average when the level ended. */
   loadAverage: number;
-  /** CPU ms per Recommend (warm-up included) by process name. */
+  /** CPU ms per measured Recommend (all threads; the warm-up left out) by process name. */
   cpuMsPerRequest: ReadonlyMap<string, number>;
+  /** The same for each process's main thread (its event loop) only. */
+  mainThreadCpuMsPerRequest: ReadonlyMap<string, number>;
+  /** Context switches per measured Recommend (all threads) by process name: the hand-offs a request costs. */
+  switchesPerRequest: ReadonlyMap<string, ContextSwitches>;
   /** The stage split of the sampled requests; undefined when none was sampled. */
   stages: StageShares | undefined;
   /** The gateway's item-cache hit rate over the level's requests (replayed on its cache class). */
@@ -37,6 +42,8 @@ export interface ScaleSettings {
   warmupS: number;
   /** Measured in the same run; undefined when it could not be (no shard snapshot). */
   calibration: Calibration | undefined;
+  /** CPU ms per second of each process with the topology up and no requests; undefined when not measured. */
+  idleCpuMsPerS?: ReadonlyMap<string, number>;
 }
 
 /** The latency goal of the benchmark (p99 at most 25 ms), drawn on the plot. */
@@ -61,6 +68,7 @@ export function scaleTable(levels: readonly ScaleLevel[], settings: ScaleSetting
     `Recommend k=${settings.k} of ${settings.candidates} candidates, inline context of 5 items drawn from the whole catalog with Zipf exponent ${settings.zipfExponent} (a pool of ${settings.pool} requests), ${settings.durationS} s per rate after ${settings.warmupS} s warm-up, tracing sampled at ${settings.tracing}; stop when p99 > ${settings.p99LimitMs} ms (after a few levels at least)`,
     '',
     calibrationLine(settings.calibration),
+    ...(settings.idleCpuMsPerS === undefined ? [] : [`Idle CPU (no requests; ms per s): ${[...settings.idleCpuMsPerS].map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')}.`]),
     '',
     '| offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | failed | degraded | max send lag ms | item-cache hits | load avg |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -69,15 +77,27 @@ export function scaleTable(levels: readonly ScaleLevel[], settings: ScaleSetting
       return `| ${targetRps} | ${load.ratePerSecond.toFixed(0)} | ${l.p50Ms.toFixed(1)} | ${l.p90Ms.toFixed(1)} | ${l.p99Ms.toFixed(1)} | ${l.p999Ms.toFixed(1)} | ${failed(load)} | ${degraded(load)} | ${load.maxSendLagMs.toFixed(0)} | ${pct(itemCacheHitRate)} | ${loadAverage.toFixed(1)} |`;
     }),
     '',
-    'CPU per Recommend (ms, user + system, all threads; warm-up included), by process; the load generator shares the machine:',
+    'CPU per measured Recommend (ms, user + system, all threads; the warm-up left out; in brackets the main thread\'s share, the rest is GC, JIT and worker threads), by process; the load generator shares the machine:',
     '',
     `| offered req/s | ${names.join(' | ')} | total | total / in-process work | load generator | load avg |`,
     `|---:|${names.map(() => '---:|').join('')}---:|---:|---:|---:|`,
-    ...levels.map(({ targetRps, cpuMsPerRequest, load, loadAverage }) => {
+    ...levels.map(({ targetRps, cpuMsPerRequest, mainThreadCpuMsPerRequest, load, loadAverage }) => {
       const values = names.map((name) => cpuMsPerRequest.get(name) ?? 0);
       const total = values.reduce((a, b) => a + b, 0);
       const ratio = settings.calibration === undefined ? 'n/a' : `${(total / settings.calibration.workMsPerRecommend).toFixed(1)}×`;
-      return `| ${targetRps} | ${values.map((ms) => ms.toFixed(2)).join(' | ')} | ${total.toFixed(2)} | ${ratio} | ${load.cpuMsPerCall.toFixed(2)} | ${loadAverage.toFixed(1)} |`;
+      const cell = (ms: number, k: number): string => `${ms.toFixed(2)} (${ms > 0 ? pct((mainThreadCpuMsPerRequest.get(names[k]) ?? 0) / ms) : 'n/a'})`;
+      return `| ${targetRps} | ${values.map(cell).join(' | ')} | ${total.toFixed(2)} | ${ratio} | ${load.cpuMsPerCall.toFixed(2)} | ${loadAverage.toFixed(1)} |`;
+    }),
+    '',
+    'Context switches per measured Recommend (voluntary + involuntary, all threads; each is a wake-up or a preemption, and a wake-up costs about the calibration\'s figure), by process:',
+    '',
+    `| offered req/s | ${names.join(' | ')} | total | load avg |`,
+    `|---:|${names.map(() => '---:|').join('')}---:|---:|`,
+    ...levels.map(({ targetRps, switchesPerRequest, loadAverage }) => {
+      const counts = names.map((name) => switchesPerRequest.get(name) ?? { voluntary: 0, involuntary: 0 });
+      const total = counts.reduce((sum, c) => sum + c.voluntary + c.involuntary, 0);
+      const cell = (c: ContextSwitches): string => `${(c.voluntary + c.involuntary).toFixed(1)} (${c.voluntary.toFixed(1)} + ${c.involuntary.toFixed(1)})`;
+      return `| ${targetRps} | ${counts.map(cell).join(' | ')} | ${total.toFixed(1)} | ${loadAverage.toFixed(1)} |`;
     }),
     '',
     'Stage split of the sampled Recommend requests (share of their mean latency; in brackets the part inside the tier):',
@@ -97,7 +117,8 @@ function calibrationLine(c: Calibration | undefined): string {
   return [
     `Calibration (same run, in-process, load average ${c.loadAverage.toFixed(1)}): RankNet ORT ceiling ${(c.ortCeilingScoresPerS / 1e6).toFixed(2)}M scores/s;`,
     `HNSW ${c.searchesPerS.toFixed(0)} searches/s at k=C on one shard's index; work per Recommend ${c.workMsPerRecommend.toFixed(3)} ms`,
-    `(UserNet ${c.embedMs.toFixed(3)} + searches ${c.searchMs.toFixed(3)} + RankNet ${c.rankMs.toFixed(3)}).`,
+    `(UserNet ${c.embedMs.toFixed(3)} + searches ${c.searchMs.toFixed(3)} + RankNet ${c.rankMs.toFixed(3)});`,
+    `a 1 ms timer wake-up costs ${c.wakeUpCpuUs.toFixed(0)} µs of CPU.`,
   ].join(' ');
 }
 

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { kernelsNamed, useKernels } from '../../services/trainer/nn/index.js';
 import type { KernelsName } from '../../services/trainer/nn/index.js';
+import { SeededRandom } from '../../shared/random/index.js';
 import { formatStepProgress, stderrProgress } from '../../services/trainer/progress/index.js';
 import { resolveTrainConfig, runTraining, TRAIN_DEFAULTS } from '../../services/trainer/training/index.js';
 
@@ -32,7 +33,7 @@ const { values } = parseArgs({
 // The issue's PyTorch CPU reference: 70k–120k examples/s on one core for the same model.
 const PYTORCH_PER_CORE = [70_000, 120_000] as const;
 
-/** GFLOP/s of the GEMM products and ns per logit of the softmax kernels, at one default step's shapes. */
+/** GFLOP/s of the GEMM products, ns per logit of the softmax kernels and ns per value of ELU, at one default step's shapes. */
 function kernelFigures(kernels: KernelsName): Record<string, number> {
   const set = kernelsNamed(kernels);
   // The shapes of a default training step's softmax on each of two threads: 512 rows,
@@ -43,24 +44,43 @@ function kernelFigures(kernels: KernelsName): Record<string, number> {
   const bt = rand(n * k);
   const g = rand(m * n);
   const out: Record<string, number> = {};
+  // CPU seconds, not wall: on a shared machine other jobs' load would dominate. The first calls
+  // warm up (WebAssembly runs baseline code until its optimised code is ready).
   const seconds = (f: () => void): number => {
-    f();
-    const reps = 10;
-    const t = performance.now();
+    for (let i = 0; i < 5; i++) f();
+    const reps = 20;
+    const t = process.cpuUsage();
     for (let i = 0; i < reps; i++) f();
-    return (performance.now() - t) / 1000 / reps;
+    const used = process.cpuUsage(t);
+    return (used.user + used.system) / 1e6 / reps;
   };
   const gflops = (f: () => void): number => (2 * m * k * n) / seconds(f) / 1e9;
-  out['GFLOP/s scores U·Eᵀ (matmulTransBAcc)'] = gflops(() => set.matmulTransBAcc(a, bt, new Float32Array(m * n), m, k, n));
-  out['GFLOP/s dU = G·E (matmulAcc)'] = gflops(() => set.matmulAcc(g, bt, new Float32Array(m * k), m, n, k));
-  out['GFLOP/s dE = Gᵀ·U (matmulTransAAcc)'] = gflops(() => set.matmulTransAAcc(g, a, new Float32Array(n * k), m, n, k));
+  // Placed as in a step: the logits, then their gradient, in the kernels' workspace.
+  out['GFLOP/s scores U·Eᵀ (matmulTransBAcc)'] = gflops(() => set.matmulTransBAcc(a, bt, set.workspace(m * n), m, k, n));
+  const resident = set.workspace(m * n);
+  resident.set(g);
+  out['GFLOP/s dU = G·E (matmulAcc)'] = gflops(() => set.matmulAcc(resident, bt, new Float32Array(m * k), m, n, k));
+  out['GFLOP/s dE = Gᵀ·U (matmulTransAAcc)'] = gflops(() => set.matmulTransAAcc(resident, a, new Float32Array(n * k), m, n, k));
   const candidates = Int32Array.from({ length: n }, (_, j) => (j * 7919) % 600);
   const targetCols = Int32Array.from({ length: m }, (_, r) => r);
   const targetIds = Int32Array.from(targetCols, (c) => candidates[c]);
   const logQ = rand(n);
-  const nsPerLogit = (f: () => void): number => (seconds(f) * 1e9) / (m * n);
-  out['ns/logit correctSampledLogits'] = nsPerLogit(() => set.correctSampledLogits(g.slice(), m, n, candidates, logQ, targetIds, targetCols));
-  out['ns/logit softmaxCrossEntropy'] = nsPerLogit(() => set.softmaxCrossEntropy(g.slice(), m, n, targetCols, 1 / 1024));
+  const nsPerValue = (f: () => void, values: number): number => (seconds(f) * 1e9) / values;
+  const logits = (): Float32Array => {
+    const z = set.workspace(m * n);
+    z.set(g);
+    return z;
+  };
+  out['ns/logit correctSampledLogits'] = nsPerValue(() => set.correctSampledLogits(logits(), m, n, candidates, logQ, targetIds, targetCols), m * n);
+  out['ns/logit softmaxCrossEntropy'] = nsPerValue(() => {
+    const z = logits();
+    set.softmaxCrossEntropy(z, m, n, targetCols, 1 / 1024, z);
+  }, m * n);
+  // A hidden layer's activations: [512, 64] of random sign. Signs in runs (as sin(i) gives) would let
+  // the branch predictor hide the reference's 'if (v < 0)' and flatter it.
+  const rng = new SeededRandom(1);
+  const activations = Float32Array.from({ length: 512 * 64 }, () => rng.next() - 0.5);
+  out['ns/value eluForward'] = nsPerValue(() => set.eluForward(activations.slice()), 512 * 64);
   return out;
 }
 
@@ -69,7 +89,7 @@ const kernelSets = values.kernels.split(',') as KernelsName[];
 const kernels: Record<string, Record<string, number>> = {};
 for (const set of kernelSets) {
   kernels[set] = kernelFigures(set);
-  for (const [name, v] of Object.entries(kernels[set])) console.log(`kernel ${set} ${name}: ${v.toFixed(2)} (1 thread); load average ${loadavg()[0].toFixed(2)}`);
+  for (const [name, v] of Object.entries(kernels[set])) console.log(`kernel ${set} ${name}: ${v.toFixed(2)} (1 thread, per CPU-second); load average ${loadavg()[0].toFixed(2)}`);
 }
 const runs = [];
 for (const set of kernelSets)

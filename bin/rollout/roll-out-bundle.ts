@@ -1,10 +1,15 @@
 // Puts a bundle on every tier in a safe order, checks it through the public API, and steps back on failure.
 import { credentials } from '@grpc/grpc-js';
+import { readBundle } from '../../shared/bundle/index.js';
+import type { BundleProbes } from '../../shared/bundle/index.js';
 import { bearerTokenInterceptor, callUnary } from '../../shared/grpc/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
 import type { ModelInfo__Output } from '../../shared/generated/dlrs/v1/ModelInfo.js';
 import type { RecommendResponse__Output } from '../../shared/generated/dlrs/v1/RecommendResponse.js';
+import type { RecommendRequest } from '../../shared/generated/dlrs/v1/RecommendRequest.js';
 import { checkHealth, createHealthClient } from '../demo/wait-for-serving.js';
+import { compareProbeAnswer } from './compare-probe-answer.js';
+import type { ProbeTolerance } from './compare-probe-answer.js';
 
 /** Where the tiers listen and the tokens that reach them. */
 export interface RolloutTargets {
@@ -21,6 +26,8 @@ export interface RolloutTargets {
 export interface RolloutOptions {
   /** Users whose answers must name the new version, whole (not degraded) and non-empty. */
   readonly probeUsers: readonly string[];
+  /** How close the answers to the bundle's probes (`probes.json`) must be to its reference answers. */
+  readonly tolerance: ProbeTolerance;
   /** Loading a bundle (ranking warms up, a shard embeds its items) on a busy machine. */
   readonly loadDeadlineMs: number;
   /** How long the tiers may take to be SERVING and the probes to see the new version. */
@@ -42,8 +49,10 @@ const POLL_MS = 250;
  * Retrieval shards first, ranking last: until ranking switches, users are embedded by the old
  * UserNet and the requests name the old version, which a switched shard refuses
  * (FAILED_PRECONDITION); the gateway then serves its fallback rather than mixing versions — the
- * services' version fencing. The probe then asks the gateway; on any failure every tier loads
- * the bundle that served before, in the same order.
+ * services' version fencing. The probes then ask the gateway: the probe users, and the
+ * bundle's own probe requests, whose answers must be close to the reference answers the
+ * bundle's networks gave them at export. On any failure every tier loads the bundle that
+ * served before, in the same order. The bundle is read (and verified) before any tier is asked.
  */
 export async function rollOutBundle(bundlePath: string, targets: RolloutTargets, options: RolloutOptions): Promise<RolloutOutcome> {
   const protos = loadProtos().grpcObject.dlrs.v1;
@@ -52,6 +61,8 @@ export async function rollOutBundle(bundlePath: string, targets: RolloutTargets,
   const shards = targets.retrieval.map((address) => new protos.Retrieval(address, credentials.createInsecure(), admin));
   const deadline = (): { deadline: number } => ({ deadline: Date.now() + options.loadDeadlineMs });
   try {
+    const probes = (await readBundle(bundlePath)).probes;
+    if (probes === undefined) options.log(`${bundlePath} has no probes.json: answers are not compared with reference answers`);
     const from = await callUnary<ModelInfo__Output>((md, o, cb) => ranking.GetModel({}, md, o, cb), deadline());
     const loadAll = async (path: string): Promise<string> => {
       for (const [i, shard] of shards.entries()) {
@@ -67,7 +78,7 @@ export async function rollOutBundle(bundlePath: string, targets: RolloutTargets,
     let version = '';
     try {
       version = await loadAll(bundlePath);
-      await probe(targets, version, options);
+      await probe(targets, version, probes, options);
       return { ok: true, from, serving: version };
     } catch (err) {
       const problem = err instanceof Error ? err.message : String(err);
@@ -96,25 +107,54 @@ async function waitServing(addresses: readonly string[], settleMs: number): Prom
   }
 }
 
-/** Every probe user's answer must name `version`, be whole and non-empty; answers of the old version are waited out until settleMs. */
-async function probe(targets: RolloutTargets, version: string, options: RolloutOptions): Promise<void> {
+/** One probe: its request and what is wrong with an answer to it (undefined when nothing). */
+interface ProbeCheck {
+  readonly name: string;
+  readonly request: RecommendRequest;
+  readonly problem: (answer: RecommendResponse__Output) => string | undefined;
+}
+
+/**
+ * Every probe's answer must name `version`, be whole and, for a probe user, non-empty or, for
+ * a bundle probe, close to its reference answer. A failing answer is asked again until
+ * settleMs (old versions and caches are waited out); then it fails the rollout.
+ */
+async function probe(targets: RolloutTargets, version: string, probes: BundleProbes | undefined, options: RolloutOptions): Promise<void> {
+  const whole = (name: string, answer: RecommendResponse__Output): string | undefined =>
+    answer.modelVersion !== version ? `probe ${name}: answer names ${answer.modelVersion || 'no version'}, ${version} expected`
+    : answer.degraded ? `probe ${name}: degraded (${answer.degradedDetail})`
+    : undefined;
+  const checks: ProbeCheck[] = [
+    ...options.probeUsers.map((userId): ProbeCheck => ({
+      name: userId,
+      request: { userId, k: 10 },
+      problem: (answer) => whole(userId, answer) ?? (answer.items.length === 0 ? `probe ${userId}: no items` : undefined),
+    })),
+    ...(probes?.probes ?? []).map((p, i): ProbeCheck => {
+      const name = `probes.json[${i}]`;
+      return {
+        name,
+        request: { context: { interactions: p.interactions.map((e) => ({ ...e })) }, k: probes?.k, candidates: probes?.candidates },
+        problem: (answer) => {
+          const mismatch = compareProbeAnswer(p.answer, answer.items.map((item) => ({ itemId: item.itemId, score: item.score })), options.tolerance);
+          return whole(name, answer) ?? (mismatch === undefined ? undefined : `probe ${name}: ${mismatch}`);
+        },
+      };
+    }),
+  ];
   const client = new (loadProtos().grpcObject.dlrs.v1.Recommender)(targets.gateway, credentials.createInsecure(), { interceptors: [bearerTokenInterceptor(targets.apiToken)] });
   const until = Date.now() + options.settleMs;
   try {
-    for (const userId of options.probeUsers) {
+    for (const check of checks) {
       for (;;) {
-        const answer = await callUnary<RecommendResponse__Output>((md, o, cb) => client.Recommend({ userId, k: 10 }, md, o, cb), { deadline: Date.now() + options.loadDeadlineMs });
-        const problem =
-          answer.modelVersion !== version ? `probe ${userId}: answer names ${answer.modelVersion || 'no version'}, ${version} expected`
-          : answer.degraded ? `probe ${userId}: degraded (${answer.degradedDetail})`
-          : answer.items.length === 0 ? `probe ${userId}: no items`
-          : undefined;
+        const answer = await callUnary<RecommendResponse__Output>((md, o, cb) => client.Recommend(check.request, md, o, cb), { deadline: Date.now() + options.loadDeadlineMs });
+        const problem = check.problem(answer);
         if (problem === undefined) break;
         if (Date.now() > until) throw new Error(problem);
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
     }
-    options.log(`probes: ${options.probeUsers.length} users answered whole by ${version}`);
+    options.log(`probes: ${options.probeUsers.length} users answered whole by ${version}, ${probes?.probes.length ?? 0} bundle probes within the reference answers`);
   } finally {
     client.close();
   }

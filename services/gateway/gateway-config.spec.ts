@@ -15,6 +15,7 @@ describe('gateway configuration', () => {
     assert.equal(config.dataDir, 'data/gateway');
     assert.equal(config.interactionLog, true);
     assert.equal(gatewayLimits(config).defaultTimeoutMs, 1000);
+    assert.equal(config.warmupCalls, 200, 'the recommendation path is warmed before SERVING');
   });
 
   it('reads shard addresses in order and the Redis store from DLRS_* variables', () => {
@@ -48,6 +49,7 @@ describe('gateway configuration', () => {
     assert.deepEqual([tuned.publicMaxMessageBytes, tuned.maxEventWeight, tuned.publicMaxConnectionAgeMs], [262_144, 5, 3_600_000]);
     assert.throws(() => loadGatewayConfig({ env: { ...ANONYMOUS, DLRS_PUBLIC_MAX_CONCURRENT_STREAMS: '0' } }), /DLRS_PUBLIC_MAX_CONCURRENT_STREAMS/);
     assert.throws(() => loadGatewayConfig({ env: { ...ANONYMOUS, DLRS_MAX_EVENT_WEIGHT: '3e38' } }), /DLRS_MAX_EVENT_WEIGHT/);
+    assert.throws(() => loadGatewayConfig({ env: { ...ANONYMOUS, DLRS_WARMUP_CALLS: '-1' } }), /DLRS_WARMUP_CALLS/);
   });
 
   it('requires API tokens unless anonymous access is asked for explicitly', () => {

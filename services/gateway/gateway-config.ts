@@ -66,6 +66,8 @@ const DEFAULT_MAX_IN_FLIGHT_PER_STREAM = 64;
  * at once instead of waiting into its deadline. Scale with the tiers' capacity.
  */
 const DEFAULT_MAX_RECOMMENDS_IN_FLIGHT = 256;
+/** Enough for the optimising compiler to take the recommendation path, a second or two on two cores. */
+const DEFAULT_WARMUP_CALLS = 200;
 /** A recommendation that takes longer than a second is too late for a page view. */
 const DEFAULT_TIMEOUT_MS = 1000;
 /** A RecommendStream request may ask for ten times the default budget, never for minutes of the tiers' time. */
@@ -159,6 +161,8 @@ export const gatewayConfigDefinition = defineConfig(
     maxInFlightPerStream: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_IN_FLIGHT_PER_STREAM),
     maxRecommendsInFlight: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_MAX_RECOMMENDS_IN_FLIGHT),
     defaultTimeoutMs: durationMsField({ min: 1 }).default(DEFAULT_TIMEOUT_MS),
+    /** Synthetic recommendations through the gateway's own path before it turns SERVING (0 = none). */
+    warmupCalls: integerField({ min: 0, max: 100_000 }).default(DEFAULT_WARMUP_CALLS),
     maxTimeoutMs: durationMsField({ min: 1 }).default(DEFAULT_MAX_TIMEOUT_MS),
     /** The largest explicit event weight accepted (Interaction.weight). */
     maxEventWeight: numberField({ min: 1, max: 1e6 }).default(DEFAULT_MAX_EVENT_WEIGHT),

@@ -16,6 +16,7 @@ import { readInteractionLog } from '../../shared/interaction-log/index.js';
 import type { InteractionLogRecord } from '../../shared/interaction-log/index.js';
 import { startTestGateway } from './testing/start-test-gateway.js';
 import type { TestGateway } from './testing/start-test-gateway.js';
+import { failureOf } from '../../shared/errors/testing/failure-of.js';
 
 describe('gateway service over a real gRPC server and in-test Retrieval/Ranking gRPC servers', () => {
   let gateway: TestGateway;
@@ -93,19 +94,11 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
   });
 
   it('rejects bad input with INVALID_ARGUMENT naming the field, and NOT_FOUND for a missing profile', async () => {
-    const failure = async (promise: Promise<unknown>): Promise<DlrsError> => {
-      try {
-        await promise;
-      } catch (error) {
-        return DlrsError.from(error);
-      }
-      assert.fail('expected a failure');
-    };
-    const bad = await failure(record([{ userId: 'u1', interaction: { itemId: '', eventType: 'view' } }]));
+    const bad = await failureOf(record([{ userId: 'u1', interaction: { itemId: '', eventType: 'view' } }]));
     assert.deepEqual([bad.code, bad.field], ['INVALID_ARGUMENT', 'events[0].interaction.item_id']);
-    const k = await failure(recommendFor({ userId: 'u1', k: 51 }));
+    const k = await failureOf(recommendFor({ userId: 'u1', k: 51 }));
     assert.deepEqual([k.code, k.field], ['INVALID_ARGUMENT', 'k']);
-    const missing = await failure(getProfile('nobody'));
+    const missing = await failureOf(getProfile('nobody'));
     assert.equal(missing.code, 'NOT_FOUND');
   });
 
@@ -197,6 +190,19 @@ describe('gateway service over a real gRPC server and in-test Retrieval/Ranking 
     assert.deepEqual((await store.get('u9'))?.learned.values.genre, { comedy: 1 }, 'the new item’s features are used');
     const deleted = await callUnary<DeleteItemsResponse__Output>((md, o, cb) => client.DeleteItems({ itemIds: ['xnew', 'ghost'] }, md, o, cb), budget());
     assert.deepEqual(deleted, { deleted: 1, notFound: ['ghost'] });
+    // The log keeps the acknowledged catalog changes for retraining; 'ghost' was never there.
+    const changes = (await readLog()).filter((r) => r.type === 'item-upsert' || r.type === 'item-delete').map(({ timestamp: _t, ...r }) => r);
+    assert.deepEqual(changes, [
+      { type: 'item-upsert', itemId: 'xnew', features: { genre: 'comedy' } },
+      { type: 'item-upsert', itemId: 'new', features: { genre: 'drama' } },
+      { type: 'item-delete', itemId: 'xnew' },
+    ]);
+  });
+
+  it('logs no catalog change a shard did not acknowledge', async () => {
+    await shards[1].stop();
+    await assert.rejects(callUnary((md, o, cb) => client.UpsertItems({ items: [{ id: 'a1', features: { genre: { text: 'comedy' } } }, { id: 'xa1', features: { genre: { text: 'drama' } } }] }, md, o, cb), budget()));
+    assert.deepEqual((await readLog()).filter((r) => r.type === 'item-upsert'), []);
   });
 
   it('tells a client which shard failed and with which code, never the downstream error or its address', async () => {

@@ -33,6 +33,7 @@ import type { ProfileStore } from './profile-store/index.js';
 import type { GatewayEvent, StoredProfile } from './profiles/index.js';
 import { checkRequestEnvelope, parseRecommendRequest, parseSimilarItemsRequest, recommend, similarItemsOnStream } from './recommend/index.js';
 import type { CallBudget, RankingPort, RecommendQuery, RecommendLimits, RetrievalShardPort, StageShares } from './recommend/index.js';
+import { rawFeatures } from './tiers/index.js';
 import type { ShardedCatalog } from './tiers/index.js';
 
 /** Bounds of the public API. */
@@ -239,6 +240,12 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
       request.items.forEach((item, i) => checkItem(item, `items[${i}]`));
       const result = await deps.catalog.upsertItems(request.items, { deadlineMs: deadlineOf(context), signal: context.signal });
       deps.itemCache.invalidate(request.items.map((item) => item.id));
+      // Acknowledged by every shard involved: retrain reads the catalog's changes from the log.
+      const at = now();
+      for (const item of request.items) {
+        const features = rawFeatures(item.features);
+        deps.log?.append(item.title === '' ? { type: 'item-upsert', itemId: item.id, features, timestamp: at } : { type: 'item-upsert', itemId: item.id, title: item.title, features, timestamp: at });
+      }
       return result;
     }),
 
@@ -247,7 +254,12 @@ export function gatewayService(deps: GatewayServiceDeps): ServiceImplementation 
       request.itemIds.forEach((id, i) => requireId(id, `item_ids[${i}]`));
       const result = await deps.catalog.deleteItems(request.itemIds, { deadlineMs: deadlineOf(context), signal: context.signal });
       deps.itemCache.invalidate(request.itemIds);
-      for (const id of request.itemIds) deps.popularity.remove(id);
+      const notFound = new Set(result.notFound);
+      const at = now();
+      for (const id of request.itemIds) {
+        deps.popularity.remove(id);
+        if (!notFound.has(id)) deps.log?.append({ type: 'item-delete', itemId: id, timestamp: at });
+      }
       return result;
     }),
   };

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readBundle } from '../../shared/bundle/index.js';
-import { ConfigError, misspelledVariables, processEnv } from '../../shared/config/index.js';
+import { ConfigError, applyV8HeapSettings, misspelledVariables, processEnv } from '../../shared/config/index.js';
 import { installSignalHandlers } from '../../shared/grpc/index.js';
 import { createLogger } from '../../shared/logging/index.js';
 import { shardOf } from '../../shared/sharding/index.js';
@@ -42,6 +42,7 @@ export async function runGateway(argv: string[]): Promise<number> {
     console.error(`dlrs serve gateway: no model bundle: pass --bundle DIR or set DLRS_BUNDLE\n\n${USAGE}`);
     return 2;
   }
+  applyV8HeapSettings(config);
   const logger = createLogger({ level: config.logLevel, base: { service: 'gateway' } });
   for (const warning of misspelledVariables(gatewayConfigDefinition, processEnv())) logger.warn(warning);
   try {

@@ -7,6 +7,7 @@ import type { RecordInteractionsResponse__Output } from '../../shared/generated/
 import type { SimilarItemsRequest } from '../../shared/generated/dlrs/v1/SimilarItemsRequest.js';
 import { startTestGateway } from './testing/start-test-gateway.js';
 import type { TestGateway } from './testing/start-test-gateway.js';
+import { failureOf } from '../../shared/errors/testing/failure-of.js';
 
 // The test catalog's embeddings are [s, 0, 0]: the neighbours of any item are in similarity
 // order xd a b xe c, and RankNet (bias) order is b xe c a xd.
@@ -22,14 +23,6 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
   });
 
   const similar = (request: SimilarItemsRequest) => callUnary<RecommendResponse__Output>((md, o, cb) => gateway.client.SimilarItems(request, md, o, cb), { deadline: Date.now() + 5000 });
-  const failure = async (promise: Promise<unknown>): Promise<DlrsError> => {
-    try {
-      await promise;
-    } catch (error) {
-      return DlrsError.from(error);
-    }
-    assert.fail('expected a failure');
-  };
   const ids = (response: RecommendResponse__Output) => response.items.map((item) => item.itemId);
   /** User u1 views item c: a known user whose seen item is among every query's neighbours. */
   const viewC = () =>
@@ -66,18 +59,18 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
   });
 
   it('refuses an unknown id with NOT_FOUND naming it, and bad input with INVALID_ARGUMENT naming the field', async () => {
-    const unknown = await failure(similar({ itemIds: ['a', 'nope'] }));
+    const unknown = await failureOf(similar({ itemIds: ['a', 'nope'] }));
     assert.deepEqual([unknown.code, unknown.field], ['NOT_FOUND', 'item_ids[1]']);
     assert.match(unknown.message, /'nope'/);
-    const none = await failure(similar({ itemIds: [] }));
+    const none = await failureOf(similar({ itemIds: [] }));
     assert.deepEqual([none.code, none.field], ['INVALID_ARGUMENT', 'item_ids']);
-    const empty = await failure(similar({ itemIds: ['a', ''] }));
+    const empty = await failureOf(similar({ itemIds: ['a', ''] }));
     assert.deepEqual([empty.code, empty.field], ['INVALID_ARGUMENT', 'item_ids[1]']);
-    const many = await failure(similar({ itemIds: Array.from({ length: 21 }, (_, i) => `i${i}`) }));
+    const many = await failureOf(similar({ itemIds: Array.from({ length: 21 }, (_, i) => `i${i}`) }));
     assert.deepEqual([many.code, many.field], ['INVALID_ARGUMENT', 'item_ids']);
-    const k = await failure(similar({ itemIds: ['a'], k: 51 }));
+    const k = await failureOf(similar({ itemIds: ['a'], k: 51 }));
     assert.deepEqual([k.code, k.field], ['INVALID_ARGUMENT', 'k']);
-    const filter = await failure(similar({ itemIds: ['a'], filter: { clauses: [{ field: 'colour', equals: 'red' }] } }));
+    const filter = await failureOf(similar({ itemIds: ['a'], filter: { clauses: [{ field: 'colour', equals: 'red' }] } }));
     assert.deepEqual([filter.code, filter.field], ['INVALID_ARGUMENT', 'filter.clauses[0].field']);
   });
 
@@ -117,7 +110,7 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
         assert.equal(response.degraded, false);
       }
       gateway.shards[1].behaviour.embedItems = 'unavailable';
-      const down = await failure(similar({ item: { features: { genre: { text: 'drama' } } } }));
+      const down = await failureOf(similar({ item: { features: { genre: { text: 'drama' } } } }));
       assert.equal(down.code, 'UNAVAILABLE');
       assert.doesNotMatch(down.message, /fake tier|127\.0\.0\.1/, 'no downstream text or address');
     });
@@ -125,7 +118,7 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
     it("passes a shard's INVALID_ARGUMENT on at once, named as the caller sent the field", async () => {
       gateway.shards[0].behaviour.embedItems = 'invalid';
       gateway.shards[1].behaviour.embedItems = 'invalid';
-      const refused = await failure(similar({ item: { features: { genre: { text: 'drama' } } } }));
+      const refused = await failureOf(similar({ item: { features: { genre: { text: 'drama' } } } }));
       assert.deepEqual([refused.code, refused.field], ['INVALID_ARGUMENT', 'item.features["genre"]']);
       assert.equal(embedCalls(), 1, 'not retried on the other shard: the request is at fault');
     });
@@ -141,20 +134,20 @@ describe('SimilarItems over a real gRPC gateway and in-test Retrieval/Ranking gR
     });
 
     it('refuses both or neither of item_ids and item, and features the model does not have, naming the field', async () => {
-      const both = await failure(similar({ itemIds: ['a'], item: { features: { genre: { text: 'drama' } } } }));
+      const both = await failureOf(similar({ itemIds: ['a'], item: { features: { genre: { text: 'drama' } } } }));
       assert.deepEqual([both.code, both.field], ['INVALID_ARGUMENT', 'item_ids']);
       assert.match(both.message, /not both/);
-      const neither = await failure(similar({}));
+      const neither = await failureOf(similar({}));
       assert.deepEqual([neither.code, neither.field], ['INVALID_ARGUMENT', 'item_ids']);
       assert.match(neither.message, /item_ids or item is required/);
-      const unknown = await failure(similar({ item: { features: { colour: { text: 'red' } } } }));
+      const unknown = await failureOf(similar({ item: { features: { colour: { text: 'red' } } } }));
       assert.deepEqual([unknown.code, unknown.field], ['INVALID_ARGUMENT', 'item.features["colour"]']);
-      const kind = await failure(similar({ item: { features: { genre: { number: 3 } } } }));
+      const kind = await failureOf(similar({ item: { features: { genre: { number: 3 } } } }));
       assert.deepEqual([kind.code, kind.field], ['INVALID_ARGUMENT', 'item.features["genre"]']);
       assert.match(kind.message, /categorical: send text/);
-      const empty = await failure(similar({ item: { id: 'new' } }));
+      const empty = await failureOf(similar({ item: { id: 'new' } }));
       assert.deepEqual([empty.code, empty.field], ['INVALID_ARGUMENT', 'item.features']);
-      const long = await failure(similar({ item: { features: { genre: { text: 'd'.repeat(300) } } } }));
+      const long = await failureOf(similar({ item: { features: { genre: { text: 'd'.repeat(300) } } } }));
       assert.deepEqual([long.code, long.field], ['INVALID_ARGUMENT', 'item.features["genre"].text']);
       assert.equal(embedCalls(), 0, 'bad input never reaches a shard');
     });

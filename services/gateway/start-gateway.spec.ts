@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
@@ -15,7 +15,7 @@ import type { SessionResponse__Output } from '../../shared/generated/dlrs/v1/Ses
 import type { UserProfile__Output } from '../../shared/generated/dlrs/v1/UserProfile.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
-import { loadGatewayConfig } from './gateway-config.js';
+import { INTERACTION_LOG_DIR, loadGatewayConfig } from './gateway-config.js';
 import { startGateway } from './start-gateway.js';
 import type { RunningGateway } from './start-gateway.js';
 import { startFakeRanking, startFakeShard } from './testing/fake-tiers.js';
@@ -59,6 +59,8 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
         DLRS_RANKING_ADDRESS: ranking.address,
         DLRS_RETRIEVAL_ADDRESSES: shards.map((s) => s.address).join(','),
         DLRS_DATA_DIR: join(dir, 'data'),
+        // Only the warm-up's own case sends warm-up calls: the others count the tiers' calls.
+        DLRS_WARMUP_CALLS: '0',
         ...(env.DLRS_API_TOKENS_FILE === undefined ? { DLRS_ALLOW_ANONYMOUS: 'true' } : {}),
         ...env,
       },
@@ -79,6 +81,27 @@ describe('startGateway: the configured gateway in front of in-test Retrieval/Ran
     callUnary<RecordInteractionsResponse__Output>((md, o, cb) => client.RecordInteractions({ events: [{ userId, interaction: { itemId, eventType: 'purchase', eventId } }] }, md, o, cb), options(token));
   const recommendFor = (client: RecommenderClient, userId: string, token?: string) =>
     callUnary<RecommendResponse__Output>((md, o, cb) => client.Recommend({ userId, k: 3 }, md, o, cb), options(token));
+
+  it('warms its recommendation path through the tiers before SERVING, leaving no impression, profile or degraded count behind', async () => {
+    const client = await start({ DLRS_WARMUP_CALLS: '20' });
+    const gateway = running[running.length - 1];
+    const warmed = logs.find('gateway warmed up');
+    assert.equal(warmed.length, 1);
+    assert.equal(warmed[0].calls, 20);
+    assert.equal(warmed[0].answered, 20, 'every synthetic call went UserNet -> search -> RankNet without a fallback');
+    assert.equal(ranking.calls.get('stream:embedUsers'), 20);
+    assert.equal(ranking.calls.get('stream:rank'), 20);
+    for (const shard of shards) assert.equal(shard.calls.get('stream:search'), 20);
+    const metrics = await (await fetch(`http://127.0.0.1:${gateway.metricsPort}/metrics`)).text();
+    assert.doesNotMatch(metrics, /^dlrs_gateway_degraded(_total)?\{/m, 'no degraded answer counted');
+    assert.doesNotMatch(metrics, /^dlrs_gateway_impressed_items(_total)?\{/m, 'no impression attributed');
+    // The first real request finds no trace of the warm-up: an unknown user still gets popular items.
+    const answer = await recommendFor(client, 'stranger');
+    assert.deepEqual(answer.degradedReasons, ['POPULAR_FALLBACK']);
+    await gateway.stop('test done');
+    const logged = await readdir(join(dir, 'data', INTERACTION_LOG_DIR)).then((files) => Promise.all(files.map((file) => readFile(join(dir, 'data', INTERACTION_LOG_DIR, file), 'utf8'))));
+    assert.ok(!logged.join('').includes('warm-up'), 'no synthetic impression in the interaction log');
+  });
 
   it('turns NOT_SERVING while the embedded store cannot write (ENOSPC), refuses writes with UNAVAILABLE, and serves again once space returns', async () => {
     const fs = new FaultyDurableFs();

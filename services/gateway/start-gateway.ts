@@ -23,6 +23,7 @@ import type { GatewayEvent, StoredProfile } from './profiles/index.js';
 import type { RankingPort, RetrievalShardPort } from './recommend/index.js';
 import { ImpressionAttribution } from './attribution/index.js';
 import { searchStreamDecodingClient, shardedCatalog, streamingRankingPort, streamingShardPort, unaryRankingPort, unaryShardPort } from './tiers/index.js';
+import { warmGateway } from './warm-gateway.js';
 
 /** What the gateway takes from the model bundle and the sharding rule. */
 export interface GatewayModel {
@@ -172,6 +173,7 @@ export async function startGateway(config: GatewayConfig, model: GatewayModel, l
       authorize: tokens === undefined ? undefined : apiTokenAuthorizer(() => tokens.current()),
     });
     const { port, metricsPort } = await server.start();
+    await warmGateway({ ranking, shards, popularity }, config.warmupCalls, componentLogger('warm-up'));
     // Readiness follows the store: a gateway that cannot keep writes leaves the rotation.
     server.setReady(storeMonitor.failure === undefined);
     storeMonitor.onChange((failure) => server.setReady(failure === undefined));

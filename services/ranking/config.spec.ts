@@ -13,6 +13,7 @@ describe('loadRankingConfig', () => {
     assert.equal(settings.poolSize, 3);
     assert.deepEqual(settings.warmupBatchRows, [1, 256, 300, 2048]);
     assert.ok(Object.isFrozen(config));
+    assert.equal(servingSettings(loadRankingConfig({ env: { DLRS_WORKERS: '0' } })).poolSize, 0, '0 runs the sessions inline');
   });
 
   it('names the key, the value and what is allowed', () => {
@@ -21,5 +22,6 @@ describe('loadRankingConfig', () => {
       () => loadRankingConfig({ env: { DLRS_MAX_CANDIDATES: '5000', DLRS_MAX_QUEUE_ROWS: '1000' } }),
       (error: unknown) => error instanceof ConfigError && /MAX_CANDIDATES=5000 exceeds/.test(error.message),
     );
+    assert.throws(() => loadRankingConfig({ env: { DLRS_WORKERS: '-1' } }), (error: unknown) => error instanceof ConfigError && /DLRS_WORKERS="-1"/.test(error.message));
   });
 });

@@ -20,7 +20,12 @@ const DEFAULT_PORT = 50052;
 const DEFAULT_METRICS_PORT = 9465;
 /** CPU unless a deployment asks for more: the GPU image sets `cuda,cpu`, and an absent CUDA falls back with a logged warning. */
 const DEFAULT_PROVIDERS = ['cpu'] as const;
-/** Two workers: one batch is packed and handed over while the other runs. */
+/**
+ * Two workers: one batch is packed and handed over while the other runs. Inline sessions
+ * (`DLRS_WORKERS=0`) cut ranking's own CPU and context switches, but on a quiet 2-core x86 VM
+ * they left the topology's total CPU unchanged and its p99 worse at 100 req/s
+ * (bench/scale/README.md), so they stay an option.
+ */
 const DEFAULT_WORKERS = 2;
 /** One intra-op thread per worker: parallelism comes from the workers, which keeps small batches free of thread hand-offs. */
 const DEFAULT_INTRA_OP_THREADS = 1;
@@ -56,7 +61,8 @@ export const rankingConfigDefinition = defineConfig(
     /** The model bundle to serve; `--bundle` overrides it. */
     bundle: filePathField({ mustExist: true }).optional(),
     providers: enumListField(['cuda', 'cpu']).default([...DEFAULT_PROVIDERS]),
-    workers: integerField({ min: 1, max: 64 }).default(DEFAULT_WORKERS),
+    /** 0 runs the sessions on the event loop: no hand-off to a thread per batch, but the loop waits for each run. */
+    workers: integerField({ min: 0, max: 64 }).default(DEFAULT_WORKERS),
     intraOpThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_INTRA_OP_THREADS),
     interOpThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_INTER_OP_THREADS),
     graphOptimizationLevel: enumField(['disabled', 'basic', 'extended', 'all']).default('all'),

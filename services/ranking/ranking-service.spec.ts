@@ -79,134 +79,137 @@ async function code(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-describe('RankingService', () => {
-  const first = writeTinyModels(DIM, 1);
-  const second = writeTinyModels(DIM, 7);
-  const descriptions = new Map([first, second].map((models, k) => [models.dir, tinyDescription(models, DIM, k === 0 ? 1 : 7)]));
-  const sink = createMemorySink();
-  const logger = createLogger({ level: 'debug', destination: sink });
-  const load = (path: string): Promise<LoadedModel> => {
-    const description = descriptions.get(path);
-    if (description === undefined) return Promise.reject(new DlrsError('INVALID_ARGUMENT', `no bundle at ${path}`, { field: 'bundle_path' }));
-    return LoadedModel.load(description, TINY_SERVING, logger);
-  };
-  let service: RankingService;
-  let counted: string[];
+// Every case holds whether the sessions run in a worker thread or inline on the event loop.
+for (const poolSize of [1, 0]) {
+  describe(`RankingService, ${poolSize === 0 ? 'sessions inline' : 'one inference worker'}`, () => {
+    const first = writeTinyModels(DIM, 1);
+    const second = writeTinyModels(DIM, 7);
+    const descriptions = new Map([first, second].map((models, k) => [models.dir, tinyDescription(models, DIM, k === 0 ? 1 : 7)]));
+    const sink = createMemorySink();
+    const logger = createLogger({ level: 'debug', destination: sink });
+    const load = (path: string): Promise<LoadedModel> => {
+      const description = descriptions.get(path);
+      if (description === undefined) return Promise.reject(new DlrsError('INVALID_ARGUMENT', `no bundle at ${path}`, { field: 'bundle_path' }));
+      return LoadedModel.load(description, { ...TINY_SERVING, poolSize }, logger);
+    };
+    let service: RankingService;
+    let counted: string[];
 
-  beforeEach(async () => {
-    counted = [];
-    service = new RankingService(await load(first.dir), load, LIMITS, logger, (network, status) => counted.push(`${network}:${status}`));
-  });
-  afterEach(() => service.close());
-  after(() => {
-    first.remove();
-    second.remove();
-  });
+    beforeEach(async () => {
+      counted = [];
+      service = new RankingService(await load(first.dir), load, LIMITS, logger, (network, status) => counted.push(`${network}:${status}`));
+    });
+    afterEach(() => service.close());
+    after(() => {
+      first.remove();
+      second.remove();
+    });
 
-  it('scores candidates as a direct RankNet session does, with the top-k order', async () => {
-    const request = rankRequest(300, { topK: 5 });
-    const response = await service.rank(request, {});
-    const scores = floats(response.scores);
-    const expected = await directScores(first.rankNet, request);
-    assert.equal(scores.length, 300);
-    scores.forEach((score, k) => assert.ok(Math.abs(score - expected[k]) <= 1e-6, `candidate ${k}`));
-    assert.equal(response.modelVersion, 'tiny-1');
-    const sorted = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]);
-    assert.deepEqual(response.order, sorted.slice(0, 5));
-  });
+    it('scores candidates as a direct RankNet session does, with the top-k order', async () => {
+      const request = rankRequest(300, { topK: 5 });
+      const response = await service.rank(request, {});
+      const scores = floats(response.scores);
+      const expected = await directScores(first.rankNet, request);
+      assert.equal(scores.length, 300);
+      scores.forEach((score, k) => assert.ok(Math.abs(score - expected[k]) <= 1e-6, `candidate ${k}`));
+      assert.equal(response.modelVersion, 'tiny-1');
+      const sorted = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]);
+      assert.deepEqual(response.order, sorted.slice(0, 5));
+    });
 
-  it('refuses candidates holding a NaN with INVALID_ARGUMENT naming item_embeddings, while a request batched with them is scored', async () => {
-    const items = random(4 * DIM);
-    items[DIM + 2] = Number.NaN;
-    const [bad, good] = await Promise.allSettled([service.rank(rankRequest(4, { itemEmbeddings: float32Bytes(items) }), {}), service.rank(rankRequest(3), {})]);
-    assert.ok(bad.status === 'rejected' && bad.reason instanceof DlrsError && bad.reason.code === 'INVALID_ARGUMENT' && bad.reason.field === 'item_embeddings');
-    assert.ok(good.status === 'fulfilled' && floats(good.value.scores).length === 3);
-  });
+    it('refuses candidates holding a NaN with INVALID_ARGUMENT naming item_embeddings, while a request batched with them is scored', async () => {
+      const items = random(4 * DIM);
+      items[DIM + 2] = Number.NaN;
+      const [bad, good] = await Promise.allSettled([service.rank(rankRequest(4, { itemEmbeddings: float32Bytes(items) }), {}), service.rank(rankRequest(3), {})]);
+      assert.ok(bad.status === 'rejected' && bad.reason instanceof DlrsError && bad.reason.code === 'INVALID_ARGUMENT' && bad.reason.field === 'item_embeddings');
+      assert.ok(good.status === 'fulfilled' && floats(good.value.scores).length === 3);
+    });
 
-  it('refuses a model version it does not serve with FAILED_PRECONDITION', async () => {
-    assert.equal(await code(service.rank(rankRequest(3, { modelVersion: 'other' }), {})), 'FAILED_PRECONDITION');
-    assert.equal(await code(service.rank(rankRequest(3, { modelVersion: 'tiny-1' }), {})), 'OK');
-    assert.deepEqual(counted, ['rank:FAILED_PRECONDITION', 'rank:OK']);
-  });
+    it('refuses a model version it does not serve with FAILED_PRECONDITION', async () => {
+      assert.equal(await code(service.rank(rankRequest(3, { modelVersion: 'other' }), {})), 'FAILED_PRECONDITION');
+      assert.equal(await code(service.rank(rankRequest(3, { modelVersion: 'tiny-1' }), {})), 'OK');
+      assert.deepEqual(counted, ['rank:FAILED_PRECONDITION', 'rank:OK']);
+    });
 
-  it('embeds profiles with UserNet, row-aligned', async () => {
-    const profiles = [profile({ action: 2, drama: 1 }, ['i3', 'i9']), profile({ comedy: 1 }, ['i1'])];
-    const response = await service.embedUsers({ requestId: 'e', modelVersion: '', profiles, timeoutMs: 0 }, {});
-    assert.equal(response.count, 2);
-    assert.equal(response.dim, DIM);
-    const session = await ort.InferenceSession.create(first.userNet);
-    const feeds = tinyUserFeeds(profiles);
-    const expected = await session.run(Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)])));
-    await session.release();
-    const embeddings = floats(response.embeddings);
-    (expected.e_u.data as Float32Array).forEach((value, k) => assert.ok(Math.abs(value - embeddings[k]) <= 1e-6));
-    assert.equal(floats(response.biases).length, 2);
-    assert.equal(await code(service.embedUsers({ requestId: 'e', modelVersion: '', profiles: [], timeoutMs: 0 }, {})), 'INVALID_ARGUMENT');
-    const bad = { ...profile({}, []), categorical: [{ feature: 'colour', weights: { red: 1 }, total: 1 }] };
-    await assert.rejects(service.embedUsers({ requestId: 'e', modelVersion: '', profiles: [bad], timeoutMs: 0 }, {}), (error: DlrsError) => error.field === 'profiles[0].categorical[0].feature');
-  });
+    it('embeds profiles with UserNet, row-aligned', async () => {
+      const profiles = [profile({ action: 2, drama: 1 }, ['i3', 'i9']), profile({ comedy: 1 }, ['i1'])];
+      const response = await service.embedUsers({ requestId: 'e', modelVersion: '', profiles, timeoutMs: 0 }, {});
+      assert.equal(response.count, 2);
+      assert.equal(response.dim, DIM);
+      const session = await ort.InferenceSession.create(first.userNet);
+      const feeds = tinyUserFeeds(profiles);
+      const expected = await session.run(Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)])));
+      await session.release();
+      const embeddings = floats(response.embeddings);
+      (expected.e_u.data as Float32Array).forEach((value, k) => assert.ok(Math.abs(value - embeddings[k]) <= 1e-6));
+      assert.equal(floats(response.biases).length, 2);
+      assert.equal(await code(service.embedUsers({ requestId: 'e', modelVersion: '', profiles: [], timeoutMs: 0 }, {})), 'INVALID_ARGUMENT');
+      const bad = { ...profile({}, []), categorical: [{ feature: 'colour', weights: { red: 1 }, total: 1 }] };
+      await assert.rejects(service.embedUsers({ requestId: 'e', modelVersion: '', profiles: [bad], timeoutMs: 0 }, {}), (error: DlrsError) => error.field === 'profiles[0].categorical[0].feature');
+    });
 
-  it('switches models under concurrent load without failing a request; the old version is then refused', async () => {
-    let switched = false;
-    const outcomes: string[] = [];
-    const client = async (): Promise<void> => {
-      for (let afterSwitch = 0; afterSwitch < 5; afterSwitch += switched ? 1 : 0) {
-        const version = service.getModel().modelVersion;
-        outcomes.push(await code(service.rank(rankRequest(1 + (outcomes.length % 50), { modelVersion: version }), {})));
+    it('switches models under concurrent load without failing a request; the old version is then refused', async () => {
+      let switched = false;
+      const outcomes: string[] = [];
+      const client = async (): Promise<void> => {
+        for (let afterSwitch = 0; afterSwitch < 5; afterSwitch += switched ? 1 : 0) {
+          const version = service.getModel().modelVersion;
+          outcomes.push(await code(service.rank(rankRequest(1 + (outcomes.length % 50), { modelVersion: version }), {})));
+        }
+      };
+      const clients = Array.from({ length: 6 }, () => client());
+      const info = await service.loadModel(second.dir);
+      switched = true;
+      await Promise.all(clients);
+      assert.equal(info.modelVersion, 'tiny-7');
+      assert.ok(outcomes.length > 6);
+      assert.deepEqual([...new Set(outcomes)], ['OK']);
+      assert.equal(await code(service.rank(rankRequest(2, { modelVersion: 'tiny-1' }), {})), 'FAILED_PRECONDITION');
+      const request = rankRequest(20);
+      const scores = floats((await service.rank(request, {})).scores);
+      const expected = await directScores(second.rankNet, request);
+      scores.forEach((score, k) => assert.ok(Math.abs(score - expected[k]) <= 1e-6));
+      assert.ok(sink.find('switched to the new model').some((line) => line.previousVersion === 'tiny-1'));
+    });
+
+    it('keeps serving the old model when a load fails', async () => {
+      assert.equal(await code(service.loadModel('/nowhere')), 'INVALID_ARGUMENT');
+      assert.equal(service.getModel().modelVersion, 'tiny-1');
+      assert.equal(await code(service.rank(rankRequest(2), {})), 'OK');
+    });
+
+    it('multiplexes RankStream requests by id; a failed request fails alone', async () => {
+      async function* requests(): AsyncGenerator<RankStreamRequest__Output> {
+        yield { requestId: 'a', traceContext: {}, call: 'rank', rank: rankRequest(3) };
+        yield { requestId: 'b', traceContext: {}, call: 'rank', rank: rankRequest(3, { itemBiases: Buffer.alloc(4) }) };
+        yield { requestId: 'c', traceContext: {}, call: 'embedUsers', embedUsers: { requestId: '', modelVersion: '', profiles: [profile({ horror: 1 }, ['i2'])], timeoutMs: 0 } };
+        yield { requestId: '', traceContext: {}, call: 'rank', rank: rankRequest(1) };
+        yield { requestId: 'd', traceContext: {}, call: 'rank', rank: rankRequest(2, { modelVersion: 'old' }) };
+        yield { requestId: 'e', traceContext: {}, call: 'rank', rank: rankRequest(4) };
       }
-    };
-    const clients = Array.from({ length: 6 }, () => client());
-    const info = await service.loadModel(second.dir);
-    switched = true;
-    await Promise.all(clients);
-    assert.equal(info.modelVersion, 'tiny-7');
-    assert.ok(outcomes.length > 6);
-    assert.deepEqual([...new Set(outcomes)], ['OK']);
-    assert.equal(await code(service.rank(rankRequest(2, { modelVersion: 'tiny-1' }), {})), 'FAILED_PRECONDITION');
-    const request = rankRequest(20);
-    const scores = floats((await service.rank(request, {})).scores);
-    const expected = await directScores(second.rankNet, request);
-    scores.forEach((score, k) => assert.ok(Math.abs(score - expected[k]) <= 1e-6));
-    assert.ok(sink.find('switched to the new model').some((line) => line.previousVersion === 'tiny-1'));
+      const responses: RankStreamResponse[] = [];
+      const paths: string[] = [];
+      const call = {
+        signal: new AbortController().signal,
+        deadline: Number.POSITIVE_INFINITY,
+        logger,
+        streamRequest: <T>(path: string, _trace: unknown, work: () => Promise<T>) => {
+          paths.push(path);
+          return work();
+        },
+      };
+      await serveMultiplexedStream(requests(), { write: async (message) => void responses.push(message) }, call, rankStream(() => service, { defaultTimeoutMs: 5000, maxInFlight: 2 }));
+      const byId = new Map(responses.map((response) => [response.requestId, response]));
+      assert.equal(responses.length, 6);
+      assert.equal(floats(byId.get('a')?.rank?.scores).length, 3);
+      assert.equal(byId.get('b')?.error?.field, 'item_biases');
+      assert.equal(byId.get('b')?.error?.code, 3);
+      assert.equal(byId.get('c')?.embedUsers?.count, 1);
+      assert.equal(byId.get('c')?.embedUsers?.requestId, 'c');
+      assert.equal(byId.get('')?.error?.field, 'request_id');
+      assert.equal(byId.get('d')?.error?.code, 9);
+      assert.equal(floats(byId.get('e')?.rank?.scores).length, 4);
+      assert.equal(paths.filter((path) => path === '/dlrs.v1.Ranking/EmbedUsers').length, 1, 'c is served as EmbedUsers, the others as Rank');
+    });
   });
-
-  it('keeps serving the old model when a load fails', async () => {
-    assert.equal(await code(service.loadModel('/nowhere')), 'INVALID_ARGUMENT');
-    assert.equal(service.getModel().modelVersion, 'tiny-1');
-    assert.equal(await code(service.rank(rankRequest(2), {})), 'OK');
-  });
-
-  it('multiplexes RankStream requests by id; a failed request fails alone', async () => {
-    async function* requests(): AsyncGenerator<RankStreamRequest__Output> {
-      yield { requestId: 'a', traceContext: {}, call: 'rank', rank: rankRequest(3) };
-      yield { requestId: 'b', traceContext: {}, call: 'rank', rank: rankRequest(3, { itemBiases: Buffer.alloc(4) }) };
-      yield { requestId: 'c', traceContext: {}, call: 'embedUsers', embedUsers: { requestId: '', modelVersion: '', profiles: [profile({ horror: 1 }, ['i2'])], timeoutMs: 0 } };
-      yield { requestId: '', traceContext: {}, call: 'rank', rank: rankRequest(1) };
-      yield { requestId: 'd', traceContext: {}, call: 'rank', rank: rankRequest(2, { modelVersion: 'old' }) };
-      yield { requestId: 'e', traceContext: {}, call: 'rank', rank: rankRequest(4) };
-    }
-    const responses: RankStreamResponse[] = [];
-    const paths: string[] = [];
-    const call = {
-      signal: new AbortController().signal,
-      deadline: Number.POSITIVE_INFINITY,
-      logger,
-      streamRequest: <T>(path: string, _trace: unknown, work: () => Promise<T>) => {
-        paths.push(path);
-        return work();
-      },
-    };
-    await serveMultiplexedStream(requests(), { write: async (message) => void responses.push(message) }, call, rankStream(() => service, { defaultTimeoutMs: 5000, maxInFlight: 2 }));
-    const byId = new Map(responses.map((response) => [response.requestId, response]));
-    assert.equal(responses.length, 6);
-    assert.equal(floats(byId.get('a')?.rank?.scores).length, 3);
-    assert.equal(byId.get('b')?.error?.field, 'item_biases');
-    assert.equal(byId.get('b')?.error?.code, 3);
-    assert.equal(byId.get('c')?.embedUsers?.count, 1);
-    assert.equal(byId.get('c')?.embedUsers?.requestId, 'c');
-    assert.equal(byId.get('')?.error?.field, 'request_id');
-    assert.equal(byId.get('d')?.error?.code, 9);
-    assert.equal(floats(byId.get('e')?.rank?.scores).length, 4);
-    assert.equal(paths.filter((path) => path === '/dlrs.v1.Ranking/EmbedUsers').length, 1, 'c is served as EmbedUsers, the others as Rank');
-  });
-});
+}

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, misspelledVariables, processEnv } from '../../shared/config/index.js';
+import { ConfigError, applyV8HeapSettings, misspelledVariables, processEnv } from '../../shared/config/index.js';
 import { installSignalHandlers } from '../../shared/grpc/index.js';
 import { createLogger } from '../../shared/logging/index.js';
 import { describeBundle } from './model/bundle-description.js';
@@ -39,6 +39,7 @@ export async function runRanking(argv: string[]): Promise<number> {
     console.error(`dlrs serve ranking: no model bundle: pass --bundle DIR or set DLRS_BUNDLE\n\n${USAGE}`);
     return 2;
   }
+  applyV8HeapSettings(config);
   const logger = createLogger({ level: config.logLevel, base: { service: 'ranking' } });
   for (const warning of misspelledVariables(rankingConfigDefinition, processEnv())) logger.warn(warning);
   try {

@@ -12,6 +12,8 @@ describe('loadRetrievalConfig', () => {
     assert.equal(config.indexQuantization, 'f32');
     assert.equal(config.walRepair, 'off', 'a damaged log refuses the open unless repair is asked for');
     assert.equal(loadRetrievalConfig({}, { ...env, DLRS_WAL_REPAIR: 'drop-damaged' }).walRepair, 'drop-damaged');
+    assert.equal(config.indexPlacement, 'worker', 'the index lives in a thread of its own unless asked');
+    assert.equal(loadRetrievalConfig({}, { ...env, DLRS_INDEX_PLACEMENT: 'inline' }).indexPlacement, 'inline');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -24,6 +26,7 @@ describe('loadRetrievalConfig', () => {
     assert.throws(() => loadRetrievalConfig({ shard: '3/3' }, env), (error: ConfigError) => error instanceof ConfigError && error.message.includes('DLRS_SHARD_INDEX=3'));
     assert.throws(() => loadRetrievalConfig({ shard: 'one' }, env), (error: ConfigError) => error instanceof ConfigError && error.message.includes('--shard="one"'));
     assert.throws(() => loadRetrievalConfig({}, { ...env, DLRS_INDEX_QUANTIZATION: 'f8' }), (error: ConfigError) => error instanceof ConfigError && error.message.includes('DLRS_INDEX_QUANTIZATION'));
+    assert.throws(() => loadRetrievalConfig({}, { ...env, DLRS_INDEX_PLACEMENT: 'gpu' }), (error: ConfigError) => error instanceof ConfigError && error.message.includes('DLRS_INDEX_PLACEMENT'));
     assert.throws(() => loadRetrievalConfig({}, { ...env, DLRS_WAL_REPAIR: 'yes' }), (error: ConfigError) => error instanceof ConfigError && error.message.includes('DLRS_WAL_REPAIR'));
     assert.throws(() => loadRetrievalConfig({}, {}), (error: ConfigError) => error instanceof ConfigError && error.problems.some((p) => p.startsWith('DLRS_BUNDLE')) && error.problems.some((p) => p.startsWith('DLRS_DATA_DIR')));
   });

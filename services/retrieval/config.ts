@@ -6,6 +6,7 @@ import { DEFAULT_SEARCH_TUNING } from './search/filtered-search.js';
 import { WAL_REPAIRS } from './durability/read-log.js';
 import { DEFAULT_EMBED_BATCH_ROWS } from '../../shared/item-net/index.js';
 import { DEFAULT_HNSW_SETTINGS, QUANTIZATIONS } from '../../shared/vector-index/index.js';
+import { INDEX_PLACEMENTS } from './hnsw/index-thread.js';
 
 /** Why 1000: the gateway asks each shard for a few hundred candidates; beyond 1000 a search costs more than ranking saves. */
 const DEFAULT_MAX_K = 1000;
@@ -37,6 +38,8 @@ export const RETRIEVAL_CONFIG = defineConfig({
   indexExpansionAdd: integerField({ min: 1, max: 4096 }).default(DEFAULT_HNSW_SETTINGS.expansionAdd),
   indexExpansionSearch: integerField({ min: 1, max: 4096 }).default(DEFAULT_HNSW_SETTINGS.expansionSearch),
   indexAddThreads: integerField({ min: 0, max: 256 }).default(DEFAULT_ADD_THREADS),
+  /** Where the HNSW index lives: `worker` (a thread of its own) or `inline` (on the event loop: no hand-off per search, but saves and adds block the loop). */
+  indexPlacement: enumField(INDEX_PLACEMENTS).default('worker'),
   searchMaxK: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_K),
   searchStreamMaxInFlight: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_STREAM_MAX_IN_FLIGHT),
   searchMaxQueries: integerField({ min: 1, max: 10_000 }).default(DEFAULT_MAX_QUERIES),

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, misspelledVariables, processEnv } from '../../shared/config/index.js';
+import { ConfigError, applyV8HeapSettings, misspelledVariables, processEnv } from '../../shared/config/index.js';
 import { installSignalHandlers } from '../../shared/grpc/index.js';
 import { createLogger } from '../../shared/logging/index.js';
 import { RETRIEVAL_CONFIG, loadRetrievalConfig } from './config.js';
@@ -41,6 +41,7 @@ export async function runRetrieval(argv: string[]): Promise<number> {
     console.error(`${error.message}\n\n${USAGE}`);
     return 2;
   }
+  applyV8HeapSettings(config);
   const logger = createLogger({ level: config.logLevel, base: { service: 'retrieval', shard: `${config.shard.index}/${config.shard.count}` } });
   for (const warning of misspelledVariables(RETRIEVAL_CONFIG, processEnv())) logger.warn(warning);
   const openModel = (bundlePath: string) => openBundleModel(bundlePath, { batchRows: config.embedBatchRows });

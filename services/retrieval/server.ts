@@ -89,7 +89,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
     shard = await DurableShard.open(
       {
         dataDir: config.dataDir,
-        index: { connectivity: config.indexConnectivity, expansionAdd: config.indexExpansionAdd, expansionSearch: config.indexExpansionSearch, quantization: config.indexQuantization, addThreads: config.indexAddThreads },
+        index: { connectivity: config.indexConnectivity, expansionAdd: config.indexExpansionAdd, expansionSearch: config.indexExpansionSearch, quantization: config.indexQuantization, addThreads: config.indexAddThreads, placement: config.indexPlacement },
         tuning: { ...DEFAULT_SEARCH_TUNING, exactScanMaxItems: config.exactScanMaxItems },
         snapshotAfterRecords: config.snapshotAfterRecords,
         snapshotsKept: config.snapshotsKept,
@@ -111,7 +111,7 @@ export async function startRetrievalServer(options: { config: RetrievalConfig; m
     // The version the shard serves after recovery, which may still be an older one than the bundle's.
     await warmRetrieval(service, { modelVersion: shard.state.modelVersion, dim: shard.state.store.dim }, config.searchMaxK, logger);
     server.setReady(true);
-    logger.info({ items: shard.state.store.size, ms: Date.now() - startedMs }, 'shard ready');
+    logger.info({ items: shard.state.store.size, ms: Date.now() - startedMs, indexPlacement: shard.state.index.placement }, 'shard ready');
     return service;
   })();
   ready.catch((error: unknown) => logger.error({ err: error }, 'the shard failed to load'));

@@ -53,7 +53,7 @@ export async function runOnlineReport(argv: string[]): Promise<number> {
     for await (const record of readInteractionLog(values.log)) {
       if (impressions.length + interactions.length >= MAX_RECORDS) throw new Error(`the log holds more than ${MAX_RECORDS} records; narrow it with --from/--to`);
       if (record.type === 'interaction') interactions.push(record);
-      else if (wanted === undefined || wanted.has(record.modelVersion)) impressions.push(record);
+      else if (record.type === 'impression' && (wanted === undefined || wanted.has(record.modelVersion))) impressions.push(record);
     }
   } catch (err) {
     console.error(`dlrs report online: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readBundle } from '../../shared/bundle/index.js';
 import { writeModelBundle } from './export/index.js';
@@ -8,7 +7,9 @@ import { stderrProgress } from './progress/index.js';
 import { DEFAULT_DECISION_RULE, decide, formatDecision, GATE_METRICS } from './retrain/decision-rule.js';
 import type { DecisionRule } from './retrain/decision-rule.js';
 import { holdoutScores } from './retrain/holdout-scores.js';
-import { appendRegistryEntry } from './retrain/model-registry.js';
+import { appendRegistryEntry, readRegistry } from './retrain/model-registry.js';
+import { priorDecision } from './retrain/prior-decision.js';
+import { pruneRetrainBundles } from './retrain/prune-retrain-bundles.js';
 import { bundleWeights } from './retrain/bundle-weights.js';
 import { organicHoldout, readExposures } from './retrain/organic-holdout.js';
 import { formatWarmStart, warmStart } from './retrain/warm-start.js';
@@ -23,7 +24,8 @@ const DEFAULT_EXPOSURE_WINDOW_MS = 1_800_000;
 
 const USAGE = `Usage: dlrs retrain --log DIR --serving BUNDLE --out DIR [options]
 
-Trains a candidate on the gateway's interaction log (the serving bundle's catalog), starting from
+Trains a candidate on the gateway's interaction log (the serving bundle's catalog with the
+items upserted and deleted through the gateway since, as the log records them), starting from
 the serving bundle's weights (warm start: known items and feature values keep their rows, new
 ones start fresh), holds out the most recent window of the log (one time cut) minus the events
 on items impressed to that user just before (organic events only), compares candidate and
@@ -31,7 +33,13 @@ serving model on it, both ranking as the gateway does (300 retrieval candidates 
 RankNet) without the items each user was shown (MAP@10, Recall@100, paired bootstrap over
 users; docs/evaluation.md) and appends the decision to the registry. Exit code 0: promoted, 3: refused (the candidate bundle is still written, for
 inspection), 2: usage, 1: failure.
+Run again with the same --out (a retried Job), it neither trains nor decides again: a complete bundle
+there that the registry has decided on exits as decided (0 or 3; a promoted one only while --serving
+is still its parent); a damaged or undecided one is refused (exit 1) with what to do.
   --registry FILE         registry.jsonl to append to (default: registry.jsonl beside --out)
+  --keep-bundles N        then remove the bundles beside --out of older registry entries, keeping the newest N
+                          promoted and the newest N refused ones, --serving and --out (N >= 2: dlrs rollback
+                          needs the promoted one before the newest; default: remove nothing)
   --exposure-window-ms N  a held-out event on an item impressed to its user at most N ms before is left out (default ${DEFAULT_EXPOSURE_WINDOW_MS}; 0 keeps every event)
   --cold-start            train from a fresh initialisation instead of the serving weights
   --train-log DIR         train on this log instead (a filtered or transformed copy of --log); the hold-out, the
@@ -52,6 +60,7 @@ export async function runRetrain(argv: string[]): Promise<number> {
     out: { type: 'string' },
     registry: { type: 'string' },
     'exposure-window-ms': { type: 'string' },
+    'keep-bundles': { type: 'string' },
     'cold-start': { type: 'boolean' },
     'train-log': { type: 'string' },
     'min-relative-mean': { type: 'string' },
@@ -76,7 +85,10 @@ export async function runRetrain(argv: string[]): Promise<number> {
   let rule: DecisionRule;
   let overrides: Partial<TrainConfig>;
   let exposureWindowMs: number;
+  let keepBundles: number | undefined;
   try {
+    keepBundles = num(values['keep-bundles'], 'keep-bundles');
+    if (keepBundles !== undefined && !(Number.isInteger(keepBundles) && keepBundles >= 2)) throw new Error(`--keep-bundles ${keepBundles}: expected an integer >= 2 (dlrs rollback returns to the promoted bundle before the newest)`);
     exposureWindowMs = num(values['exposure-window-ms'], 'exposure-window-ms') ?? DEFAULT_EXPOSURE_WINDOW_MS;
     if (exposureWindowMs < 0) throw new Error(`--exposure-window-ms ${exposureWindowMs}: expected a non-negative number`);
     rule = {
@@ -91,19 +103,27 @@ export async function runRetrain(argv: string[]): Promise<number> {
     console.error(`dlrs retrain: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
-  if (existsSync(values.out)) {
-    console.error(`dlrs retrain: bundle ${values.out} already exists (bundles are immutable; choose a new directory)`);
-    return 1;
-  }
   const registry = values.registry ?? join(dirname(values.out), 'registry.jsonl');
   const status = stderrProgress();
+  const { out, serving: servingDir } = values;
+  const prune = async (): Promise<void> => {
+    if (keepBundles === undefined) return;
+    const removed = await pruneRetrainBundles(dirname(out), await readRegistry(registry), { keep: keepBundles, protect: [servingDir, out] });
+    if (removed.length > 0) console.log(`removed ${removed.length} older bundle(s): ${removed.join(', ')}`);
+  };
   try {
     const serving = await readBundle(values.serving);
+    const decided = await priorDecision(values.out, registry, serving.manifest.modelVersion);
+    if (decided !== undefined) {
+      console.log(`${values.out}: bundle ${decided.version} was decided on ${decided.decidedAt} (${decided.decision}, data window ${decided.dataWindow.from} .. ${decided.dataWindow.to}); neither trained nor decided again`);
+      await prune();
+      return decided.decision === 'promote' ? 0 : EXIT_REFUSED;
+    }
     const config = resolveTrainConfig({ ...overrides, dim: serving.manifest.dim, bagLength: serving.manifest.bagLength });
     const data = `log:${values['train-log'] ?? values.log}`;
     const warm = values['cold-start'] !== true;
     const weights = warm ? bundleWeights(serving) : undefined;
-    const recipe = { data, items: values.serving, skipBadRows: true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, holdOutTest: true, testSplit: 'global' as const };
+    const recipe = { data, items: values.serving, skipBadRows: true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, targetWindow: config.targetWindow, holdOutTest: true, testSplit: 'global' as const };
     const run = await runTraining(warm ? { ...recipe, baseSpec: serving.manifest.featureSpec } : recipe, config, {
       log: (line) => status.line(line),
       ...(weights === undefined ? {} : { initialize: (model: Model, prepared: PreparedData): void => status.line(formatWarmStart(warmStart(model, prepared.spec, serving.manifest.featureSpec, weights))) }),
@@ -144,6 +164,7 @@ export async function runRetrain(argv: string[]): Promise<number> {
       reasons: decision.reasons,
     };
     await appendRegistryEntry(registry, entry);
+    await prune();
     console.log(`candidate ${manifest.modelVersion} (${values.out}) vs serving ${serving.manifest.modelVersion} on the hold-out window\n${formatDecision(decision)}\nregistry ${registry}`);
     return decision.promote ? 0 : EXIT_REFUSED;
   } catch (err) {

@@ -34,6 +34,29 @@ describe('dlrs train', () => {
     }
   });
 
+  it("writes probes.json: anonymous users of catalog items, each answered by the bundle's own networks", async () => {
+    const { probes, items } = await readBundle(join(root, 'a'));
+    assert.ok(probes !== undefined);
+    assert.equal(probes.probes.length, 8);
+    const catalog = new Set(items.map((item) => item.id));
+    for (const probe of probes.probes) {
+      assert.equal(probe.answer.length, probes.k);
+      const own = new Set(probe.interactions.map((e) => e.itemId));
+      for (const id of own) assert.ok(catalog.has(id));
+      for (const [i, item] of probe.answer.entries()) {
+        assert.ok(catalog.has(item.itemId) && !own.has(item.itemId), `${item.itemId}: a catalog item the user has not interacted with`);
+        assert.ok(item.score >= 0 && item.score <= 1, 'p');
+        if (i > 0) assert.ok(item.score <= probe.answer[i - 1].score, 'best first');
+      }
+    }
+    // Other weights, other answers: the reference tells two models apart.
+    const c = join(root, 'c');
+    assert.equal(await runTrain(['--data', 'synthetic:tiny', '--out', c, '--epochs', '2', '--dim', '16', '--seed', '8', '--workers', '2']), 0);
+    const other = (await readBundle(c)).probes;
+    assert.deepEqual(other?.probes.map((p) => p.interactions), probes.probes.map((p) => p.interactions), 'the same requests');
+    assert.notDeepEqual(other?.probes.map((p) => p.answer), probes.probes.map((p) => p.answer));
+  });
+
   it('--refit retrains on all train events and bundles that model', async () => {
     const out = join(root, 'refit');
     assert.equal(await runTrain(['--data', 'synthetic:tiny', '--out', out, '--epochs', '1', '--dim', '8', '--workers', '1', '--refit']), 0);

@@ -31,8 +31,11 @@ Trains UserNet, ItemNet and RankNet and writes an immutable model bundle to DIR.
   --full-softmax               softmax over the whole catalog instead of sampled candidates
   --holdout test|none          hold out the evaluation's test part (default test) or train on everything
   --horizon X                  targets up to X × the history's length ahead of it (default ${TRAIN_DEFAULTS.horizon}; 0 = next item)
+  --target-window K            each target drawn among the K items after its history (default ${TRAIN_DEFAULTS.targetWindow}; 1 = next item)
   --bag-length N               recent items in a user profile (default ${TRAIN_DEFAULTS.bagLength})
   --bag-half-life X            UserNet weighs bag position n by 2^(-n/X); 0 = equal weights (default ${TRAIN_DEFAULTS.bagHalfLife})
+  --recent-bag N               UserNet's second bag over the N most recent items, own table; 0 = none (default ${TRAIN_DEFAULTS.recentBagLength})
+  --recent-bag-shared          the second bag reads the first bag's item table instead of its own
   --log-q-weight X             weight of the sampled softmax's popularity correction (default ${TRAIN_DEFAULTS.logQWeight})
   --refit                      after early stopping, retrain on all train events for the chosen epochs`;
 
@@ -56,8 +59,11 @@ export async function runTrain(argv: string[]): Promise<number> {
     holdout: { type: 'string' },
     'bag-length': { type: 'string' },
     'bag-half-life': { type: 'string' },
+    'recent-bag': { type: 'string' },
+    'recent-bag-shared': { type: 'boolean' },
     'log-q-weight': { type: 'string' },
     horizon: { type: 'string' },
+    'target-window': { type: 'string' },
     refit: { type: 'boolean' },
     items: { type: 'string' },
     'skip-bad-rows': { type: 'boolean' },
@@ -90,8 +96,11 @@ export async function runTrain(argv: string[]): Promise<number> {
       workers: num(values.workers, 'workers'),
       fullSoftmax: values['full-softmax'],
       horizon: num(values.horizon, 'horizon'),
+      targetWindow: num(values['target-window'], 'target-window'),
       bagLength: num(values['bag-length'], 'bag-length'),
       bagHalfLife: num(values['bag-half-life'], 'bag-half-life'),
+      recentBagLength: num(values['recent-bag'], 'recent-bag'),
+      recentBagShared: values['recent-bag-shared'],
       logQWeight: num(values['log-q-weight'], 'log-q-weight'),
     };
     for (const key of Object.keys(partial)) if (partial[key] === undefined) delete partial[key];
@@ -109,7 +118,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   const status = stderrProgress();
   const log = (line: string): void => status.line(line);
   try {
-    const run = await runTraining({ data: values.data, items: values.items, skipBadRows: values['skip-bad-rows'] === true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, holdOutTest: holdout === 'test' }, config, {
+    const run = await runTraining({ data: values.data, items: values.items, skipBadRows: values['skip-bad-rows'] === true, dim: config.dim, bagLength: config.bagLength, horizon: config.horizon, targetWindow: config.targetWindow, holdOutTest: holdout === 'test' }, config, {
       log,
       progress: (p) => status.status(formatStepProgress(p)),
       refit: values.refit === true,

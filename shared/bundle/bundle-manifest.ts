@@ -11,6 +11,15 @@ export const BUNDLE_FILES = {
   userNet: 'user_net.onnx',
 } as const;
 
+/**
+ * Files a bundle may have: when the manifest lists one, it is verified like the others and
+ * enters model_version.
+ */
+export const OPTIONAL_BUNDLE_FILES = {
+  /** Probe requests and the answers the bundle's own networks give them (`BundleProbes`), which a rollout checks. */
+  probes: 'probes.json',
+} as const;
+
 /** The manifest's own file name. */
 export const MANIFEST_FILE = 'manifest.json';
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DlrsError } from '../errors/index.js';
 import type { FeatureSpec } from '../features/index.js';
-import { BUNDLE_FILES, MANIFEST_FILE } from './bundle-manifest.js';
+import { BUNDLE_FILES, MANIFEST_FILE, OPTIONAL_BUNDLE_FILES } from './bundle-manifest.js';
+import type { BundleProbes } from './bundle-probes.js';
 import { readBundle } from './read-bundle.js';
 import { writeBundle } from './write-bundle.js';
 import type { BundleContents } from './write-bundle.js';
@@ -76,6 +77,30 @@ describe('model bundle writer and reader', () => {
     await assert.rejects(writeBundle(dir, contents(2)), (err: unknown) => err instanceof DlrsError && err.code === 'ALREADY_EXISTS');
     const { readdir } = await import('node:fs/promises');
     assert.deepEqual(await readdir(root), ['x']);
+  });
+
+  it('probes.json: absent unless given; given, it is listed, enters model_version and reads back', async () => {
+    const probes: BundleProbes = { k: 2, candidates: 2, probes: [{ interactions: [{ itemId: 'a', eventType: 'click', timestampMs: 1 }], answer: [{ itemId: 'b', score: 0.75 }] }] };
+    const without = await writeBundle(join(root, 'w'), contents(1));
+    const withProbes = await writeBundle(join(root, 'p'), { ...contents(1), probes });
+    assert.equal((await readBundle(join(root, 'w'))).probes, undefined);
+    assert.equal(without.files[OPTIONAL_BUNDLE_FILES.probes], undefined);
+    assert.ok(withProbes.files[OPTIONAL_BUNDLE_FILES.probes] !== undefined);
+    assert.notEqual(withProbes.modelVersion, without.modelVersion);
+    assert.deepEqual((await readBundle(join(root, 'p'))).probes, probes);
+  });
+
+  it('a changed or malformed probes.json fails naming it', async () => {
+    const dir = join(root, 'q');
+    const probes: BundleProbes = { k: 1, candidates: 1, probes: [{ interactions: [{ itemId: 'a', eventType: 'click', timestampMs: 1 }], answer: [{ itemId: 'b', score: 0.5 }] }] };
+    await writeBundle(dir, { ...contents(1), probes });
+    const text = await readFile(join(dir, OPTIONAL_BUNDLE_FILES.probes), 'utf8');
+    await writeFile(join(dir, OPTIONAL_BUNDLE_FILES.probes), text.replace('0.5', '0.6'));
+    await assertFailsNaming(dir, OPTIONAL_BUNDLE_FILES.probes);
+    // Listed with its own checksum but not a probe file: the parser names the field.
+    const bad = join(root, 'r');
+    await writeBundle(bad, { ...contents(1), probes: { ...probes, k: 0 } });
+    await assert.rejects(readBundle(bad), /probes\.json: k: expected a positive integer/);
   });
 
   it('a missing file fails naming it', async () => {

@@ -1,4 +1,6 @@
-export { BUNDLE_FILES, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from './bundle-manifest.js';
+export { BUNDLE_FILES, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, OPTIONAL_BUNDLE_FILES } from './bundle-manifest.js';
+export { parseBundleProbes } from './bundle-probes.js';
+export type { BundleProbe, BundleProbes, ProbeAnswerItem, ProbeInteraction } from './bundle-probes.js';
 export type { BundleFileEntry, BundleManifest } from './bundle-manifest.js';
 export { modelVersionOf, sha256Hex } from './model-version.js';
 export { readBundle } from './read-bundle.js';

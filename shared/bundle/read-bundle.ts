@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { DlrsError } from '../errors/index.js';
 import { parseFeatureSpec } from '../features/index.js';
 import type { Item } from '../features/index.js';
-import { BUNDLE_FILES, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from './bundle-manifest.js';
+import { BUNDLE_FILES, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, OPTIONAL_BUNDLE_FILES } from './bundle-manifest.js';
 import type { BundleFileEntry, BundleManifest } from './bundle-manifest.js';
+import { parseBundleProbes } from './bundle-probes.js';
+import type { BundleProbes } from './bundle-probes.js';
 import { modelVersionOf, sha256Hex } from './model-version.js';
 
 /** A verified bundle in memory. */
@@ -16,6 +18,8 @@ export interface ModelBundle {
   readonly rankNet: Uint8Array;
   /** The catalog's raw items, in file order. */
   readonly items: Item[];
+  /** Probe requests and their reference answers; undefined for a bundle written without them. */
+  readonly probes: BundleProbes | undefined;
 }
 
 /**
@@ -41,9 +45,10 @@ export async function readBundle(dir: string): Promise<ModelBundle> {
   }
   const manifest = parseManifest(raw, (what) => fail(MANIFEST_FILE, what));
   const contents: Record<string, Buffer> = {};
-  for (const name of Object.values(BUNDLE_FILES)) {
+  const optional: string[] = Object.values(OPTIONAL_BUNDLE_FILES).filter((name) => manifest.files[name] !== undefined);
+  for (const name of [...Object.values(BUNDLE_FILES), ...optional]) {
     const entry = manifest.files[name];
-    if (entry === undefined) fail(MANIFEST_FILE, `lists no checksum for ${name}`);
+    if (entry === undefined) return fail(MANIFEST_FILE, `lists no checksum for ${name}`);
     let data: Buffer;
     try {
       data = await readFile(join(dir, name));
@@ -72,6 +77,7 @@ export async function readBundle(dir: string): Promise<ModelBundle> {
     itemNet: contents[BUNDLE_FILES.itemNet],
     rankNet: contents[BUNDLE_FILES.rankNet],
     items,
+    probes: contents[OPTIONAL_BUNDLE_FILES.probes] === undefined ? undefined : parseBundleProbes(contents[OPTIONAL_BUNDLE_FILES.probes].toString('utf8'), (what) => fail(OPTIONAL_BUNDLE_FILES.probes, what)),
   };
 }
 

@@ -3,8 +3,9 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DlrsError } from '../errors/index.js';
 import type { Item } from '../features/index.js';
-import { BUNDLE_FILES, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from './bundle-manifest.js';
+import { BUNDLE_FILES, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, OPTIONAL_BUNDLE_FILES } from './bundle-manifest.js';
 import type { BundleFileEntry, BundleManifest } from './bundle-manifest.js';
+import type { BundleProbes } from './bundle-probes.js';
 import { modelVersionOf, sha256Hex } from './model-version.js';
 
 /** What the trainer hands to the writer. */
@@ -15,6 +16,8 @@ export interface BundleContents {
   /** The catalog the model was trained with, written one JSON object per line. */
   readonly items: Iterable<Item>;
   readonly manifest: Omit<BundleManifest, 'formatVersion' | 'modelVersion' | 'createdAt' | 'files'>;
+  /** Probe requests with the networks' own answers (`probes.json`), for rollouts to check. */
+  readonly probes?: BundleProbes;
   /** Defaults to now; tests pin it. */
   readonly createdAt?: Date;
 }
@@ -41,6 +44,7 @@ export async function writeBundle(dir: string, contents: BundleContents): Promis
       [BUNDLE_FILES.rankNet]: contents.rankNet,
       [BUNDLE_FILES.items]: lines.length === 0 ? '' : `${lines.join('\n')}\n`,
     };
+    if (contents.probes !== undefined) payload[OPTIONAL_BUNDLE_FILES.probes] = `${JSON.stringify(contents.probes)}\n`;
     const files: Record<string, BundleFileEntry> = {};
     for (const name of Object.keys(payload).sort()) {
       const data = payload[name];

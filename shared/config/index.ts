@@ -17,6 +17,7 @@ export { defineConfig, loadConfig, envVariableName, processEnv, CONFIG_FILE_VARI
 export { misspelledVariables } from './misspelled-variables.js';
 export type { Config, ConfigDefinition, ConfigShape, Env } from './load-config.js';
 export { serverConfigShape, LOG_LEVELS } from './server-config.js';
+export { applyV8HeapSettings } from './apply-v8-heap-settings.js';
 export { adminConfigShape, adminConfigProblems } from './admin-config.js';
 export type { AdminConfig } from './admin-config.js';
 export type { ServerConfig } from './server-config.js';

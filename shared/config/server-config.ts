@@ -1,4 +1,5 @@
 import {
+  booleanField,
   durationMsField,
   enumField,
   filePathField,
@@ -41,6 +42,12 @@ export function serverConfigShape(defaults: { port: number; metricsPort: number 
     keepaliveTimeoutMs: durationMsField({ min: 100 }).default(DEFAULT_KEEPALIVE_TIMEOUT_MS),
     shutdownTimeoutMs: durationMsField().default(DEFAULT_SHUTDOWN_TIMEOUT_MS),
     logLevel: enumField(LOG_LEVELS).default('info'),
+    /**
+     * V8's allocation-site pretenuring, off by default: after a burst, V8 allocates request
+     * garbage straight into the old generation, and the process then runs a full collection
+     * every few dozen requests (bench/scale/README.md).
+     */
+    allocationSitePretenuring: booleanField().default(false),
   };
 }
 
@@ -57,4 +64,5 @@ export interface ServerConfig {
   readonly keepaliveTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly allocationSitePretenuring: boolean;
 }

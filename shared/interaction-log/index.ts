@@ -1,5 +1,5 @@
 export { parseInteractionLogRecord } from './interaction-log-record.js';
-export type { InteractionLogRecord, LoggedImpression, LoggedInteraction } from './interaction-log-record.js';
+export type { InteractionLogRecord, LoggedImpression, LoggedInteraction, LoggedItemDelete, LoggedItemUpsert } from './interaction-log-record.js';
 export {
   DEFAULT_FLUSH_INTERVAL_MS,
   DEFAULT_MAX_BUFFER_BYTES,

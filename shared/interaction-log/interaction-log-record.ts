@@ -1,3 +1,5 @@
+import type { Item } from '../features/index.js';
+
 /** One recorded interaction event, as the gateway received it. */
 export interface LoggedInteraction {
   type: 'interaction';
@@ -28,15 +30,44 @@ export interface LoggedImpression {
   degradedReasons?: string[];
 }
 
+/**
+ * A catalog item the gateway's UpsertItems wrote to its shard, with the raw features it was
+ * given: retrain adds it to the serving bundle's catalog (or replaces the item there).
+ */
+export interface LoggedItemUpsert {
+  type: 'item-upsert';
+  itemId: string;
+  title?: string;
+  features: Item['features'];
+  /** When the shard acknowledged it, ms since the epoch. */
+  timestamp: number;
+}
+
+/** A catalog item the gateway's DeleteItems removed from its shard: retrain leaves it out of the catalog. */
+export interface LoggedItemDelete {
+  type: 'item-delete';
+  itemId: string;
+  /** When the shard acknowledged it, ms since the epoch. */
+  timestamp: number;
+}
+
 /** A line of the interaction log. */
-export type InteractionLogRecord = LoggedInteraction | LoggedImpression;
+export type InteractionLogRecord = LoggedInteraction | LoggedImpression | LoggedItemUpsert | LoggedItemDelete;
 
 /** Checks a parsed line; returns the record or a reason it is not one. */
 export function parseInteractionLogRecord(value: unknown): InteractionLogRecord | string {
   if (typeof value !== 'object' || value === null) return 'not a JSON object';
   const record = value as Record<string, unknown>;
-  if (typeof record.userId !== 'string') return 'userId must be a string';
   if (typeof record.timestamp !== 'number' || !Number.isFinite(record.timestamp)) return 'timestamp must be a finite number';
+  if (record.type === 'item-upsert' || record.type === 'item-delete') {
+    if (typeof record.itemId !== 'string' || record.itemId === '') return 'itemId must be a non-empty string';
+    if (record.type === 'item-delete') return record as unknown as LoggedItemDelete;
+    if (typeof record.features !== 'object' || record.features === null || Array.isArray(record.features)) return 'features must be an object';
+    if (!Object.values(record.features).every(isRawFeatureValue)) return 'features must be strings, arrays of strings or finite numbers';
+    if (record.title !== undefined && typeof record.title !== 'string') return 'title must be a string';
+    return record as unknown as LoggedItemUpsert;
+  }
+  if (typeof record.userId !== 'string') return 'userId must be a string';
   if (record.type === 'interaction') {
     if (typeof record.itemId !== 'string' || record.itemId === '') return 'itemId must be a non-empty string';
     if (typeof record.eventType !== 'string') return 'eventType must be a string';
@@ -54,6 +85,10 @@ export function parseInteractionLogRecord(value: unknown): InteractionLogRecord 
     return record as unknown as LoggedImpression;
   }
   return `unknown type ${JSON.stringify(record.type)}`;
+}
+
+function isRawFeatureValue(value: unknown): boolean {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || isStringArray(value);
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -47,6 +47,23 @@ describe('interaction log', () => {
     assert.equal(writer.append(interaction(9)), false, 'a closed writer drops');
   });
 
+  it('reads back catalog changes beside interactions, and names what is wrong with a damaged one', async () => {
+    const writer = await InteractionLogWriter.open({ dir, writerId: 'gw' });
+    const records: InteractionLogRecord[] = [
+      { type: 'item-upsert', itemId: 'n1', title: 'New', features: { genre: 'drama', tags: ['a', 'b'], year: 2024 }, timestamp: 1 },
+      interaction(2),
+      { type: 'item-delete', itemId: 'n1', timestamp: 3 },
+    ];
+    for (const record of records) writer.append(record);
+    await writer.close();
+    assert.deepEqual(await readAll(dir), records);
+    const [file] = await readdir(dir);
+    await writeFile(join(dir, file), `${JSON.stringify({ type: 'item-upsert', itemId: 'n1', features: { year: [1] }, timestamp: 1 })}\n`);
+    await assert.rejects(readAll(dir), /:1: features must be strings, arrays of strings or finite numbers/);
+    await writeFile(join(dir, file), `${JSON.stringify({ type: 'item-delete', itemId: '', timestamp: 1 })}\n`);
+    await assert.rejects(readAll(dir), /:1: itemId must be a non-empty string/);
+  });
+
   it('rotates by size: no file grows past the bound by more than one line, and nothing is lost', async () => {
     const writer = await InteractionLogWriter.open({ dir, writerId: 'gw', maxFileBytes: 1000 });
     for (let i = 0; i < 100; i++) {

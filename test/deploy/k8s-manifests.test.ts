@@ -11,6 +11,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { renderKustomization } from './kustomize-render.js';
 import type { K8sObject } from './kustomize-render.js';
@@ -37,6 +38,8 @@ const MODELS: Record<string, new (data: never) => Validatable> = {
   'networking.k8s.io/v1/Ingress': Ingress,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
   'v1/ConfigMap': ConfigMap,
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'v1/Secret': Secret,
@@ -210,7 +213,8 @@ for (const overlay of k8sOverlays()) {
         const where = t.owner.metadata.name;
         assert.equal(t.spec.securityContext?.runAsNonRoot, true, `${where}: runAsNonRoot`);
         assert.ok((t.spec.securityContext?.runAsUser ?? 0) > 0, `${where}: runAsUser is not root`);
-        assert.equal(t.spec.automountServiceAccountToken, false, `${where}: no service account token`);
+        // The retrain CronJob's rollout calls the Kubernetes API (checked below); no other pod has a token.
+        assert.equal(t.spec.automountServiceAccountToken, where === 'dlrs-retrain', `${where}: ${where === 'dlrs-retrain' ? 'its' : 'no'} service account token`);
         for (const c of t.spec.containers) {
           assert.equal(c.securityContext?.allowPrivilegeEscalation, false, `${where}/${c.name}: allowPrivilegeEscalation`);
           assert.equal(c.securityContext?.readOnlyRootFilesystem, true, `${where}/${c.name}: readOnlyRootFilesystem`);
@@ -323,8 +327,49 @@ for (const overlay of k8sOverlays()) {
       assert.ok(gwMount && !gwMount.readOnly, `the gateway writes ${gwLog} on its own mount`);
       assert.equal(templateOf(objects, 'Deployment', 'dlrs-gateway').spec.volumes?.find((v) => v.name === gwMount.name)?.persistentVolumeClaim?.claimName, logClaim, 'the CronJob reads the volume the gateways write the log to');
       assert.equal(rc.env?.find((e) => e.name === 'DLRS_SERVING_BUNDLE')?.valueFrom?.configMapKeyRef?.key, 'DLRS_BUNDLE', 'compared with the bundle the services serve');
+      // A retried pod has its Job's name, so its --out: retrain hands on the decision it finds there; --keep-bundles bounds /bundles.
+      assert.equal(rc.env?.find((e) => e.name === 'DLRS_RUN_ID')?.valueFrom?.fieldRef?.fieldPath, "metadata.labels['batch.kubernetes.io/job-name']");
+      assert.ok(Number(rc.args?.[rc.args.indexOf('--keep-bundles') + 1]) >= 2, 'CronJob: --keep-bundles N >= 2 (dlrs rollback needs the promoted bundle before the newest)');
       const initial = `/bundles/${find(objects, 'Job', 'dlrs-train').metadata.name}`;
       assert.equal(configMapData(objects, bundle.metadata.name).DLRS_BUNDLE, initial, 'the first rollout serves what the initial Job writes');
+    });
+
+    it('on promotion, the retrain CronJob rolls out through the API with a token allowed only get and patch on the bundle ConfigMap and the tiers', function () {
+      const retrain = templateOf(objects, 'CronJob', 'dlrs-retrain');
+      const account = (retrain.spec as { serviceAccountName?: string }).serviceAccountName ?? 'default';
+      assert.equal(account, 'dlrs-retrain', 'its own service account');
+      assert.equal((find(objects, 'ServiceAccount', account) as { automountServiceAccountToken?: boolean }).automountServiceAccountToken, false, 'the account mounts no token elsewhere');
+      for (const t of podTemplates(objects).filter((p) => p.owner.metadata.name !== 'dlrs-retrain')) {
+        assert.notEqual((t.spec as { serviceAccountName?: string }).serviceAccountName, account, `${t.owner.metadata.name} does not use ${account}`);
+      }
+      const bindings = objects.filter((o) => o.kind === 'RoleBinding' && (o.subjects as { kind: string; name: string; namespace?: string }[]).some((x) => x.kind === 'ServiceAccount' && x.name === account));
+      assert.equal(bindings.length, 1, `one RoleBinding of ${account}`);
+      const subject = (bindings[0].subjects as { name: string; namespace?: string }[])[0];
+      assert.equal(subject.namespace, bindings[0].metadata.namespace, 'the subject is the account of this namespace');
+      const roleRef = bindings[0].roleRef as { kind: string; name: string };
+      assert.equal(roleRef.kind, 'Role', 'a namespaced Role, no ClusterRole');
+      const rules = (find(objects, 'Role', roleRef.name).rules as { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }[]).map((r) => ({ ...r, resourceNames: [...(r.resourceNames ?? [])].sort() }));
+      const bundle = findGenerated(objects, 'ConfigMap', 'dlrs-bundle');
+      assert.ok(bundle !== undefined, 'ConfigMap dlrs-bundle');
+      assert.deepEqual(rules, [
+        { apiGroups: [''], resources: ['configmaps'], resourceNames: [bundle.metadata.name], verbs: ['get', 'patch'] },
+        { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['dlrs-gateway', 'dlrs-ranking'], verbs: ['get', 'patch'] },
+        { apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['dlrs-retrieval'], verbs: ['get', 'patch'] },
+      ]);
+      // The tiers it rolls read the ConfigMap the Role names.
+      for (const { kind, name } of DLRS_SERVICES) assert.ok(dlrsContainer(templateOf(objects, kind, name)).envFrom?.some((e) => e.configMapRef?.name === bundle.metadata.name), `${name} reads ${bundle.metadata.name}`);
+      const script = retrain.spec.containers[0].command?.join(' ') ?? '';
+      assert.match(script, /exec node bin\/dlrs\.js k8s-rollout "\/bundles\/\$DLRS_RUN_ID"/, 'promotion (exit 0) rolls out the bundle it wrote');
+      assert.ok(retrain.spec.containers[0].env?.some((e) => e.name === 'DLRS_RUN_ID'), 'DLRS_RUN_ID is set');
+      // The API server and nothing else out: HTTPS ports only.
+      const external: TrafficPeer = { kind: 'external' };
+      const tcp = (port: number) => ({ port, protocol: 'TCP' }) as const;
+      assert.ok(egressAllowed(objects, retrain, external, tcp(443)) && egressAllowed(objects, retrain, external, tcp(6443)), 'the CronJob reaches the API server');
+      assert.ok(!egressAllowed(objects, retrain, external, tcp(80)), 'and no other port');
+      assert.ok(!egressAllowed(objects, retrain, { kind: 'pod', podLabels: templateOf(objects, 'Deployment', 'dlrs-ranking').labels }, tcp(50051)), 'nor a tier');
+      for (const t of podTemplates(objects).filter((p) => p.owner.metadata.name !== 'dlrs-retrain' && p.owner.metadata.name !== 'otel-collector')) {
+        assert.ok(!egressAllowed(objects, t, external, tcp(6443)), `${t.owner.metadata.name} does not reach the API server`);
+      }
     });
 
     it(`requests a GPU ${overlay === 'gpu' ? 'for ranking only, with the CUDA image and providers' : 'nowhere'}`, function () {

@@ -31,6 +31,7 @@ export interface Probe {
 export interface Container {
   name: string;
   image: string;
+  command?: string[];
   args?: string[];
   ports?: (ContainerPort & { hostPort?: number })[];
   env?: EnvVar[];

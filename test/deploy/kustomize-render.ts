@@ -73,6 +73,13 @@ function render(dir: string): Rendered {
   if (kustomization.namespace !== undefined) {
     const namespace = String(kustomization.namespace);
     for (const object of objects) object.metadata.namespace = namespace;
+    // A RoleBinding's subject that is one of these ServiceAccounts moves with it.
+    const accounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name));
+    for (const binding of objects.filter((o) => o.kind === 'RoleBinding' && Array.isArray(o.subjects))) {
+      for (const subject of (binding.subjects as Json[]).filter(isObject)) {
+        if (subject.kind === 'ServiceAccount' && typeof subject.name === 'string' && accounts.has(subject.name)) subject.namespace = namespace;
+      }
+    }
   }
   for (const labels of objectList(kustomization.labels, 'labels')) applyLabels(labels, objects);
   for (const image of objectList(kustomization.images, 'images')) applyImage(image, objects);
@@ -276,6 +283,13 @@ function renameConfigMapReferences(object: K8sObject, renames: Map<string, strin
   const rename = (holder: Json | undefined): void => {
     if (isObject(holder) && typeof holder.name === 'string' && renames.has(holder.name)) holder.name = renames.get(holder.name) as string;
   };
+  // A Role's rules on configmaps name them by resourceNames, which follow the generated name.
+  if (object.kind === 'Role' && Array.isArray(object.rules)) {
+    for (const rule of object.rules.filter(isObject)) {
+      if (!Array.isArray(rule.resources) || !rule.resources.includes('configmaps') || !Array.isArray(rule.resourceNames)) continue;
+      rule.resourceNames = rule.resourceNames.map((name) => (typeof name === 'string' ? (renames.get(name) ?? name) : name));
+    }
+  }
   for (const podSpec of podSpecsOf(object)) {
     for (const volume of Array.isArray(podSpec.volumes) ? podSpec.volumes.filter(isObject) : []) {
       rename(volume.configMap);

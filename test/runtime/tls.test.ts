@@ -14,18 +14,7 @@ import { echoClientConstructor, startEchoServer, testServerConfig } from '../fix
 import type { EchoServerHandle, SayResponse } from '../fixtures/echo-service.js';
 import { checkHealth, healthClient } from '../fixtures/runtime-clients.js';
 import { skipForMissingTool } from '../../shared/testing/index.js';
-
-/** Writes a self-signed EC certificate for localhost/127.0.0.1; returns the cert and key paths. */
-function selfSigned(dir: string, name: string): { certPath: string; keyPath: string } {
-  const certPath = join(dir, `${name}.crt`);
-  const keyPath = join(dir, `${name}.key`);
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', `/CN=${name}`,
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { stdio: 'ignore' });
-  return { certPath, keyPath };
-}
+import { opensslAvailable, selfSigned } from '../fixtures/self-signed-certificate.js';
 
 /** Writes a CA, then a client certificate it signs with the SAN `DNS:<name>`; returns the paths. */
 function caSigned(dir: string, ca: { certPath: string; keyPath: string }, name: string): { certPath: string; keyPath: string } {
@@ -39,14 +28,6 @@ function caSigned(dir: string, ca: { certPath: string; keyPath: string }, name: 
   return { certPath, keyPath };
 }
 
-function opensslAvailable(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function say(handle: EchoServerHandle, tls: ClientTlsOptions | undefined): Promise<string> {
   const client = createGrpcClient(echoClientConstructor(handle.packageDefinition), { addresses: handle.address, tls, defaultDeadlineMs: 2_000 });

@@ -5,6 +5,7 @@ import type { Logger } from '../../../shared/logging/index.js';
 import { ELEMENT_BYTES, RUN_HEADER_BYTES, RUN_HEADER_CAPACITY_WORDS, elementCount, readRunAnswers, runHeaderWords, tensorView, writeRunHeader } from './inference-messages.js';
 import type { HeaderTensor, RunHeader, SessionReport, SessionSettings, SlabTensor, TensorShape, WireTensor, WireTensorMap, WorkerRequest, WorkerResponse, WorkerSetup } from './inference-messages.js';
 import { DlrsError } from '../../../shared/errors/index.js';
+import { logSessionReports } from './log-session-reports.js';
 
 /** How to start an {@link InferencePool}. */
 export interface InferencePoolOptions {
@@ -158,13 +159,7 @@ export class InferencePool {
     for (const outcome of started) {
       if (outcome.status !== 'fulfilled') continue;
       const { entry, ready } = outcome.value;
-      for (const [network, report] of Object.entries(ready.sessions)) {
-        for (const failed of report.failures) {
-          logger.warn({ worker: entry.index, network, provider: failed.provider, fallback: report.provider, cause: failed.message }, 'execution provider unavailable; falling back');
-        }
-        const model = options.models[network];
-        logger.info({ worker: entry.index, network, provider: report.provider, model: typeof model === 'string' ? model : `${model.byteLength} bytes` }, 'inference session ready');
-      }
+      logSessionReports(logger, entry.index, ready.sessions, options.models);
       logger.debug({ worker: entry.index, warmupMs: ready.warmupMs, batchRows: options.warmupBatchRows }, 'worker warmed up');
     }
     const first = started[0];

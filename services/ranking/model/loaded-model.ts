@@ -1,6 +1,7 @@
 import type { Logger } from '../../../shared/logging/index.js';
 import type { SessionSettings } from '../inference/inference-messages.js';
-import { InferencePool } from '../inference/inference-pool.js';
+import { startInference } from '../inference/start-inference.js';
+import type { InferenceBackend } from '../inference/start-inference.js';
 import { MicroBatcher } from '../inference/micro-batcher.js';
 import type { BatchObserver, MicroBatcherOptions, SubmitOptions } from '../inference/micro-batcher.js';
 import { RANK_NETWORK, rankNetRunner } from './rank-net-runner.js';
@@ -30,6 +31,7 @@ export type BatcherSettings = Omit<MicroBatcherOptions, 'maxBatchesInFlight'>;
 
 /** How a model is served: its worker pool and its two batchers. */
 export interface ServingSettings {
+  /** Inference worker threads; 0 runs the sessions on the event loop (no hand-off per batch). */
   poolSize: number;
   session: SessionSettings;
   userBatcher: BatcherSettings;
@@ -53,7 +55,7 @@ export interface ServedModelInfo {
 }
 
 /**
- * One model version in service: a pool of workers holding its UserNet and RankNet sessions,
+ * One model version in service: its UserNet and RankNet sessions (in worker threads or inline),
  * and one micro-batcher per network in front of it. Loaded and warmed before it serves.
  */
 export class LoadedModel {
@@ -62,14 +64,14 @@ export class LoadedModel {
   private constructor(
     readonly description: ModelDescription,
     readonly info: ServedModelInfo,
-    readonly pool: InferencePool,
+    readonly pool: InferenceBackend,
     private readonly userBatcher: MicroBatcher<UserRows, UserEmbeddings>,
     private readonly rankBatcher: MicroBatcher<RankRows, Float32Array>,
   ) {}
 
   /** Starts the workers, builds and warms the sessions, then creates the batchers. */
   static async load(description: ModelDescription, settings: ServingSettings, logger: Logger, observe?: (network: string) => NetworkObserver): Promise<LoadedModel> {
-    const pool = await InferencePool.start({
+    const pool = await startInference({
       models: { [USER_NETWORK]: description.userNet, [RANK_NETWORK]: description.rankNet },
       size: settings.poolSize,
       session: settings.session,
@@ -78,7 +80,8 @@ export class LoadedModel {
     });
     const user = observe?.(USER_NETWORK);
     const rank = observe?.(RANK_NETWORK);
-    const inFlight = { maxBatchesInFlight: settings.poolSize };
+    // Inline, each batcher keeps one batch in flight: the next one forms while it runs.
+    const inFlight = { maxBatchesInFlight: Math.max(1, settings.poolSize) };
     const userBatcher = new MicroBatcher(userNetRunner(pool, description.dim, description.encodeUsers, user?.onRun), { ...settings.userBatcher, ...inFlight }, user?.batch, 'usernet batch');
     const rankBatcher = new MicroBatcher(rankNetRunner(pool, description.dim, rank?.onRun), { ...settings.rankBatcher, ...inFlight }, rank?.batch, 'ranknet batch');
     const info = { modelVersion: description.modelVersion, dim: description.dim, bundlePath: description.bundlePath, loadedAtMs: Date.now() };

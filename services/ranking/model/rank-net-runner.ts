@@ -1,5 +1,5 @@
 import { bytesOf } from '../wire/float32-bytes.js';
-import type { InferencePool } from '../inference/inference-pool.js';
+import type { InferenceBackend } from '../inference/start-inference.js';
 import type { BatchRunner } from '../inference/micro-batcher.js';
 import { checkCandidatesFinite, writeCandidates } from '../wire/rank-request.js';
 import type { RankRows } from '../wire/rank-request.js';
@@ -55,7 +55,7 @@ function packRankRows(inputs: readonly RankRows[], rowCounts: readonly number[],
  * checks the candidates for NaN and infinities; when it finds one, each request is checked
  * and the one holding it fails alone (INVALID_ARGUMENT), the others get their scores.
  */
-export function rankNetRunner(pool: InferencePool, dim: number, onRun?: InferenceListener): BatchRunner<RankRows, Float32Array> {
+export function rankNetRunner(pool: Pick<InferenceBackend, 'run'>, dim: number, onRun?: InferenceListener): BatchRunner<RankRows, Float32Array> {
   return async (inputs, rowCounts) => {
     const total = rowCounts.reduce((sum, n) => sum + n, 0);
     const rowsOf = (width: number): { type: 'float32'; dims: number[] } => ({ type: 'float32', dims: [total, width] });

@@ -1,4 +1,4 @@
-import type { InferencePool } from '../inference/inference-pool.js';
+import type { InferenceBackend } from '../inference/start-inference.js';
 import type { UserProfile__Output } from '../../../shared/generated/dlrs/v1/UserProfile.js';
 import type { TensorShape, WireTensor, WireTensorMap } from '../inference/inference-messages.js';
 import type { BatchRunner } from '../inference/micro-batcher.js';
@@ -62,7 +62,7 @@ export function tensorUserRows(feeds: WireTensorMap): UserRows {
  * A batch runner for UserNet: each request's profiles are written by the model's encoder
  * straight into the batch's inputs (docs/model-contract.md), and e_u, b_u are split back.
  */
-export function userNetRunner(pool: InferencePool, dim: number, encoder: Pick<UserEncoder, 'inputs'>, onRun?: InferenceListener): BatchRunner<UserRows, UserEmbeddings> {
+export function userNetRunner(pool: Pick<InferenceBackend, 'run'>, dim: number, encoder: Pick<UserEncoder, 'inputs'>, onRun?: InferenceListener): BatchRunner<UserRows, UserEmbeddings> {
   return async (inputs, rowCounts) => {
     const total = rowCounts.reduce((sum, n) => sum + n, 0);
     const { outputs, runUs } = await pool.run(USER_NETWORK, {

@@ -13,14 +13,14 @@ import { readLog } from './read-log.js';
 import type { WalRepair } from './read-log.js';
 import { captureSnapshot, persistSnapshot, pruneSnapshots, readLatestSnapshot, setSnapshotAside } from './snapshot.js';
 import type { WrittenSnapshot } from './snapshot.js';
-import type { VectorIndexOptions } from '../../../shared/vector-index/index.js';
+import type { ShardIndexOptions } from '../hnsw/index-thread.js';
 import { WriteAheadLog } from './write-ahead-log.js';
 
 /** Where a shard keeps its data and how it indexes it. */
 export interface DurableShardOptions {
   dataDir: string;
   /** HNSW settings; the dimension is the model's. */
-  index: Omit<VectorIndexOptions, 'dim'>;
+  index: Omit<ShardIndexOptions, 'dim'>;
   tuning?: Readonly<SearchTuning>;
   /** A snapshot is written in the background once this many log records accumulated since the last one. */
   snapshotAfterRecords: number;

@@ -8,6 +8,7 @@ import { DlrsError } from '../../../shared/errors/index.js';
 import type { Item } from '../../../shared/features/index.js';
 import { DEFAULT_TURN_BUDGET_MS, IndexedStore } from '../store/indexed-store.js';
 import { IndexThread } from '../hnsw/index-thread.js';
+import type { ShardIndexOptions } from '../hnsw/index-thread.js';
 import type { SearchTuning } from '../search/filtered-search.js';
 import { ItemStore } from '../store/item-store.js';
 import type { VectorIndexOptions } from '../../../shared/vector-index/index.js';
@@ -167,7 +168,7 @@ export interface LoadedSnapshot {
  * otherwise it is rebuilt from the stored embeddings. The dimension is the
  * snapshot's. When none reads back, a FAILED_PRECONDITION names the newest and why.
  */
-export async function readLatestSnapshot(dataDir: string, index: Omit<VectorIndexOptions, 'dim'>, options: ReadSnapshotOptions = {}): Promise<LoadedSnapshot | undefined> {
+export async function readLatestSnapshot(dataDir: string, index: Omit<ShardIndexOptions, 'dim'>, options: ReadSnapshotOptions = {}): Promise<LoadedSnapshot | undefined> {
   const fs = options.fs ?? nodeDurableFs;
   const paths = (await listSnapshots(fs, dataDir)).reverse();
   const skipped: LoadedSnapshot['skipped'] = [];
@@ -185,7 +186,7 @@ export async function readLatestSnapshot(dataDir: string, index: Omit<VectorInde
   return undefined;
 }
 
-async function readSnapshot(fs: DurableFs, path: string, index: Omit<VectorIndexOptions, 'dim'>, tuning?: Readonly<SearchTuning>): Promise<{ state: IndexedStore; meta: SnapshotMeta }> {
+async function readSnapshot(fs: DurableFs, path: string, index: Omit<ShardIndexOptions, 'dim'>, tuning?: Readonly<SearchTuning>): Promise<{ state: IndexedStore; meta: SnapshotMeta }> {
   const meta = parseMeta(path, (await fs.readFile(join(path, META_FILE))).toString('utf8'));
   const itemBytes = await fs.readFile(join(path, ITEMS_FILE));
   const embeddingBytes = await fs.readFile(join(path, EMBEDDINGS_FILE));
@@ -208,7 +209,7 @@ async function readSnapshot(fs: DurableFs, path: string, index: Omit<VectorIndex
     store.restore(slot, item, embeddings, i * meta.dim, biases[i]);
   });
   store.finishRestore();
-  const indexOptions: VectorIndexOptions = { ...index, dim: meta.dim };
+  const indexOptions: ShardIndexOptions = { ...index, dim: meta.dim };
   const sameLayout = meta.index.quantization === index.quantization && meta.index.connectivity === index.connectivity;
   if (sameLayout) {
     const loaded = await IndexThread.open(indexOptions, join(path, INDEX_FILE));

@@ -5,7 +5,7 @@ import { DEFAULT_SEARCH_TUNING, filteredSearch } from '../search/filtered-search
 import type { SearchTuning } from '../search/filtered-search.js';
 import { ItemStore } from './item-store.js';
 import { IndexThread } from '../hnsw/index-thread.js';
-import type { VectorIndexOptions } from '../../../shared/vector-index/index.js';
+import type { ShardIndexOptions } from '../hnsw/index-thread.js';
 
 /**
  * Why 5 ms: a large upsert or a start-up build files its items into the store
@@ -69,7 +69,7 @@ export class IndexedStore {
   }
 
   /** An empty shard state. */
-  static async create(fields: readonly AttributeField[], indexOptions: VectorIndexOptions, modelVersion: string, tuning?: Readonly<SearchTuning>): Promise<IndexedStore> {
+  static async create(fields: readonly AttributeField[], indexOptions: ShardIndexOptions, modelVersion: string, tuning?: Readonly<SearchTuning>): Promise<IndexedStore> {
     return new IndexedStore(new ItemStore(indexOptions.dim, fields), await IndexThread.open(indexOptions), modelVersion, tuning);
   }
 

@@ -14,3 +14,5 @@ export type { SyntheticOptions, SyntheticSize, SyntheticSizeName } from './synth
 export { parseCsvLine } from './delimited-text.js';
 export { groupByUser } from './user-sequences.js';
 export type { UserSequences } from './user-sequences.js';
+export { TITLE_WORDS_FEATURE, titleWords, withTitleWords } from './title-words.js';
+export { binOf, quantileEdges, withContinuousBins } from './quantile-bins.js';

@@ -112,6 +112,29 @@ describe('log:DIR data (the gateway interaction log)', () => {
       assert.match(d.skippedRowMessages[0], /unknown item 'gone'/);
     });
 
+    it('applies the catalog changes the gateway logged: new items get rows, replaced ones their new features, deleted ones leave', async () => {
+      const { items } = await setUp([]);
+      const log = join(root, 'changes');
+      await writeLog(log, [
+        { type: 'interaction', userId: 'u0', itemId: 'm1', eventType: 'click', timestamp: 1 },
+        { type: 'item-upsert', itemId: 'm3', title: 'Three', features: { genres: ['Comedy'], year: 2020, unknown: 'x' }, timestamp: 2 },
+        { type: 'item-upsert', itemId: 'm2', features: { genres: ['Drama'], year: 2005 }, timestamp: 3 },
+        { type: 'item-delete', itemId: 'm1', timestamp: 4 },
+        { type: 'interaction', userId: 'u1', itemId: 'm3', eventType: 'click', timestamp: 5 },
+        // Written later by another replica but older: the newest change of m4 is its upsert.
+        { type: 'item-upsert', itemId: 'm4', features: { genres: ['War'] }, timestamp: 7 },
+        { type: 'item-delete', itemId: 'm4', timestamp: 6 },
+        { type: 'interaction', userId: 'u1', itemId: 'm2', eventType: 'click', timestamp: 8 },
+      ]);
+      await assert.rejects(loadDataset(`log:${log}`, { items }), /unknown item 'm1'.*deleted since/);
+      const d = await loadDataset(`log:${log}`, { items, skipBadRows: true });
+      assert.deepEqual(d.items.ids, ['m2', 'm3', 'm4']);
+      assert.deepEqual(catalogItem(d.items, 0), { id: 'm2', features: { genres: ['Drama'], year: 2005 } });
+      assert.deepEqual(catalogItem(d.items, 1), { id: 'm3', title: 'Three', features: { genres: ['Comedy'], year: 2020 } }, 'a feature the catalog has no column for is not kept');
+      assert.deepEqual(eventList(d), ['u1 m2 8 click NaN', 'u1 m3 5 click NaN']);
+      assert.equal(d.skippedRows, 1, 'the event on the deleted item');
+    });
+
     it('fails naming a log directory that does not exist', async () => {
       const { items } = await setUp([]);
       await assert.rejects(loadDataset(`log:${join(root, 'absent')}`, { items }), /interaction log .*absent: no such directory/);

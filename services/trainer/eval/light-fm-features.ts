@@ -1,6 +1,7 @@
 // The feature rows of a LightFM-style model: each user and item is a weighted set of features
 // (its identity, plus the dataset's features in the hybrid), its vector the weighted sum of theirs.
 import type { CatalogColumn } from '../../../shared/features/index.js';
+import { binOf, quantileEdges } from '../datasets/quantile-bins.js';
 
 /**
  * Sparse weighted rows: row r has features `indices[offsets[r] .. offsets[r + 1])` with
@@ -88,19 +89,4 @@ export class FeatureVocabulary {
     }
     return { offsets, indices: Int32Array.from(indices), weights };
   }
-}
-
-/** Up to `bins − 1` distinct inner quantiles of the present values. */
-function quantileEdges(values: Float64Array, bins: number): Float64Array {
-  const present = values.filter((v) => !Number.isNaN(v)).sort();
-  const edges = new Set<number>();
-  for (let b = 1; b < bins && present.length > 0; b++) edges.add(present[Math.floor((b * present.length) / bins)]);
-  return Float64Array.from(edges).sort();
-}
-
-/** The bin of `value`: the number of edges at or below it. */
-function binOf(edges: Float64Array, value: number): number {
-  let bin = 0;
-  while (bin < edges.length && edges[bin] <= value) bin++;
-  return bin;
 }

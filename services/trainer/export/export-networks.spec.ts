@@ -36,8 +36,8 @@ function assertClose(actual: ort.Tensor | undefined, expected: Float32Array, wha
 }
 
 describe('ONNX export: parity with the trainer forward pass (onnxruntime-node, CPU)', () => {
-  // Without and with UserNet's bag recency decay (part of the exported graph).
-  for (const [label, shape] of [['', SHAPE], [', bag decay', { ...SHAPE, bagHalfLife: 3 }]] as const) {
+  // Without and with UserNet's bag recency decay and its second bag over the most recent items (parts of the exported graph).
+  for (const [label, shape] of [['', SHAPE], [', bag decay', { ...SHAPE, bagHalfLife: 3 }], [', bag decay and a second bag of 3', { ...SHAPE, bagHalfLife: 3, recentBagLength: 3 }], [', a second bag on the first bag\'s table', { ...SHAPE, recentBagLength: 2, recentBagShared: true }]] as const) {
     const model = createModel(shape, 11);
     const rng = new SeededRandom(5);
     // Random weights everywhere (RankNet's output layer starts at zero) so every path is compared.
@@ -47,6 +47,8 @@ describe('ONNX export: parity with the trainer forward pass (onnxruntime-node, C
     for (const m of [1, 37]) {
       it(`UserNet, ItemNet and RankNet agree within 1e-5 (batch ${m}${label})`, async () => {
         const userFeed = randomFeed(shape, userInputWidths(shape), m, rng);
+        // Row 0 is an empty profile (no bag entries): both graphs must keep its bags at zero.
+        (userFeed.user_bag_weights.data as Float32Array).fill(0, 0, shape.bagLength);
         const itemFeed = randomFeed(shape, itemInputWidths(shape), m, rng);
         const u = model.user.forward(userFeed, m);
         const it = model.item.forward(itemFeed, m);

@@ -3,6 +3,9 @@ import type { Model } from '../model/index.js';
 import type { Param } from '../nn/index.js';
 import { BATCH_DIM, intAttribute, OnnxGraphBuilder } from './onnx-graph.js';
 
+/** The smallest normal float32: an empty bag row divided by it keeps its zeros, as the trainer's rows do. */
+const SMALLEST_NORMAL = 1.1754944e-38;
+
 /** The three serialised networks of a bundle. */
 export interface ExportedNetworks {
   readonly userNet: Uint8Array;
@@ -62,11 +65,22 @@ function exportUserNet(model: Model): Uint8Array {
   const bagIds = g.input(INPUT_NAMES.userBagIds, 'int32', [BATCH_DIM, n]);
   const rawWeights = g.input(INPUT_NAMES.userBagWeights, 'float', [BATCH_DIM, n]);
   const bagWeights = decayBagWeights(g, rawWeights, n, shape.bagHalfLife ?? 0);
-  // Σ_n w[b,n] · T[ids[b,n]]: gather [B,N,d], scale by w [B,N,1], sum over N.
-  const rows = g.node('Gather', [weights(g, model, 'user.bag'), bagIds]);
-  const w3 = g.node('Unsqueeze', [bagWeights, g.int64Tensor('axis_2', [2])]);
-  const bag = g.node('ReduceSum', [g.node('Mul', [rows, w3]), g.int64Tensor('axis_1', [1])], [intAttribute('keepdims', 0)]);
-  const parts = [bag];
+  const axis1 = g.int64Tensor('axis_1', [1]);
+  const axis2 = g.int64Tensor('axis_2', [2]);
+  const bagTable = weights(g, model, 'user.bag');
+  const parts = [weightedBag(g, bagTable, bagIds, bagWeights, axis1, axis2)];
+  const recent = shape.recentBagLength ?? 0;
+  if (recent > 0) {
+    // The bag's first `recent` positions, their weights renormalised (see `recentBag`).
+    const starts = g.int64Tensor('recent_starts', [0]);
+    const ends = g.int64Tensor('recent_ends', [recent]);
+    const ids = g.node('Slice', [bagIds, starts, ends, axis1]);
+    const raw = g.node('Slice', [rawWeights, starts, ends, axis1]);
+    const total = g.node('ReduceSum', [raw, axis1], [intAttribute('keepdims', 1)]);
+    const w = g.node('Div', [raw, g.node('Max', [total, g.floatTensor('recent_floor', [1], Float32Array.of(SMALLEST_NORMAL))])]);
+    const table = shape.recentBagShared === true ? bagTable : weights(g, model, 'user.recent');
+    parts.push(weightedBag(g, table, ids, w, axis1, axis2));
+  }
   for (const f of shape.features) {
     const x = g.input(INPUT_NAMES.userDist(f.name), 'float', [BATCH_DIM, f.size]);
     parts.push(denseElu(g, model, x, `user.dist.${f.name}`));
@@ -83,6 +97,13 @@ function exportUserNet(model: Model): Uint8Array {
   return g.encode();
 }
 
+/** Σ_n w[b,n] · T[ids[b,n]]: gather [B,N,d], scale by w [B,N,1], sum over N. */
+function weightedBag(g: OnnxGraphBuilder, table: string, ids: string, w: string, axis1: string, axis2: string): string {
+  const rows = g.node('Gather', [table, ids]);
+  const w3 = g.node('Unsqueeze', [w, axis2]);
+  return g.node('ReduceSum', [g.node('Mul', [rows, w3]), axis1], [intAttribute('keepdims', 0)]);
+}
+
 /** UserNet's bag recency decay (see `decayBag`): w · 2^(−n/h) / max(Σ_n w · 2^(−n/h), tiny); `weights` when h is 0. */
 function decayBagWeights(g: OnnxGraphBuilder, weights: string, n: number, halfLife: number): string {
   if (halfLife === 0) return weights;
@@ -90,7 +111,7 @@ function decayBagWeights(g: OnnxGraphBuilder, weights: string, n: number, halfLi
   const scaled = g.node('Mul', [weights, g.floatTensor('bag_decay', [n], factor)]);
   const total = g.node('ReduceSum', [scaled, g.int64Tensor('axis_1_decay', [1])], [intAttribute('keepdims', 1)]);
   // An empty bag sums to 0: dividing by the smallest normal float keeps its zeros, as the trainer does.
-  const safe = g.node('Max', [total, g.floatTensor('bag_decay_floor', [1], Float32Array.of(1.1754944e-38))]);
+  const safe = g.node('Max', [total, g.floatTensor('bag_decay_floor', [1], Float32Array.of(SMALLEST_NORMAL))]);
   return g.node('Div', [scaled, safe]);
 }
 

@@ -5,6 +5,7 @@ import type { FeatureSpec, Item, ItemCatalog } from '../../../shared/features/in
 import type { Model } from '../model/index.js';
 import { exportNetworks } from './export-networks.js';
 import { ONNX_OPSET } from './onnx-graph.js';
+import { referenceProbes } from './reference-probes.js';
 
 /** What goes into a bundle besides the weights. */
 export interface ModelBundleInput {
@@ -17,11 +18,15 @@ export interface ModelBundleInput {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-/** Exports the three networks and writes the immutable bundle directory `dir`. */
-export function writeModelBundle(dir: string, input: ModelBundleInput): Promise<BundleManifest> {
+/**
+ * Exports the three networks and writes the immutable bundle directory `dir`, with probe
+ * requests answered by the exported networks themselves (`probes.json`).
+ */
+export async function writeModelBundle(dir: string, input: ModelBundleInput): Promise<BundleManifest> {
   const nets = exportNetworks(input.model);
   return writeBundle(dir, {
     ...nets,
+    probes: await referenceProbes(nets, input.model.shape.dim, input.spec, input.catalog),
     items: catalogItems(input.catalog),
     manifest: {
       dataset: input.dataset,

@@ -17,6 +17,8 @@ export function buildModelLayout(shape: ModelShape): ParamLayout {
   };
   let itemConcat = d;
   let userConcat = d;
+  const recent = (shape.recentBagLength ?? 0) > 0;
+  if (recent) userConcat += d;
   for (const f of shape.features) {
     const w = featureWidth(f.size, shape);
     if (f.kind === 'categorical') b.add(`item.cat.${f.name}`, f.size, w, true);
@@ -38,6 +40,7 @@ export function buildModelLayout(shape: ModelShape): ParamLayout {
   b.add('item.id', shape.itemIdCount, d, true);
   b.add('item.idBias', shape.itemIdCount, 1, true);
   b.add('user.bag', shape.itemIdCount, d, true);
+  if (recent && shape.recentBagShared !== true) b.add('user.recent', shape.itemIdCount, d, true);
   const [h1, h2, h3] = rankWidths(d);
   dense('rank.l1', 2 * d, h1);
   dense('rank.l2', h1, h2);

@@ -25,6 +25,16 @@ export interface ModelShape {
    * The exported UserNet graph applies the same decay to its `user_bag_weights` input.
    */
   readonly bagHalfLife?: number;
+  /**
+   * A second bag inside UserNet over the bag's first n positions (the n most recent items),
+   * their event weights renormalised, through a table of its own (`user.recent`, or the first
+   * bag's with `recentBagShared`): the
+   * immediate context weighted apart from the decayed bag. Absent or 0: no second bag.
+   * It reads the same `user_bag_*` inputs, so the input tensors do not change.
+   */
+  readonly recentBagLength?: number;
+  /** The second bag reads the first bag's table (`user.bag`) instead of its own; absent: its own. */
+  readonly recentBagShared?: boolean;
   /** d, the embedding dimension. */
   readonly dim: number;
   /** Multiplies the width of every feature layer (featureWidth); absent: 1. */

@@ -5,7 +5,7 @@ import { createModel } from './model.js';
 import { itemInputWidths, userInputWidths } from './model-shape.js';
 import type { ModelShape } from './model-shape.js';
 import { randomFeed } from './random-feed.js';
-import { decayBag } from './user-net.js';
+import { decayBag, recentBag } from './user-net.js';
 
 const SHAPE: ModelShape = {
   itemIdCount: 9,
@@ -26,7 +26,7 @@ function withRankOutput(model: ReturnType<typeof createModel>, rng: SeededRandom
 }
 
 describe('model: UserNet, ItemNet, RankNet', () => {
-  for (const [label, shape] of [['', SHAPE], [' (bag recency decay)', { ...SHAPE, bagHalfLife: 2 }], [' (feature layers 3x wider)', { ...SHAPE, featureWidthScale: 3 }]] as const) {
+  for (const [label, shape] of [['', SHAPE], [' (bag recency decay)', { ...SHAPE, bagHalfLife: 2 }], [' (feature layers 3x wider)', { ...SHAPE, featureWidthScale: 3 }], [' (second bag of the 2 most recent items)', { ...SHAPE, bagHalfLife: 2, recentBagLength: 2 }], [' (second bag on the first bag\'s table)', { ...SHAPE, bagHalfLife: 2, recentBagLength: 2, recentBagShared: true }]] as const) {
     it(`the joint BCE loss has the numerical gradient for every parameter${label}`, () => {
       const rng = new SeededRandom(2);
       const model = withRankOutput(createModel(shape, 1), rng);
@@ -60,6 +60,26 @@ describe('model: UserNet, ItemNet, RankNet', () => {
     for (const name of ['item.cat.decade', 'item.multi.genre.b', 'user.dist.genre.b', 'item.cont.b', 'user.cont.b']) {
       assert.equal(wide.get(name)!.value.length, 3 * base.get(name)!.value.length, name);
     }
+  });
+
+  it('the second bag keeps the first n positions of each row, its weights renormalised, an empty row at 0', () => {
+    const ids = Int32Array.from([4, 7, 2, 5, 0, 0]);
+    const weights = Float32Array.from([0.25, 0.25, 0.5, 0, 0, 0]);
+    const { ids: first, weights: w, n } = recentBag(ids, weights, 3, 2);
+    assert.equal(n, 2);
+    assert.deepEqual(Array.from(first), [4, 7, 5, 0]);
+    assert.deepEqual(Array.from(w), [0.5, 0.5, 0, 0]);
+  });
+
+  it('a second bag adds its own table (none when shared) and widens the user projection by d', () => {
+    const base = createModel(SHAPE, 1).params;
+    const withRecent = createModel({ ...SHAPE, recentBagLength: 2 }, 1).params;
+    assert.equal(base.has('user.recent'), false);
+    assert.equal(withRecent.get('user.recent')!.value.length, SHAPE.itemIdCount * SHAPE.dim);
+    assert.equal(withRecent.get('user.proj.w')!.value.length, base.get('user.proj.w')!.value.length + SHAPE.dim * SHAPE.dim);
+    const shared = createModel({ ...SHAPE, recentBagLength: 2, recentBagShared: true }, 1).params;
+    assert.equal(shared.has('user.recent'), false, 'a shared second bag reads user.bag');
+    assert.equal(shared.get('user.proj.w')!.value.length, withRecent.get('user.proj.w')!.value.length);
   });
 
   it('the bag recency decay halves the weight per half-life and renormalises each row', () => {

@@ -34,6 +34,11 @@ export class UserNet {
     const bagWeights = decayBag(floatInput(feed, INPUT_NAMES.userBagWeights), this.shape.bagLength, this.shape.bagHalfLife ?? 0);
     const parts: Float32Array[] = [embeddingBagForward(p('user.bag'), bagIds, bagWeights, this.shape.bagLength)];
     const widths: number[] = [this.shape.dim];
+    const recent = this.recentBag(feed);
+    if (recent !== undefined) {
+      parts.push(embeddingBagForward(p(recentTable(this.shape)), recent.ids, recent.weights, recent.n));
+      widths.push(this.shape.dim);
+    }
     for (const f of this.shape.features) {
       const x = floatInput(feed, INPUT_NAMES.userDist(f.name));
       parts.push(eluForward(denseForward(x, m, p(`user.dist.${f.name}.w`), p(`user.dist.${f.name}.b`))));
@@ -64,6 +69,8 @@ export class UserNet {
       dparts[0],
     );
     let k = 1;
+    const recent = this.recentBag(feed);
+    if (recent !== undefined) embeddingBagBackward(p(recentTable(this.shape)), recent.ids, recent.weights, recent.n, dparts[k++]);
     for (const f of this.shape.features) {
       const dy = eluBackward(parts[k], dparts[k]);
       denseBackward(floatInput(feed, INPUT_NAMES.userDist(f.name)), dy, m, p(`user.dist.${f.name}.w`), p(`user.dist.${f.name}.b`), false);
@@ -74,6 +81,41 @@ export class UserNet {
       denseBackward(floatInput(feed, INPUT_NAMES.userCont), dy, m, p('user.cont.w'), p('user.cont.b'), false);
     }
   }
+
+  /** The second bag's inputs (`recentBag`), undefined when the shape has none. */
+  private recentBag(feed: TensorMap): RecentBag | undefined {
+    const n = this.shape.recentBagLength ?? 0;
+    if (n === 0) return undefined;
+    return recentBag(intInput(feed, INPUT_NAMES.userBagIds), floatInput(feed, INPUT_NAMES.userBagWeights), this.shape.bagLength, n);
+  }
+}
+
+/** The parameter name of the second bag's table. */
+export function recentTable(shape: ModelShape): string {
+  return shape.recentBagShared === true ? 'user.bag' : 'user.recent';
+}
+
+/** The first n positions of every bag row. */
+export interface RecentBag {
+  readonly ids: Int32Array;
+  readonly weights: Float32Array;
+  readonly n: number;
+}
+
+/** The bag's first n positions (most recent first), each row's weights renormalised to sum 1 (an empty row stays 0). */
+export function recentBag(ids: Int32Array, weights: Float32Array, bag: number, n: number): RecentBag {
+  const rows = ids.length / bag;
+  const outIds = new Int32Array(rows * n);
+  const outWeights = new Float32Array(rows * n);
+  for (let r = 0; r < rows; r++) {
+    let total = 0;
+    for (let j = 0; j < n; j++) total += weights[r * bag + j];
+    for (let j = 0; j < n; j++) {
+      outIds[r * n + j] = ids[r * bag + j];
+      if (total > 0) outWeights[r * n + j] = weights[r * bag + j] / total;
+    }
+  }
+  return { ids: outIds, weights: outWeights, n };
 }
 
 /** The bag weights with position n scaled by 2^(−n / halfLife), each row renormalised to sum 1; `weights` itself when halfLife is 0. */

@@ -20,6 +20,25 @@ describe('Adam with lazy table rows', () => {
     assert.deepEqual(Array.from(p.get('table')!.value).map((v) => Math.round(v * 1000) / 1000), [0, 0, -0.1, -0.1, 0, 0, 0, 0]);
   });
 
+  it('updates touched rows on either side of a table boundary inside a word of flags', () => {
+    const b = new LayoutBuilder();
+    b.add('a', 3, 1, true);
+    b.add('b', 6, 1, true);
+    const layout = b.layout();
+    const buf = allocateBuffers(layout, false);
+    const p = bindParams(layout, buf);
+    // Flag rows 3 (b's first, mid-word) and 8 (b's last, a word of its own).
+    for (const r of [0, 5]) {
+      p.get('b')!.grad[r] = 1;
+      p.get('b')!.touched![r] = 1;
+    }
+    p.get('a')!.grad[2] = 1;
+    p.get('a')!.touched![2] = 1;
+    new Adam(layout, { lr: 0.1, ...ADAM_DEFAULTS }).apply(buf);
+    assert.deepEqual(Array.from(buf.values).map((v) => Math.round(v * 1000) / 1000), [0, 0, -0.1, -0.1, 0, 0, 0, 0, -0.1]);
+    assert.ok(buf.touched.every((v) => v === 0));
+  });
+
   it('merges the other threads’ gradients; two shards give the bits of one whole update and clear every source', () => {
     const b = new LayoutBuilder();
     b.add('t', 5, 2, true);

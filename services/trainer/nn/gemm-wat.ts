@@ -1,124 +1,151 @@
-// Hand-written WebAssembly text (SIMD) for the GEMM kernels; wasm-gemm.ts assembles it with wabt
-// at load time, so the build needs nothing beyond npm and dist/ carries it like any module.
-export const GEMM_WAT = `
-;; C[rows,cols] += A · B with B row-major [inner,cols] and A addressed by strides, so one kernel
-;; serves A·B (aRow = inner*4, aInner = 4) and Aᵀ·G (aRow = 4, aInner = rows*4). Vectorised over
-;; the columns, summing in float64 in inner-index order and adding to C in float64 like the
-;; JavaScript kernels (their numbers are doubles), so both give the same bits. Addresses in bytes.
+// Hand-written WebAssembly text (SIMD) for the GEMM kernels, generated for one register block
+// shape; wasm-gemm.ts assembles it with wabt at load time, so the build needs nothing beyond npm
+// and dist/ carries it like any module.
+//
+// C[rows,cols] += A · B with B row-major [inner,cols], C's rows $cRow bytes apart (a band of a
+// wider C) and A addressed by strides, so one kernel serves A·B (aRow = inner*4, aInner = 4)
+// and Aᵀ·G (aRow = 4, aInner = rows*4). Vectorised over the columns in float32x4, each C element
+// gets one float32 sum over the inner index in order, then one float32 add to C: the JavaScript
+// kernels' arithmetic (matmul.ts), so both give the same bits. Addresses in bytes.
+
+/** Rows × 4-column vectors of C held in registers over the whole inner loop. */
+interface GemmBlock {
+  readonly rows: number;
+  readonly vectors: number;
+}
+
+/** 4 rows × 8 columns: eight accumulators, two B vectors and a splat fit x64's sixteen vector registers. */
+const GEMM_BLOCK: GemmBlock = { rows: 4, vectors: 2 };
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * One pass over the column tiles [$j, $jEnd) in steps of 4·v for the r rows from $i: the
+ * accumulators $s<row>_<vec> sum A's rows times B's vectors, then C gets them added.
+ */
+function tileLoop(r: number, v: number, label: string, jEnd: string): string {
+  const acc = (row: number, vec: number): string => `$s${row}_${vec}`;
+  const zero = range(r).flatMap((row) => range(v).map((vec) => `(local.set ${acc(row, vec)} (v128.const i64x2 0 0))`));
+  const inner = [
+    ...range(v).map((vec) => `(local.set $y${vec} (v128.load offset=${vec * 16} (local.get $bp)))`),
+    ...range(r).flatMap((row) => [
+      `(local.set $x (f32x4.splat (f32.load (local.get $a${row}))))`,
+      ...range(v).map((vec) => `(local.set ${acc(row, vec)} (f32x4.add (local.get ${acc(row, vec)}) (f32x4.mul (local.get $x) (local.get $y${vec}))))`),
+      `(local.set $a${row} (i32.add (local.get $a${row}) (local.get $aInner)))`,
+    ]),
+  ];
+  const store = range(r).flatMap((row) => [
+    row === 0 ? '' : '(local.set $cp (i32.add (local.get $cp) (local.get $cRow)))',
+    ...range(v).map((vec) => `(v128.store offset=${vec * 16} (local.get $cp) (f32x4.add (v128.load offset=${vec * 16} (local.get $cp)) (local.get ${acc(row, vec)})))`),
+  ]);
+  return `
+    (block $${label}Done
+      (loop $${label}
+        (br_if $${label}Done (i32.ge_u (i32.add (local.get $j) (i32.const ${4 * v - 1})) (local.get ${jEnd})))
+        ${zero.join('\n        ')}
+        ${range(r).map((row) => `(local.set $a${row} (i32.add (local.get $a) (i32.mul (i32.add (local.get $i) (i32.const ${row})) (local.get $aRow))))`).join('\n        ')}
+        (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $p (local.get $inner))
+        (block $${label}InnerDone
+          (loop $${label}Inner
+            (br_if $${label}InnerDone (i32.eqz (local.get $p)))
+            ${inner.join('\n            ')}
+            (local.set $bp (i32.add (local.get $bp) (local.get $bRow)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $${label}Inner)))
+        (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $cRow))) (i32.shl (local.get $j) (i32.const 2))))
+        ${store.filter((s) => s !== '').join('\n        ')}
+        (local.set $j (i32.add (local.get $j) (i32.const ${4 * v})))
+        (br $${label})))`;
+}
+
+/** The leftover columns [$j, $cols) of row $i, one element at a time with the same float32 steps. */
+const SCALAR_COLUMNS = `
+    (block $scalarDone
+      (loop $scalar
+        (br_if $scalarDone (i32.ge_u (local.get $j) (local.get $cols)))
+        (local.set $s (f32.const 0))
+        (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
+        (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $p (local.get $inner))
+        (block $scalarInnerDone
+          (loop $scalarInner
+            (br_if $scalarInnerDone (i32.eqz (local.get $p)))
+            (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $a0)) (f32.load (local.get $bp)))))
+            (local.set $a0 (i32.add (local.get $a0) (local.get $aInner)))
+            (local.set $bp (i32.add (local.get $bp) (local.get $bRow)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $scalarInner)))
+        (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $cRow))) (i32.shl (local.get $j) (i32.const 2))))
+        (f32.store (local.get $cp) (f32.add (f32.load (local.get $cp)) (local.get $s)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $scalar)))`;
+
+/** The GEMM module for one register block shape (docs/experiments.md has the shapes measured). */
+export function gemmWat(block: GemmBlock = GEMM_BLOCK): string {
+  const { rows: r, vectors: v } = block;
+  const accs = range(r).flatMap((row) => range(v).map((vec) => `(local $s${row}_${vec} v128)`));
+  return `
 (module
-  (memory (export "memory") 1)
+  (memory (import "env" "memory") 1 65536 shared)
+  ;; dst[cols,rows] = src[rows,cols]ᵀ (B of A·Bᵀ, for the column-vectorised kernel).
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $out i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $out (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
+        (local.set $c (i32.const 0))
+        (block $colsDone
+          (loop $colLoop
+            (br_if $colsDone (i32.ge_u (local.get $c) (local.get $cols)))
+            (f32.store (local.get $out) (f32.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $colLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
   (func (export "gemm")
     (param $a i32) (param $b i32) (param $c i32)
     (param $rows i32) (param $inner i32) (param $cols i32)
-    (param $aRow i32) (param $aInner i32)
-    (local $i i32) (local $j i32) (local $p i32)
-    (local $rows2 i32) (local $cols8 i32) (local $bRow i32) (local $cRow i32)
-    (local $a0 i32) (local $a1 i32) (local $bp i32) (local $cp i32)
-    (local $x0 v128) (local $x1 v128) (local $lo v128) (local $hi v128)
-    (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
-    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128)
-    (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
-    (local $s f64)
-    (local.set $rows2 (i32.and (local.get $rows) (i32.const -2)))
-    (local.set $cols8 (i32.and (local.get $cols) (i32.const -8)))
+    (param $aRow i32) (param $aInner i32) (param $cRow i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $rowsBlocked i32) (local $jTail i32)
+    (local $bRow i32) (local $bp i32) (local $cp i32)
+    ${range(r).map((row) => `(local $a${row} i32)`).join(' ')}
+    (local $x v128) ${range(v).map((vec) => `(local $y${vec} v128)`).join(' ')}
+    ${accs.join(' ')}
+    (local $s f32)
+    (local.set $rowsBlocked (i32.sub (local.get $rows) (i32.rem_u (local.get $rows) (i32.const ${r}))))
     (local.set $bRow (i32.shl (local.get $cols) (i32.const 2)))
-    (local.set $cRow (i32.shl (local.get $cols) (i32.const 2)))
-    ;; 2×8 blocks of C in eight float64x2 accumulators.
+    ;; Blocks of ${r} rows: ${r}×${4 * v} tiles, then ${r}×4 tiles, then single columns row by row.
     (local.set $i (i32.const 0))
-    (block $rowsDone
-      (loop $rowLoop
-        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $rows2)))
+    (block $blockRowsDone
+      (loop $blockRows
+        (br_if $blockRowsDone (i32.ge_u (local.get $i) (local.get $rowsBlocked)))
         (local.set $j (i32.const 0))
-        (block $colsDone
-          (loop $colLoop
-            (br_if $colsDone (i32.ge_u (local.get $j) (local.get $cols8)))
-            (local.set $s00 (v128.const i64x2 0 0))
-            (local.set $s01 (v128.const i64x2 0 0))
-            (local.set $s02 (v128.const i64x2 0 0))
-            (local.set $s03 (v128.const i64x2 0 0))
-            (local.set $s10 (v128.const i64x2 0 0))
-            (local.set $s11 (v128.const i64x2 0 0))
-            (local.set $s12 (v128.const i64x2 0 0))
-            (local.set $s13 (v128.const i64x2 0 0))
-            (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
-            (local.set $a1 (i32.add (local.get $a0) (local.get $aRow)))
-            (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
-            (local.set $p (i32.const 0))
-            (block $innerDone
-              (loop $innerLoop
-                (br_if $innerDone (i32.ge_u (local.get $p) (local.get $inner)))
-                (local.set $x0 (f64x2.splat (f64.promote_f32 (f32.load (local.get $a0)))))
-                (local.set $x1 (f64x2.splat (f64.promote_f32 (f32.load (local.get $a1)))))
-                (local.set $lo (v128.load (local.get $bp)))
-                (local.set $hi (v128.load offset=16 (local.get $bp)))
-                (local.set $y0 (f64x2.promote_low_f32x4 (local.get $lo)))
-                (local.set $y1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $lo) (local.get $lo))))
-                (local.set $y2 (f64x2.promote_low_f32x4 (local.get $hi)))
-                (local.set $y3 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $hi) (local.get $hi))))
-                (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $x0) (local.get $y0))))
-                (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x0) (local.get $y1))))
-                (local.set $s02 (f64x2.add (local.get $s02) (f64x2.mul (local.get $x0) (local.get $y2))))
-                (local.set $s03 (f64x2.add (local.get $s03) (f64x2.mul (local.get $x0) (local.get $y3))))
-                (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $x1) (local.get $y0))))
-                (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x1) (local.get $y1))))
-                (local.set $s12 (f64x2.add (local.get $s12) (f64x2.mul (local.get $x1) (local.get $y2))))
-                (local.set $s13 (f64x2.add (local.get $s13) (f64x2.mul (local.get $x1) (local.get $y3))))
-                (local.set $a0 (i32.add (local.get $a0) (local.get $aInner)))
-                (local.set $a1 (i32.add (local.get $a1) (local.get $aInner)))
-                (local.set $bp (i32.add (local.get $bp) (local.get $bRow)))
-                (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                (br $innerLoop)))
-            (local.set $cp (i32.add (local.get $c)
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
-            (local.set $lo (v128.load (local.get $cp)))
-            (v128.store (local.get $cp) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.promote_low_f32x4 (local.get $lo)) (local.get $s00)))
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $lo) (local.get $lo))) (local.get $s01)))))
-            (local.set $lo (v128.load offset=16 (local.get $cp)))
-            (v128.store offset=16 (local.get $cp) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.promote_low_f32x4 (local.get $lo)) (local.get $s02)))
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $lo) (local.get $lo))) (local.get $s03)))))
-            (local.set $cp (i32.add (local.get $cp) (local.get $cRow)))
-            (local.set $lo (v128.load (local.get $cp)))
-            (v128.store (local.get $cp) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.promote_low_f32x4 (local.get $lo)) (local.get $s10)))
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $lo) (local.get $lo))) (local.get $s11)))))
-            (local.set $lo (v128.load offset=16 (local.get $cp)))
-            (v128.store offset=16 (local.get $cp) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.promote_low_f32x4 (local.get $lo)) (local.get $s12)))
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $lo) (local.get $lo))) (local.get $s13)))))
-            (local.set $j (i32.add (local.get $j) (i32.const 8)))
-            (br $colLoop)))
-        (local.set $i (i32.add (local.get $i) (i32.const 2)))
-        (br $rowLoop)))
-    ;; Leftovers, one element at a time: the last cols % 8 columns of the blocked rows, then
-    ;; every column of the last odd row.
-    (local.set $i (i32.const 0))
-    (block $tailRowsDone
-      (loop $tailRowLoop
-        (br_if $tailRowsDone (i32.ge_u (local.get $i) (local.get $rows)))
-        (local.set $j (select (local.get $cols8) (i32.const 0) (i32.lt_u (local.get $i) (local.get $rows2))))
-        (block $tailColsDone
-          (loop $tailColLoop
-            (br_if $tailColsDone (i32.ge_u (local.get $j) (local.get $cols)))
-            (local.set $s (f64.const 0))
-            (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
-            (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
-            (local.set $p (i32.const 0))
-            (block $tailInnerDone
-              (loop $tailInnerLoop
-                (br_if $tailInnerDone (i32.ge_u (local.get $p) (local.get $inner)))
-                (local.set $s (f64.add (local.get $s)
-                  (f64.mul (f64.promote_f32 (f32.load (local.get $a0))) (f64.promote_f32 (f32.load (local.get $bp))))))
-                (local.set $a0 (i32.add (local.get $a0) (local.get $aInner)))
-                (local.set $bp (i32.add (local.get $bp) (local.get $bRow)))
-                (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                (br $tailInnerLoop)))
-            (local.set $cp (i32.add (local.get $c)
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
-            (f32.store (local.get $cp) (f32.demote_f64 (f64.add (f64.promote_f32 (f32.load (local.get $cp))) (local.get $s))))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $tailColLoop)))
+        ${tileLoop(r, v, 'wide', '$cols')}
+        ${v > 1 ? tileLoop(r, 1, 'narrow', '$cols') : ''}
+        (local.set $rowsBlocked (i32.add (local.get $i) (i32.const ${r})))
+        (local.set $jTail (local.get $j))
+        (block $tailRowsDone
+          (loop $tailRows
+            (br_if $tailRowsDone (i32.ge_u (local.get $i) (local.get $rowsBlocked)))
+            (local.set $j (local.get $jTail))
+            ${SCALAR_COLUMNS}
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tailRows)))
+        (local.set $rowsBlocked (i32.sub (local.get $rows) (i32.rem_u (local.get $rows) (i32.const ${r}))))
+        (br $blockRows)))
+    ;; The last rows % ${r} rows, one at a time.
+    (block $lastRowsDone
+      (loop $lastRows
+        (br_if $lastRowsDone (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        ${tileLoop(1, 1, 'single', '$cols')}
+        ${SCALAR_COLUMNS.replaceAll('$scalar', '$lastScalar')}
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $tailRowLoop)))))
+        (br $lastRows)))))
 `;
+}

@@ -13,9 +13,19 @@ export interface SoftmaxKernels {
   correctSampledLogits(logits: Float32Array, m: number, n: number, candidateIds: Int32Array, logQ: Float32Array, targetIds: Int32Array, targetColumns: Int32Array): void;
 }
 
+/** One implementation of the activations (contract as in elu.ts). */
+export interface ActivationKernels {
+  eluForward(x: Float32Array): Float32Array;
+}
+
 /** A named set of the trainer's hot kernels. */
-export interface KernelSet extends MatmulKernels, SoftmaxKernels {
+export interface KernelSet extends MatmulKernels, SoftmaxKernels, ActivationKernels {
   readonly name: KernelsName;
+  /**
+   * A zeroed [floats] array for a step's largest operand, where these kernels use it without
+   * copying (the WebAssembly memory); each call reuses the same storage, ending the last view's use.
+   */
+  workspace(floats: number): Float32Array;
 }
 
 /** The kernel sets: WebAssembly SIMD, or the JavaScript reference. */

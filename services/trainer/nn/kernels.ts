@@ -1,10 +1,13 @@
 import type { LossResult } from './bce.js';
+import { eluForward as jsEluForward } from './elu.js';
 import type { KernelSet, KernelsName } from './kernel-set.js';
 import { matmulAcc as jsMatmulAcc, matmulTransAAcc as jsMatmulTransAAcc, matmulTransBAcc as jsMatmulTransBAcc } from './matmul.js';
 import { correctSampledLogits as jsCorrectSampledLogits, softmaxCrossEntropy as jsSoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { wasmMatmulKernels } from './wasm-gemm.js';
-import { wasmSimdAvailable } from './wasm-module.js';
+import { wasmArena, wasmSimdAvailable } from './wasm-module.js';
 import { wasmSoftmaxKernels } from './wasm-softmax.js';
+
+let jsWorkspace = new Float32Array(0);
 
 /** The JavaScript kernels: the reference the WebAssembly ones are checked against. */
 export const JS_KERNELS: KernelSet = {
@@ -14,6 +17,13 @@ export const JS_KERNELS: KernelSet = {
   matmulTransAAcc: jsMatmulTransAAcc,
   softmaxCrossEntropy: jsSoftmaxCrossEntropy,
   correctSampledLogits: jsCorrectSampledLogits,
+  eluForward: jsEluForward,
+  workspace(floats) {
+    if (jsWorkspace.length < floats) jsWorkspace = new Float32Array(floats);
+    const out = jsWorkspace.subarray(0, floats);
+    out.fill(0);
+    return out;
+  },
 };
 
 /** DLRS_TRAINER_KERNELS: 'wasm' or 'js'; unset means wasm where the engine has WebAssembly SIMD. */
@@ -25,7 +35,7 @@ function configuredKernels(): KernelsName {
   return raw;
 }
 
-const WASM_KERNELS: KernelSet | null = wasmSimdAvailable() ? { name: 'wasm', ...(await wasmMatmulKernels()), ...(await wasmSoftmaxKernels()) } : null;
+const WASM_KERNELS: KernelSet | null = wasmSimdAvailable() ? { name: 'wasm', ...(await wasmMatmulKernels()), ...(await wasmSoftmaxKernels()), workspace: (floats) => wasmArena().workspace(floats) } : null;
 let active: KernelSet = configuredKernels() === 'wasm' && WASM_KERNELS !== null ? WASM_KERNELS : JS_KERNELS;
 
 /** The kernels in use (for the training log line). */
@@ -68,4 +78,14 @@ export function softmaxCrossEntropy(logits: Float32Array, m: number, n: number, 
 /** The sampled softmax's log-Q correction and accidental-hit mask (see softmax-cross-entropy.ts) on the active kernels. */
 export function correctSampledLogits(logits: Float32Array, m: number, n: number, candidateIds: Int32Array, logQ: Float32Array, targetIds: Int32Array, targetColumns: Int32Array): void {
   active.correctSampledLogits(logits, m, n, candidateIds, logQ, targetIds, targetColumns);
+}
+
+/** ELU in place (see elu.ts) on the active kernels. */
+export function eluForward(x: Float32Array): Float32Array {
+  return active.eluForward(x);
+}
+
+/** The active kernels' workspace (see KernelSet.workspace). */
+export function workspace(floats: number): Float32Array {
+  return active.workspace(floats);
 }

@@ -4,7 +4,9 @@
  * dimension (seven loads per twelve multiply-adds instead of two per one) and stores each
  * C element once; 3×4 measured faster than 2×4 and 4×4 on AMD EPYC cores. Leftover
  * rows and columns take one-row loops. All kernels accumulate into C (callers zero it);
- * every C element gets one sum over the inner dimension in index order.
+ * every C element gets one float32 sum over the inner dimension in index order (each product
+ * and add rounded by Math.fround, which V8 compiles to float32 instructions), then one float32
+ * add to C: float32 arithmetic, as the four-lane WebAssembly kernels do it.
  */
 
 /** C[m,n] += A[m,k] · B[k,n]. */
@@ -39,18 +41,18 @@ export function matmulAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: 
         const y1 = b[bp + 1];
         const y2 = b[bp + 2];
         const y3 = b[bp + 3];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s02 += x0 * y2;
-        s03 += x0 * y3;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s12 += x1 * y2;
-        s13 += x1 * y3;
-        s20 += x2 * y0;
-        s21 += x2 * y1;
-        s22 += x2 * y2;
-        s23 += x2 * y3;
+        s00 = Math.fround(s00 + Math.fround(x0 * y0));
+        s01 = Math.fround(s01 + Math.fround(x0 * y1));
+        s02 = Math.fround(s02 + Math.fround(x0 * y2));
+        s03 = Math.fround(s03 + Math.fround(x0 * y3));
+        s10 = Math.fround(s10 + Math.fround(x1 * y0));
+        s11 = Math.fround(s11 + Math.fround(x1 * y1));
+        s12 = Math.fround(s12 + Math.fround(x1 * y2));
+        s13 = Math.fround(s13 + Math.fround(x1 * y3));
+        s20 = Math.fround(s20 + Math.fround(x2 * y0));
+        s21 = Math.fround(s21 + Math.fround(x2 * y1));
+        s22 = Math.fround(s22 + Math.fround(x2 * y2));
+        s23 = Math.fround(s23 + Math.fround(x2 * y3));
       }
       c[c0 + j] += s00;
       c[c0 + j + 1] += s01;
@@ -71,9 +73,9 @@ export function matmulAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: 
       let s2 = 0;
       for (let p = 0, bp = j; p < k; p++, bp += n) {
         const y = b[bp];
-        s0 += a[a0 + p] * y;
-        s1 += a[a1 + p] * y;
-        s2 += a[a2 + p] * y;
+        s0 = Math.fround(s0 + Math.fround(a[a0 + p] * y));
+        s1 = Math.fround(s1 + Math.fround(a[a1 + p] * y));
+        s2 = Math.fround(s2 + Math.fround(a[a2 + p] * y));
       }
       c[c0 + j] += s0;
       c[c1 + j] += s1;
@@ -90,10 +92,10 @@ export function matmulAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: 
       let s3 = 0;
       for (let p = 0, bp = j; p < k; p++, bp += n) {
         const x = a[a0 + p];
-        s0 += x * b[bp];
-        s1 += x * b[bp + 1];
-        s2 += x * b[bp + 2];
-        s3 += x * b[bp + 3];
+        s0 = Math.fround(s0 + Math.fround(x * b[bp]));
+        s1 = Math.fround(s1 + Math.fround(x * b[bp + 1]));
+        s2 = Math.fround(s2 + Math.fround(x * b[bp + 2]));
+        s3 = Math.fround(s3 + Math.fround(x * b[bp + 3]));
       }
       c[c0 + j] += s0;
       c[c0 + j + 1] += s1;
@@ -102,7 +104,7 @@ export function matmulAcc(a: Float32Array, b: Float32Array, c: Float32Array, m: 
     }
     for (let j = n4; j < n; j++) {
       let s = 0;
-      for (let p = 0, bp = j; p < k; p++, bp += n) s += a[a0 + p] * b[bp];
+      for (let p = 0, bp = j; p < k; p++, bp += n) s = Math.fround(s + Math.fround(a[a0 + p] * b[bp]));
       c[c0 + j] += s;
     }
   }
@@ -144,18 +146,18 @@ export function matmulTransBAcc(a: Float32Array, b: Float32Array, c: Float32Arra
         const y1 = b[b1 + p];
         const y2 = b[b2 + p];
         const y3 = b[b3 + p];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s02 += x0 * y2;
-        s03 += x0 * y3;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s12 += x1 * y2;
-        s13 += x1 * y3;
-        s20 += x2 * y0;
-        s21 += x2 * y1;
-        s22 += x2 * y2;
-        s23 += x2 * y3;
+        s00 = Math.fround(s00 + Math.fround(x0 * y0));
+        s01 = Math.fround(s01 + Math.fround(x0 * y1));
+        s02 = Math.fround(s02 + Math.fround(x0 * y2));
+        s03 = Math.fround(s03 + Math.fround(x0 * y3));
+        s10 = Math.fround(s10 + Math.fround(x1 * y0));
+        s11 = Math.fround(s11 + Math.fround(x1 * y1));
+        s12 = Math.fround(s12 + Math.fround(x1 * y2));
+        s13 = Math.fround(s13 + Math.fround(x1 * y3));
+        s20 = Math.fround(s20 + Math.fround(x2 * y0));
+        s21 = Math.fround(s21 + Math.fround(x2 * y1));
+        s22 = Math.fround(s22 + Math.fround(x2 * y2));
+        s23 = Math.fround(s23 + Math.fround(x2 * y3));
       }
       c[c0 + j] += s00;
       c[c0 + j + 1] += s01;
@@ -177,9 +179,9 @@ export function matmulTransBAcc(a: Float32Array, b: Float32Array, c: Float32Arra
       let s2 = 0;
       for (let p = 0; p < k; p++) {
         const y = b[bj + p];
-        s0 += a[a0 + p] * y;
-        s1 += a[a1 + p] * y;
-        s2 += a[a2 + p] * y;
+        s0 = Math.fround(s0 + Math.fround(a[a0 + p] * y));
+        s1 = Math.fround(s1 + Math.fround(a[a1 + p] * y));
+        s2 = Math.fround(s2 + Math.fround(a[a2 + p] * y));
       }
       c[c0 + j] += s0;
       c[c1 + j] += s1;
@@ -200,10 +202,10 @@ export function matmulTransBAcc(a: Float32Array, b: Float32Array, c: Float32Arra
       let s3 = 0;
       for (let p = 0; p < k; p++) {
         const x = a[a0 + p];
-        s0 += x * b[b0 + p];
-        s1 += x * b[b1 + p];
-        s2 += x * b[b2 + p];
-        s3 += x * b[b3 + p];
+        s0 = Math.fround(s0 + Math.fround(x * b[b0 + p]));
+        s1 = Math.fround(s1 + Math.fround(x * b[b1 + p]));
+        s2 = Math.fround(s2 + Math.fround(x * b[b2 + p]));
+        s3 = Math.fround(s3 + Math.fround(x * b[b3 + p]));
       }
       c[c0 + j] += s0;
       c[c0 + j + 1] += s1;
@@ -213,7 +215,7 @@ export function matmulTransBAcc(a: Float32Array, b: Float32Array, c: Float32Arra
     for (let j = n4; j < n; j++) {
       const bj = j * k;
       let s = 0;
-      for (let p = 0; p < k; p++) s += a[a0 + p] * b[bj + p];
+      for (let p = 0; p < k; p++) s = Math.fround(s + Math.fround(a[a0 + p] * b[bj + p]));
       c[c0 + j] += s;
     }
   }
@@ -248,18 +250,18 @@ export function matmulTransAAcc(a: Float32Array, g: Float32Array, c: Float32Arra
         const y1 = g[gi + 1];
         const y2 = g[gi + 2];
         const y3 = g[gi + 3];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s02 += x0 * y2;
-        s03 += x0 * y3;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s12 += x1 * y2;
-        s13 += x1 * y3;
-        s20 += x2 * y0;
-        s21 += x2 * y1;
-        s22 += x2 * y2;
-        s23 += x2 * y3;
+        s00 = Math.fround(s00 + Math.fround(x0 * y0));
+        s01 = Math.fround(s01 + Math.fround(x0 * y1));
+        s02 = Math.fround(s02 + Math.fround(x0 * y2));
+        s03 = Math.fround(s03 + Math.fround(x0 * y3));
+        s10 = Math.fround(s10 + Math.fround(x1 * y0));
+        s11 = Math.fround(s11 + Math.fround(x1 * y1));
+        s12 = Math.fround(s12 + Math.fround(x1 * y2));
+        s13 = Math.fround(s13 + Math.fround(x1 * y3));
+        s20 = Math.fround(s20 + Math.fround(x2 * y0));
+        s21 = Math.fround(s21 + Math.fround(x2 * y1));
+        s22 = Math.fround(s22 + Math.fround(x2 * y2));
+        s23 = Math.fround(s23 + Math.fround(x2 * y3));
       }
       c[c0 + j] += s00;
       c[c0 + j + 1] += s01;
@@ -280,9 +282,9 @@ export function matmulTransAAcc(a: Float32Array, g: Float32Array, c: Float32Arra
       let s2 = 0;
       for (let i = 0, ai = p, gi = j; i < m; i++, ai += k, gi += n) {
         const y = g[gi];
-        s0 += a[ai] * y;
-        s1 += a[ai + 1] * y;
-        s2 += a[ai + 2] * y;
+        s0 = Math.fround(s0 + Math.fround(a[ai] * y));
+        s1 = Math.fround(s1 + Math.fround(a[ai + 1] * y));
+        s2 = Math.fround(s2 + Math.fround(a[ai + 2] * y));
       }
       c[c0 + j] += s0;
       c[c1 + j] += s1;
@@ -298,10 +300,10 @@ export function matmulTransAAcc(a: Float32Array, g: Float32Array, c: Float32Arra
       let s3 = 0;
       for (let i = 0, ai = p, gi = j; i < m; i++, ai += k, gi += n) {
         const x = a[ai];
-        s0 += x * g[gi];
-        s1 += x * g[gi + 1];
-        s2 += x * g[gi + 2];
-        s3 += x * g[gi + 3];
+        s0 = Math.fround(s0 + Math.fround(x * g[gi]));
+        s1 = Math.fround(s1 + Math.fround(x * g[gi + 1]));
+        s2 = Math.fround(s2 + Math.fround(x * g[gi + 2]));
+        s3 = Math.fround(s3 + Math.fround(x * g[gi + 3]));
       }
       c[c0 + j] += s0;
       c[c0 + j + 1] += s1;
@@ -310,7 +312,7 @@ export function matmulTransAAcc(a: Float32Array, g: Float32Array, c: Float32Arra
     }
     for (let j = n4; j < n; j++) {
       let s = 0;
-      for (let i = 0, ai = p, gi = j; i < m; i++, ai += k, gi += n) s += a[ai] * g[gi];
+      for (let i = 0, ai = p, gi = j; i < m; i++, ai += k, gi += n) s = Math.fround(s + Math.fround(a[ai] * g[gi]));
       c[c0 + j] += s;
     }
   }

@@ -77,7 +77,8 @@ export function allocateBuffers(layout: ParamLayout, shared: boolean): ParamBuff
   return {
     values: new Float32Array(make(layout.totalSize * 4)),
     grads: new Float32Array(make(layout.totalSize * 4)),
-    touched: new Uint8Array(make(Math.max(1, layout.sparseRows))),
+    // Whole 32-bit words, so that Adam can skip four untouched rows with one read.
+    touched: new Uint8Array(make(Math.max(4, Math.ceil(layout.sparseRows / 4) * 4)), 0, layout.sparseRows),
   };
 }
 

@@ -1,3 +1,4 @@
+import { expf } from './expf.js';
 import type { LossResult } from './bce.js';
 
 /**
@@ -21,9 +22,18 @@ export function softmaxCrossEntropy(
     const target = logits[o + t];
     let max = -Infinity;
     for (let j = 0; j < n; j++) if (logits[o + j] > max) max = logits[o + j];
-    let sum = 0;
-    for (let j = 0; j < n; j++) {
-      const e = Math.exp(logits[o + j] - max);
+    // Float32 exps, summed in float64 per lane of four columns and then the leftover columns:
+    // the order the four-lane WebAssembly kernel adds in.
+    const n4 = n - (n % 4);
+    const lanes = [0, 0, 0, 0];
+    for (let j = 0; j < n4; j++) {
+      const e = expf(Math.fround(logits[o + j] - max));
+      grad[o + j] = e;
+      lanes[j % 4] += e;
+    }
+    let sum = lanes[0] + lanes[1] + (lanes[2] + lanes[3]);
+    for (let j = n4; j < n; j++) {
+      const e = expf(Math.fround(logits[o + j] - max));
       grad[o + j] = e;
       sum += e;
     }

@@ -1,48 +1,85 @@
-import { GEMM_WAT } from './gemm-wat.js';
+import { gemmWat } from './gemm-wat.js';
 import type { MatmulKernels } from './kernel-set.js';
-import { instantiateWat } from './wasm-module.js';
+import { instantiateWat, wasmArena } from './wasm-module.js';
 
-type GemmFn = (a: number, b: number, c: number, rows: number, inner: number, cols: number, aRow: number, aInner: number) => void;
+type TransposeFn = (src: number, dst: number, rows: number, cols: number) => void;
+type GemmFn = (a: number, b: number, c: number, rows: number, inner: number, cols: number, aRow: number, aInner: number, cRow: number) => void;
 
 /**
- * The GEMM kernels on WebAssembly SIMD. Operands are copied into the instance's memory per call
- * (O(m·k + k·n + m·n) against the O(m·k·n) product); A·Bᵀ transposes B on the way in so all three
- * products run the one column-vectorised kernel.
+ * Bytes of Bᵀ per band of A·Bᵀ: Bᵀ is transposed one band of columns at a time, which stays in
+ * the core's cache while every row block of A passes over it; Bᵀ whole ([k, n], rows n·4 bytes
+ * apart) did not. 32 KiB: 128 columns at k = 64, 256 at the default k = 32, the best of 64–256
+ * columns measured at either (docs/experiments.md).
+ */
+const TRANSPOSED_BAND_BYTES = 32 * 1024;
+
+/** Columns of C per band of A·Bᵀ at `inner`: whole register blocks of 8. */
+function bandColumns(inner: number): number {
+  return Math.max(8, Math.floor(TRANSPOSED_BAND_BYTES / 4 / inner / 8) * 8);
+}
+
+/**
+ * The GEMM kernels on WebAssembly SIMD. Operands in the kernel memory's workspace are used in
+ * place; the others are copied in per call (O(m·k + k·n + m·n) against the O(m·k·n) product).
+ * A·Bᵀ transposes B band by band in that memory so all three products run the one
+ * column-vectorised kernel.
  */
 export async function wasmMatmulKernels(): Promise<MatmulKernels> {
-  const wasm = await instantiateWat('gemm.wat', GEMM_WAT);
-  const gemm = wasm.exports.gemm as GemmFn;
-  let heap = new Float32Array(0);
+  const exports = await instantiateWat('gemm.wat', gemmWat());
+  const gemm = exports.gemm as GemmFn;
+  const transpose = exports.transpose as TransposeFn;
+  const arena = wasmArena();
 
-  /** Room for `floats` float32 values from offset 0, growing the memory when needed. */
-  const reserve = (floats: number): Float32Array => {
-    const buffer = wasm.reserve(floats * 4);
-    if (heap.buffer !== buffer) heap = new Float32Array(buffer);
-    return heap;
-  };
-  /** Runs the kernel with A at 0, B after it and C after B; `loadB` fills B. */
-  const run = (a: Float32Array, aLen: number, bLen: number, c: Float32Array, cLen: number, loadB: (h: Float32Array, at: number) => void, dims: [number, number, number, number, number]): void => {
-    const h = reserve(aLen + bLen + cLen);
-    h.set(a.subarray(0, aLen), 0);
-    loadB(h, aLen);
-    const cAt = aLen + bLen;
-    h.set(c.subarray(0, cLen), cAt);
-    gemm(0, aLen * 4, cAt * 4, ...dims);
-    c.set(h.subarray(cAt, cAt + cLen));
+  /**
+   * C[rows, cols] += A · B (or A · Bᵀ with `transposeB`, B then [cols, inner]), each operand used
+   * in place when resident, else copied above the workspace; C is copied back when it was
+   * copied in.
+   */
+  const run = (a: Float32Array, aLen: number, b: Float32Array, bLen: number, c: Float32Array, cLen: number, transposeB: boolean, rows: number, inner: number, cols: number, aRow: number, aInner: number): void => {
+    let aAt = arena.addressOf(a);
+    let bAt = arena.addressOf(b);
+    let cAt = arena.addressOf(c);
+    const cCopied = cAt < 0;
+    const bandWidth = bandColumns(inner);
+    const band = transposeB ? inner * Math.min(cols, bandWidth) : 0;
+    const copies = (aAt < 0 ? aLen : 0) + (bAt < 0 ? bLen : 0) + band + (cAt < 0 ? cLen : 0);
+    let bandAt = -1;
+    let h: Float32Array = new Float32Array(0);
+    if (copies > 0) {
+      const { at, buffer } = arena.scratch(copies * 4);
+      h = new Float32Array(buffer);
+      let next = at / 4;
+      const place = (x: Float32Array, len: number): number => {
+        h.set(x.subarray(0, len), next);
+        next += len;
+        return (next - len) * 4;
+      };
+      if (aAt < 0) aAt = place(a, aLen);
+      if (bAt < 0) bAt = place(b, bLen);
+      if (cAt < 0) cAt = place(c, cLen);
+      bandAt = next * 4;
+    }
+    if (!transposeB) gemm(aAt, bAt, cAt, rows, inner, cols, aRow, aInner, cols * 4);
+    else {
+      for (let j = 0; j < cols; j += bandWidth) {
+        const width = Math.min(bandWidth, cols - j);
+        // B's rows [j, j + width) into Bᵀ [inner, width].
+        transpose(bAt + j * inner * 4, bandAt, width, inner);
+        gemm(aAt, bandAt, cAt + j * 4, rows, inner, width, aRow, aInner, cols * 4);
+      }
+    }
+    if (cCopied) c.set(h.subarray(cAt / 4, cAt / 4 + cLen));
   };
 
   return {
     matmulAcc(a, b, c, m, k, n) {
-      run(a, m * k, k * n, c, m * n, (h, at) => h.set(b.subarray(0, k * n), at), [m, k, n, k * 4, 4]);
+      run(a, m * k, b, k * n, c, m * n, false, m, k, n, k * 4, 4);
     },
     matmulTransBAcc(a, b, c, m, k, n) {
-      const transpose = (h: Float32Array, at: number): void => {
-        for (let j = 0; j < n; j++) for (let p = 0, src = j * k; p < k; p++) h[at + p * n + j] = b[src + p];
-      };
-      run(a, m * k, k * n, c, m * n, transpose, [m, k, n, k * 4, 4]);
+      run(a, m * k, b, k * n, c, m * n, true, m, k, n, k * 4, 4);
     },
     matmulTransAAcc(a, g, c, m, k, n) {
-      run(a, m * k, m * n, c, k * n, (h, at) => h.set(g.subarray(0, m * n), at), [k, m, n, 4, k * 4]);
+      run(a, m * k, g, m * n, c, k * n, false, k, m, n, 4, k * 4);
     },
   };
 }

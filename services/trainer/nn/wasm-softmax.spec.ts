@@ -42,4 +42,36 @@ describe('WebAssembly SIMD softmax kernels', function () {
       assert.deepEqual(got.grad, ref.grad, `gradient ${m}×${n}`);
     }
   });
+
+  it('work in place on logits in the workspace, with the same bits', () => {
+    const js = kernelsNamed('js');
+    const wasm = kernelsNamed('wasm');
+    const rng = new SeededRandom(4);
+    const [m, n] = [5, 37];
+    const logits = Float32Array.from({ length: m * n }, () => (rng.next() - 0.5) * 12);
+    const logQ = Float32Array.from({ length: n }, () => -rng.next() * 8);
+    const candidates = Int32Array.from({ length: n }, (_, j) => j % 20);
+    const targetCols = Int32Array.from({ length: m }, (_, r) => r * 3);
+    const targetIds = Int32Array.from(targetCols, (c) => candidates[c]);
+    const a = logits.slice();
+    js.correctSampledLogits(a, m, n, candidates, logQ, targetIds, targetCols);
+    const ref = js.softmaxCrossEntropy(a, m, n, targetCols, 0.5, a);
+    const b = wasm.workspace(m * n);
+    b.set(logits);
+    wasm.correctSampledLogits(b, m, n, candidates, logQ, targetIds, targetCols);
+    const got = wasm.softmaxCrossEntropy(b, m, n, targetCols, 0.5, b);
+    assert.equal(got.loss, ref.loss);
+    assert.equal(got.grad, b, 'the gradient replaces the logits');
+    assert.deepEqual(b, a);
+  });
+
+  it('give the JavaScript ELU’s bits, odd lengths and both signs included', () => {
+    const js = kernelsNamed('js');
+    const wasm = kernelsNamed('wasm');
+    const rng = new SeededRandom(5);
+    for (const len of [1, 3, 4, 7, 64, 1001]) {
+      const x = Float32Array.from({ length: len }, (_, i) => (rng.next() - 0.6) * [1e-9, 0.01, 1, 30][i % 4]);
+      assert.deepEqual(wasm.eluForward(x.slice()), js.eluForward(x.slice()), `length ${len}`);
+    }
+  });
 });

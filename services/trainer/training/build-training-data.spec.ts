@@ -26,14 +26,14 @@ describe('buildTrainingData (history → later item examples)', () => {
   const MINUTE_MS = 60_000;
   const timestamps = Float64Array.from({ length: EVENTS }, (_, j) => j * MINUTE_MS + (j >= GAP_AT ? 2 * SESSION_GAP_MS : 0));
 
-  async function build(horizon: number, sessionCut = 0): Promise<{ lengths: { length: number; last: number }[]; itemIndex: Int32Array }> {
+  async function build(horizon: number, sessionCut = 0, targetWindow = 1): Promise<{ lengths: { length: number; last: number }[]; itemIndex: Int32Array }> {
     const dataset = await loadDataset('synthetic:tiny');
     const rows = Int32Array.from({ length: EVENTS }, (_, j) => j);
     // A bag as long as the whole history, so its length counts the history's events.
     const spec = buildFeatureSpec(dataset.items, rows, { bagLength: EVENTS });
     const encoded = encodeCatalog(spec, dataset.items);
     const fit: UserEvents = { offsets: Int32Array.from([0, EVENTS]), items: rows, timestamps };
-    const data = buildTrainingData(spec, encoded, fit, 8, horizon, sessionCut);
+    const data = buildTrainingData(spec, encoded, fit, 8, horizon, sessionCut, targetWindow);
     assert.equal(data.exampleCount, EVENTS - 1, 'one example per event after the first');
     const examples = Int32Array.from({ length: data.exampleCount }, (_, e) => e);
     return { lengths: histories(data.userFeed(examples), data.exampleCount, EVENTS), itemIndex: encoded.itemIndex };
@@ -61,6 +61,18 @@ describe('buildTrainingData (history → later item examples)', () => {
     assert.ok(skipped > EVENTS / 4, `most long histories skip events before the target (${skipped} did)`);
   });
 
+  it('with target window k draws the target among the k items after the history', async () => {
+    const { lengths, itemIndex } = await build(0, 0, 4);
+    const gaps = new Set<number>();
+    lengths.forEach(({ length, last }, e) => {
+      const target = e + 1;
+      assert.ok(length >= 1 && length <= target && target - length < 4, `example ${e}: history length ${length}, target ${target}`);
+      assert.equal(last, itemIndex[length - 1], 'the history ends at the cut, in time order');
+      gaps.add(target - length);
+    });
+    assert.deepEqual([...gaps].sort(), [0, 1, 2, 3], 'every distance within the window occurs');
+  });
+
   it('gives the same profiles with all of them encoded once as replayed batch by batch', async () => {
     const dataset = await loadDataset('synthetic:tiny');
     const spec = buildFeatureSpec(dataset.items, dataset.interactions.item, { bagLength: 5 });
@@ -69,7 +81,7 @@ describe('buildTrainingData (history → later item examples)', () => {
     const rows = Int32Array.from({ length: 3 * EVENTS }, (_, j) => (j * 7) % encoded.count);
     const fit: UserEvents = { offsets: Int32Array.from([0, EVENTS, 2 * EVENTS, users * EVENTS]), items: rows, timestamps: Float64Array.from(rows, (_, j) => j * 1000) };
     const cached = buildTrainingData(spec, encoded, fit, 8, 0.25);
-    const replayed = buildTrainingData(spec, encoded, fit, 8, 0.25, 0, 0);
+    const replayed = buildTrainingData(spec, encoded, fit, 8, 0.25, 0, 1, 0);
     // Out of order and with users interleaved, as a shuffled batch comes.
     const batch = Int32Array.from([50, 3, 100, 7, 49, 0, 77, 3]);
     assert.deepEqual(cached.userFeed(batch), replayed.userFeed(batch));

@@ -8,7 +8,7 @@ import type { UserEvents } from './user-events.js';
 
 /**
  * The training data over the fit events: the examples `cutExamples` makes (with `horizon` and
- * `sessionCut`), their profiles (`exampleProfiles`, cached when they fit `profileCacheBytes`),
+ * `sessionCut`, `targetWindow`), their profiles (`exampleProfiles`, cached when they fit `profileCacheBytes`),
  * the catalog's ItemNet inputs, item counts and categories, and which items each user has seen.
  */
 export function buildTrainingData(
@@ -18,11 +18,12 @@ export function buildTrainingData(
   dim: number,
   horizon = 0,
   sessionCut = 0,
+  targetWindow = 1,
   profileCacheBytes = MAX_PROFILE_CACHE_BYTES,
 ): TrainingData {
   const shape = modelShape(spec, dim);
   const catalogSize = encoded.count;
-  const examples = cutExamples(fit, horizon, sessionCut);
+  const examples = cutExamples(fit, horizon, sessionCut, targetWindow);
   const exampleTarget = Int32Array.from(examples.target, (j) => fit.items[j]);
   const itemCounts = new Float64Array(catalogSize);
   for (const row of fit.items) itemCounts[row]++;

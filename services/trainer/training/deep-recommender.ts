@@ -30,6 +30,10 @@ export interface EventsRecipe {
   readonly bagLength: number;
   readonly horizon: number;
   readonly sessionCut: number;
+  readonly targetWindow: number;
+  readonly excludedFeatures: string;
+  readonly titleWords: number;
+  readonly continuousBins: number;
   readonly scope: FitScope;
   /** Catalog rows of the cold-items split whose user tags the fit must not see (ColdItemsSplit.untagged). */
   readonly untagged?: Int32Array;
@@ -67,17 +71,20 @@ export const THESIS_VARIANT: DeepVariant = {
   name: 'Deep, thesis objective',
   forms: [{ label: 'Deep, thesis objective (BCE + cosine)', mode: 'two-stage', candidates: 100 }],
 };
-/** The training option the thesis variant sets over the trainer's defaults. */
-export const THESIS_OBJECTIVE: Partial<TrainConfig> = { objective: 'thesis' };
+/** The training options the thesis variant sets over the trainer's defaults: its objective, on next-item targets as reproduced (E4, docs/experiments.md). */
+export const THESIS_OBJECTIVE: Partial<TrainConfig> = { objective: 'thesis', targetWindow: 1 };
 
 /**
  * The cold-start items model's settings over the trainer's defaults, chosen on the cold split's
- * validation part (docs/experiments.md C3–C10): ItemNet trained from features alone (every item
+ * validation part (docs/experiments.md C3–C24): ItemNet trained from features alone (every item
  * id out of vocabulary, so new items are scored by the same path that was trained), a fixed 12
- * epochs on all train events. The main protocol's model keeps the ids (itemIdDropout 0).
+ * epochs on all train events, with the target window and log-Q weight it was chosen with (the
+ * main model's moved later, E67–E69), and a bag of the last 50 items without recency decay: a
+ * new item's events lie anywhere in a user's history, so the long-run taste matters, not the
+ * session (C22, C23). The main protocol's model keeps the ids (itemIdDropout 0).
  */
 export const COLD_ITEMS_DEEP: { readonly options: Partial<TrainConfig>; readonly params: Params } = {
-  options: { itemIdDropout: 1, epochs: 12 },
+  options: { itemIdDropout: 1, epochs: 12, targetWindow: 1, logQWeight: 1.25, bagHalfLife: 0, bagLength: 50 },
   params: { refit: 1 },
 };
 
@@ -198,6 +205,10 @@ async function fitEvents(
     bagLength: config.bagLength,
     horizon: config.horizon,
     sessionCut: config.sessionCut,
+    targetWindow: config.targetWindow,
+    excludedFeatures: config.excludedFeatures,
+    titleWords: config.titleWords,
+    continuousBins: config.continuousBins,
     scope,
     ...(untagged === undefined ? {} : { untagged }),
   };

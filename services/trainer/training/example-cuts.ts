@@ -24,7 +24,11 @@ export interface ExampleCuts {
 
 /**
  * Examples "history → item of event j" over the fit events, every j after MIN_HISTORY events
- * of its user. With `horizon` 0 the history is every event before j (next-item prediction).
+ * of its user. With `horizon` 0 and `targetWindow` 1 the history is every event before j
+ * (next-item prediction). With `targetWindow` k > 1 the history ends at a cut drawn uniformly
+ * among the k positions with j − k < c ≤ j, so the target is one of the k items after the
+ * history, as the protocol's held-out items are several items after the profile (one of
+ * `horizon` and `targetWindow` at a time).
  * With `horizon` h > 0 it is the events before a cut c drawn uniformly from the positions with
  * c ≤ j < c · (1 + h), so the target lies up to h × the history's length ahead: h = 0.25
  * mirrors the protocol, whose held-out last 20 % lies up to 25 % of the remaining history ahead
@@ -34,7 +38,7 @@ export interface ExampleCuts {
  * the user came back → an item of the visit", the situation of a held-out user who returns
  * after a gap.
  */
-export function cutExamples(fit: UserEvents, horizon: number, sessionCut: number): ExampleCuts {
+export function cutExamples(fit: UserEvents, horizon: number, sessionCut: number, targetWindow = 1): ExampleCuts {
   const user: number[] = [];
   const target: number[] = [];
   const cut: number[] = [];
@@ -51,10 +55,10 @@ export function cutExamples(fit: UserEvents, horizon: number, sessionCut: number
         cut.push(session);
         continue;
       }
-      // Smallest history length c with j - start < c · (1 + horizon), at least MIN_HISTORY.
-      const shortest = Math.max(MIN_HISTORY, Math.floor((j - start) / (1 + horizon)) + 1);
+      // Smallest history length c with j - start < c · (1 + horizon), or with j - start < c + targetWindow; at least MIN_HISTORY.
       const longest = j - start;
-      cut.push(start + (horizon > 0 && shortest < longest ? shortest + cuts.int(longest - shortest + 1) : longest));
+      const shortest = Math.max(MIN_HISTORY, horizon > 0 ? Math.floor(longest / (1 + horizon)) + 1 : longest - targetWindow + 1);
+      cut.push(start + (shortest < longest ? shortest + cuts.int(longest - shortest + 1) : longest));
     }
   }
   return { user, target, cut };

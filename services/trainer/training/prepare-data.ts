@@ -1,6 +1,6 @@
 import { buildFeatureSpec, encodeCatalog } from '../../../shared/features/index.js';
-import type { EncodedItems, FeatureSpec } from '../../../shared/features/index.js';
-import { loadDataset } from '../datasets/index.js';
+import type { EncodedItems, FeatureSpec, ItemCatalog } from '../../../shared/features/index.js';
+import { TITLE_WORDS_FEATURE, loadDataset, withContinuousBins, withTitleWords } from '../datasets/index.js';
 import type { Dataset } from '../datasets/index.js';
 import { catalogKnownTo } from '../eval/known-tags.js';
 import { dedupeEarliest, itemIdOrder, splitInteractions } from '../eval/split.js';
@@ -8,6 +8,7 @@ import type { Events, HeldOut, SplitMode } from '../eval/split.js';
 import { extendFeatureSpec } from '../retrain/extend-feature-spec.js';
 import { buildTrainingData } from './build-training-data.js';
 import type { TrainingData } from './training-data.js';
+import { featureList } from './train-config.js';
 import { byUser } from './user-events.js';
 import type { UserEvents } from './user-events.js';
 
@@ -25,6 +26,14 @@ export interface DataRecipe {
   readonly horizon?: number;
   /** Share of examples whose history is cut at the start of the target's session (see `buildTrainingData`); default 0. */
   readonly sessionCut?: number;
+  /** Training targets drawn among the next k items after the history (see `buildTrainingData`); default 1 (the next item). */
+  readonly targetWindow?: number;
+  /** Catalog features left out of the spec, comma-separated (see TrainConfig.excludedFeatures); default none. */
+  readonly excludedFeatures?: string;
+  /** Title words as a feature, this many at most (see TrainConfig.titleWords); default 0 (none). */
+  readonly titleWords?: number;
+  /** Quantile bins of every continuous feature as a categorical one (see TrainConfig.continuousBins); default 0 (none). */
+  readonly continuousBins?: number;
   /**
    * true: hold out the protocol's test part (the last 20 % of each user's history) so the
    * bundle can be evaluated honestly; false: train on all interactions.
@@ -91,27 +100,48 @@ export interface FitScope {
  * or, with `scope.validation` false (a refit with a known epoch count), all of them are
  * fitted. Time ties break by item id, as in the evaluation.
  */
-export function prepareFromEvents(dataset: Dataset, trainEvents: Events, recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut' | 'baseSpec'>, scope: FitScope = {}): PreparedData {
+export function prepareFromEvents(
+  dataset: Dataset,
+  trainEvents: Events,
+  recipe: Pick<DataRecipe, 'dim' | 'bagLength' | 'horizon' | 'sessionCut' | 'targetWindow' | 'excludedFeatures' | 'titleWords' | 'continuousBins' | 'baseSpec'>,
+  scope: FitScope = {},
+): PreparedData {
   const validation = scope.validation ?? true;
   const split = scope.split ?? 'user';
   const inner = validation ? splitInteractions(trainEvents, split, itemIdOrder(dataset.items.ids)) : { train: trainEvents, test: EMPTY_HELD_OUT };
   const users = dataset.interactions.userIds.length;
   const fit = byUser(inner.train, users);
-  const items = validation || scope.trainPart === true ? catalogKnownTo(dataset, inner.train, split) : dataset.items;
-  const built = buildFeatureSpec(items, inner.train.item, recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength });
+  const known = validation || scope.trainPart === true ? catalogKnownTo(dataset, inner.train, split) : dataset.items;
+  const words = recipe.titleWords ?? 0;
+  const bins = recipe.continuousBins ?? 0;
+  const withWords = words > 0 ? withTitleWords(known) : known;
+  const items = bins > 0 ? withContinuousBins(withWords, bins) : withWords;
+  const built = buildFeatureSpec(items, inner.train.item, {
+    ...(recipe.bagLength === undefined ? {} : { bagLength: recipe.bagLength }),
+    // A word of one title cannot carry anything from one item to another.
+    ...(words > 0 ? { perFeature: { [TITLE_WORDS_FEATURE]: { minCount: 2, maxVocabulary: words } } } : {}),
+    ...(recipe.excludedFeatures === undefined || recipe.excludedFeatures === '' ? {} : { features: keptFeatures(items, featureList(recipe.excludedFeatures)) }),
+  });
   const spec = recipe.baseSpec === undefined ? built : extendFeatureSpec(recipe.baseSpec, built);
   const encoded = encodeCatalog(spec, items);
   return {
     dataset,
     spec,
     encoded,
-    training: buildTrainingData(spec, encoded, fit, recipe.dim, recipe.horizon ?? 0, recipe.sessionCut ?? 0),
+    training: buildTrainingData(spec, encoded, fit, recipe.dim, recipe.horizon ?? 0, recipe.sessionCut ?? 0, recipe.targetWindow ?? 1),
     fitEvents: inner.train,
     fit,
     validation: inner.test,
     train: byUser(trainEvents, users),
     test: EMPTY_HELD_OUT,
   };
+}
+
+/** The catalog's feature names without `excluded`; a name the catalog lacks is a typo, so it throws. */
+function keptFeatures(catalog: ItemCatalog, excluded: readonly string[]): string[] {
+  const names = [...catalog.features.keys()];
+  for (const name of excluded) if (!names.includes(name)) throw new Error(`excludedFeatures: the catalog has no feature '${name}' (it has: ${names.join(', ')})`);
+  return names.filter((name) => !excluded.includes(name));
 }
 
 const EMPTY_HELD_OUT: HeldOut = { users: new Int32Array(0), offsets: new Int32Array(1), items: new Int32Array(0) };

@@ -2,14 +2,16 @@ import type { TensorMap } from '../../../shared/features/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
 import { gatherFeed } from '../model/index.js';
 import type { Model } from '../model/index.js';
-import { bceWithLogits, correctSampledLogits, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy } from '../nn/index.js';
+import { bceWithLogits, correctSampledLogits, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, workspace } from '../nn/index.js';
 import type { LossResult } from '../nn/index.js';
 import { topK } from '../eval/top-k.js';
+import { DistinctItems } from './distinct-items.js';
 import { dropItemIds } from './item-id-dropout.js';
 import { AliasTable } from './negative-sampler.js';
 import { towerMacs } from './operation-count.js';
 import { rankPairs } from './rank-pairs.js';
-import type { TrainConfig } from './train-config.js';
+import type { TowerRows } from './rank-pairs.js';
+import type { CandidatePool, TrainConfig } from './train-config.js';
 import type { StepLoss, TrainingObjective } from './training-objective.js';
 import type { TrainingData } from './training-data.js';
 
@@ -20,10 +22,12 @@ import type { TrainingData } from './training-data.js';
  */
 export class SoftmaxObjective implements TrainingObjective {
   private readonly candidateSampler: AliasTable;
+  /** Items the extra candidates are drawn from: the uniform draw's log-Q denominator. */
+  private readonly poolSize: number;
   private readonly counts: Float64Array;
   private readonly totalCount: number;
+  private readonly distinctItems: DistinctItems;
   lastMacs = 0;
-  private logits = new Float32Array(0);
 
   constructor(
     private readonly model: Model,
@@ -31,9 +35,12 @@ export class SoftmaxObjective implements TrainingObjective {
     private readonly config: TrainConfig,
   ) {
     // Extra softmax candidates are drawn uniformly: in-batch targets already follow popularity.
-    this.candidateSampler = new AliasTable(new Float64Array(data.catalogSize).fill(1));
+    const pool = candidateWeights(data.itemCounts, config.candidatePool);
+    this.candidateSampler = new AliasTable(pool);
+    this.poolSize = pool.reduce((a, b) => a + b, 0);
     this.totalCount = data.itemCounts.reduce((a, b) => a + b, 0);
     this.counts = data.itemCounts;
+    this.distinctItems = new DistinctItems(model, data.catalog, data.catalogSize);
   }
 
   run(examples: Int32Array, feed: TensorMap, batchSize: number, rng: SeededRandom): StepLoss {
@@ -43,26 +50,35 @@ export class SoftmaxObjective implements TrainingObjective {
     const scale = 1 / batchSize;
     const targets = Int32Array.from(examples, (e) => data.exampleTarget[e]);
     let candidates: Int32Array;
-    let itemFeed: TensorMap;
     let targetCols: Int32Array;
+    let it: TowerRows;
+    let itemBackward: (dE: Float32Array, dB: Float32Array) => void;
+    let itemRows: number;
     if (config.fullSoftmax) {
       candidates = Int32Array.from({ length: data.catalogSize }, (_, r) => r);
       // The id dropout below writes into the feed: the catalog itself must stay intact.
-      itemFeed = config.itemIdDropout > 0 ? gatherFeed(data.catalog, candidates) : data.catalog;
+      const itemFeed = config.itemIdDropout > 0 ? gatherFeed(data.catalog, candidates) : data.catalog;
+      if (config.itemIdDropout > 0) dropItemIds(itemFeed, config.itemIdDropout, rng);
+      const out = model.item.forward(itemFeed, candidates.length);
+      it = out;
+      itemBackward = (dE, dB) => model.item.backward(out, dE, dB);
+      itemRows = candidates.length;
       targetCols = targets;
     } else {
       const s = config.sampledCandidates;
       candidates = new Int32Array(m + s);
       candidates.set(targets);
       for (let j = 0; j < s; j++) candidates[m + j] = this.candidateSampler.sample(rng);
-      itemFeed = gatherFeed(data.catalog, candidates);
+      const pass = this.distinctItems.forward(candidates, config.itemIdDropout, rng);
+      it = pass.rows;
+      itemBackward = (dE, dB) => pass.backward(dE, dB);
+      itemRows = pass.distinct;
       targetCols = Int32Array.from({ length: m }, (_, r) => r);
     }
     const n = candidates.length;
-    if (config.itemIdDropout > 0) dropItemIds(itemFeed, config.itemIdDropout, rng);
     const u = model.user.forward(feed, m);
-    const it = model.item.forward(itemFeed, n);
-    const logits = this.scratchLogits(m * n);
+    // The step's largest array, where the kernels use it in place.
+    const logits = workspace(m * n);
     matmulTransBAcc(u.e, it.e, logits, m, d, n);
 
     // Hard negatives for RankNet: the K items the towers currently score highest among
@@ -78,12 +94,12 @@ export class SoftmaxObjective implements TrainingObjective {
       }
     }
 
-    // log Q: expected occurrences of each candidate among in-batch targets and uniform extras
+    // log Q: expected occurrences of each candidate among in-batch targets and uniform extras from the pool
     // (a full softmax needs no correction).
     const logQ = config.fullSoftmax
       ? new Float32Array(n)
       : Float32Array.from(candidates, (c) =>
-          config.logQWeight * Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / data.catalogSize),
+          config.logQWeight * Math.log((m * (this.counts[c] + 1)) / (this.totalCount + data.catalogSize) + config.sampledCandidates / this.poolSize),
         );
     if (!config.fullSoftmax) correctSampledLogits(logits, m, n, candidates, logQ, targets, targetCols);
     // In place: the logits are not needed after the loss.
@@ -141,17 +157,18 @@ export class SoftmaxObjective implements TrainingObjective {
       aux = rank.loss;
       rankMacs = rank.macs;
     }
-    model.item.backward(it, dEi, dBi);
+    itemBackward(dEi, dBi);
     model.user.backward(u, dEu, dBu);
-    this.lastMacs = 3 * m * n * d + towerMacs(model, m, n) + rankMacs;
+    this.lastMacs = 3 * m * n * d + towerMacs(model, m, itemRows) + rankMacs;
     return { main: ce.loss, aux };
   }
+}
 
-  /** A zeroed [size] buffer reused across steps: the logits are the step's largest array. */
-  private scratchLogits(size: number): Float32Array {
-    if (this.logits.length < size) this.logits = new Float32Array(size);
-    const out = this.logits.subarray(0, size);
-    out.fill(0);
-    return out;
-  }
+/**
+ * Draw weights of the uniform extra candidates per catalog row: every item ('catalog'), or only
+ * the items with training events ('train'), so that items no user has met in training (the
+ * new items of the cold-start split among them) are never pushed down as negatives.
+ */
+export function candidateWeights(itemCounts: Float64Array, pool: CandidatePool): Float64Array {
+  return pool === 'catalog' ? new Float64Array(itemCounts.length).fill(1) : itemCounts.map((c) => (c > 0 ? 1 : 0));
 }

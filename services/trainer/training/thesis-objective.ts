@@ -1,11 +1,10 @@
 import type { TensorMap } from '../../../shared/features/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
-import { gatherFeed } from '../model/index.js';
 import type { Model } from '../model/index.js';
 import { bceWithLogits, cosineLoss } from '../nn/index.js';
 import type { LossResult } from '../nn/index.js';
 import { gatherRows } from './gather-rows.js';
-import { dropItemIds } from './item-id-dropout.js';
+import { DistinctItems } from './distinct-items.js';
 import { NegativeSamplerImpl } from './negative-sampler.js';
 import { towerMacs } from './operation-count.js';
 import { rankPairs } from './rank-pairs.js';
@@ -20,6 +19,7 @@ import type { TrainingData } from './training-data.js';
  */
 export class ThesisObjective implements TrainingObjective {
   private readonly negatives: NegativeSamplerImpl;
+  private readonly distinctItems: DistinctItems;
   lastMacs = 0;
 
   constructor(
@@ -28,6 +28,7 @@ export class ThesisObjective implements TrainingObjective {
     private readonly config: TrainConfig,
   ) {
     this.negatives = new NegativeSamplerImpl(data, config.negSampler);
+    this.distinctItems = new DistinctItems(model, data.catalog, data.catalogSize);
   }
 
   run(examples: Int32Array, feed: TensorMap, batchSize: number, rng: SeededRandom): StepLoss {
@@ -45,9 +46,8 @@ export class ThesisObjective implements TrainingObjective {
       for (let j = 1; j < per; j++) rows[r * per + j] = this.negatives.sample(e, positive, rng);
     }
     const u = model.user.forward(feed, m);
-    const itemFeed = gatherFeed(data.catalog, rows);
-    if (config.itemIdDropout > 0) dropItemIds(itemFeed, config.itemIdDropout, rng);
-    const it = model.item.forward(itemFeed, m * per);
+    const items = this.distinctItems.forward(rows, config.itemIdDropout, rng);
+    const it = items.rows;
     const dEu = new Float32Array(m * d);
     const dBu = new Float32Array(m);
     const dEi = new Float32Array(m * per * d);
@@ -71,9 +71,9 @@ export class ThesisObjective implements TrainingObjective {
         }
       }
     }
-    model.item.backward(it, dEi, dBi);
+    items.backward(dEi, dBi);
     model.user.backward(u, dEu, dBu);
-    this.lastMacs = towerMacs(model, m, m * per) + rank.macs;
+    this.lastMacs = towerMacs(model, m, items.distinct) + rank.macs;
     return { main: rank.loss, aux };
   }
 }

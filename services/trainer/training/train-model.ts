@@ -90,11 +90,11 @@ export interface TrainModelOptions {
 export async function trainModel(options: TrainModelOptions): Promise<TrainOutcome> {
   const { data, config } = options;
   const log = options.log ?? ((): void => undefined);
-  const shape = { ...data.shape, ...(config.bagHalfLife > 0 ? { bagHalfLife: config.bagHalfLife } : {}), ...(config.featureWidthScale !== 1 ? { featureWidthScale: config.featureWidthScale } : {}) };
+  const shape = { ...data.shape, ...(config.bagHalfLife > 0 ? { bagHalfLife: config.bagHalfLife } : {}), ...(config.recentBagLength > 0 ? { recentBagLength: config.recentBagLength, ...(config.recentBagShared ? { recentBagShared: true } : {}) } : {}), ...(config.featureWidthScale !== 1 ? { featureWidthScale: config.featureWidthScale } : {}) };
   const model = createModel(shape, config.seed, config.workers > 1);
   options.initialize?.(model);
   const pool = config.workers > 1 && options.parallel !== undefined ? await options.parallel.create(model) : null;
-  log(`kernels: ${activeKernels() === 'wasm' ? 'WebAssembly SIMD GEMM and softmax' : 'JavaScript GEMM and softmax'} (DLRS_TRAINER_KERNELS=wasm|js)`);
+  log(`kernels: ${activeKernels() === 'wasm' ? 'WebAssembly SIMD GEMM, softmax and ELU' : 'JavaScript GEMM, softmax and ELU'} (DLRS_TRAINER_KERNELS=wasm|js)`);
   try {
     return await loop(model, data, config, options.validate, pool, log, options.progress);
   } finally {

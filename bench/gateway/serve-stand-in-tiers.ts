@@ -104,6 +104,7 @@ function searchService(shard: number, shards: number, dim: number): ServiceImple
     })),
     UpsertItems: notServed,
     DeleteItems: notServed,
+    EmbedItems: notServed,
     Stats: notServed,
     Snapshot: notServed,
     LoadModel: notServed,

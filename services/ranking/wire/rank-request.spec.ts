@@ -46,6 +46,7 @@ describe('parseRankRequest', () => {
   it('reads the user and the candidates', () => {
     const parsed = parseRankRequest(request(), DIM, 10);
     assert.equal(parsed.candidates, 3);
+    assert.equal(parsed.shipped, 3, 'without bundle_rows every candidate is shipped');
     assert.deepEqual(Array.from(float32Values(parsed.rows.itemBiases)), [0.1, 0.2, 0.3].map(Math.fround));
     assert.equal(parsed.rows.userBias, 0.5);
   });
@@ -73,6 +74,7 @@ describe('parseRankRequest', () => {
       const shipped = { itemEmbeddings: unaligned(float32Bytes(Float32Array.of(7, 8, 5, 6))), itemBiases: unaligned(float32Bytes(Float32Array.of(0.9, 0.8))) };
       const parsed = parseRankRequest(byRow([3, NO_BUNDLE_ROW, NO_BUNDLE_ROW, 0], shipped), DIM, 10, table);
       assert.equal(parsed.candidates, 4);
+      assert.equal(parsed.shipped, 2);
       // From batch row 1 on, after another request's row.
       const eI = new Float32Array(5 * DIM).fill(-1);
       const bI = new Float32Array(5).fill(-1);

@@ -29,6 +29,8 @@ export interface BundleRows {
 export interface ParsedRankRequest {
   rows: RankRows;
   candidates: number;
+  /** Candidates whose values the request carries (all of them without bundle_rows); the rest come from the item table. */
+  shipped: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export function parseRankRequest(request: RankRequest__Output, dim: number, maxC
   return {
     rows: { userEmbedding: request.userEmbedding, userBias: request.userBias, itemEmbeddings: request.itemEmbeddings, itemBiases: request.itemBiases },
     candidates,
+    shipped: candidates,
   };
 }
 
@@ -90,7 +93,7 @@ function resolveBundleRows(request: RankRequest__Output, dim: number, maxCandida
   const biasCount = float32RowCount(request.itemBiases, 1, 'item_biases');
   if (biasCount !== shipped) throw new DlrsError('INVALID_ARGUMENT', `holds ${biasCount} values for the ${shipped} candidates marked as shipped in bundle_rows`, { field: 'item_biases' });
   const rows = { userEmbedding: request.userEmbedding, userBias: request.userBias, itemEmbeddings: request.itemEmbeddings, itemBiases: request.itemBiases, bundle: { rowNumbers, table } };
-  return { rows, candidates };
+  return { rows, candidates, shipped };
 }
 
 /**

@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { kernelsNamed, useKernels } from '../../services/trainer/nn/index.js';
+import { allocateBuffers, bindParams, kernelsNamed, LayoutBuilder, residentFloats, useKernels } from '../../services/trainer/nn/index.js';
 import type { KernelsName } from '../../services/trainer/nn/index.js';
 import { SeededRandom } from '../../shared/random/index.js';
 import { formatStepProgress, stderrProgress } from '../../services/trainer/progress/index.js';
@@ -33,7 +33,7 @@ const { values } = parseArgs({
 // The PyTorch CPU reference: 70k–120k examples/s on one core for the same model.
 const PYTORCH_PER_CORE = [70_000, 120_000] as const;
 
-/** GFLOP/s of the GEMM products, ns per logit of the softmax kernels and ns per value of ELU, at one default step's shapes. */
+/** GFLOP/s of the GEMM products, ns per logit of the softmax kernels and ns per value of ELU, the embedding bag and Adam, at one default step's shapes. */
 function kernelFigures(kernels: KernelsName): Record<string, number> {
   const set = kernelsNamed(kernels);
   // The shapes of a default training step's softmax on each of two threads: 512 rows,
@@ -81,6 +81,27 @@ function kernelFigures(kernels: KernelsName): Record<string, number> {
   const rng = new SeededRandom(1);
   const activations = Float32Array.from({ length: 512 * 64 }, () => rng.next() - 0.5);
   out['ns/value eluForward'] = nsPerValue(() => set.eluForward(activations.slice()), 512 * 64);
+  // The user bags of a one-thread step (1,024 rows of bagLength, a quarter of them padding) over a
+  // table of ml-latest-small's 9,742 items, and Adam over the rows they touch; in the kernel memory
+  // as in training. Values: bag entries × width, and updated floats.
+  const d = TRAIN_DEFAULTS.dim;
+  const bag = TRAIN_DEFAULTS.bagLength;
+  const b = new LayoutBuilder();
+  b.add('bag', 9742, d, true);
+  const layout = b.layout();
+  const buffers = allocateBuffers(layout, false);
+  const table = bindParams(layout, buffers).get('bag');
+  if (table === undefined) throw new Error('no bag table');
+  buffers.values.set(rand(layout.totalSize));
+  const ids = Int32Array.from({ length: 1024 * bag }, () => Math.floor(rng.next() * 9742));
+  const weights = Float32Array.from({ length: 1024 * bag }, (_, i) => (i % bag < (3 * bag) / 4 ? 1 : 0));
+  const dy = rand(1024 * d);
+  out['ns/value embeddingBagForward'] = nsPerValue(() => set.embeddingBagForward(table, ids, weights, bag), (1024 * bag * d * 3) / 4);
+  out['ns/value embeddingBagBackward'] = nsPerValue(() => set.embeddingBagBackward(table, ids, weights, bag, dy), (1024 * bag * d * 3) / 4);
+  const [m1, v1] = [residentFloats(layout.totalSize), residentFloats(layout.totalSize)];
+  const starts = Int32Array.from({ length: 9742 }, (_, r) => r * d);
+  const step = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3 };
+  out['ns/value adamUpdate'] = nsPerValue(() => set.adamUpdate(buffers.values, buffers.grads, m1, v1, starts, starts.length, d, step), layout.totalSize);
   return out;
 }
 

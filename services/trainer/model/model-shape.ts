@@ -103,14 +103,25 @@ export function intInput(feed: TensorMap, name: string): Int32Array {
   return t.data;
 }
 
+/** Values per row from which gatherFeed copies a row with one set call rather than a loop. */
+const WIDE_ROW = 8;
+
 /** Copies the given rows of every tensor of a feed (e.g. the catalog rows of a batch's items). */
 export function gatherFeed(feed: TensorMap, rows: Int32Array): TensorMap {
   const out: TensorMap = {};
   for (const [name, t] of Object.entries(feed)) {
     const w = t.dims.length > 1 ? t.dims[1] : 1;
     const dims = [rows.length, ...t.dims.slice(1)];
+    // Narrow rows in an element loop, where a subarray per row would cost more than its copy;
+    // wide rows (the history bags) by set (micro-benchmark: 1,024 user rows 336–406 µs against
+    // 464–517 looping; 1,000 item rows 107–111 against 272–448 by set).
     const copy = <A extends Float32Array | Int32Array>(src: A, dst: A): A => {
-      for (let r = 0; r < rows.length; r++) dst.set(src.subarray(rows[r] * w, rows[r] * w + w), r * w);
+      for (let r = 0; r < rows.length; r++) {
+        const s = rows[r] * w;
+        const d = r * w;
+        if (w >= WIDE_ROW) dst.set(src.subarray(s, s + w), d);
+        else for (let c = 0; c < w; c++) dst[d + c] = src[s + c];
+      }
       return dst;
     };
     out[name] =

@@ -1,4 +1,4 @@
-import { allocateBuffers, bindParams } from '../nn/index.js';
+import { allocateBuffers, bindParams, freshKernelMemory } from '../nn/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import type { Param, ParamBuffers, ParamLayout } from '../nn/index.js';
 import { ItemNet } from './item-net.js';
@@ -32,9 +32,14 @@ export function bindModel(shape: ModelShape, layout: ParamLayout, buffers: Param
   };
 }
 
-/** A freshly initialised model; `shared` puts weights in SharedArrayBuffers for workers. */
+/**
+ * A freshly initialised model; `shared` puts weights in SharedArrayBuffers for workers. Its
+ * buffers get a kernel memory of their own, which this thread's kernels then run on and which
+ * is freed with the model (see freshKernelMemory).
+ */
 export function createModel(shape: ModelShape, seed: number, shared = false): Model {
   const layout = buildModelLayout(shape);
+  freshKernelMemory();
   const model = bindModel(shape, layout, allocateBuffers(layout, shared));
   initModelParams(model.params, new SeededRandom(seed));
   return model;

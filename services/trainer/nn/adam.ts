@@ -1,4 +1,7 @@
+import { adamUpdate, mergeGrads } from './kernels.js';
+import { residentFloats } from './param.js';
 import type { ParamBuffers, ParamLayout } from './param.js';
+import { wasmSimdAvailable } from './wasm-module.js';
 
 /** Adam hyperparameters. */
 export interface AdamOptions {
@@ -20,13 +23,18 @@ export class Adam {
   private readonly m: Float32Array;
   private readonly v: Float32Array;
   private step = 0;
+  /** Starts of the spans to update, reused across calls: at most one per table row. */
+  private readonly starts: Int32Array;
 
   constructor(
     private readonly layout: ParamLayout,
     private readonly options: AdamOptions,
   ) {
-    this.m = new Float32Array(layout.totalSize);
-    this.v = new Float32Array(layout.totalSize);
+    // In the kernel memory beside the parameters, for the kernels to update in place.
+    const moments = (): Float32Array => (wasmSimdAvailable() ? residentFloats(layout.totalSize) : new Float32Array(layout.totalSize));
+    this.m = moments();
+    this.v = moments();
+    this.starts = new Int32Array(Math.max(1, ...layout.params.map((p) => (p.sparse ? p.rows : 0))));
   }
 
   /**
@@ -46,32 +54,23 @@ export class Adam {
     const g = target.grads;
     const m = this.m;
     const v = this.v;
-    const update = (from: number, to: number): void => {
-      // The merge as a loop of its own per source: a loop over the sources inside the element
-      // loop costs more than the extra pass (the float32 store rounds as Math.fround did).
-      for (const src of sources) {
-        const sg = src.grads;
-        for (let i = from; i < to; i++) {
-          g[i] += sg[i];
-          sg[i] = 0;
-        }
-      }
-      for (let i = from; i < to; i++) {
-        const gi = g[i];
-        g[i] = 0;
-        const mi = beta1 * m[i] + (1 - beta1) * gi;
-        const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= (stepSize * mi) / (Math.sqrt(vi) + eps);
-      }
+    const step = { beta1, beta2, eps, stepSize };
+    // The merge as a pass of its own per source: a loop over the sources inside the element
+    // loop costs more than the extra pass.
+    const update = (starts: Int32Array, count: number, width: number): void => {
+      for (const src of sources) mergeGrads(g, src.grads, starts, count, width);
+      adamUpdate(w, g, m, v, starts, count, width, step);
     };
     const dense = this.layout.denseSize;
-    update(Math.floor((dense * shard) / shards), Math.floor((dense * (shard + 1)) / shards));
+    const from = Math.floor((dense * shard) / shards);
+    this.starts[0] = from;
+    update(this.starts, 1, Math.floor((dense * (shard + 1)) / shards) - from);
     const targetWords = touchedWords(target.touched);
     const sourceWords = sources.map((src) => touchedWords(src.touched));
     for (const spec of this.layout.params) {
       if (!spec.sparse) continue;
+      // The table's rows to update, as the starts of spans one row wide, for one kernel call.
+      let count = 0;
       const end = spec.rowOffset + spec.rows;
       for (let row = spec.rowOffset; row < end; row++) {
         // Most rows are untouched in a step: four at a time where no buffer touched any.
@@ -91,9 +90,9 @@ export class Adam {
         }
         if (touched === 0) continue;
         target.touched[row] = 0;
-        const o = spec.offset + (row - spec.rowOffset) * spec.cols;
-        update(o, o + spec.cols);
+        this.starts[count++] = spec.offset + (row - spec.rowOffset) * spec.cols;
       }
+      if (count > 0) update(this.starts, count, spec.cols);
     }
   }
 }

@@ -1,7 +1,9 @@
+import { stepArray } from './kernels.js';
+
 /** Concatenates row blocks [m, w_k] along columns into [m, Σ w_k]. */
 export function concatForward(parts: readonly Float32Array[], widths: readonly number[], m: number): Float32Array {
   const total = widths.reduce((a, b) => a + b, 0);
-  const out = new Float32Array(m * total);
+  const out = stepArray(m * total);
   let col = 0;
   for (let k = 0; k < parts.length; k++) {
     const w = widths[k];
@@ -23,7 +25,7 @@ export function concatBackward(dy: Float32Array, widths: readonly number[], m: n
   const out: Float32Array[] = [];
   let col = 0;
   for (const w of widths) {
-    const g = new Float32Array(m * w);
+    const g = stepArray(m * w);
     for (let r = 0; r < m; r++) {
       const src = r * total + col;
       const dst = r * w;

@@ -1,11 +1,11 @@
-import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from './kernels.js';
+import { matmulAcc, matmulTransAAcc, matmulTransBAcc, stepArray } from './kernels.js';
 import type { Param } from './param.js';
 
 /** y[m,out] = x[m,in] · W[in,out] + b[out]. */
 export function denseForward(x: Float32Array, m: number, w: Param, b: Param | null): Float32Array {
   const inDim = w.spec.rows;
   const outDim = w.spec.cols;
-  const y = new Float32Array(m * outDim);
+  const y = stepArray(m * outDim);
   if (b !== null) for (let i = 0; i < m; i++) y.set(b.value, i * outDim);
   matmulAcc(x, w.value, y, m, inDim, outDim);
   return y;
@@ -31,7 +31,7 @@ export function denseBackward(
     }
   }
   if (!needDx) return null;
-  const dx = new Float32Array(m * inDim);
+  const dx = stepArray(m * inDim);
   matmulTransBAcc(dy, w.value, dx, m, outDim, inDim);
   return dx;
 }

@@ -1,10 +1,15 @@
+import { adamUpdate as jsAdamUpdate, mergeGrads as jsMergeGrads } from './adam-update.js';
+import type { AdamStep } from './adam-update.js';
 import type { LossResult } from './bce.js';
-import { eluForward as jsEluForward } from './elu.js';
+import { eluBackward as jsEluBackward, eluForward as jsEluForward } from './elu.js';
+import { embeddingBagBackward as jsEmbeddingBagBackward, embeddingBagForward as jsEmbeddingBagForward } from './embedding.js';
 import type { KernelSet, KernelsName } from './kernel-set.js';
+import type { Param } from './param.js';
 import { matmulAcc as jsMatmulAcc, matmulTransAAcc as jsMatmulTransAAcc, matmulTransBAcc as jsMatmulTransBAcc } from './matmul.js';
 import { correctSampledLogits as jsCorrectSampledLogits, softmaxCrossEntropy as jsSoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { wasmMatmulKernels } from './wasm-gemm.js';
-import { wasmArena, wasmSimdAvailable } from './wasm-module.js';
+import { onKernelMemory, wasmArena, wasmSimdAvailable } from './wasm-module.js';
+import { wasmParamKernels } from './wasm-param.js';
 import { wasmSoftmaxKernels } from './wasm-softmax.js';
 
 let jsWorkspace = new Float32Array(0);
@@ -18,12 +23,18 @@ export const JS_KERNELS: KernelSet = {
   softmaxCrossEntropy: jsSoftmaxCrossEntropy,
   correctSampledLogits: jsCorrectSampledLogits,
   eluForward: jsEluForward,
+  eluBackward: jsEluBackward,
+  mergeGrads: jsMergeGrads,
+  adamUpdate: jsAdamUpdate,
+  embeddingBagForward: jsEmbeddingBagForward,
+  embeddingBagBackward: jsEmbeddingBagBackward,
   workspace(floats) {
     if (jsWorkspace.length < floats) jsWorkspace = new Float32Array(floats);
     const out = jsWorkspace.subarray(0, floats);
     out.fill(0);
     return out;
   },
+  stepArray: (floats) => new Float32Array(floats),
 };
 
 /** DLRS_TRAINER_KERNELS: 'wasm' or 'js'; unset means wasm where the engine has WebAssembly SIMD. */
@@ -35,8 +46,29 @@ function configuredKernels(): KernelsName {
   return raw;
 }
 
-const WASM_KERNELS: KernelSet | null = wasmSimdAvailable() ? { name: 'wasm', ...(await wasmMatmulKernels()), ...(await wasmSoftmaxKernels()), workspace: (floats) => wasmArena().workspace(floats) } : null;
+// Compiled once per thread; instantiated again on each new kernel memory (freshKernelMemory).
+const wasmFactories = wasmSimdAvailable() ? { gemm: await wasmMatmulKernels(), softmax: await wasmSoftmaxKernels(), param: await wasmParamKernels() } : null;
+
+/** The WebAssembly kernels on this thread's current kernel memory. */
+function buildWasmKernels(): KernelSet | null {
+  if (wasmFactories === null) return null;
+  return {
+    name: 'wasm',
+    ...wasmFactories.gemm(),
+    ...wasmFactories.softmax(),
+    ...wasmFactories.param(),
+    workspace: (floats) => wasmArena().workspace(floats),
+    stepArray: (floats) => wasmArena().frame(floats) ?? new Float32Array(floats),
+  };
+}
+
+let WASM_KERNELS = buildWasmKernels();
 let active: KernelSet = configuredKernels() === 'wasm' && WASM_KERNELS !== null ? WASM_KERNELS : JS_KERNELS;
+onKernelMemory(() => {
+  const wasActive = active === WASM_KERNELS;
+  WASM_KERNELS = buildWasmKernels();
+  if (wasActive && WASM_KERNELS !== null) active = WASM_KERNELS;
+});
 
 /** The kernels in use (for the training log line). */
 export function activeKernels(): KernelsName {
@@ -85,7 +117,53 @@ export function eluForward(x: Float32Array): Float32Array {
   return active.eluForward(x);
 }
 
+/** Merges another thread's gradients over spans (see adam-update.ts) on the active kernels. */
+export function mergeGrads(g: Float32Array, src: Float32Array, starts: Int32Array, count: number, width: number): void {
+  active.mergeGrads(g, src, starts, count, width);
+}
+
+/** Adam on spans of parameters (see adam-update.ts) on the active kernels. */
+export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, starts: Int32Array, count: number, width: number, step: AdamStep): void {
+  active.adamUpdate(w, g, m, v, starts, count, width, step);
+}
+
+/** The weighted embedding bag (see embedding.ts) on the active kernels. */
+export function embeddingBagForward(table: Param, ids: Int32Array, weights: Float32Array, bag: number): Float32Array {
+  return active.embeddingBagForward(table, ids, weights, bag);
+}
+
+/** The weighted embedding bag's backward (see embedding.ts) on the active kernels. */
+export function embeddingBagBackward(table: Param, ids: Int32Array, weights: Float32Array, bag: number, dy: Float32Array): void {
+  active.embeddingBagBackward(table, ids, weights, bag, dy);
+}
+
+/** ELU's backward in place on dy (see elu.ts) on the active kernels. */
+export function eluBackward(y: Float32Array, dy: Float32Array): Float32Array {
+  return active.eluBackward(y, dy);
+}
+
 /** The active kernels' workspace (see KernelSet.workspace). */
 export function workspace(floats: number): Float32Array {
   return active.workspace(floats);
+}
+
+/**
+ * A zeroed [floats] array for an activation or gradient of the current step: inside runStep, on
+ * the WebAssembly kernels, in the thread's step frame, where the kernels use it without copies;
+ * else a new array. Arrays from the frame are valid until the next step starts.
+ */
+export function stepArray(floats: number): Float32Array {
+  return active.stepArray(floats);
+}
+
+/** Runs one training step's forward and backward, with stepArray handing out the thread's step frame. */
+export function runStep<T>(step: () => T): T {
+  if (!wasmSimdAvailable()) return step();
+  const arena = wasmArena();
+  arena.openFrame();
+  try {
+    return step();
+  } finally {
+    arena.closeFrame();
+  }
 }

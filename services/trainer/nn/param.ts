@@ -1,3 +1,5 @@
+import { wasmArena, wasmSimdAvailable } from './wasm-module.js';
+
 /**
  * Parameters live in one flat float32 buffer (a SharedArrayBuffer when training runs on
  * several threads), gradients in a buffer of the same layout. Embedding tables are
@@ -70,16 +72,38 @@ export interface ParamBuffers {
   readonly touched: Uint8Array;
 }
 
-/** Allocates buffers, shared between threads when `shared` is true. */
+/**
+ * Allocates buffers: in this thread's kernel memory where the engine has WebAssembly SIMD (shared
+ * with the threads that train the model, and used in place by the kernels), else in
+ * SharedArrayBuffers when `shared`.
+ */
 export function allocateBuffers(layout: ParamLayout, shared: boolean): ParamBuffers {
+  // Whole 32-bit words of touched flags, so that Adam can skip four untouched rows with one read.
+  const touchedBytes = Math.max(4, Math.ceil(layout.sparseRows / 4) * 4);
+  if (wasmSimdAvailable()) {
+    const { at, buffer } = wasmArena().resident(touchedBytes);
+    return { values: residentFloats(layout.totalSize), grads: residentFloats(layout.totalSize), touched: new Uint8Array(buffer, at, layout.sparseRows) };
+  }
   const make = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
     shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   return {
     values: new Float32Array(make(layout.totalSize * 4)),
     grads: new Float32Array(make(layout.totalSize * 4)),
-    // Whole 32-bit words, so that Adam can skip four untouched rows with one read.
-    touched: new Uint8Array(make(Math.max(4, Math.ceil(layout.sparseRows / 4) * 4)), 0, layout.sparseRows),
+    touched: new Uint8Array(make(touchedBytes), 0, layout.sparseRows),
   };
+}
+
+/** The buffers as views of this thread's kernel memory where they lie in it (posted from another thread). */
+export function adoptBuffers(buffers: ParamBuffers): ParamBuffers {
+  if (!wasmSimdAvailable()) return buffers;
+  const arena = wasmArena();
+  return { values: arena.adopt(buffers.values), grads: arena.adopt(buffers.grads), touched: arena.adopt(buffers.touched) };
+}
+
+/** `n` zeroed floats in the kernel memory. */
+export function residentFloats(n: number): Float32Array {
+  const { at, buffer } = wasmArena().resident(n * 4);
+  return new Float32Array(buffer, at, n);
 }
 
 /** Binds every parameter of a layout to views of the buffers, by name. */

@@ -1,5 +1,5 @@
 // Hand-written WebAssembly text (SIMD) for the softmax cross-entropy rows, the log-Q correction
-// and ELU; wasm-softmax.ts assembles it with wabt at load time, like the GEMM module.
+// and ELU forward and backward; wasm-softmax.ts assembles it with wabt at load time, like the GEMM module.
 //
 // WebAssembly has no exp instruction. The softmax runs expf (expf.ts), float32 on four lanes, the
 // same steps as the reference. ELU keeps float64 and needs e^v - 1 near 0 accurate, so its exp
@@ -123,6 +123,27 @@ export const SOFTMAX_WAT = `
           (local.get $v)
           (f32x4.lt (local.get $v) (v128.const f32x4 0 0 0 0))))
         (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
+        (br $loop))))
+
+  ;; ELU's backward in place on dy[count] (count a multiple of 4) from the output y: where y < 0,
+  ;; dy·(y + 1) in float64 rounded to float32, as eluBackward computes it; elsewhere dy·1, dy's bits.
+  (func (export "eluBackward") (param $y i32) (param $dy i32) (param $count i32)
+    (local $end i32) (local $v v128) (local $g v128) (local $v0 v128) (local $v1 v128)
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+        (local.set $v (v128.load (local.get $y)))
+        (local.set $g (v128.load (local.get $dy)))
+        (local.set $v0 (f64x2.promote_low_f32x4 (local.get $v)))
+        (local.set $v1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        (v128.store (local.get $dy) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (local.get $g))
+            (v128.bitselect (f64x2.add (local.get $v0) (v128.const f64x2 1 1)) (v128.const f64x2 1 1) (f64x2.lt (local.get $v0) (v128.const f64x2 0 0)))))
+          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $g) (local.get $g)))
+            (v128.bitselect (f64x2.add (local.get $v1) (v128.const f64x2 1 1)) (v128.const f64x2 1 1) (f64x2.lt (local.get $v1) (v128.const f64x2 0 0)))))))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
         (br $loop))))
 
   ;; Z[rows, cols] -= q[cols] on every row, in float32 (the log-Q correction).

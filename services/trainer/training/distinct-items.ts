@@ -2,6 +2,7 @@ import type { TensorMap } from '../../../shared/features/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
 import { gatherFeed } from '../model/index.js';
 import type { Model, TowerOutput } from '../model/index.js';
+import { stepArray } from '../nn/index.js';
 import { gatherRows } from './gather-rows.js';
 import { dropItemIds } from './item-id-dropout.js';
 import type { TowerRows } from './rank-pairs.js';
@@ -57,7 +58,7 @@ export class DistinctItems {
       rows: { e: gatherRows(out.e, slot, d), b: gatherRows(out.b, slot, 1) },
       distinct: u,
       backward(dE, dB) {
-        const dEu = new Float32Array(u * d);
+        const dEu = stepArray(u * d);
         const dBu = new Float32Array(u);
         for (let c = 0; c < n; c++) {
           const s = slot[c];

@@ -1,5 +1,6 @@
 import type { TensorMap } from '../../../shared/features/index.js';
 import { floatInput, INPUT_NAMES } from '../model/index.js';
+import { runStep } from '../nn/index.js';
 import type { Model } from '../model/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
 import { SoftmaxObjective } from './softmax-objective.js';
@@ -34,7 +35,7 @@ export class GradientStep {
   run(examples: Int32Array, batchSize: number, rng: SeededRandom): StepLoss {
     const feed = this.data.userFeed(examples);
     if (this.config.historyDropout > 0) dropHistory(feed, this.model.shape.bagLength, this.config.historyDropout, rng);
-    return this.objective.run(examples, feed, batchSize, rng);
+    return runStep(() => this.objective.run(examples, feed, batchSize, rng));
   }
 }
 

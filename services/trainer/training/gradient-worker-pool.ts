@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../../shared/workers/index.js';
 import type { Model, ModelShape } from '../model/index.js';
-import { allocateBuffers } from '../nn/index.js';
+import { allocateBuffers, kernelMemoryWorkerData } from '../nn/index.js';
 import type { ParamBuffers, ParamLayout } from '../nn/index.js';
 import type { StepLoss } from './training-objective.js';
 import type { TrainConfig } from './train-config.js';
@@ -80,7 +80,7 @@ export class GradientWorkerPool implements ParallelGradients {
     for (let t = 1; t < threads; t++) {
       const own = owns[t - 1];
       const buffers: ParamBuffers = { values: model.buffers.values, grads: own.grads, touched: own.touched };
-      const worker = spawnWorker(import.meta.url, 'gradient-worker');
+      const worker = spawnWorker(import.meta.url, 'gradient-worker', { workerData: kernelMemoryWorkerData() });
       const handle: Handle = { worker, buffers, pending: null };
       ready.push(
         new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { bindModel } from '../model/index.js';
-import { Adam, ADAM_DEFAULTS } from '../nn/index.js';
+import { Adam, ADAM_DEFAULTS, adoptBuffers } from '../nn/index.js';
 import type { ParamBuffers } from '../nn/index.js';
 import { SeededRandom } from '../../../shared/random/index.js';
 import { GradientStep } from './gradient-step.js';
@@ -51,10 +51,11 @@ async function init(msg: WorkerInit): Promise<void> {
   const factory = mod[msg.factory.exportName];
   if (typeof factory !== 'function') throw new Error(`${msg.factory.module} has no function ${msg.factory.exportName}`);
   const data = (await (factory as (args: unknown) => Promise<TrainingData> | TrainingData)(msg.factory.args)) as TrainingData;
-  const buffers = { values: msg.values, grads: msg.grads, touched: msg.touched };
-  const model = bindModel(msg.shape, msg.layout, buffers);
+  // Views of the kernel memory this thread shares, so its kernels use them in place.
+  const values = adoptBuffers({ values: msg.values, grads: msg.grads, touched: msg.touched }).values;
+  const views = msg.all.map((b) => adoptBuffers({ values, grads: b.grads, touched: b.touched }));
+  const model = bindModel(msg.shape, msg.layout, views[msg.thread]);
   step = new GradientStep(model, data, msg.config);
   seed = msg.config.seed;
-  const views = msg.all.map((b) => ({ values: msg.values, grads: b.grads, touched: b.touched }));
   shard = { adam: new Adam(msg.layout, { lr: msg.config.lr, ...ADAM_DEFAULTS }), target: views[0], sources: views.slice(1), index: msg.thread, count: views.length };
 }

@@ -2,7 +2,7 @@ import type { TensorMap } from '../../../shared/features/index.js';
 import type { SeededRandom } from '../../../shared/random/index.js';
 import { gatherFeed } from '../model/index.js';
 import type { Model } from '../model/index.js';
-import { bceWithLogits, correctSampledLogits, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, workspace } from '../nn/index.js';
+import { bceWithLogits, correctSampledLogits, matmulAcc, matmulTransAAcc, matmulTransBAcc, softmaxCrossEntropy, stepArray, workspace } from '../nn/index.js';
 import type { LossResult } from '../nn/index.js';
 import { topK } from '../eval/top-k.js';
 import { DistinctItems } from './distinct-items.js';
@@ -104,8 +104,8 @@ export class SoftmaxObjective implements TrainingObjective {
     if (!config.fullSoftmax) correctSampledLogits(logits, m, n, candidates, logQ, targets, targetCols);
     // In place: the logits are not needed after the loss.
     const ce = softmaxCrossEntropy(logits, m, n, targetCols, scale, logits);
-    const dEu = new Float32Array(m * d);
-    const dEi = new Float32Array(n * d);
+    const dEu = stepArray(m * d);
+    const dEi = stepArray(n * d);
     matmulAcc(ce.grad, it.e, dEu, m, n, d);
     matmulTransAAcc(ce.grad, u.e, dEi, m, n, d);
     const dBu = new Float32Array(m);

@@ -94,7 +94,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainOutco
   const model = createModel(shape, config.seed, config.workers > 1);
   options.initialize?.(model);
   const pool = config.workers > 1 && options.parallel !== undefined ? await options.parallel.create(model) : null;
-  log(`kernels: ${activeKernels() === 'wasm' ? 'WebAssembly SIMD GEMM, softmax and ELU' : 'JavaScript GEMM, softmax and ELU'} (DLRS_TRAINER_KERNELS=wasm|js)`);
+  log(`kernels: ${activeKernels() === 'wasm' ? 'WebAssembly SIMD GEMM, softmax, ELU, embedding bags and Adam' : 'JavaScript GEMM, softmax, ELU, embedding bags and Adam'} (DLRS_TRAINER_KERNELS=wasm|js)`);
   try {
     return await loop(model, data, config, options.validate, pool, log, options.progress);
   } finally {

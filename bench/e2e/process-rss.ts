@@ -1,7 +1,6 @@
 // Resident memory of other processes from /proc, so that a benchmark can report what each
 // service holds (ranking's item table, a shard's index) beside its CPU.
 import { readFileSync } from 'node:fs';
-import type { DlrsProcess } from '../../bin/demo/child-process.js';
 
 /** Resident set size of a process in bytes (VmRSS), undefined when it is gone. */
 export function processRssBytes(pid: number): number | undefined {
@@ -15,12 +14,3 @@ export function processRssBytes(pid: number): number | undefined {
   return kib === undefined ? undefined : Number(kib) * 1024;
 }
 
-/** Resident bytes of each running process, by name. */
-export function topologyRssBytes(processes: readonly DlrsProcess[]): Map<string, number> {
-  const rss = new Map<string, number>();
-  for (const p of processes) {
-    const bytes = p.pid === undefined ? undefined : processRssBytes(p.pid);
-    if (bytes !== undefined) rss.set(p.name, bytes);
-  }
-  return rss;
-}

@@ -18,7 +18,7 @@ import { diagnosticsEnv, signalDiagnostics } from '../e2e/diagnostics-env.js';
 import { topologyContextSwitches } from '../e2e/context-switches.js';
 import type { ContextSwitches } from '../e2e/context-switches.js';
 import { topologyCpuMs } from '../e2e/process-cpu.js';
-import { topologyRssBytes } from '../e2e/process-rss.js';
+import { processRssBytes } from '../e2e/process-rss.js';
 import { stageShares } from '../e2e/stage-shares.js';
 import { parseTracing, tracingEnv, tracingName } from '../e2e/tracing-setting.js';
 import type { LoadResult } from '../load/load-runner.js';
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     const diagnose = values['cpu-prof-dir'] !== undefined || values['heap-prof-dir'] !== undefined || values['pause-log-dir'] !== undefined;
     if (diagnose) signalDiagnostics(topology.processes);
     log(`topology ready in ${((Date.now() - startedMs) / 1000).toFixed(0)} s; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-    log(`resident memory (MiB): ${[...topologyRssBytes(topology.processes)].map(([name, bytes]) => `${name} ${(bytes / 2 ** 20).toFixed(0)}`).join(', ')}`);
+    log(`resident memory (MiB): ${topology.processes.map((p) => `${p.name} ${residentMiB(p.pid)}`).join(', ')}`);
     calibration = await calibrate(bundleDir, Array.from({ length: shards }, (_, i) => topology.dataDirOf(`retrieval ${i}`)), Number(values.candidates)).catch((error: unknown) => {
       log(`calibration failed: ${String(error)}`);
       return undefined;
@@ -234,6 +234,12 @@ function servingFolder(items: number, shards: number): string {
   return items === SCALE_DATA_SHAPE.items && shards === 2 ? 'serve' : `serve-${items}-${shards}`;
 }
 
+
+/** A process's resident memory in MiB, '?' when it is gone. */
+function residentMiB(pid: number | undefined): string {
+  const bytes = pid === undefined ? undefined : processRssBytes(pid);
+  return bytes === undefined ? '?' : (bytes / 2 ** 20).toFixed(0);
+}
 
 /** Ranking's item-table log line as the memory it reports. */
 function itemTableLine(line: string): string {

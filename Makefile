@@ -89,11 +89,11 @@ bench-e2e: $(E2E_BUNDLE)/manifest.json ## Demo topology as processes, 100k items
 	$(NODE_TS) bench/e2e/run-e2e-bench.ts --bundle $(E2E_BUNDLE) $(if $(DURATION_S),--duration-s $(DURATION_S)) $(if $(TRACING),--tracing $(TRACING))
 
 # The 1M-item bundle (trained briefly on few interactions) and the shards' snapshots stay in .data/bench-scale: a re-run starts in seconds.
-bench-scale: ## 1M items (dim 64), 2 shards + ranking + gateway: Recommend k=10 of 300 at rising open-loop rates until p99 > 50 ms; table, stage split, plot in reports/bench-scale/.
-	$(NODE_TS) bench/scale/run-scale-bench.ts $(if $(RATES),--rates $(RATES)) $(if $(DURATION_S),--duration-s $(DURATION_S)) $(if $(ITEMS),--items $(ITEMS)) $(if $(SHARDS),--shards $(SHARDS)) $(if $(ZIPF),--zipf $(ZIPF))
+bench-scale: ## 1M items (dim 64), 2 shards + ranking + gateway: Recommend k=10 of 300 at rising open-loop rates until p99 > 50 ms; table, stage split, plot in reports/bench-scale/ (ITEM_TABLE=false: every candidate embedding on the wire).
+	$(NODE_TS) bench/scale/run-scale-bench.ts $(if $(RATES),--rates $(RATES)) $(if $(DURATION_S),--duration-s $(DURATION_S)) $(if $(ITEMS),--items $(ITEMS)) $(if $(SHARDS),--shards $(SHARDS)) $(if $(ZIPF),--zipf $(ZIPF)) $(if $(ITEM_TABLE),--item-table $(ITEM_TABLE))
 
-bench-gateway: ## The gateway process alone against stand-in tiers at RPS (default 300): its CPU per Recommend and scavenges per 1000 requests (RUNS= repeats).
-	$(NODE_TS) bench/gateway/run-gateway-bench.ts $(if $(RPS),--rps $(RPS)) $(if $(RUNS),--runs $(RUNS))
+bench-gateway: ## The gateway process alone against stand-in tiers at RPS (default 300): its CPU per Recommend and scavenges per 1000 requests (RUNS= repeats; BUNDLE_ROWS=1: tiers that resolve candidates by bundle row; BUNDLE=DIR: another bundle than the 1M one).
+	$(NODE_TS) bench/gateway/run-gateway-bench.ts $(if $(RPS),--rps $(RPS)) $(if $(RUNS),--runs $(RUNS)) $(if $(BUNDLE_ROWS),--bundle-rows) $(if $(BUNDLE),--bundle $(BUNDLE))
 
 drills: ## Fault and overload drills on the demo topology (synthetic:small, trained once into .data/drills): a PASS/FAIL table, Markdown in reports/drills/ (ONLY=overload,slow,... for some); then, without ONLY, the closed-loop drill (drill-retrain).
 	$(NODE_TS) bench/drills/run-drills.ts $(if $(ONLY),--only $(ONLY))

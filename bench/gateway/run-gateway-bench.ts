@@ -67,12 +67,14 @@ async function main(): Promise<void> {
       // A sampled allocation profile over the measured phase (bench/e2e/summarise-heap-profile.ts reads it); GC figures are then left out.
       'heap-prof-dir': { type: 'string' },
       'node-options': { type: 'string' },
+      // The stand-in tiers answer as for candidates resolved by id (no candidate embeddings on the wire).
+      'bundle-rows': { type: 'boolean', default: false },
     },
   });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const bundleDir = values.bundle ?? (await ensureScaleBundle(resolve('.data/bench-scale'), log));
   const work = await mkdtemp(join(tmpdir(), 'dlrs-gateway-bench-'));
-  const tiers = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', STAND_IN_TIERS], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const tiers = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', STAND_IN_TIERS, ...(values['bundle-rows'] ? ['--bundle-rows'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const receiver = await startOtlpReceiver();
   try {
     const addresses = await firstJsonLine<{ ranking: string; shards: string[] }>(tiers);

@@ -2,7 +2,9 @@
 // their CPU is not the gateway's: answers of the real shapes (dim 64, the requested number of
 // candidates with their embeddings, RankNet scores and top-k order, item features) built from
 // precomputed buffers, so that they cost little and the same every run. Prints one line
-// `tiers {"ranking":"host:port","shards":["host:port",…]}` once every server listens.
+// `tiers {"ranking":"host:port","shards":["host:port",…]}` once every server listens. With
+// `--bundle-rows`, ranking says it resolves bundle items and the shards then leave every row out
+// (all candidates are the bundle's), as the real tiers do for an unchanged catalog.
 import { parseArgs } from 'node:util';
 import { defineConfig, loadConfig, serverConfigShape } from '../../shared/config/index.js';
 import { bidi, createGrpcServer, findService, unary } from '../../shared/grpc/index.js';
@@ -20,7 +22,7 @@ import type { SearchResponse } from '../../shared/generated/dlrs/v1/SearchRespon
 import type { SearchStreamResponse } from '../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import { DlrsError } from '../../shared/errors/index.js';
 import { createLogger } from '../../shared/logging/index.js';
-import { loadProtos } from '../../shared/proto/index.js';
+import { bundleRowsBytes, loadProtos } from '../../shared/proto/index.js';
 import { SeededRandom } from '../../shared/random/index.js';
 
 /** The model version every stand-in answers with (the gateway checks that tiers agree). */
@@ -56,16 +58,21 @@ function shardAnswers(shard: number, shards: number, dim: number, random: Seeded
 }
 
 function searchService(shard: number, shards: number, dim: number): ServiceImplementation {
+  // Row i of the answer is row i of the stand-in bundle.
+  const allBundleRows = bundleRowsBytes(Uint32Array.from({ length: MAX_ROWS }, (_, row) => row));
   const answers = shardAnswers(shard, shards, dim, new SeededRandom(11 + shard));
   let next = 0;
   const search = (request: SearchRequest__Output): SearchResponse => {
     const answer = answers[next++ % answers.length];
     const rows = Math.min(request.k, MAX_ROWS);
+    const omit = request.includeEmbeddings && request.omitBundleEmbeddings;
+    const shipped = request.includeEmbeddings && !omit ? rows : 0;
     const result = {
       itemIds: answer.itemIds.slice(0, rows),
       similarities: answer.similarities.subarray(0, 4 * rows),
-      embeddings: request.includeEmbeddings ? answer.embeddings.subarray(0, 4 * dim * rows) : Buffer.alloc(0),
-      biases: request.includeEmbeddings ? answer.biases.subarray(0, 4 * rows) : Buffer.alloc(0),
+      embeddings: answer.embeddings.subarray(0, 4 * dim * shipped),
+      biases: answer.biases.subarray(0, 4 * shipped),
+      bundleRows: omit ? allBundleRows.subarray(0, 4 * rows) : Buffer.alloc(0),
     };
     return { requestId: request.requestId, modelVersion: MODEL_VERSION, shard, dim, results: [result] };
   };
@@ -97,22 +104,23 @@ function searchService(shard: number, shards: number, dim: number): ServiceImple
     })),
     UpsertItems: notServed,
     DeleteItems: notServed,
+    EmbedItems: notServed,
     Stats: notServed,
     Snapshot: notServed,
     LoadModel: notServed,
   };
 }
 
-function rankingService(dim: number): ServiceImplementation {
+function rankingService(dim: number, resolvesBundleItems: boolean): ServiceImplementation {
   const random = new SeededRandom(5);
   const user = { embedding: floats(Array.from({ length: dim }, () => random.next() - 0.5)), bias: floats([0.1]) };
   const scores = Array.from({ length: MAX_ROWS }, () => random.next());
   const embedUsers = (request: EmbedUsersRequest__Output): EmbedUsersResponse => {
     const count = request.profiles.length;
-    return { requestId: request.requestId, modelVersion: MODEL_VERSION, dim, count, embeddings: Buffer.concat(Array(count).fill(user.embedding)), biases: Buffer.concat(Array(count).fill(user.bias)) };
+    return { requestId: request.requestId, modelVersion: MODEL_VERSION, dim, count, embeddings: Buffer.concat(Array(count).fill(user.embedding)), biases: Buffer.concat(Array(count).fill(user.bias)), resolvesBundleItems };
   };
   const rank = (request: RankRequest__Output): RankResponse => {
-    const rows = Math.min(request.itemBiases.length / 4, MAX_ROWS);
+    const rows = Math.min(request.bundleRows.length > 0 ? request.bundleRows.length / 4 : request.itemBiases.length / 4, MAX_ROWS);
     const order = Array.from({ length: rows }, (_, i) => i).sort((a, b) => scores[b] - scores[a]).slice(0, request.topK);
     return { requestId: request.requestId, modelVersion: MODEL_VERSION, scores: floats(scores.slice(0, rows)), order };
   };
@@ -145,10 +153,10 @@ async function serve(service: string, implementation: ServiceImplementation): Pr
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { shards: { type: 'string', default: '2' }, dim: { type: 'string', default: '64' } } });
+  const { values } = parseArgs({ options: { shards: { type: 'string', default: '2' }, dim: { type: 'string', default: '64' }, 'bundle-rows': { type: 'boolean', default: false } } });
   const shards = Number(values.shards);
   const dim = Number(values.dim);
-  const ranking = await serve('Ranking', rankingService(dim));
+  const ranking = await serve('Ranking', rankingService(dim, values['bundle-rows']));
   const shardServers = await Promise.all(Array.from({ length: shards }, (_, shard) => serve('Retrieval', searchService(shard, shards, dim))));
   const stop = (): void => void Promise.all([ranking, ...shardServers].map(({ server }) => server.shutdown('stop signal'))).then(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -28,7 +28,7 @@ const rankNet = benchRankNet(values.bundle, dim);
 const tiny = writeTinyModels(dim);
 const description = { ...tinyDescription(tiny, dim, 1), rankNet: rankNet.path };
 const bytes = (length: number): Buffer => Buffer.from(Float32Array.from({ length }, () => Math.random() * 2 - 1).buffer);
-const request = { requestId: '', modelVersion: '', dim, userEmbedding: bytes(dim), userBias: 0, itemEmbeddings: bytes(candidates * dim), itemBiases: bytes(candidates), topK: 0, timeoutMs: 0 };
+const request = { requestId: '', modelVersion: '', dim, userEmbedding: bytes(dim), userBias: 0, itemEmbeddings: bytes(candidates * dim), itemBiases: bytes(candidates), topK: 0, timeoutMs: 0, bundleRows: Buffer.alloc(0) };
 
 console.log(`RankingService.rank in-process, ${candidates} candidates, d=${dim}, ${values.workers} workers, ${seconds} s per cell`);
 console.log('mode          conc   scores/s   rows/batch  main_thread_ms/call  process_cpu_ms/call');

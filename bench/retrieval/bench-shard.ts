@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { FeatureSpec } from '../../shared/features/index.js';
 import { createLogger } from '../../shared/logging/index.js';
 import { loadRetrievalConfig } from '../../services/retrieval/config.js';
-import { ItemEmbedder } from '../../services/retrieval/model/item-embedder.js';
+import { ItemEmbedder } from '../../shared/item-net/index.js';
 import { startRetrievalServer } from '../../services/retrieval/server.js';
 import type { RetrievalServer } from '../../services/retrieval/server.js';
 import { standInItemNet } from '../../test/fixtures/stand-in-item-net.js';

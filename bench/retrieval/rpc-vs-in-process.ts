@@ -43,7 +43,7 @@ export async function rpcVersusInProcess(
     const shard = await startShard(items, join(dataDir, 'snapshot'), expansionSearch, false);
     try {
       const service = await shard.server.ready;
-      const decoded = (q: number) => ({ requestId: `q${q}`, dim: items.dim, queries: Buffer.from(queries.vectors.buffer, q * items.dim * 4, items.dim * 4), k, includeEmbeddings: true, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 0, traceContext: {} });
+      const decoded = (q: number) => ({ requestId: `q${q}`, dim: items.dim, queries: Buffer.from(queries.vectors.buffer, q * items.dim * 4, items.dim * 4), k, includeEmbeddings: true, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 0, traceContext: {}, omitBundleEmbeddings: false });
       let cpu = process.cpuUsage();
       const inProcess = await timeAsyncCalls(queries.count, (q) => service.search(decoded(q)));
       const inProcessCpuUs = cpuMicros(process.cpuUsage(cpu)) / queries.count;

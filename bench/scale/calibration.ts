@@ -60,7 +60,7 @@ export async function calibrate(bundleDir: string, shardDirs: readonly string[],
     const service = new RankingService(model, () => Promise.resolve(model), { maxCandidates: Math.max(candidates, CEILING_ROWS), maxProfiles: 1 }, logger);
     const profiles = await benchProfiles(bundleDir, 50);
     const bytes = (length: number): Buffer => Buffer.from(Float32Array.from({ length }, () => Math.random() * 2 - 1).buffer);
-    const rankRequest = (rows: number): Parameters<RankingService['rank']>[0] => ({ requestId: '', modelVersion: '', dim, userEmbedding: bytes(dim), userBias: 0, itemEmbeddings: bytes(rows * dim), itemBiases: bytes(rows), topK: 10, timeoutMs: 0 });
+    const rankRequest = (rows: number): Parameters<RankingService['rank']>[0] => ({ requestId: '', modelVersion: '', dim, userEmbedding: bytes(dim), userBias: 0, itemEmbeddings: bytes(rows * dim), itemBiases: bytes(rows), topK: 10, timeoutMs: 0, bundleRows: Buffer.alloc(0) });
     const runMsPerCall = async (network: string, call: (i: number) => Promise<unknown>, calls = CALLS): Promise<number> => {
       for (let i = 0; i < calls / 10; i++) await call(i);
       runUs[network] = 0;

@@ -18,6 +18,7 @@ import { diagnosticsEnv, signalDiagnostics } from '../e2e/diagnostics-env.js';
 import { topologyContextSwitches } from '../e2e/context-switches.js';
 import type { ContextSwitches } from '../e2e/context-switches.js';
 import { topologyCpuMs } from '../e2e/process-cpu.js';
+import { processRssBytes } from '../e2e/process-rss.js';
 import { stageShares } from '../e2e/stage-shares.js';
 import { parseTracing, tracingEnv, tracingName } from '../e2e/tracing-setting.js';
 import type { LoadResult } from '../load/load-runner.js';
@@ -44,6 +45,8 @@ const CONTEXT_ITEMS = 5;
 const MAX_IN_FLIGHT = 512;
 /** Lines of the services' logs that tell where a long start is. */
 const PROGRESS_MESSAGES = ['loading the shard', 'snapshot loaded', 'embedding items', 'indexing items', 'shard ready', 'retrieval listening', 'gateway warmed up', 'gateway serving'];
+/** Ranking's log line with its item table's size (none when DLRS_ITEM_TABLE=false). */
+const ITEM_TABLE_MESSAGE = 'item table built';
 /** How often a long start reports that it is still going. */
 const PROGRESS_EVERY_MS = 30_000;
 
@@ -85,6 +88,8 @@ async function main(): Promise<void> {
       'pause-log-dir': { type: 'string' },
       // Extra Node/V8 flags for every service (e.g. --max-semi-space-size=64), for tuning experiments.
       'service-node-options': { type: 'string' },
+      // Ranking's DLRS_ITEM_TABLE (true: candidates by bundle row, false: every embedding on the wire); unset: ranking's default.
+      'item-table': { type: 'string' },
     },
   });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -116,15 +121,18 @@ async function main(): Promise<void> {
       shards,
       env: { ...tracingEnv(tracing, receiver.endpoint), ...diagnosticsEnv({ cpuProfileDir: values['cpu-prof-dir'], heapProfileDir: values['heap-prof-dir'], pauseLogDir: values['pause-log-dir'], nodeOptions: values['service-node-options'] }) },
       gatewayEnv: { DLRS_DEFAULT_TIMEOUT_MS: RECOMMEND_TIMEOUT_MS },
+      rankingEnv: values['item-table'] === undefined ? {} : { DLRS_ITEM_TABLE: values['item-table'] },
       startTimeoutMs: START_TIMEOUT_MS,
       onLine: (name, line) => {
         const message = PROGRESS_MESSAGES.find((m) => line.includes(`"msg":"${m}"`));
         if (message !== undefined) log(`${name}: ${message}`);
+        if (line.includes(`"msg":"${ITEM_TABLE_MESSAGE}"`)) log(`${name}: ${itemTableLine(line)}`);
       },
     }).finally(() => clearInterval(ticker));
     const diagnose = values['cpu-prof-dir'] !== undefined || values['heap-prof-dir'] !== undefined || values['pause-log-dir'] !== undefined;
     if (diagnose) signalDiagnostics(topology.processes);
     log(`topology ready in ${((Date.now() - startedMs) / 1000).toFixed(0)} s; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    log(`resident memory (MiB): ${topology.processes.map((p) => `${p.name} ${residentMiB(p.pid)}`).join(', ')}`);
     calibration = await calibrate(bundleDir, Array.from({ length: shards }, (_, i) => topology.dataDirOf(`retrieval ${i}`)), Number(values.candidates)).catch((error: unknown) => {
       log(`calibration failed: ${String(error)}`);
       return undefined;
@@ -224,6 +232,19 @@ function rateSchedule(values: { rates?: string; 'start-rps': string; growth: str
 /** The shards' data folders: `serve` for the 1M catalog on two shards, else named after the catalog and shard count. */
 function servingFolder(items: number, shards: number): string {
   return items === SCALE_DATA_SHAPE.items && shards === 2 ? 'serve' : `serve-${items}-${shards}`;
+}
+
+
+/** A process's resident memory in MiB, '?' when it is gone. */
+function residentMiB(pid: number | undefined): string {
+  const bytes = pid === undefined ? undefined : processRssBytes(pid);
+  return bytes === undefined ? '?' : (bytes / 2 ** 20).toFixed(0);
+}
+
+/** Ranking's item-table log line as the memory it reports. */
+function itemTableLine(line: string): string {
+  const { items, bytes } = JSON.parse(line) as { items?: number; bytes?: number };
+  return `${ITEM_TABLE_MESSAGE}: ${items ?? '?'} items, ${((bytes ?? 0) / 2 ** 20).toFixed(1)} MiB`;
 }
 
 await main();

@@ -3,6 +3,7 @@ import {
   adminConfigShape,
   defineConfig,
   durationMsField,
+  booleanField,
   enumField,
   enumListField,
   filePathField,
@@ -75,6 +76,8 @@ export const rankingConfigDefinition = defineConfig(
     maxProfiles: integerField({ min: 1, max: 100_000 }).default(DEFAULT_MAX_PROFILES),
     streamRequestTimeoutMs: durationMsField({ min: 1 }).default(DEFAULT_STREAM_REQUEST_TIMEOUT_MS),
     streamMaxInFlight: integerField({ min: 1, max: 1_000_000 }).default(DEFAULT_STREAM_MAX_IN_FLIGHT),
+    // The bundle's items embedded at model load so that Rank may name candidates by id (about 56 bytes plus 4(d + 1) per item: 177 MiB at 1M items, d = 32); off = every candidate's embedding comes with the request.
+    itemTable: booleanField().default(true),
   },
 );
 

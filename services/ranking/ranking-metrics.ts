@@ -22,6 +22,10 @@ export interface RankingMetrics {
   observe(network: string): NetworkObserver;
   /** One finished request (Rank or EmbedUsers, unary or on the stream) with its status code and duration. */
   request(network: string, code: string, durationSeconds: number): void;
+  /** One Rank request's candidates: read from the item table, and shipped in the request. */
+  candidates(fromTable: number, shipped: number): void;
+  /** The served model's item table: its bytes (0 without one). */
+  itemTable(bytes: number): void;
   /** Starts sampling worker utilisation and queue lengths from `sample` (the served model). */
   startSampling(sample: () => { pool: InferencePoolStats; queuedRows: Record<string, number> }): void;
   /** Stops sampling. Safe to call twice. */
@@ -56,6 +60,9 @@ export function createRankingMetrics(metrics: MetricInstruments): RankingMetrics
   const requestSeries = new Map<string, Map<string, RequestSeries>>();
   const utilisation: Gauge = metrics.gauge('dlrs_ranking_worker_utilisation_ratio', 'Share of the last second the inference workers spent running batches');
   const queueRows: Gauge<NetworkLabels> = metrics.gauge('dlrs_ranking_queue_rows', 'Rows waiting in the batcher');
+  const candidates = metrics.boundCounter<{ source: string }>('dlrs_ranking_candidates', 'Rank candidates by where their e_i and b_i came from: table (ranking\'s item table, by bundle row) or request (shipped)');
+  const [fromTableSeries, shippedSeries] = [candidates.series({ source: 'table' }), candidates.series({ source: 'request' })];
+  const itemTableBytes: Gauge = metrics.gauge('dlrs_ranking_item_table_bytes', 'Bytes of the served model\'s item table (the bundle\'s e_i and b_i; 0 with DLRS_ITEM_TABLE=false)');
   let timer: NodeJS.Timeout | undefined;
 
   return {
@@ -87,6 +94,13 @@ export function createRankingMetrics(metrics: MetricInstruments): RankingMetrics
       }
       series.requests.add(1);
       series.duration.record(durationSeconds);
+    },
+    candidates(fromTable, shipped) {
+      if (fromTable > 0) fromTableSeries.add(fromTable);
+      if (shipped > 0) shippedSeries.add(shipped);
+    },
+    itemTable(bytes) {
+      itemTableBytes.record(bytes);
     },
     startSampling(sample) {
       if (timer !== undefined) return;

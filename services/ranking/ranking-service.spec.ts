@@ -12,9 +12,13 @@ import { DlrsError } from '../../shared/errors/index.js';
 import { RankingService } from './ranking-service.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import { TINY_SERVING, tinyDescription, tinyUserFeeds, writeTinyModels } from './testing/tiny-serving.js';
+import { ItemTable } from './model/item-table.js';
+import { bundleRowsBytes } from '../../shared/proto/index.js';
 
 const DIM = 4;
 const LIMITS = { maxCandidates: 500, maxProfiles: 8 };
+/** Rows of each tiny model's item table: random, so that the two versions' rows differ. */
+const TABLE_ROWS = 64;
 
 function random(length: number): Float32Array {
   return Float32Array.from({ length }, () => Math.random() * 2 - 1);
@@ -31,6 +35,7 @@ function rankRequest(n: number, overrides: Partial<RankRequest__Output> = {}): R
     itemBiases: float32Bytes(random(n)),
     topK: 0,
     timeoutMs: 0,
+    bundleRows: Buffer.alloc(0),
     ...overrides,
   };
 }
@@ -83,7 +88,8 @@ for (const poolSize of [1, 0]) {
   describe(`RankingService, ${poolSize === 0 ? 'sessions inline' : 'one inference worker'}`, () => {
     const first = writeTinyModels(DIM, 1);
     const second = writeTinyModels(DIM, 7);
-    const descriptions = new Map([first, second].map((models, k) => [models.dir, tinyDescription(models, DIM, k === 0 ? 1 : 7)]));
+    const tables = [first, second].map(() => new ItemTable(DIM, random(TABLE_ROWS * DIM), random(TABLE_ROWS)));
+    const descriptions = new Map([first, second].map((models, k) => [models.dir, { ...tinyDescription(models, DIM, k === 0 ? 1 : 7), itemTable: tables[k] }]));
     const sink = createMemorySink();
     const logger = createLogger({ level: 'debug', destination: sink });
     const load = (path: string): Promise<LoadedModel> => {
@@ -169,6 +175,51 @@ for (const poolSize of [1, 0]) {
       const expected = await directScores(second.rankNet, request);
       scores.forEach((score, k) => assert.ok(Math.abs(score - expected[k]) <= 1e-6));
       assert.ok(sink.find('switched to the new model').some((line) => line.previousVersion === 'tiny-1'));
+    });
+
+    it('under a model switch, candidates by bundle row score with their own version\'s table rows only; the old version\'s rows are then refused', async () => {
+      const rows = [3, 0, TABLE_ROWS - 1, 17, 17, 42];
+      const user = float32Bytes(random(DIM));
+      const byRow = (modelVersion: string): RankRequest__Output =>
+        rankRequest(rows.length, { modelVersion, userEmbedding: user, itemEmbeddings: Buffer.alloc(0), itemBiases: Buffer.alloc(0), bundleRows: bundleRowsBytes(rows) });
+      // The same candidates shipped: the scores each version must give them.
+      const shippedFrom = (table: ItemTable): RankRequest__Output =>
+        rankRequest(rows.length, {
+          userEmbedding: user,
+          itemEmbeddings: float32Bytes(Float32Array.from(rows.flatMap((row) => [...table.embeddings.subarray(row * DIM, (row + 1) * DIM)]))),
+          itemBiases: float32Bytes(Float32Array.from(rows.map((row) => table.biases[row]))),
+        });
+      const expected = new Map([
+        ['tiny-1', await directScores(first.rankNet, shippedFrom(tables[0]))],
+        ['tiny-7', await directScores(second.rankNet, shippedFrom(tables[1]))],
+      ]);
+      const answered: { version: string; scores: Float32Array }[] = [];
+      const refused: string[] = [];
+      // Counted from the switch itself, not from loadModel's return: a refusal costs no I/O, so a loop of them would starve the old model's close.
+      const switched = (): boolean => service.model.info.modelVersion === 'tiny-7';
+      const client = async (): Promise<void> => {
+        for (let afterSwitch = 0; afterSwitch < 5; afterSwitch += switched() ? 1 : 0) {
+          // Half the requests name the version they saw, half always the first one.
+          const version = answered.length % 2 === 0 ? service.model.info.modelVersion : 'tiny-1';
+          try {
+            const response = await service.rank(byRow(version), {});
+            assert.equal(response.modelVersion, version, 'answered by the version the request named');
+            answered.push({ version, scores: floats(response.scores) });
+          } catch (error) {
+            refused.push(error instanceof DlrsError ? `${error.code} ${error.field ?? ''}` : String(error));
+          }
+        }
+      };
+      const clients = Array.from({ length: 6 }, () => client());
+      await Promise.all([service.loadModel(second.dir), ...clients]);
+      const versions = new Set(answered.map((answer) => answer.version));
+      assert.ok(versions.has('tiny-1') && versions.has('tiny-7'), 'requests were answered on both sides of the switch');
+      for (const { version, scores } of answered) {
+        const want = expected.get(version) ?? new Float32Array();
+        scores.forEach((score, k) => assert.ok(Math.abs(score - want[k]) <= 1e-6, `${version}, candidate ${k}: ${score} against its table's ${want[k]}`));
+      }
+      assert.ok(refused.length > 0, 'requests naming the old version after the switch were refused');
+      assert.deepEqual([...new Set(refused)], ['FAILED_PRECONDITION model_version']);
     });
 
     it('keeps serving the old model when a load fails', async () => {

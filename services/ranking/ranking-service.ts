@@ -25,6 +25,9 @@ export interface RankingLimits {
 /** Told about every finished Rank / EmbedUsers request (unary or on a stream): the network, the status code and its duration. */
 export type RequestListener = (network: string, code: string, durationSeconds: number) => void;
 
+/** Told about every Rank request parsed: how many of its candidates come from the item table and how many it carried. */
+export type CandidatesListener = (fromTable: number, shipped: number) => void;
+
 /** Loads and warms the model bundle at a path. */
 export type ModelLoader = (bundlePath: string) => Promise<LoadedModel>;
 
@@ -44,6 +47,7 @@ export class RankingService {
     private readonly limits: RankingLimits,
     private readonly logger: Logger,
     private readonly onRequest: RequestListener = () => undefined,
+    private readonly onCandidates: CandidatesListener = () => undefined,
   ) {
     this.current = initial;
   }
@@ -82,7 +86,8 @@ export class RankingService {
 
   private async rankOnce(request: RankRequest__Output, options: SubmitOptions): Promise<RankResponse> {
     const model = this.modelFor(request.modelVersion);
-    const { rows, candidates } = parseRankRequest(request, model.info.dim, this.limits.maxCandidates);
+    const { rows, candidates, shipped } = parseRankRequest(request, model.info.dim, this.limits.maxCandidates, model.description.itemTable);
+    this.onCandidates(candidates - shipped, shipped);
     const scores = await model.rank(rows, candidates, options);
     return {
       requestId: request.requestId,
@@ -107,6 +112,7 @@ export class RankingService {
       count,
       embeddings: float32Bytes(embeddings),
       biases: float32Bytes(biases),
+      resolvesBundleItems: model.description.itemTable !== undefined,
     };
   }
 

@@ -43,7 +43,7 @@ export async function runRanking(argv: string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel, base: { service: 'ranking' } });
   for (const warning of misspelledVariables(rankingConfigDefinition, processEnv())) logger.warn(warning);
   try {
-    const ranking = await startRankingServer({ config, logger, bundlePath, describe: describeBundle });
+    const ranking = await startRankingServer({ config, logger, bundlePath, describe: (dir) => describeBundle(dir, { itemTable: config.itemTable }) });
     installSignalHandlers(ranking.server, { logger, onShutdown: () => ranking.close('stop signal') });
     return 0;
   } catch (error) {

@@ -63,7 +63,15 @@ export async function startRankingServer(options: RankingServerOptions): Promise
   const rankingMetrics = createRankingMetrics(metrics);
   const settings = servingSettings(config);
   const limits = { maxCandidates: config.maxCandidates, maxProfiles: config.maxProfiles };
-  const loadModel = async (bundlePath: string): Promise<LoadedModel> => LoadedModel.load(await describe(bundlePath), settings, logger, (network) => rankingMetrics.observe(network));
+  const loadModel = async (bundlePath: string): Promise<LoadedModel> => {
+    const description = await describe(bundlePath);
+    const table = description.itemTable;
+    if (table !== undefined) logger.info({ modelVersion: description.modelVersion, items: table.size, bytes: table.memoryBytes() }, 'item table built');
+    const model = await LoadedModel.load(description, settings, logger, (network) => rankingMetrics.observe(network));
+    // The table of the model about to be served (a load that fails before this leaves the gauge as it was).
+    rankingMetrics.itemTable(table?.memoryBytes() ?? 0);
+    return model;
+  };
 
   const state: { service?: RankingService } = {};
   const serving = (): RankingService => {
@@ -105,7 +113,14 @@ export async function startRankingServer(options: RankingServerOptions): Promise
     await metrics.shutdown();
     throw error;
   }
-  const ready = new RankingService(first, loadModel, limits, logger, (network, code, durationSeconds) => rankingMetrics.request(network, code, durationSeconds));
+  const ready = new RankingService(
+    first,
+    loadModel,
+    limits,
+    logger,
+    (network, code, durationSeconds) => rankingMetrics.request(network, code, durationSeconds),
+    (fromTable, shipped) => rankingMetrics.candidates(fromTable, shipped),
+  );
   state.service = ready;
   // A service of its own, so that the synthetic calls stay out of the request metrics.
   await warmRanking(new RankingService(first, loadModel, limits, logger), limits.maxCandidates, logger);

@@ -4,7 +4,7 @@ import type { ShardIdentity } from './wire/decode-request.js';
 import { DEFAULT_SNAPSHOT_AFTER_RECORDS, DEFAULT_SNAPSHOTS_KEPT } from './durability/durable-shard.js';
 import { DEFAULT_SEARCH_TUNING } from './search/filtered-search.js';
 import { WAL_REPAIRS } from './durability/read-log.js';
-import { DEFAULT_EMBED_BATCH_ROWS } from './model/item-embedder.js';
+import { DEFAULT_EMBED_BATCH_ROWS } from '../../shared/item-net/index.js';
 import { DEFAULT_HNSW_SETTINGS, QUANTIZATIONS } from '../../shared/vector-index/index.js';
 import { INDEX_PLACEMENTS } from './hnsw/index-thread.js';
 

@@ -26,8 +26,10 @@ import { shardOf } from '../../shared/sharding/index.js';
 import { decodeIds, decodeItems, decodeItemsToEmbed, decodeSearch } from './wire/decode-request.js';
 import type { RequestLimits, ShardIdentity } from './wire/decode-request.js';
 import type { DurableShard, RecoveryModel } from './durability/durable-shard.js';
+import { NO_BUNDLE_ROW } from '../../shared/proto/index.js';
 import { DEFAULT_TURN_BUDGET_MS } from './store/indexed-store.js';
 import type { IndexedStore, ShardHits } from './store/indexed-store.js';
+import type { ItemStore } from './store/item-store.js';
 import { attributeFieldsOf } from './model/served-model.js';
 import type { ModelOpener, ServedModel } from './model/served-model.js';
 
@@ -82,7 +84,7 @@ export class RetrievalService {
       if (Date.now() >= deadlineAtMs) throw new DlrsError('DEADLINE_EXCEEDED', `the request's timeout_ms passed after ${q} of ${query.queryCount} queries`);
       const [hits] = await state.search({ ...query, queries: query.queries.subarray(q * dim, (q + 1) * dim), queryCount: 1 });
       // Read out now: after a yield, a slot may hold another item.
-      results.push(this.searchResult(state, hits, request.includeEmbeddings));
+      results.push(this.searchResult(state, hits, request.includeEmbeddings, request.omitBundleEmbeddings));
     }
     return { requestId: request.requestId, modelVersion: state.modelVersion, shard: this.identity.index, dim, results };
   }
@@ -216,9 +218,12 @@ export class RetrievalService {
   /**
    * The wire form of one query's hits: ids, and with embeddings the rows and
    * biases copied out of the store into one buffer (no view of the store: a
-   * later mutation must not change a response not yet serialised).
+   * later mutation must not change a response not yet serialised). With
+   * `omitBundleRows`, the rows of items still as the bundle gave them are
+   * left out and their bundle row numbers sent instead (the caller's
+   * ranking holds them at those rows).
    */
-  private searchResult(state: IndexedStore, hit: ShardHits, includeEmbeddings: boolean): SearchResult {
+  private searchResult(state: IndexedStore, hit: ShardHits, includeEmbeddings: boolean, omitBundleRows: boolean): SearchResult {
     const store = state.store;
     const slots = hit.slots;
     const count = slots.length;
@@ -227,24 +232,45 @@ export class RetrievalService {
     // A view: the hits are this search's own arrays.
     const similarities = Buffer.from(hit.similarities.buffer, hit.similarities.byteOffset, hit.similarities.byteLength);
     if (!includeEmbeddings) return { itemIds, similarities };
-    const dim = store.dim;
-    const bytes = Buffer.allocUnsafe(4 * count * (dim + 1));
-    const floats = new Float32Array(bytes.buffer, bytes.byteOffset, count * (dim + 1));
-    const rows = store.embeddings;
-    const biases = store.biases;
-    // The biases and the first value of every row first: independent loads whose cache and TLB
-    // misses the CPU overlaps, where the row-by-row copy would wait for each row's misses in turn
-    // (the rows of a large store are cold; this halves the copy).
-    for (let i = 0; i < count; i++) {
-      floats[i * dim] = rows[slots[i] * dim];
-      floats[count * dim + i] = biases[slots[i]];
+    let bundleRows: Buffer | undefined;
+    let shipped = slots;
+    if (omitBundleRows) {
+      bundleRows = Buffer.allocUnsafe(4 * count);
+      let kept = 0;
+      for (let i = 0; i < count; i++) {
+        const row = store.bundleRowAt(slots[i]);
+        bundleRows.writeUInt32LE(row, 4 * i);
+        if (row === NO_BUNDLE_ROW) kept++;
+      }
+      shipped = new Int32Array(kept);
+      for (let i = 0, j = 0; i < count; i++) if (store.bundleRowAt(slots[i]) === NO_BUNDLE_ROW) shipped[j++] = slots[i];
     }
-    for (let i = 0; i < count; i++) {
-      // Element by element: a subarray per row would allocate a view per candidate.
-      for (let j = 1, from = slots[i] * dim, to = i * dim; j < dim; j++) floats[to + j] = rows[from + j];
-    }
-    return { itemIds, similarities, embeddings: bytes.subarray(0, 4 * count * dim), biases: bytes.subarray(4 * count * dim) };
+    return { itemIds, similarities, ...copyRows(store, shipped), bundleRows };
   }
+}
+
+/**
+ * The embeddings and biases of the given slots, copied out of the store into one buffer. The
+ * biases and the first value of every row first: independent loads whose cache and TLB misses
+ * the CPU overlaps, where the row-by-row copy would wait for each row's misses in turn (the rows
+ * of a large store are cold; this halves the copy).
+ */
+function copyRows(store: ItemStore, slots: ArrayLike<number>): { embeddings: Buffer; biases: Buffer } {
+  const count = slots.length;
+  const dim = store.dim;
+  const bytes = Buffer.allocUnsafe(4 * count * (dim + 1));
+  const floats = new Float32Array(bytes.buffer, bytes.byteOffset, count * (dim + 1));
+  const rows = store.embeddings;
+  const biases = store.biases;
+  for (let i = 0; i < count; i++) {
+    floats[i * dim] = rows[slots[i] * dim];
+    floats[count * dim + i] = biases[slots[i]];
+  }
+  for (let i = 0; i < count; i++) {
+    // Element by element: a subarray per row would allocate a view per candidate.
+    for (let j = 1, from = slots[i] * dim, to = i * dim; j < dim; j++) floats[to + j] = rows[from + j];
+  }
+  return { embeddings: bytes.subarray(0, 4 * count * dim), biases: bytes.subarray(4 * count * dim) };
 }
 
 /** What the durable shard needs of a served model to recover and re-embed; its initial items are this shard's part of the catalog. */
@@ -254,6 +280,7 @@ export function recoveryModelOf(model: ServedModel, identity: ShardIdentity): Re
     dim: model.dim,
     fields: attributeFieldsOf(model.spec),
     initialItems: async () => (await model.catalog()).filter((item) => shardOf(item.id, identity.count) === identity.index),
+    bundleItems: () => model.catalog(),
     embed: (items) => model.embedder.embed(items),
   };
 }

@@ -16,7 +16,7 @@ export async function warmRetrieval(service: RetrievalService, served: { modelVe
   const startedMs = performance.now();
   const { modelVersion, dim } = served;
   const queries = Buffer.from(Float32Array.from({ length: dim }, () => Math.random() * 2 - 1).buffer);
-  const request = { requestId: 'warm-up', modelVersion, dim, queries, k: Math.min(WARMUP_K, maxK), excludeIds: [], filter: null, includeEmbeddings: true, timeoutMs: 0, traceContext: {} };
+  const request = { requestId: 'warm-up', modelVersion, dim, queries, k: Math.min(WARMUP_K, maxK), excludeIds: [], filter: null, includeEmbeddings: true, timeoutMs: 0, traceContext: {}, omitBundleEmbeddings: false };
   for (let i = 0; i < WARMUP_SEARCHES; i++) await service.search(request);
   logger.info({ searches: WARMUP_SEARCHES, ms: Math.round(performance.now() - startedMs) }, 'retrieval warmed up');
 }

@@ -40,6 +40,7 @@ const CODEC: Record<string, { fields: Record<string, CodecField>; delegated: str
       similarities: { tag: 'RESULT_SIMILARITIES', type: 'bytes', repeated: false },
       embeddings: { tag: 'RESULT_EMBEDDINGS', type: 'bytes', repeated: false },
       biases: { tag: 'RESULT_BIASES', type: 'bytes', repeated: false },
+      bundle_rows: { tag: 'RESULT_BUNDLE_ROWS', type: 'bytes', repeated: false },
     },
     delegated: [],
   },

@@ -25,3 +25,5 @@ export const RESULT_SIMILARITIES = (2 << 3) | 2;
 export const RESULT_EMBEDDINGS = (3 << 3) | 2;
 /** SearchResult.biases */
 export const RESULT_BIASES = (4 << 3) | 2;
+/** SearchResult.bundle_rows */
+export const RESULT_BUNDLE_ROWS = (5 << 3) | 2;

@@ -14,6 +14,7 @@ import type { ModelInfo__Output } from '../../shared/generated/dlrs/v1/ModelInfo
 import { callUnary, createGrpcClient } from '../../shared/grpc/index.js';
 import { createLogger, createMemorySink } from '../../shared/logging/index.js';
 import { loadProtos } from '../../shared/proto/index.js';
+import { failure } from '../fixtures/dlrs-failure.js';
 import { loadRankingConfig } from '../../services/ranking/config.js';
 import { float32Bytes } from '../../services/ranking/wire/float32-bytes.js';
 import type { ModelDescription } from '../../services/ranking/model/loaded-model.js';
@@ -41,16 +42,6 @@ function floats(bytes: Uint8Array): Float32Array {
 function asBytes(value: Buffer | Uint8Array | string | undefined): Uint8Array {
   assert.ok(value instanceof Uint8Array);
   return value;
-}
-
-async function failure(promise: Promise<unknown>): Promise<DlrsError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DlrsError, String(error));
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 /** Sends `requests` on one RankStream and collects the answers by request id. */

@@ -15,6 +15,7 @@ import { loadProtos } from '../../shared/proto/index.js';
 import { float32Bytes } from '../../services/ranking/wire/float32-bytes.js';
 import { tinyRankNet, tinyUserNet } from '../../services/ranking/testing/tiny-models.js';
 import { checkHealth, healthClient } from '../fixtures/runtime-clients.js';
+import { standInItemNet } from '../fixtures/stand-in-item-net.js';
 
 const DIM = 8;
 const RANKING_INDEX = fileURLToPath(new URL('../../services/ranking/index.ts', import.meta.url));
@@ -74,7 +75,8 @@ describe('dlrs serve ranking (runRanking)', function () {
     );
     await writeBundle(bundle, {
       userNet,
-      itemNet: tinyRankNet(DIM),
+      // Ranking embeds the bundle's items at start (its item table): a real ItemNet of the spec.
+      itemNet: standInItemNet(SPEC, { dim: DIM, idTable: new Array<number>(SPEC.itemIds.length * DIM).fill(0.1), categoricalTables: {}, biases: SPEC.itemIds.map(() => 0) }),
       rankNet: tinyRankNet(DIM),
       items: [{ id: 'i1', features: { genres: ['action'] } }],
       manifest: { dataset: 'test', featureSpec: SPEC, dim: DIM, metric: 'ip', bagLength: 3, onnxOpset: 13, training: {}, metrics: {} },

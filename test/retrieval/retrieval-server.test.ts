@@ -197,7 +197,7 @@ for (const placement of INDEX_PLACEMENTS) {
 
     it('does not search a request whose timeout_ms passed: DEADLINE_EXCEEDED', async () => {
       const service = await shard.server.ready;
-      const request = { requestId: 'late', dim: STAND_IN_DIM, queries: f32(QUERY), k: 3, includeEmbeddings: false, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 5, traceContext: {} };
+      const request = { requestId: 'late', dim: STAND_IN_DIM, queries: f32(QUERY), k: 3, includeEmbeddings: false, modelVersion: '', excludeIds: [], filter: null, timeoutMs: 5, traceContext: {}, omitBundleEmbeddings: false };
       await assert.rejects(service.search(request, Date.now() - 1), (error: DlrsError) => error.code === 'DEADLINE_EXCEEDED');
       const answer = await service.search(request, Date.now() + 60_000);
       assert.equal(answer.results?.[0].itemIds?.length, 3);

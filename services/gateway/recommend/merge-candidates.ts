@@ -1,4 +1,5 @@
 import type { SearchResult__Output } from '../../../shared/generated/dlrs/v1/SearchResult.js';
+import { NO_BUNDLE_ROW, bundleRowAt } from '../../../shared/proto/index.js';
 import { ReusableIdSet } from './reusable-id-set.js';
 
 /**
@@ -9,10 +10,16 @@ export interface MergedCandidates {
   readonly itemIds: readonly string[];
   /** e_u · e_i from retrieval. */
   readonly similarities: Float32Array;
-  /** Row-major d little-endian float32 per item: RankRequest.item_embeddings as it is. */
+  /** Row-major d little-endian float32 per item shipped (NO_BUNDLE_ROW in bundleRows): RankRequest.item_embeddings as it is. */
   readonly embeddings: Buffer;
-  /** b_i per item, little-endian float32: RankRequest.item_biases as it is. */
+  /** b_i per item shipped, little-endian float32: RankRequest.item_biases as it is. */
   readonly biases: Buffer;
+  /**
+   * RankRequest.bundle_rows: per item a little-endian uint32, its row in the bundle's item list
+   * when a shard left its e_i and b_i out (ranking reads them at that row), else NO_BUNDLE_ROW;
+   * undefined when no shard left any out.
+   */
+  readonly bundleRows: Buffer | undefined;
 }
 
 /** Whether the host CPU stores floats little-endian, as the wire does: then the bytes can be read as they are. */
@@ -31,6 +38,8 @@ interface Run {
   readonly order: Int32Array | undefined;
   /** Rows that made the cut. */
   readonly taken: Uint8Array;
+  /** Per row, its bundle row number when its embedding was left out, else NO_BUNDLE_ROW (SearchResult.bundle_rows); undefined when none was. */
+  readonly bundleRows: Buffer | undefined;
   /** How far the merge has read into the run. */
   next: number;
 }
@@ -49,12 +58,17 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
   for (const result of results) {
     const n = result.itemIds.length;
     if (result.similarities.length !== 4 * n) throw new Error(`similarities hold ${result.similarities.length} bytes for ${n} items`);
-    if (result.embeddings.length !== n * rowBytes) throw new Error(`embeddings hold ${result.embeddings.length} bytes for ${n} items of dimension ${dim}`);
-    if (result.biases.length !== 4 * n) throw new Error(`biases hold ${result.biases.length} bytes for ${n} items`);
+    const rowBytesSent = result.bundleRows.length;
+    if (rowBytesSent !== 0 && rowBytesSent !== 4 * n) throw new Error(`bundle_rows hold ${rowBytesSent} bytes for ${n} items`);
+    let shipped = n;
+    if (rowBytesSent !== 0) for (let row = 0; row < n; row++) shipped -= bundleRowAt(result.bundleRows, row) === NO_BUNDLE_ROW ? 0 : 1;
+    if (result.embeddings.length !== shipped * rowBytes) throw new Error(`embeddings hold ${result.embeddings.length} bytes for ${shipped} items of dimension ${dim}`);
+    if (result.biases.length !== 4 * shipped) throw new Error(`biases hold ${result.biases.length} bytes for ${shipped} items`);
   }
   const runs: Run[] = results.map((result) => {
     const similarities = floatsOf(result.similarities);
-    return { result, rows: result.itemIds.length, similarities, order: bestFirstOrder(result.itemIds, similarities), taken: new Uint8Array(result.itemIds.length), next: 0 };
+    const bundleRows = result.bundleRows.length === 0 ? undefined : result.bundleRows;
+    return { result, rows: result.itemIds.length, similarities, order: bestFirstOrder(result.itemIds, similarities), taken: new Uint8Array(result.itemIds.length), bundleRows, next: 0 };
   });
   // An id taken from one result is skipped in the others: it was taken at its best similarity.
   const seen = results.length > 1 ? takenIds : undefined;
@@ -94,10 +108,22 @@ function takeBest(runs: Run[], limit: number, seen: ReusableIdSet | undefined): 
 
 /** The taken rows in the columns ranking takes. */
 function copyWinners(runs: Run[], kept: number, rowBytes: number): MergedCandidates {
-  const merged = { itemIds: new Array<string>(kept), similarities: new Float32Array(kept), embeddings: Buffer.allocUnsafe(kept * rowBytes), biases: Buffer.allocUnsafe(4 * kept) };
+  const anyFlagged = runs.some((run) => run.bundleRows !== undefined);
+  const itemIds = new Array<string>(kept);
+  const similarities = new Float32Array(kept);
+  const embeddings = Buffer.allocUnsafe(kept * rowBytes);
+  const biases = Buffer.allocUnsafe(4 * kept);
+  const bundleRows = anyFlagged ? Buffer.alloc(4 * kept, 0xff) : undefined;
   // Winners in (result, row) order, so that consecutive rows of a result are copied in one go.
   let j = 0;
-  for (const { result, rows, similarities, taken } of runs) {
+  let shipped = 0;
+  for (const run of runs) {
+    const { result, rows, taken } = run;
+    if (run.bundleRows !== undefined && bundleRows !== undefined) {
+      shipped = copyFlaggedRun(run, { itemIds, similarities, embeddings, biases, bundleRows }, j, shipped, rowBytes);
+      for (let row = 0; row < rows; row++) j += taken[row];
+      continue;
+    }
     for (let first = 0; first < rows; ) {
       if (taken[first] === 0) {
         first++;
@@ -105,16 +131,49 @@ function copyWinners(runs: Run[], kept: number, rowBytes: number): MergedCandida
       }
       let end = first + 1;
       while (end < rows && taken[end] === 1) end++;
-      result.embeddings.copy(merged.embeddings, j * rowBytes, first * rowBytes, end * rowBytes);
-      result.biases.copy(merged.biases, 4 * j, 4 * first, 4 * end);
+      result.embeddings.copy(embeddings, shipped * rowBytes, first * rowBytes, end * rowBytes);
+      result.biases.copy(biases, 4 * shipped, 4 * first, 4 * end);
+      shipped += end - first;
       for (let row = first; row < end; row++, j++) {
-        merged.itemIds[j] = result.itemIds[row];
-        merged.similarities[j] = similarities[row];
+        itemIds[j] = result.itemIds[row];
+        similarities[j] = run.similarities[row];
       }
       first = end;
     }
   }
-  return merged;
+  return { itemIds, similarities, embeddings: embeddings.subarray(0, shipped * rowBytes), biases: biases.subarray(0, 4 * shipped), bundleRows };
+}
+
+/** The winners of a run whose bundle rows came without embeddings: their row numbers, the others' embeddings copied one by one. Returns the rows shipped so far. */
+function copyFlaggedRun(
+  run: Run,
+  merged: { itemIds: string[]; similarities: Float32Array; embeddings: Buffer; biases: Buffer; bundleRows: Buffer },
+  firstIndex: number,
+  shippedBefore: number,
+  rowBytes: number,
+): number {
+  const { result, rows, taken } = run;
+  const rowNumbers = run.bundleRows as Buffer;
+  let j = firstIndex;
+  let shipped = shippedBefore;
+  // The row's position among the result's shipped rows.
+  let packed = 0;
+  for (let row = 0; row < rows; row++) {
+    const flagged = bundleRowAt(rowNumbers, row) !== NO_BUNDLE_ROW;
+    if (taken[row] === 1) {
+      merged.itemIds[j] = result.itemIds[row];
+      merged.similarities[j] = run.similarities[row];
+      rowNumbers.copy(merged.bundleRows, 4 * j, 4 * row, 4 * row + 4);
+      if (!flagged) {
+        result.embeddings.copy(merged.embeddings, shipped * rowBytes, packed * rowBytes, (packed + 1) * rowBytes);
+        result.biases.copy(merged.biases, 4 * shipped, 4 * packed, 4 * packed + 4);
+        shipped++;
+      }
+      j++;
+    }
+    if (!flagged) packed++;
+  }
+  return shipped;
 }
 
 /** Little-endian float32 bytes as floats: a view when the bytes allow one, else a copy. */

@@ -73,6 +73,8 @@ interface UserEmbedding {
   embedding: Buffer;
   /** b_u as 4 little-endian bytes. */
   bias: Buffer;
+  /** The ranking replica that answered holds the bundle's item embeddings of this version (EmbedUsersResponse.resolves_bundle_items). */
+  resolvesBundleItems: boolean;
 }
 
 /** What the orchestration talks to. */
@@ -159,6 +161,8 @@ export async function recommend(deps: RecommendDeps, query: RecommendQuery, dead
     excludeIds: [...new Set([...query.excludeIds, ...seen])],
     filter: query.filter,
     includeEmbeddings: true,
+    // Ranking reads the bundle's own rows from its table by row number; the shards ship only the rows changed since.
+    omitBundleEmbeddings: user?.resolvesBundleItems === true && user.modelVersion === search.modelVersion,
   };
   const searchEnd = stageEnd(shares.embed + shares.search);
   const answers = await Promise.allSettled(deps.shards.map((shard) => runStage(`search shard ${shard.shard}`, searchEnd, signal, (budget) => shard.search(searchRequest, budget), now())));
@@ -192,7 +196,7 @@ async function embedUser(deps: RecommendDeps, requestId: string, profile: UserPr
   if (response.count !== 1 || response.dim < 1 || response.embeddings.length !== 4 * response.dim || response.biases.length !== 4) {
     throw new DlrsError('INTERNAL', `embed users answered ${response.count} rows of dimension ${response.dim} in ${response.embeddings.length} bytes`);
   }
-  return { modelVersion: response.modelVersion, dim: response.dim, embedding: response.embeddings, bias: response.biases };
+  return { modelVersion: response.modelVersion, dim: response.dim, embedding: response.embeddings, bias: response.biases, resolvesBundleItems: response.resolvesBundleItems };
 }
 
 /**
@@ -229,7 +233,7 @@ async function itemsQuery(
   }
   if (total === 0) return undefined;
   for (let j = 0; j < dim; j++) mean[j] /= total;
-  return { modelVersion: stored.modelVersion, dim, embedding: Buffer.from(mean.buffer), bias: Buffer.alloc(4) };
+  return { modelVersion: stored.modelVersion, dim, embedding: Buffer.from(mean.buffer), bias: Buffer.alloc(4), resolvesBundleItems: false };
 }
 
 /**
@@ -248,7 +252,7 @@ async function featuresQuery(deps: RecommendDeps, item: Item__Output, deadlineMs
     throw new DlrsError('UNAVAILABLE', `the query item could not be embedded (${DlrsError.from(error).code})`, { cause: error });
   }
   if (embedded.dim < 1 || embedded.embedding.length !== 4 * embedded.dim) throw new DlrsError('INTERNAL', `embed items answered ${embedded.embedding.length} bytes for dimension ${embedded.dim}`);
-  return { modelVersion: embedded.modelVersion, dim: embedded.dim, embedding: embedded.embedding, bias: Buffer.alloc(4) };
+  return { modelVersion: embedded.modelVersion, dim: embedded.dim, embedding: embedded.embedding, bias: Buffer.alloc(4), resolvesBundleItems: false };
 }
 
 /**
@@ -285,6 +289,8 @@ function rankRequest(query: RecommendQuery, user: UserEmbedding, candidates: Mer
     itemEmbeddings: candidates.embeddings,
     itemBiases: candidates.biases,
     topK: query.k,
+    // Ranking answers by candidate position, so the ids stay here: the row numbers are all it needs.
+    ...(candidates.bundleRows === undefined ? {} : { bundleRows: candidates.bundleRows }),
   };
 }
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { SearchStreamResponse } from '../../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import { findService } from '../../../shared/grpc/index.js';
 import { protoText, searchResponseArbitrary } from '../../../shared/proto/testing/search-response-arbitrary.js';
-import { loadProtos } from '../../../shared/proto/index.js';
+import { NO_BUNDLE_ROW, bundleRowAt, bundleRowsBytes, loadProtos } from '../../../shared/proto/index.js';
 import { decodeSearchStreamResponse, withSearchStreamDecoding } from './decode-search-stream-response.js';
 
 const generic = findService([loadProtos().packageDefinition], 'dlrs.v1.Retrieval');
@@ -57,5 +57,17 @@ describe('withSearchStreamDecoding', () => {
     const embeddings = decoded.response?.results[0].embeddings;
     assert.equal(embeddings?.buffer, wire.buffer);
     assert.deepEqual([...(embeddings ?? [])], [2, 2, 2, 2]);
+  });
+
+  it('reads bundle_rows as row numbers, a view of the received message, beside the shipped rows only', () => {
+    const rows = bundleRowsBytes([NO_BUNDLE_ROW, 0, 123_456]);
+    const wire = generic.SearchStream.responseSerialize({
+      requestId: 'r3',
+      response: { dim: 1, results: [{ itemIds: ['a', 'b', 'c'], similarities: Buffer.alloc(12, 1), embeddings: Buffer.alloc(4, 2), biases: Buffer.alloc(4, 3), bundleRows: rows }] },
+    } satisfies SearchStreamResponse);
+    const result = decodeSearchStreamResponse(wire, () => assert.fail('a plain answer went to proto-loader')).response?.results[0];
+    assert.equal(result?.bundleRows.buffer, wire.buffer);
+    assert.deepEqual([0, 1, 2].map((i) => bundleRowAt(result?.bundleRows ?? Buffer.alloc(12), i)), [NO_BUNDLE_ROW, 0, 123_456]);
+    assert.equal(result?.embeddings.length, 4);
   });
 });

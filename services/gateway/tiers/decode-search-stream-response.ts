@@ -3,7 +3,7 @@ import type { ServiceClientConstructor, ServiceDefinition } from '@grpc/grpc-js'
 import type { SearchResponse__Output } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { SearchResult__Output } from '../../../shared/generated/dlrs/v1/SearchResult.js';
 import type { SearchStreamResponse__Output } from '../../../shared/generated/dlrs/v1/SearchStreamResponse.js';
-import { STREAM_REQUEST_ID, STREAM_RESPONSE, RESPONSE_REQUEST_ID, RESPONSE_MODEL_VERSION, RESPONSE_SHARD, RESPONSE_DIM, RESPONSE_RESULTS, RESULT_ITEM_ID, RESULT_SIMILARITIES, RESULT_EMBEDDINGS, RESULT_BIASES } from '../../../shared/proto/index.js';
+import { STREAM_REQUEST_ID, STREAM_RESPONSE, RESPONSE_REQUEST_ID, RESPONSE_MODEL_VERSION, RESPONSE_SHARD, RESPONSE_DIM, RESPONSE_RESULTS, RESULT_ITEM_ID, RESULT_SIMILARITIES, RESULT_EMBEDDINGS, RESULT_BIASES, RESULT_BUNDLE_ROWS } from '../../../shared/proto/index.js';
 
 type Deserialize<T> = (bytes: Buffer) => T;
 
@@ -121,14 +121,16 @@ function readResult(cursor: Cursor, end: number): SearchResult__Output {
   let similarities: Buffer | undefined;
   let embeddings: Buffer | undefined;
   let biases: Buffer | undefined;
+  let bundleRows: Buffer | undefined;
   while (cursor.at < end) {
     const tag = cursor.varint(end);
     if (tag === RESULT_ITEM_ID) itemIds.push(cursor.string(end));
     else if (tag === RESULT_SIMILARITIES) similarities = cursor.bytesField(end);
     else if (tag === RESULT_EMBEDDINGS) embeddings = cursor.bytesField(end);
     else if (tag === RESULT_BIASES) biases = cursor.bytesField(end);
+    else if (tag === RESULT_BUNDLE_ROWS) bundleRows = cursor.bytesField(end);
     else throw UNEXPECTED;
   }
   if (cursor.at !== end) throw UNEXPECTED;
-  return { itemIds, similarities: similarities ?? Buffer.alloc(0), embeddings: embeddings ?? Buffer.alloc(0), biases: biases ?? Buffer.alloc(0) };
+  return { itemIds, similarities: similarities ?? Buffer.alloc(0), embeddings: embeddings ?? Buffer.alloc(0), biases: biases ?? Buffer.alloc(0), bundleRows: bundleRows ?? Buffer.alloc(0) };
 }

@@ -7,6 +7,7 @@ import type { BatchObserver, MicroBatcherOptions, SubmitOptions } from '../infer
 import { RANK_NETWORK, rankNetRunner } from './rank-net-runner.js';
 import type { InferenceListener } from './rank-net-runner.js';
 import type { RankRows } from '../wire/rank-request.js';
+import type { ItemTable } from './item-table.js';
 import { USER_NETWORK, userNetRunner } from './user-net-runner.js';
 import type { UserEmbeddings, UserEncoder, UserRows } from './user-net-runner.js';
 
@@ -21,6 +22,8 @@ export interface ModelDescription {
   /** rank_net.onnx: a path or its bytes. */
   rankNet: string | Uint8Array;
   encodeUsers: UserEncoder;
+  /** The bundle's items embedded by its ItemNet, for Rank requests that name candidates by id; undefined = not held (every candidate's embedding must come with the request). */
+  itemTable?: ItemTable;
 }
 
 /** The batcher knobs of one network (the in-flight limit is the pool size). */

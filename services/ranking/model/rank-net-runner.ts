@@ -1,7 +1,7 @@
 import { bytesOf } from '../wire/float32-bytes.js';
 import type { InferenceBackend } from '../inference/start-inference.js';
 import type { BatchRunner } from '../inference/micro-batcher.js';
-import { checkCandidatesFinite } from '../wire/rank-request.js';
+import { checkCandidatesFinite, writeCandidates } from '../wire/rank-request.js';
 import type { RankRows } from '../wire/rank-request.js';
 
 /** Called after each inference with the rows run and the time inside session.run(). */
@@ -33,21 +33,18 @@ interface RankInputs {
 
 /**
  * Writes the requests' rows one after another into the batch's tensors: the candidates' bytes
- * are copied once, straight from the received messages; the user row is repeated per candidate
+ * are copied once, straight from the received messages or the model's item table; the user row is repeated per candidate
  * (rank_net.onnx takes e_u as [B,d]) by doubling copies.
  */
 function packRankRows(inputs: readonly RankRows[], rowCounts: readonly number[], dim: number, { e_u: eU, e_i: eI, b_u: bU, b_i: bI }: RankInputs): void {
   const eUBytes = bytesOf(eU);
-  const eIBytes = bytesOf(eI);
-  const bIBytes = bytesOf(bI);
   let row = 0;
   inputs.forEach((input, k) => {
     const n = rowCounts[k];
     eUBytes.set(input.userEmbedding, 4 * row * dim);
     for (let filled = 1; filled < n; filled *= 2) eU.copyWithin((row + filled) * dim, row * dim, (row + Math.min(filled, n - filled)) * dim);
-    eIBytes.set(input.itemEmbeddings, 4 * row * dim);
+    writeCandidates(input, n, dim, eI, bI, row);
     bU.fill(input.userBias, row, row + n);
-    bIBytes.set(input.itemBiases, 4 * row);
     row += n;
   });
 }

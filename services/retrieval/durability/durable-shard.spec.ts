@@ -13,7 +13,8 @@ import type { Item } from '../../../shared/features/index.js';
 import { createLogger, createMemorySink } from '../../../shared/logging/index.js';
 import type { MemorySink } from '../../../shared/logging/index.js';
 import { DurableShard } from './durable-shard.js';
-import type { DurableShardOptions, EmbeddedItems, RecoveryModel } from './durable-shard.js';
+import type { EmbeddedItems } from '../../../shared/item-net/index.js';
+import type { DurableShardOptions, RecoveryModel } from './durable-shard.js';
 
 const CHILD = fileURLToPath(new URL(`../testing/durable-shard-crash-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 const DIM = 4;
@@ -151,7 +152,7 @@ describe('DurableShard', function () {
       modelVersion,
       dim: DIM,
       fields: [{ name: 'color', kind: 'categorical' }],
-      initialItems: (): Promise<Item[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }]),
+      initialItems: (): Promise<Item[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }]), bundleItems: (): Promise<Item[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }]),
       embed: (items: readonly Item[]): Promise<EmbeddedItems> => {
         embedCalls++;
         return Promise.resolve({ embeddings: Float32Array.from(items.flatMap((item) => embeddingOf(item.id + modelVersion))), biases: new Float32Array(items.length) });
@@ -199,7 +200,7 @@ describe('DurableShard', function () {
       modelVersion,
       dim,
       fields: [{ name: 'color', kind: 'categorical' }],
-      initialItems: (): Promise<Item[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }, { id: 'b', features: { color: 'red' } }]),
+      initialItems: (): Promise<Item[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }, { id: 'b', features: { color: 'red' } }]), bundleItems: (): Promise<Item[]> => Promise.resolve([{ id: 'a', features: { color: 'red' } }, { id: 'b', features: { color: 'red' } }]),
       embed: async (items: readonly Item[]): Promise<EmbeddedItems> => {
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         return { embeddings: Float32Array.from(items.flatMap((item) => embeddingOf(item.id + modelVersion).slice(0, dim))), biases: new Float32Array(items.length) };
@@ -239,7 +240,7 @@ describe('DurableShard', function () {
       modelVersion: 'v1',
       dim: DIM,
       fields: [],
-      initialItems: () => Promise.resolve([{ id: 'a', features: {} }]),
+      initialItems: () => Promise.resolve([{ id: 'a', features: {} }]), bundleItems: () => Promise.resolve([{ id: 'a', features: {} }]),
       embed: (items) => Promise.resolve({ embeddings: Float32Array.from(items.flatMap((item) => embeddingOf(item.id))), biases: new Float32Array(items.length) }),
     };
     const upsert = async (shard: DurableShard, id: string): Promise<void> => {
@@ -269,7 +270,7 @@ describe('DurableShard', function () {
       modelVersion: 'v1',
       dim: DIM,
       fields: [],
-      initialItems: () => Promise.resolve([{ id: 'a', features: {} }]),
+      initialItems: () => Promise.resolve([{ id: 'a', features: {} }]), bundleItems: () => Promise.resolve([{ id: 'a', features: {} }]),
       embed: (items) => Promise.resolve({ embeddings: Float32Array.from(items.flatMap((item) => embeddingOf(item.id))), biases: new Float32Array(items.length) }),
     };
     const optionsWith = (fs?: FaultyDurableFs): DurableShardOptions => ({

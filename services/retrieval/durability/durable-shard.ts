@@ -3,6 +3,7 @@ import { DlrsError } from '../../../shared/errors/index.js';
 import { nodeDurableFs } from '../../../shared/durable-io/index.js';
 import type { DurableFs } from '../../../shared/durable-io/index.js';
 import type { Item } from '../../../shared/features/index.js';
+import type { EmbeddedItems } from '../../../shared/item-net/index.js';
 import type { Logger } from '../../../shared/logging/index.js';
 import type { SearchTuning } from '../search/filtered-search.js';
 import { IndexedStore } from '../store/indexed-store.js';
@@ -14,13 +15,6 @@ import { captureSnapshot, persistSnapshot, pruneSnapshots, readLatestSnapshot, s
 import type { WrittenSnapshot } from './snapshot.js';
 import type { ShardIndexOptions } from '../hnsw/index-thread.js';
 import { WriteAheadLog } from './write-ahead-log.js';
-
-/** Embeddings and biases of a list of items, row-aligned. */
-export interface EmbeddedItems {
-  /** items.length × dim float32. */
-  embeddings: Float32Array;
-  biases: Float32Array;
-}
 
 /** Where a shard keeps its data and how it indexes it. */
 export interface DurableShardOptions {
@@ -50,6 +44,8 @@ export interface RecoveryModel {
   fields: readonly AttributeField[];
   /** The catalog to start from when the data directory holds no snapshot. */
   initialItems: () => Promise<readonly Item[]>;
+  /** The served bundle's whole item list, in its order: an item's index is its row in a ranking replica's table (SearchResult.bundle_rows). */
+  bundleItems: () => Promise<readonly Item[]>;
   /** Embeds items with the served model (for the initial catalog, and for data of another version). */
   embed: (items: readonly Item[]) => Promise<EmbeddedItems>;
 }
@@ -140,6 +136,7 @@ export class DurableShard {
       }
       for (const entry of tail) await applyRecord(state, entry, model);
       if (tail.length > 0) logger.info({ records: tail.length }, 'log replayed');
+      logger.info({ items: state.store.size, bundleRows: state.store.markBundleRows(await model.bundleItems()) }, 'bundle rows flagged');
       // The log has stood in for the damaged snapshots: set them aside so they no longer count among those kept.
       for (const damaged of snapshot?.skipped ?? []) logger.warn({ path: damaged.path, movedTo: await setSnapshotAside(damaged.path, fs) }, 'damaged snapshot set aside');
       log = await WriteAheadLog.open({ dir: options.dataDir, nextSeq: lastSeq + 1, fs, logger });
@@ -203,6 +200,8 @@ export class DurableShard {
       next = building;
       const embedded = await model.embed(items);
       await building.upsert(items, embedded.embeddings, embedded.biases);
+      // Before the catch-up: an item it re-embeds is no longer flagged.
+      building.store.markBundleRows(await model.bundleItems());
       // Catch up outside the mutation queue while changes keep coming, then once more inside it.
       for (let round = 0; round < MAX_CATCH_UP_ROUNDS && changed.size > 0; round++) await this.catchUp(building, changed, model);
       await this.inOrder(undefined, async () => {

@@ -1,7 +1,7 @@
 import { readBundle } from '../../../shared/bundle/index.js';
 import { DlrsError } from '../../../shared/errors/index.js';
-import { ItemEmbedder } from './item-embedder.js';
-import type { ItemEmbedderOptions } from './item-embedder.js';
+import { ItemEmbedder } from '../../../shared/item-net/index.js';
+import type { ItemEmbedderOptions } from '../../../shared/item-net/index.js';
 import type { ServedModel } from './served-model.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FeatureSpec, Item } from '../../../shared/features/index.js';
 import type { AttributeField } from '../store/attribute-index.js';
-import type { ItemEmbedder } from './item-embedder.js';
+import type { ItemEmbedder } from '../../../shared/item-net/index.js';
 
 /** A model the shard can serve: its version, ItemNet and the catalog it was trained with. */
 export interface ServedModel {

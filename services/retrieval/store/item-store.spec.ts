@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { AttributeCondition, AttributeField } from './attribute-index.js';
 import type { Item } from '../../../shared/features/index.js';
 import { ItemStore } from './item-store.js';
+import { NO_BUNDLE_ROW } from '../../../shared/proto/index.js';
 
 const FIELDS: AttributeField[] = [
   { name: 'color', kind: 'categorical' },
@@ -20,6 +21,26 @@ function values(store: ItemStore, field: number, allowed: string[]): AttributeCo
 }
 
 describe('ItemStore', () => {
+  it('marks the slots whose item equals the bundle\'s with its row in the bundle\'s item list, and any later put or removal clears the row', () => {
+    const store = new ItemStore(2, FIELDS, 1);
+    // Row 0 is an item of another shard: the rows are the bundle's, not the store's slots.
+    const catalog = [item('other-shard', 'red', [], 1), item('a', 'red', ['noir'], 1990), item('b', 'blue', [], 2000), item('c', 'red', [], 2010), item('absent', 'red', [], 1)];
+    // a is a parsed copy (as from a snapshot), b the catalog's own object, c has other features.
+    store.put(JSON.parse(JSON.stringify(catalog[1])) as Item, Float32Array.of(1, 2), 0, 0);
+    store.put(catalog[2], Float32Array.of(3, 4), 0, 0);
+    store.put(item('c', 'green', [], 2010), Float32Array.of(5, 6), 0, 0);
+    store.put(item('new', 'red', [], 2020), Float32Array.of(7, 8), 0, 0);
+    assert.equal(store.markBundleRows(catalog), 2);
+    assert.deepEqual(['a', 'b', 'c', 'new'].map((id) => store.bundleRowAt(store.slotOf(id) as number)), [1, 2, NO_BUNDLE_ROW, NO_BUNDLE_ROW]);
+    store.put(catalog[1], Float32Array.of(1, 2), 0, 0);
+    assert.equal(store.bundleRowAt(store.slotOf('a') as number), NO_BUNDLE_ROW, 'a put clears the row even with equal features');
+    const slotOfB = store.slotOf('b') as number;
+    store.remove('b');
+    store.put(item('d', 'red', [], 1999), Float32Array.of(0, 1), 0, 0);
+    assert.equal(store.slotOf('d'), slotOfB);
+    assert.equal(store.bundleRowAt(slotOfB), NO_BUNDLE_ROW, 'a reused slot has no bundle row');
+  });
+
   it('keeps embeddings and biases by slot, replaces in place and reuses freed slots', () => {
     const store = new ItemStore(2, FIELDS, 1);
     assert.deepEqual(store.put(item('a', 'red', [], 1990), Float32Array.of(1, 2), 0, 0.5), { slot: 0, replaced: false });

@@ -1,6 +1,7 @@
 import { AttributeIndex } from './attribute-index.js';
 import type { AttributeField } from './attribute-index.js';
 import type { Item } from '../../../shared/features/index.js';
+import { NO_BUNDLE_ROW } from '../../../shared/proto/index.js';
 
 /** Why 1024: small shards start cheap; capacity doubles, so growth costs O(1) amortised per item. */
 export const DEFAULT_INITIAL_CAPACITY = 1024;
@@ -24,6 +25,8 @@ export class ItemStore {
   private items: (Item | undefined)[];
   private embeddingRows: Float32Array;
   private biasValues: Float32Array;
+  /** Per slot, the item's row in the served bundle's item list when the embedding is the one the bundle gives it, else NO_BUNDLE_ROW (see markBundleRows). */
+  private bundleRows: Uint32Array;
   private readonly slotById = new Map<string, number>();
   private readonly freeSlots: number[] = [];
   private slotsInUse = 0;
@@ -37,6 +40,7 @@ export class ItemStore {
     this.items = new Array<Item | undefined>(capacity).fill(undefined);
     this.embeddingRows = new Float32Array(capacity * dim);
     this.biasValues = new Float32Array(capacity);
+    this.bundleRows = new Uint32Array(capacity).fill(NO_BUNDLE_ROW);
   }
 
   /** Items held. */
@@ -94,6 +98,30 @@ export class ItemStore {
     return this.biasValues[slot];
   }
 
+  /** The slot's row in the served bundle's item list when its embedding is the bundle's own (ranking holds the same values at that row), else NO_BUNDLE_ROW. */
+  bundleRowAt(slot: number): number {
+    return this.bundleRows[slot];
+  }
+
+  /**
+   * Marks the slots whose raw item equals the bundle's item of that id with that item's index
+   * in `bundleItems` (the served bundle's whole item list, in its order: a ranking replica's
+   * table row; the store's embeddings must be that bundle's ItemNet output). Items of other
+   * shards are skipped. Any later put of the slot clears its row, even with equal features (it
+   * is then shipped, never wrongly omitted). Returns how many slots are marked.
+   */
+  markBundleRows(bundleItems: readonly Item[]): number {
+    let marked = 0;
+    for (const [row, item] of bundleItems.entries()) {
+      const slot = this.slotById.get(item.id);
+      if (slot === undefined) continue;
+      const same = this.items[slot] === item || JSON.stringify(this.items[slot]) === JSON.stringify(item);
+      this.bundleRows[slot] = same ? row : NO_BUNDLE_ROW;
+      marked += same ? 1 : 0;
+    }
+    return marked;
+  }
+
   /**
    * Makes room for `slots` slots at once, so that a large batch does not
    * copy the arrays at every doubling (one copy of 512k rows blocks for
@@ -144,6 +172,7 @@ export class ItemStore {
     this.items[slot] = undefined;
     this.embeddingRows.fill(0, slot * this.dim, (slot + 1) * this.dim);
     this.biasValues[slot] = 0;
+    this.bundleRows[slot] = NO_BUNDLE_ROW;
     this.freeSlots.push(slot);
     return slot;
   }
@@ -158,7 +187,7 @@ export class ItemStore {
   /** Approximate heap bytes held by the store, raw features included. */
   memoryBytes(): number {
     // About 64 bytes per id and map entry, and 200 per raw item object (a handful of short features).
-    return this.embeddingRows.byteLength + this.biasValues.byteLength + this.attributes.memoryBytes() + this.size * (64 + 200);
+    return this.embeddingRows.byteLength + this.biasValues.byteLength + this.bundleRows.byteLength + this.attributes.memoryBytes() + this.size * (64 + 200);
   }
 
   private place(slot: number, item: Item, embeddings: Float32Array, offset: number, bias: number): void {
@@ -172,6 +201,7 @@ export class ItemStore {
     this.slotById.set(item.id, slot);
     this.embeddingRows.set(embeddings.subarray(offset, offset + this.dim), slot * this.dim);
     this.biasValues[slot] = bias;
+    this.bundleRows[slot] = NO_BUNDLE_ROW;
     this.attributes.set(slot, item.features);
     if (slot >= this.slotsInUse) this.slotsInUse = slot + 1;
   }
@@ -183,6 +213,9 @@ export class ItemStore {
     const biases = new Float32Array(capacity);
     biases.set(this.biasValues);
     this.biasValues = biases;
+    const bundleRows = new Uint32Array(capacity).fill(NO_BUNDLE_ROW);
+    bundleRows.set(this.bundleRows);
+    this.bundleRows = bundleRows;
     const old = this.ids.length;
     this.ids.length = capacity;
     this.ids.fill(undefined, old);

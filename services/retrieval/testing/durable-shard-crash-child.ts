@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { createLogger } from '../../../shared/logging/index.js';
 import type { Item } from '../../../shared/features/index.js';
 import { DurableShard } from '../durability/durable-shard.js';
-import type { EmbeddedItems } from '../durability/durable-shard.js';
+import type { EmbeddedItems } from '../../../shared/item-net/index.js';
 
 const DIM = 4;
 const MODEL_VERSION = 'crash-v1';
@@ -25,7 +25,7 @@ async function main(dataDir: string): Promise<void> {
       snapshotsKept: 2,
       logger: createLogger({ level: 'silent' }),
     },
-    { modelVersion: MODEL_VERSION, dim: DIM, fields: [{ name: 'color', kind: 'categorical' }], initialItems: () => Promise.resolve([{ id: 'seed', features: { color: 'red' } }]), embed: seedEmbedding },
+    { modelVersion: MODEL_VERSION, dim: DIM, fields: [{ name: 'color', kind: 'categorical' }], initialItems: () => Promise.resolve([{ id: 'seed', features: { color: 'red' } }]), bundleItems: () => Promise.resolve([{ id: 'seed', features: { color: 'red' } }]), embed: seedEmbedding },
   );
   process.stdout.write('ready\n');
   let n = 0;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { SearchResponse } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
+import type { SearchResponse, SearchResponse__Output } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { SearchStreamResponse } from '../../../shared/generated/dlrs/v1/SearchStreamResponse.js';
 import { findService } from '../../../shared/grpc/index.js';
 import { protoText, searchResponseArbitrary } from '../../../shared/proto/testing/search-response-arbitrary.js';
-import { loadProtos } from '../../../shared/proto/index.js';
+import { NO_BUNDLE_ROW, bundleRowAt, bundleRowsBytes, loadProtos } from '../../../shared/proto/index.js';
 import { withSearchEncoding } from './encode-search-response.js';
 
 const generic = findService([loadProtos().packageDefinition], 'dlrs.v1.Retrieval');
@@ -26,6 +26,15 @@ describe('withSearchEncoding', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('writes bundle_rows as the shard packed them: each candidate\'s bundle row number, or 0xFFFFFFFF when shipped', () => {
+    const rows = bundleRowsBytes([7, NO_BUNDLE_ROW, 99_999]);
+    const message: SearchResponse = { requestId: 'r', dim: 1, results: [{ itemIds: ['a', 'b', 'c'], similarities: Buffer.alloc(12), embeddings: Buffer.alloc(4, 1), biases: Buffer.alloc(4, 2), bundleRows: rows }] };
+    const back = decoded('Search', fast.Search.responseSerialize(message)) as SearchResponse__Output;
+    const sent = back.results[0].bundleRows;
+    assert.deepEqual([0, 1, 2].map((i) => bundleRowAt(sent, i)), [7, NO_BUNDLE_ROW, 99_999]);
+    assert.deepEqual(back.results[0].embeddings, Buffer.alloc(4, 1));
   });
 
   it('leaves error answers and unexpected values to the proto-loader serializer', () => {

@@ -2,7 +2,7 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { SearchResponse } from '../../../shared/generated/dlrs/v1/SearchResponse.js';
 import type { SearchResult } from '../../../shared/generated/dlrs/v1/SearchResult.js';
 import type { SearchStreamResponse } from '../../../shared/generated/dlrs/v1/SearchStreamResponse.js';
-import { STREAM_REQUEST_ID, STREAM_RESPONSE, RESPONSE_REQUEST_ID, RESPONSE_MODEL_VERSION, RESPONSE_SHARD, RESPONSE_DIM, RESPONSE_RESULTS, RESULT_ITEM_ID, RESULT_SIMILARITIES, RESULT_EMBEDDINGS, RESULT_BIASES } from '../../../shared/proto/index.js';
+import { STREAM_REQUEST_ID, STREAM_RESPONSE, RESPONSE_REQUEST_ID, RESPONSE_MODEL_VERSION, RESPONSE_SHARD, RESPONSE_DIM, RESPONSE_RESULTS, RESULT_ITEM_ID, RESULT_SIMILARITIES, RESULT_EMBEDDINGS, RESULT_BIASES, RESULT_BUNDLE_ROWS } from '../../../shared/proto/index.js';
 
 type Serialize<T> = (message: T) => Buffer;
 
@@ -48,9 +48,9 @@ function plainResponse(message: SearchResponse): boolean {
 
 function plainResult(result: SearchResult | null | undefined): boolean {
   if (result == null) return false;
-  const { itemIds = [], similarities, embeddings, biases } = result;
+  const { itemIds = [], similarities, embeddings, biases, bundleRows } = result;
   if (!Array.isArray(itemIds) || !itemIds.every((id) => typeof id === 'string')) return false;
-  return [similarities, embeddings, biases].every((bytes) => bytes === undefined || bytes instanceof Uint8Array);
+  return [similarities, embeddings, biases, bundleRows].every((bytes) => bytes === undefined || bytes instanceof Uint8Array);
 }
 
 function isUint32(value: unknown): value is number {
@@ -101,7 +101,7 @@ function resultSize(result: SearchResult): number {
     const bytes = utf8Length(id);
     size += 1 + varintSize(bytes) + bytes;
   }
-  return size + bytesFieldSize(result.similarities) + bytesFieldSize(result.embeddings) + bytesFieldSize(result.biases);
+  return size + bytesFieldSize(result.similarities) + bytesFieldSize(result.embeddings) + bytesFieldSize(result.biases) + bytesFieldSize(result.bundleRows);
 }
 
 function writeResult(out: Buffer, start: number, result: SearchResult): number {
@@ -115,7 +115,8 @@ function writeResult(out: Buffer, start: number, result: SearchResult): number {
   }
   at = writeBytes(out, at, RESULT_SIMILARITIES, result.similarities);
   at = writeBytes(out, at, RESULT_EMBEDDINGS, result.embeddings);
-  return writeBytes(out, at, RESULT_BIASES, result.biases);
+  at = writeBytes(out, at, RESULT_BIASES, result.biases);
+  return writeBytes(out, at, RESULT_BUNDLE_ROWS, result.bundleRows);
 }
 
 /** A singular string field is left out when empty (proto3: the default is not sent). */

@@ -29,6 +29,11 @@ export interface EmbedUsersResponse {
    * count little-endian float32: b_u per profile (the "wide" user bias).
    */
   'biases'?: (Buffer | Uint8Array | string);
+  /**
+   * This replica holds the e_i and b_i that model_version's ItemNet gives the bundle's own items,
+   * and so accepts RankRequest.bundle_rows: a caller may send those candidates by row number only.
+   */
+  'resolvesBundleItems'?: (boolean);
 }
 
 /**
@@ -59,4 +64,9 @@ export interface EmbedUsersResponse__Output {
    * count little-endian float32: b_u per profile (the "wide" user bias).
    */
   'biases': (Buffer);
+  /**
+   * This replica holds the e_i and b_i that model_version's ItemNet gives the bundle's own items,
+   * and so accepts RankRequest.bundle_rows: a caller may send those candidates by row number only.
+   */
+  'resolvesBundleItems': (boolean);
 }

@@ -26,11 +26,12 @@ export interface RankRequest {
    */
   'userBias'?: (number | string);
   /**
-   * n x d little-endian float32: the candidates' e_i, n from 1 to the configured maximum.
+   * n x d little-endian float32: the candidates' e_i, n from 1 to the configured maximum. With
+   * bundle_rows: only the rows of the candidates marked 0xFFFFFFFF there, in candidate order.
    */
   'itemEmbeddings'?: (Buffer | Uint8Array | string);
   /**
-   * n little-endian float32: the candidates' b_i.
+   * n little-endian float32: the candidates' b_i. With bundle_rows: as item_embeddings.
    */
   'itemBiases'?: (Buffer | Uint8Array | string);
   /**
@@ -41,6 +42,16 @@ export interface RankRequest {
    * On RankStream only: the request's time budget in ms (0 = the stream's default).
    */
   'timeoutMs'?: (number);
+  /**
+   * Empty = every candidate's e_i and b_i are in item_embeddings and item_biases. Else one
+   * little-endian uint32 per candidate, in candidate order: a row number r = its e_i and b_i are
+   * those model_version's ItemNet gives item r of the bundle's item list (SearchResult.bundle_rows),
+   * and ranking reads them from its own table of that version; 0xFFFFFFFF = they are in
+   * item_embeddings and item_biases. Needs model_version, and a replica that answered EmbedUsers
+   * with resolves_bundle_items. A row number past the bundle's items is FAILED_PRECONDITION
+   * naming bundle_rows (never scored with other values).
+   */
+  'bundleRows'?: (Buffer | Uint8Array | string);
 }
 
 /**
@@ -68,11 +79,12 @@ export interface RankRequest__Output {
    */
   'userBias': (number);
   /**
-   * n x d little-endian float32: the candidates' e_i, n from 1 to the configured maximum.
+   * n x d little-endian float32: the candidates' e_i, n from 1 to the configured maximum. With
+   * bundle_rows: only the rows of the candidates marked 0xFFFFFFFF there, in candidate order.
    */
   'itemEmbeddings': (Buffer);
   /**
-   * n little-endian float32: the candidates' b_i.
+   * n little-endian float32: the candidates' b_i. With bundle_rows: as item_embeddings.
    */
   'itemBiases': (Buffer);
   /**
@@ -83,4 +95,14 @@ export interface RankRequest__Output {
    * On RankStream only: the request's time budget in ms (0 = the stream's default).
    */
   'timeoutMs': (number);
+  /**
+   * Empty = every candidate's e_i and b_i are in item_embeddings and item_biases. Else one
+   * little-endian uint32 per candidate, in candidate order: a row number r = its e_i and b_i are
+   * those model_version's ItemNet gives item r of the bundle's item list (SearchResult.bundle_rows),
+   * and ranking reads them from its own table of that version; 0xFFFFFFFF = they are in
+   * item_embeddings and item_biases. Needs model_version, and a replica that answered EmbedUsers
+   * with resolves_bundle_items. A row number past the bundle's items is FAILED_PRECONDITION
+   * naming bundle_rows (never scored with other values).
+   */
+  'bundleRows': (Buffer);
 }

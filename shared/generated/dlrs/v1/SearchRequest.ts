@@ -49,6 +49,13 @@ export interface SearchRequest {
    * the request is not part of a trace. Unary Search takes the context from the call's metadata.
    */
   'traceContext'?: ({[key: string]: string});
+  /**
+   * With include_embeddings: leave out the e_i and b_i of items whose embedding is the one the
+   * served model's ItemNet gives the bundle's own item of that id (features unchanged since the
+   * bundle), and give their row numbers in SearchResult.bundle_rows; a caller whose ranking holds
+   * the bundle's items sends those by row number. A shard that predates this field sends every row.
+   */
+  'omitBundleEmbeddings'?: (boolean);
 }
 
 /**
@@ -98,4 +105,11 @@ export interface SearchRequest__Output {
    * the request is not part of a trace. Unary Search takes the context from the call's metadata.
    */
   'traceContext': ({[key: string]: string});
+  /**
+   * With include_embeddings: leave out the e_i and b_i of items whose embedding is the one the
+   * served model's ItemNet gives the bundle's own item of that id (features unchanged since the
+   * bundle), and give their row numbers in SearchResult.bundle_rows; a caller whose ranking holds
+   * the bundle's items sends those by row number. A shard that predates this field sends every row.
+   */
+  'omitBundleEmbeddings': (boolean);
 }

@@ -1,7 +1,13 @@
 import * as ort from 'onnxruntime-node';
-import { encodeItems } from '../../../shared/features/index.js';
-import type { FeatureSpec, Item } from '../../../shared/features/index.js';
-import type { EmbeddedItems } from '../durability/durable-shard.js';
+import { encodeItems } from '../features/index.js';
+import type { FeatureSpec, Item } from '../features/index.js';
+
+/** Embeddings and biases of a list of items, row-aligned. */
+export interface EmbeddedItems {
+  /** items.length × dim float32. */
+  embeddings: Float32Array;
+  biases: Float32Array;
+}
 
 /** Why 512 rows: large enough to amortise a session run, small enough that one run takes milliseconds and the event loop keeps turning between runs. */
 export const DEFAULT_EMBED_BATCH_ROWS = 512;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FeatureSpec } from '../../../shared/features/index.js';
-import { standInItemNet } from '../../../test/fixtures/stand-in-item-net.js';
+import type { FeatureSpec } from '../features/index.js';
+import { standInItemNet } from '../../test/fixtures/stand-in-item-net.js';
 import { ItemEmbedder } from './item-embedder.js';
 
 const SPEC: FeatureSpec = {

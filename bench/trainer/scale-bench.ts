@@ -62,14 +62,20 @@ const validate = (model: Parameters<typeof heldOutMap10>[0]): number => {
   return map;
 };
 const factory = { module: new URL('../../services/trainer/training/prepare-data.ts', import.meta.url).href, exportName: 'prepareTrainingData', args: { ...recipe, dim: config.dim } };
+// Until the first step the main thread waits for the worker threads' rebuild (minutes at 20M): say so.
+const rebuilding = setInterval(() => log('the worker threads are still building their copy of the training data'), 30_000);
 const outcome = await trainModel({
   data: t,
   config,
   validate,
   parallel: { create: (model) => GradientWorkerPool.start(model, config.workers, factory, config) },
   log,
-  progress: (p) => stderrProgress().status(`${formatStepProgress(p)}  run ETA ${formatDuration(runEta(p))}  [${elapsed()}]`),
+  progress: (p) => {
+    clearInterval(rebuilding);
+    stderrProgress().status(`${formatStepProgress(p)}  run ETA ${formatDuration(runEta(p))}  [${elapsed()}]`);
+  },
 });
+clearInterval(rebuilding);
 stderrProgress().clear();
 
 const epochSeconds = outcome.epochs.map((e) => Number(e.seconds.toFixed(1)));

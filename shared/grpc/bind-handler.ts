@@ -143,12 +143,17 @@ function bindBidi(handler: BidiHandler<never, unknown>, deps: HandlerDeps): hand
       deps,
       'bidi',
       async (context) => {
+        // Writers blocked at once share one wait: a wait each would add listeners per request in flight.
+        let drained: Promise<unknown> | undefined;
         const writer: StreamWriter<unknown> = {
           async write(message) {
             if (context.signal.aborted) throw context.signal.reason;
             if (call.write(message)) return;
+            drained ??= once(call, 'drain', { signal: context.signal }).finally(() => {
+              drained = undefined;
+            });
             try {
-              await once(call, 'drain', { signal: context.signal });
+              await drained;
             } catch {
               throw context.signal.reason;
             }

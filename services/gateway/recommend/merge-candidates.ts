@@ -55,6 +55,7 @@ interface Run {
  */
 export function mergeCandidates(results: readonly SearchResult__Output[], dim: number, limit: number): MergedCandidates {
   const rowBytes = 4 * dim;
+  let shippedRows = 0;
   for (const result of results) {
     const n = result.itemIds.length;
     if (result.similarities.length !== 4 * n) throw new Error(`similarities hold ${result.similarities.length} bytes for ${n} items`);
@@ -64,6 +65,7 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
     if (rowBytesSent !== 0) for (let row = 0; row < n; row++) shipped -= bundleRowAt(result.bundleRows, row) === NO_BUNDLE_ROW ? 0 : 1;
     if (result.embeddings.length !== shipped * rowBytes) throw new Error(`embeddings hold ${result.embeddings.length} bytes for ${shipped} items of dimension ${dim}`);
     if (result.biases.length !== 4 * shipped) throw new Error(`biases hold ${result.biases.length} bytes for ${shipped} items`);
+    shippedRows += shipped;
   }
   const runs: Run[] = results.map((result) => {
     const similarities = floatsOf(result.similarities);
@@ -74,7 +76,7 @@ export function mergeCandidates(results: readonly SearchResult__Output[], dim: n
   const seen = results.length > 1 ? takenIds : undefined;
   try {
     const kept = takeBest(runs, limit, seen);
-    return copyWinners(runs, kept, rowBytes);
+    return copyWinners(runs, kept, Math.min(kept, shippedRows), rowBytes);
   } finally {
     seen?.clear();
   }
@@ -106,13 +108,14 @@ function takeBest(runs: Run[], limit: number, seen: ReusableIdSet | undefined): 
   return kept;
 }
 
-/** The taken rows in the columns ranking takes. */
-function copyWinners(runs: Run[], kept: number, rowBytes: number): MergedCandidates {
+/** The taken rows in the columns ranking takes; at most `maxShipped` of them carry an embedding. */
+function copyWinners(runs: Run[], kept: number, maxShipped: number, rowBytes: number): MergedCandidates {
   const anyFlagged = runs.some((run) => run.bundleRows !== undefined);
   const itemIds = new Array<string>(kept);
   const similarities = new Float32Array(kept);
-  const embeddings = Buffer.allocUnsafe(kept * rowBytes);
-  const biases = Buffer.allocUnsafe(4 * kept);
+  // By bundle row few winners carry an embedding: no buffer for the rest on every Recommend.
+  const embeddings = Buffer.allocUnsafe(maxShipped * rowBytes);
+  const biases = Buffer.allocUnsafe(4 * maxShipped);
   const bundleRows = anyFlagged ? Buffer.alloc(4 * kept, 0xff) : undefined;
   // Winners in (result, row) order, so that consecutive rows of a result are copied in one go.
   let j = 0;
